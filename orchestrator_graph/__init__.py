@@ -1,0 +1,28 @@
+"""orchestrator-graph: route each LLM request to the main session or to cheaper workers."""
+
+from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.context import InvalidTurnError
+from orchestrator_graph.evaluate import evaluate_task
+from orchestrator_graph.graph import create_orchestrator
+from orchestrator_graph.pricing import ModelPrice, UnknownModelPriceError
+from orchestrator_graph.state import (
+    CostEstimate,
+    RoutingDecision,
+    TaskProfile,
+    WorkerResult,
+    WorkerTask,
+)
+
+__all__ = [
+    "CostEstimate",
+    "InvalidTurnError",
+    "ModelPrice",
+    "OrchestratorConfig",
+    "RoutingDecision",
+    "TaskProfile",
+    "UnknownModelPriceError",
+    "WorkerResult",
+    "WorkerTask",
+    "create_orchestrator",
+    "evaluate_task",
+]

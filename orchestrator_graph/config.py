@@ -1,0 +1,58 @@
+"""OrchestratorConfig: thresholds, budgets, prices and where things are stored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from orchestrator_graph.pricing import ModelPrice
+
+Route = Literal["main_session", "worker_session", "parallel_workers"]
+
+DEFAULT_MAIN_MODEL = "gpt-4.1"
+DEFAULT_WORKER_MODEL = "gpt-4.1-mini"
+DEFAULT_LEDGER_PATH = Path("checkpoints") / "ledger.sqlite"
+STRONG_CATEGORIES = frozenset({"code_generation", "math", "reasoning", "data_analysis"})
+
+
+class OrchestratorConfig(BaseModel):
+    """How the orchestrator decides and accounts. Every field has a working default.
+
+    Attributes:
+        context_threshold: context dependency (0-1) above which a turn stays in
+            the main session, unless everything it refers to fits in a worker view.
+        worker_cost_ratio: a worker is chosen only when worker + integration cost
+            is at most this share of the main-session cost.
+        expected_remaining_turns: how many later main-session calls the turn's
+            text is expected to ride along in (context growth).
+        max_parallel_workers: the most subtasks fanned out in one turn.
+        worker_max_tokens: output budget of one worker call.
+        worker_context_tokens: the most tokens of earlier turns a worker view may carry.
+        digest_tokens: the length of a digest that stands for an offloaded result
+            in the main view.
+        strong_worker_complexity: complexity (1-5) from which a worker runs on the
+            main model (a fresh minimal session that saves context, not quality).
+        strong_categories: categories whose workers always run on the main model.
+        prompt_cache_min_tokens: the shortest prefix a provider caches.
+        prices: price overrides by model name, for private or self-hosted models.
+        ledger_path: the SQLite file of the cost ledger; None keeps no ledger.
+        force_route: always take this route (``main_session`` is the baseline).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    context_threshold: float = Field(default=0.7, ge=0, le=1)
+    worker_cost_ratio: float = Field(default=0.8, gt=0, le=1)
+    expected_remaining_turns: float = Field(default=4.0, ge=0, le=1000)
+    max_parallel_workers: int = Field(default=4, ge=1, le=64)
+    worker_max_tokens: int = Field(default=4096, ge=16)
+    worker_context_tokens: int = Field(default=16_000, ge=0)
+    digest_tokens: int = Field(default=48, ge=8, le=1000)
+    strong_worker_complexity: int = Field(default=4, ge=1, le=6)
+    strong_categories: frozenset[str] = STRONG_CATEGORIES
+    prompt_cache_min_tokens: int = Field(default=1024, ge=0)
+    prices: dict[str, ModelPrice] = Field(default_factory=dict)
+    ledger_path: Path | None = DEFAULT_LEDGER_PATH
+    force_route: Route | None = None

@@ -1,0 +1,181 @@
+"""``cost_estimate``'s work: each route priced before any call is made.
+
+main     = the main view + the request on the main model, plus what the request
+           and its answer add to every later main call (context growth);
+worker   = the minimal view + the brief on the worker's model, plus the
+           integration cost (the digest added to the main view, and its growth);
+parallel = the sum over the subtasks' workers.
+Cached-input prices apply to the prefix the provider has already seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from langchain_core.messages import BaseMessage
+
+from orchestrator_graph.config import OrchestratorConfig, Route
+from orchestrator_graph.pricing import ModelPrice, price_for
+from orchestrator_graph.state import Category, OptionCost, TaskProfile
+from orchestrator_graph.tokens import REPLY_PRIMING, count_text, shared_counter
+
+# Typical answer length in tokens per category (what a model writes back).
+TYPICAL_OUTPUT_TOKENS: dict[str, int] = {
+    "follow_up": 350,
+    "code_generation": 700,
+    "data_analysis": 400,
+    "summarization": 300,
+    "math": 350,
+    "reasoning": 400,
+    "writing": 400,
+    "extraction": 200,
+    "translation": 300,
+    "qa": 150,
+}
+
+
+@dataclass(frozen=True)
+class Pricing:
+    """The two models a turn can use, by name and price."""
+
+    main_model: str
+    main: ModelPrice
+    worker_model: str
+    worker: ModelPrice
+
+    def of(self, tier: str) -> tuple[str, ModelPrice]:
+        return (self.main_model, self.main) if tier == "main" else (self.worker_model, self.worker)
+
+    @classmethod
+    def resolve(cls, main_model: str, worker_model: str, config: OrchestratorConfig) -> Pricing:
+        """Look both prices up; an unknown one raises ``UnknownModelPriceError``."""
+        return cls(
+            main_model=main_model,
+            main=price_for(main_model, config.prices),
+            worker_model=worker_model,
+            worker=price_for(worker_model, config.prices),
+        )
+
+
+def cacheable(prefix_tokens: int, min_tokens: int) -> int:
+    """Tokens a provider bills as cache reads for a shared prefix (OpenAI's rule:
+    nothing below ``min_tokens``, then whole blocks of 128)."""
+    if prefix_tokens < min_tokens or min_tokens <= 0:
+        return 0 if min_tokens > 0 else prefix_tokens
+    return min_tokens + (prefix_tokens - min_tokens) // 128 * 128
+
+
+def typical_output_tokens(category: Category | str, request_tokens: int) -> int:
+    """The answer length expected for one task of this category."""
+    if category == "translation":
+        return max(60, int(request_tokens * 1.15))
+    return TYPICAL_OUTPUT_TOKENS.get(category, 300)
+
+
+def expected_output_tokens(profile: TaskProfile, request_tokens: int) -> int:
+    """The answer length expected for a request: the sum over its subtasks, if any."""
+    if profile.subtasks:
+        return sum(typical_output_tokens(s.category, request_tokens) for s in profile.subtasks)
+    return typical_output_tokens(profile.category, request_tokens)
+
+
+def growth_usd(tokens: int, remaining_turns: float, price: ModelPrice) -> float:
+    """What ``tokens`` added to the main view cost over the remaining main calls:
+    read once uncached, then from the prompt cache."""
+    if remaining_turns <= 0 or tokens <= 0:
+        return 0.0
+    later = max(0.0, remaining_turns - 1)
+    return tokens * (price.input_rate + later * price.cached_rate)
+
+
+def shared_prefix_tokens(view: Sequence[BaseMessage], previous: Sequence[str]) -> int:
+    """Tokens of the longest run of whole messages that ``view`` shares with a
+    previous request, given as message fingerprints."""
+    counter = shared_counter()
+    total = 0
+    for message, fingerprint in zip(view, previous, strict=False):
+        if counter.fingerprint(message) != fingerprint:
+            break
+        total += counter.count_message(message)
+    return total
+
+
+def price_main(
+    view: Sequence[BaseMessage],
+    request_tokens: int,
+    profile: TaskProfile,
+    previous_prompt: Sequence[str],
+    pricing: Pricing,
+    config: OrchestratorConfig,
+    remaining_turns: float,
+) -> OptionCost:
+    """The main session: the whole main view (which ends with the request)."""
+    counter = shared_counter()
+    input_tokens = counter.count_messages(view)
+    cached = cacheable(shared_prefix_tokens(view, previous_prompt), config.prompt_cache_min_tokens)
+    output = expected_output_tokens(profile, request_tokens)
+    return OptionCost(
+        route="main_session",
+        models=[pricing.main_model],
+        input_tokens=input_tokens,
+        cached_input_tokens=cached,
+        output_tokens=output,
+        call_usd=pricing.main.cost(input_tokens, output, cached),
+        growth_usd=growth_usd(request_tokens + output, remaining_turns, pricing.main),
+    )
+
+
+def price_workers(
+    route: Route,
+    views: Sequence[Sequence[BaseMessage]],
+    outputs: Sequence[int],
+    tiers: Sequence[str],
+    pricing: Pricing,
+    config: OrchestratorConfig,
+    remaining_turns: float,
+) -> OptionCost:
+    """One or more workers, each in a fresh minimal view, plus their integration:
+    a digest of the request and one of each result join the main view."""
+    counter = shared_counter()
+    models, input_total, output_total, call_usd = [], 0, 0, 0.0
+    for view, expected, tier in zip(views, outputs, tiers, strict=True):
+        name, price = pricing.of(tier)
+        input_tokens = counter.count_messages(view)
+        output = min(expected, config.worker_max_tokens)
+        models.append(name)
+        input_total += input_tokens
+        output_total += output
+        call_usd += price.cost(input_tokens, output)
+    digest = 2 * (config.digest_tokens + 24) * len(views)  # request + answer digests
+    return OptionCost(
+        route=route,
+        models=models,
+        input_tokens=input_total,
+        cached_input_tokens=0,
+        output_tokens=output_total,
+        call_usd=call_usd,
+        growth_usd=growth_usd(digest, remaining_turns, pricing.main),
+    )
+
+
+def baseline_usd(
+    transcript_before: Sequence[BaseMessage],
+    request: BaseMessage,
+    answer: str,
+    previous_request_tokens: int,
+    price: ModelPrice,
+    config: OrchestratorConfig,
+) -> float:
+    """What a turn costs in the main session with the whole transcript: the
+    counterfactual every saving is measured against. The previous turn's
+    request is the cached prefix, as a provider would bill it."""
+    counter = shared_counter()
+    input_tokens = counter.count_messages([*transcript_before, request])
+    cached = cacheable(previous_request_tokens, config.prompt_cache_min_tokens)
+    return price.cost(input_tokens, count_text(answer), cached)
+
+
+def request_tokens(messages: Sequence[BaseMessage]) -> int:
+    """Input tokens of a request made of ``messages`` (without the reply priming)."""
+    return shared_counter().count_messages(messages) - REPLY_PRIMING

@@ -1,0 +1,277 @@
+"""The cost ledger: one row per turn and one per model call, in a SQLite file.
+
+Safe for several threads (one connection behind a lock) and several processes
+(WAL journal, a 30 s busy timeout, short ``BEGIN IMMEDIATE`` transactions).
+Recording a turn is an upsert, so recording it again after a crash and resume
+never double-counts.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal, Self
+
+import sqlite_utils
+from pydantic import BaseModel, Field, computed_field
+
+from orchestrator_graph.state import ModelCall
+
+BUSY_TIMEOUT_S = 30.0
+
+_TURN_PK = ("thread_id", "turn")
+_TURNS: dict[str, type] = {
+    "thread_id": str,
+    "turn": int,
+    "route": str,
+    "reasons": str,
+    "confidence": float,
+    "category": str,
+    "complexity": int,
+    "context_dependency": float,
+    "estimated_usd": float,
+    "estimate": str,
+    "cost_usd": float,
+    "baseline_usd": float,
+    "decision_ms": float,
+    "overhead_ms": float,
+    "model_ms": float,
+    "fallbacks": int,
+    "worker_results": int,
+    "workers_accepted": int,
+    "recorded_at": float,
+}
+_CALLS: dict[str, type] = {
+    "call_id": str,
+    "thread_id": str,
+    "turn": int,
+    "node": str,
+    "model": str,
+    "input_tokens": int,
+    "cached_input_tokens": int,
+    "output_tokens": int,
+    "cost_usd": float,
+    "latency_ms": float,
+    "status": str,
+}
+_SCHEMA: dict[str, tuple[dict[str, type], tuple[str, ...]]] = {
+    "turns": (_TURNS, _TURN_PK),
+    "calls": (_CALLS, ("call_id",)),
+}
+
+
+class LedgerError(RuntimeError):
+    """The ledger file cannot be used: not SQLite, or not a cost ledger."""
+
+
+class TurnRecord(BaseModel):
+    """One turn as decided, estimated and billed."""
+
+    thread_id: str
+    turn: int = Field(ge=0)
+    route: str
+    reasons: list[str] = Field(default_factory=list)
+    confidence: float = Field(ge=0, le=1)
+    category: str
+    complexity: int
+    context_dependency: float = Field(ge=0, le=1)
+    estimated_usd: float = Field(ge=0, description="estimate of the chosen route")
+    estimate: dict[str, Any] = Field(default_factory=dict, description="the CostEstimate dump")
+    cost_usd: float = Field(ge=0, description="actual: the sum of the calls")
+    baseline_usd: float = Field(ge=0, description="main session with the whole transcript")
+    decision_ms: float = Field(default=0.0, ge=0)
+    overhead_ms: float = Field(default=0.0, ge=0)
+    model_ms: float = Field(default=0.0, ge=0)
+    fallbacks: int = Field(default=0, ge=0)
+    worker_results: int = Field(default=0, ge=0)
+    workers_accepted: int = Field(default=0, ge=0)
+    calls: list[ModelCall] = Field(default_factory=list)
+    recorded_at: float = Field(default_factory=time.time)
+
+
+class LedgerTotals(BaseModel):
+    """Sums over the recorded turns."""
+
+    turns: int = 0
+    cost_usd: float = 0.0
+    baseline_usd: float = 0.0
+    by_route: dict[str, int] = Field(default_factory=dict, description="turns per route")
+    by_model: dict[str, float] = Field(default_factory=dict, description="cost per model")
+    fallbacks: int = 0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def savings(self) -> float:
+        """``1 - cost / baseline``; 0 when there is no baseline."""
+        return 1.0 - self.cost_usd / self.baseline_usd if self.baseline_usd else 0.0
+
+
+class CostLedger:
+    """The cost ledger in the SQLite file ``path`` (created with its folder if missing).
+
+    Example:
+        >>> with CostLedger(tmp / "ledger.sqlite") as ledger:  # doctest: +SKIP
+        ...     ledger.record_turn(record)
+        ...     ledger.totals().savings
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None
+            )
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            self._conn = conn
+            self.db = sqlite_utils.Database(conn, execute_plugins=False)
+            with self._transaction("DEFERRED"):  # check before WAL rewrites the header
+                self._ensure_schema(create=False)
+            conn.execute("PRAGMA journal_mode = WAL")
+            with self._transaction():
+                self._ensure_schema(create=True)
+        except sqlite3.DatabaseError as exc:
+            if conn is not None:
+                conn.close()
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise
+            raise LedgerError(
+                f"{self.path} cannot be opened as a cost ledger: {exc}. It was left as it is: "
+                f"move it away (mv {self.path} {self.path}.bak) or set ledger_path to another file."
+            ) from exc
+        except BaseException:
+            if conn is not None:
+                conn.close()
+            raise
+
+    def _ensure_schema(self, *, create: bool) -> None:
+        for name, (columns, pk) in _SCHEMA.items():
+            table = self.db.table(name)
+            if not table.exists():
+                if create:
+                    table.create(columns, pk=pk if len(pk) > 1 else pk[0], not_null=set(pk))
+                continue
+            missing = sorted(set(columns) - set(table.columns_dict))
+            if missing or tuple(table.pks) != pk:
+                raise LedgerError(
+                    f"{self.path} has a table {name!r} that is not a cost ledger's "
+                    f"(missing columns {missing}, primary key {table.pks}, expected {list(pk)}). "
+                    f"It was left as it is: move it away (mv {self.path} {self.path}.bak) "
+                    "or set ledger_path to another file."
+                )
+        if create:
+            self.db.table("calls").create_index(["thread_id", "turn"], if_not_exists=True)
+
+    @contextmanager
+    def _transaction(self, mode: Literal["IMMEDIATE", "DEFERRED"] = "IMMEDIATE") -> Iterator[None]:
+        """One short transaction; IMMEDIATE takes the write lock up front (no upgrade deadlock)."""
+        with self._lock:
+            self._conn.execute(f"BEGIN {mode}")
+            try:
+                yield
+                self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
+
+    def record_turn(self, record: TurnRecord) -> None:
+        """Upsert the turn and its calls in one transaction; they replace the turn's calls."""
+        row = record.model_dump(mode="json", exclude={"calls"})
+        row["reasons"] = json.dumps(row["reasons"])
+        row["estimate"] = json.dumps(row["estimate"])
+        key = {"thread_id": record.thread_id, "turn": record.turn}
+        calls = [{**call.model_dump(mode="json"), **key} for call in record.calls]
+        with self._transaction():
+            self.db.table("turns").upsert(row, pk=_TURN_PK)
+            self.db.table("calls").delete_where(
+                "thread_id = ? AND turn = ? AND call_id NOT IN (SELECT value FROM json_each(?))",
+                [record.thread_id, record.turn, json.dumps([c["call_id"] for c in calls])],
+            )
+            if calls:
+                self.db.table("calls").upsert_all(calls, pk="call_id")
+
+    def turns(self, thread_id: str | None = None) -> list[TurnRecord]:
+        """The recorded turns with their calls, by thread and turn."""
+        where, args = _where(thread_id)
+        with self._transaction("DEFERRED"):
+            rows = list(self.db.query(f"SELECT * FROM turns{where} ORDER BY thread_id, turn", args))
+            call_rows = self._call_rows(thread_id)
+        calls: defaultdict[tuple[str, int], list[ModelCall]] = defaultdict(list)
+        for c in call_rows:
+            calls[c["thread_id"], c["turn"]].append(ModelCall.model_validate(c))
+        return [
+            TurnRecord.model_validate(
+                {
+                    **r,
+                    "reasons": json.loads(r["reasons"]),
+                    "estimate": json.loads(r["estimate"]),
+                    "calls": calls[r["thread_id"], r["turn"]],
+                }
+            )
+            for r in rows
+        ]
+
+    def calls(self, thread_id: str | None = None) -> list[dict[str, Any]]:
+        """The recorded model calls as dicts (``ModelCall`` fields plus thread_id and turn)."""
+        with self._transaction("DEFERRED"):
+            return self._call_rows(thread_id)
+
+    def _call_rows(self, thread_id: str | None) -> list[dict[str, Any]]:
+        where, args = _where(thread_id)
+        sql = f"SELECT * FROM calls{where} ORDER BY thread_id, turn, rowid"
+        return list(self.db.query(sql, args))
+
+    def totals(self, thread_id: str | None = None) -> LedgerTotals:
+        """Turns, actual and baseline cost, savings, turns per route, cost per model."""
+        where, args = _where(thread_id)
+        with self._transaction("DEFERRED"):
+            turns, cost, baseline, fallbacks = self._conn.execute(
+                "SELECT count(*), coalesce(sum(cost_usd), 0), coalesce(sum(baseline_usd), 0),"
+                f" coalesce(sum(fallbacks), 0) FROM turns{where}",
+                args,
+            ).fetchone()
+            by_route = self._conn.execute(
+                f"SELECT route, count(*) FROM turns{where} GROUP BY route ORDER BY route", args
+            ).fetchall()
+            by_model = self._conn.execute(
+                f"SELECT model, sum(cost_usd) FROM calls{where} GROUP BY model ORDER BY model", args
+            ).fetchall()
+        return LedgerTotals(
+            turns=turns,
+            cost_usd=cost,
+            baseline_usd=baseline,
+            by_route=dict(by_route),
+            by_model=dict(by_model),
+            fallbacks=fallbacks,
+        )
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _where(thread_id: str | None) -> tuple[str, list[str]]:
+    return (" WHERE thread_id = ?", [thread_id]) if thread_id is not None else ("", [])

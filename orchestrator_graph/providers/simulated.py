@@ -1,0 +1,520 @@
+"""A simulated chat model: the offline stand-in for an LLM.
+
+:class:`SimulatedChatModel` is **not** a language model. It replays recorded
+answers or invents deterministic filler text whose length is typical for the
+request's category, and it reports honest ``usage_metadata``: input tokens are
+the tiktoken count of exactly what it was sent, output tokens the count of what
+it returned, and ``cache_read`` models a provider's prompt cache (the longest
+whole-message prefix shared with an earlier request to the same instance).
+Faults (rate limits, server errors, timeouts, truncated, empty or refused
+answers) can be queued to exercise error handling.
+
+Example:
+    >>> from langchain_core.messages import HumanMessage
+    >>> model = SimulatedChatModel(model_name="gpt-4.1", answers={"Hi": "Hello!"})
+    >>> model.invoke([HumanMessage("Hi")]).content
+    'Hello!'
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import random
+import re
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from langchain_core.callbacks import (
+    AsyncCallbackManagerForLLMRun,
+    CallbackManagerForLLMRun,
+)
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage
+from langchain_core.messages.ai import UsageMetadata
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import Field, PrivateAttr
+
+from orchestrator_graph.tokens import count_messages, count_text, encoding, message_text
+from orchestrator_graph.tokens import shared_counter as _counter
+
+FaultKind = Literal["rate_limit", "server_error", "timeout", "truncated", "empty", "refusal"]
+Category = Literal["code", "summary", "factual", "math", "default"]
+
+FAULT_KINDS: frozenset[str] = frozenset(FaultKind.__args__)  # type: ignore[attr-defined]
+REFUSAL_TEXT = "I'm sorry, but I can't help with that."
+CACHE_GRANULARITY = 128
+LENGTH_RANGES: dict[str, tuple[int, int]] = {
+    "code": (400, 900),
+    "summary": (120, 250),
+    "factual": (40, 120),
+    "math": (150, 300),
+    "default": (150, 300),
+}
+_WORDS_PER_CHUNK = 3
+
+
+class SimulatedProviderError(Exception):
+    """A fault injected into a :class:`SimulatedChatModel` call."""
+
+    status_code: int = 500
+
+
+class SimulatedRateLimitError(SimulatedProviderError):
+    """Simulated HTTP 429: the provider's rate limit was hit."""
+
+    status_code = 429
+
+
+class SimulatedServerError(SimulatedProviderError):
+    """Simulated HTTP 500: the provider failed."""
+
+    status_code = 500
+
+
+class SimulatedTimeoutError(SimulatedProviderError, TimeoutError):
+    """Simulated request timeout."""
+
+    status_code = 504
+
+
+_FAULT_ERRORS: dict[str, type[SimulatedProviderError]] = {
+    "rate_limit": SimulatedRateLimitError,
+    "server_error": SimulatedServerError,
+    "timeout": SimulatedTimeoutError,
+}
+
+
+@dataclass(frozen=True)
+class SimulatedRequest:
+    """One call as the simulated provider saw it (timestamps from ``time.time()``)."""
+
+    model_name: str
+    messages: list[BaseMessage]
+    input_tokens: int
+    cached_input_tokens: int
+    output_tokens: int
+    text: str
+    finish_reason: str | None
+    fault: str | None
+    category: str
+    started: float
+    ended: float
+
+
+_CODE = re.compile(
+    r"```|\b(code|function|implement\w*|python|javascript|typescript|rust|golang|sql|script"
+    r"|class|method|refactor\w*|debug\w*|bug|compile\w*|regex|unit tests?|snippet)\b"
+)
+_SUMMARY = re.compile(r"\b(summari[sz]\w*|summary|tl;?dr|recap|condense|key points|gist)\b")
+_MATH = re.compile(
+    r"\b(calculate|compute|solve|equation|integral|derivative|probability|prove|arithmetic)\b"
+    r"|\d+\s*[-+*/^\u00d7\u00f7]\s*\d+"
+)
+_FACTUAL = re.compile(r"^(what|who|when|where|which|how (many|much|old|far|long)|define|name)\b")
+
+
+def guess_category(text: str) -> Category:
+    """The task category a simulated answer's length is based on (a keyword guess)."""
+    lowered = text.lower().strip()
+    if _CODE.search(lowered):
+        return "code"
+    if _SUMMARY.search(lowered):
+        return "summary"
+    if _MATH.search(lowered):
+        return "math"
+    if len(lowered.split()) <= 25 and (lowered.endswith("?") or _FACTUAL.match(lowered)):
+        return "factual"
+    return "default"
+
+
+def cacheable_tokens(shared_prefix_tokens: int, min_tokens: int = 1024) -> int:
+    """Tokens a provider reads from its prompt cache for a shared prefix.
+
+    Nothing below ``min_tokens``; above it, whole 128-token blocks (OpenAI's rule
+    with the default minimum of 1024).
+    """
+    if shared_prefix_tokens < min_tokens:
+        return 0
+    return min_tokens + (shared_prefix_tokens - min_tokens) // CACHE_GRANULARITY * CACHE_GRANULARITY
+
+
+def truncate_tokens(text: str, max_tokens: int) -> str:
+    """The first ``max_tokens`` tokens of ``text``."""
+    enc = encoding()
+    return enc.decode(enc.encode(text, disallowed_special=())[: max(max_tokens, 0)])
+
+
+def _message_key(message: BaseMessage) -> bytes:
+    return f"{message.type}\0{message.name or ''}\0{message_text(message)}".encode()
+
+
+def _prefix_hashes(messages: Sequence[BaseMessage]) -> list[bytes]:
+    """Chained digests: element i identifies ``messages[:i + 1]``."""
+    hashes, previous = [], b""
+    for message in messages:
+        previous = hashlib.blake2b(previous + _message_key(message), digest_size=16).digest()
+        hashes.append(previous)
+    return hashes
+
+
+_STOPWORDS = frozenset(
+    {
+        "about",
+        "above",
+        "after",
+        "again",
+        "could",
+        "every",
+        "explain",
+        "given",
+        "might",
+        "other",
+        "please",
+        "quite",
+        "should",
+        "their",
+        "there",
+        "these",
+        "thing",
+        "think",
+        "those",
+        "under",
+        "where",
+        "which",
+        "while",
+        "would",
+        "write",
+    }
+)
+_FILLER = (
+    "the result depends on the inputs and the constraints stated above",
+    "a careful check of each step keeps the answer consistent",
+    "this approach trades a little speed for clarity",
+    "in practice the simplest option is usually enough",
+    "the main cost comes from the number of items processed",
+    "edge cases such as empty input are handled explicitly",
+    "the same reasoning applies to larger examples",
+    "each part can be verified on its own before combining them",
+    "the key idea is to reuse what has already been computed",
+    "the numbers above are illustrative rather than measured",
+    "more context would allow a more specific recommendation",
+    "the trade-off is documented so it can be revisited later",
+)
+
+
+def _sentence(rng: random.Random, topic: list[str]) -> str:
+    body = rng.choice(_FILLER)
+    if topic and rng.random() < 0.6:
+        body = f"for {rng.choice(topic)}, {body}"
+    return body[0].upper() + body[1:] + "."
+
+
+def _prose(rng: random.Random, topic: list[str], target: int) -> str:
+    """Filler sentences totalling at most ``target`` tokens (at least one sentence)."""
+    sentences, total = [], 0
+    while True:
+        sentence = _sentence(rng, topic)
+        tokens = count_text(" " + sentence)
+        if sentences and total + tokens > target:
+            return " ".join(sentences)
+        sentences.append(sentence)
+        total += tokens
+
+
+def _code_block(rng: random.Random, target: int) -> str:
+    """A fenced Python block of at most about ``target`` tokens (at least one function)."""
+    lines, total, index = ["```python"], 0, 0
+    while True:
+        index += 1
+        factor = rng.randint(2, 9)
+        block = (
+            f"def step_{index}(values: list[int]) -> int:\n"
+            f'    """Simulated helper {index}: scaled sum of the values."""\n'
+            f"    total = 0\n"
+            f"    for value in values:\n"
+            f"        total += value * {factor}\n"
+            f"    return total\n"
+        )
+        tokens = count_text(block)
+        if index > 1 and total + tokens > target:
+            return "\n".join([*lines, "```"])
+        lines.append(block)
+        total += tokens
+
+
+def invent_answer(model_name: str, request_text: str, seed: bytes) -> str:
+    """A deterministic filler answer sized for the request's category."""
+    category = guess_category(request_text)
+    rng = random.Random(int.from_bytes(hashlib.blake2b(seed, digest_size=8).digest(), "big"))
+    lo, hi = LENGTH_RANGES[category]
+    target = rng.randint(lo + 20, hi)  # the filler stops up to ~20 tokens short
+    words = {w.lower() for w in re.findall(r"[A-Za-z]{5,}", request_text)}
+    topic = sorted(words - _STOPWORDS)[:12]
+    header = f"[simulated {model_name}]"
+    budget = target - count_text(header) - 4
+    if category == "code":
+        intro = _prose(rng, topic, budget // 8)
+        code = _code_block(rng, budget * 3 // 4)
+        outro = _prose(rng, topic, budget - count_text(intro) - count_text(code))
+        return f"{header} {intro}\n\n{code}\n\n{outro}"
+    return f"{header} {_prose(rng, topic, budget)}"
+
+
+def _chunks(text: str) -> list[str]:
+    """Pieces of a few words each whose concatenation is exactly ``text``."""
+    words = re.findall(r"\s+|\S+\s*", text)
+    return [
+        "".join(words[i : i + _WORDS_PER_CHUNK]) for i in range(0, len(words), _WORDS_PER_CHUNK)
+    ]
+
+
+class SimulatedChatModel(BaseChatModel):
+    """A simulated chat model (no LLM) with honest token usage and fault injection.
+
+    Args:
+        model_name: The model it stands in for (used for pricing), e.g. ``"gpt-4.1"``.
+        answers: Recorded answers keyed by the stripped text of the last human
+            message; a match is returned verbatim.
+        latency_s: Seconds to sleep per call.
+        faults: A queue consumed one per call: ``None`` (normal), ``"rate_limit"``,
+            ``"server_error"``, ``"timeout"`` (raise), ``"truncated"``, ``"empty"``,
+            ``"refusal"`` (odd answers).
+        cache_min_tokens: The shortest shared prefix the simulated prompt cache reads.
+        max_tokens: Default output limit; ``max_tokens`` in the call overrides it.
+
+    ``requests`` is the log of calls; ``reset()`` clears it and the cache index.
+    A repeated request has the same text and output tokens; its ``cache_read``
+    grows because the first call populated the simulated cache.
+    """
+
+    model_name: str = Field(default="simulated")
+    answers: dict[str, str] = Field(default_factory=dict)
+    latency_s: float = Field(default=0.0, ge=0)
+    faults: list[FaultKind | None] = Field(default_factory=list)
+    cache_min_tokens: int = Field(default=1024, ge=0)
+    max_tokens: int | None = Field(default=None, ge=0)
+
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    _log: list[SimulatedRequest] = PrivateAttr(default_factory=list)
+    _prefixes: set[bytes] = PrivateAttr(default_factory=set)
+
+    @property
+    def _llm_type(self) -> str:
+        return "simulated-chat-model"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"model_name": self.model_name, "simulated": True}
+
+    @property
+    def requests(self) -> list[SimulatedRequest]:
+        """A snapshot of the calls so far, oldest first."""
+        with self._lock:
+            return list(self._log)
+
+    def reset(self) -> None:
+        """Forget the request log and the prompt-cache index."""
+        with self._lock:
+            self._log.clear()
+            self._prefixes.clear()
+
+    # -- the simulation -----------------------------------------------------
+
+    def _next_fault(self) -> str | None:
+        with self._lock:
+            fault = self.faults.pop(0) if self.faults else None
+        if fault is not None and fault not in FAULT_KINDS:
+            raise ValueError(f"Unknown fault {fault!r}; use one of {sorted(FAULT_KINDS)} or None")
+        return fault
+
+    def _respond(
+        self,
+        messages: list[BaseMessage],
+        fault: str | None,
+        started: float,
+        stop: list[str] | None,
+        kwargs: dict[str, Any],
+    ) -> AIMessage:
+        """Compute the answer and usage, update the cache index, log the call."""
+        counts = [_counter().count_message(m) for m in messages]
+        input_tokens = count_messages(messages)
+        hashes = _prefix_hashes(messages)
+        last_human = next(
+            (message_text(m).strip() for m in reversed(messages) if isinstance(m, HumanMessage)),
+            "",
+        )
+        category = guess_category(last_human)
+        error = _FAULT_ERRORS.get(fault or "")
+        with self._lock:
+            shared = 0
+            if error is None:
+                for digest in hashes:
+                    if digest not in self._prefixes:
+                        break
+                    shared += 1
+                self._prefixes.update(hashes)
+        cached = cacheable_tokens(sum(counts[:shared]), self.cache_min_tokens)
+        if error is not None:
+            self._record(messages, input_tokens, 0, "", None, fault, category, started)
+            raise error(f"Simulated {fault} from {self.model_name} (an injected fault)")
+
+        finish = "stop"
+        if fault == "empty":
+            text = ""
+        elif fault == "refusal":
+            text = REFUSAL_TEXT
+        else:
+            text = self.answers.get(last_human)
+            if text is None:
+                seed = self.model_name.encode() + b"\0" + (hashes[-1] if hashes else b"")
+                text = invent_answer(self.model_name, last_human, seed)
+            if fault == "truncated":
+                text, finish = truncate_tokens(text, count_text(text) // 2), "length"
+        for marker in stop or ():
+            if marker and marker in text:
+                text = text[: text.index(marker)]
+        limit = kwargs.get("max_tokens", kwargs.get("max_completion_tokens", self.max_tokens))
+        if limit is not None and count_text(text) > limit:
+            text, finish = truncate_tokens(text, limit), "length"
+        output_tokens = count_text(text)
+        self._record(messages, input_tokens, cached, text, finish, fault, category, started)
+        return AIMessage(
+            content=text,
+            usage_metadata=UsageMetadata(
+                input_tokens=input_tokens,
+                output_tokens=output_tokens,
+                total_tokens=input_tokens + output_tokens,
+                input_token_details={"cache_read": cached},
+            ),
+            response_metadata={
+                "model_name": self.model_name,
+                "finish_reason": finish,
+                "simulated": True,
+            },
+        )
+
+    def _record(
+        self,
+        messages: list[BaseMessage],
+        input_tokens: int,
+        cached: int,
+        text: str,
+        finish: str | None,
+        fault: str | None,
+        category: str,
+        started: float,
+    ) -> None:
+        entry = SimulatedRequest(
+            model_name=self.model_name,
+            messages=list(messages),
+            input_tokens=input_tokens,
+            cached_input_tokens=cached,
+            output_tokens=count_text(text),
+            text=text,
+            finish_reason=finish,
+            fault=fault,
+            category=category,
+            started=started,
+            ended=time.time(),
+        )
+        with self._lock:
+            self._log.append(entry)
+
+    def _call(self, messages: list[BaseMessage], stop: list[str] | None, kw: dict) -> AIMessage:
+        started, fault = time.time(), self._next_fault()
+        if self.latency_s:
+            time.sleep(self.latency_s)
+        return self._respond(messages, fault, started, stop, kw)
+
+    async def _acall(
+        self, messages: list[BaseMessage], stop: list[str] | None, kw: dict
+    ) -> AIMessage:
+        started, fault = time.time(), self._next_fault()
+        if self.latency_s:
+            await asyncio.sleep(self.latency_s)
+        return self._respond(messages, fault, started, stop, kw)
+
+    @staticmethod
+    def _stream_chunks(message: AIMessage) -> Iterator[ChatGenerationChunk]:
+        for piece in _chunks(message.text):
+            yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
+        yield ChatGenerationChunk(
+            message=AIMessageChunk(
+                content="",
+                usage_metadata=message.usage_metadata,
+                response_metadata=dict(message.response_metadata),
+                chunk_position="last",
+            )
+        )
+
+    # -- BaseChatModel hooks ------------------------------------------------
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        message = self._call(messages, stop, kwargs)
+        return ChatResult(
+            generations=[ChatGeneration(message=message)],
+            llm_output={"model_name": self.model_name},
+        )
+
+    async def _agenerate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        message = await self._acall(messages, stop, kwargs)
+        return ChatResult(
+            generations=[ChatGeneration(message=message)],
+            llm_output={"model_name": self.model_name},
+        )
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        for chunk in self._stream_chunks(self._call(messages, stop, kwargs)):
+            if run_manager and chunk.text:
+                run_manager.on_llm_new_token(chunk.text, chunk=chunk)
+            yield chunk
+
+    async def _astream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[ChatGenerationChunk]:
+        for chunk in self._stream_chunks(await self._acall(messages, stop, kwargs)):
+            if run_manager and chunk.text:
+                await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
+            yield chunk
+
+
+__all__ = [
+    "FAULT_KINDS",
+    "REFUSAL_TEXT",
+    "FaultKind",
+    "SimulatedChatModel",
+    "SimulatedProviderError",
+    "SimulatedRateLimitError",
+    "SimulatedRequest",
+    "SimulatedServerError",
+    "SimulatedTimeoutError",
+    "cacheable_tokens",
+    "guess_category",
+    "invent_answer",
+]

@@ -1,0 +1,173 @@
+"""The routing decision: where a turn runs, on which model, and why.
+
+Two choices are made apart. *Where*: the main session, one worker session, or
+parallel workers, by context dependency and by price. *Which model* a worker
+uses: the worker model for simple tasks; the main model for complex ones or for
+categories that need it (a fresh minimal session saves context, not quality).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+from langchain_core.messages import BaseMessage
+
+from orchestrator_graph.config import OrchestratorConfig, Route
+from orchestrator_graph.context import latest_request, main_view, worker_positions, worker_view
+from orchestrator_graph.estimate import Pricing, price_main, price_workers, typical_output_tokens
+from orchestrator_graph.state import CostEstimate, RoutingDecision, Subtask, TaskProfile
+from orchestrator_graph.tokens import shared_counter
+
+Tier = Literal["main", "worker"]
+# Dependency below which a turn is treated as self-contained (its references
+# are still sent when the classifier found them by name or strong overlap).
+SELF_CONTAINED_BELOW = 0.3
+# Confidence needed to send a dependent turn to a worker with only the turns it names.
+DEPENDENT_OFFLOAD_CONFIDENCE = 0.8
+
+
+def model_tier(category: str, complexity: int, config: OrchestratorConfig) -> Tier:
+    """The model a worker runs on: the main model for hard or sensitive work."""
+    if complexity >= config.strong_worker_complexity or category in config.strong_categories:
+        return "main"
+    return "worker"
+
+
+def _groups(subtasks: Sequence[Subtask], size: int) -> list[list[Subtask]]:
+    """Spread subtasks over at most ``size`` workers, in order."""
+    count = min(size, len(subtasks))
+    per, extra = divmod(len(subtasks), count)
+    groups, start = [], 0
+    for n in range(count):
+        end = start + per + (1 if n < extra else 0)
+        groups.append(list(subtasks[start:end]))
+        start = end
+    return groups
+
+
+def decide(
+    messages: Sequence[BaseMessage],
+    profile: TaskProfile,
+    *,
+    pricing: Pricing,
+    config: OrchestratorConfig,
+    digests: Mapping[str, str] | None = None,
+    main_prompt: Sequence[str] = (),
+) -> RoutingDecision:
+    """Price every route for the last message of ``messages`` and pick one."""
+    started = time.perf_counter()
+    position, text = latest_request(messages)
+    counter = shared_counter()
+    remaining = config.expected_remaining_turns
+    request_tokens = counter.count_message(messages[position])
+    view = main_view(messages, digests or {}, expand=profile.refers_to)
+    main = price_main(view, request_tokens, profile, main_prompt, pricing, config, remaining)
+
+    dependent = profile.context_dependency >= config.context_threshold
+    refs = profile.refers_to
+    positions = worker_positions(messages[:position], refs)
+    ref_tokens = sum(counter.count_message(messages[p]) for p in positions)
+    fits = ref_tokens <= config.worker_context_tokens
+
+    tier = model_tier(profile.category, profile.complexity, config)
+    worker = price_workers(
+        "worker_session",
+        [worker_view(messages, positions, text)],
+        [main.output_tokens],
+        [tier],
+        pricing,
+        config,
+        remaining,
+    )
+    independent = [s for s in profile.subtasks if not s.needs]
+    parallel = None
+    groups: list[list[Subtask]] = []
+    group_tiers: list[Tier] = []
+    if len(profile.subtasks) >= 2 and len(independent) == len(profile.subtasks):
+        groups = _groups(profile.subtasks, config.max_parallel_workers)
+        group_tiers = [
+            "main"
+            if any(model_tier(s.category, s.complexity, config) == "main" for s in g)
+            else "worker"
+            for g in groups
+        ]
+        parallel = price_workers(
+            "parallel_workers",
+            [worker_view(messages, positions, "\n".join(s.text for s in g)) for g in groups],
+            [sum(typical_output_tokens(s.category, request_tokens) for s in g) for g in groups],
+            group_tiers,
+            pricing,
+            config,
+            remaining,
+        )
+    estimate = CostEstimate(main=main, worker=worker, parallel=parallel, remaining_turns=remaining)
+
+    reasons: list[str] = [
+        f"context dependency {profile.context_dependency:.2f} "
+        f"({'; '.join(profile.signals)}), confidence {profile.confidence:.2f}",
+        f"{profile.category}, complexity {profile.complexity}",
+    ]
+    budget = config.worker_cost_ratio * main.total_usd
+    route: Route
+    if config.force_route:
+        route = config.force_route
+        if route == "parallel_workers" and parallel is None:
+            route = "worker_session"
+        reasons.append(f"route forced to {config.force_route} by the config")
+    elif dependent and (not refs or profile.confidence < DEPENDENT_OFFLOAD_CONFIDENCE):
+        route = "main_session"
+        reasons.append(
+            f"depends on the conversation (>= {config.context_threshold}) and the turns it "
+            "needs are not all known: kept in the main session"
+        )
+    elif not fits:
+        route = "main_session"
+        reasons.append(
+            f"the turns it refers to ({ref_tokens} tokens) exceed the worker view "
+            f"({config.worker_context_tokens}): kept in the main session"
+        )
+    elif parallel is not None and parallel.total_usd <= budget:
+        route = "parallel_workers"
+        reasons.append(
+            f"{len(profile.subtasks)} independent subtasks on {len(groups)} workers: "
+            f"${parallel.total_usd:.6f} <= {config.worker_cost_ratio} x main ${main.total_usd:.6f}"
+        )
+    elif worker.total_usd <= budget:
+        route = "worker_session"
+        if profile.subtasks and parallel is None:
+            reasons.append("its subtasks depend on each other: one worker keeps them in order")
+        reasons.append(
+            f"worker ${worker.total_usd:.6f} <= {config.worker_cost_ratio} x main "
+            f"${main.total_usd:.6f}"
+        )
+    else:
+        route = "main_session"
+        reasons.append(
+            f"a worker would cost ${worker.total_usd:.6f}, more than {config.worker_cost_ratio}"
+            f" x main ${main.total_usd:.6f}: kept in the main session"
+        )
+
+    briefs: list[str] = []
+    tiers: list[Tier] = []
+    if route == "parallel_workers":
+        briefs = ["\n".join(s.text for s in g) for g in groups]
+        tiers = group_tiers
+    elif route == "worker_session":
+        briefs, tiers = [text], [tier]
+    if tiers:
+        names = [pricing.of(t)[0] for t in tiers]
+        reasons.append(f"worker model: {', '.join(sorted(set(names)))} (by complexity/category)")
+    return RoutingDecision(
+        route=route,
+        reasons=reasons,
+        confidence=profile.confidence,
+        profile=profile,
+        estimate=estimate,
+        worker_context=[list(positions) for _ in briefs],
+        worker_briefs=briefs,
+        worker_tiers=tiers,
+        worker_models=[pricing.of(t)[0] for t in tiers],
+        decision_ms=(time.perf_counter() - started) * 1000,
+    )

