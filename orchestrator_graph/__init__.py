@@ -12,6 +12,10 @@ from orchestrator_graph.state import (
     WorkerResult,
     WorkerTask,
 )
+from orchestrator_graph.tokens import seed_tiktoken_cache
+
+# tiktoken (and langchain-openai's counting) work offline from the first import on
+seed_tiktoken_cache()
 
 __all__ = [
     "CostEstimate",

@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 from langgraph.checkpoint.serde.base import SerializerProtocol
@@ -108,4 +109,102 @@ async def studio_checkpointer() -> AsyncIterator[AsyncSqliteSaver]:
     once per event loop, and closes it on shutdown.
     """
     async with async_sqlite_checkpointer(default_checkpoint_path()) as saver:
+        yield saver
+
+
+# -- Postgres: one database shared by several processes or machines ----------
+
+POSTGRES_URL_ENV = "ORCHESTRATOR_POSTGRES_URL"
+_POSTGRES_EXTRA = "pip install 'orchestrator-graph[postgres]'"
+
+
+class CheckpointDatabaseError(RuntimeError):
+    """The Postgres checkpoint database cannot be reached or prepared."""
+
+
+def _postgres_url(url: str | None) -> str:
+    resolved = url or os.environ.get(POSTGRES_URL_ENV)
+    if not resolved:
+        raise CheckpointDatabaseError(
+            f"No Postgres URL: pass one (postgresql://user@host:5432/db) or set {POSTGRES_URL_ENV}"
+        )
+    return resolved
+
+
+def _redacted(url: str) -> str:
+    """``url`` without its password, for error messages."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _database_error(url: str, exc: Exception) -> CheckpointDatabaseError:
+    return CheckpointDatabaseError(
+        f"Postgres checkpoints at {_redacted(url)} are unavailable: {exc}. Check that the "
+        f"server runs and the URL (or {POSTGRES_URL_ENV}) is right."
+    )
+
+
+@contextmanager
+def postgres_checkpointer(
+    url: str | None = None, *, serde: SerializerProtocol | None = None
+) -> Iterator[Any]:
+    """A ``PostgresSaver`` on ``url`` (default ``$ORCHESTRATOR_POSTGRES_URL``), tables set up.
+
+    Needs the ``postgres`` extra. Several processes (or machines) may share one
+    database; each thread id is one conversation.
+
+    Example:
+        >>> with postgres_checkpointer("postgresql://app@db:5432/app") as saver:  # doctest: +SKIP
+        ...     graph = create_orchestrator(...).compile(checkpointer=saver)
+    """
+    try:
+        import psycopg
+        from langgraph.checkpoint.postgres import PostgresSaver
+        from psycopg.rows import dict_row
+    except ImportError as exc:
+        raise ImportError(f"Postgres checkpoints need the extra: {_POSTGRES_EXTRA}") from exc
+    url = _postgres_url(url)
+    try:
+        conn = psycopg.Connection.connect(
+            url, autocommit=True, prepare_threshold=0, row_factory=dict_row
+        )
+    except psycopg.OperationalError as exc:
+        raise _database_error(url, exc) from exc
+    with conn:
+        saver = PostgresSaver(conn, serde=serde)
+        saver.setup()
+        yield saver
+
+
+@asynccontextmanager
+async def async_postgres_checkpointer(
+    url: str | None = None, *, serde: SerializerProtocol | None = None
+) -> AsyncIterator[Any]:
+    """An ``AsyncPostgresSaver`` on ``url``; enter it inside the event loop that uses it.
+
+    Example:
+        >>> async with async_postgres_checkpointer() as saver:  # doctest: +SKIP
+        ...     graph = create_orchestrator(...).compile(checkpointer=saver)
+    """
+    try:
+        import psycopg
+        from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+        from psycopg.rows import dict_row
+    except ImportError as exc:
+        raise ImportError(f"Postgres checkpoints need the extra: {_POSTGRES_EXTRA}") from exc
+    url = _postgres_url(url)
+    try:
+        conn = await psycopg.AsyncConnection.connect(
+            url, autocommit=True, prepare_threshold=0, row_factory=dict_row
+        )
+    except psycopg.OperationalError as exc:
+        raise _database_error(url, exc) from exc
+    async with conn:
+        saver = AsyncPostgresSaver(conn, serde=serde)
+        await saver.setup()
         yield saver

@@ -10,6 +10,10 @@ from collections.abc import Sequence
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("orchestrator_graph.demo", "run a scripted ten-turn session offline"),
+    "eval": ("orchestrator_graph.evaluation", "measure the routing on labelled workloads"),
+    "train": ("orchestrator_graph.training", "train the classifier's trained tier"),
+    "bench": ("orchestrator_graph.bench", "replay workloads: baseline vs orchestrated"),
+    "report": ("orchestrator_graph.report", "KPIs from the cost ledger"),
 }
 
 

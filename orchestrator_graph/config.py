@@ -17,6 +17,27 @@ DEFAULT_LEDGER_PATH = Path("checkpoints") / "ledger.sqlite"
 STRONG_CATEGORIES = frozenset({"code_generation", "math", "reasoning", "data_analysis"})
 
 
+class BudgetLimits(BaseModel):
+    """Spending limits, checked and reserved before every model call (``budget.py``).
+
+    Each limit is optional; ``None`` leaves that scope unlimited. Worker limits
+    apply to one worker call, turn limits to all calls of a turn, thread limits
+    to the whole conversation (persisted in the ledger file).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    thread_usd: float | None = Field(default=None, gt=0, le=1e6)
+    turn_usd: float | None = Field(default=None, gt=0, le=1e6)
+    worker_usd: float | None = Field(default=None, gt=0, le=1e6)
+    thread_tokens: int | None = Field(default=None, gt=0, le=10**11)
+    turn_tokens: int | None = Field(default=None, gt=0, le=10**11)
+    worker_tokens: int | None = Field(default=None, gt=0, le=10**11)
+    max_output_tokens: int = Field(
+        default=8192, ge=16, le=1_000_000, description="output cap of a budgeted call"
+    )
+
+
 class OrchestratorConfig(BaseModel):
     """How the orchestrator decides and accounts. Every field has a working default.
 
@@ -39,6 +60,21 @@ class OrchestratorConfig(BaseModel):
         prices: price overrides by model name, for private or self-hosted models.
         ledger_path: the SQLite file of the cost ledger; None keeps no ledger.
         force_route: always take this route (``main_session`` is the baseline).
+        classifier_model_path: a trained classifier (``orchestrator-graph train``)
+            consulted where the rules are unsure; None uses the rules alone.
+        cheap_model_below: rules confidence under which the worker model is
+            asked to classify (its call is priced and billed); None keeps it off.
+        interrupt_below: confidence under which ``cost_estimate`` pauses the
+            graph with ``interrupt()`` for a person to pick the route; None never.
+        max_retries: retries of a failed model call (rate limit, server error,
+            timeout) made by ``calls.call_model``, the one place that retries;
+            build ``ChatOpenAI(max_retries=0)`` so its client does not retry too.
+        retry_backoff_s: the first backoff; it doubles per retry (with jitter).
+        call_timeout_s: the deadline of one model call attempt; None waits forever.
+        budget: USD and token limits per thread, turn and worker call
+            (``BudgetLimits``); None spends without limit.
+        context_window: the main model's context window in tokens; None looks it
+            up by model name (``context.context_window_for``).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -56,3 +92,13 @@ class OrchestratorConfig(BaseModel):
     prices: dict[str, ModelPrice] = Field(default_factory=dict)
     ledger_path: Path | None = DEFAULT_LEDGER_PATH
     force_route: Route | None = None
+    # classifier tiers and the person in the loop (issue 3)
+    classifier_model_path: Path | None = None
+    cheap_model_below: float | None = Field(default=None, ge=0, le=1)
+    interrupt_below: float | None = Field(default=None, ge=0, le=1)
+    # faults, budgets and context windows (issue 6)
+    max_retries: int = Field(default=2, ge=0, le=10)
+    retry_backoff_s: float = Field(default=0.5, ge=0, le=60)
+    call_timeout_s: float | None = Field(default=120.0, gt=0, le=3600)
+    budget: BudgetLimits | None = None
+    context_window: int | None = Field(default=None, ge=1024, le=100_000_000)

@@ -13,9 +13,10 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from langchain_core.messages import BaseMessage, HumanMessage
+from langchain_core.messages import AnyMessage, BaseMessage, HumanMessage
+from langgraph.graph.message import Messages, add_messages
 
-from orchestrator_graph.tokens import encoding, message_text
+from orchestrator_graph.tokens import count_messages, encoding, message_text, shared_counter
 
 
 @dataclass(frozen=True)
@@ -115,8 +116,9 @@ def latest_request(messages: Sequence[BaseMessage]) -> tuple[int, str]:
     """
     if not messages or messages[-1].type != "human":
         raise InvalidTurnError(
-            "the last message must be the user's request (a HumanMessage); "
-            "pass {'messages': [HumanMessage(...)]} to the graph"
+            "the last message must be the user's request, a HumanMessage with text (an empty, "
+            "whitespace-only or image-only request is dropped and never enters the thread); "
+            "pass {'messages': [HumanMessage('...')]} to the graph"
         )
     text = message_text(messages[-1])
     if not text.strip():
@@ -128,3 +130,91 @@ def latest_request(messages: Sequence[BaseMessage]) -> tuple[int, str]:
 
 class InvalidTurnError(ValueError):
     """The request cannot be routed as given; the message says what to fix."""
+
+
+# -- bad input: requests with no text, contexts larger than the model's window --
+
+# Context windows in tokens by model-name prefix (the longest matching prefix wins).
+CONTEXT_WINDOWS: dict[str, int] = {
+    "gpt-4.1": 1_047_576,
+    "gpt-4o": 128_000,
+    "gpt-4-turbo": 128_000,
+    "gpt-5": 400_000,
+    "o1": 200_000,
+    "o3": 200_000,
+    "o4-mini": 200_000,
+    "gpt-3.5-turbo": 16_385,
+}
+DEFAULT_CONTEXT_WINDOW = 128_000  # an unknown model: a conservative window
+OUTPUT_RESERVE_TOKENS = 4096  # room left in the window for the answer
+
+
+def context_window_for(model: str, configured: int | None = None) -> int:
+    """The context window of ``model``: ``configured`` if given, else the table above
+    (a ``provider:`` prefix is ignored), else ``DEFAULT_CONTEXT_WINDOW``."""
+    if configured is not None:
+        return configured
+    name = model.rpartition(":")[2].lower()
+    known = [prefix for prefix in CONTEXT_WINDOWS if name.startswith(prefix)]
+    return CONTEXT_WINDOWS[max(known, key=len)] if known else DEFAULT_CONTEXT_WINDOW
+
+
+def _cut_middle(text: str, keep_tokens: int) -> str:
+    enc = encoding()
+    tokens = enc.encode(text, disallowed_special=())
+    if len(tokens) <= keep_tokens:
+        return text
+    head, tail = keep_tokens * 2 // 3, keep_tokens // 3
+    cut = len(tokens) - head - tail
+    return (
+        f"{enc.decode(tokens[:head])}\n[... {cut} tokens cut: the request exceeds the model's "
+        f"context window; the full text is in the transcript ...]\n{enc.decode(tokens[-tail:])}"
+    )
+
+
+def fit_to_window(
+    view: Sequence[BaseMessage], window: int, reserve: int = OUTPUT_RESERVE_TOKENS
+) -> list[BaseMessage]:
+    """The view trimmed to ``window - reserve`` tokens: a documented fallback, never an error.
+
+    The oldest turns are dropped first (the standing instructions and the last
+    turn stay); if the last turn alone is still too long, the middle of its
+    longest messages is cut with a marker. The transcript itself is not touched.
+    """
+    limit = max(window - min(reserve, window // 2), 64)
+    view = list(view)
+    if count_messages(view) <= limit:
+        return view
+    counter = shared_counter()
+    turns = turns_of(view)
+    dropped: set[int] = set()
+    total = count_messages(view)
+    for turn in turns[:-1]:
+        if total <= limit:
+            break
+        dropped.update(turn.positions)
+        total -= sum(counter.count_message(view[p]) for p in turn.positions)
+    view = [m for p, m in enumerate(view) if p not in dropped]
+    while total > limit:
+        longest = max(range(len(view)), key=lambda p: counter.count_message(view[p]))
+        size = counter.count_message(view[longest])
+        keep = max(16, size - (total - limit) - 64)
+        if keep >= size - 8:
+            break
+        view[longest] = view[longest].model_copy(
+            update={"content": _cut_middle(message_text(view[longest]), keep)}
+        )
+        total = count_messages(view)
+    return view
+
+
+def add_request_messages(left: Messages, right: Messages) -> list[AnyMessage]:
+    """``add_messages`` that drops a new user message with no text before it enters the state.
+
+    An empty or whitespace-only request (or one made only of non-text blocks) is
+    never stored, so the thread stays as it was; ``classify`` then finds no
+    request to route and raises :class:`InvalidTurnError` out of ``graph.invoke``.
+    """
+    merged = add_messages(left, right)
+    known = {m.id for m in merged[: len(left)]} if isinstance(left, list) else set()
+    return [m for m in merged if m.type != "human" or m.id in known or message_text(m).strip()]

@@ -6,17 +6,25 @@ worker   = the minimal view + the brief on the worker's model, plus the
            integration cost (the digest added to the main view, and its growth);
 parallel = the sum over the subtasks' workers.
 Cached-input prices apply to the prefix the provider has already seen.
+
+Answer lengths per category and the expected number of remaining turns are
+learned from the cost ledger (:func:`learned_costs`, refreshed every
+``LEARN_REFRESH_TURNS`` recorded turns, never per turn); with an empty or no
+ledger the defaults below and ``config.expected_remaining_turns`` apply.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+from statistics import fmean
 
 from langchain_core.messages import BaseMessage
 
 from orchestrator_graph.config import OrchestratorConfig, Route
-from orchestrator_graph.pricing import ModelPrice, price_for
+from orchestrator_graph.ledger import ledger_at
+from orchestrator_graph.pricing import ModelPrice, cacheable, price_for
 from orchestrator_graph.state import Category, OptionCost, TaskProfile
 from orchestrator_graph.tokens import REPLY_PRIMING, count_text, shared_counter
 
@@ -58,26 +66,87 @@ class Pricing:
         )
 
 
-def cacheable(prefix_tokens: int, min_tokens: int) -> int:
-    """Tokens a provider bills as cache reads for a shared prefix (OpenAI's rule:
-    nothing below ``min_tokens``, then whole blocks of 128)."""
-    if prefix_tokens < min_tokens or min_tokens <= 0:
-        return 0 if min_tokens > 0 else prefix_tokens
-    return min_tokens + (prefix_tokens - min_tokens) // 128 * 128
+# Learned figures are refreshed after this many recorded turns, and used once
+# they rest on at least LEARN_MIN_SAMPLES turns or sessions.
+LEARN_REFRESH_TURNS = 16
+LEARN_MIN_SAMPLES = 3
 
 
-def typical_output_tokens(category: Category | str, request_tokens: int) -> int:
-    """The answer length expected for one task of this category."""
+@dataclass(frozen=True)
+class LearnedCosts:
+    """What the ledger teaches the cost model.
+
+    ``output_tokens``: per category, (median output tokens of a one-task turn, turns).
+    ``session_lengths``: the number of turns of each recorded session.
+    """
+
+    output_tokens: dict[str, tuple[float, int]] = field(default_factory=dict)
+    session_lengths: tuple[int, ...] = ()
+
+    def output_for(self, category: str) -> int | None:
+        """The learned answer length of a category, or None when too few turns show it."""
+        learned = self.output_tokens.get(category)
+        return round(learned[0]) if learned and learned[1] >= LEARN_MIN_SAMPLES else None
+
+    def remaining_turns(self, turns_so_far: int, default: float) -> float:
+        """Expected later turns of a session that has ``turns_so_far`` turns (this one
+        included): the mean over recorded sessions that reached that length."""
+        reached = [n - turns_so_far for n in self.session_lengths if n >= turns_so_far]
+        return fmean(reached) if len(reached) >= LEARN_MIN_SAMPLES else default
+
+
+_LEARNED: dict[Path, tuple[int, LearnedCosts]] = {}
+
+
+def learned_costs(config: OrchestratorConfig | None) -> LearnedCosts:
+    """The ledger's lessons for ``config.ledger_path`` (empty when it has no ledger yet).
+
+    Cached per ledger file and refreshed every ``LEARN_REFRESH_TURNS`` turns that
+    this process records, so a decision costs no query.
+    """
+    if config is None or config.ledger_path is None:
+        return LearnedCosts()
+    path = Path(config.ledger_path)
+    if not path.exists():
+        return LearnedCosts()
+    ledger = ledger_at(path)
+    cached = _LEARNED.get(path)
+    if cached is not None and 0 <= ledger.writes - cached[0] < LEARN_REFRESH_TURNS:
+        return cached[1]
+    learned = LearnedCosts(ledger.output_tokens_by_category(), tuple(ledger.session_lengths()))
+    _LEARNED[path] = (ledger.writes, learned)
+    return learned
+
+
+def expected_remaining_turns(messages: Sequence[BaseMessage], config: OrchestratorConfig) -> float:
+    """How many later main calls the turn ending ``messages`` is expected to ride
+    along in: learned from session lengths in the ledger, else the config's constant."""
+    turns_so_far = sum(m.type == "human" for m in messages)
+    return learned_costs(config).remaining_turns(turns_so_far, config.expected_remaining_turns)
+
+
+def typical_output_tokens(
+    category: Category | str, request_tokens: int, config: OrchestratorConfig | None = None
+) -> int:
+    """The answer length expected for one task of this category: learned from the
+    ledger when ``config`` names one with enough turns of the category, else a default."""
+    learned = learned_costs(config).output_for(category)
+    if learned is not None:
+        return learned
     if category == "translation":
         return max(60, int(request_tokens * 1.15))
     return TYPICAL_OUTPUT_TOKENS.get(category, 300)
 
 
-def expected_output_tokens(profile: TaskProfile, request_tokens: int) -> int:
+def expected_output_tokens(
+    profile: TaskProfile, request_tokens: int, config: OrchestratorConfig | None = None
+) -> int:
     """The answer length expected for a request: the sum over its subtasks, if any."""
     if profile.subtasks:
-        return sum(typical_output_tokens(s.category, request_tokens) for s in profile.subtasks)
-    return typical_output_tokens(profile.category, request_tokens)
+        return sum(
+            typical_output_tokens(s.category, request_tokens, config) for s in profile.subtasks
+        )
+    return typical_output_tokens(profile.category, request_tokens, config)
 
 
 def growth_usd(tokens: int, remaining_turns: float, price: ModelPrice) -> float:
@@ -114,7 +183,7 @@ def price_main(
     counter = shared_counter()
     input_tokens = counter.count_messages(view)
     cached = cacheable(shared_prefix_tokens(view, previous_prompt), config.prompt_cache_min_tokens)
-    output = expected_output_tokens(profile, request_tokens)
+    output = expected_output_tokens(profile, request_tokens, config)
     return OptionCost(
         route="main_session",
         models=[pricing.main_model],

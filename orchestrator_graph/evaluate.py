@@ -44,7 +44,7 @@ def evaluate_task(
     started = time.perf_counter()
     config = config or OrchestratorConfig()
     pricing = Pricing.resolve(main_model, worker_model, config)
-    profile = classify_request(messages)
+    profile = classify_request(messages, config=config)
     decision = decide(messages, profile, pricing=pricing, config=config, digests=digests)
     decision.decision_ms = (time.perf_counter() - started) * 1000
     return decision

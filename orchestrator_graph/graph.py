@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from langchain_core.language_models import BaseChatModel
 from langgraph.graph import END, START, StateGraph
 
 from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.estimate import Pricing
-from orchestrator_graph.nodes.classify import classify
+from orchestrator_graph.ledger import ledger_at
+from orchestrator_graph.nodes.classify import make_classify
 from orchestrator_graph.nodes.cost_estimate import make_cost_estimate, make_route
 from orchestrator_graph.nodes.main_session import make_main_session
 from orchestrator_graph.nodes.merge import make_merge
@@ -44,6 +47,20 @@ def create_orchestrator(
     Raises:
         UnknownModelPriceError: a model has no known price; give one in
             ``OrchestratorConfig(prices=...)``.
+        LedgerError: ``config.ledger_path`` is not a usable ledger (checked here,
+            before any model call).
+
+    Durability: invoke the compiled graph with ``durability="sync"``
+    (``graph.invoke(value, thread, durability="sync")``). Each step's checkpoint
+    and every finished worker's writes are then on disk before the next step, so
+    after a crash mid fan-out ``invoke(None, thread)`` re-runs only the
+    unfinished workers (``tests/test_crash.py``). ``"async"`` may lose writes in
+    flight when the process dies (a finished worker is called and billed again);
+    ``"exit"`` saves nothing until the run ends.
+
+    Faults: ``calls.call_model`` is the one retry layer (``max_retries``,
+    ``retry_backoff_s``, ``call_timeout_s``); build ``ChatOpenAI(max_retries=0)``.
+    Budgets: see ``orchestrator_graph.budget``.
 
     Example:
         ```python
@@ -66,12 +83,15 @@ def create_orchestrator(
     """
     config = config or OrchestratorConfig()
     pricing = Pricing.resolve(model_name_of(main_model), model_name_of(worker_model), config)
+    if config.ledger_path is not None:  # a corrupted ledger fails here, before any call
+        ledger_at(Path(config.ledger_path))
     builder = StateGraph(OrchestratorState, input_schema=OrchestratorInput)
-    builder.add_node("classify", classify)
+    builder.add_node("classify", make_classify(worker_model, pricing, config))
     builder.add_node("cost_estimate", make_cost_estimate(pricing, config))
-    builder.add_node("main_session", make_main_session(main_model, pricing))
+    builder.add_node("main_session", make_main_session(main_model, pricing, config))
     builder.add_node(
-        "spawn_subgraph", build_worker_graph({"main": main_model, "worker": worker_model}, pricing)
+        "spawn_subgraph",
+        build_worker_graph({"main": main_model, "worker": worker_model}, pricing, config),
     )
     builder.add_node("merge", make_merge(main_model, pricing, config))
     builder.add_node("record", make_record(pricing, config))

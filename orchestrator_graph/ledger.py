@@ -13,8 +13,9 @@ import sqlite3
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Self
@@ -125,6 +126,7 @@ class CostLedger:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+        self.writes = 0  # turns recorded through this object (lets readers refresh caches)
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         conn: sqlite3.Connection | None = None
@@ -138,6 +140,9 @@ class CostLedger:
             with self._transaction("DEFERRED"):  # check before WAL rewrites the header
                 self._ensure_schema(create=False)
             conn.execute("PRAGMA journal_mode = WAL")
+            # WAL + NORMAL: no fsync per turn; a power cut may lose the last turns, never
+            # corrupt the file (the checkpointer, not the ledger, is what resumes a thread)
+            conn.execute("PRAGMA synchronous = NORMAL")
             with self._transaction():
                 self._ensure_schema(create=True)
         except sqlite3.DatabaseError as exc:
@@ -200,6 +205,7 @@ class CostLedger:
             )
             if calls:
                 self.db.table("calls").upsert_all(calls, pk="call_id")
+        self.writes += 1
 
     def turns(self, thread_id: str | None = None) -> list[TurnRecord]:
         """The recorded turns with their calls, by thread and turn."""
@@ -256,6 +262,73 @@ class CostLedger:
             fallbacks=fallbacks,
         )
 
+    def output_tokens_by_category(self) -> dict[str, tuple[float, int]]:
+        """Per category, the median output tokens of one-task turns (answered by one call,
+        no fallback) and how many turns that median rests on."""
+        sql = (
+            "SELECT t.category, sum(c.output_tokens) AS output FROM turns t"
+            " JOIN calls c ON c.thread_id = t.thread_id AND c.turn = t.turn"
+            " WHERE t.route != 'parallel_workers' AND t.fallbacks = 0"
+            " GROUP BY t.thread_id, t.turn HAVING count(*) = 1"
+        )
+        with self._transaction("DEFERRED"):
+            rows = self._conn.execute(sql).fetchall()
+        by_category: defaultdict[str, list[int]] = defaultdict(list)
+        for category, output in rows:
+            by_category[category].append(output)
+        return {c: (_median(v), len(v)) for c, v in by_category.items()}
+
+    def session_lengths(self) -> list[int]:
+        """Turns recorded per thread (a thread still going counts what it has so far)."""
+        with self._transaction("DEFERRED"):
+            rows = self._conn.execute("SELECT max(turn) + 1 FROM turns GROUP BY thread_id")
+            return [n for (n,) in rows.fetchall()]
+
+    def kpis(self, thread_id: str | None = None) -> dict[str, Any]:
+        """The ledger's KPIs: routing counts, savings, integration success, fallbacks,
+        latencies, per model and per category."""
+        where, args = _where(thread_id)
+        with self._transaction("DEFERRED"):
+            turns = list(
+                self.db.query(
+                    "SELECT route, category, cost_usd, baseline_usd, decision_ms, overhead_ms,"
+                    f" fallbacks, worker_results, workers_accepted FROM turns{where}",
+                    args,
+                )
+            )
+            models = list(
+                self.db.query(
+                    "SELECT model, count(*) AS calls, sum(input_tokens) AS input_tokens,"
+                    " sum(cached_input_tokens) AS cached_input_tokens,"
+                    " sum(output_tokens) AS output_tokens, sum(cost_usd) AS cost_usd,"
+                    f" sum(latency_ms) AS latency_ms FROM calls{where} GROUP BY model"
+                    " ORDER BY model",
+                    args,
+                )
+            )
+        results = sum(t["worker_results"] for t in turns)
+        categories: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
+        for t in turns:
+            categories[t["category"]].append(t)
+        return {
+            **_cost_summary(turns),
+            "routes": _count(t["route"] for t in turns),
+            "integration_success_rate": (
+                sum(t["workers_accepted"] for t in turns) / results if results else None
+            ),
+            "worker_results": results,
+            "fallbacks": sum(t["fallbacks"] for t in turns),
+            "decision_ms_p50": percentile([t["decision_ms"] for t in turns], 50),
+            "decision_ms_p99": percentile([t["decision_ms"] for t in turns], 99),
+            "overhead_ms_p50": percentile([t["overhead_ms"] for t in turns], 50),
+            "overhead_ms_p99": percentile([t["overhead_ms"] for t in turns], 99),
+            "per_model": {m.pop("model"): m for m in models},
+            "per_category": {
+                c: {**_cost_summary(rows), "routes": _count(r["route"] for r in rows)}
+                for c, rows in sorted(categories.items())
+            },
+        }
+
     def close(self) -> None:
         """Close the connection (idempotent)."""
         with self._lock:
@@ -271,6 +344,45 @@ class CostLedger:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+@cache
+def ledger_at(path: Path) -> CostLedger:
+    """One open ledger per file and process."""
+    return CostLedger(path)
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """The ``q``-th percentile (nearest rank, 0-100) of ``values``; None when empty."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * q // 100))
+    return float(ordered[int(min(rank, len(ordered))) - 1])
+
+
+def _median(values: list[int]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return float(ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2)
+
+
+def _count(values: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def _cost_summary(turns: list[dict[str, Any]]) -> dict[str, Any]:
+    cost = sum(t["cost_usd"] for t in turns)
+    baseline = sum(t["baseline_usd"] for t in turns)
+    return {
+        "turns": len(turns),
+        "cost_usd": cost,
+        "baseline_usd": baseline,
+        "savings": 1 - cost / baseline if baseline else None,
+    }
 
 
 def _where(thread_id: str | None) -> tuple[str, list[str]]:

@@ -74,6 +74,18 @@ class ModelPrice(BaseModel):
         )
 
 
+CACHE_BLOCK_TOKENS = 128
+
+
+def cacheable(prefix_tokens: int, min_tokens: int = 1024) -> int:
+    """Tokens a provider bills as cache reads for a prefix it has seen (OpenAI's rule:
+    nothing below ``min_tokens``, then whole blocks of 128 tokens)."""
+    if prefix_tokens < max(min_tokens, 0):
+        return 0
+    floor = max(min_tokens, 0)
+    return floor + (prefix_tokens - floor) // CACHE_BLOCK_TOKENS * CACHE_BLOCK_TOKENS
+
+
 def _base(price: object) -> float | None:
     """A genai-prices price as a float (the base tier of a tiered price)."""
     if price is None:

@@ -65,7 +65,8 @@ def decide(
     view = main_view(messages, digests or {}, expand=profile.refers_to)
     main = price_main(view, request_tokens, profile, main_prompt, pricing, config, remaining)
 
-    dependent = profile.context_dependency >= config.context_threshold
+    # a turn that is not clearly self-contained needs its context: never starve it
+    dependent = profile.context_dependency >= min(SELF_CONTAINED_BELOW, config.context_threshold)
     refs = profile.refers_to
     positions = worker_positions(messages[:position], refs)
     ref_tokens = sum(counter.count_message(messages[p]) for p in positions)
@@ -119,7 +120,7 @@ def decide(
     elif dependent and (not refs or profile.confidence < DEPENDENT_OFFLOAD_CONFIDENCE):
         route = "main_session"
         reasons.append(
-            f"depends on the conversation (>= {config.context_threshold}) and the turns it "
+            f"may depend on the conversation (>= {SELF_CONTAINED_BELOW}) and the turns it "
             "needs are not all known: kept in the main session"
         )
     elif not fits:

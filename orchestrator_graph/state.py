@@ -12,11 +12,11 @@ import operator
 from typing import Annotated, Any, Literal
 
 from langchain_core.messages import AnyMessage
-from langgraph.graph.message import add_messages
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
 from orchestrator_graph.config import Route
+from orchestrator_graph.context import add_request_messages
 
 Category = Literal[
     "follow_up",
@@ -154,8 +154,13 @@ class WorkerResult(BaseModel):
 def per_turn(
     left: list[dict[str, Any]] | None, right: list[dict[str, Any]] | None
 ) -> list[dict[str, Any]]:
-    """Accumulate within a turn; ``None`` starts the next turn afresh."""
-    return [] if right is None else [*(left or []), *right]
+    """Accumulate within a turn; ``None`` starts the next turn afresh, and so does a
+    list whose first item is ``None`` (the rest then opens the new turn)."""
+    if right is None:
+        return []
+    if right and right[0] is None:
+        return [r for r in right[1:] if r is not None]
+    return [*(left or []), *right]
 
 
 def merge_dicts(left: dict[str, str], right: dict[str, str]) -> dict[str, str]:
@@ -165,13 +170,13 @@ def merge_dicts(left: dict[str, str], right: dict[str, str]) -> dict[str, str]:
 class OrchestratorInput(TypedDict):
     """What a caller passes in: a ``MessagesState``."""
 
-    messages: Annotated[list[AnyMessage], add_messages]
+    messages: Annotated[list[AnyMessage], add_request_messages]
 
 
 class OrchestratorState(TypedDict, total=False):
     """The whole state. ``messages`` is the transcript and stays whole."""
 
-    messages: Annotated[list[AnyMessage], add_messages]
+    messages: Annotated[list[AnyMessage], add_request_messages]
     profile: dict[str, Any] | None
     decision: dict[str, Any] | None
     worker_results: Annotated[list[dict[str, Any]], per_turn]
@@ -181,6 +186,7 @@ class OrchestratorState(TypedDict, total=False):
     turn_started: float
     cost_usd: Annotated[float, operator.add]
     baseline_cost_usd: Annotated[float, operator.add]
+    budget_exceeded: dict[str, Any] | None  # BudgetExceeded.as_dict() of the turn, if any
 
 
 class WorkerInput(TypedDict):

@@ -2,24 +2,38 @@
 
 Compiled without a checkpointer: the server brings its own (the SQLite factory
 named under ``checkpointer`` in ``langgraph.json``). Offline it runs on simulated
-models; with ``OPENAI_API_KEY`` set, on ``ChatOpenAI``.
+models; with ``OPENAI_API_KEY`` set, on ``ChatOpenAI`` (``OPENAI_BASE_URL`` points
+it at any OpenAI-compatible endpoint).
+
+Environment read when the server loads the graph:
+    ``ORCHESTRATOR_LEDGER``: the cost ledger's SQLite file; ``none`` keeps no ledger
+        (default ``checkpoints/ledger.sqlite``).
+    ``ORCHESTRATOR_INTERRUPT_BELOW``: a confidence (0-1) under which a turn pauses
+        with ``interrupt()`` for a person to pick the route in Studio.
 """
 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
 from orchestrator_graph.config import DEFAULT_MAIN_MODEL, DEFAULT_WORKER_MODEL, OrchestratorConfig
 from orchestrator_graph.graph import create_orchestrator
 
+LEDGER_ENV = "ORCHESTRATOR_LEDGER"
+INTERRUPT_BELOW_ENV = "ORCHESTRATOR_INTERRUPT_BELOW"
+
 
 def _models() -> tuple[BaseChatModel, BaseChatModel]:
     if os.environ.get("OPENAI_API_KEY"):
         from langchain_openai import ChatOpenAI
 
-        return ChatOpenAI(model=DEFAULT_MAIN_MODEL), ChatOpenAI(model=DEFAULT_WORKER_MODEL)
+        return (
+            ChatOpenAI(model=DEFAULT_MAIN_MODEL, stream_usage=True),
+            ChatOpenAI(model=DEFAULT_WORKER_MODEL, stream_usage=True),
+        )
     from orchestrator_graph.providers.simulated import SimulatedChatModel
 
     return (
@@ -28,7 +42,25 @@ def _models() -> tuple[BaseChatModel, BaseChatModel]:
     )
 
 
+def config_from_env(environ: dict[str, str] | None = None) -> OrchestratorConfig:
+    """``OrchestratorConfig`` with the ledger path and interrupt threshold from the environment."""
+    environ = dict(os.environ if environ is None else environ)
+    options: dict[str, Any] = {}
+    ledger = environ.get(LEDGER_ENV)
+    if ledger:
+        options["ledger_path"] = None if ledger.lower() == "none" else ledger
+    below = environ.get(INTERRUPT_BELOW_ENV)
+    if below:
+        try:
+            options["interrupt_below"] = float(below)
+        except ValueError as exc:
+            raise ValueError(
+                f"{INTERRUPT_BELOW_ENV} must be a number in 0-1, got {below!r}"
+            ) from exc
+    return OrchestratorConfig(**options)
+
+
 _main, _worker = _models()
 graph = create_orchestrator(
-    main_model=_main, worker_model=_worker, config=OrchestratorConfig()
+    main_model=_main, worker_model=_worker, config=config_from_env()
 ).compile(name="orchestrator")

@@ -92,14 +92,19 @@ All the core operations (`get`, `set`, `delete`) are O(1) amortised; only the pu
 
 Example:
 
-{code("python", '''
+{
+    code(
+        "python",
+        '''
 cache = TTLCache(maxsize=2, ttl=30)
 cache.set("a", 1)
 cache.set("b", 2)
 cache.get("a")       # -> 1, "a" is now most recently used
 cache.set("c", 3)    # evicts "b"
 "b" in cache         # -> False
-''')}
+''',
+    )
+}
 """
 
 LRU_1 = """
@@ -111,7 +116,7 @@ Two operations make `OrderedDict` the right tool here:
 So the plain-dict version is possible, and it's even slightly faster in CPython, but `OrderedDict` states the intent ("this is an ordered structure with reordering operations") and makes the LRU bookkeeping two obvious method calls. For a cache of a few thousand entries the performance difference is negligible; if you ever need millions of operations per second, `functools.lru_cache` (written in C) is the better starting point, though it has no TTL.
 """
 
-LRU_TESTS = r'''
+LRU_TESTS = r"""
 import pytest
 
 from ttl_cache import TTLCache
@@ -201,7 +206,7 @@ def test_len_counts_only_live_entries(clock):
 def test_invalid_arguments(kwargs):
     with pytest.raises(ValueError):
         TTLCache(**kwargs)
-'''
+"""
 
 LRU_2 = f"""
 Here's a test module. It assumes the class lives in `ttl_cache.py`. The `FakeClock` is just a callable that returns a number you control, so expiry tests are instant and deterministic — no `time.sleep`.
@@ -227,7 +232,10 @@ The simplest correct approach is one `threading.RLock` around every method that 
 
 Changes only:
 
-{code("python", '''
+{
+    code(
+        "python",
+        '''
 import threading
 # ... other imports unchanged
 
@@ -280,18 +288,25 @@ class TTLCache:
             self._data.clear()
 
     # _purge_expired is unchanged: it is only called with the lock held.
-''')}
+''',
+    )
+}
 
 Why `RLock` rather than `Lock`: `__len__` and `set` call `_purge_expired` while holding the lock. That helper doesn't take the lock itself today, but an `RLock` means a future refactor that makes a locked method call another locked method won't deadlock. The overhead difference is tiny.
 
 One thing the lock does *not* solve is the classic "check then set" race in calling code:
 
-{code("python", '''
+{
+    code(
+        "python",
+        '''
 value = cache.get(key)
 if value is None:
     value = expensive()      # two threads may both compute this
     cache.set(key, value)
-''')}
+''',
+    )
+}
 
 If that matters, add a `get_or_set(key, factory)` method that does the whole thing under the lock (accepting that `factory` then runs while other threads wait).
 """
@@ -313,7 +328,10 @@ LRU_6 = """
 LRU_7 = f"""
 I'll keep counters as plain integers updated under the existing lock, and return a snapshot so callers can't mutate internal state.
 
-{code("python", '''
+{
+    code(
+        "python",
+        '''
 from dataclasses import dataclass
 
 
@@ -372,7 +390,9 @@ class TTLCache:
         for k in expired:
             del self._data[k]
         self._expirations += len(expired)
-''')}
+''',
+    )
+}
 
 Design choices:
 
@@ -387,7 +407,10 @@ LRU_8 = f"""
 
 A small, thread-safe, in-memory cache that combines **least-recently-used eviction** with a **time-to-live** for every entry.
 
-{code("python", '''
+{
+    code(
+        "python",
+        '''
 from ttl_cache import TTLCache
 
 cache = TTLCache(maxsize=1000, ttl=300)   # at most 1000 entries, 5 minutes each
@@ -401,7 +424,9 @@ if "token:abc" in cache:                 # checks expiry, does not refresh recen
 
 cache.delete("user:42")
 print(cache.stats())  # CacheStats(hits=1, misses=0, evictions=0, expirations=0)
-''')}
+''',
+    )
+}
 
 **Behaviour**
 
@@ -424,10 +449,30 @@ C01 = session(
             [],
             LRU_0,
         ),
-        t("Why did you use OrderedDict instead of a plain dict? Dicts are ordered now.", "follow_up", [0], LRU_1),
-        t("Now add pytest tests for it, including expiry with a fake clock.", "code_generation", [0], LRU_2),
-        t("Unrelated: what's the difference between a process and a thread, in two sentences?", "qa", [], LRU_3),
-        t("Make the cache thread-safe. Only show the parts that change.", "code_generation", [0], LRU_4),
+        t(
+            "Why did you use OrderedDict instead of a plain dict? Dicts are ordered now.",
+            "follow_up",
+            [0],
+            LRU_1,
+        ),
+        t(
+            "Now add pytest tests for it, including expiry with a fake clock.",
+            "code_generation",
+            [0],
+            LRU_2,
+        ),
+        t(
+            "Unrelated: what's the difference between a process and a thread, in two sentences?",
+            "qa",
+            [],
+            LRU_3,
+        ),
+        t(
+            "Make the cache thread-safe. Only show the parts that change.",
+            "code_generation",
+            [0],
+            LRU_4,
+        ),
         t("Will the tests you wrote still pass after that change?", "follow_up", [2, 4], LRU_5),
         t(
             "Quick ones while I wait for CI:\n1. What does HTTP 429 mean?\n2. What port does PostgreSQL use by default?\n3. How many bytes is a UUID?",
@@ -451,7 +496,7 @@ C01 = session(
 )
 
 # --------------------------------------------------------------------------- coding-02
-MAU_SQL = r'''
+MAU_SQL = r"""
 WITH monthly AS (
     SELECT
         date_trunc('month', created_at)::date AS month,
@@ -472,7 +517,7 @@ SELECT
     ) AS pct_change
 FROM monthly
 ORDER BY month;
-'''
+"""
 
 MAU_0 = f"""
 Here's a query that computes MAU for the last 12 complete months and the month-over-month change:
@@ -507,7 +552,7 @@ So for a result like:
 Unlike a `GROUP BY`, a window function doesn't collapse rows — every month stays in the output, it just gains a value borrowed from its neighbour. `LAG(mau, 2)` would look two rows back, and `LEAD` looks forward instead. In the query I repeat the `LAG(...)` expression three times for readability; Postgres evaluates the identical window only once, so there's no performance cost.
 """
 
-MAU_NEW_SQL = r'''
+MAU_NEW_SQL = r"""
 WITH first_seen AS (
     SELECT user_id, date_trunc('month', MIN(created_at))::date AS first_month
     FROM events
@@ -538,7 +583,7 @@ SELECT
 FROM monthly
 WINDOW w AS (ORDER BY month)
 ORDER BY month;
-'''
+"""
 
 MAU_2 = f"""
 You need each user's first month over the *whole* history (not just the 12-month window), otherwise someone who was active two years ago and came back in March would be counted as new.
@@ -579,7 +624,7 @@ MAU_4 = """
 "El panel no estará disponible el sábado de 02:00 a 04:00 UTC por mantenimiento."
 """
 
-MAU_PANDAS = r'''
+MAU_PANDAS = r"""
 import pandas as pd
 
 df["created_at"] = pd.to_datetime(df["created_at"], utc=True)
@@ -604,7 +649,7 @@ monthly["returning_users"] = monthly["mau"] - monthly["new_users"]
 monthly["new_share_pct"] = (100 * monthly["new_users"] / monthly["mau"]).round(1)
 monthly["pct_change"] = (monthly["mau"].pct_change() * 100).round(1)
 print(monthly)
-'''
+"""
 
 MAU_5 = f"""
 Here's the pandas equivalent of the MAU + new-users query:
@@ -714,9 +759,14 @@ C02 = session(
             [0],
             MAU_2,
         ),
-        t("It's slow — the table has about 200M rows. What indexes would you add?", "follow_up", [0, 2], MAU_3),
         t(
-            "Translate to Spanish: \"The dashboard will be unavailable on Saturday from 02:00 to 04:00 UTC for maintenance.\"",
+            "It's slow — the table has about 200M rows. What indexes would you add?",
+            "follow_up",
+            [0, 2],
+            MAU_3,
+        ),
+        t(
+            'Translate to Spanish: "The dashboard will be unavailable on Saturday from 02:00 to 04:00 UTC for maintenance."',
             "translation",
             [],
             MAU_4,
@@ -728,7 +778,12 @@ C02 = session(
             MAU_5,
         ),
         t("What's the capital of Australia? My colleague insists it's Sydney.", "qa", [], MAU_6),
-        t("Turn the pandas version into a proper function with type hints and a docstring.", "code_generation", [5], MAU_7),
+        t(
+            "Turn the pandas version into a proper function with type hints and a docstring.",
+            "code_generation",
+            [5],
+            MAU_7,
+        ),
         t(
             "In one paragraph, explain to a non-technical PM what 'monthly active users' means in our query, including the edge cases.",
             "writing",
@@ -739,7 +794,7 @@ C02 = session(
 )
 
 # --------------------------------------------------------------------------- coding-03
-TS_HOOK = r'''
+TS_HOOK = r"""
 // useDebouncedValue.ts
 import { useEffect, useState } from "react";
 
@@ -816,7 +871,7 @@ export function SearchBox({ search, delayMs = 300 }: Props) {
     </div>
   );
 }
-'''
+"""
 
 TS_0 = f"""
 Two pieces: a generic hook that delays a value, and a component that runs the search when the *debounced* value changes, aborting the previous request each time.
@@ -841,7 +896,7 @@ Debouncing and aborting solve different problems:
 The `AbortController` cancels A as soon as B's effect runs, so stale responses never reach `setResults`. It also saves bandwidth and server work, and it prevents a state update on an unmounted component if the user navigates away mid-request.
 """
 
-TS_TESTS = r'''
+TS_TESTS = r"""
 // useDebouncedValue.test.tsx
 import { act, renderHook } from "@testing-library/react";
 import { useDebouncedValue } from "./useDebouncedValue";
@@ -888,7 +943,7 @@ describe("useDebouncedValue", () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 });
-'''
+"""
 
 TS_2 = f"""
 {code("tsx", TS_TESTS)}
@@ -921,7 +976,10 @@ If the warning names `SearchBox` rather than the hook's test component, it's the
 TS_5 = f"""
 Only the effect and the render change. I derive a `tooShort` flag from the debounced value so the check happens after the user stops typing, and I clear results as soon as the query falls below the minimum:
 
-{code("tsx", '''
+{
+    code(
+        "tsx",
+        '''
 const MIN_QUERY_LENGTH = 2;
 
 export function SearchBox({ search, delayMs = 300 }: Props) {
@@ -963,7 +1021,9 @@ export function SearchBox({ search, delayMs = 300 }: Props) {
     </div>
   );
 }
-''')}
+''',
+    )
+}
 
 The empty-string case from the first version is now covered by `tooShort`. The hint uses the *live* `query` so it appears immediately rather than after the debounce delay. I also reset `loading`, because a request aborted while the query shrinks would otherwise leave the spinner on.
 """
@@ -988,8 +1048,18 @@ C03 = session(
             [],
             TS_0,
         ),
-        t("Why do you need the AbortController if the value is already debounced?", "follow_up", [0], TS_1),
-        t("Write Jest + React Testing Library tests for the hook using fake timers.", "code_generation", [0], TS_2),
+        t(
+            "Why do you need the AbortController if the value is already debounced?",
+            "follow_up",
+            [0],
+            TS_1,
+        ),
+        t(
+            "Write Jest + React Testing Library tests for the hook using fake timers.",
+            "code_generation",
+            [0],
+            TS_2,
+        ),
         t(
             "Batch of JS questions:\n1. What's the difference between == and === ?\n2. What does npm ci do differently from npm install?\n3. What's the specificity of `#nav .item a`?",
             "qa",
@@ -1008,13 +1078,18 @@ C03 = session(
             [0],
             TS_5,
         ),
-        t("Write a commit message for all of this, subject line plus a short body.", "writing", [0, 2, 5], TS_6),
+        t(
+            "Write a commit message for all of this, subject line plus a short body.",
+            "writing",
+            [0, 2, 5],
+            TS_6,
+        ),
         t("How do I say 'search results' in German and French?", "translation", [], TS_7),
     ],
 )
 
 # --------------------------------------------------------------------------- coding-04
-BASH_BACKUP = r'''
+BASH_BACKUP = r"""
 #!/usr/bin/env bash
 # Nightly PostgreSQL backup with local retention.
 set -euo pipefail
@@ -1056,7 +1131,7 @@ find "$BACKUP_DIR" -maxdepth 1 -type f -name "${DB_NAME}_*.sql.gz" \
      -mtime +"$RETENTION_DAYS" -print -delete
 
 log "Done"
-'''
+"""
 
 BASH_0 = f"""
 Here's a script that is strict about errors, writes to a temporary file first so a failed run never leaves a truncated backup that looks valid, and only deletes old files matching its own naming pattern.
@@ -1095,7 +1170,9 @@ Assuming the script is installed at `/usr/local/bin/pg_backup.sh` and is executa
 Add it with `sudo crontab -u postgres -e` so it runs as the `postgres` user (which owns `~/.pgpass`). Cron uses a minimal `PATH`, so if `pg_dump` lives somewhere unusual, add `PATH=/usr/lib/postgresql/16/bin:/usr/bin:/bin` at the top of the crontab. Also add a logrotate rule for `/var/log/pg_backup.log`, or it will grow forever.
 """
 
-_SNIP_1 = code("bash", r'''
+_SNIP_1 = code(
+    "bash",
+    r"""
 S3_BUCKET="${S3_BUCKET:-}"          # e.g. my-company-db-backups
 S3_PREFIX="${S3_PREFIX:-postgres}"
 
@@ -1115,7 +1192,8 @@ if [[ -n "$S3_BUCKET" ]]; then
 else
   log "S3_BUCKET not set, skipping upload"
 fi
-''')
+""",
+)
 
 BASH_3 = f"""
 Add this block after the local backup is moved into place (before the retention step), and a check near the top:
@@ -1134,7 +1212,9 @@ BASH_4 = """
 **29 days.** From 10 February to 10 March 2024 is one month, and February 2024 has 29 days because 2024 is a leap year (divisible by 4 and not a century year). Counted another way: 19 remaining days in February (11–29) plus 10 days in March = 29.
 """
 
-_SNIP_2 = code("bash", r'''
+_SNIP_2 = code(
+    "bash",
+    r"""
 # 1. create the empty target database
 createdb --host=localhost --username=postgres app_restore
 
@@ -1145,7 +1225,8 @@ gunzip -c /var/backups/pg/app_2024-05-02T031500Z.sql.gz \
 
 # 3. sanity check
 psql -U postgres -d app_restore -c "\dt" -c "SELECT count(*) FROM users;"
-''')
+""",
+)
 
 BASH_5 = f"""
 The backups are plain SQL compressed with gzip, so you restore them with `psql`, not `pg_restore`:
@@ -1189,7 +1270,12 @@ C04 = session(
             BASH_3,
         ),
         t("How many days are there between 2024-02-10 and 2024-03-10?", "math", [], BASH_4),
-        t("How would I restore one of these backups into a new database called app_restore?", "follow_up", [0], BASH_5),
+        t(
+            "How would I restore one of these backups into a new database called app_restore?",
+            "follow_up",
+            [0],
+            BASH_5,
+        ),
         t(
             "Write a short Slack message to the team announcing that nightly backups now also go to S3 and are kept 14 days locally.",
             "writing",
@@ -1372,7 +1458,7 @@ DUP_4 = """
 (10% is 234, 5% is 117, and 234 + 117 = 351.)
 """
 
-DUP_TESTS = r'''
+DUP_TESTS = r"""
 from pathlib import Path
 
 from find_dups import delete_duplicates, find_duplicates
@@ -1425,7 +1511,7 @@ def test_dry_run_deletes_nothing(tmp_path):
     deleted, freed = delete_duplicates(find_duplicates(tmp_path), dry_run=True)
     assert (deleted, freed) == (1, 4)
     assert (tmp_path / "a").exists() and (tmp_path / "b").exists()
-'''
+"""
 
 DUP_5 = f"""
 {code("python", DUP_TESTS)}
@@ -1443,7 +1529,7 @@ Five names for a grey cat:
 5. **Nimbus** — a storm cloud, for a fluffy cat with opinions.
 """
 
-DUP_JSON = r'''
+DUP_JSON = r"""
 import json
 
 # in main():
@@ -1482,7 +1568,7 @@ import json
 def delete_duplicates(groups, dry_run, out=sys.stdout):
     ...
             print(f"{action} {path} (keeping {keeper})", file=out)
-'''
+"""
 
 DUP_7 = f"""
 {code("python", DUP_JSON)}
@@ -1536,8 +1622,18 @@ C05 = session(
             DUP_3,
         ),
         t("What's 15% of 2,340?", "math", [], DUP_4),
-        t("Write pytest tests for find_duplicates using tmp_path.", "code_generation", [0, 2], DUP_5),
-        t("Completely different question: we just adopted a grey cat. Give me 5 name ideas.", "writing", [], DUP_6),
+        t(
+            "Write pytest tests for find_duplicates using tmp_path.",
+            "code_generation",
+            [0, 2],
+            DUP_5,
+        ),
+        t(
+            "Completely different question: we just adopted a grey cat. Give me 5 name ideas.",
+            "writing",
+            [],
+            DUP_6,
+        ),
         t(
             "Make it output JSON when --json is passed, instead of the text format.",
             "code_generation",
@@ -1547,3 +1643,203 @@ C05 = session(
         t("Is SHA-256 overkill here? Would MD5 or xxhash be fine?", "follow_up", [0], DUP_8),
     ],
 )
+
+# --------------------------------------------------------------------------- coding-06
+LIB_DDL = r"""
+CREATE TABLE members (
+    member_id     BIGSERIAL PRIMARY KEY,
+    full_name     TEXT        NOT NULL,
+    email         TEXT        NOT NULL UNIQUE,
+    joined_on     DATE        NOT NULL DEFAULT CURRENT_DATE,
+    is_active     BOOLEAN     NOT NULL DEFAULT TRUE
+);
+
+CREATE TABLE books (
+    book_id       BIGSERIAL PRIMARY KEY,
+    isbn13        CHAR(13)    UNIQUE,
+    title         TEXT        NOT NULL,
+    author        TEXT        NOT NULL,
+    published_year SMALLINT   CHECK (published_year BETWEEN 1450 AND 2100)
+);
+
+-- one row per physical copy on the shelf
+CREATE TABLE copies (
+    copy_id       BIGSERIAL PRIMARY KEY,
+    book_id       BIGINT      NOT NULL REFERENCES books(book_id),
+    barcode       TEXT        NOT NULL UNIQUE,
+    condition     TEXT        NOT NULL DEFAULT 'good'
+                  CHECK (condition IN ('new', 'good', 'worn', 'damaged', 'lost'))
+);
+
+CREATE TABLE loans (
+    loan_id       BIGSERIAL PRIMARY KEY,
+    copy_id       BIGINT      NOT NULL REFERENCES copies(copy_id),
+    member_id     BIGINT      NOT NULL REFERENCES members(member_id),
+    loaned_at     TIMESTAMPTZ NOT NULL DEFAULT now(),
+    due_on        DATE        NOT NULL,
+    returned_at   TIMESTAMPTZ,
+    CHECK (returned_at IS NULL OR returned_at >= loaned_at)
+);
+
+-- a copy can only be on one open loan at a time
+CREATE UNIQUE INDEX loans_one_open_per_copy ON loans (copy_id) WHERE returned_at IS NULL;
+CREATE INDEX loans_member_open ON loans (member_id) WHERE returned_at IS NULL;
+CREATE INDEX copies_book ON copies (book_id);
+"""
+
+LIB_0 = f"""
+Here's a normalised PostgreSQL schema. The key design decision is separating **books** (the title) from **copies** (physical items), because a library usually owns several copies of the same book and you lend copies, not titles.
+
+{code("sql", LIB_DDL)}
+
+Notes:
+
+- **Partial unique index** `loans_one_open_per_copy` enforces the core rule in the database: a copy can't be lent twice at the same time. A second open loan for the same `copy_id` fails with a unique violation.
+- Loans are never deleted; returning a book sets `returned_at`. That gives you full borrowing history for free.
+- `due_on` is a `DATE` because due dates are calendar days; `loaned_at`/`returned_at` are timestamps.
+- `isbn13` is nullable because older or donated books sometimes have no ISBN.
+- Authors are a plain text column to keep it simple; if you need multiple authors per book or author pages, split them into `authors` and a `book_authors` join table.
+"""
+
+LIB_1 = f"""
+{
+    code(
+        "sql",
+        '''
+SELECT
+    m.full_name,
+    m.email,
+    b.title,
+    c.barcode,
+    l.due_on,
+    CURRENT_DATE - l.due_on AS days_overdue
+FROM loans l
+JOIN copies  c ON c.copy_id   = l.copy_id
+JOIN books   b ON b.book_id   = c.book_id
+JOIN members m ON m.member_id = l.member_id
+WHERE l.returned_at IS NULL
+  AND l.due_on < CURRENT_DATE
+ORDER BY days_overdue DESC, m.full_name;
+''',
+    )
+}
+
+Subtracting two `DATE`s in Postgres gives an integer number of days, so `days_overdue` is directly usable. The filter on `returned_at IS NULL` matches the partial index condition, so the planner can use `loans_member_open`/`loans_one_open_per_copy` for the open-loan lookup.
+"""
+
+LIB_2 = f"""
+Add a check that counts open loans before inserting. The safest place is a function that does the check and the insert in one transaction, locking the member row so two simultaneous checkouts can't both pass the check:
+
+{
+    code(
+        "sql",
+        '''
+CREATE OR REPLACE FUNCTION checkout(p_member BIGINT, p_copy BIGINT, p_days INT DEFAULT 21)
+RETURNS BIGINT
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_open INT;
+    v_loan BIGINT;
+BEGIN
+    -- serialise checkouts for the same member
+    PERFORM 1 FROM members WHERE member_id = p_member AND is_active FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'member % does not exist or is inactive', p_member;
+    END IF;
+
+    SELECT count(*) INTO v_open
+    FROM loans WHERE member_id = p_member AND returned_at IS NULL;
+
+    IF v_open >= 5 THEN
+        RAISE EXCEPTION 'member % already has % books on loan (limit 5)', p_member, v_open;
+    END IF;
+
+    INSERT INTO loans (copy_id, member_id, due_on)
+    VALUES (p_copy, p_member, CURRENT_DATE + p_days)
+    RETURNING loan_id INTO v_loan;
+
+    RETURN v_loan;
+END;
+$$;
+''',
+    )
+}
+
+Usage: `SELECT checkout(42, 1337);` returns the new `loan_id`, or raises an error if the member is at the limit. If the copy is already out, the partial unique index still rejects the insert. A plain `CHECK` constraint can't do this because checks can't look at other rows, and a trigger would work too but is easier to bypass accidentally in bulk imports.
+"""
+
+LIB_3 = f"""
+{
+    code(
+        "sql",
+        '''
+SELECT
+    b.title,
+    b.author,
+    count(*) AS loans_last_90_days
+FROM loans l
+JOIN copies c ON c.copy_id = l.copy_id
+JOIN books  b ON b.book_id = c.book_id
+WHERE l.loaned_at >= now() - INTERVAL '90 days'
+GROUP BY b.book_id, b.title, b.author
+ORDER BY loans_last_90_days DESC
+LIMIT 10;
+''',
+    )
+}
+
+Grouping by `b.book_id` (the primary key) counts loans per *title* across all its copies, which is what "most popular books" usually means. If two books share a title, they stay separate because the primary key differs.
+"""
+
+C06 = session(
+    "coding-06",
+    [
+        t(
+            "Design a PostgreSQL schema for a small public library: members, books, physical copies, and loans with due dates.",
+            "code_generation",
+            [],
+            LIB_0,
+        ),
+        t(
+            "Write a query listing overdue loans with the member's name and email and how many days overdue.",
+            "code_generation",
+            [0],
+            LIB_1,
+        ),
+        t(
+            "Members shouldn't have more than 5 books out at once. How do I enforce that?",
+            "code_generation",
+            [0],
+            LIB_2,
+        ),
+        t(
+            "What's the difference between a clustered and non-clustered index?",
+            "qa",
+            [],
+            "A **clustered** index determines the physical order of the rows in the table, so there can be only one per table (SQL Server and MySQL/InnoDB use the primary key for this). A **non-clustered** index is a separate structure that stores the indexed columns plus a pointer to the row. PostgreSQL has no automatically maintained clustered index — all its indexes are effectively non-clustered — though `CLUSTER` can physically reorder a table once.",
+        ),
+        t("Top 10 most borrowed books in the last 90 days?", "code_generation", [0], LIB_3),
+        t(
+            "1. What does ACID stand for?\n2. What's a foreign key?\n3. What's the difference between DELETE and TRUNCATE?",
+            "qa",
+            [],
+            "1. **Atomicity, Consistency, Isolation, Durability** — the guarantees of a database transaction.\n2. A **foreign key** is a column that must match a primary (or unique) key in another table, enforcing that references point to rows that exist.\n3. **DELETE** removes rows one by one, can have a `WHERE`, fires row triggers and is fully logged; **TRUNCATE** removes all rows at once, is much faster, resets storage and (in Postgres) can be rolled back inside a transaction but doesn't fire `ON DELETE` triggers.",
+        ),
+        t(
+            "In the checkout function, why the FOR UPDATE on members?",
+            "follow_up",
+            [2],
+            "To prevent a race condition. Without it, two checkouts for the same member running at the same time could both count 4 open loans, both pass the `< 5` check, and both insert — leaving the member with 6 books. `SELECT ... FOR UPDATE` locks the member's row until the transaction ends, so the second checkout waits at that line until the first commits, then counts 5 open loans and is rejected. Locking the member row (rather than the loans table) keeps contention limited to that one member.",
+        ),
+        t(
+            "Write a short explanation of the schema for the volunteers who will use the admin tool. Non-technical.",
+            "writing",
+            [0, 2],
+            "**How the library system keeps track of things**\n\n- **Members** are the people with a library card. Each member has a name and an email address, and can be marked inactive if they leave.\n- **Books** are titles — for example, *The Hobbit* by J.R.R. Tolkien — with their ISBN and publication year.\n- **Copies** are the physical books on the shelf. If we own three copies of *The Hobbit*, there are three copies, each with its own barcode sticker. Always scan the barcode, not the ISBN, when lending.\n- **Loans** record who borrowed which copy, when, and when it is due back. When a book comes back, the loan is marked as returned — it's never deleted, so we keep the history.\n\nTwo rules are built in: a copy can't be lent to two people at once, and each member can have at most **five** books out at a time. If the system refuses a loan, it will tell you which rule applies.",
+        ),
+    ],
+)
+
+
+def sessions():
+    return [C01, C02, C03, C04, C05, C06]

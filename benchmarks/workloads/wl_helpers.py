@@ -20,14 +20,20 @@ CATEGORIES = (
 
 
 def t(user, category, deps, answer, ni=False):
-    """One turn. ``deps`` are 0-based indices of the earlier turns it really needs."""
+    """One turn. ``deps`` are 0-based indices of the earlier turns it really needs.
+
+    ``ni`` marks a self-contained turn that still needs the session's standing
+    instructions (system prompt or first-turn persona/format rules). A turn with
+    dependencies gets the instructions along with those turns, so the flag is only
+    kept when ``deps`` is empty.
+    """
     turn = {
         "user": user.strip(),
         "category": category,
         "depends_on": list(deps),
         "answer": answer.strip(),
     }
-    if ni:
+    if ni and not deps:
         turn["needs_instructions"] = True
     return turn
 

@@ -22,14 +22,14 @@ POOL = [
         "1. **16 ounces** in a pound (avoirdupois).\n2. **1989** — the border opened on 9 November 1989.\n3. **NaCl** (sodium chloride).\n4. **14**, since 14 × 14 = 196.",
     ),
     (
-        "Translate into French: \"Could you send me the updated invoice by Friday? Thanks in advance.\"",
+        'Translate into French: "Could you send me the updated invoice by Friday? Thanks in advance."',
         "translation",
         "« Pourriez-vous m'envoyer la facture mise à jour d'ici vendredi ? Merci d'avance. »",
     ),
     (
         "What's the difference between affect and effect?",
         "qa",
-        "In everyday use, **affect** is a verb meaning to influence (\"the delay affected our plans\") and **effect** is a noun meaning a result (\"the delay had a big effect\"). The exceptions: *effect* as a verb means to bring about (\"to effect change\"), and *affect* as a noun is a psychology term for displayed emotion.",
+        'In everyday use, **affect** is a verb meaning to influence ("the delay affected our plans") and **effect** is a noun meaning a result ("the delay had a big effect"). The exceptions: *effect* as a verb means to bring about ("to effect change"), and *affect* as a noun is a psychology term for displayed emotion.',
     ),
     (
         "If I invest $5,000 at 4% interest compounded annually, how much will I have after 10 years?",
@@ -42,9 +42,9 @@ POOL = [
         "1. **Jupiter** — more than twice as massive as all the other planets combined.\n2. **206** bones.\n3. **Portuguese**.",
     ),
     (
-        "Translate to German: \"The meeting has been moved to Thursday at 10 a.m. Please confirm that you can attend.\"",
+        'Translate to German: "The meeting has been moved to Thursday at 10 a.m. Please confirm that you can attend."',
         "translation",
-        "„Das Meeting wurde auf Donnerstag, 10 Uhr, verschoben. Bitte bestätigen Sie, dass Sie teilnehmen können.\"",
+        '„Das Meeting wurde auf Donnerstag, 10 Uhr, verschoben. Bitte bestätigen Sie, dass Sie teilnehmen können."',
     ),
     (
         "How many minutes are there in a week?",
@@ -69,7 +69,7 @@ POOL = [
     (
         "What does 'per se' mean and how do I use it?",
         "qa",
-        "*Per se* is Latin for \"by itself\" or \"in itself\". It's used to talk about something's intrinsic nature, separate from related things: \"The software isn't slow per se — the network is the bottleneck.\" It's spelled as two words, not \"per say\".",
+        '*Per se* is Latin for "by itself" or "in itself". It\'s used to talk about something\'s intrinsic nature, separate from related things: "The software isn\'t slow per se — the network is the bottleneck." It\'s spelled as two words, not "per say".',
     ),
     (
         "A shirt costs $48 after a 20% discount. What was the original price?",
@@ -77,7 +77,7 @@ POOL = [
         "After a 20% discount you pay 80% of the original price:\n\n0.8 × P = 48 → P = 48 / 0.8 = **$60**.\n\n(Check: 20% of 60 is 12, and 60 − 12 = 48.)",
     ),
     (
-        "Translate to Japanese: \"Thank you for your hard work today.\"",
+        'Translate to Japanese: "Thank you for your hard work today."',
         "translation",
         "「今日はお疲れさまでした。」(Kyō wa otsukaresama deshita.) — the standard way to thank colleagues at the end of a workday.",
     ),
@@ -89,7 +89,7 @@ POOL = [
     (
         "Is it 'fewer' or 'less' in 'less than 10 items'?",
         "qa",
-        "Strictly, **\"fewer than 10 items\"**, because items are countable — \"fewer\" for things you count, \"less\" for quantities you measure (\"less water\"). That said, \"less than\" with numbers is very common in speech and on supermarket signs, and usage guides accept it for amounts like money, time and distance (\"less than 10 miles\").",
+        'Strictly, **"fewer than 10 items"**, because items are countable — "fewer" for things you count, "less" for quantities you measure ("less water"). That said, "less than" with numbers is very common in speech and on supermarket signs, and usage guides accept it for amounts like money, time and distance ("less than 10 miles").',
     ),
     (
         "What's the probability of rolling at least one six with two dice?",
@@ -107,9 +107,9 @@ POOL = [
         "1. **Domain Name System** — it translates names like example.com into IP addresses.\n2. Port **22**.\n3. An operation is **idempotent** if doing it several times has the same effect as doing it once — e.g. `PUT` setting a value, or `DELETE` of a resource that's already gone.",
     ),
     (
-        "Translate into Spanish: \"Your order has shipped and should arrive within 3 to 5 business days.\"",
+        'Translate into Spanish: "Your order has shipped and should arrive within 3 to 5 business days."',
         "translation",
-        "\"Su pedido ha sido enviado y debería llegar en un plazo de 3 a 5 días hábiles.\"",
+        '"Su pedido ha sido enviado y debería llegar en un plazo de 3 a 5 días hábiles."',
     ),
     (
         "Solve for x: 3x − 7 = 2x + 5",
@@ -132,9 +132,9 @@ POOL = [
         "Berlin is usually **6 hours ahead** of New York. For a few weeks in March and late October/early November it's 5 hours, because the US and Europe switch to and from daylight saving time on different dates.",
     ),
     (
-        "Translate into Italian: \"We are happy to confirm your reservation for two people on Saturday evening.\"",
+        'Translate into Italian: "We are happy to confirm your reservation for two people on Saturday evening."',
         "translation",
-        "\"Siamo lieti di confermare la sua prenotazione per due persone per sabato sera.\"",
+        '"Siamo lieti di confermare la sua prenotazione per due persone per sabato sera."',
     ),
     (
         "A car uses 6.5 litres per 100 km. How much fuel for a 340 km trip?",
@@ -157,9 +157,9 @@ POOL = [
         "For an n-sided polygon the sum is (n − 2) × 180°. For a hexagon, n = 6: (6 − 2) × 180° = **720°**, so each angle of a regular hexagon is 120°.",
     ),
     (
-        "Translate to Portuguese (Brazil): \"Can we reschedule our call to next Tuesday afternoon?\"",
+        'Translate to Portuguese (Brazil): "Can we reschedule our call to next Tuesday afternoon?"',
         "translation",
-        "\"Podemos remarcar a nossa ligação para a próxima terça-feira à tarde?\"",
+        '"Podemos remarcar a nossa ligação para a próxima terça-feira à tarde?"',
     ),
     (
         "Explain what inflation is in two sentences.",
@@ -187,9 +187,9 @@ POOL = [
         "It comes from Karel Čapek's 1920 Czech play *R.U.R. (Rossum's Universal Robots)*. His brother Josef suggested the word, from the Czech *robota*, meaning forced labour or drudgery.",
     ),
     (
-        "Translate into Dutch: \"The package was left with your neighbour at number 12.\"",
+        'Translate into Dutch: "The package was left with your neighbour at number 12."',
         "translation",
-        "\"Het pakket is afgegeven bij uw buren op nummer 12.\"",
+        '"Het pakket is afgegeven bij uw buren op nummer 12."',
     ),
     (
         "1. What is the main gas in Earth's atmosphere?\n2. What's the hardest natural substance?\n3. What's the pH of pure water?",
@@ -204,12 +204,12 @@ POOL = [
     (
         "Can you suggest a title for a blog post about switching from iPhone to Android after 10 years?",
         "writing",
-        "A few options:\n\n1. \"Ten Years of iPhone, One Month of Android: What I Actually Miss\"\n2. \"I Left the Walled Garden — Here's What's on the Other Side\"\n3. \"Switching Teams: An iPhone Loyalist's Honest Android Diary\"",
+        'A few options:\n\n1. "Ten Years of iPhone, One Month of Android: What I Actually Miss"\n2. "I Left the Walled Garden — Here\'s What\'s on the Other Side"\n3. "Switching Teams: An iPhone Loyalist\'s Honest Android Diary"',
     ),
     (
         "How do you say 'good luck with the exam' in Spanish, informally?",
         "translation",
-        "\"¡Mucha suerte con el examen!\" — or even more casual among friends: \"¡Suerte en el examen!\"",
+        '"¡Mucha suerte con el examen!" — or even more casual among friends: "¡Suerte en el examen!"',
     ),
     (
         "1. When did World War I end?\n2. Who developed the theory of general relativity?\n3. What's the smallest prime number?",
@@ -227,9 +227,9 @@ POOL = [
         "Bacteria are single-celled living organisms that can reproduce on their own, and many can be treated with antibiotics. Viruses are much smaller, aren't cells, and can only replicate inside a host's cells, so antibiotics don't work on them — antivirals and vaccines do.",
     ),
     (
-        "Translate into Polish: \"Thank you for your order. We will contact you soon.\"",
+        'Translate into Polish: "Thank you for your order. We will contact you soon."',
         "translation",
-        "\"Dziękujemy za zamówienie. Wkrótce się z Państwem skontaktujemy.\"",
+        '"Dziękujemy za zamówienie. Wkrótce się z Państwem skontaktujemy."',
     ),
     (
         "1. How many seconds in a day?\n2. How many days in a leap year?\n3. How many weeks in a year, exactly?",
@@ -249,7 +249,7 @@ POOL = [
     (
         "What's the plural of 'cactus'?",
         "qa",
-        "Both **cacti** and **cactuses** are correct. \"Cacti\" is more common, especially in writing; \"cactuses\" is accepted by major dictionaries and sounds more natural to some people in casual speech.",
+        'Both **cacti** and **cactuses** are correct. "Cacti" is more common, especially in writing; "cactuses" is accepted by major dictionaries and sounds more natural to some people in casual speech.',
     ),
     (
         "1. What's the capital of Kenya?\n2. What's 2 to the power of 10?\n3. Which planet is known as the Red Planet?",
@@ -257,9 +257,9 @@ POOL = [
         "1. **Nairobi**.\n2. 2¹⁰ = **1,024**.\n3. **Mars** — its iron-oxide dust gives it the red colour.",
     ),
     (
-        "Translate into Korean: \"Where is the nearest subway station?\"",
+        'Translate into Korean: "Where is the nearest subway station?"',
         "translation",
-        "\"가장 가까운 지하철역이 어디예요?\" (Gajang gakkaun jihacheol-yeogi eodiyeyo?)",
+        '"가장 가까운 지하철역이 어디예요?" (Gajang gakkaun jihacheol-yeogi eodiyeyo?)',
     ),
     (
         "A rectangle's perimeter is 50 m and its length is 15 m. What's its area?",
@@ -269,7 +269,7 @@ POOL = [
     (
         "What does 'RSVP' stand for?",
         "qa",
-        "It's French: **\"Répondez s'il vous plaît\"**, meaning \"please reply\". On an invitation it asks you to tell the host whether you're coming — whether the answer is yes or no.",
+        'It\'s French: **"Répondez s\'il vous plaît"**, meaning "please reply". On an invitation it asks you to tell the host whether you\'re coming — whether the answer is yes or no.',
     ),
     (
         "1. Who invented the telephone?\n2. What's the most spoken native language in the world?\n3. How many strings does a standard guitar have?",
@@ -282,14 +282,14 @@ POOL = [
         "C = (F − 32) × 5/9 = (72 − 32) × 5/9 = 40 × 5/9 ≈ **22.2 °C**.",
     ),
     (
-        "Translate into Swedish: \"Welcome! Please take off your shoes at the door.\"",
+        'Translate into Swedish: "Welcome! Please take off your shoes at the door."',
         "translation",
-        "\"Välkommen! Var snäll och ta av dig skorna vid dörren.\"",
+        '"Välkommen! Var snäll och ta av dig skorna vid dörren."',
     ),
     (
         "What's the difference between 'e.g.' and 'i.e.'?",
         "qa",
-        "**e.g.** (*exempli gratia*) means \"for example\" and introduces one or more examples from a larger set: \"citrus fruits, e.g. lemons and limes\". **i.e.** (*id est*) means \"that is\" and introduces a clarification or the complete meaning: \"the capital, i.e. Canberra\".",
+        '**e.g.** (*exempli gratia*) means "for example" and introduces one or more examples from a larger set: "citrus fruits, e.g. lemons and limes". **i.e.** (*id est*) means "that is" and introduces a clarification or the complete meaning: "the capital, i.e. Canberra".',
     ),
     (
         "Write a 2-sentence product description for a stainless steel insulated water bottle (750 ml).",

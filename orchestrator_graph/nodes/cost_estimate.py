@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from langgraph.types import Send
+from langgraph.config import get_config
+from langgraph.types import Send, interrupt
 
-from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.budget import fit_route, thread_of
+from orchestrator_graph.config import OrchestratorConfig, Route
 from orchestrator_graph.context import turns_of
 from orchestrator_graph.estimate import Pricing
 from orchestrator_graph.routing import decide
@@ -20,18 +23,63 @@ def make_cost_estimate(
     def cost_estimate(state: OrchestratorState) -> dict[str, Any]:
         """Price the main session, one worker and parallel workers; pick one."""
         profile = TaskProfile.model_validate(state["profile"])
-        decision = decide(
+        redecide = partial(
+            decide,
             state["messages"],
             profile,
             pricing=pricing,
-            config=config,
             digests=state.get("digests") or {},
             main_prompt=state.get("main_prompt") or [],
         )
+        decision = redecide(config=config)
+        decision = ask_person(decision, lambda forced: redecide(config=forced), config)
+        # the budget: a cheaper route if the chosen one does not fit, else BudgetExceeded
+        turn = turns_of(state["messages"])[-1].index
+        decision = fit_route(
+            decision, lambda forced: redecide(config=forced), config,
+            thread_id=thread_of(get_config()), turn=turn,
+        )  # fmt: skip
         decision.decision_ms += profile.classify_ms
         return {"decision": decision.model_dump(mode="json")}
 
     return cost_estimate
+
+
+def ask_person(
+    decision: RoutingDecision,
+    redecide: Callable[[OrchestratorConfig], RoutingDecision],
+    config: OrchestratorConfig,
+) -> RoutingDecision:
+    """Below ``interrupt_below`` confidence, pause for a person to pick the route.
+
+    The graph stops with ``interrupt({...})`` (the decision, its reasons and the
+    options); ``Command(resume="main_session" | "worker_session" | {"route": ...})``
+    resumes it with the route forced to the person's choice.
+    """
+    if config.interrupt_below is None or decision.confidence >= config.interrupt_below:
+        return decision
+    options = [
+        r
+        for r in ("main_session", "worker_session", "parallel_workers")
+        if r == "main_session" or getattr(decision.estimate, r.split("_")[0]) is not None
+    ]
+    answer = interrupt(
+        {
+            "question": "Where should this turn run?",
+            "route": decision.route,
+            "confidence": decision.confidence,
+            "reasons": decision.reasons,
+            "refers_to": decision.profile.refers_to,
+            "options": {r: decision.estimate.option(r).total_usd for r in options},
+        }
+    )
+    route = answer.get("route") if isinstance(answer, dict) else answer
+    if route not in options:
+        raise ValueError(f"resume with one of {options} (or {{'route': ...}}), not {answer!r}")
+    chosen: Route = route
+    decision = redecide(config.model_copy(update={"force_route": chosen}))
+    decision.reasons.append(f"route picked by a person: {chosen}")
+    return decision
 
 
 def make_route(

@@ -1,8 +1,12 @@
 """``merge``: worker results checked and joined into one answer.
 
 An empty, truncated, refused or failed result is answered again in the main
-session (a fallback); the joined answer enters the transcript whole, and
-digests of the request and the answer stand for them in later main views.
+session (a fallback, billed with status ``fallback:<status>``); the joined answer
+enters the transcript whole, and digests of the request and the answer stand for
+them in later main views. A fallback the budget refuses leaves a marked gap in
+the answer and sets ``budget_exceeded`` in the state; a fallback that fails after
+its retries raises ``ModelCallError`` (``invoke(None, config)`` retries the merge;
+the workers' results stay in the checkpoint).
 """
 
 from __future__ import annotations
@@ -13,19 +17,28 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.runnables import RunnableConfig
 
-from orchestrator_graph.calls import call_model
+from orchestrator_graph.budget import BudgetExceeded, guarded_call, thread_of
 from orchestrator_graph.config import OrchestratorConfig
-from orchestrator_graph.context import main_view, make_digest, turns_of
+from orchestrator_graph.context import (
+    context_window_for,
+    fit_to_window,
+    main_view,
+    make_digest,
+    turns_of,
+)
 from orchestrator_graph.estimate import Pricing
 from orchestrator_graph.state import OrchestratorState, RoutingDecision, WorkerResult
 from orchestrator_graph.tokens import message_text
 
 
 def make_merge(
-    model: BaseChatModel, pricing: Pricing, config: OrchestratorConfig
-) -> Callable[[OrchestratorState], dict[str, Any]]:
-    def merge(state: OrchestratorState) -> dict[str, Any]:
+    model: BaseChatModel, pricing: Pricing, settings: OrchestratorConfig
+) -> Callable[[OrchestratorState, RunnableConfig], dict[str, Any]]:
+    window = context_window_for(pricing.main_model, settings.context_window)
+
+    def merge(state: OrchestratorState, config: RunnableConfig) -> dict[str, Any]:
         """Join the workers' answers; answer the rejected ones in the main session."""
         messages = state["messages"]
         digests = state.get("digests") or {}
@@ -35,6 +48,8 @@ def make_merge(
             key=lambda r: r.index,
         )
         parts, calls, models = [], [], []
+        over_budget: BudgetExceeded | None = None
+        turn = turns_of(messages)[-1]
         for result in results:
             if result.status == "ok":
                 parts.append(result.text)
@@ -42,19 +57,28 @@ def make_merge(
                 continue
             brief = decision.worker_briefs[result.index]
             view = main_view(messages, digests, expand=decision.profile.refers_to)[:-1]
-            answer, call = call_model(
-                model,
-                [*view, HumanMessage(content=brief)],
-                node="merge",
-                model_name=pricing.main_model,
-                price=pricing.main,
-            )
-            call.status = f"fallback:{result.status}"
-            parts.append(message_text(answer))
+            try:
+                outcome = guarded_call(
+                    model,
+                    fit_to_window([*view, HumanMessage(content=brief)], window),
+                    settings=settings,
+                    thread_id=thread_of(config),
+                    turn=turn.index,
+                    key=f"fallback:{result.index}",
+                    node="merge",
+                    model_name=pricing.main_model,
+                    price=pricing.main,
+                )
+            except BudgetExceeded as error:
+                over_budget = error
+                parts.append(f"[subtask {result.index + 1} not answered: {error}]")
+                models.append("")
+                continue
+            outcome.call.status = f"fallback:{result.status}"
+            parts.append(message_text(outcome.answer))
             models.append(pricing.main_model)
-            calls.append(call.model_dump())
+            calls.extend(c.model_dump() for c in outcome.calls)
         text = "\n\n".join(p.strip() for p in parts)
-        turn = turns_of(messages)[-1]
         request = messages[turn.start]
         answer = AIMessage(
             content=text,
@@ -62,17 +86,23 @@ def make_merge(
             response_metadata={
                 "orchestrator_route": decision.route,
                 "models": models,
-                "fallbacks": len(calls),
+                "fallbacks": sum(c["status"].startswith("fallback") for c in calls),
+                "budget_exceeded": over_budget is not None,
             },
         )
         label = f"turn {turn.index}"
         new_digests = {
-            answer.id: make_digest(text, config.digest_tokens, label=f"{label} answer"),
+            answer.id: make_digest(text, settings.digest_tokens, label=f"{label} answer"),
         }
         request_text = message_text(request)
-        request_digest = make_digest(request_text, config.digest_tokens, label=f"{label} request")
+        request_digest = make_digest(request_text, settings.digest_tokens, label=f"{label} request")
         if request.id and request_digest != request_text:
             new_digests[request.id] = request_digest
-        return {"messages": [answer], "calls": calls, "digests": new_digests}
+        return {
+            "messages": [answer],
+            "calls": calls,
+            "digests": new_digests,
+            "budget_exceeded": over_budget.as_dict() if over_budget else None,
+        }
 
     return merge

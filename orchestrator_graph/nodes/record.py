@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -13,15 +12,9 @@ from langchain_core.runnables import RunnableConfig
 from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.context import turns_of
 from orchestrator_graph.estimate import Pricing, baseline_usd, request_tokens
-from orchestrator_graph.ledger import CostLedger, TurnRecord
+from orchestrator_graph.ledger import TurnRecord, ledger_at
 from orchestrator_graph.state import ModelCall, OrchestratorState, RoutingDecision
 from orchestrator_graph.tokens import message_text
-
-
-@cache
-def ledger_at(path: Path) -> CostLedger:
-    """One open ledger per file and process."""
-    return CostLedger(path)
 
 
 def make_record(

@@ -38,6 +38,7 @@ from langchain_core.messages.ai import UsageMetadata
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import Field, PrivateAttr
 
+from orchestrator_graph.pricing import cacheable
 from orchestrator_graph.tokens import count_messages, count_text, encoding, message_text
 from orchestrator_graph.tokens import shared_counter as _counter
 
@@ -46,7 +47,6 @@ Category = Literal["code", "summary", "factual", "math", "default"]
 
 FAULT_KINDS: frozenset[str] = frozenset(FaultKind.__args__)  # type: ignore[attr-defined]
 REFUSAL_TEXT = "I'm sorry, but I can't help with that."
-CACHE_GRANULARITY = 128
 LENGTH_RANGES: dict[str, tuple[int, int]] = {
     "code": (400, 900),
     "summary": (120, 250),
@@ -129,17 +129,6 @@ def guess_category(text: str) -> Category:
     if len(lowered.split()) <= 25 and (lowered.endswith("?") or _FACTUAL.match(lowered)):
         return "factual"
     return "default"
-
-
-def cacheable_tokens(shared_prefix_tokens: int, min_tokens: int = 1024) -> int:
-    """Tokens a provider reads from its prompt cache for a shared prefix.
-
-    Nothing below ``min_tokens``; above it, whole 128-token blocks (OpenAI's rule
-    with the default minimum of 1024).
-    """
-    if shared_prefix_tokens < min_tokens:
-        return 0
-    return min_tokens + (shared_prefix_tokens - min_tokens) // CACHE_GRANULARITY * CACHE_GRANULARITY
 
 
 def truncate_tokens(text: str, max_tokens: int) -> str:
@@ -357,7 +346,7 @@ class SimulatedChatModel(BaseChatModel):
                         break
                     shared += 1
                 self._prefixes.update(hashes)
-        cached = cacheable_tokens(sum(counts[:shared]), self.cache_min_tokens)
+        cached = cacheable(sum(counts[:shared]), self.cache_min_tokens)
         if error is not None:
             self._record(messages, input_tokens, 0, "", None, fault, category, started)
             raise error(f"Simulated {fault} from {self.model_name} (an injected fault)")
@@ -514,7 +503,6 @@ __all__ = [
     "SimulatedRequest",
     "SimulatedServerError",
     "SimulatedTimeoutError",
-    "cacheable_tokens",
     "guess_category",
     "invent_answer",
 ]

@@ -1,0 +1,68 @@
+"""``classify``'s tiers: a request and its conversation -> ``TaskProfile``.
+
+The rules tier always runs. A trained classifier (``classifier_model_path``)
+revises the dependency score where the rules are unsure (confidence below
+``TRAINED_BELOW``), and keeps in the main session a turn the rules would offload
+when it is nearly sure the turn needs earlier ones. Below ``cheap_model_below``
+the worker model may be asked (``classifier.cheap_model``, in the graph only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from langchain_core.messages import BaseMessage
+
+from orchestrator_graph.classifier.rules import (
+    SELF_CONTAINED_BELOW,
+    classify_rules,
+    profile_from,
+    rule_signals,
+    split_subtasks,
+)
+from orchestrator_graph.classifier.trained import features_of, load_trained
+from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.context import instruction_positions, latest_request
+from orchestrator_graph.state import TaskProfile
+
+__all__ = ["SELF_CONTAINED_BELOW", "classify_request", "split_subtasks"]
+
+TRAINED_BELOW = 0.8  # rules confidence under which the trained tier is consulted
+
+
+def classify_request(
+    messages: Sequence[BaseMessage], *, config: OrchestratorConfig | None = None
+) -> TaskProfile:
+    """Profile the last message of ``messages`` against the conversation before it."""
+    profile = classify_rules(messages)
+    path = config.classifier_model_path if config else None
+    if path is None or "first turn" in profile.signals:
+        return profile
+    model = load_trained(Path(path))
+    position, text = latest_request(messages)
+    found = rule_signals(messages)
+    p = model.probability(features_of(messages, found))
+    offloadable = profile.context_dependency < SELF_CONTAINED_BELOW
+    if offloadable and p >= model.dependent_above:
+        dependency = max(SELF_CONTAINED_BELOW, p)  # the model vetoes a confident offload
+    elif profile.confidence >= TRAINED_BELOW:
+        return profile
+    elif p < model.self_contained_below:
+        dependency = SELF_CONTAINED_BELOW * p / max(model.self_contained_below, 1e-9)
+    else:
+        dependency = max(found.score, SELF_CONTAINED_BELOW, p)
+    history = messages[:position]
+    revised = profile_from(
+        found,
+        text,
+        history,
+        profile.subtasks,
+        bool(instruction_positions(messages)),
+        dependency=min(1.0, dependency),
+    )
+    if p < model.self_contained_below:
+        revised.confidence = round(max(revised.confidence, 1 - p), 3)
+    revised.signals.append(f"trained tier: P(needs earlier turns) = {p:.2f}")
+    revised.tier = "trained"
+    return revised

@@ -1,0 +1,67 @@
+"""``orchestrator-graph report``: the KPIs of the cost ledger.
+
+Routing counts, savings against the main-session-only baseline, integration
+success rate (worker results accepted by ``merge`` / worker results), fallback
+count, decision and overhead latencies, per model and per category.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from orchestrator_graph.config import DEFAULT_LEDGER_PATH
+from orchestrator_graph.ledger import CostLedger
+
+
+def _fmt(value: float | None, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def format_report(kpis: dict[str, Any]) -> str:
+    """The KPIs as text for the terminal."""
+    routes = ", ".join(f"{route} {count}" for route, count in kpis["routes"].items())
+    lines = [
+        f"turns {kpis['turns']}: {routes or 'none'}",
+        f"cost ${kpis['cost_usd']:.5f}, baseline ${kpis['baseline_usd']:.5f}, "
+        f"savings {_fmt(kpis['savings'], '.1%')}",
+        f"integration success {_fmt(kpis['integration_success_rate'], '.1%')} of "
+        f"{kpis['worker_results']} worker results; fallbacks {kpis['fallbacks']}",
+        f"decision ms p50 {_fmt(kpis['decision_ms_p50'], '.2f')}, "
+        f"p99 {_fmt(kpis['decision_ms_p99'], '.2f')}; overhead ms p50 "
+        f"{_fmt(kpis['overhead_ms_p50'], '.2f')}, p99 {_fmt(kpis['overhead_ms_p99'], '.2f')}",
+        "",
+        f"{'model':<24} {'calls':>6} {'input':>9} {'cached':>9} {'output':>8} {'cost $':>10}",
+    ]
+    for model, m in kpis["per_model"].items():
+        lines.append(
+            f"{model[:24]:<24} {m['calls']:>6} {m['input_tokens']:>9} "
+            f"{m['cached_input_tokens']:>9} {m['output_tokens']:>8} {m['cost_usd']:>10.5f}"
+        )
+    lines += ["", f"{'category':<18} {'turns':>5} {'cost $':>10} {'baseline $':>10} {'savings':>8}"]
+    for category, c in kpis["per_category"].items():
+        lines.append(
+            f"{category[:18]:<18} {c['turns']:>5} {c['cost_usd']:>10.5f} "
+            f"{c['baseline_usd']:>10.5f} {_fmt(c['savings'], '>8.1%')}"
+        )
+    return "\n".join(lines)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ledger", type=Path, default=DEFAULT_LEDGER_PATH, help="cost ledger")
+    parser.add_argument("--thread", default=None, help="only this thread id")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def run(args: argparse.Namespace, *, out: Callable[[str], None] = print) -> int:
+    if not Path(args.ledger).exists():
+        raise SystemExit(f"{args.ledger}: no cost ledger there (run the graph or the demo first)")
+    with CostLedger(args.ledger) as ledger:
+        kpis = ledger.kpis(args.thread)
+    if args.thread is not None and not kpis["turns"]:
+        raise SystemExit(f"{args.ledger} has no turns of thread {args.thread!r}")
+    out(json.dumps(kpis, indent=2) if args.json else format_report(kpis))
+    return 0

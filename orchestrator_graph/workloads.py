@@ -1,0 +1,98 @@
+"""The workload format (JSON Lines, one session a line) and its reader.
+
+See ``WORKLOADS.md``: a session has an ``id``, a ``source``, optional standing
+instructions (``system``) and its ``turns``; a turn's ``depends_on`` lists the
+earlier turns it needs (``[]`` self-contained, ``None`` unlabelled).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+
+class Turn(BaseModel):
+    """One user request, its labels and optionally the recorded answer."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    user: str
+    category: str | None = None
+    depends_on: list[int] | None = None
+    needs_instructions: bool = False
+    answer: str | None = None
+
+    @property
+    def labelled(self) -> bool:
+        return self.depends_on is not None
+
+    @property
+    def dependent(self) -> bool:
+        return bool(self.depends_on)
+
+
+class Session(BaseModel):
+    """One conversation of a workload."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    source: str = ""
+    system: str | None = None
+    turns: list[Turn] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _earlier_turns_only(self) -> Session:
+        for n, turn in enumerate(self.turns):
+            bad = [d for d in turn.depends_on or [] if not 0 <= d < n]
+            if bad:
+                raise ValueError(f"turn {n}: depends_on {bad} are not earlier turns (0..{n - 1})")
+        return self
+
+    def transcript(self, upto: int) -> list[BaseMessage]:
+        """The messages up to and including the request of turn ``upto``.
+
+        Earlier turns carry their recorded answers (a turn without one has none).
+        """
+        messages: list[BaseMessage] = [SystemMessage(self.system)] if self.system else []
+        for turn in self.turns[:upto]:
+            messages.append(HumanMessage(turn.user))
+            if turn.answer:
+                messages.append(AIMessage(turn.answer))
+        messages.append(HumanMessage(self.turns[upto].user))
+        return messages
+
+
+class WorkloadError(ValueError):
+    """A workload file is missing or malformed; the message names the file and line."""
+
+
+def read_workloads(paths: Iterable[str | Path]) -> list[Session]:
+    """Every session of the given JSON Lines files, in order.
+
+    Raises ``WorkloadError`` naming the file and line of the first bad session,
+    and when a file is missing or an id repeats within a file.
+    """
+    sessions: list[Session] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_file():
+            raise WorkloadError(f"{path}: no such workload file")
+        seen: set[str] = set()
+        with path.open(encoding="utf-8") as lines:
+            for number, line in enumerate(lines, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    session = Session.model_validate(json.loads(line))
+                except (json.JSONDecodeError, ValidationError) as error:
+                    raise WorkloadError(f"{path}:{number}: not a valid session: {error}") from error
+                if session.id in seen:
+                    raise WorkloadError(f"{path}:{number}: session id {session.id!r} repeats")
+                seen.add(session.id)
+                sessions.append(session)
+    return sessions

@@ -1,0 +1,166 @@
+"""Budgets that hold: reserved before every call (atomically), settled after it."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from langchain_core.messages import HumanMessage
+
+from orchestrator_graph import OrchestratorConfig, create_orchestrator, evaluate_task
+from orchestrator_graph.budget import BudgetBook, BudgetExceeded
+from orchestrator_graph.checkpoints import sqlite_checkpointer
+from orchestrator_graph.config import BudgetLimits
+from orchestrator_graph.context import worker_view
+from orchestrator_graph.ledger import CostLedger
+from orchestrator_graph.pricing import price_for
+from orchestrator_graph.providers.simulated import (
+    SimulatedChatModel,
+    invent_answer,
+    truncate_tokens,
+)
+from orchestrator_graph.tokens import count_messages, count_text
+
+CHEAP = {"strong_categories": frozenset(), "strong_worker_complexity": 6, "retry_backoff_s": 0.0}
+QUESTIONS = [
+    "What is the capital of Peru?",
+    "Who wrote 'The Left Hand of Darkness'?",
+    "What is the boiling point of water in Fahrenheit?",
+    "How many moons does Mars have?",
+]
+CAP = 300  # every worker answer is exactly CAP tokens: the actual cost equals the reservation
+
+
+def _exactly(tokens: int, seed: str) -> str:
+    text = ""
+    while count_text(text) < tokens + 10:
+        text += invent_answer("gpt-4.1-mini", "Explain it in detail " + seed, text.encode()) + " "
+    for cut in range(tokens, tokens + 10):
+        candidate = truncate_tokens(text, cut)
+        if count_text(candidate) == tokens:
+            return candidate
+    raise AssertionError("no exact cut")
+
+
+def test_reservations_are_atomic_across_threads(tmp_path: Path) -> None:
+    book = BudgetBook(tmp_path / "ledger.sqlite")
+    limits = BudgetLimits(turn_usd=7.5, turn_tokens=10**9)
+    outcomes: list[str] = []
+
+    def reserve(n: int) -> None:
+        try:
+            book.reserve(f"w{n}", thread_id="t", turn=0, usd=1.0, tokens=10, limits=limits)
+            outcomes.append("held")
+        except BudgetExceeded as error:
+            outcomes.append(error.scope)
+
+    workers = [threading.Thread(target=reserve, args=(n,)) for n in range(16)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert sorted(outcomes) == ["held"] * 7 + ["turn"] * 9
+    assert book.used("t", 0) == (7.0, 70)
+    book.reserve("w0", thread_id="t", turn=0, usd=1.0, tokens=10, limits=limits)  # a re-run
+    assert book.used("t", 0) == (7.0, 70)  # replaces its own hold instead of adding one
+
+
+def test_n_parallel_workers_against_a_budget_for_n_minus_one(tmp_path: Path) -> None:
+    n = len(QUESTIONS)
+    price = price_for("gpt-4.1-mini")
+    worst = [price.cost(count_messages(worker_view([], [], q)), CAP) for q in QUESTIONS]
+    limit = sum(worst) - min(worst) / 2  # any n-1 workers fit, all n do not
+    config = OrchestratorConfig(
+        ledger_path=tmp_path / "ledger.sqlite",
+        force_route="parallel_workers",
+        max_parallel_workers=n,
+        worker_max_tokens=CAP,
+        budget=BudgetLimits(turn_usd=limit),
+        **CHEAP,
+    )
+    worker = SimulatedChatModel(
+        model_name="gpt-4.1-mini", answers={q: _exactly(CAP, q) for q in QUESTIONS}
+    )
+    main = SimulatedChatModel(model_name="gpt-4.1")
+    graph = create_orchestrator(main_model=main, worker_model=worker, config=config).compile()
+    request = "\n".join(f"{k}. {q}" for k, q in enumerate(QUESTIONS, 1))
+    state = graph.invoke(
+        {"messages": [HumanMessage(request)]}, {"configurable": {"thread_id": "b"}}
+    )
+    assert len(worker.requests) == n - 1  # one worker was refused before its call
+    assert main.requests == []  # and its fallback did not fit either
+    assert state["budget_exceeded"]["scope"] == "turn"
+    assert state["messages"][-1].response_metadata["budget_exceeded"] is True
+    assert state["messages"][-1].text.count("not answered") == 1
+    (turn,) = CostLedger(config.ledger_path).turns("b")
+    assert turn.cost_usd <= limit
+    (refused,) = set(QUESTIONS) - {r.messages[-1].text for r in worker.requests}
+    assert turn.cost_usd == pytest.approx(sum(worst) - worst[QUESTIONS.index(refused)])
+
+
+def test_a_cheaper_route_is_taken_when_the_chosen_one_does_not_fit(tmp_path: Path) -> None:
+    ask = [HumanMessage("Explain in two short paragraphs why the sky is blue.")]
+    base = OrchestratorConfig(ledger_path=None, worker_max_tokens=200, **CHEAP)
+    main_usd = evaluate_task(ask, config=base.model_copy(update={"force_route": "main_session"}))
+    worker_usd = evaluate_task(
+        ask, config=base.model_copy(update={"force_route": "worker_session"})
+    )
+    main_cost = main_usd.estimate.main.call_usd
+    worst_worker = price_for("gpt-4.1-mini").cost(count_messages(worker_view([], [], "x")), 200)
+    limit = (main_cost + max(worker_usd.estimate.worker.call_usd, worst_worker) * 2) / 2
+    assert limit < main_cost
+    config = base.model_copy(
+        update={
+            "ledger_path": tmp_path / "ledger.sqlite",
+            "force_route": "main_session",
+            "budget": BudgetLimits(turn_usd=limit),
+        }
+    )
+    main = SimulatedChatModel(model_name="gpt-4.1")
+    worker = SimulatedChatModel(model_name="gpt-4.1-mini")
+    graph = create_orchestrator(main_model=main, worker_model=worker, config=config).compile()
+    state = graph.invoke({"messages": ask}, {"configurable": {"thread_id": "c"}})
+    assert state["decision"]["route"] == "worker_session"
+    assert any(r.startswith("budget: main_session") for r in state["decision"]["reasons"])
+    assert main.requests == [] and len(worker.requests) == 1
+    assert CostLedger(config.ledger_path).totals("c").cost_usd <= limit
+
+
+def test_a_thread_token_budget_stops_the_turn_that_would_pass_it(tmp_path: Path) -> None:
+    limit = 3000
+    config = OrchestratorConfig(
+        ledger_path=tmp_path / "ledger.sqlite",
+        force_route="main_session",
+        budget=BudgetLimits(thread_tokens=limit, max_output_tokens=400),
+        **CHEAP,
+    )
+    main = SimulatedChatModel(model_name="gpt-4.1")
+    graph_builder = create_orchestrator(
+        main_model=main, worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"), config=config
+    )
+    thread = {"configurable": {"thread_id": "tok"}}
+    with sqlite_checkpointer(tmp_path / "cp.sqlite") as saver:
+        graph = graph_builder.compile(checkpointer=saver)
+        answered = 0
+        with pytest.raises(BudgetExceeded, match="thread budget") as caught:
+            for n in range(20):
+                graph.invoke({"messages": [HumanMessage(f"Tell me fact number {n}.")]}, thread)
+                answered += 1
+        calls_before = len(main.requests)
+        assert caught.value.scope == "thread" and caught.value.unit == "tokens"
+        assert graph.get_state(thread).next == ("cost_estimate",)  # resumable, nothing called
+    assert answered >= 1 and calls_before == answered
+    spent = sum(
+        c["input_tokens"] + c["output_tokens"] for c in CostLedger(config.ledger_path).calls("tok")
+    )
+    assert spent <= limit
+
+
+@pytest.mark.parametrize(
+    "limits",
+    [{"thread_usd": -1}, {"turn_usd": 0}, {"worker_tokens": -5}, {"thread_usd": 1e9}],
+)
+def test_negative_zero_or_absurd_budgets_are_refused(limits: dict[str, float]) -> None:
+    with pytest.raises(ValueError, match=next(iter(limits))):
+        OrchestratorConfig(budget=BudgetLimits(**limits))

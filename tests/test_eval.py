@@ -1,0 +1,100 @@
+"""``orchestrator-graph eval``: its JSON keys and its starvation count on a small workload."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from orchestrator_graph.cli import main
+from orchestrator_graph.workloads import WorkloadError, read_workloads
+
+SESSIONS = [
+    {
+        "id": "s1",
+        "source": "tests",
+        "system": None,
+        "turns": [
+            {"user": "Write a haiku about autumn.", "depends_on": [], "answer": "Leaves fall."},
+            {"user": "Make it about winter instead.", "depends_on": [0], "answer": "Snow."},
+            {"user": "What is the capital of Peru?", "depends_on": [], "answer": "Lima."},
+            {"user": "Why did he leave?", "depends_on": None},
+        ],
+    },
+    {
+        "id": "s2",
+        "source": "tests",
+        "system": "You are terse.",
+        "turns": [
+            {"user": "Name three rivers in Peru.", "depends_on": [], "answer": "Amazon, ..."},
+            {"user": "Which of them is the longest?", "depends_on": [0], "answer": "Amazon."},
+        ],
+    },
+]
+KEYS = {
+    "turns",
+    "dependent_turns",
+    "self_contained_turns",
+    "starved_rate",
+    "offload_rate_self_contained",
+    "offload_rate_dependent",
+    "confusion",
+    "decision_ms_p50",
+    "decision_ms_p99",
+}
+
+
+def write(path: Path, sessions: list[dict]) -> Path:
+    path.write_text("\n".join(json.dumps(s) for s in sessions) + "\n", encoding="utf-8")
+    return path
+
+
+def test_eval_cli_writes_every_key(tmp_path: Path):
+    workload = write(tmp_path / "small.jsonl", SESSIONS)
+    out = tmp_path / "report.json"
+    assert main(["eval", "--workload", str(workload), "--json", str(out)]) == 0
+    report = json.loads(out.read_text())
+    overall = report["overall"]
+    assert set(overall) >= KEYS and set(report["files"][str(workload)]) >= KEYS
+    assert overall["turns"] == 5  # the unlabelled turn is skipped
+    assert (overall["dependent_turns"], overall["self_contained_turns"]) == (2, 3)
+    assert overall["starved_rate"] == 0.0
+    confusion = overall["confusion"]
+    assert sum(confusion["dependent"].values()) == 2
+
+
+def test_a_worker_view_missing_a_needed_turn_is_starved(tmp_path: Path):
+    from orchestrator_graph.config import OrchestratorConfig
+    from orchestrator_graph.evaluation import evaluate_sessions
+
+    skip = {
+        "id": "s3",
+        "turns": [
+            {"user": "Name three rivers in Peru.", "depends_on": [], "answer": "Amazon, ..."},
+            {
+                "user": "Explain how a rainbow forms after rain, in three sentences.",
+                "depends_on": [],
+                "answer": "Light refracts.",
+            },
+            {"user": "Which of them is the longest?", "depends_on": [0], "answer": "Amazon."},
+        ],
+    }
+    sessions = read_workloads([write(tmp_path / "w.jsonl", [skip])])
+    forced = OrchestratorConfig(ledger_path=None, force_route="worker_session")
+    report = evaluate_sessions(sessions, config=forced)
+    assert report["offload_rate_dependent"] == 1.0
+    assert report["starved_turns"] == 1  # the worker got turn 1 (assumed), not turn 0
+    kept = evaluate_sessions(sessions, config=OrchestratorConfig(ledger_path=None))
+    assert kept["starved_turns"] == 0
+    assert kept["confusion"]["dependent"]["main_session"] == 1
+
+
+def test_malformed_workload_names_file_and_line(tmp_path: Path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps(SESSIONS[0]) + "\n{not json\n", encoding="utf-8")
+    with pytest.raises(WorkloadError, match=r"bad\.jsonl:2"):
+        read_workloads([bad])
+    later = dict(SESSIONS[1], turns=[{"user": "x", "depends_on": [3]}])
+    with pytest.raises(WorkloadError, match="not earlier turns"):
+        read_workloads([write(tmp_path / "later.jsonl", [later])])

@@ -1,0 +1,317 @@
+"""The graph: each node on its own, then whole sessions under every checkpointer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import Checkpointer
+from genai_prices import Usage, calc_price
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+from langchain_core.runnables import RunnableLambda
+from langgraph.types import Send
+
+from orchestrator_graph import OrchestratorConfig, create_orchestrator
+from orchestrator_graph.demo import MEMO
+from orchestrator_graph.estimate import Pricing
+from orchestrator_graph.ledger import CostLedger
+from orchestrator_graph.nodes.classify import classify
+from orchestrator_graph.nodes.cost_estimate import make_cost_estimate, make_route
+from orchestrator_graph.nodes.spawn_subgraph import build_worker_graph
+from orchestrator_graph.providers.simulated import SimulatedChatModel
+from orchestrator_graph.routing import decide
+from orchestrator_graph.state import TaskProfile, WorkerResult, WorkerTask, per_turn
+from orchestrator_graph.tokens import count_messages, count_text
+
+QUESTIONS = [
+    "What is the capital of Australia?",
+    "Convert 72 degrees Fahrenheit to Celsius.",
+    "Who wrote the novel 'The Left Hand of Darkness'?",
+]
+NUMBERED = "\n".join(f"{n}. {q}" for n, q in enumerate(QUESTIONS, 1))
+SUMMARY_REQUEST = f"Summarize this memo in five bullet points:\n\n{MEMO}"
+MEMO_QUESTION = (
+    "In the memo about the Q3 cloud spend review, which of the five proposed actions saves the "
+    "most money per month?"
+)
+
+
+def billed_usd(request) -> float:
+    """What genai-prices charges for one simulated call, from its logged usage."""
+    usage = Usage(
+        input_tokens=request.input_tokens,
+        cache_read_tokens=request.cached_input_tokens,
+        output_tokens=request.output_tokens,
+    )
+    return float(calc_price(usage, model_ref=request.model_name).total_price)
+
+
+def run_node(node, state: dict) -> dict:
+    """Run a node function as LangGraph does: inside a runnable context with a thread."""
+    return RunnableLambda(node).invoke(state, {"configurable": {"thread_id": "nodes"}})
+
+
+def forced(config: OrchestratorConfig, route: str) -> OrchestratorConfig:
+    return config.model_copy(update={"force_route": route})
+
+
+def pricing_of(config: OrchestratorConfig) -> Pricing:
+    return Pricing.resolve("gpt-4.1", "gpt-4.1-mini", config)
+
+
+# -- the nodes ---------------------------------------------------------------
+
+
+def test_classify_profiles_the_request_and_resets_the_turn() -> None:
+    update = classify({"messages": [HumanMessage(NUMBERED)], "calls": [{"x": 1}]})
+    profile = TaskProfile.model_validate(update["profile"])
+    assert profile.context_dependency == 0 and profile.refers_to == []
+    assert "first turn" in profile.signals
+    assert [s.text for s in profile.subtasks] == QUESTIONS
+    assert update["decision"] is None
+    assert update["worker_results"] is None and update["calls"] is None
+    assert per_turn([{"a": 1}], None) == []  # None starts the next turn afresh
+    assert per_turn([{"a": 1}], [{"b": 2}]) == [{"a": 1}, {"b": 2}]
+
+
+def test_cost_estimate_node_prices_every_route(config: OrchestratorConfig) -> None:
+    messages = [HumanMessage(NUMBERED)]
+    state = {"messages": messages, **classify({"messages": messages})}
+    update = run_node(make_cost_estimate(pricing_of(config), config), state)
+    profile = TaskProfile.model_validate(state["profile"])
+    expected = decide(messages, profile, pricing=pricing_of(config), config=config)
+    decision = update["decision"]
+    assert decision["route"] == expected.route
+    assert decision["estimate"] == expected.estimate.model_dump(mode="json")
+    assert decision["estimate"]["parallel"] is not None
+    assert decision["decision_ms"] >= profile.classify_ms
+
+
+def test_route_sends_one_minimal_view_per_subtask(config: OrchestratorConfig) -> None:
+    config = forced(config, "parallel_workers")
+    messages = [
+        SystemMessage("Answer in English.", id="sys"),
+        HumanMessage("Tell me a fact about octopuses.", id="h0"),
+        AIMessage("Octopuses have three hearts.", id="a0"),
+        HumanMessage(NUMBERED, id="h1"),
+    ]
+    state = {"messages": messages, **classify({"messages": messages})}
+    state.update(run_node(make_cost_estimate(pricing_of(config), config), state))
+    sends = make_route(pricing_of(config), config)(state)
+    assert isinstance(sends, list) and len(sends) == 3
+    for index, (send, question) in enumerate(zip(sends, QUESTIONS, strict=True)):
+        assert isinstance(send, Send) and send.node == "spawn_subgraph"
+        task = WorkerTask.model_validate(send.arg["task"])
+        assert (task.index, task.turn, task.task_id) == (index, 1, f"1-{index}")
+        assert task.brief == question
+        assert task.model == "gpt-4.1-mini" and task.max_tokens == config.worker_max_tokens
+        assert [m.id for m in send.arg["context"]] == ["sys"]  # not the octopus turn
+
+    main_only = forced(config, "main_session")
+    state.update(run_node(make_cost_estimate(pricing_of(main_only), main_only), state))
+    assert make_route(pricing_of(main_only), main_only)(state) == "main_session"
+
+
+def test_spawn_subgraph_returns_a_priced_worker_result(config: OrchestratorConfig) -> None:
+    worker = SimulatedChatModel(model_name="gpt-4.1-mini")
+    graph = build_worker_graph({"main": worker, "worker": worker}, pricing_of(config))
+    task = WorkerTask(
+        task_id="0-0",
+        turn=0,
+        brief="Who wrote Dune?",
+        tier="worker",
+        model="gpt-4.1-mini",
+        max_tokens=512,
+    )
+    context = [SystemMessage("Be brief.")]
+    out = graph.invoke({"task": task.model_dump(), "context": context})
+    (result,) = [WorkerResult.model_validate(r) for r in out["worker_results"]]
+    (sent,) = worker.requests
+    assert [m.text for m in sent.messages] == ["Be brief.", "Who wrote Dune?"]
+    assert result.status == "ok" and result.text == sent.text
+    assert result.call is not None and out["calls"] == [result.call.model_dump()]
+    assert result.call.input_tokens == sent.input_tokens == count_messages(sent.messages)
+    assert result.call.cost_usd == pytest.approx(billed_usd(sent))
+
+
+@pytest.mark.parametrize(
+    ("fault", "status"),
+    [
+        ("empty", "empty"),
+        ("truncated", "truncated"),
+        ("refusal", "refused"),
+        ("rate_limit", "failed"),
+        ("timeout", "failed"),
+    ],
+)
+def test_spawn_subgraph_reports_bad_answers(
+    config: OrchestratorConfig, fault: str, status: str
+) -> None:
+    worker = SimulatedChatModel(model_name="gpt-4.1-mini", faults=[fault])
+    config = config.model_copy(update={"max_retries": 0})  # a retry would hide the fault
+    graph = build_worker_graph({"main": worker, "worker": worker}, pricing_of(config), config)
+    task = WorkerTask(
+        task_id="0-0",
+        turn=0,
+        brief="Explain tides.",
+        tier="worker",
+        model="gpt-4.1-mini",
+        max_tokens=512,
+    )
+    out = graph.invoke({"task": task.model_dump(), "context": []})
+    (result,) = [WorkerResult.model_validate(r) for r in out["worker_results"]]
+    assert result.status == status
+    if status == "failed":
+        assert result.error and "Simulated" in result.error
+        (attempt,) = out["calls"]  # the failed attempt is in the ledger, at $0
+        assert attempt["status"].startswith("failed:") and attempt["cost_usd"] == 0
+    else:
+        assert out["calls"][0]["status"] == status  # billed all the same
+
+
+@pytest.mark.parametrize("fault", ["empty", "truncated", "refusal", "rate_limit"])
+def test_merge_falls_back_to_the_main_session(config: OrchestratorConfig, fault: str) -> None:
+    # one model on both tiers, so the fault hits the worker whichever tier it runs on
+    model = SimulatedChatModel(model_name="gpt-4.1", faults=[fault])
+    config = forced(config, "worker_session").model_copy(update={"max_retries": 0})
+    graph = create_orchestrator(main_model=model, worker_model=model, config=config)
+    thread = {"configurable": {"thread_id": f"fallback-{fault}"}}
+    state = graph.compile().invoke({"messages": [HumanMessage("Explain how tides work.")]}, thread)
+    faulty, fallback = model.requests
+    assert faulty.fault == fault and fallback.fault is None
+    assert fallback.messages[-1].text == "Explain how tides work."
+    assert state["messages"][-1].text == fallback.text.strip()
+    merge_calls = [c for c in state["calls"] if c["node"] == "merge"]
+    assert len(merge_calls) == 1 and merge_calls[0]["status"].startswith("fallback:")
+    (turn,) = CostLedger(config.ledger_path).turns(f"fallback-{fault}")
+    assert (turn.fallbacks, turn.workers_accepted, turn.worker_results) == (1, 0, 1)
+    answered = [r for r in model.requests if r.finish_reason is not None]  # errors are not billed
+    assert turn.cost_usd == pytest.approx(sum(billed_usd(r) for r in answered))
+
+
+def test_merge_joins_parallel_results_and_replaces_only_the_bad_one(
+    config: OrchestratorConfig,
+) -> None:
+    # the fan-out's three calls take the three faults; the fallback comes after them
+    model = SimulatedChatModel(model_name="gpt-4.1", faults=[None, "truncated", None])
+    config = forced(config, "parallel_workers")
+    graph = create_orchestrator(main_model=model, worker_model=model, config=config)
+    state = graph.compile().invoke({"messages": [HumanMessage(NUMBERED)]})
+    results = sorted(
+        (WorkerResult.model_validate(r) for r in state["worker_results"]), key=lambda r: r.index
+    )
+    assert [r.status for r in results].count("truncated") == 1
+    fallback = model.requests[-1]
+    assert len(model.requests) == 4 and fallback.fault is None
+    bad = next(r for r in results if r.status != "ok")
+    assert fallback.messages[-1].text == QUESTIONS[bad.index]
+    parts = [r.text.strip() if r.status == "ok" else fallback.text.strip() for r in results]
+    answer = state["messages"][-1]
+    assert answer.text == "\n\n".join(parts)
+    assert answer.response_metadata["fallbacks"] == 1
+
+
+def test_record_writes_the_turn_to_the_ledger(
+    config: OrchestratorConfig, main_model: SimulatedChatModel, worker_model: SimulatedChatModel
+) -> None:
+    config = forced(config, "worker_session")
+    graph = create_orchestrator(main_model=main_model, worker_model=worker_model, config=config)
+    thread = {"configurable": {"thread_id": "record"}}
+    request = HumanMessage("What is the boiling point of water at sea level?")
+    state = graph.compile().invoke({"messages": [request]}, thread)
+    (turn,) = CostLedger(config.ledger_path).turns("record")
+    assert (turn.thread_id, turn.turn, turn.route) == ("record", 0, "worker_session")
+    assert turn.reasons == state["decision"]["reasons"]
+    assert turn.estimate == state["decision"]["estimate"]
+    assert [c.model_dump() for c in turn.calls] == state["calls"]
+    (sent,) = worker_model.requests
+    assert turn.cost_usd == pytest.approx(billed_usd(sent)) == pytest.approx(state["cost_usd"])
+    # baseline: the same request and answer in the main session (first turn: nothing cached)
+    baseline = calc_price(
+        Usage(
+            input_tokens=count_messages([request]),
+            output_tokens=count_text(state["messages"][-1].text),
+        ),
+        model_ref="gpt-4.1",
+    ).total_price
+    assert turn.baseline_usd == pytest.approx(float(baseline))
+    assert state["baseline_cost_usd"] == pytest.approx(turn.baseline_usd)
+
+
+# -- whole sessions under each checkpointer ---------------------------------
+
+
+async def test_session_under_each_checkpointer(
+    checkpointer: Checkpointer,
+    config: OrchestratorConfig,
+    main_model: SimulatedChatModel,
+    worker_model: SimulatedChatModel,
+    tmp_path: Path,
+) -> None:
+    models = {"main_model": main_model, "worker_model": worker_model}
+    saver = checkpointer.saver
+    auto = create_orchestrator(**models, config=config).compile(checkpointer=saver)
+    offload = create_orchestrator(**models, config=forced(config, "worker_session"))
+    offload = offload.compile(checkpointer=saver)
+    in_main = create_orchestrator(**models, config=forced(config, "main_session"))
+    in_main = in_main.compile(checkpointer=saver)
+    thread = {"configurable": {"thread_id": f"session-{checkpointer.kind}"}}
+
+    async def turn(graph, text: str) -> dict:
+        return await checkpointer.invoke(graph, {"messages": [HumanMessage(text)]}, thread)
+
+    # turn 0: a worker summarises a pasted memo
+    state = await turn(offload, SUMMARY_REQUEST)
+    assert state["decision"]["route"] == "worker_session"
+    (summary_call,) = worker_model.requests
+    assert state["messages"][-1].text == summary_call.text.strip()
+    request_id, summary_id = state["messages"][0].id, state["messages"][1].id
+    assert {request_id, summary_id} <= set(state["digests"])
+
+    # turn 1: three unrelated questions fan out to parallel workers with minimal views
+    state = await turn(auto, NUMBERED)
+    assert state["decision"]["route"] == "parallel_workers"
+    fan_out = worker_model.requests[1:]
+    assert sorted(r.messages[-1].text for r in fan_out) == sorted(QUESTIONS)
+    assert all(len(r.messages) == 1 for r in fan_out)  # no memo, no earlier turn
+    by_question = {r.messages[-1].text: r.text.strip() for r in fan_out}
+    assert state["messages"][-1].text == "\n\n".join(by_question[q] for q in QUESTIONS)
+    assert len(state["worker_results"]) == 3 and len(state["calls"]) == 3
+
+    # turn 2: the main session sees the offloaded turn as digests
+    state = await turn(in_main, "What is the capital of France?")
+    assert state["decision"]["route"] == "main_session"
+    assert len(state["calls"]) == 1 and state["worker_results"] == []  # per-turn reset
+    (main_call,) = main_model.requests
+    sent = {m.id: m.text for m in main_call.messages}
+    assert sent[request_id].startswith("[turn 0 request; digest of")
+    assert sent[summary_id] == state["digests"][summary_id] != state["messages"][1].text
+    assert MEMO not in "".join(sent.values())
+    assert count_messages(main_call.messages) < count_messages(state["messages"][:-1])
+
+    # turn 3: a request about the memo summary gets that turn expanded again
+    state = await turn(in_main, MEMO_QUESTION)
+    assert 0 in state["decision"]["profile"]["refers_to"]
+    sent = {m.id: m.text for m in main_model.requests[-1].messages}
+    assert MEMO in sent[request_id] and sent[summary_id] == summary_call.text
+
+    # the transcript stays whole and is what the checkpointer holds
+    snapshot = await checkpointer.state(auto, thread)
+    transcript = snapshot.values["messages"]
+    assert len(transcript) == 8 and snapshot.next == ()
+    assert transcript[0].text == SUMMARY_REQUEST and transcript[1].text == summary_call.text.strip()
+    assert [m.type for m in transcript] == ["human", "ai"] * 4
+
+    # the ledger's sums are the simulated models' usage x genai-prices prices
+    ledger = CostLedger(config.ledger_path)
+    totals = ledger.totals(thread["configurable"]["thread_id"])
+    calls = [*main_model.requests, *worker_model.requests]
+    assert totals.turns == 4
+    assert totals.by_route == {"main_session": 2, "parallel_workers": 1, "worker_session": 1}
+    assert totals.cost_usd == pytest.approx(sum(billed_usd(r) for r in calls))
+    assert totals.cost_usd == pytest.approx(snapshot.values["cost_usd"])
+    for model in ("gpt-4.1", "gpt-4.1-mini"):
+        expected = sum(billed_usd(r) for r in calls if r.model_name == model)
+        assert totals.by_model[model] == pytest.approx(expected)
+    tokens = sum(c["input_tokens"] + c["output_tokens"] for c in ledger.calls())
+    assert tokens == sum(r.input_tokens + r.output_tokens for r in calls)

@@ -1,0 +1,67 @@
+"""Every notebook in ``notebooks/`` runs headless, offline, without an error."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from jupyter_client import KernelManager
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+WATCHED = (ROOT / "notebooks", ROOT / "checkpoints", ROOT / "benchmarks" / "workloads")
+
+
+def tree(folders: tuple[Path, ...]) -> dict[Path, float]:
+    return {
+        p: p.stat().st_mtime for f in folders if f.exists() for p in f.rglob("*") if p.is_file()
+    }
+
+
+def outputs(book: nbformat.NotebookNode, kind: str) -> list[str]:
+    return [
+        out.get("text", "") if kind == "text" else out["data"][kind]
+        for cell in book.cells
+        if cell.cell_type == "code"
+        for out in cell.outputs
+        if (kind == "text" and out.output_type == "stream") or kind in out.get("data", {})
+    ]
+
+
+def test_the_kernel_is_this_python() -> None:
+    manager = KernelManager(kernel_name="python3")
+    command = manager.format_kernel_cmd()
+    assert Path(command[0]).resolve() == Path(sys.executable).resolve()
+
+
+def test_there_are_three_notebooks() -> None:
+    assert [p.stem for p in NOTEBOOKS] == ["01_quickstart", "02_savings", "03_tuning"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)  # offline: simulated models
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    before = tree(WATCHED)
+    book = nbformat.read(path, as_version=4)
+    NotebookClient(
+        book,
+        timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()  # raises CellExecutionError on the first failing cell
+    assert tree(WATCHED) == before, "a notebook wrote into the project tree"
+    text = "".join(outputs(book, "text"))
+    assert "Traceback" not in text
+    assert all(cell.execution_count for cell in book.cells if cell.cell_type == "code")
+    if path.stem == "01_quickstart":
+        assert "route: parallel_workers" in text and "classify --> cost_estimate" in text
+    if path.stem == "02_savings":
+        assert len(outputs(book, "image/png")) == 2 and "savings" in text
+    if path.stem == "03_tuning":
+        assert "A (default)" in text and "gpt-4.1-nano" in text
+    assert os.environ.get("OPENAI_API_KEY") is None

@@ -1,0 +1,187 @@
+"""The orchestrator graph checkpointed in a real PostgreSQL server (sync, async, two processes).
+
+The server comes from ``$ORCHESTRATOR_TEST_POSTGRES_URL`` (``.ci/run`` starts one),
+else ``.ci/postgres.sh`` starts a throwaway one. Only outside CI, when neither
+works, are these tests skipped; under ``CI=true`` that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from langchain_core.messages import HumanMessage
+from langgraph.checkpoint.postgres import PostgresSaver
+from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+
+from orchestrator_graph import OrchestratorConfig, create_orchestrator
+from orchestrator_graph.checkpoints import (
+    POSTGRES_URL_ENV,
+    CheckpointDatabaseError,
+    async_postgres_checkpointer,
+    postgres_checkpointer,
+)
+from orchestrator_graph.ledger import CostLedger
+from orchestrator_graph.providers.simulated import SimulatedChatModel
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / ".ci" / "postgres.sh"
+URL_ENV = "ORCHESTRATOR_TEST_POSTGRES_URL"
+TURNS = [
+    "1. What is the capital of Peru?\n2. Convert 30 C to Fahrenheit.",
+    "Write a haiku about tea.",
+    "Explain your previous answer line by line.",
+]
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    """A live server's URL: given, or started here for this module and stopped after."""
+    given = os.environ.get(URL_ENV)
+    if given:
+        yield given
+        return
+    folder = tempfile.mkdtemp(prefix="orchestrator-pg-")  # under /tmp: the postgres user can enter
+    started = subprocess.run(
+        [str(SCRIPT), "start", folder], capture_output=True, text=True, timeout=60
+    )
+    if started.returncode != 0:
+        shutil.rmtree(folder, ignore_errors=True)
+        reason = (
+            f"no PostgreSQL server: {URL_ENV} is not set and {SCRIPT.name} could not start one "
+            f"({started.stderr.strip()[-300:]}); `.ci/postgres.sh install` installs it"
+        )
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    try:
+        yield started.stdout.strip()
+    finally:
+        subprocess.run([str(SCRIPT), "stop", folder], capture_output=True, timeout=60)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def orchestrator(ledger: Path | None = None):
+    return create_orchestrator(
+        main_model=SimulatedChatModel(model_name="gpt-4.1"),
+        worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
+        config=OrchestratorConfig(ledger_path=ledger),
+    )
+
+
+def thread() -> dict:
+    return {"configurable": {"thread_id": f"pg-{uuid.uuid4()}"}}
+
+
+def test_sync_session_survives_reconnect(pg_url: str, tmp_path: Path) -> None:
+    config, ledger = thread(), tmp_path / "ledger.sqlite"
+    with postgres_checkpointer(pg_url) as saver:
+        assert isinstance(saver, PostgresSaver)
+        graph = orchestrator(ledger).compile(checkpointer=saver)
+        routes = []
+        for text in TURNS[:2]:
+            out = graph.invoke({"messages": [HumanMessage(text)]}, config)
+            routes.append(out["decision"]["route"])
+        assert routes[0] == "parallel_workers"  # the Send fan-out is checkpointed too
+        assert len(out["messages"]) == 4
+    with postgres_checkpointer(
+        pg_url
+    ) as saver:  # a new connection: state read back from the server
+        graph = orchestrator(ledger).compile(checkpointer=saver)
+        assert [m.content for m in graph.get_state(config).values["messages"]][::2] == TURNS[:2]
+        out = graph.invoke({"messages": [HumanMessage(TURNS[2])]}, config)
+        assert len(out["messages"]) == 6
+        history = list(graph.get_state_history(config))
+        assert len(history) > 3 * 4  # every step of every turn
+    with CostLedger(ledger) as book:
+        turns = book.turns(config["configurable"]["thread_id"])
+        assert [t.turn for t in turns] == [0, 1, 2]
+        assert all(t.cost_usd > 0 for t in turns)
+
+
+async def test_async_session(pg_url: str) -> None:
+    config = thread()
+    async with async_postgres_checkpointer(pg_url) as saver:
+        assert isinstance(saver, AsyncPostgresSaver)
+        graph = orchestrator().compile(checkpointer=saver)
+        for text in TURNS:
+            out = await graph.ainvoke({"messages": [HumanMessage(text)]}, config)
+        assert out["cost_usd"] > 0 and out["baseline_cost_usd"] > 0
+    # what the async saver wrote, the sync one reads
+    with postgres_checkpointer(pg_url) as saver:
+        state = orchestrator().compile(checkpointer=saver).get_state(config)
+        assert [m.content for m in state.values["messages"]][::2] == TURNS
+        assert state.values["cost_usd"] == pytest.approx(out["cost_usd"])
+
+
+WORKER = textwrap.dedent(
+    """
+    import sys
+    from langchain_core.messages import HumanMessage
+    from orchestrator_graph import OrchestratorConfig, create_orchestrator
+    from orchestrator_graph.checkpoints import postgres_checkpointer
+    from orchestrator_graph.providers.simulated import SimulatedChatModel
+
+    url, thread_id, tag = sys.argv[1:4]
+    graph = create_orchestrator(
+        main_model=SimulatedChatModel(model_name="gpt-4.1"),
+        worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
+        config=OrchestratorConfig(ledger_path=None),
+    )
+    with postgres_checkpointer(url) as saver:
+        compiled = graph.compile(checkpointer=saver)
+        for text in sys.argv[4:]:
+            message = HumanMessage(f"{text} ({tag})")
+            compiled.invoke({"messages": [message]}, {"configurable": {"thread_id": thread_id}})
+    """
+)
+
+
+def test_two_processes_two_threads_one_database(pg_url: str) -> None:
+    threads = {tag: f"pg-{tag}-{uuid.uuid4()}" for tag in ("a", "b")}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, pg_url, thread_id, tag, *TURNS],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for tag, thread_id in threads.items()
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    with postgres_checkpointer(pg_url) as saver:
+        graph = orchestrator().compile(checkpointer=saver)
+        for tag, thread_id in threads.items():
+            config = {"configurable": {"thread_id": thread_id}}
+            requests = [m.content for m in graph.get_state(config).values["messages"]][::2]
+            assert requests == [f"{t} ({tag})" for t in TURNS]  # no turn of the other thread
+        # this third process continues thread "a" where the first one left it
+        config = {"configurable": {"thread_id": threads["a"]}}
+        out = graph.invoke({"messages": [HumanMessage("Thanks, that is all.")]}, config)
+        assert len(out["messages"]) == 2 * len(TURNS) + 2
+
+
+def test_bad_url_is_a_typed_error_without_the_password() -> None:
+    with (
+        pytest.raises(CheckpointDatabaseError, match="unavailable") as caught,
+        postgres_checkpointer("postgresql://app:s3cret@127.0.0.1:1/app?connect_timeout=2"),
+    ):
+        pass
+    assert "s3cret" not in str(caught.value)
+    assert ":***@" in str(caught.value)
+
+
+def test_missing_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(POSTGRES_URL_ENV, raising=False)
+    with pytest.raises(CheckpointDatabaseError, match=POSTGRES_URL_ENV), postgres_checkpointer():
+        pass

@@ -1,0 +1,269 @@
+"""``decide`` and the estimates behind it, recomputed independently.
+
+Token counts come straight from tiktoken and prices straight from genai-prices;
+profiles are written by hand so the tests do not depend on the classifier.
+"""
+
+from __future__ import annotations
+
+import pytest
+import tiktoken
+from genai_prices import Usage, calc_price
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+
+from orchestrator_graph import OrchestratorConfig
+from orchestrator_graph.estimate import TYPICAL_OUTPUT_TOKENS, Pricing
+from orchestrator_graph.routing import decide, model_tier
+from orchestrator_graph.state import Subtask, TaskProfile
+from orchestrator_graph.tokens import seed_tiktoken_cache, shared_counter
+
+ROLES = {"system": "system", "human": "user", "ai": "assistant"}
+LONG_RULES = "Standing instructions. " + " ".join(
+    f"Rule {i}: cite the source, show the units and keep answers under ten lines."
+    for i in range(90)
+)
+
+
+def enc() -> tiktoken.Encoding:
+    seed_tiktoken_cache()
+    return tiktoken.get_encoding("o200k_base")
+
+
+def message_tokens(message: BaseMessage) -> int:
+    return 3 + len(enc().encode(ROLES[message.type])) + len(enc().encode(message.text))
+
+
+def request_tokens(messages: list[BaseMessage]) -> int:
+    return 3 + sum(message_tokens(m) for m in messages)
+
+
+def usd(model: str, **usage: int) -> float:
+    return float(calc_price(Usage(**usage), model_ref=model).total_price)
+
+
+def cache_rule(prefix: int) -> int:
+    return 0 if prefix < 1024 else prefix - (prefix - 1024) % 128
+
+
+def growth(tokens: int, later_turns: float, model: str = "gpt-4.1") -> float:
+    """Read once uncached, then from the prompt cache in the other later turns."""
+    return usd(model, input_tokens=tokens) + (later_turns - 1) * usd(
+        model, input_tokens=tokens, cache_read_tokens=tokens
+    )
+
+
+@pytest.fixture
+def settings() -> OrchestratorConfig:
+    return OrchestratorConfig(ledger_path=None)
+
+
+@pytest.fixture
+def pricing(settings: OrchestratorConfig) -> Pricing:
+    return Pricing.resolve("gpt-4.1", "gpt-4.1-mini", settings)
+
+
+def profile(**fields: object) -> TaskProfile:
+    base: dict[str, object] = {
+        "context_dependency": 0.0,
+        "complexity": 1,
+        "category": "qa",
+        "confidence": 0.95,
+        "signals": ["hand-written"],
+    }
+    return TaskProfile.model_validate({**base, **fields})
+
+
+def history(turns: int) -> list[BaseMessage]:
+    messages: list[BaseMessage] = [SystemMessage("Be precise.")]
+    for n in range(turns):
+        messages += [
+            HumanMessage(f"Question {n}: " + "tell me about sailing knots " * 20),
+            AIMessage(f"Answer {n}: " + "a bowline makes a fixed loop " * 60),
+        ]
+    return messages
+
+
+def test_main_and_worker_options(settings: OrchestratorConfig, pricing: Pricing) -> None:
+    messages = [SystemMessage("Be brief."), HumanMessage("What is the capital of Peru?")]
+    decision = decide(messages, profile(), pricing=pricing, config=settings)
+    est = decision.estimate
+    remaining = settings.expected_remaining_turns
+    typical = TYPICAL_OUTPUT_TOKENS["qa"]
+
+    main = est.main
+    assert main.input_tokens == request_tokens(messages)
+    assert (main.cached_input_tokens, main.output_tokens) == (0, typical)
+    assert main.call_usd == pytest.approx(
+        usd("gpt-4.1", input_tokens=main.input_tokens, output_tokens=typical)
+    )
+    added = message_tokens(messages[-1]) + typical
+    assert main.growth_usd == pytest.approx(growth(added, remaining))
+
+    worker = est.worker
+    assert worker is not None and worker.models == ["gpt-4.1-mini"]
+    # the standing instructions and the brief: here the same two messages
+    assert worker.input_tokens == request_tokens(messages)
+    assert worker.output_tokens == typical
+    assert worker.call_usd == pytest.approx(
+        usd("gpt-4.1-mini", input_tokens=worker.input_tokens, output_tokens=typical)
+    )
+    digests = 2 * (settings.digest_tokens + 24)
+    assert worker.growth_usd == pytest.approx(growth(digests, remaining))
+    assert est.parallel is None
+    expected = (
+        "worker_session"
+        if worker.total_usd <= settings.worker_cost_ratio * main.total_usd
+        else "main_session"
+    )
+    assert decision.route == expected
+    assert decision.worker_context == ([[0]] if expected == "worker_session" else [])
+
+
+def test_parallel_option_is_the_sum_over_subtasks(
+    settings: OrchestratorConfig, pricing: Pricing
+) -> None:
+    items = ["What is the capital of Peru?", "Who wrote Dune?", "How tall is Everest?"]
+    text = "\n".join(f"{n}. {item}" for n, item in enumerate(items, 1))
+    messages = [SystemMessage("Be brief."), HumanMessage(text)]
+    subtasks = [Subtask(text=item, category="qa", complexity=1) for item in items]
+    decision = decide(messages, profile(subtasks=subtasks), pricing=pricing, config=settings)
+    est = decision.estimate
+    parallel = est.parallel
+    assert parallel is not None
+    views = [[messages[0], HumanMessage(item)] for item in items]
+    typical = TYPICAL_OUTPUT_TOKENS["qa"]
+    assert parallel.input_tokens == sum(request_tokens(v) for v in views)
+    assert parallel.output_tokens == 3 * typical
+    assert parallel.call_usd == pytest.approx(
+        sum(
+            usd("gpt-4.1-mini", input_tokens=request_tokens(v), output_tokens=typical)
+            for v in views
+        )
+    )
+    digests = 3 * 2 * (settings.digest_tokens + 24)
+    assert parallel.growth_usd == pytest.approx(growth(digests, settings.expected_remaining_turns))
+    # the main session answers all three at once
+    assert est.main.output_tokens == 3 * typical
+    if parallel.total_usd <= settings.worker_cost_ratio * est.main.total_usd:
+        assert decision.route == "parallel_workers"
+        assert decision.worker_briefs == items
+        assert decision.worker_context == [[0], [0], [0]]
+        assert decision.worker_models == ["gpt-4.1-mini"] * 3
+        assert any("3 independent subtasks" in r for r in decision.reasons)
+
+
+def test_cached_prefix_of_the_previous_main_call(
+    settings: OrchestratorConfig, pricing: Pricing
+) -> None:
+    messages = [
+        SystemMessage(LONG_RULES),
+        HumanMessage("What is a bowline?"),
+        AIMessage("A knot that makes a fixed loop."),
+        HumanMessage("And a clove hitch?"),
+    ]
+    counter = shared_counter()
+    previous = [counter.fingerprint(m) for m in messages[:2]]
+    prefix = message_tokens(messages[0]) + message_tokens(messages[1])
+    assert prefix >= 1024  # the test needs a cacheable prefix
+    decision = decide(messages, profile(), pricing=pricing, config=settings, main_prompt=previous)
+    main = decision.estimate.main
+    assert main.cached_input_tokens == cache_rule(prefix)
+    assert main.call_usd == pytest.approx(
+        usd(
+            "gpt-4.1",
+            input_tokens=request_tokens(messages),
+            cache_read_tokens=cache_rule(prefix),
+            output_tokens=main.output_tokens,
+        )
+    )
+
+
+def test_dependent_turn_without_known_references_stays_in_main(
+    settings: OrchestratorConfig, pricing: Pricing
+) -> None:
+    messages = [*history(3), HumanMessage("Why?")]
+    decision = decide(
+        messages,
+        profile(context_dependency=0.9, category="follow_up", confidence=0.9),
+        pricing=pricing,
+        config=settings,
+    )
+    assert decision.route == "main_session"
+    assert any("on the conversation" in r for r in decision.reasons)
+    assert decision.worker_context == [] and decision.worker_briefs == []
+
+
+def test_dependent_turn_whose_references_fit_goes_to_a_worker(
+    settings: OrchestratorConfig, pricing: Pricing
+) -> None:
+    messages = [*history(6), HumanMessage("Give the bowline of question 0 in three steps.")]
+    dependent = profile(context_dependency=0.9, refers_to=[0], confidence=0.9)
+    decision = decide(messages, dependent, pricing=pricing, config=settings)
+    est = decision.estimate
+    assert est.worker is not None
+    assert est.worker.total_usd <= settings.worker_cost_ratio * est.main.total_usd
+    assert decision.route == "worker_session"
+    assert decision.worker_context == [[0, 1, 2]]  # instructions + turn 0, nothing else
+    assert est.worker.input_tokens == request_tokens([*messages[:3], messages[-1]])
+
+    small = settings.model_copy(update={"worker_context_tokens": 10})
+    decision = decide(messages, dependent, pricing=pricing, config=small)
+    assert decision.route == "main_session"
+    assert any("exceed the worker view" in r for r in decision.reasons)
+
+
+def test_worker_only_when_cheap_enough(settings: OrchestratorConfig, pricing: Pricing) -> None:
+    messages = [*history(6), HumanMessage("What is the capital of Peru?")]
+    strict = settings.model_copy(update={"worker_cost_ratio": 0.001})
+    decision = decide(messages, profile(), pricing=pricing, config=strict)
+    assert decision.route == "main_session"
+    assert any("more than 0.001 x main" in r for r in decision.reasons)
+    assert decide(messages, profile(), pricing=pricing, config=settings).route == "worker_session"
+
+
+def test_dependent_subtasks_go_to_one_worker(
+    settings: OrchestratorConfig, pricing: Pricing
+) -> None:
+    text = "1. Compute 17 * 23.\n2. Then add 5 to the result above."
+    subtasks = [
+        Subtask(text="Compute 17 * 23.", category="math"),
+        Subtask(text="Then add 5 to the result above.", needs=[0], category="math"),
+    ]
+    decision = decide(
+        [*history(6), HumanMessage(text)],
+        profile(subtasks=subtasks, category="math", complexity=2),
+        pricing=pricing,
+        config=settings,
+    )
+    assert decision.estimate.parallel is None
+    assert decision.route == "worker_session"
+    assert any("depend on each other" in r for r in decision.reasons)
+    assert decision.worker_tiers == ["main"]  # math runs on the main model
+    assert decision.worker_models == ["gpt-4.1"]
+
+
+def test_forced_route(settings: OrchestratorConfig, pricing: Pricing) -> None:
+    messages = [HumanMessage("What is the capital of Peru?")]
+    forced = settings.model_copy(update={"force_route": "main_session"})
+    decision = decide(messages, profile(), pricing=pricing, config=forced)
+    assert decision.route == "main_session"
+    assert any("forced" in r for r in decision.reasons)
+    no_subtasks = settings.model_copy(update={"force_route": "parallel_workers"})
+    decision = decide(messages, profile(), pricing=pricing, config=no_subtasks)
+    assert decision.route == "worker_session"
+
+
+@pytest.mark.parametrize(
+    ("category", "complexity", "tier"),
+    [
+        ("qa", 1, "worker"),
+        ("writing", 3, "worker"),
+        ("writing", 4, "main"),
+        ("code_generation", 1, "main"),
+        ("math", 2, "main"),
+    ],
+)
+def test_model_tier(
+    category: str, complexity: int, tier: str, settings: OrchestratorConfig
+) -> None:
+    assert model_tier(category, complexity, settings) == tier

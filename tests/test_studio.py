@@ -1,0 +1,213 @@
+"""``langgraph dev`` serves ``langgraph.json`` offline; the ``langgraph_sdk`` client drives it.
+
+Each server runs as a subprocess from a temporary folder (the in-memory runtime
+writes ``.langgraph_api/`` into its working directory, and ``langgraph.json``'s
+checkpointer path is resolved from there too, so the package is linked into it);
+its SQLite checkpoints, ledger and log stay in that folder too.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from langgraph_sdk import get_sync_client
+from langgraph_sdk.client import SyncLangGraphClient
+
+from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.ledger import CostLedger
+from orchestrator_graph.studio import config_from_env
+
+ROOT = Path(__file__).resolve().parents[1]
+LANGGRAPH = Path(sys.executable).with_name("langgraph")
+GRAPH = "orchestrator"
+STARTUP_S = 60.0
+SERVE = ["--no-browser", "--no-reload", "--host", "127.0.0.1"]
+
+
+@dataclass
+class StudioServer:
+    url: str
+    folder: Path
+    process: subprocess.Popen
+
+    @property
+    def client(self) -> SyncLangGraphClient:
+        return get_sync_client(url=self.url)
+
+    def log(self) -> str:
+        return (self.folder / "server.log").read_text(errors="replace")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start(folder: Path, **env: str) -> StudioServer:
+    folder.mkdir(parents=True)
+    (folder / "orchestrator_graph").symlink_to(ROOT / "orchestrator_graph")
+    port = free_port()
+    environ = {
+        **os.environ,
+        "LANGGRAPH_CLI_NO_ANALYTICS": "1",
+        "LANGGRAPH_NO_VERSION_CHECK": "1",
+        "LANGSMITH_TRACING": "false",
+        "ORCHESTRATOR_CHECKPOINTS": str(folder / "checkpoints.sqlite"),
+        "ORCHESTRATOR_LEDGER": str(folder / "ledger.sqlite"),
+        **env,
+    }
+    environ.pop("OPENAI_API_KEY", None)  # offline: simulated models
+    with (folder / "server.log").open("wb") as log:
+        process = subprocess.Popen(
+            [LANGGRAPH, "dev", "--config", ROOT / "langgraph.json", *SERVE, "--port", str(port)],
+            cwd=folder,
+            env=environ,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return StudioServer(f"http://127.0.0.1:{port}", folder, process)
+
+
+def wait_ready(server: StudioServer) -> None:
+    deadline = time.monotonic() + STARTUP_S
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            pytest.fail(
+                f"langgraph dev exited ({server.process.returncode}):\n{server.log()[-3000:]}"
+            )
+        try:
+            with urllib.request.urlopen(f"{server.url}/ok", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"langgraph dev did not answer within {STARTUP_S:.0f} s:\n{server.log()[-3000:]}")
+
+
+def stop(server: StudioServer) -> None:
+    if server.process.poll() is None:
+        os.killpg(server.process.pid, signal.SIGTERM)
+        try:
+            server.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.process.pid, signal.SIGKILL)
+            server.process.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, StudioServer]]:
+    """Two servers started side by side: plain, and pausing every turn for a person."""
+    base = tmp_path_factory.mktemp("studio")
+    started = {
+        "plain": start(base / "plain"),
+        "interrupt": start(base / "interrupt", ORCHESTRATOR_INTERRUPT_BELOW="1.0"),
+    }
+    try:
+        for server in started.values():
+            wait_ready(server)
+        yield started
+    finally:
+        for server in started.values():
+            stop(server)
+
+
+def user(text: str) -> dict:
+    return {"messages": [{"role": "user", "content": text}]}
+
+
+def test_turns_stream_state_and_history(servers: dict[str, StudioServer]) -> None:
+    server = servers["plain"]
+    client = server.client
+    assert [a["graph_id"] for a in client.assistants.search()] == [GRAPH]
+    thread_id = client.threads.create()["thread_id"]
+
+    first = client.runs.wait(thread_id, GRAPH, input=user("1. Capital of Peru?\n2. 30 C in F?"))
+    assert first["decision"]["route"] == "parallel_workers"
+    assert len(first["worker_results"]) == 2 and first["cost_usd"] > 0
+    second = client.runs.wait(thread_id, GRAPH, input=user("Write a haiku about green tea."))
+    assert len(second["messages"]) == 4
+
+    parts = list(
+        client.runs.stream(
+            thread_id,
+            GRAPH,
+            input=user("1. Name three rivers in Asia.\n2. What is 12 times 12?"),
+            stream_mode="updates",
+            stream_subgraphs=True,
+        )
+    )
+    errors = [p.data for p in parts if p.event == "error"]
+    assert not errors, f"{errors}\n{server.log()[-3000:]}"
+    nodes = [node for p in parts if p.event.startswith("updates") for node in p.data]
+    assert nodes[:2] == ["classify", "cost_estimate"] and nodes[-1] == "record"
+    # the worker subgraph's own node, streamed from inside it (event "updates|spawn_subgraph:<id>")
+    inner = [p for p in parts if p.event.startswith("updates|spawn_subgraph")]
+    assert len(inner) == 2 and all("call_worker" in p.data for p in inner)
+    worker_calls = [c for p in inner for c in p.data["call_worker"]["calls"]]
+    assert all(c["node"] == "spawn_subgraph" and c["cost_usd"] > 0 for c in worker_calls)
+
+    state = client.threads.get_state(thread_id)
+    values = state["values"]
+    assert state["next"] == []
+    assert [m["type"] for m in values["messages"]] == ["human", "ai"] * 3
+    assert values["decision"]["route"] == "parallel_workers"
+    assert values["baseline_cost_usd"] > 0
+    history = client.threads.get_history(thread_id, limit=100)
+    assert len(history) >= 3 * 5  # input, classify, cost_estimate, ..., record per turn
+    counts = [len(h["values"].get("messages", [])) for h in history]
+    assert counts == sorted(counts, reverse=True)  # newest first
+
+    # the server used langgraph.json's SQLite factory, and record wrote the ledger
+    with sqlite3.connect(server.folder / "checkpoints.sqlite") as conn:
+        stored = conn.execute(
+            "SELECT COUNT(*) FROM checkpoints WHERE thread_id = ?", (thread_id,)
+        ).fetchone()[0]
+    assert stored >= len(history)
+    with CostLedger(server.folder / "ledger.sqlite") as ledger:
+        turns = ledger.turns(thread_id)
+    assert len(turns) == 3 and turns[0].route == turns[2].route == "parallel_workers"
+    assert sum(t.cost_usd for t in turns) == pytest.approx(values["cost_usd"])
+    assert "Blocking call" not in server.log()
+
+
+def test_interrupt_and_resume(servers: dict[str, StudioServer]) -> None:
+    """ORCHESTRATOR_INTERRUPT_BELOW=1.0: every turn pauses in cost_estimate for a person."""
+    client = servers["interrupt"].client
+    thread_id = client.threads.create()["thread_id"]
+    client.runs.wait(thread_id, GRAPH, input=user("1. Capital of Peru?\n2. 30 C in F?"))
+    state = client.threads.get_state(thread_id)
+    assert state["next"] == ["cost_estimate"]
+    (pending,) = [i for task in state["tasks"] for i in task["interrupts"]]
+    question = pending["value"]
+    assert question["route"] == "parallel_workers" and question["confidence"] < 1.0
+    assert {"main_session", "parallel_workers"} <= set(question["options"])
+    assert len(state["values"]["messages"]) == 1  # nothing answered yet
+
+    done = client.runs.wait(thread_id, GRAPH, command={"resume": "main_session"})
+    assert done["decision"]["route"] == "main_session"
+    assert done["decision"]["reasons"][-1] == "route picked by a person: main_session"
+    assert [m["type"] for m in done["messages"]] == ["human", "ai"]
+    assert client.threads.get_state(thread_id)["next"] == []
+
+
+def test_config_from_env() -> None:
+    config = config_from_env({"ORCHESTRATOR_LEDGER": "none", "ORCHESTRATOR_INTERRUPT_BELOW": "0.5"})
+    assert config.ledger_path is None and config.interrupt_below == 0.5
+    assert config_from_env({}).ledger_path == OrchestratorConfig().ledger_path
+    with pytest.raises(ValueError, match="ORCHESTRATOR_INTERRUPT_BELOW must be a number"):
+        config_from_env({"ORCHESTRATOR_INTERRUPT_BELOW": "sometimes"})
+    with pytest.raises(ValueError, match="interrupt_below"):
+        config_from_env({"ORCHESTRATOR_INTERRUPT_BELOW": "2"})
