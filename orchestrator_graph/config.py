@@ -14,7 +14,9 @@ Route = Literal["main_session", "worker_session", "parallel_workers"]
 DEFAULT_MAIN_MODEL = "gpt-4.1"
 DEFAULT_WORKER_MODEL = "gpt-4.1-mini"
 DEFAULT_LEDGER_PATH = Path("checkpoints") / "ledger.sqlite"
-STRONG_CATEGORIES = frozenset({"code_generation", "math", "reasoning", "data_analysis"})
+# Writing code stays on the strong model; other categories go by complexity (hard
+# math and reasoning score 4+ through the classifier's markers: prove, derive...).
+STRONG_CATEGORIES = frozenset({"code_generation"})
 
 
 class BudgetLimits(BaseModel):
@@ -51,6 +53,9 @@ class OrchestratorConfig(BaseModel):
         max_parallel_workers: the most subtasks fanned out in one turn.
         worker_max_tokens: output budget of one worker call.
         worker_context_tokens: the most tokens of earlier turns a worker view may carry.
+        worker_history_tokens: up to this many tokens of history a worker is sent
+            the whole conversation (cheap with the prompt cache, and nothing can be
+            missed); past it, a self-contained request gets a minimal view.
         digest_tokens: the length of a digest that stands for an offloaded result
             in the main view.
         strong_worker_complexity: complexity (1-5) from which a worker runs on the
@@ -85,6 +90,7 @@ class OrchestratorConfig(BaseModel):
     max_parallel_workers: int = Field(default=4, ge=1, le=64)
     worker_max_tokens: int = Field(default=4096, ge=16)
     worker_context_tokens: int = Field(default=16_000, ge=0)
+    worker_history_tokens: int = Field(default=4_000, ge=0)
     digest_tokens: int = Field(default=48, ge=8, le=1000)
     strong_worker_complexity: int = Field(default=4, ge=1, le=6)
     strong_categories: frozenset[str] = STRONG_CATEGORIES

@@ -15,7 +15,7 @@ ledger the defaults below and ``config.expected_remaining_turns`` apply.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import fmean
@@ -203,25 +203,31 @@ def price_workers(
     pricing: Pricing,
     config: OrchestratorConfig,
     remaining_turns: float,
+    prompts: Mapping[str, Sequence[str]] | None = None,
 ) -> OptionCost:
-    """One or more workers, each in a fresh minimal view, plus their integration:
-    a digest of the request and one of each result join the main view."""
+    """One or more workers, each in its own view, plus their integration: a digest
+    of the request and one of each result join the main view. A view that starts
+    like the model's previous request (``prompts``, by model) reads that prefix
+    from the prompt cache."""
     counter = shared_counter()
-    models, input_total, output_total, call_usd = [], 0, 0, 0.0
+    models, input_total, cached_total, output_total, call_usd = [], 0, 0, 0, 0.0
     for view, expected, tier in zip(views, outputs, tiers, strict=True):
         name, price = pricing.of(tier)
         input_tokens = counter.count_messages(view)
+        previous = (prompts or {}).get(name, ())
+        cached = cacheable(shared_prefix_tokens(view, previous), config.prompt_cache_min_tokens)
         output = min(expected, config.worker_max_tokens)
         models.append(name)
         input_total += input_tokens
+        cached_total += cached
         output_total += output
-        call_usd += price.cost(input_tokens, output)
+        call_usd += price.cost(input_tokens, output, cached)
     digest = 2 * (config.digest_tokens + 24) * len(views)  # request + answer digests
     return OptionCost(
         route=route,
         models=models,
         input_tokens=input_total,
-        cached_input_tokens=0,
+        cached_input_tokens=cached_total,
         output_tokens=output_total,
         call_usd=call_usd,
         growth_usd=growth_usd(digest, remaining_turns, pricing.main),

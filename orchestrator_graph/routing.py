@@ -15,9 +15,21 @@ from typing import Literal
 from langchain_core.messages import BaseMessage
 
 from orchestrator_graph.config import OrchestratorConfig, Route
-from orchestrator_graph.context import latest_request, main_view, worker_positions, worker_view
-from orchestrator_graph.estimate import Pricing, price_main, price_workers, typical_output_tokens
-from orchestrator_graph.state import CostEstimate, RoutingDecision, Subtask, TaskProfile
+from orchestrator_graph.context import (
+    latest_request,
+    main_view,
+    turns_of,
+    worker_positions,
+    worker_view,
+)
+from orchestrator_graph.estimate import (
+    Pricing,
+    expected_remaining_turns,
+    price_main,
+    price_workers,
+    typical_output_tokens,
+)
+from orchestrator_graph.state import CostEstimate, RoutingDecision, Scope, Subtask, TaskProfile
 from orchestrator_graph.tokens import shared_counter
 
 Tier = Literal["main", "worker"]
@@ -35,6 +47,13 @@ def model_tier(category: str, complexity: int, config: OrchestratorConfig) -> Ti
     return "worker"
 
 
+_SCOPE_TEXT = {
+    "instructions": "the standing instructions only (self-contained)",
+    "referenced": "the turns it refers to, and what they built on",
+    "conversation": "the whole conversation",
+}
+
+
 def _groups(subtasks: Sequence[Subtask], size: int) -> list[list[Subtask]]:
     """Spread subtasks over at most ``size`` workers, in order."""
     count = min(size, len(subtasks))
@@ -47,6 +66,32 @@ def _groups(subtasks: Sequence[Subtask], size: int) -> list[list[Subtask]]:
     return groups
 
 
+def context_scope(
+    profile: TaskProfile, history_tokens: int, tier: Tier, config: OrchestratorConfig
+) -> Scope:
+    """How much of the conversation a worker is sent, so that no turn is starved.
+
+    ``instructions``: the standing instructions (and any turn the request overlaps
+    strongly with), for a self-contained request; ``conversation``: everything,
+    for a dependent request on the worker model when the history fits the worker
+    view, and for any request on it when the history is short
+    (``worker_history_tokens``: cheap with the prompt cache, and nothing can be
+    missed); ``referenced``: the turns the request names, found with confidence,
+    and what they built on. A strong-model request that needs the whole
+    conversation is simply the main session.
+    """
+    dependent = profile.context_dependency >= min(SELF_CONTAINED_BELOW, config.context_threshold)
+    cheap = tier == "worker"
+    if not dependent:
+        short = history_tokens <= config.worker_history_tokens
+        return "conversation" if cheap and short else "instructions"
+    if cheap and history_tokens <= config.worker_context_tokens:
+        return "conversation"
+    if profile.refers_to and profile.confidence >= DEPENDENT_OFFLOAD_CONFIDENCE:
+        return "referenced"
+    return "conversation"
+
+
 def decide(
     messages: Sequence[BaseMessage],
     profile: TaskProfile,
@@ -54,25 +99,38 @@ def decide(
     pricing: Pricing,
     config: OrchestratorConfig,
     digests: Mapping[str, str] | None = None,
-    main_prompt: Sequence[str] = (),
+    prompts: Mapping[str, Sequence[str]] | None = None,
 ) -> RoutingDecision:
     """Price every route for the last message of ``messages`` and pick one."""
     started = time.perf_counter()
     position, text = latest_request(messages)
+    history = messages[:position]
     counter = shared_counter()
-    remaining = config.expected_remaining_turns
+    remaining = expected_remaining_turns(messages, config)
     request_tokens = counter.count_message(messages[position])
-    view = main_view(messages, digests or {}, expand=profile.refers_to)
-    main = price_main(view, request_tokens, profile, main_prompt, pricing, config, remaining)
-
-    # a turn that is not clearly self-contained needs its context: never starve it
-    dependent = profile.context_dependency >= min(SELF_CONTAINED_BELOW, config.context_threshold)
-    refs = profile.refers_to
-    positions = worker_positions(messages[:position], refs)
-    ref_tokens = sum(counter.count_message(messages[p]) for p in positions)
-    fits = ref_tokens <= config.worker_context_tokens
+    history_tokens = sum(counter.count_message(m) for m in history)
 
     tier = model_tier(profile.category, profile.complexity, config)
+    scope = context_scope(profile, history_tokens, tier, config)
+    dependent = profile.context_dependency >= min(SELF_CONTAINED_BELOW, config.context_threshold)
+    all_turns = [t.index for t in turns_of(history)]
+    # the main session shows in full every turn a dependent request might need
+    expanded = all_turns if dependent else list(profile.refers_to)
+    if scope == "conversation":
+        positions = list(range(position))
+    else:
+        positions = worker_positions(history, profile.refers_to)
+    context_tokens = history_tokens if scope == "conversation" else sum(
+        counter.count_message(messages[p]) for p in positions
+    )
+    limit = config.worker_context_tokens
+    fits = context_tokens <= limit
+    view = main_view(messages, digests or {}, expand=expanded)
+    main = price_main(
+        view, request_tokens, profile, (prompts or {}).get(pricing.main_model, ()), pricing,
+        config, remaining,
+    )  # fmt: skip
+
     worker = price_workers(
         "worker_session",
         [worker_view(messages, positions, text)],
@@ -81,11 +139,14 @@ def decide(
         pricing,
         config,
         remaining,
+        prompts,
     )
     independent = [s for s in profile.subtasks if not s.needs]
     parallel = None
     groups: list[list[Subtask]] = []
     group_tiers: list[Tier] = []
+    # independent subtasks of a self-contained request need no history at all
+    fan_out = positions if dependent else worker_positions(history, profile.refers_to)
     if len(profile.subtasks) >= 2 and len(independent) == len(profile.subtasks):
         groups = _groups(profile.subtasks, config.max_parallel_workers)
         group_tiers = [
@@ -96,12 +157,16 @@ def decide(
         ]
         parallel = price_workers(
             "parallel_workers",
-            [worker_view(messages, positions, "\n".join(s.text for s in g)) for g in groups],
-            [sum(typical_output_tokens(s.category, request_tokens) for s in g) for g in groups],
+            [worker_view(messages, fan_out, "\n".join(s.text for s in g)) for g in groups],
+            [
+                sum(typical_output_tokens(s.category, request_tokens, config) for s in g)
+                for g in groups
+            ],
             group_tiers,
             pricing,
             config,
             remaining,
+            prompts,
         )
     estimate = CostEstimate(main=main, worker=worker, parallel=parallel, remaining_turns=remaining)
 
@@ -117,17 +182,16 @@ def decide(
         if route == "parallel_workers" and parallel is None:
             route = "worker_session"
         reasons.append(f"route forced to {config.force_route} by the config")
-    elif dependent and (not refs or profile.confidence < DEPENDENT_OFFLOAD_CONFIDENCE):
-        route = "main_session"
-        reasons.append(
-            f"may depend on the conversation (>= {SELF_CONTAINED_BELOW}) and the turns it "
-            "needs are not all known: kept in the main session"
-        )
     elif not fits:
         route = "main_session"
         reasons.append(
-            f"the turns it refers to ({ref_tokens} tokens) exceed the worker view "
-            f"({config.worker_context_tokens}): kept in the main session"
+            f"the context it needs ({context_tokens} tokens) exceeds the worker view "
+            f"({limit}): kept in the main session"
+        )
+    elif scope == "conversation" and tier == "main":
+        route = "main_session"
+        reasons.append(
+            "it may need any earlier turn and the strong model: kept in the main session"
         )
     elif parallel is not None and parallel.total_usd <= budget:
         route = "parallel_workers"
@@ -160,15 +224,18 @@ def decide(
     if tiers:
         names = [pricing.of(t)[0] for t in tiers]
         reasons.append(f"worker model: {', '.join(sorted(set(names)))} (by complexity/category)")
+        reasons.append(f"worker context: {_SCOPE_TEXT[scope]}")
     return RoutingDecision(
         route=route,
         reasons=reasons,
         confidence=profile.confidence,
         profile=profile,
         estimate=estimate,
-        worker_context=[list(positions) for _ in briefs],
+        worker_context=[list(fan_out if route == "parallel_workers" else positions)] * len(briefs),
         worker_briefs=briefs,
         worker_tiers=tiers,
         worker_models=[pricing.of(t)[0] for t in tiers],
+        scope=scope,
+        expanded_turns=expanded,
         decision_ms=(time.perf_counter() - started) * 1000,
     )

@@ -30,6 +30,7 @@ Category = Literal[
     "translation",
     "qa",
 ]
+Scope = Literal["instructions", "referenced", "conversation"]
 WorkerStatus = Literal["ok", "empty", "truncated", "refused", "failed"]
 
 
@@ -106,6 +107,10 @@ class RoutingDecision(BaseModel):
     worker_briefs: list[str] = Field(default_factory=list)
     worker_tiers: list[Literal["main", "worker"]] = Field(default_factory=list)
     worker_models: list[str] = Field(default_factory=list)
+    scope: Scope = "instructions"
+    expanded_turns: list[int] = Field(
+        default_factory=list, description="offloaded turns shown in full in the main view"
+    )
     decision_ms: float = 0.0
 
 
@@ -163,8 +168,9 @@ def per_turn(
     return [*(left or []), *right]
 
 
-def merge_dicts(left: dict[str, str], right: dict[str, str]) -> dict[str, str]:
-    return {**left, **right}
+def merge_dicts(left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
+    """Later keys win."""
+    return {**(left or {}), **(right or {})}
 
 
 class OrchestratorInput(TypedDict):
@@ -182,7 +188,7 @@ class OrchestratorState(TypedDict, total=False):
     worker_results: Annotated[list[dict[str, Any]], per_turn]
     calls: Annotated[list[dict[str, Any]], per_turn]
     digests: Annotated[dict[str, str], merge_dicts]
-    main_prompt: list[str]
+    prompts: Annotated[dict[str, list[str]], merge_dicts]
     turn_started: float
     cost_usd: Annotated[float, operator.add]
     baseline_cost_usd: Annotated[float, operator.add]

@@ -74,8 +74,18 @@ def test_artifact_by_kind_resolves_and_is_confident():
     assert all({2, 3} <= set(view) for view in decision.worker_context)
 
 
-def test_unnamed_reference_is_kept_in_the_main_session():
-    decision = evaluate_task(session(*HISTORY, "Why did they decide that?"), config=CONFIG)
+def test_unnamed_reference_gets_the_whole_conversation():
+    messages = session(*HISTORY, "Why did they decide that?")
+    decision = evaluate_task(messages, config=CONFIG)
+    assert decision.scope == "conversation"
+    if decision.route != "main_session":  # a cheap worker, sent every earlier message
+        assert decision.worker_context == [list(range(len(messages) - 1))]
+    assert decision.expanded_turns == [0, 1, 2]
+
+
+def test_unnamed_reference_past_the_worker_view_is_kept_in_the_main_session():
+    small = CONFIG.model_copy(update={"worker_context_tokens": 10})
+    decision = evaluate_task(session(*HISTORY, "Why did they decide that?"), config=small)
     assert decision.route == "main_session"
 
 
@@ -128,8 +138,9 @@ def test_and_also_splits_and_a_single_task_does_not():
     assert split_subtasks("Write a poem about the sea.") == []
 
 
-def test_hard_categories_stay_on_the_strong_model():
-    assert model_tier("math", 2, CONFIG) == "main"
+def test_hard_work_stays_on_the_strong_model():
+    assert model_tier("math", 4, CONFIG) == "main"
+    assert model_tier("math", 2, CONFIG) == "worker"
     assert model_tier("code_generation", 2, CONFIG) == "main"
     assert model_tier("qa", 4, CONFIG) == "main"
     assert model_tier("qa", 2, CONFIG) == "worker"
@@ -180,7 +191,7 @@ def test_cheap_model_tier_in_the_graph_is_billed_as_a_classify_call():
     classify_calls = [c for c in state["calls"] if c["node"] == "classify"]
     assert len(classify_calls) == 1 and classify_calls[0]["cost_usd"] > 0
     assert state["profile"]["tier"] == "cheap_model"
-    assert state["decision"]["route"] == "main_session"
+    assert state["decision"]["scope"] == "conversation"  # unnamed turns: send them all
     off = create_orchestrator(
         main_model=SimulatedChatModel(model_name="gpt-4.1"),
         worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),

@@ -72,22 +72,21 @@ def test_a_worker_view_missing_a_needed_turn_is_starved(tmp_path: Path):
         "id": "s3",
         "turns": [
             {"user": "Name three rivers in Peru.", "depends_on": [], "answer": "Amazon, ..."},
+            # labelled dependent, but nothing in it says so: the rules call it self-contained
             {
                 "user": "Explain how a rainbow forms after rain, in three sentences.",
-                "depends_on": [],
+                "depends_on": [0],
                 "answer": "Light refracts.",
             },
-            {"user": "Which of them is the longest?", "depends_on": [0], "answer": "Amazon."},
         ],
     }
     sessions = read_workloads([write(tmp_path / "w.jsonl", [skip])])
-    forced = OrchestratorConfig(ledger_path=None, force_route="worker_session")
-    report = evaluate_sessions(sessions, config=forced)
+    minimal = OrchestratorConfig(ledger_path=None, worker_history_tokens=0)
+    report = evaluate_sessions(sessions, config=minimal)
     assert report["offload_rate_dependent"] == 1.0
-    assert report["starved_turns"] == 1  # the worker got turn 1 (assumed), not turn 0
-    kept = evaluate_sessions(sessions, config=OrchestratorConfig(ledger_path=None))
-    assert kept["starved_turns"] == 0
-    assert kept["confusion"]["dependent"]["main_session"] == 1
+    assert report["starved_turns"] == 1  # the worker's minimal view lacks turn 0
+    whole = evaluate_sessions(sessions, config=OrchestratorConfig(ledger_path=None))
+    assert whole["starved_turns"] == 0  # a short history goes to the worker whole
 
 
 def test_malformed_workload_names_file_and_line(tmp_path: Path):

@@ -279,7 +279,7 @@ async def test_session_under_each_checkpointer(
     assert len(state["worker_results"]) == 3 and len(state["calls"]) == 3
 
     # turn 2: the main session sees the offloaded turn as digests
-    state = await turn(in_main, "What is the capital of France?")
+    state = await turn(in_main, "Unrelated: how does a rainbow form after the rain?")
     assert state["decision"]["route"] == "main_session"
     assert len(state["calls"]) == 1 and state["worker_results"] == []  # per-turn reset
     (main_call,) = main_model.requests

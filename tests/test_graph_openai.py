@@ -44,7 +44,11 @@ def test_usage_over_http_is_parsed_and_priced(
     thread = {"configurable": {"thread_id": "http"}}
     graphs = {
         route: create_orchestrator(
-            **models, config=OrchestratorConfig(ledger_path=ledger_path, force_route=route)
+            **models,
+            # worker_history_tokens=0: a self-contained request gets the minimal view
+            config=OrchestratorConfig(
+                ledger_path=ledger_path, force_route=route, worker_history_tokens=0
+            ),
         ).compile()
         for route in ("main_session", "worker_session")
     }

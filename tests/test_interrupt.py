@@ -39,7 +39,7 @@ def test_interrupt_round_trip_through_sqlite(tmp_path: Path, answer, route):
         graph = build(tmp_path).compile(checkpointer=saver)
         paused = graph.invoke({"messages": UNSURE}, thread)
         request = paused["__interrupt__"][0].value
-        assert request["route"] == "main_session" and request["confidence"] < 0.7
+        assert request["route"] in request["options"] and request["confidence"] < 0.7
         assert "worker_session" in request["options"]
     with sqlite_checkpointer(path) as saver:  # a new process would resume the same way
         graph = build(tmp_path).compile(checkpointer=saver)

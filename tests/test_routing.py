@@ -165,7 +165,7 @@ def test_cached_prefix_of_the_previous_main_call(
     previous = [counter.fingerprint(m) for m in messages[:2]]
     prefix = message_tokens(messages[0]) + message_tokens(messages[1])
     assert prefix >= 1024  # the test needs a cacheable prefix
-    decision = decide(messages, profile(), pricing=pricing, config=settings, main_prompt=previous)
+    decision = decide(messages, profile(), pricing=pricing, config=settings, prompts={"gpt-4.1": previous})
     main = decision.estimate.main
     assert main.cached_input_tokens == cache_rule(prefix)
     assert main.call_usd == pytest.approx(
@@ -178,18 +178,22 @@ def test_cached_prefix_of_the_previous_main_call(
     )
 
 
-def test_dependent_turn_without_known_references_stays_in_main(
+def test_dependent_turn_without_known_references_gets_the_whole_conversation(
     settings: OrchestratorConfig, pricing: Pricing
 ) -> None:
     messages = [*history(3), HumanMessage("Why?")]
-    decision = decide(
-        messages,
-        profile(context_dependency=0.9, category="follow_up", confidence=0.9),
-        pricing=pricing,
-        config=settings,
-    )
+    unnamed = profile(context_dependency=0.9, category="follow_up", confidence=0.9)
+    decision = decide(messages, unnamed, pricing=pricing, config=settings)
+    assert decision.scope == "conversation"
+    assert decision.route == "worker_session"  # the cheap model, sent every earlier message
+    assert decision.worker_context == [list(range(len(messages) - 1))]
+    assert decision.expanded_turns == [0, 1, 2]
+
+    # on the strong model, the whole conversation is the main session itself
+    hard = unnamed.model_copy(update={"category": "code_generation"})
+    decision = decide(messages, hard, pricing=pricing, config=settings)
     assert decision.route == "main_session"
-    assert any("on the conversation" in r for r in decision.reasons)
+    assert any("whole conversation" in r or "any earlier turn" in r for r in decision.reasons)
     assert decision.worker_context == [] and decision.worker_briefs == []
 
 
@@ -197,8 +201,12 @@ def test_dependent_turn_whose_references_fit_goes_to_a_worker(
     settings: OrchestratorConfig, pricing: Pricing
 ) -> None:
     messages = [*history(6), HumanMessage("Give the bowline of question 0 in three steps.")]
-    dependent = profile(context_dependency=0.9, refers_to=[0], confidence=0.9)
+    # a strong-model task sends only the turns it names (the cheap model gets them all)
+    dependent = profile(
+        context_dependency=0.9, refers_to=[0], confidence=0.9, category="code_generation"
+    )
     decision = decide(messages, dependent, pricing=pricing, config=settings)
+    assert decision.scope == "referenced"
     est = decision.estimate
     assert est.worker is not None
     assert est.worker.total_usd <= settings.worker_cost_ratio * est.main.total_usd
@@ -209,7 +217,7 @@ def test_dependent_turn_whose_references_fit_goes_to_a_worker(
     small = settings.model_copy(update={"worker_context_tokens": 10})
     decision = decide(messages, dependent, pricing=pricing, config=small)
     assert decision.route == "main_session"
-    assert any("exceed the worker view" in r for r in decision.reasons)
+    assert any("exceeds the worker view" in r for r in decision.reasons)
 
 
 def test_worker_only_when_cheap_enough(settings: OrchestratorConfig, pricing: Pricing) -> None:
@@ -238,8 +246,8 @@ def test_dependent_subtasks_go_to_one_worker(
     assert decision.estimate.parallel is None
     assert decision.route == "worker_session"
     assert any("depend on each other" in r for r in decision.reasons)
-    assert decision.worker_tiers == ["main"]  # math runs on the main model
-    assert decision.worker_models == ["gpt-4.1"]
+    assert decision.worker_tiers == ["worker"]  # simple math runs on the cheap model
+    assert decision.worker_models == ["gpt-4.1-mini"]
 
 
 def test_forced_route(settings: OrchestratorConfig, pricing: Pricing) -> None:
@@ -260,7 +268,8 @@ def test_forced_route(settings: OrchestratorConfig, pricing: Pricing) -> None:
         ("writing", 3, "worker"),
         ("writing", 4, "main"),
         ("code_generation", 1, "main"),
-        ("math", 2, "main"),
+        ("math", 2, "worker"),
+        ("math", 4, "main"),
     ],
 )
 def test_model_tier(

@@ -317,13 +317,29 @@ def _category(text: str) -> Category:
     return "qa"
 
 
+_FENCED = re.compile(r"```.*?(?:```|\Z)", re.S)
+_TABLE_LINE = re.compile(r"^(?:[^\n]*\|[^\n]*\|[^\n]*|[^\n,]{0,60}(?:,[^\n,]{0,60}){2,})$", re.M)
+
+
+def instruction_part(text: str) -> str:
+    """What the user asks, without the material pasted with it (code, tables, and
+    the body of a long document: its first and last paragraphs are kept)."""
+    text = _TABLE_LINE.sub(" ", _FENCED.sub(" ", text))
+    if len(text) < _OWN_MATERIAL_CHARS:
+        return text
+    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "\n".join(paragraphs[:1] + paragraphs[-1:]) if len(paragraphs) > 2 else text[:600]
+
+
 def _complexity(text: str, category: Category, subtasks: int) -> int:
-    words = len(text.split())
+    """1-5, from the request's own words: category, hard markers, length."""
+    asked = instruction_part(text)
+    words = len(asked.split())
     level = 2
     if category in ("code_generation", "math", "data_analysis", "reasoning"):
         level += 1
-    level += min(2, len(_HARD.findall(text)))
-    if words > 250:
+    level += min(2, len(_HARD.findall(asked)))
+    if words > 150:
         level += 1
     if category == "qa" and words < 20 and not subtasks:
         level -= 1

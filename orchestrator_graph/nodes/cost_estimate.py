@@ -29,7 +29,7 @@ def make_cost_estimate(
             profile,
             pricing=pricing,
             digests=state.get("digests") or {},
-            main_prompt=state.get("main_prompt") or [],
+            prompts=state.get("prompts") or {},
         )
         decision = redecide(config=config)
         decision = ask_person(decision, lambda forced: redecide(config=forced), config)

@@ -34,7 +34,7 @@ def make_main_session(
         decision = RoutingDecision.model_validate(state["decision"])
         view = fit_to_window(
             main_view(
-                state["messages"], state.get("digests") or {}, expand=decision.profile.refers_to
+                state["messages"], state.get("digests") or {}, expand=decision.expanded_turns
             ),
             window,
         )
@@ -60,7 +60,7 @@ def make_main_session(
         return {
             "messages": [outcome.answer],
             "calls": [c.model_dump() for c in outcome.calls],
-            "main_prompt": [counter.fingerprint(m) for m in view],
+            "prompts": {pricing.main_model: [counter.fingerprint(m) for m in view]},
             "budget_exceeded": None,
         }
 

@@ -12,11 +12,11 @@ the workers' results stay in the checkpoint).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.runnables import RunnableConfig
 
 from orchestrator_graph.budget import BudgetExceeded, guarded_call, thread_of
@@ -27,10 +27,11 @@ from orchestrator_graph.context import (
     main_view,
     make_digest,
     turns_of,
+    worker_view,
 )
 from orchestrator_graph.estimate import Pricing
 from orchestrator_graph.state import OrchestratorState, RoutingDecision, WorkerResult
-from orchestrator_graph.tokens import message_text
+from orchestrator_graph.tokens import message_text, shared_counter
 
 
 def make_merge(
@@ -56,7 +57,7 @@ def make_merge(
                 models.append(result.call.model if result.call else "")
                 continue
             brief = decision.worker_briefs[result.index]
-            view = main_view(messages, digests, expand=decision.profile.refers_to)[:-1]
+            view = main_view(messages, digests, expand=decision.expanded_turns)[:-1]
             try:
                 outcome = guarded_call(
                     model,
@@ -102,7 +103,18 @@ def make_merge(
             "messages": [answer],
             "calls": calls,
             "digests": new_digests,
+            "prompts": _worker_prompts(messages, decision),
             "budget_exceeded": over_budget.as_dict() if over_budget else None,
         }
 
     return merge
+
+
+def _worker_prompts(messages: Sequence[BaseMessage], decision: RoutingDecision) -> dict:
+    """Fingerprints of what one worker was sent, by model: a later request to that
+    model that starts the same way reads the prefix from the prompt cache."""
+    if len(decision.worker_briefs) != 1:
+        return {}
+    view = worker_view(messages, decision.worker_context[0], decision.worker_briefs[0])
+    counter = shared_counter()
+    return {decision.worker_models[0]: [counter.fingerprint(m) for m in view]}
