@@ -120,8 +120,10 @@ def decide(
         positions = list(range(position))
     else:
         positions = worker_positions(history, profile.refers_to)
-    context_tokens = history_tokens if scope == "conversation" else sum(
-        counter.count_message(messages[p]) for p in positions
+    context_tokens = (
+        history_tokens
+        if scope == "conversation"
+        else sum(counter.count_message(messages[p]) for p in positions)
     )
     limit = config.worker_context_tokens
     fits = context_tokens <= limit

@@ -165,7 +165,9 @@ def test_cached_prefix_of_the_previous_main_call(
     previous = [counter.fingerprint(m) for m in messages[:2]]
     prefix = message_tokens(messages[0]) + message_tokens(messages[1])
     assert prefix >= 1024  # the test needs a cacheable prefix
-    decision = decide(messages, profile(), pricing=pricing, config=settings, prompts={"gpt-4.1": previous})
+    decision = decide(
+        messages, profile(), pricing=pricing, config=settings, prompts={"gpt-4.1": previous}
+    )
     main = decision.estimate.main
     assert main.cached_input_tokens == cache_rule(prefix)
     assert main.call_usd == pytest.approx(
