@@ -46,7 +46,12 @@ from langgraph.graph import END, START, MessagesState, StateGraph
 
 from orchestrator_graph.checkpoints import sqlite_checkpointer
 from orchestrator_graph.classifier import split_subtasks
-from orchestrator_graph.config import DEFAULT_MAIN_MODEL, DEFAULT_WORKER_MODEL, OrchestratorConfig
+from orchestrator_graph.config import (
+    DEFAULT_MAIN_MODEL,
+    DEFAULT_WORKER_MODEL,
+    OrchestratorConfig,
+    load_config,
+)
 from orchestrator_graph.context import turns_of
 from orchestrator_graph.graph import create_orchestrator
 from orchestrator_graph.ledger import ledger_at, percentile
@@ -199,6 +204,15 @@ class Progress:
         sys.stderr.flush()
 
 
+@dataclass(frozen=True)
+class BenchSettings:
+    """What the bench compares: the two models (by price) and the orchestrator's config."""
+
+    main_model: str = DEFAULT_MAIN_MODEL
+    worker_model: str = DEFAULT_WORKER_MODEL
+    config: OrchestratorConfig = field(default_factory=OrchestratorConfig)
+
+
 def replay(
     sessions: Sequence[tuple[str, Session]],
     *,
@@ -206,14 +220,19 @@ def replay(
     workdir: Path,
     progress: Progress,
     latency_s: float = 0.0,
+    settings: BenchSettings | None = None,
 ) -> RunResult:
     """Replay every session in ``mode`` (``baseline`` or ``orchestrated``)."""
+    settings = settings or BenchSettings()
     ledger_path = workdir / f"ledger-{mode}.sqlite"
-    config = OrchestratorConfig(
-        ledger_path=ledger_path, force_route="main_session" if mode == "baseline" else None
+    config = settings.config.model_copy(
+        update={
+            "ledger_path": ledger_path,
+            "force_route": "main_session" if mode == "baseline" else None,
+        }
     )
-    main = SimulatedChatModel(model_name=DEFAULT_MAIN_MODEL, latency_s=latency_s)
-    worker = SimulatedChatModel(model_name=DEFAULT_WORKER_MODEL, latency_s=latency_s)
+    main = SimulatedChatModel(model_name=settings.main_model, latency_s=latency_s)
+    worker = SimulatedChatModel(model_name=settings.worker_model, latency_s=latency_s)
     graph_builder = create_orchestrator(main_model=main, worker_model=worker, config=config)
     result = RunResult()
     with sqlite_checkpointer(workdir / f"checkpoints-{mode}.sqlite") as saver:
@@ -355,14 +374,20 @@ def run_bench(
     workdir: Path,
     speedup: bool = True,
     reference: bool = True,
+    settings: BenchSettings | None = None,
 ) -> dict[str, Any]:
     """Replay the workloads at ``paths`` and return the report (the JSON of ``--json``)."""
+    settings = settings or BenchSettings()
     sessions = [(Path(p).stem, s) for p in paths for s in read_workloads([p])]
     total_turns = sum(len(s.turns) for _, s in sessions)
     progress = Progress(total_turns * (3 if reference else 2))
     try:
-        baseline = replay(sessions, mode="baseline", workdir=workdir, progress=progress)
-        orchestrated = replay(sessions, mode="orchestrated", workdir=workdir, progress=progress)
+        baseline = replay(
+            sessions, mode="baseline", workdir=workdir, progress=progress, settings=settings
+        )
+        orchestrated = replay(
+            sessions, mode="orchestrated", workdir=workdir, progress=progress, settings=settings
+        )
         ref = reference_overheads(sessions, workdir=workdir, progress=progress) if reference else []
     finally:
         progress.close()
@@ -403,8 +428,8 @@ def run_bench(
         by_category[outcome.category].append(outcome)
     totals = _costs(outcomes)
     return {
-        "main_model": DEFAULT_MAIN_MODEL,
-        "worker_model": DEFAULT_WORKER_MODEL,
+        "main_model": settings.main_model,
+        "worker_model": settings.worker_model,
         "sessions": len(sessions),
         "turn_count": len(outcomes),
         "baseline_cost_usd": totals["baseline_cost_usd"],
@@ -515,11 +540,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-speedup", action="store_true", help="skip the parallel-speedup measurement"
     )
+    parser.add_argument("--main-model", default=DEFAULT_MAIN_MODEL, help="priced as this model")
+    parser.add_argument("--worker-model", default=DEFAULT_WORKER_MODEL, help="the cheap model")
+    parser.add_argument(
+        "--config", type=Path, default=None, help="an OrchestratorConfig as a JSON file"
+    )
 
 
 def run(args: argparse.Namespace, *, out: Callable[[str], None] = print) -> int:
     def bench(workdir: Path) -> dict[str, Any]:
-        return run_bench(args.workload, workdir=workdir, speedup=not args.no_speedup)
+        settings = BenchSettings(args.main_model, args.worker_model, load_config(args.config))
+        return run_bench(
+            args.workload, workdir=workdir, speedup=not args.no_speedup, settings=settings
+        )
 
     if args.workdir is not None:
         args.workdir.mkdir(parents=True, exist_ok=True)

@@ -108,3 +108,16 @@ class OrchestratorConfig(BaseModel):
     call_timeout_s: float | None = Field(default=120.0, gt=0, le=3600)
     budget: BudgetLimits | None = None
     context_window: int | None = Field(default=None, ge=1024, le=100_000_000)
+
+
+def load_config(path: Path | None) -> OrchestratorConfig:
+    """An ``OrchestratorConfig`` from a JSON file of its fields; the defaults when None.
+
+    A bad file raises ``ValueError`` naming the file and what is wrong in it.
+    """
+    if path is None:
+        return OrchestratorConfig()
+    try:
+        return OrchestratorConfig.model_validate_json(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ValueError(f"config file {path}: {error}") from error

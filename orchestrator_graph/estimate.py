@@ -15,6 +15,7 @@ ledger the defaults below and ``config.expected_remaining_turns`` apply.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,10 +24,10 @@ from statistics import fmean
 from langchain_core.messages import BaseMessage
 
 from orchestrator_graph.config import OrchestratorConfig, Route
-from orchestrator_graph.ledger import ledger_at
+from orchestrator_graph.ledger import SUBTASK, ledger_at
 from orchestrator_graph.pricing import ModelPrice, cacheable, price_for
-from orchestrator_graph.state import Category, OptionCost, TaskProfile
-from orchestrator_graph.tokens import REPLY_PRIMING, count_text, shared_counter
+from orchestrator_graph.state import Category, OptionCost, Subtask, TaskProfile
+from orchestrator_graph.tokens import REPLY_PRIMING, count_text, message_text, shared_counter
 
 # Typical answer length in tokens per category (what a model writes back).
 TYPICAL_OUTPUT_TOKENS: dict[str, int] = {
@@ -125,6 +126,32 @@ def expected_remaining_turns(messages: Sequence[BaseMessage], config: Orchestrat
     return learned_costs(config).remaining_turns(turns_so_far, config.expected_remaining_turns)
 
 
+_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a few": 3, "a couple of": 2,
+}  # fmt: skip
+# tokens per unit a user may ask for: "in 200 words", "two sentences", "3 bullet points"
+_UNIT_TOKENS = {"word": 1.35, "sentence": 28, "paragraph": 110, "bullet": 22, "line": 14}
+_LENGTH_HINT = re.compile(
+    r"\b(\d{1,4}|a few|a couple of|an?|one|two|three|four|five|six|seven|eight|nine|ten)"
+    r"[\s-]+(?:short\s+|brief\s+|key\s+)?(words?|sentences?|paragraphs?|bullets?|"
+    r"bullet points?|points?|lines?|tips|ideas|titles|names|examples|items|reasons)\b",
+    re.I,
+)
+
+
+def length_hint(text: str) -> int | None:
+    """The answer length a request asks for ("in 200 words", "two sentences",
+    "five bullet points"), in tokens; None when it names none."""
+    match = _LENGTH_HINT.search(text)
+    if match is None:
+        return None
+    count, unit = match.group(1).lower(), match.group(2).lower()
+    number = int(count) if count.isdigit() else _NUMBERS[count]
+    key = next((k for k in _UNIT_TOKENS if unit.startswith(k)), "bullet")
+    return max(8, round(number * _UNIT_TOKENS[key]) + 12)
+
+
 def typical_output_tokens(
     category: Category | str, request_tokens: int, config: OrchestratorConfig | None = None
 ) -> int:
@@ -138,14 +165,30 @@ def typical_output_tokens(
     return TYPICAL_OUTPUT_TOKENS.get(category, 300)
 
 
-def expected_output_tokens(
-    profile: TaskProfile, request_tokens: int, config: OrchestratorConfig | None = None
+def subtask_output_tokens(
+    subtasks: Sequence[Subtask], request_tokens: int, config: OrchestratorConfig | None = None
 ) -> int:
-    """The answer length expected for a request: the sum over its subtasks, if any."""
+    """The answer length expected for a list of subtasks: learned per fan-out worker
+    from the ledger when it can be, else the typical length of each subtask."""
+    learned = learned_costs(config).output_for(SUBTASK)
+    if learned is not None:
+        return learned * len(subtasks)
+    return sum(typical_output_tokens(s.category, request_tokens, config) for s in subtasks)
+
+
+def expected_output_tokens(
+    profile: TaskProfile,
+    request_tokens: int,
+    config: OrchestratorConfig | None = None,
+    request: str = "",
+) -> int:
+    """The answer length expected for a request: the length it asks for, else the
+    sum over its subtasks, else what its category usually takes."""
+    hinted = length_hint(request[:600]) if request and not profile.subtasks else None
+    if hinted is not None:
+        return hinted
     if profile.subtasks:
-        return sum(
-            typical_output_tokens(s.category, request_tokens, config) for s in profile.subtasks
-        )
+        return subtask_output_tokens(profile.subtasks, request_tokens, config)
     return typical_output_tokens(profile.category, request_tokens, config)
 
 
@@ -183,7 +226,7 @@ def price_main(
     counter = shared_counter()
     input_tokens = counter.count_messages(view)
     cached = cacheable(shared_prefix_tokens(view, previous_prompt), config.prompt_cache_min_tokens)
-    output = expected_output_tokens(profile, request_tokens, config)
+    output = expected_output_tokens(profile, request_tokens, config, message_text(view[-1]))
     return OptionCost(
         route="main_session",
         models=[pricing.main_model],
@@ -222,7 +265,7 @@ def price_workers(
         cached_total += cached
         output_total += output
         call_usd += price.cost(input_tokens, output, cached)
-    digest = 2 * (config.digest_tokens + 24) * len(views)  # request + answer digests
+    digest = 2 * (config.digest_tokens + 24)  # the request's and the merged answer's digests
     return OptionCost(
         route=route,
         models=models,

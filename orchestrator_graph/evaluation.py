@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.config import OrchestratorConfig, load_config
 from orchestrator_graph.context import instruction_positions, turns_of
 from orchestrator_graph.evaluate import evaluate_task
 from orchestrator_graph.state import RoutingDecision
@@ -150,6 +150,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workload", nargs="+", required=True, type=Path, help="JSONL files")
     parser.add_argument("--json", type=Path, default=None, help="write the report here")
     parser.add_argument(
+        "--config", type=Path, default=None, help="an OrchestratorConfig as a JSON file"
+    )
+    parser.add_argument(
         "--model", type=Path, default=None, help="a trained classifier (from `train`)"
     )
     parser.add_argument(
@@ -161,7 +164,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    config = OrchestratorConfig(ledger_path=None, classifier_model_path=args.model)
+    config = load_config(args.config).model_copy(update={"ledger_path": None})
+    if args.model is not None:
+        config = config.model_copy(update={"classifier_model_path": args.model})
     report = evaluate_files(args.workload, config=config, part=args.part)
     print(table(report))
     if args.json:

@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field, computed_field
 
 from orchestrator_graph.state import ModelCall
 
+SUBTASK = "subtask"  # the learned output of one worker of a parallel fan-out
 BUSY_TIMEOUT_S = 30.0
 
 _TURN_PK = ("thread_id", "turn")
@@ -264,7 +265,8 @@ class CostLedger:
 
     def output_tokens_by_category(self) -> dict[str, tuple[float, int]]:
         """Per category, the median output tokens of one-task turns (answered by one call,
-        no fallback) and how many turns that median rests on."""
+        no fallback) and how many turns that median rests on; under ``SUBTASK``, the
+        same for one worker of a parallel fan-out."""
         sql = (
             "SELECT t.category, sum(c.output_tokens) AS output FROM turns t"
             " JOIN calls c ON c.thread_id = t.thread_id AND c.turn = t.turn"
@@ -273,10 +275,17 @@ class CostLedger:
         )
         with self._transaction("DEFERRED"):
             rows = self._conn.execute(sql).fetchall()
+            subtasks = self._conn.execute(
+                "SELECT c.output_tokens FROM calls c JOIN turns t"
+                " ON c.thread_id = t.thread_id AND c.turn = t.turn"
+                " WHERE t.route = 'parallel_workers' AND c.node = 'spawn_subgraph'"
+                " AND c.status = 'ok'"
+            ).fetchall()
         by_category: defaultdict[str, list[int]] = defaultdict(list)
         for category, output in rows:
             by_category[category].append(output)
-        return {c: (_median(v), len(v)) for c, v in by_category.items()}
+        by_category[SUBTASK] = [output for (output,) in subtasks]
+        return {c: (_median(v), len(v)) for c, v in by_category.items() if v}
 
     def session_lengths(self) -> list[int]:
         """Turns recorded per thread (a thread still going counts what it has so far)."""

@@ -27,7 +27,7 @@ from orchestrator_graph.estimate import (
     expected_remaining_turns,
     price_main,
     price_workers,
-    typical_output_tokens,
+    subtask_output_tokens,
 )
 from orchestrator_graph.state import CostEstimate, RoutingDecision, Scope, Subtask, TaskProfile
 from orchestrator_graph.tokens import shared_counter
@@ -160,10 +160,7 @@ def decide(
         parallel = price_workers(
             "parallel_workers",
             [worker_view(messages, fan_out, "\n".join(s.text for s in g)) for g in groups],
-            [
-                sum(typical_output_tokens(s.category, request_tokens, config) for s in g)
-                for g in groups
-            ],
+            [subtask_output_tokens(g, request_tokens, config) for g in groups],
             group_tiers,
             pricing,
             config,

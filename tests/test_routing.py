@@ -12,7 +12,8 @@ from genai_prices import Usage, calc_price
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from orchestrator_graph import OrchestratorConfig
-from orchestrator_graph.estimate import TYPICAL_OUTPUT_TOKENS, Pricing
+from orchestrator_graph.config import load_config
+from orchestrator_graph.estimate import TYPICAL_OUTPUT_TOKENS, Pricing, length_hint
 from orchestrator_graph.routing import decide, model_tier
 from orchestrator_graph.state import Subtask, TaskProfile
 from orchestrator_graph.tokens import seed_tiktoken_cache, shared_counter
@@ -140,7 +141,7 @@ def test_parallel_option_is_the_sum_over_subtasks(
             for v in views
         )
     )
-    digests = 3 * 2 * (settings.digest_tokens + 24)
+    digests = 2 * (settings.digest_tokens + 24)  # one request digest, one merged answer
     assert parallel.growth_usd == pytest.approx(growth(digests, settings.expected_remaining_turns))
     # the main session answers all three at once
     assert est.main.output_tokens == 3 * typical
@@ -278,3 +279,57 @@ def test_model_tier(
     category: str, complexity: int, tier: str, settings: OrchestratorConfig
 ) -> None:
     assert model_tier(category, complexity, settings) == tier
+
+
+def test_scope_follows_the_history_and_the_model(
+    settings: OrchestratorConfig, pricing: Pricing
+) -> None:
+    """Short history: a cheap worker gets it whole; long: a self-contained request
+    gets only the standing instructions; a strong-model task never gets it whole."""
+    request = HumanMessage("What is the capital of Peru?")
+    short = [*history(1), request]
+    decision = decide(short, profile(), pricing=pricing, config=settings)
+    assert decision.scope == "conversation"
+    assert decision.worker_context == [list(range(len(short) - 1))]
+
+    long = [*history(12), request]
+    assert sum(message_tokens(m) for m in long[:-1]) > settings.worker_history_tokens
+    decision = decide(long, profile(), pricing=pricing, config=settings)
+    assert (decision.scope, decision.worker_context) == ("instructions", [[0]])
+
+    strong = profile(category="code_generation", complexity=4)
+    decision = decide(short, strong, pricing=pricing, config=settings)
+    assert decision.scope == "instructions" and decision.worker_models == ["gpt-4.1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("Summarise this in 200 words.", round(200 * 1.35) + 12),
+        ("Explain it in two sentences.", 2 * 28 + 12),
+        ("Give me five bullet points.", 5 * 22 + 12),
+        ("What is the capital of Peru?", None),
+    ],
+)
+def test_length_hint(text: str, tokens: int | None) -> None:
+    assert length_hint(text) == tokens
+
+
+def test_an_asked_length_sets_the_expected_output(
+    settings: OrchestratorConfig, pricing: Pricing
+) -> None:
+    messages = [HumanMessage("Describe the bowline knot in two sentences.")]
+    decision = decide(messages, profile(), pricing=pricing, config=settings)
+    assert decision.estimate.main.output_tokens == length_hint(messages[0].text)
+
+
+def test_config_from_a_json_file(tmp_path) -> None:
+    good = tmp_path / "good.json"
+    good.write_text('{"worker_cost_ratio": 0.5, "strong_categories": []}')
+    loaded = load_config(good)
+    assert loaded.worker_cost_ratio == 0.5 and loaded.strong_categories == frozenset()
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"worker_cost_ratio": 7}')
+    with pytest.raises(ValueError, match="bad.json"):
+        load_config(bad)
+    assert load_config(None) == OrchestratorConfig()
