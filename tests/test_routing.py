@@ -330,6 +330,6 @@ def test_config_from_a_json_file(tmp_path) -> None:
     assert loaded.worker_cost_ratio == 0.5 and loaded.strong_categories == frozenset()
     bad = tmp_path / "bad.json"
     bad.write_text('{"worker_cost_ratio": 7}')
-    with pytest.raises(ValueError, match="bad.json"):
+    with pytest.raises(ValueError, match=r"bad\.json"):
         load_config(bad)
     assert load_config(None) == OrchestratorConfig()
