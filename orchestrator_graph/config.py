@@ -11,6 +11,9 @@ from orchestrator_graph.pricing import ModelPrice
 
 Route = Literal["main_session", "worker_session", "parallel_workers"]
 
+# The context dependency (0-1) from which a request counts as needing earlier
+# turns; the rules tier is calibrated for it.
+SELF_CONTAINED_BELOW = 0.3
 DEFAULT_MAIN_MODEL = "gpt-4.1"
 DEFAULT_WORKER_MODEL = "gpt-4.1-mini"
 DEFAULT_LEDGER_PATH = Path("checkpoints") / "ledger.sqlite"
@@ -44,8 +47,10 @@ class OrchestratorConfig(BaseModel):
     """How the orchestrator decides and accounts. Every field has a working default.
 
     Attributes:
-        context_threshold: context dependency (0-1) above which a turn stays in
-            the main session, unless everything it refers to fits in a worker view.
+        context_threshold: context dependency (0-1) from which a request counts as
+            depending on earlier turns: it is then sent the turns it names, or the
+            whole conversation, never a minimal view (the main session when neither
+            fits a worker view).
         worker_cost_ratio: a worker is chosen only when worker + integration cost
             is at most this share of the main-session cost.
         expected_remaining_turns: how many later main-session calls the turn's
@@ -84,7 +89,7 @@ class OrchestratorConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    context_threshold: float = Field(default=0.7, ge=0, le=1)
+    context_threshold: float = Field(default=SELF_CONTAINED_BELOW, ge=0, le=1)
     worker_cost_ratio: float = Field(default=0.8, gt=0, le=1)
     expected_remaining_turns: float = Field(default=4.0, ge=0, le=1000)
     max_parallel_workers: int = Field(default=4, ge=1, le=64)

@@ -33,9 +33,6 @@ from orchestrator_graph.state import CostEstimate, RoutingDecision, Scope, Subta
 from orchestrator_graph.tokens import shared_counter
 
 Tier = Literal["main", "worker"]
-# Dependency below which a turn is treated as self-contained (its references
-# are still sent when the classifier found them by name or strong overlap).
-SELF_CONTAINED_BELOW = 0.3
 # Confidence needed to send a dependent turn to a worker with only the turns it names.
 DEPENDENT_OFFLOAD_CONFIDENCE = 0.8
 
@@ -80,7 +77,7 @@ def context_scope(
     and what they built on. A strong-model request that needs the whole
     conversation is simply the main session.
     """
-    dependent = profile.context_dependency >= min(SELF_CONTAINED_BELOW, config.context_threshold)
+    dependent = profile.context_dependency >= config.context_threshold
     cheap = tier == "worker"
     if not dependent:
         short = history_tokens <= config.worker_history_tokens
@@ -112,7 +109,7 @@ def decide(
 
     tier = model_tier(profile.category, profile.complexity, config)
     scope = context_scope(profile, history_tokens, tier, config)
-    dependent = profile.context_dependency >= min(SELF_CONTAINED_BELOW, config.context_threshold)
+    dependent = profile.context_dependency >= config.context_threshold
     all_turns = [t.index for t in turns_of(history)]
     # the main session shows in full every turn a dependent request might need
     expanded = all_turns if dependent else list(profile.refers_to)

@@ -56,6 +56,12 @@ class TaskProfile(BaseModel):
     signals: list[str] = Field(default_factory=list, description="what the score rests on")
     tier: str = "rules"
     classify_ms: float = 0.0
+    features: list[float] = Field(
+        default_factory=list,
+        repr=False,
+        description="the trained tier's feature vector (``classifier.trained.FEATURES``), "
+        "stored in the ledger to learn from feedback",
+    )
 
 
 class OptionCost(BaseModel):
@@ -112,6 +118,9 @@ class RoutingDecision(BaseModel):
         default_factory=list, description="offloaded turns shown in full in the main view"
     )
     decision_ms: float = 0.0
+    picked_by_person: Route | None = Field(
+        default=None, description="the route a person chose at the interrupt, if one did"
+    )
 
 
 class ModelCall(BaseModel):

@@ -8,9 +8,10 @@ from orchestrator_graph import OrchestratorConfig, evaluate_task
 from orchestrator_graph.classifier import classify_request, split_subtasks
 from orchestrator_graph.classifier.cheap_model import ask_model, classification_prompt, parse_answer
 from orchestrator_graph.classifier.rules import referred_closure
+from orchestrator_graph.config import SELF_CONTAINED_BELOW
 from orchestrator_graph.estimate import Pricing
 from orchestrator_graph.providers.simulated import SimulatedChatModel
-from orchestrator_graph.routing import SELF_CONTAINED_BELOW, model_tier
+from orchestrator_graph.routing import model_tier
 from orchestrator_graph.state import TaskProfile
 
 CONFIG = OrchestratorConfig(ledger_path=None)

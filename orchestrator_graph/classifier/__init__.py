@@ -34,15 +34,22 @@ TRAINED_BELOW = 0.8  # rules confidence under which the trained tier is consulte
 def classify_request(
     messages: Sequence[BaseMessage], *, config: OrchestratorConfig | None = None
 ) -> TaskProfile:
-    """Profile the last message of ``messages`` against the conversation before it."""
-    profile = classify_rules(messages)
+    """Profile the last message of ``messages`` against the conversation before it.
+
+    The profile carries the trained tier's feature vector (``features``) whichever
+    tier decides, so the ledger can store it and ``orchestrator-graph train`` learn
+    from feedback on the turn.
+    """
+    found = rule_signals(messages)
+    features = features_of(messages, found)
+    profile = classify_rules(messages, found)
+    profile.features = features
     path = config.classifier_model_path if config else None
     if path is None or "first turn" in profile.signals:
         return profile
     model = load_trained(Path(path))
     position, text = latest_request(messages)
-    found = rule_signals(messages)
-    p = model.probability(features_of(messages, found))
+    p = model.probability(features)
     offloadable = profile.context_dependency < SELF_CONTAINED_BELOW
     if offloadable and p >= model.dependent_above:
         dependency = max(SELF_CONTAINED_BELOW, p)  # the model vetoes a confident offload
@@ -65,4 +72,5 @@ def classify_request(
         revised.confidence = round(max(revised.confidence, 1 - p), 3)
     revised.signals.append(f"trained tier: P(needs earlier turns) = {p:.2f}")
     revised.tier = "trained"
+    revised.features = features
     return revised

@@ -17,8 +17,8 @@ from functools import lru_cache
 
 from langchain_core.messages import BaseMessage
 
+from orchestrator_graph.config import SELF_CONTAINED_BELOW
 from orchestrator_graph.context import Turn, instruction_positions, latest_request, turns_of
-from orchestrator_graph.routing import SELF_CONTAINED_BELOW
 from orchestrator_graph.state import Category, Subtask, TaskProfile
 from orchestrator_graph.tokens import message_text
 
@@ -532,14 +532,17 @@ def referred_closure(
     return closure
 
 
-def classify_rules(messages: Sequence[BaseMessage]) -> TaskProfile:
-    """Profile the last message of ``messages`` against the conversation before it."""
+def classify_rules(
+    messages: Sequence[BaseMessage], found: RuleSignals | None = None
+) -> TaskProfile:
+    """Profile the last message of ``messages`` against the conversation before it
+    (``found``: its ``rule_signals``, when the caller has them already)."""
     position, text = latest_request(messages)
     history = messages[:position]
     subtasks = split_subtasks(text)
     category = _category(text)
     needs_instructions = bool(instruction_positions(messages))
-    found = rule_signals(messages)
+    found = rule_signals(messages) if found is None else found
     if not found.turns:
         return TaskProfile(
             context_dependency=0.0,

@@ -8,6 +8,7 @@ fitting uses numpy (``orchestrator_graph.training``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Sequence
@@ -49,6 +50,8 @@ FEATURES = (
     "own_material",
     "system",
 )
+# the layout of a stored feature vector: a ledger row of another layout is not trained on
+FEATURES_VERSION = hashlib.sha256("\n".join((FORMAT, *FEATURES)).encode()).hexdigest()[:16]
 
 
 def features_of(messages: Sequence[BaseMessage], found: RuleSignals) -> list[float]:

@@ -26,7 +26,7 @@ def make_cost_estimate(
         redecide = partial(
             decide,
             state["messages"],
-            profile,
+            profile.model_copy(update={"features": []}),  # kept in `profile` for the ledger
             pricing=pricing,
             digests=state.get("digests") or {},
             prompts=state.get("prompts") or {},
@@ -35,10 +35,12 @@ def make_cost_estimate(
         decision = ask_person(decision, lambda forced: redecide(config=forced), config)
         # the budget: a cheaper route if the chosen one does not fit, else BudgetExceeded
         turn = turns_of(state["messages"])[-1].index
+        picked = decision.picked_by_person
         decision = fit_route(
             decision, lambda forced: redecide(config=forced), config,
             thread_id=thread_of(get_config()), turn=turn,
         )  # fmt: skip
+        decision.picked_by_person = picked  # a label for training even if the budget overrode it
         decision.decision_ms += profile.classify_ms
         return {"decision": decision.model_dump(mode="json")}
 
@@ -79,6 +81,7 @@ def ask_person(
     chosen: Route = route
     decision = redecide(config.model_copy(update={"force_route": chosen}))
     decision.reasons.append(f"route picked by a person: {chosen}")
+    decision.picked_by_person = chosen
     return decision
 
 
