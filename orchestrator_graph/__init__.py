@@ -1,6 +1,8 @@
 """orchestrator-graph: route each LLM request to the main session or to cheaper workers."""
 
-from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.budget import BudgetExceeded
+from orchestrator_graph.calls import ModelCallError
+from orchestrator_graph.config import BudgetLimits, OrchestratorConfig
 from orchestrator_graph.context import InvalidTurnError
 from orchestrator_graph.evaluate import evaluate_task
 from orchestrator_graph.graph import create_orchestrator
@@ -18,8 +20,11 @@ from orchestrator_graph.tokens import seed_tiktoken_cache
 seed_tiktoken_cache()
 
 __all__ = [
+    "BudgetExceeded",
+    "BudgetLimits",
     "CostEstimate",
     "InvalidTurnError",
+    "ModelCallError",
     "ModelPrice",
     "OrchestratorConfig",
     "RoutingDecision",

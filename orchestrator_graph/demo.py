@@ -18,12 +18,12 @@ from orchestrator_graph.checkpoints import default_checkpoint_path, sqlite_check
 from orchestrator_graph.config import (
     DEFAULT_LEDGER_PATH,
     DEFAULT_MAIN_MODEL,
-    DEFAULT_WORKER_MODEL,
     OrchestratorConfig,
 )
 from orchestrator_graph.context import turns_of
 from orchestrator_graph.graph import create_orchestrator
 from orchestrator_graph.ledger import CostLedger
+from orchestrator_graph.providers import default_models
 
 MEMO = """\
 To: Platform engineering
@@ -76,21 +76,9 @@ SCRIPT: list[str] = [
 
 
 def _models(live: bool) -> tuple[BaseChatModel, BaseChatModel]:
-    if live:
-        if not os.environ.get("OPENAI_API_KEY"):
-            raise SystemExit("--live needs OPENAI_API_KEY (and optionally OPENAI_BASE_URL)")
-        from langchain_openai import ChatOpenAI
-
-        return (
-            ChatOpenAI(model=DEFAULT_MAIN_MODEL, stream_usage=True),
-            ChatOpenAI(model=DEFAULT_WORKER_MODEL, stream_usage=True),
-        )
-    from orchestrator_graph.providers.simulated import SimulatedChatModel
-
-    return (
-        SimulatedChatModel(model_name=DEFAULT_MAIN_MODEL),
-        SimulatedChatModel(model_name=DEFAULT_WORKER_MODEL),
-    )
+    if live and not os.environ.get("OPENAI_API_KEY"):
+        raise SystemExit("--live needs OPENAI_API_KEY (and optionally OPENAI_BASE_URL)")
+    return default_models(live=live)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -111,14 +99,15 @@ def run(args: argparse.Namespace) -> int:
         snapshot = graph.get_state(thread)
         if snapshot.next:  # a turn was interrupted mid-way: finish it first
             print(f"resuming an unfinished turn of thread {args.thread!r}")
-            graph.invoke(None, thread)
+            graph.invoke(None, thread, durability="sync")
             snapshot = graph.get_state(thread)
         done = len(turns_of(snapshot.values.get("messages", [])))
         if done:
             print(f"thread {args.thread!r} has {done} checkpointed turns in {path}: resuming")
-        print(f"{'turn':>4}  {'route':<17} {'models':<22} {'cost $':>9} {'baseline $':>10}")
+        if done < len(SCRIPT):
+            print(f"{'turn':>4}  {'route':<17} {'models':<22} {'cost $':>9} {'baseline $':>10}")
         for index, request in enumerate(SCRIPT[done:], start=done):
-            state = graph.invoke({"messages": [HumanMessage(request)]}, thread)
+            state = graph.invoke({"messages": [HumanMessage(request)]}, thread, durability="sync")
             decision = state["decision"]
             ledger_turn = CostLedger(args.ledger).turns(args.thread)[-1] if args.ledger else None
             cost = ledger_turn.cost_usd if ledger_turn else 0.0

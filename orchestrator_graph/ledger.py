@@ -1,5 +1,9 @@
 """The cost ledger: one row per turn and one per model call, in a SQLite file.
 
+It also keeps each turn's classifier feature vector (numbers, no request text)
+and feedback on turns (``record_feedback``: did the turn need earlier turns?),
+which ``orchestrator-graph train --ledger`` learns from.
+
 Safe for several threads (one connection behind a lock) and several processes
 (WAL journal, a 30 s busy timeout, short ``BEGIN IMMEDIATE`` transactions).
 Recording a turn is an upsert, so recording it again after a crash and resume
@@ -49,6 +53,18 @@ _TURNS: dict[str, type] = {
     "worker_results": int,
     "workers_accepted": int,
     "recorded_at": float,
+    "features": str,
+    "features_version": str,
+}
+# columns newer than the first ledgers: a file without them gets them by ALTER TABLE
+_ADDED_LATER = frozenset({"features", "features_version"})
+_FEEDBACK_PK = ("thread_id", "turn", "source")
+_FEEDBACK: dict[str, type] = {
+    "thread_id": str,
+    "turn": int,
+    "source": str,
+    "needed_earlier_turns": int,
+    "recorded_at": float,
 }
 _CALLS: dict[str, type] = {
     "call_id": str,
@@ -66,6 +82,7 @@ _CALLS: dict[str, type] = {
 _SCHEMA: dict[str, tuple[dict[str, type], tuple[str, ...]]] = {
     "turns": (_TURNS, _TURN_PK),
     "calls": (_CALLS, ("call_id",)),
+    "feedback": (_FEEDBACK, _FEEDBACK_PK),
 }
 
 
@@ -96,6 +113,25 @@ class TurnRecord(BaseModel):
     workers_accepted: int = Field(default=0, ge=0)
     calls: list[ModelCall] = Field(default_factory=list)
     recorded_at: float = Field(default_factory=time.time)
+    features: list[float] | None = Field(
+        default=None, description="the classifier's feature vector of the request"
+    )
+    features_version: str | None = Field(
+        default=None, description="its layout (``classifier.trained.FEATURES_VERSION``)"
+    )
+
+
+class Feedback(BaseModel):
+    """Whether a turn needed earlier turns, said by ``source``, with the turn's stored
+    feature vector (None when the turn was not recorded or predates feature storage)."""
+
+    thread_id: str
+    turn: int = Field(ge=0)
+    source: str
+    needed_earlier_turns: bool
+    recorded_at: float
+    features: list[float] | None = None
+    features_version: str | None = None
 
 
 class LedgerTotals(BaseModel):
@@ -168,6 +204,10 @@ class CostLedger:
                     table.create(columns, pk=pk if len(pk) > 1 else pk[0], not_null=set(pk))
                 continue
             missing = sorted(set(columns) - set(table.columns_dict))
+            if create:
+                for column in [c for c in missing if c in _ADDED_LATER]:
+                    table.add_column(column, columns[column])
+            missing = [c for c in missing if c not in _ADDED_LATER]
             if missing or tuple(table.pks) != pk:
                 raise LedgerError(
                     f"{self.path} has a table {name!r} that is not a cost ledger's "
@@ -196,6 +236,7 @@ class CostLedger:
         row = record.model_dump(mode="json", exclude={"calls"})
         row["reasons"] = json.dumps(row["reasons"])
         row["estimate"] = json.dumps(row["estimate"])
+        row["features"] = None if record.features is None else json.dumps(record.features)
         key = {"thread_id": record.thread_id, "turn": record.turn}
         calls = [{**call.model_dump(mode="json"), **key} for call in record.calls]
         with self._transaction():
@@ -223,8 +264,43 @@ class CostLedger:
                     **r,
                     "reasons": json.loads(r["reasons"]),
                     "estimate": json.loads(r["estimate"]),
+                    "features": json.loads(r["features"]) if r.get("features") else None,
                     "calls": calls[r["thread_id"], r["turn"]],
                 }
+            )
+            for r in rows
+        ]
+
+    def record_feedback(
+        self, thread_id: str, turn: int, *, needed_earlier_turns: bool, source: str = "user"
+    ) -> None:
+        """Say whether turn ``turn`` of ``thread_id`` needed earlier turns; one row per
+        thread, turn and source (recording again replaces it)."""
+        if turn < 0 or not source:
+            raise ValueError(f"feedback needs a turn >= 0 and a source, not {turn!r}, {source!r}")
+        row = {
+            "thread_id": thread_id,
+            "turn": turn,
+            "source": source,
+            "needed_earlier_turns": int(bool(needed_earlier_turns)),
+            "recorded_at": time.time(),
+        }
+        with self._transaction():
+            self.db.table("feedback").upsert(row, pk=_FEEDBACK_PK)
+
+    def feedback(self, thread_id: str | None = None) -> list[Feedback]:
+        """The feedback rows with their turns' stored feature vectors, oldest first."""
+        where, args = _where(thread_id)
+        sql = (
+            "SELECT f.*, t.features, t.features_version FROM feedback f"
+            " LEFT JOIN turns t ON t.thread_id = f.thread_id AND t.turn = f.turn"
+            f"{where.replace('thread_id', 'f.thread_id')} ORDER BY f.recorded_at, f.rowid"
+        )
+        with self._transaction("DEFERRED"):
+            rows = list(self.db.query(sql, args))
+        return [
+            Feedback.model_validate(
+                {**r, "features": json.loads(r["features"]) if r["features"] else None}
             )
             for r in rows
         ]

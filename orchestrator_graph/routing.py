@@ -215,6 +215,7 @@ def decide(
     if route == "parallel_workers":
         briefs = ["\n".join(s.text for s in g) for g in groups]
         tiers = group_tiers
+        scope = scope if dependent else "instructions"
     elif route == "worker_session":
         briefs, tiers = [text], [tier]
     if tiers:

@@ -17,29 +17,12 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from langchain_core.language_models import BaseChatModel
-
-from orchestrator_graph.config import DEFAULT_MAIN_MODEL, DEFAULT_WORKER_MODEL, OrchestratorConfig
+from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.graph import create_orchestrator
+from orchestrator_graph.providers import default_models
 
 LEDGER_ENV = "ORCHESTRATOR_LEDGER"
 INTERRUPT_BELOW_ENV = "ORCHESTRATOR_INTERRUPT_BELOW"
-
-
-def _models() -> tuple[BaseChatModel, BaseChatModel]:
-    if os.environ.get("OPENAI_API_KEY"):
-        from langchain_openai import ChatOpenAI
-
-        return (
-            ChatOpenAI(model=DEFAULT_MAIN_MODEL, stream_usage=True),
-            ChatOpenAI(model=DEFAULT_WORKER_MODEL, stream_usage=True),
-        )
-    from orchestrator_graph.providers.simulated import SimulatedChatModel
-
-    return (
-        SimulatedChatModel(model_name=DEFAULT_MAIN_MODEL),
-        SimulatedChatModel(model_name=DEFAULT_WORKER_MODEL),
-    )
 
 
 def config_from_env(environ: dict[str, str] | None = None) -> OrchestratorConfig:
@@ -60,7 +43,7 @@ def config_from_env(environ: dict[str, str] | None = None) -> OrchestratorConfig
     return OrchestratorConfig(**options)
 
 
-_main, _worker = _models()
+_main, _worker = default_models(live=bool(os.environ.get("OPENAI_API_KEY")))
 graph = create_orchestrator(
     main_model=_main, worker_model=_worker, config=config_from_env()
 ).compile(name="orchestrator")

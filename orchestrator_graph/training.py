@@ -1,7 +1,17 @@
-"""``orchestrator-graph train``: fit the classifier's trained tier on labelled workloads.
+"""``orchestrator-graph train``: fit the classifier's trained tier on labelled
+workloads, on the feedback stored in cost ledgers, or on both.
 
-Every labelled turn after the first is an example (the first turn of a session
-has nothing to depend on); its label is whether ``depends_on`` is non-empty.
+Workloads (``--workload``): every labelled turn after the first is an example
+(the first turn of a session has nothing to depend on); its label is whether
+``depends_on`` is non-empty.
+
+Ledgers (``--ledger``): the graph stores each turn's feature vector (numbers, no
+request text) and its layout version; feedback says whether a turn needed earlier
+turns (``CostLedger.record_feedback``, or a person's route at the interrupt:
+``main_session`` yes, a worker route no). Each later turn with feedback is one
+example labelled by its latest feedback; rows whose turn has no stored features,
+or features of another layout (``FEATURES_VERSION``), are skipped.
+
 The model is a logistic regression (numpy, gradient descent, L2) on the rules'
 signals; the probability below which a turn counts as self-contained is the
 highest one that keeps at most ``max_missed`` of the training dependents under it.
@@ -16,8 +26,14 @@ from pathlib import Path
 import numpy as np
 
 from orchestrator_graph.classifier.rules import rule_signals
-from orchestrator_graph.classifier.trained import TrainedClassifier, features_of
+from orchestrator_graph.classifier.trained import (
+    FEATURES,
+    FEATURES_VERSION,
+    TrainedClassifier,
+    features_of,
+)
 from orchestrator_graph.evaluation import Part, select
+from orchestrator_graph.ledger import CostLedger, LedgerError
 from orchestrator_graph.workloads import Session, read_workloads
 
 DEPENDENT_ABOVE = 0.9  # P above which a turn the rules would offload stays in the main session
@@ -35,6 +51,22 @@ def examples(sessions: Iterable[Session]) -> tuple[np.ndarray, np.ndarray]:
             rows.append(features_of(messages, rule_signals(messages)))
             labels.append(1.0 if turn.dependent else 0.0)
     return np.array(rows, dtype=float), np.array(labels, dtype=float)
+
+
+def ledger_examples(ledger: CostLedger) -> tuple[np.ndarray, np.ndarray, int]:
+    """Features and labels from the ledger's feedback, and how many rows were skipped
+    (first turns, features missing or of another layout)."""
+    latest: dict[tuple[str, int], tuple[list[float], float]] = {}
+    skipped = 0
+    for row in ledger.feedback():  # oldest first: a later row on the same turn wins
+        usable = row.features is not None and row.features_version == FEATURES_VERSION
+        if row.turn == 0 or not usable or len(row.features or ()) != len(FEATURES):
+            skipped += 1
+            continue
+        latest[row.thread_id, row.turn] = (row.features or [], float(row.needed_earlier_turns))
+    rows = [features for features, _ in latest.values()]
+    labels = [label for _, label in latest.values()]
+    return np.array(rows, dtype=float).reshape(-1, len(FEATURES)), np.array(labels), skipped
 
 
 def fit(
@@ -79,20 +111,44 @@ def fit(
     )
 
 
-def train(sessions: Iterable[Session], *, max_missed: float = MAX_MISSED) -> TrainedClassifier:
-    """A trained tier fitted on ``sessions``."""
+def train(
+    sessions: Iterable[Session] = (),
+    *,
+    ledgers: Iterable[CostLedger] = (),
+    max_missed: float = MAX_MISSED,
+) -> TrainedClassifier:
+    """A trained tier fitted on ``sessions`` and the feedback of ``ledgers``.
+
+    Raises ``ValueError`` when there is nothing to train on, or only one kind of label.
+    """
     x, y = examples(sessions)
+    parts, skipped = [(x.reshape(-1, len(FEATURES)), y)], 0
+    for ledger in ledgers:
+        lx, ly, ls = ledger_examples(ledger)
+        parts.append((lx, ly))
+        skipped += ls
+    x = np.vstack([p[0] for p in parts])
+    y = np.concatenate([p[1] for p in parts])
+    if len(y) == 0:
+        raise ValueError(
+            "nothing to train on: no labelled later turns in the workloads and no feedback "
+            f"on later turns with stored features of this layout in the ledgers ({skipped} "
+            "feedback rows skipped); record feedback with CostLedger.record_feedback"
+        )
     return fit(x, y, max_missed=max_missed)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--workload", nargs="+", required=True, type=Path, help="JSONL files")
+    parser.add_argument("--workload", nargs="+", default=[], type=Path, help="JSONL files")
+    parser.add_argument(
+        "--ledger", nargs="+", default=[], type=Path, help="cost ledgers whose feedback to learn"
+    )
     parser.add_argument("--out", required=True, type=Path, help="where to write the model JSON")
     parser.add_argument(
         "--part",
         choices=["all", "train", "test"],
         default="all",
-        help="train on one part of the split by hash of session id (70%% train)",
+        help="train on one part of the workloads, split by hash of session id (70%% train)",
     )
     parser.add_argument(
         "--max-missed",
@@ -103,11 +159,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if not args.workload and not args.ledger:
+        raise SystemExit("train: give --workload FILE..., --ledger PATH..., or both")
+    missing = [str(p) for p in args.ledger if not p.is_file()]
+    if missing:
+        raise SystemExit(f"train: no cost ledger at {', '.join(missing)}")
     part: Part = args.part
-    sessions = select(read_workloads(args.workload), part)
-    model = train(sessions, max_missed=args.max_missed)
+    sessions = select(read_workloads(args.workload), part) if args.workload else []
+    try:
+        ledgers = [CostLedger(path) for path in args.ledger]
+    except LedgerError as error:
+        raise SystemExit(f"train: {error}") from error
+    try:
+        model = train(sessions, ledgers=ledgers, max_missed=args.max_missed)
+    except ValueError as error:
+        raise SystemExit(f"train: {error}") from error
+    finally:
+        for ledger in ledgers:
+            ledger.close()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     model.save(args.out)
     stats = ", ".join(f"{k}={v:g}" for k, v in model.trained_on.items())
-    print(f"trained on {len(sessions)} sessions ({stats}); written to {args.out}")
+    sources = " and ".join(
+        f"{n} {kind}" for n, kind in ((len(sessions), "sessions"), (len(ledgers), "ledgers")) if n
+    )
+    print(f"trained on {sources} ({stats}); written to {args.out}")
     return 0

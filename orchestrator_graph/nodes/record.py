@@ -1,4 +1,6 @@
-"""``record``: the turn's decision, estimate, calls and baseline written to the ledger."""
+"""``record``: the turn's decision, estimate, calls and baseline written to the ledger,
+with the classifier's feature vector and, when a person picked the route at the
+interrupt, that choice as feedback (``main_session``: the turn needed the conversation)."""
 
 from __future__ import annotations
 
@@ -9,11 +11,12 @@ from typing import Any
 
 from langchain_core.runnables import RunnableConfig
 
+from orchestrator_graph.classifier.trained import FEATURES, FEATURES_VERSION
 from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.context import turns_of
 from orchestrator_graph.estimate import Pricing, baseline_usd, request_tokens
 from orchestrator_graph.ledger import TurnRecord, ledger_at
-from orchestrator_graph.state import ModelCall, OrchestratorState, RoutingDecision
+from orchestrator_graph.state import ModelCall, OrchestratorState, RoutingDecision, TaskProfile
 from orchestrator_graph.tokens import message_text
 
 
@@ -43,9 +46,13 @@ def make_record(
         results = state.get("worker_results") or []
         if settings.ledger_path is not None:
             estimate = decision.estimate.option(decision.route)
-            ledger_at(Path(settings.ledger_path)).record_turn(
+            thread_id = str((config.get("configurable") or {}).get("thread_id", ""))
+            features = TaskProfile.model_validate(state.get("profile") or decision.profile).features
+            stored = len(features) == len(FEATURES)
+            ledger = ledger_at(Path(settings.ledger_path))
+            ledger.record_turn(
                 TurnRecord(
-                    thread_id=str((config.get("configurable") or {}).get("thread_id", "")),
+                    thread_id=thread_id,
                     turn=turn.index,
                     route=decision.route,
                     reasons=decision.reasons,
@@ -64,8 +71,17 @@ def make_record(
                     worker_results=len(results),
                     workers_accepted=sum(r["status"] == "ok" for r in results),
                     calls=calls,
+                    features=features if stored else None,
+                    features_version=FEATURES_VERSION if stored else None,
                 )
             )
+            if decision.picked_by_person is not None:
+                ledger.record_feedback(
+                    thread_id,
+                    turn.index,
+                    needed_earlier_turns=decision.picked_by_person == "main_session",
+                    source="person",
+                )
         return {"cost_usd": cost, "baseline_cost_usd": baseline}
 
     return record
