@@ -59,7 +59,7 @@ from orchestrator_graph.providers.simulated import SimulatedChatModel, Simulated
 from orchestrator_graph.tokens import message_text
 from orchestrator_graph.workloads import Session, Turn, read_workloads
 
-LATENCY_S = 0.05  # the fixed model latency of the parallel-speedup runs
+LATENCY_S = 0.5  # the fixed model latency of the parallel-speedup runs (a short LLM call)
 SPEEDUP_REPEATS = 3
 _ITEM_PATTERNS = (
     re.compile(r"^\s*(?:\*\*)?\d+[.)]\s", re.M),  # 1. / 2) / **3.

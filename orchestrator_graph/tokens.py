@@ -103,39 +103,33 @@ def message_text(message: BaseMessage) -> str:
 class TokenCounter:
     """Counts chat messages as OpenAI bills them, each distinct message once.
 
-    A message is looked up by its id and a cheap sketch of its text (an edited
-    message with the same id is counted again), else by a hash of its content.
+    A message is looked up by its role, name and text (Python's string hash, which
+    a string keeps once computed), so a repeated message costs a dict lookup and an
+    edited one is counted again.
     """
 
     def __init__(self, encoding_name: str = DEFAULT_ENCODING) -> None:
         self.encoding_name = encoding_name
-        self._entries: dict[object, tuple[str, int]] = {}
+        self._entries: dict[tuple[str, str | None, int, int], tuple[str, int]] = {}
         self.encoded = 0  # how many messages were actually tokenized
 
     def _entry(self, message: BaseMessage) -> tuple[str, int]:
         text = message_text(message)
-        key: object = (
-            (message.id, message.type, len(text), text[:48], text[-48:]) if message.id else None
-        )
-        entry = self._entries.get(key) if key is not None else None
+        key = (message.type, message.name, len(text), hash(text))
+        entry = self._entries.get(key)
         if entry is not None:
             return entry
         fingerprint = hashlib.blake2b(
             f"{message.type}\0{message.name or ''}\0{text}".encode(), digest_size=12
         ).hexdigest()
-        entry = self._entries.get(fingerprint)
-        if entry is None:
-            tokens = TOKENS_PER_MESSAGE + count_text(text, self.encoding_name)
-            tokens += count_text(_ROLES.get(message.type, message.type), self.encoding_name)
-            if message.name:
-                tokens += TOKENS_PER_NAME + count_text(message.name, self.encoding_name)
-            entry = (fingerprint, tokens)
-            self.encoded += 1
+        tokens = TOKENS_PER_MESSAGE + count_text(text, self.encoding_name)
+        tokens += count_text(_ROLES.get(message.type, message.type), self.encoding_name)
+        if message.name:
+            tokens += TOKENS_PER_NAME + count_text(message.name, self.encoding_name)
+        self.encoded += 1
         if len(self._entries) >= _COUNT_CACHE_SIZE:
             self._entries.clear()
-        self._entries[fingerprint] = entry
-        if key is not None:
-            self._entries[key] = entry
+        self._entries[key] = entry = (fingerprint, tokens)
         return entry
 
     def count_message(self, message: BaseMessage) -> int:
