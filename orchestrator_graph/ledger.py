@@ -86,6 +86,20 @@ _SCHEMA: dict[str, tuple[dict[str, type], tuple[str, ...]]] = {
 }
 
 
+@cache
+def _upsert_sql(table: str, columns: tuple[str, ...], pk: tuple[str, ...]) -> str:
+    """``INSERT ... ON CONFLICT DO UPDATE`` for named parameters (one statement per
+    table and column set, prepared once: a turn is recorded in well under a ms)."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    values = ", ".join(f":{c}" for c in columns)
+    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c not in pk)
+    keys = ", ".join(f'"{c}"' for c in pk)
+    return (
+        f'INSERT INTO "{table}" ({names}) VALUES ({values})'
+        f" ON CONFLICT ({keys}) DO UPDATE SET {updates}"
+    )
+
+
 class LedgerError(RuntimeError):
     """The ledger file cannot be used: not SQLite, or not a cost ledger."""
 
@@ -240,13 +254,14 @@ class CostLedger:
         key = {"thread_id": record.thread_id, "turn": record.turn}
         calls = [{**call.model_dump(mode="json"), **key} for call in record.calls]
         with self._transaction():
-            self.db.table("turns").upsert(row, pk=_TURN_PK)
-            self.db.table("calls").delete_where(
-                "thread_id = ? AND turn = ? AND call_id NOT IN (SELECT value FROM json_each(?))",
+            self._conn.execute(_upsert_sql("turns", tuple(row), _TURN_PK), row)
+            self._conn.execute(
+                "DELETE FROM calls WHERE thread_id = ? AND turn = ?"
+                " AND call_id NOT IN (SELECT value FROM json_each(?))",
                 [record.thread_id, record.turn, json.dumps([c["call_id"] for c in calls])],
             )
             if calls:
-                self.db.table("calls").upsert_all(calls, pk="call_id")
+                self._conn.executemany(_upsert_sql("calls", tuple(calls[0]), ("call_id",)), calls)
         self.writes += 1
 
     def turns(self, thread_id: str | None = None) -> list[TurnRecord]:
