@@ -7,7 +7,6 @@ with status ``retry:<Error>`` or ``failed:<Error>``, so the ledger shows it.
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import random
 import re
@@ -224,47 +223,6 @@ def call_model(
             if last:
                 _give_up(node, model_name, failed, error)
             time.sleep(policy.delay(retry))
-            continue
-        latency = (time.perf_counter() - started) * 1000
-        call = priced_call(
-            answer, sent, node=node, model_name=model_name, price=price, latency_ms=latency
-        )
-        return CallOutcome(answer, call, failed)
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-async def acall_model(
-    model: BaseChatModel,
-    messages: Sequence[BaseMessage],
-    *,
-    node: str,
-    model_name: str,
-    price: ModelPrice,
-    max_tokens: int | None = None,
-    policy: CallPolicy | None = None,
-) -> CallOutcome:
-    """Async twin of :func:`call_model` (the deadline cancels the attempt)."""
-    policy = policy or CallPolicy()
-    bound, sent = _bound(model, max_tokens), list(messages)
-    failed: list[ModelCall] = []
-    for retry in range(policy.max_retries + 1):
-        started = time.perf_counter()
-        try:
-            try:
-                answer = await asyncio.wait_for(bound.ainvoke(sent), policy.timeout_s)
-            except TimeoutError as error:
-                if type(error) is not TimeoutError:  # the provider's own timeout error
-                    raise
-                raise CallTimeoutError(f"no answer within {policy.timeout_s} s") from error
-        except GraphBubbleUp:
-            raise
-        except Exception as error:
-            ms = (time.perf_counter() - started) * 1000
-            last = retry == policy.max_retries or not is_retryable(error)
-            failed.append(_attempt(node, model_name, error, ms, last))
-            if last:
-                _give_up(node, model_name, failed, error)
-            await asyncio.sleep(policy.delay(retry))
             continue
         latency = (time.perf_counter() - started) * 1000
         call = priced_call(
