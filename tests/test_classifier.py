@@ -199,3 +199,12 @@ def test_cheap_model_tier_in_the_graph_is_billed_as_a_classify_call():
         config=OrchestratorConfig(ledger_path=None),
     ).compile()
     assert all(c["node"] != "classify" for c in off.invoke({"messages": messages})["calls"])
+
+
+def test_a_question_about_code_is_not_code_writing():
+    assert profile("Write a Python function that merges two sorted lists.", ()).category == (
+        "code_generation"
+    )
+    asked = profile("In the checkout function, why the FOR UPDATE on members?", ())
+    assert asked.category == "reasoning"
+    assert model_tier(asked.category, asked.complexity, CONFIG) == "worker"

@@ -309,10 +309,21 @@ _KEEP_CATEGORY: tuple[Category, ...] = (
 )
 
 
+# code is "code_generation" (the strong model) only when the request has code to
+# work on or asks for code to be written or changed; a question about code is not
+_WRITES_CODE = re.compile(
+    r"```|\b(?:write|implement|create|build|add|fix|refactor|convert|make|generate|rewrite"
+    r"|update|change|modify|port|optimi[sz]e|debug|extend|turn|show|give me|tests?)\b",
+    re.I,
+)
+
+
 @lru_cache(maxsize=100_000)
 def _category(text: str) -> Category:
     for category, pattern in _CATEGORY_RULES:
         if pattern.search(text):
+            if category == "code_generation" and not _WRITES_CODE.search(text):
+                continue
             return category
     return "qa"
 
