@@ -205,6 +205,6 @@ def test_a_question_about_code_is_not_code_writing():
     assert profile("Write a Python function that merges two sorted lists.", ()).category == (
         "code_generation"
     )
-    asked = profile("In the checkout function, why the FOR UPDATE on members?", ())
+    asked = profile("In the checkout function, why do you lock the member row first?", ())
     assert asked.category == "reasoning"
     assert model_tier(asked.category, asked.complexity, CONFIG) == "worker"
