@@ -113,10 +113,7 @@ class BudgetBook:
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
                 raise
-            raise LedgerError(
-                f"{self.path} cannot hold budget reservations: {exc}. It was left as it is: "
-                f"move it away (mv {self.path} {self.path}.bak) or set ledger_path to another file."
-            ) from exc
+            raise LedgerError.unusable(self.path, "hold budget reservations", exc) from exc
 
     def _sums(self, thread_id: str, turn: int, key: str) -> tuple[float, int, float, int]:
         return self._conn.execute(

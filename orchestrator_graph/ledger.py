@@ -103,6 +103,14 @@ def _upsert_sql(table: str, columns: tuple[str, ...], pk: tuple[str, ...]) -> st
 class LedgerError(RuntimeError):
     """The ledger file cannot be used: not SQLite, or not a cost ledger."""
 
+    @classmethod
+    def unusable(cls, path: Path, purpose: str, cause: Exception) -> LedgerError:
+        """The error for a file that cannot serve ``purpose``; the file is left alone."""
+        return cls(
+            f"{path} cannot {purpose}: {cause}. It was left as it is: "
+            f"move it away (mv {path} {path}.bak) or set ledger_path to another file."
+        )
+
 
 class TurnRecord(BaseModel):
     """One turn as decided, estimated and billed."""
@@ -201,10 +209,7 @@ class CostLedger:
                 conn.close()
             if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
                 raise
-            raise LedgerError(
-                f"{self.path} cannot be opened as a cost ledger: {exc}. It was left as it is: "
-                f"move it away (mv {self.path} {self.path}.bak) or set ledger_path to another file."
-            ) from exc
+            raise LedgerError.unusable(self.path, "be opened as a cost ledger", exc) from exc
         except BaseException:
             if conn is not None:
                 conn.close()
