@@ -208,3 +208,13 @@ def test_a_question_about_code_is_not_code_writing():
     asked = profile("In the checkout function, why do you lock the member row first?", ())
     assert asked.category != "code_generation"
     assert model_tier(asked.category, asked.complexity, CONFIG) == "worker"
+
+
+def test_deixis_and_what_you_told_me_are_references():
+    for request in (
+        "Is SHA-256 overkill here?",
+        "What is a typical budget per day for a traveller there?",
+        "Summarise what you told me about cryptography.",
+    ):
+        assert profile(request).context_dependency >= SELF_CONTAINED_BELOW, request
+    assert "anaphora" not in " ".join(profile("Is there a faster way to sort a list?").signals)

@@ -40,7 +40,8 @@ _ANAPHORA = re.compile(
     r"\b(these|those|above|previous(?:ly)?|earlier|aforementioned|former|latter|same|again"
     r"|instead|such)\b|(?:^|[.?!,;:]\s*|\b(?:of|about|on|in|for|with|do|does|did|is|was|like"
     r"|from|than|to|explain|mean|use|at|into|by|after|before)\s+)(this|that)\b"
-    r"|\b(this|that)\s+(?!is\b|was\b)[a-z]+\b",
+    r"|\b(this|that)\s+(?!is\b|was\b)[a-z]+\b"
+    r"|\b(here|there)(?=\s*(?:[?.!,;]|$))",  # deixis: "overkill here?", "a day there?"
     re.I,
 )
 _PRONOUN = re.compile(r"\b(he|him|his|she|her|hers|they|them|their|theirs|it|its)\b", re.I)
@@ -70,7 +71,7 @@ _ARTIFACT_REF = re.compile(
 )
 _YOU_SAID = re.compile(
     r"\b(you(?:'ve| have)? (?:just |previously |already )?(?:said|mentioned|wrote|suggested"
-    r"|gave|listed|described|used|recommended|outlined|provided|shared|created|crafted|made"
+    r"|gave|listed|described|used|recommended|outlined|provided|shared|created|crafted|made|told"
     r"|explained|proposed|offered|presented|discussed|covered|highlighted|identified)"
     r"|your (?:previous |last |earlier |first )?(?:answer|response|reply|code|example|summary"
     r"|list|suggestion|explanation|solution|version|draft)"
