@@ -260,8 +260,9 @@ class CostLedger:
         calls = [{**call.model_dump(mode="json"), **key} for call in record.calls]
         with self._transaction():
             self._conn.execute(_upsert_sql("turns", tuple(row), _TURN_PK), row)
-            self._conn.execute(
+            self._conn.execute(  # failed attempts of a run that raised stay on the bill
                 "DELETE FROM calls WHERE thread_id = ? AND turn = ?"
+                " AND status NOT LIKE 'retry:%' AND status NOT LIKE 'failed:%'"
                 " AND call_id NOT IN (SELECT value FROM json_each(?))",
                 [record.thread_id, record.turn, json.dumps([c["call_id"] for c in calls])],
             )
@@ -290,6 +291,14 @@ class CostLedger:
             )
             for r in rows
         ]
+
+    def record_failed_calls(self, thread_id: str, turn: int, calls: Iterable[ModelCall]) -> None:
+        """Keep the attempts of a call that gave up (its node raised, so no turn is
+        recorded yet): the turn's record, once it completes, adds to them."""
+        rows = [{**c.model_dump(mode="json"), "thread_id": thread_id, "turn": turn} for c in calls]
+        if rows:
+            with self._transaction():
+                self._conn.executemany(_upsert_sql("calls", tuple(rows[0]), ("call_id",)), rows)
 
     def record_feedback(
         self, thread_id: str, turn: int, *, needed_earlier_turns: bool, source: str = "user"

@@ -121,6 +121,12 @@ def test_main_session_failure_is_a_clear_error_and_the_thread_resumes(tmp_path: 
         snapshot = graph.get_state(thread)
         assert snapshot.next == ("main_session",)
         assert [m.text for m in snapshot.values["messages"]][-1] == ASK  # nothing lost
+        failed = [c["status"] for c in CostLedger(config.ledger_path).calls("m") if c["turn"] == 1]
+        assert failed == [a.status for a in caught.value.attempts]  # on the bill, at $0
         state = graph.invoke(None, thread)  # the provider is back: the turn completes
     assert [m.type for m in state["messages"]] == ["human", "ai", "human", "ai"]
-    assert [t.turn for t in CostLedger(config.ledger_path).turns("m")] == [0, 1]
+    ledger = CostLedger(config.ledger_path)
+    assert [t.turn for t in ledger.turns("m")] == [0, 1]
+    statuses = sorted(c["status"] for c in ledger.calls("m") if c["turn"] == 1)
+    assert statuses == ["failed:SimulatedServerError", "ok", *["retry:SimulatedServerError"] * 2]
+    assert ledger.totals("m").cost_usd == pytest.approx(sum(t.cost_usd for t in ledger.turns("m")))

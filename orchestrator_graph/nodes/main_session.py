@@ -9,6 +9,7 @@ the turn is checkpointed before this node, so ``invoke(None, config)`` retries i
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -19,6 +20,7 @@ from orchestrator_graph.calls import ModelCallError
 from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.context import context_window_for, fit_to_window, main_view, turns_of
 from orchestrator_graph.estimate import Pricing
+from orchestrator_graph.ledger import ledger_at
 from orchestrator_graph.state import OrchestratorState, RoutingDecision
 from orchestrator_graph.tokens import shared_counter
 
@@ -51,6 +53,10 @@ def make_main_session(
                 price=pricing.main,
             )
         except ModelCallError as error:
+            if settings.ledger_path is not None:
+                ledger_at(Path(settings.ledger_path)).record_failed_calls(
+                    thread_of(config), turns_of(state["messages"])[-1].index, error.attempts
+                )
             raise ModelCallError(
                 f"{error}. The turn is checkpointed before main_session: "
                 "graph.invoke(None, config) on the same thread retries it.",
