@@ -183,13 +183,12 @@ def fit_to_window(
     """
     limit = max(window - min(reserve, window // 2), 64)
     view = list(view)
-    if count_messages(view) <= limit:
+    total = count_messages(view)
+    if total <= limit:
         return view
     counter = shared_counter()
-    turns = turns_of(view)
     dropped: set[int] = set()
-    total = count_messages(view)
-    for turn in turns[:-1]:
+    for turn in turns_of(view)[:-1]:
         if total <= limit:
             break
         dropped.update(turn.positions)

@@ -63,6 +63,11 @@ def _groups(subtasks: Sequence[Subtask], size: int) -> list[list[Subtask]]:
     return groups
 
 
+def depends_on_history(profile: TaskProfile, config: OrchestratorConfig) -> bool:
+    """Whether the request counts as needing earlier turns (``context_threshold``)."""
+    return profile.context_dependency >= config.context_threshold
+
+
 def context_scope(
     profile: TaskProfile, history_tokens: int, tier: Tier, config: OrchestratorConfig
 ) -> Scope:
@@ -77,7 +82,7 @@ def context_scope(
     and what they built on. A strong-model request that needs the whole
     conversation is simply the main session.
     """
-    dependent = profile.context_dependency >= config.context_threshold
+    dependent = depends_on_history(profile, config)
     cheap = tier == "worker"
     if not dependent:
         short = history_tokens <= config.worker_history_tokens
@@ -109,7 +114,7 @@ def decide(
 
     tier = model_tier(profile.category, profile.complexity, config)
     scope = context_scope(profile, history_tokens, tier, config)
-    dependent = profile.context_dependency >= config.context_threshold
+    dependent = depends_on_history(profile, config)
     all_turns = [t.index for t in turns_of(history)]
     # the main session shows in full every turn a dependent request might need
     expanded = all_turns if dependent else list(profile.refers_to)
@@ -142,12 +147,13 @@ def decide(
     )
     independent = [s for s in profile.subtasks if not s.needs]
     parallel = None
-    groups: list[list[Subtask]] = []
+    group_briefs: list[str] = []
     group_tiers: list[Tier] = []
     # independent subtasks of a self-contained request need no history at all
     fan_out = positions if dependent else worker_positions(history, profile.refers_to)
     if len(profile.subtasks) >= 2 and len(independent) == len(profile.subtasks):
         groups = _groups(profile.subtasks, config.max_parallel_workers)
+        group_briefs = ["\n".join(s.text for s in g) for g in groups]
         group_tiers = [
             "main"
             if any(model_tier(s.category, s.complexity, config) == "main" for s in g)
@@ -156,7 +162,7 @@ def decide(
         ]
         parallel = price_workers(
             "parallel_workers",
-            [worker_view(messages, fan_out, "\n".join(s.text for s in g)) for g in groups],
+            [worker_view(messages, fan_out, brief) for brief in group_briefs],
             [subtask_output_tokens(g, request_tokens, config) for g in groups],
             group_tiers,
             pricing,
@@ -192,7 +198,7 @@ def decide(
     elif parallel is not None and parallel.total_usd <= budget:
         route = "parallel_workers"
         reasons.append(
-            f"{len(profile.subtasks)} independent subtasks on {len(groups)} workers: "
+            f"{len(profile.subtasks)} independent subtasks on {len(group_briefs)} workers: "
             f"${parallel.total_usd:.6f} <= {config.worker_cost_ratio} x main ${main.total_usd:.6f}"
         )
     elif worker.total_usd <= budget:
@@ -213,14 +219,13 @@ def decide(
     briefs: list[str] = []
     tiers: list[Tier] = []
     if route == "parallel_workers":
-        briefs = ["\n".join(s.text for s in g) for g in groups]
-        tiers = group_tiers
+        briefs, tiers = group_briefs, group_tiers
         scope = scope if dependent else "instructions"
     elif route == "worker_session":
         briefs, tiers = [text], [tier]
+    models = [pricing.of(t)[0] for t in tiers]
     if tiers:
-        names = [pricing.of(t)[0] for t in tiers]
-        reasons.append(f"worker model: {', '.join(sorted(set(names)))} (by complexity/category)")
+        reasons.append(f"worker model: {', '.join(sorted(set(models)))} (by complexity/category)")
         reasons.append(f"worker context: {_SCOPE_TEXT[scope]}")
     return RoutingDecision(
         route=route,
@@ -231,7 +236,7 @@ def decide(
         worker_context=[list(fan_out if route == "parallel_workers" else positions)] * len(briefs),
         worker_briefs=briefs,
         worker_tiers=tiers,
-        worker_models=[pricing.of(t)[0] for t in tiers],
+        worker_models=models,
         scope=scope,
         expanded_turns=expanded,
         decision_ms=(time.perf_counter() - started) * 1000,

@@ -51,17 +51,18 @@ def make_merge(
         parts, calls, models = [], [], []
         over_budget: BudgetExceeded | None = None
         turn = turns_of(messages)[-1]
+        # a fallback is asked in the main view, its request replaced by the subtask's brief
+        before = main_view(messages, digests, expand=decision.expanded_turns)[:-1]
         for result in results:
             if result.status == "ok":
                 parts.append(result.text)
                 models.append(result.call.model if result.call else "")
                 continue
             brief = decision.worker_briefs[result.index]
-            view = main_view(messages, digests, expand=decision.expanded_turns)[:-1]
             try:
                 outcome = guarded_call(
                     model,
-                    fit_to_window([*view, HumanMessage(content=brief)], window),
+                    fit_to_window([*before, HumanMessage(content=brief)], window),
                     settings=settings,
                     thread_id=thread_of(config),
                     turn=turn.index,

@@ -11,6 +11,7 @@ from typing import Any
 
 from langchain_core.runnables import RunnableConfig
 
+from orchestrator_graph.budget import thread_of
 from orchestrator_graph.classifier.trained import FEATURES, FEATURES_VERSION
 from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.context import turns_of
@@ -46,7 +47,7 @@ def make_record(
         results = state.get("worker_results") or []
         if settings.ledger_path is not None:
             estimate = decision.estimate.option(decision.route)
-            thread_id = str((config.get("configurable") or {}).get("thread_id", ""))
+            thread_id = thread_of(config)
             features = TaskProfile.model_validate(state.get("profile") or decision.profile).features
             stored = len(features) == len(FEATURES)
             ledger = ledger_at(Path(settings.ledger_path))
