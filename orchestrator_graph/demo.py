@@ -22,7 +22,6 @@ from orchestrator_graph.config import (
 )
 from orchestrator_graph.context import turns_of
 from orchestrator_graph.graph import create_orchestrator
-from orchestrator_graph.ledger import CostLedger
 from orchestrator_graph.providers import default_models
 
 MEMO = """\
@@ -106,12 +105,16 @@ def run(args: argparse.Namespace) -> int:
             print(f"thread {args.thread!r} has {done} checkpointed turns in {path}: resuming")
         if done < len(SCRIPT):
             print(f"{'turn':>4}  {'route':<17} {'models':<22} {'cost $':>9} {'baseline $':>10}")
+        spent = (
+            snapshot.values.get("cost_usd", 0.0),
+            snapshot.values.get("baseline_cost_usd", 0.0),
+        )
         for index, request in enumerate(SCRIPT[done:], start=done):
             state = graph.invoke({"messages": [HumanMessage(request)]}, thread, durability="sync")
             decision = state["decision"]
-            ledger_turn = CostLedger(args.ledger).turns(args.thread)[-1] if args.ledger else None
-            cost = ledger_turn.cost_usd if ledger_turn else 0.0
-            baseline = ledger_turn.baseline_usd if ledger_turn else 0.0
+            # the state's running totals, as the record node added this turn to them
+            cost, baseline = state["cost_usd"] - spent[0], state["baseline_cost_usd"] - spent[1]
+            spent = (state["cost_usd"], state["baseline_cost_usd"])
             models = ",".join(sorted(set(decision["worker_models"]))) or DEFAULT_MAIN_MODEL
             print(
                 f"{index:>4}  {decision['route']:<17} {models:<22} {cost:>9.5f} {baseline:>10.5f}"
