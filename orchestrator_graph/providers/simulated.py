@@ -39,7 +39,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from pydantic import Field, PrivateAttr
 
 from orchestrator_graph.pricing import cacheable
-from orchestrator_graph.tokens import count_messages, count_text, encoding, message_text
+from orchestrator_graph.tokens import REPLY_PRIMING, count_text, encoding, message_text
 from orchestrator_graph.tokens import shared_counter as _counter
 
 FaultKind = Literal["rate_limit", "server_error", "timeout", "truncated", "empty", "refusal"]
@@ -137,15 +137,14 @@ def truncate_tokens(text: str, max_tokens: int) -> str:
     return enc.decode(enc.encode(text, disallowed_special=())[: max(max_tokens, 0)])
 
 
-def _message_key(message: BaseMessage) -> bytes:
-    return f"{message.type}\0{message.name or ''}\0{message_text(message)}".encode()
-
-
 def _prefix_hashes(messages: Sequence[BaseMessage]) -> list[bytes]:
-    """Chained digests: element i identifies ``messages[:i + 1]``."""
+    """Chained digests: element i identifies ``messages[:i + 1]`` (built on the token
+    counter's cached fingerprints, so a message's text is hashed once)."""
+    counter = _counter()
     hashes, previous = [], b""
     for message in messages:
-        previous = hashlib.blake2b(previous + _message_key(message), digest_size=16).digest()
+        fingerprint = counter.fingerprint(message).encode()
+        previous = hashlib.blake2b(previous + fingerprint, digest_size=16).digest()
         hashes.append(previous)
     return hashes
 
@@ -330,7 +329,7 @@ class SimulatedChatModel(BaseChatModel):
     ) -> AIMessage:
         """Compute the answer and usage, update the cache index, log the call."""
         counts = [_counter().count_message(m) for m in messages]
-        input_tokens = count_messages(messages)
+        input_tokens = sum(counts) + REPLY_PRIMING  # as count_messages bills a request
         hashes = _prefix_hashes(messages)
         last_human = next(
             (message_text(m).strip() for m in reversed(messages) if isinstance(m, HumanMessage)),
