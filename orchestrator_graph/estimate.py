@@ -201,16 +201,19 @@ def growth_usd(tokens: int, remaining_turns: float, price: ModelPrice) -> float:
     return tokens * (price.input_rate + later * price.cached_rate)
 
 
-def shared_prefix_tokens(view: Sequence[BaseMessage], previous: Sequence[str]) -> int:
-    """Tokens of the longest run of whole messages that ``view`` shares with a
-    previous request, given as message fingerprints."""
+def cached_input_tokens(
+    view: Sequence[BaseMessage], previous: Sequence[str], config: OrchestratorConfig
+) -> int:
+    """The cache reads a provider bills for ``view``: the longest run of whole
+    messages it shares with a previous request (given as message fingerprints),
+    under the provider's caching rule."""
     counter = shared_counter()
     total = 0
     for message, fingerprint in zip(view, previous, strict=False):
         if counter.fingerprint(message) != fingerprint:
             break
         total += counter.count_message(message)
-    return total
+    return cacheable(total, config.prompt_cache_min_tokens)
 
 
 def price_main(
@@ -225,7 +228,7 @@ def price_main(
     """The main session: the whole main view (which ends with the request)."""
     counter = shared_counter()
     input_tokens = counter.count_messages(view)
-    cached = cacheable(shared_prefix_tokens(view, previous_prompt), config.prompt_cache_min_tokens)
+    cached = cached_input_tokens(view, previous_prompt, config)
     output = expected_output_tokens(profile, request_tokens, config, message_text(view[-1]))
     return OptionCost(
         route="main_session",
@@ -257,8 +260,7 @@ def price_workers(
     for view, expected, tier in zip(views, outputs, tiers, strict=True):
         name, price = pricing.of(tier)
         input_tokens = counter.count_messages(view)
-        previous = (prompts or {}).get(name, ())
-        cached = cacheable(shared_prefix_tokens(view, previous), config.prompt_cache_min_tokens)
+        cached = cached_input_tokens(view, (prompts or {}).get(name, ()), config)
         output = min(expected, config.worker_max_tokens)
         models.append(name)
         input_total += input_tokens

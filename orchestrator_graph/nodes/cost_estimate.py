@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from langgraph.config import get_config
+from langchain_core.runnables import RunnableConfig
 from langgraph.types import Send, interrupt
 
 from orchestrator_graph.budget import fit_route, thread_of
@@ -18,9 +18,9 @@ from orchestrator_graph.state import OrchestratorState, RoutingDecision, TaskPro
 
 
 def make_cost_estimate(
-    pricing: Pricing, config: OrchestratorConfig
-) -> Callable[[OrchestratorState], dict[str, Any]]:
-    def cost_estimate(state: OrchestratorState) -> dict[str, Any]:
+    pricing: Pricing, settings: OrchestratorConfig
+) -> Callable[[OrchestratorState, RunnableConfig], dict[str, Any]]:
+    def cost_estimate(state: OrchestratorState, config: RunnableConfig) -> dict[str, Any]:
         """Price the main session, one worker and parallel workers; pick one."""
         profile = TaskProfile.model_validate(state["profile"])
         redecide = partial(
@@ -31,14 +31,14 @@ def make_cost_estimate(
             digests=state.get("digests") or {},
             prompts=state.get("prompts") or {},
         )
-        decision = redecide(config=config)
-        decision = ask_person(decision, lambda forced: redecide(config=forced), config)
+        decision = redecide(config=settings)
+        decision = ask_person(decision, lambda forced: redecide(config=forced), settings)
         # the budget: a cheaper route if the chosen one does not fit, else BudgetExceeded
         turn = turns_of(state["messages"])[-1].index
         picked = decision.picked_by_person
         decision = fit_route(
-            decision, lambda forced: redecide(config=forced), config,
-            thread_id=thread_of(get_config()), turn=turn,
+            decision, lambda forced: redecide(config=forced), settings,
+            thread_id=thread_of(config), turn=turn,
         )  # fmt: skip
         decision.picked_by_person = picked  # a label for training even if the budget overrode it
         decision.decision_ms += profile.classify_ms
