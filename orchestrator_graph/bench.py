@@ -41,7 +41,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import BaseMessage, HumanMessage
 from langgraph.graph import END, START, MessagesState, StateGraph
 
 from orchestrator_graph.checkpoints import sqlite_checkpointer
@@ -253,11 +253,8 @@ def replay(
                 for model in (main, worker):
                     model.answers.update(answers)
                 before = (len(main.requests), len(worker.requests))
-                messages: list[BaseMessage] = [HumanMessage(turn.user)]
-                if index == 0 and session.system:
-                    messages.insert(0, SystemMessage(session.system))
                 started = time.perf_counter()
-                graph.invoke({"messages": messages}, thread)
+                graph.invoke({"messages": session.new_messages(index)}, thread)
                 walls.append((time.perf_counter() - started) * 1000)
                 requests = [*main.requests[before[0] :], *worker.requests[before[1] :]]
                 result.invented += sum(last_human(r) not in answers for r in requests)
@@ -306,12 +303,9 @@ def reference_overheads(
             model.answers.clear()
             for index, turn in enumerate(session.turns):
                 model.answers.update(recorded_answers(turn, 1)[0])
-                messages: list[BaseMessage] = [HumanMessage(turn.user)]
-                if index == 0 and session.system:
-                    messages.insert(0, SystemMessage(session.system))
                 model_ms.clear()
                 started = time.perf_counter()
-                graph.invoke({"messages": messages}, thread)
+                graph.invoke({"messages": session.new_messages(index)}, thread)
                 wall = (time.perf_counter() - started) * 1000
                 overheads.append(max(0.0, wall - sum(model_ms)))
                 progress.step(f"reference {session.id}")

@@ -53,6 +53,12 @@ class Session(BaseModel):
                 raise ValueError(f"turn {n}: depends_on {bad} are not earlier turns (0..{n - 1})")
         return self
 
+    def new_messages(self, index: int) -> list[BaseMessage]:
+        """What a running thread receives for turn ``index``: its request, preceded on
+        the first turn by the standing instructions."""
+        request: list[BaseMessage] = [HumanMessage(self.turns[index].user)]
+        return [SystemMessage(self.system), *request] if index == 0 and self.system else request
+
     def transcript(self, upto: int) -> list[BaseMessage]:
         """The messages up to and including the request of turn ``upto``.
 
