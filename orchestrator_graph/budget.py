@@ -251,8 +251,9 @@ def guarded_call(
     cap = min(max_tokens or limits.max_output_tokens, limits.max_output_tokens)
     input_tokens = count_messages(messages)
     book = book_for(settings)
+    hold = f"{thread_id}\0{turn}\0{key}"
     book.reserve(
-        f"{thread_id}\0{turn}\0{key}",
+        hold,
         thread_id=thread_id,
         turn=turn,
         usd=price.cost(input_tokens, cap),
@@ -272,11 +273,11 @@ def guarded_call(
             policy=policy,
         )
     except BaseException:  # failed, refused or interrupted: release the hold
-        book.settle(f"{thread_id}\0{turn}\0{key}", 0.0, 0)
+        book.settle(hold, 0.0, 0)
         raise
     calls = outcome.calls
     book.settle(
-        f"{thread_id}\0{turn}\0{key}",
+        hold,
         sum(c.cost_usd for c in calls),
         sum(c.input_tokens + c.output_tokens for c in calls),
     )
