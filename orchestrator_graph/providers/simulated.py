@@ -137,14 +137,15 @@ def truncate_tokens(text: str, max_tokens: int) -> str:
     return enc.decode(enc.encode(text, disallowed_special=())[: max(max_tokens, 0)])
 
 
+def _message_key(message: BaseMessage) -> bytes:
+    return f"{message.type}\0{message.name or ''}\0{message_text(message)}".encode()
+
+
 def _prefix_hashes(messages: Sequence[BaseMessage]) -> list[bytes]:
-    """Chained digests: element i identifies ``messages[:i + 1]`` (built on the token
-    counter's cached fingerprints, so a message's text is hashed once)."""
-    counter = _counter()
+    """Chained digests: element i identifies ``messages[:i + 1]``."""
     hashes, previous = [], b""
     for message in messages:
-        fingerprint = counter.fingerprint(message).encode()
-        previous = hashlib.blake2b(previous + fingerprint, digest_size=16).digest()
+        previous = hashlib.blake2b(previous + _message_key(message), digest_size=16).digest()
         hashes.append(previous)
     return hashes
 
