@@ -1,12 +1,21 @@
 """orchestrator-graph: route each LLM request to the main session or to cheaper workers."""
 
-from orchestrator_graph.budget import BudgetExceeded
-from orchestrator_graph.calls import ModelCallError
 from orchestrator_graph.config import BudgetLimits, OrchestratorConfig
-from orchestrator_graph.context import InvalidTurnError
+from orchestrator_graph.errors import (
+    BudgetExceeded,
+    CallTimeoutError,
+    CheckpointDatabaseError,
+    CheckpointFileError,
+    InvalidTurnError,
+    LedgerError,
+    ModelCallError,
+    OrchestratorError,
+    UnknownModelPriceError,
+    WorkloadError,
+)
 from orchestrator_graph.evaluate import evaluate_task
 from orchestrator_graph.graph import create_orchestrator
-from orchestrator_graph.pricing import ModelPrice, UnknownModelPriceError
+from orchestrator_graph.pricing import ModelPrice
 from orchestrator_graph.state import (
     CostEstimate,
     RoutingDecision,
@@ -22,16 +31,22 @@ seed_tiktoken_cache()
 __all__ = [
     "BudgetExceeded",
     "BudgetLimits",
+    "CallTimeoutError",
+    "CheckpointDatabaseError",
+    "CheckpointFileError",
     "CostEstimate",
     "InvalidTurnError",
+    "LedgerError",
     "ModelCallError",
     "ModelPrice",
     "OrchestratorConfig",
+    "OrchestratorError",
     "RoutingDecision",
     "TaskProfile",
     "UnknownModelPriceError",
     "WorkerResult",
     "WorkerTask",
+    "WorkloadError",
     "create_orchestrator",
     "evaluate_task",
 ]

@@ -41,6 +41,7 @@ from langchain_core.runnables import RunnableConfig
 
 from orchestrator_graph.calls import CallOutcome, CallPolicy, call_model
 from orchestrator_graph.config import BudgetLimits, OrchestratorConfig, Route
+from orchestrator_graph.errors import BudgetExceeded
 from orchestrator_graph.ledger import BUSY_TIMEOUT_S, LedgerError
 from orchestrator_graph.pricing import ModelPrice
 from orchestrator_graph.state import RoutingDecision
@@ -60,38 +61,6 @@ CREATE INDEX IF NOT EXISTS budget_holds_thread ON budget_holds (thread_id, turn)
 """
 _ROUTES: tuple[Route, ...] = ("main_session", "worker_session", "parallel_workers")
 _CHEAP_WORKERS = {"strong_worker_complexity": 6, "strong_categories": frozenset()}
-
-
-class BudgetExceeded(RuntimeError):
-    """A call or a turn would go over a budget limit; nothing was spent on it.
-
-    ``scope`` is ``thread``, ``turn`` or ``worker``; ``unit`` ``usd`` or ``tokens``;
-    ``limit``, ``used`` (spent and reserved before) and ``requested`` are in that unit.
-    """
-
-    def __init__(
-        self, scope: str, unit: str, limit: float, used: float, requested: float, what: str
-    ) -> None:
-        self.scope, self.unit, self.what = scope, unit, what
-        self.limit, self.used, self.requested = limit, used, requested
-        super().__init__(
-            f"{what} needs {requested:.6g} {unit} but the {scope} budget has "
-            f"{max(0.0, limit - used):.6g} of {limit:.6g} {unit} left; raise "
-            f"OrchestratorConfig(budget=BudgetLimits({scope}_{unit}=...)) or start a new "
-            f"{'thread' if scope == 'thread' else 'turn'}"
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-able details, as stored in ``state["budget_exceeded"]``."""
-        return {
-            "scope": self.scope,
-            "unit": self.unit,
-            "limit": self.limit,
-            "used": self.used,
-            "requested": self.requested,
-            "what": self.what,
-            "message": str(self),
-        }
 
 
 class BudgetBook:

@@ -22,6 +22,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langgraph.errors import GraphBubbleUp
 
+from orchestrator_graph.errors import CallTimeoutError, ModelCallError
 from orchestrator_graph.pricing import ModelPrice
 from orchestrator_graph.state import ModelCall, WorkerStatus
 from orchestrator_graph.tokens import count_messages, count_text, message_text
@@ -101,22 +102,6 @@ class CallPolicy:
     def delay(self, retry: int) -> float:
         """Seconds to wait before retry number ``retry`` (0-based)."""
         return self.backoff_s * 2**retry * (0.5 + random.random() / 2)
-
-
-class CallTimeoutError(TimeoutError):
-    """A model call attempt did not answer within ``CallPolicy.timeout_s``."""
-
-
-class ModelCallError(RuntimeError):
-    """A model call failed after its retries.
-
-    ``attempts`` are the failed attempts as billed (status ``retry:...`` and a
-    last ``failed:...``, $0 each); ``__cause__`` is the provider's last error.
-    """
-
-    def __init__(self, message: str, attempts: list[ModelCall]) -> None:
-        super().__init__(message)
-        self.attempts = attempts
 
 
 @dataclass(frozen=True)

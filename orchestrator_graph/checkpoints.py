@@ -19,14 +19,12 @@ from langgraph.checkpoint.serde.base import SerializerProtocol
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
+from orchestrator_graph.errors import CheckpointDatabaseError, CheckpointFileError
+
 DEFAULT_CHECKPOINT_PATH = Path("checkpoints") / "orchestrator.sqlite"
 CHECKPOINT_PATH_ENV = "ORCHESTRATOR_CHECKPOINTS"
 BUSY_TIMEOUT_S = 30.0
 _PRAGMAS = (f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}", "PRAGMA journal_mode = WAL")
-
-
-class CheckpointFileError(RuntimeError):
-    """The checkpoint file is not a usable SQLite database."""
 
 
 def default_checkpoint_path() -> Path:
@@ -116,10 +114,6 @@ async def studio_checkpointer() -> AsyncIterator[AsyncSqliteSaver]:
 
 POSTGRES_URL_ENV = "ORCHESTRATOR_POSTGRES_URL"
 _POSTGRES_EXTRA = "pip install 'orchestrator-graph[postgres]'"
-
-
-class CheckpointDatabaseError(RuntimeError):
-    """The Postgres checkpoint database cannot be reached or prepared."""
 
 
 def _postgres_url(url: str | None) -> str:

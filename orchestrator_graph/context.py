@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from langchain_core.messages import AnyMessage, BaseMessage, HumanMessage
 from langgraph.graph.message import Messages, add_messages
 
+from orchestrator_graph.errors import InvalidTurnError
 from orchestrator_graph.tokens import count_messages, encoding, message_text, shared_counter
 
 
@@ -126,10 +127,6 @@ def latest_request(messages: Sequence[BaseMessage]) -> tuple[int, str]:
             "the user's request is empty or only whitespace; send a request with text"
         )
     return len(messages) - 1, text
-
-
-class InvalidTurnError(ValueError):
-    """The request cannot be routed as given; the message says what to fix."""
 
 
 # -- bad input: requests with no text, contexts larger than the model's window --

@@ -67,7 +67,7 @@ def create_orchestrator(
         from langchain_core.messages import HumanMessage
         from orchestrator_graph import OrchestratorConfig, create_orchestrator
         from orchestrator_graph.checkpoints import sqlite_checkpointer
-        from orchestrator_graph.providers.simulated import SimulatedChatModel
+        from orchestrator_graph.testing.simulated import SimulatedChatModel
 
         builder = create_orchestrator(
             main_model=SimulatedChatModel(model_name="gpt-4.1"),

@@ -27,6 +27,7 @@ from typing import Any, Literal, Self
 import sqlite_utils
 from pydantic import BaseModel, Field, computed_field
 
+from orchestrator_graph.errors import LedgerError
 from orchestrator_graph.state import ModelCall
 
 SUBTASK = "subtask"  # the learned output of one worker of a parallel fan-out
@@ -98,18 +99,6 @@ def _upsert_sql(table: str, columns: tuple[str, ...], pk: tuple[str, ...]) -> st
         f'INSERT INTO "{table}" ({names}) VALUES ({values})'
         f" ON CONFLICT ({keys}) DO UPDATE SET {updates}"
     )
-
-
-class LedgerError(RuntimeError):
-    """The ledger file cannot be used: not SQLite, or not a cost ledger."""
-
-    @classmethod
-    def unusable(cls, path: Path, purpose: str, cause: Exception) -> LedgerError:
-        """The error for a file that cannot serve ``purpose``; the file is left alone."""
-        return cls(
-            f"{path} cannot {purpose}: {cause}. It was left as it is: "
-            f"move it away (mv {path} {path}.bak) or set ledger_path to another file."
-        )
 
 
 class TurnRecord(BaseModel):

@@ -12,19 +12,7 @@ from functools import lru_cache
 from genai_prices import Usage, calc_price
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-
-class UnknownModelPriceError(LookupError):
-    """No price is known for a model; give one with ``OrchestratorConfig.prices``."""
-
-    def __init__(self, model: str, detail: str = "") -> None:
-        self.model = model
-        super().__init__(
-            f"No price is known for model {model!r}{f' ({detail})' if detail else ''}. "
-            "Give one in the config, e.g. OrchestratorConfig(prices={"
-            f"{model!r}: ModelPrice(input_per_mtok=0.5, cached_input_per_mtok=0.25, "
-            "output_per_mtok=1.5)}) with USD per million tokens "
-            "(use 0 only for a model that is really free, such as a local one)."
-        )
+from orchestrator_graph.errors import UnknownModelPriceError
 
 
 class ModelPrice(BaseModel):

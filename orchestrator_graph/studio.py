@@ -17,9 +17,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from orchestrator_graph.chat_models import default_models
 from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.graph import create_orchestrator
-from orchestrator_graph.providers import default_models
 
 LEDGER_ENV = "ORCHESTRATOR_LEDGER"
 INTERRUPT_BELOW_ENV = "ORCHESTRATOR_INTERRUPT_BELOW"

@@ -14,6 +14,8 @@ from pathlib import Path
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from orchestrator_graph.errors import WorkloadError
+
 
 class Turn(BaseModel):
     """One user request, its labels and optionally the recorded answer."""
@@ -71,10 +73,6 @@ class Session(BaseModel):
                 messages.append(AIMessage(turn.answer))
         messages.append(HumanMessage(self.turns[upto].user))
         return messages
-
-
-class WorkloadError(ValueError):
-    """A workload file is missing or malformed; the message names the file and line."""
 
 
 def read_workloads(paths: Iterable[str | Path]) -> list[Session]:

@@ -15,7 +15,7 @@ from langgraph.types import StateSnapshot
 
 from orchestrator_graph.checkpoints import async_sqlite_checkpointer, sqlite_checkpointer
 from orchestrator_graph.config import OrchestratorConfig
-from orchestrator_graph.providers.simulated import SimulatedChatModel
+from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 MAIN_MODEL = "gpt-4.1"
 WORKER_MODEL = "gpt-4.1-mini"

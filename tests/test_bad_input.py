@@ -13,7 +13,7 @@ from orchestrator_graph.checkpoints import sqlite_checkpointer
 from orchestrator_graph.context import context_window_for
 from orchestrator_graph.ledger import LedgerError
 from orchestrator_graph.pricing import UnknownModelPriceError
-from orchestrator_graph.providers.simulated import SimulatedChatModel
+from orchestrator_graph.testing.simulated import SimulatedChatModel
 from orchestrator_graph.workloads import WorkloadError, read_workloads
 
 IMAGE = {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-from orchestrator_graph import bench
+from orchestrator_graph import replay
 from orchestrator_graph.classifier import split_subtasks
+from orchestrator_graph.cli import bench
 from orchestrator_graph.ledger import CostLedger
-from orchestrator_graph.providers.simulated import SimulatedRequest
+from orchestrator_graph.testing.simulated import SimulatedRequest
 from orchestrator_graph.workloads import read_workloads
 
 TINY = Path(__file__).parent / "data" / "tiny_workload.jsonl"
@@ -117,19 +118,19 @@ def test_context_recall_reads_what_the_model_was_sent() -> None:
     ]
     full = _request(*transcript)
     digest = _request(transcript[0], transcript[1], AIMessage("[turn 0 answer; digest] def"))
-    assert bench.context_recall(transcript, [0], [full]) == 1.0
-    assert bench.context_recall(transcript, [0], [digest]) == 0.0
-    assert bench.context_recall(transcript, [0, 1], [_request(*transcript[3:])]) == 0.5
-    assert bench.context_recall(transcript, [0], [full, digest]) == 0.0  # every request counts
-    assert bench.context_recall(transcript, [], []) == 1.0
-    assert bench.context_recall(transcript, None, [full]) is None
+    assert replay.context_recall(transcript, [0], [full]) == 1.0
+    assert replay.context_recall(transcript, [0], [digest]) == 0.0
+    assert replay.context_recall(transcript, [0, 1], [_request(*transcript[3:])]) == 0.5
+    assert replay.context_recall(transcript, [0], [full, digest]) == 0.0  # every request counts
+    assert replay.context_recall(transcript, [], []) == 1.0
+    assert replay.context_recall(transcript, None, [full]) is None
 
 
 def test_split_answer_by_items_and_by_paragraphs() -> None:
-    parts, exact = bench.split_answer("Sure.\n1. Lima.\n\n2. 86 F.\n\n3. Herbert.", 3)
+    parts, exact = replay.split_answer("Sure.\n1. Lima.\n\n2. 86 F.\n\n3. Herbert.", 3)
     assert exact and parts == ["Sure.\n1. Lima.", "2. 86 F.", "3. Herbert."]
     text = "First paragraph here.\n\nSecond one.\n\nThird.\n\nFourth and last."
-    parts, exact = bench.split_answer(text, 2)
+    parts, exact = replay.split_answer(text, 2)
     assert not exact and len(parts) == 2
     assert "\n\n".join(parts) == text
 
@@ -137,7 +138,7 @@ def test_split_answer_by_items_and_by_paragraphs() -> None:
 def test_subtask_briefs_get_the_parts_of_the_recorded_answer() -> None:
     session = read_workloads([TINY])[0]
     turn = session.turns[2]
-    answers, exact = bench.recorded_answers(turn, 4)
+    answers, exact = replay.recorded_answers(turn, 4)
     subtasks = split_subtasks(turn.user)
     assert exact is True and len(subtasks) == 3
     assert answers[turn.user.strip()] == turn.answer

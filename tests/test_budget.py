@@ -15,7 +15,7 @@ from orchestrator_graph.config import BudgetLimits
 from orchestrator_graph.context import worker_view
 from orchestrator_graph.ledger import CostLedger
 from orchestrator_graph.pricing import price_for
-from orchestrator_graph.providers.simulated import (
+from orchestrator_graph.testing.simulated import (
     SimulatedChatModel,
     invent_answer,
     truncate_tokens,

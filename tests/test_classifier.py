@@ -10,9 +10,9 @@ from orchestrator_graph.classifier.cheap_model import ask_model, classification_
 from orchestrator_graph.classifier.rules import referred_closure
 from orchestrator_graph.config import SELF_CONTAINED_BELOW
 from orchestrator_graph.estimate import Pricing
-from orchestrator_graph.providers.simulated import SimulatedChatModel
 from orchestrator_graph.routing import model_tier
 from orchestrator_graph.state import TaskProfile
+from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 CONFIG = OrchestratorConfig(ledger_path=None)
 MEMO = "Subject: Q3 review\n\n" + "Storage grew by 140 TB and egress charges doubled. " * 40

@@ -12,7 +12,7 @@ from langgraph.graph import END, START, MessagesState, StateGraph
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
 from orchestrator_graph.checkpoints import sqlite_checkpointer
 from orchestrator_graph.ledger import CostLedger
-from orchestrator_graph.providers.simulated import SimulatedChatModel
+from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 
 class AgentState(MessagesState):

@@ -19,7 +19,7 @@ from langchain_core.messages import HumanMessage
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
 from orchestrator_graph.checkpoints import async_sqlite_checkpointer, sqlite_checkpointer
 from orchestrator_graph.config import BudgetLimits
-from orchestrator_graph.providers.simulated import SimulatedChatModel
+from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 db, ledger, thread_id, mode, turns = sys.argv[1:6]
 config = OrchestratorConfig(

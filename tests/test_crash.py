@@ -27,7 +27,7 @@ import json, os, sqlite3, sys, time
 from langchain_core.messages import HumanMessage
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
 from orchestrator_graph.checkpoints import sqlite_checkpointer
-from orchestrator_graph.providers.simulated import SimulatedChatModel
+from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 db, ledger, log, request = sys.argv[1:5]
 thread = {"configurable": {"thread_id": "crash"}}

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from orchestrator_graph.demo import SCRIPT
+from orchestrator_graph.cli.demo import SCRIPT
 from orchestrator_graph.ledger import CostLedger
 
 

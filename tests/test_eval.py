@@ -65,8 +65,8 @@ def test_eval_cli_writes_every_key(tmp_path: Path):
 
 
 def test_a_worker_view_missing_a_needed_turn_is_starved(tmp_path: Path):
+    from orchestrator_graph.cli.eval import evaluate_sessions
     from orchestrator_graph.config import OrchestratorConfig
-    from orchestrator_graph.evaluation import evaluate_sessions
 
     skip = {
         "id": "s3",

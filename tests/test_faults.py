@@ -13,8 +13,8 @@ from orchestrator_graph import OrchestratorConfig, create_orchestrator
 from orchestrator_graph.calls import ModelCallError
 from orchestrator_graph.checkpoints import sqlite_checkpointer
 from orchestrator_graph.ledger import CostLedger
-from orchestrator_graph.providers.openai_server import OpenAICompatibleServer
-from orchestrator_graph.providers.simulated import SimulatedChatModel
+from orchestrator_graph.testing.openai_server import OpenAICompatibleServer
+from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 CHEAP = {"strong_categories": frozenset(), "strong_worker_complexity": 6, "retry_backoff_s": 0.0}
 ASK = "What is the capital of Peru?"

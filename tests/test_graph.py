@@ -12,15 +12,15 @@ from langchain_core.runnables import RunnableLambda
 from langgraph.types import Send
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
-from orchestrator_graph.demo import MEMO
+from orchestrator_graph.cli.demo import MEMO
 from orchestrator_graph.estimate import Pricing
 from orchestrator_graph.ledger import CostLedger
 from orchestrator_graph.nodes.classify import classify
 from orchestrator_graph.nodes.cost_estimate import make_cost_estimate, make_route
 from orchestrator_graph.nodes.spawn_subgraph import build_worker_graph
-from orchestrator_graph.providers.simulated import SimulatedChatModel
 from orchestrator_graph.routing import decide
 from orchestrator_graph.state import TaskProfile, WorkerResult, WorkerTask, per_turn
+from orchestrator_graph.testing.simulated import SimulatedChatModel
 from orchestrator_graph.tokens import count_messages, count_text
 
 QUESTIONS = [

@@ -12,7 +12,7 @@ from langchain_openai import ChatOpenAI
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
 from orchestrator_graph.ledger import CostLedger
-from orchestrator_graph.providers.openai_server import OpenAICompatibleServer
+from orchestrator_graph.testing.openai_server import OpenAICompatibleServer
 
 LONG_RULES = "You are the support assistant of a sailing school. " + " ".join(
     f"Rule {i}: name the knot, say what it is for, and keep the answer short." for i in range(90)

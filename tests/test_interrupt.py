@@ -10,7 +10,7 @@ from langgraph.types import Command
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
 from orchestrator_graph.checkpoints import sqlite_checkpointer
-from orchestrator_graph.providers.simulated import SimulatedChatModel
+from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 UNSURE = [
     HumanMessage("Tell me about the Zappa band history."),

@@ -18,7 +18,7 @@ from langchain_openai import ChatOpenAI
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
 from orchestrator_graph.ledger import CostLedger
-from orchestrator_graph.providers.openai_server import OpenAICompatibleServer
+from orchestrator_graph.testing.openai_server import OpenAICompatibleServer
 
 MAIN, WORKER = "gpt-4.1", "gpt-4.1-mini"
 WORKER_TURN = "Write a haiku about green tea."

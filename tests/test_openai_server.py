@@ -13,8 +13,8 @@ import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
 
-from orchestrator_graph.providers.openai_server import OpenAICompatibleServer
-from orchestrator_graph.providers.simulated import SimulatedChatModel
+from orchestrator_graph.testing.openai_server import OpenAICompatibleServer
+from orchestrator_graph.testing.simulated import SimulatedChatModel
 from orchestrator_graph.tokens import count_messages, count_text
 
 API_KEY = "sk-test-not-real"

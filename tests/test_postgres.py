@@ -30,7 +30,7 @@ from orchestrator_graph.checkpoints import (
     postgres_checkpointer,
 )
 from orchestrator_graph.ledger import CostLedger
-from orchestrator_graph.providers.simulated import SimulatedChatModel
+from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / ".ci" / "postgres.sh"
@@ -128,7 +128,7 @@ WORKER = textwrap.dedent(
     from langchain_core.messages import HumanMessage
     from orchestrator_graph import OrchestratorConfig, create_orchestrator
     from orchestrator_graph.checkpoints import postgres_checkpointer
-    from orchestrator_graph.providers.simulated import SimulatedChatModel
+    from orchestrator_graph.testing.simulated import SimulatedChatModel
 
     url, thread_id, tag = sys.argv[1:4]
     graph = create_orchestrator(

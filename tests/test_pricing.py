@@ -15,7 +15,7 @@ from orchestrator_graph import (
     evaluate_task,
 )
 from orchestrator_graph.pricing import model_name_of, price_for
-from orchestrator_graph.providers.simulated import SimulatedChatModel
+from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 PRIVATE = "acme-private-llama-7b"
 

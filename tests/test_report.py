@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator_graph import report
+from orchestrator_graph.cli import report
 from orchestrator_graph.ledger import CostLedger, TurnRecord
 from orchestrator_graph.state import ModelCall
 

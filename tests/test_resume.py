@@ -12,7 +12,7 @@ from langchain_core.messages import HumanMessage
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
 from orchestrator_graph.checkpoints import sqlite_checkpointer
 from orchestrator_graph.ledger import CostLedger
-from orchestrator_graph.providers.simulated import SimulatedChatModel
+from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 QUESTIONS = [
     "What is the capital of Australia?",
@@ -27,7 +27,7 @@ import json, sys
 from langchain_core.messages import HumanMessage
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
 from orchestrator_graph.checkpoints import sqlite_checkpointer
-from orchestrator_graph.providers.simulated import SimulatedChatModel
+from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 db, ledger = sys.argv[1], sys.argv[2]
 main = SimulatedChatModel(model_name="gpt-4.1")

@@ -11,7 +11,7 @@ from langchain_openai import ChatOpenAI
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
 from orchestrator_graph.checkpoints import sqlite_checkpointer
-from orchestrator_graph.providers.openai_server import OpenAICompatibleServer
+from orchestrator_graph.testing.openai_server import OpenAICompatibleServer
 
 KEY = "sk-test-Secret-7f3a9c1e5b"
 

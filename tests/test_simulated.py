@@ -9,7 +9,7 @@ import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from pydantic import ValidationError
 
-from orchestrator_graph.providers.simulated import (
+from orchestrator_graph.testing.simulated import (
     LENGTH_RANGES,
     REFUSAL_TEXT,
     SimulatedChatModel,

@@ -79,7 +79,7 @@ def test_a_foreign_model_file_is_refused(tmp_path: Path):
 
 
 def test_training_needs_both_kinds(tmp_path: Path):
-    from orchestrator_graph.training import train
+    from orchestrator_graph.cli.train import train
     from orchestrator_graph.workloads import Session
 
     only_dependent = [
@@ -98,7 +98,7 @@ BANDS = ["Zappa", "Kinks", "Byrds", "Doors", "Cream", "Queen"]
 
 def orchestrator(ledger: Path, **settings):
     from orchestrator_graph import create_orchestrator
-    from orchestrator_graph.providers.simulated import SimulatedChatModel
+    from orchestrator_graph.testing.simulated import SimulatedChatModel
 
     return create_orchestrator(
         main_model=SimulatedChatModel(model_name="gpt-4.1"),
@@ -234,8 +234,8 @@ def test_features_of_another_layout_are_not_trained_on(tmp_path: Path):
     import sqlite3
 
     from orchestrator_graph.checkpoints import sqlite_checkpointer
+    from orchestrator_graph.cli.train import ledger_examples
     from orchestrator_graph.ledger import CostLedger
-    from orchestrator_graph.training import ledger_examples
 
     path = tmp_path / "ledger.sqlite"
     with sqlite_checkpointer(tmp_path / "c.sqlite") as saver:

@@ -3,7 +3,7 @@
 It learns whether a request needs earlier turns from labelled sessions in the
 workload format. Prediction is plain Python (a dot product over a few
 features), so loading it costs no dependency and deciding stays sub-millisecond;
-fitting uses numpy (``orchestrator_graph.training``).
+fitting uses numpy (``orchestrator_graph.cli.train``).
 """
 
 from __future__ import annotations

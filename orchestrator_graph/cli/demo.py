@@ -14,6 +14,7 @@ from pathlib import Path
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 
+from orchestrator_graph.chat_models import default_models
 from orchestrator_graph.checkpoints import default_checkpoint_path, sqlite_checkpointer
 from orchestrator_graph.config import (
     DEFAULT_LEDGER_PATH,
@@ -22,7 +23,6 @@ from orchestrator_graph.config import (
 )
 from orchestrator_graph.context import turns_of
 from orchestrator_graph.graph import create_orchestrator
-from orchestrator_graph.providers import default_models
 
 MEMO = """\
 To: Platform engineering

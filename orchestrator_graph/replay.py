@@ -1,42 +1,20 @@
-"""``orchestrator-graph bench``: replay workloads, baseline and orchestrated, side by side.
+"""Replaying workloads through the compiled graph on simulated models.
 
-Every session is replayed twice through the compiled graph with a SQLite
-checkpointer, on simulated models that replay the recorded answers: once with
-routing forced to the main session (the baseline), once orchestrated. Both runs
-use the same models, prices, recorded answers and prompt-cache rules; costs are
-the sums of the ledger's calls.
-
-When the orchestrator splits a turn into subtasks, each worker is sent a brief,
-not the whole turn. The recorded answer is then split into one part per subtask
-(its numbered or bulleted items when their count matches, else its paragraphs
-in balanced contiguous runs) and each part is registered as the answer to the
-brief of its subtask, and the parts of consecutive subtasks to a brief that
-groups them; the merged answer is the recorded one, up to the blank lines
-between parts. A request that still has no recorded answer gets an invented
-one: ``invented_answers`` counts them.
-
-``context_recall`` and ``starved_rate`` come from the simulated models' request
-logs: a ``depends_on`` turn is present when every message of it (question and
-answer, in full, not a digest) is in every request made to answer the turn.
-``overhead_ms`` is graph time per turn minus model time; ``overhead_ratio``
-divides its p50 by that of a one-node ``MessagesState`` graph with the same
-SQLite checkpointer, measured in the same run. ``parallel_speedup`` fans N
-independent questions out on models with a fixed latency and divides the sum
-of the worker calls' times by the wall time of the fan-out.
+What the bench measures with: each session replayed twice (forced to the main
+session, then orchestrated) on models that replay the recorded answers, the
+answers split per subtask, context recall read from the models' request logs,
+the overhead of a one-node reference graph and the speedup of parallel workers.
+See ``orchestrator_graph.cli.bench`` for the figures it reports.
 """
 
 from __future__ import annotations
 
-import argparse
 import itertools
-import json
 import re
 import sys
-import tempfile
 import time
-from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
 from typing import Any
@@ -50,14 +28,13 @@ from orchestrator_graph.config import (
     DEFAULT_MAIN_MODEL,
     DEFAULT_WORKER_MODEL,
     OrchestratorConfig,
-    load_config,
 )
 from orchestrator_graph.context import turns_of
 from orchestrator_graph.graph import create_orchestrator
-from orchestrator_graph.ledger import ledger_at, percentile
-from orchestrator_graph.providers.simulated import SimulatedChatModel, SimulatedRequest
+from orchestrator_graph.ledger import ledger_at
+from orchestrator_graph.testing.simulated import SimulatedChatModel, SimulatedRequest
 from orchestrator_graph.tokens import message_text
-from orchestrator_graph.workloads import Session, Turn, read_workloads
+from orchestrator_graph.workloads import Session, Turn
 
 LATENCY_S = 0.5  # the fixed model latency of the parallel-speedup runs (a short LLM call)
 SPEEDUP_REPEATS = 3
@@ -344,221 +321,3 @@ def parallel_speedups(
             if runs:
                 speedups[n] = median(runs)
     return speedups
-
-
-def _savings(baseline: float, orchestrated: float) -> float | None:
-    return 1 - orchestrated / baseline if baseline else None
-
-
-def _costs(outcomes: Sequence[TurnOutcome]) -> dict[str, Any]:
-    baseline = sum(o.baseline_cost_usd for o in outcomes)
-    orchestrated = sum(o.cost_usd for o in outcomes)
-    return {
-        "turns": len(outcomes),
-        "baseline_cost_usd": baseline,
-        "orchestrated_cost_usd": orchestrated,
-        "savings": _savings(baseline, orchestrated),
-        "routes": dict(sorted(Counter(o.route for o in outcomes).items())),
-    }
-
-
-def run_bench(
-    paths: Sequence[str | Path],
-    *,
-    workdir: Path,
-    speedup: bool = True,
-    reference: bool = True,
-    settings: BenchSettings | None = None,
-) -> dict[str, Any]:
-    """Replay the workloads at ``paths`` and return the report (the JSON of ``--json``)."""
-    settings = settings or BenchSettings()
-    sessions = [(Path(p).stem, s) for p in paths for s in read_workloads([p])]
-    total_turns = sum(len(s.turns) for _, s in sessions)
-    progress = Progress(total_turns * (3 if reference else 2))
-    try:
-        baseline = replay(
-            sessions, mode="baseline", workdir=workdir, progress=progress, settings=settings
-        )
-        orchestrated = replay(
-            sessions, mode="orchestrated", workdir=workdir, progress=progress, settings=settings
-        )
-        ref = reference_overheads(sessions, workdir=workdir, progress=progress) if reference else []
-    finally:
-        progress.close()
-    max_workers = OrchestratorConfig().max_parallel_workers
-    speedups = parallel_speedups(workdir=workdir, max_workers=max_workers) if speedup else {}
-
-    outcomes: list[TurnOutcome] = []
-    for file, session in sessions:
-        for index, turn in enumerate(session.turns):
-            done = orchestrated.turns[file, session.id, index]
-            base = baseline.turns[file, session.id, index]
-            record = done["record"]
-            outcomes.append(
-                TurnOutcome(
-                    session=session.id,
-                    file=file,
-                    turn=index,
-                    category=turn.category or record.category,
-                    route=record.route,
-                    models=done["models"],
-                    cost_usd=done["cost_usd"],
-                    baseline_cost_usd=base["cost_usd"],
-                    estimated_usd=record.estimated_usd,
-                    context_recall=done["recall"],
-                    decision_ms=record.decision_ms,
-                    overhead_ms=done["overhead_ms"],
-                    fallbacks=record.fallbacks,
-                )
-            )
-    recalls = [o.context_recall for o in outcomes if o.context_recall is not None]
-    errors = [abs(o.estimated_usd - o.cost_usd) / o.cost_usd for o in outcomes if o.cost_usd > 0]
-    overhead_p50 = percentile(orchestrated.overhead_ms, 50)
-    ref_p50 = percentile(ref, 50)
-    by_file: defaultdict[str, list[TurnOutcome]] = defaultdict(list)
-    by_category: defaultdict[str, list[TurnOutcome]] = defaultdict(list)
-    for outcome in outcomes:
-        by_file[outcome.file].append(outcome)
-        by_category[outcome.category].append(outcome)
-    totals = _costs(outcomes)
-    return {
-        "main_model": settings.main_model,
-        "worker_model": settings.worker_model,
-        "sessions": len(sessions),
-        "turn_count": len(outcomes),
-        "baseline_cost_usd": totals["baseline_cost_usd"],
-        "orchestrated_cost_usd": totals["orchestrated_cost_usd"],
-        "savings": totals["savings"],
-        "routes": totals["routes"],
-        "per_file": {f: _costs(o) for f, o in sorted(by_file.items())},
-        "per_category": {c: _costs(o) for c, o in sorted(by_category.items())},
-        "context_recall": sum(recalls) / len(recalls) if recalls else None,
-        "starved_rate": sum(r < 1 for r in recalls) / len(recalls) if recalls else None,
-        "labelled_turns": len(recalls),
-        "estimate_error_median": median(errors) if errors else None,
-        "decision_ms_p50": percentile([o.decision_ms for o in outcomes], 50),
-        "decision_ms_p99": percentile([o.decision_ms for o in outcomes], 99),
-        "overhead_ms_p50": overhead_p50,
-        "overhead_ms_p99": percentile(orchestrated.overhead_ms, 99),
-        "reference_overhead_ms_p50": ref_p50,
-        "overhead_ratio": overhead_p50 / ref_p50 if overhead_p50 is not None and ref_p50 else None,
-        "parallel_speedup": {str(n): s for n, s in speedups.items()},
-        "parallel_latency_s": LATENCY_S,
-        "invented_answers": baseline.invented + orchestrated.invented,
-        "fallbacks": sum(o.fallbacks for o in outcomes),
-        "answer_splits": {
-            "exact": orchestrated.exact_splits,
-            "approximate": orchestrated.approximate_splits,
-        },
-        "turns": [
-            {
-                k: v
-                for k, v in asdict(o).items()
-                if k
-                in (
-                    "session",
-                    "turn",
-                    "route",
-                    "models",
-                    "cost_usd",
-                    "baseline_cost_usd",
-                    "context_recall",
-                    "category",
-                    "estimated_usd",
-                )
-            }
-            for o in outcomes
-        ],
-    }
-
-
-def _fmt(value: float | None, spec: str) -> str:
-    return "-" if value is None else format(value, spec)
-
-
-def format_table(report: dict[str, Any]) -> str:
-    """The report as the terminal table."""
-    lines = [
-        f"{report['sessions']} sessions, {report['turn_count']} turns; main model "
-        f"{report['main_model']}, worker model {report['worker_model']}",
-        "",
-        f"{'':<22} {'turns':>5} {'baseline $':>11} {'orchestr. $':>11} {'savings':>8}  routes",
-    ]
-
-    def row(name: str, costs: dict[str, Any]) -> str:
-        routes = ", ".join(f"{k.split('_')[0]} {v}" for k, v in costs["routes"].items())
-        return (
-            f"{name[:22]:<22} {costs['turns']:>5} {costs['baseline_cost_usd']:>11.4f} "
-            f"{costs['orchestrated_cost_usd']:>11.4f} {_fmt(costs['savings'], '>8.1%')}  {routes}"
-        )
-
-    lines.append(row("all", {**report, "turns": report["turn_count"]}))
-    for title in ("per_file", "per_category"):
-        lines.append(f"-- {title.replace('_', ' ')}")
-        lines.extend(row(name, costs) for name, costs in report[title].items())
-    speedup = ", ".join(f"N={n}: {s:.2f}" for n, s in report["parallel_speedup"].items())
-    lines += [
-        "",
-        f"{'savings':<24} {_fmt(report['savings'], '.1%'):>10}   goal >= 75%",
-        f"{'context_recall':<24} {_fmt(report['context_recall'], '.3f'):>10}   "
-        f"over {report['labelled_turns']} labelled turns",
-        f"{'starved_rate':<24} {_fmt(report['starved_rate'], '.3f'):>10}   goal <= 0.01",
-        f"{'estimate_error_median':<24} {_fmt(report['estimate_error_median'], '.3f'):>10}"
-        "   goal <= 0.10",
-        f"{'decision_ms p50 / p99':<24} {_fmt(report['decision_ms_p50'], '.2f'):>10} / "
-        f"{_fmt(report['decision_ms_p99'], '.2f')}",
-        f"{'overhead_ms p50 / p99':<24} {_fmt(report['overhead_ms_p50'], '.2f'):>10} / "
-        f"{_fmt(report['overhead_ms_p99'], '.2f')}   one-node graph p50 "
-        f"{_fmt(report['reference_overhead_ms_p50'], '.2f')}",
-        f"{'overhead_ratio':<24} {_fmt(report['overhead_ratio'], '.2f'):>10}   goal <= 2.0",
-        f"{'parallel_speedup':<24} {speedup or '-'}   goal >= 0.9 N "
-        f"(latency {report['parallel_latency_s']} s per call)",
-        f"{'invented answers':<24} {report['invented_answers']:>10}   fallbacks "
-        f"{report['fallbacks']}; answer splits exact {report['answer_splits']['exact']}, "
-        f"approximate {report['answer_splits']['approximate']}",
-    ]
-    return "\n".join(lines)
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--workload", nargs="+", required=True, type=Path, help="workload JSON Lines files"
-    )
-    parser.add_argument("--json", type=Path, default=None, help="write the report as JSON here")
-    parser.add_argument(
-        "--workdir",
-        type=Path,
-        default=None,
-        help="keep the ledgers and checkpoints here (default: a temporary folder)",
-    )
-    parser.add_argument(
-        "--no-speedup", action="store_true", help="skip the parallel-speedup measurement"
-    )
-    parser.add_argument("--main-model", default=DEFAULT_MAIN_MODEL, help="priced as this model")
-    parser.add_argument("--worker-model", default=DEFAULT_WORKER_MODEL, help="the cheap model")
-    parser.add_argument(
-        "--config", type=Path, default=None, help="an OrchestratorConfig as a JSON file"
-    )
-
-
-def run(args: argparse.Namespace, *, out: Callable[[str], None] = print) -> int:
-    def bench(workdir: Path) -> dict[str, Any]:
-        settings = BenchSettings(args.main_model, args.worker_model, load_config(args.config))
-        return run_bench(
-            args.workload, workdir=workdir, speedup=not args.no_speedup, settings=settings
-        )
-
-    if args.workdir is not None:
-        args.workdir.mkdir(parents=True, exist_ok=True)
-        if any(args.workdir.glob("*.sqlite")):
-            raise SystemExit(f"{args.workdir} already holds bench files: give an empty folder")
-        report = bench(args.workdir)
-    else:
-        with tempfile.TemporaryDirectory(prefix="orchestrator-bench-") as tmp:
-            report = bench(Path(tmp))
-    out(format_table(report))
-    if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(report, indent=2))
-        out(f"\nJSON report: {args.json}")
-    return 0

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import sys
 from collections.abc import Sequence
 
 COMMANDS: dict[str, tuple[str, str]] = {
-    "demo": ("orchestrator_graph.demo", "run a scripted ten-turn session offline"),
-    "eval": ("orchestrator_graph.evaluation", "measure the routing on labelled workloads"),
-    "train": ("orchestrator_graph.training", "train the classifier's trained tier"),
-    "bench": ("orchestrator_graph.bench", "replay workloads: baseline vs orchestrated"),
-    "report": ("orchestrator_graph.report", "KPIs from the cost ledger"),
+    "demo": ("orchestrator_graph.cli.demo", "run a scripted ten-turn session offline"),
+    "eval": ("orchestrator_graph.cli.eval", "measure the routing on labelled workloads"),
+    "train": ("orchestrator_graph.cli.train", "train the classifier's trained tier"),
+    "bench": ("orchestrator_graph.cli.bench", "replay workloads: baseline vs orchestrated"),
+    "report": ("orchestrator_graph.cli.report", "KPIs from the cost ledger"),
 }
 
 
@@ -29,7 +28,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         modules[name] = module
     args = parser.parse_args(argv)
     return modules[args.command].run(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

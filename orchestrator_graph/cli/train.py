@@ -32,7 +32,7 @@ from orchestrator_graph.classifier.trained import (
     TrainedClassifier,
     features_of,
 )
-from orchestrator_graph.evaluation import Part, select
+from orchestrator_graph.cli.eval import Part, select
 from orchestrator_graph.ledger import CostLedger, LedgerError
 from orchestrator_graph.workloads import Session, read_workloads
 

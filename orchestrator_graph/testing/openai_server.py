@@ -32,7 +32,7 @@ from langchain_core.messages import (
     ToolMessage,
 )
 
-from orchestrator_graph.providers.simulated import SimulatedChatModel, SimulatedProviderError
+from orchestrator_graph.testing.simulated import SimulatedChatModel, SimulatedProviderError
 
 _ERROR_TYPES = {
     400: ("invalid_request_error", None),

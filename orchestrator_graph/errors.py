@@ -1,0 +1,107 @@
+"""Every error the library raises on purpose, under one base class.
+
+Catch ``OrchestratorError`` for all of them. Each keeps the built-in base it
+had (``ValueError``, ``LookupError``, ...) so existing ``except`` clauses hold.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from orchestrator_graph.state import ModelCall
+
+
+class OrchestratorError(Exception):
+    """The base of every error of orchestrator-graph."""
+
+
+class InvalidTurnError(OrchestratorError, ValueError):
+    """The request cannot be routed as given; the message says what to fix."""
+
+
+class UnknownModelPriceError(OrchestratorError, LookupError):
+    """No price is known for a model; give one with ``OrchestratorConfig.prices``."""
+
+    def __init__(self, model: str, detail: str = "") -> None:
+        self.model = model
+        super().__init__(
+            f"No price is known for model {model!r}{f' ({detail})' if detail else ''}. "
+            "Give one in the config, e.g. OrchestratorConfig(prices={"
+            f"{model!r}: ModelPrice(input_per_mtok=0.5, cached_input_per_mtok=0.25, "
+            "output_per_mtok=1.5)}) with USD per million tokens "
+            "(use 0 only for a model that is really free, such as a local one)."
+        )
+
+
+class WorkloadError(OrchestratorError, ValueError):
+    """A workload file is missing or malformed; the message names the file and line."""
+
+
+class LedgerError(OrchestratorError, RuntimeError):
+    """The ledger file cannot be used: not SQLite, or not a cost ledger."""
+
+    @classmethod
+    def unusable(cls, path: Path, purpose: str, cause: Exception) -> LedgerError:
+        """The error for a file that cannot serve ``purpose``; the file is left alone."""
+        return cls(
+            f"{path} cannot {purpose}: {cause}. It was left as it is: "
+            f"move it away (mv {path} {path}.bak) or set ledger_path to another file."
+        )
+
+
+class CheckpointFileError(OrchestratorError, RuntimeError):
+    """The checkpoint file is not a usable SQLite database."""
+
+
+class CheckpointDatabaseError(OrchestratorError, RuntimeError):
+    """The Postgres checkpoint database cannot be reached or prepared."""
+
+
+class CallTimeoutError(OrchestratorError, TimeoutError):
+    """A model call attempt did not answer within the configured timeout."""
+
+
+class ModelCallError(OrchestratorError, RuntimeError):
+    """A model call failed after its retries.
+
+    ``attempts`` are the failed attempts as billed (status ``retry:...`` and a
+    last ``failed:...``); ``__cause__`` is the provider's last error.
+    """
+
+    def __init__(self, message: str, attempts: list[ModelCall]) -> None:
+        super().__init__(message)
+        self.attempts = attempts
+
+
+class BudgetExceeded(OrchestratorError, RuntimeError):
+    """A call or a turn would go over a budget limit; nothing was spent on it.
+
+    ``scope`` is ``thread``, ``turn`` or ``worker``; ``unit`` ``usd`` or ``tokens``;
+    ``limit``, ``used`` (spent and reserved before) and ``requested`` are in that unit.
+    """
+
+    def __init__(
+        self, scope: str, unit: str, limit: float, used: float, requested: float, what: str
+    ) -> None:
+        self.scope, self.unit, self.what = scope, unit, what
+        self.limit, self.used, self.requested = limit, used, requested
+        super().__init__(
+            f"{what} needs {requested:.6g} {unit} but the {scope} budget has "
+            f"{max(0.0, limit - used):.6g} of {limit:.6g} {unit} left; raise "
+            f"OrchestratorConfig(budget=BudgetLimits({scope}_{unit}=...)) or start a new "
+            f"{'thread' if scope == 'thread' else 'turn'}"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-able details, as stored in ``state["budget_exceeded"]``."""
+        return {
+            "scope": self.scope,
+            "unit": self.unit,
+            "limit": self.limit,
+            "used": self.used,
+            "requested": self.requested,
+            "what": self.what,
+            "message": str(self),
+        }
