@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage
 from langgraph.graph import END, START, MessagesState, StateGraph
+from tqdm import tqdm
 
 from orchestrator_graph.checkpoints import sqlite_checkpointer
 from orchestrator_graph.classifier import split_subtasks
@@ -161,26 +161,6 @@ def context_recall(
     return present / len(depends_on)
 
 
-class Progress:
-    """A one-line progress bar on stderr."""
-
-    def __init__(self, total: int) -> None:
-        self.total, self.done, self.label = total, 0, ""
-
-    def step(self, label: str) -> None:
-        self.done += 1
-        self.label = label
-        width = 30
-        filled = width * self.done // max(1, self.total)
-        bar = "#" * filled + "." * (width - filled)
-        sys.stderr.write(f"\rbench [{bar}] {self.done}/{self.total} {label:<24}")
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        sys.stderr.write("\n")
-        sys.stderr.flush()
-
-
 @dataclass(frozen=True)
 class BenchSettings:
     """What the bench compares: the two models (by price) and the orchestrator's config."""
@@ -195,7 +175,7 @@ def replay(
     *,
     mode: str,
     workdir: Path,
-    progress: Progress,
+    progress: tqdm,
     latency_s: float = 0.0,
     settings: BenchSettings | None = None,
 ) -> RunResult:
@@ -236,7 +216,8 @@ def replay(
                 requests = [*main.requests[before[0] :], *worker.requests[before[1] :]]
                 result.invented += sum(last_human(r) not in answers for r in requests)
                 sent.append(requests)
-                progress.step(f"{mode} {session.id}")
+                progress.set_postfix_str(f"{mode} {session.id}", refresh=False)
+                progress.update()
             transcript = graph.get_state(thread).values["messages"]
             records = {r.turn: r for r in ledger_at(ledger_path).turns(thread_id)}
             for index, turn in enumerate(session.turns):
@@ -254,7 +235,7 @@ def replay(
 
 
 def reference_overheads(
-    sessions: Sequence[tuple[str, Session]], *, workdir: Path, progress: Progress
+    sessions: Sequence[tuple[str, Session]], *, workdir: Path, progress: tqdm
 ) -> list[float]:
     """Graph time minus model time per turn of a one-node ``MessagesState`` graph with
     the same SQLite checkpointer, on the same sessions and recorded answers."""
@@ -285,7 +266,8 @@ def reference_overheads(
                 graph.invoke({"messages": session.new_messages(index)}, thread)
                 wall = (time.perf_counter() - started) * 1000
                 overheads.append(max(0.0, wall - sum(model_ms)))
-                progress.step(f"reference {session.id}")
+                progress.set_postfix_str(f"reference {session.id}", refresh=False)
+                progress.update()
     return overheads
 
 

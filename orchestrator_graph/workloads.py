@@ -1,6 +1,6 @@
 """The workload format (JSON Lines, one session a line) and its reader.
 
-See ``WORKLOADS.md``: a session has an ``id``, a ``source``, optional standing
+See ``docs/workloads.md``: a session has an ``id``, a ``source``, optional standing
 instructions (``system``) and its ``turns``; a turn's ``depends_on`` lists the
 earlier turns it needs (``[]`` self-contained, ``None`` unlabelled).
 """

@@ -1,11 +1,20 @@
 """``orchestrator-graph``: the command line. Each command lives in its own module,
-which gives ``add_arguments(parser)`` and ``run(args) -> int``."""
+which gives ``add_arguments(parser)`` and ``run(args) -> int``.
+
+A bad input (a config, model or workload file, a ledger) ends the command with
+one line on stderr that names the file and the problem, and exit status 2; a
+traceback means a bug."""
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from orchestrator_graph.errors import OrchestratorError
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("orchestrator_graph.cli.demo", "run a scripted ten-turn session offline"),
@@ -27,4 +36,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         module.add_arguments(commands.add_parser(name, help=help_text, description=help_text))
         modules[name] = module
     args = parser.parse_args(argv)
-    return modules[args.command].run(args)
+    try:
+        return modules[args.command].run(args)
+    except (OrchestratorError, ValidationError, ValueError, OSError) as error:
+        print(f"orchestrator-graph {args.command}: error: {one_line(error)}", file=sys.stderr)
+        return 2
+
+
+def one_line(error: BaseException) -> str:
+    """The error's message on one line (pydantic lists each problem on its own line)."""
+    return " ".join(str(error).split())

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -36,6 +37,8 @@ from dataclasses import asdict
 from pathlib import Path
 from statistics import median
 from typing import Any
+
+from tqdm import tqdm
 
 from orchestrator_graph.config import (
     DEFAULT_MAIN_MODEL,
@@ -47,7 +50,6 @@ from orchestrator_graph.ledger import percentile
 from orchestrator_graph.replay import (
     LATENCY_S,
     BenchSettings,
-    Progress,
     TurnOutcome,
     parallel_speedups,
     reference_overheads,
@@ -84,7 +86,12 @@ def run_bench(
     settings = settings or BenchSettings()
     sessions = [(Path(p).stem, s) for p in paths for s in read_workloads([p])]
     total_turns = sum(len(s.turns) for _, s in sessions)
-    progress = Progress(total_turns * (3 if reference else 2))
+    progress = tqdm(
+        total=total_turns * (3 if reference else 2),
+        desc="bench",
+        unit="turn",
+        disable=not sys.stderr.isatty(),  # a bar only on a terminal, never in logs
+    )
     try:
         baseline = replay(
             sessions, mode="baseline", workdir=workdir, progress=progress, settings=settings

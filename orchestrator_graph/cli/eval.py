@@ -5,7 +5,7 @@ recorded transcript as its history. A turn is *sent to workers* when its route
 is ``worker_session`` or ``parallel_workers``; a dependent turn sent to workers
 is *starved* when some worker's view lacks one of its ``depends_on`` turns (a
 turn kept in the main session is never starved). Definitions as in
-``WORKLOADS.md``.
+``docs/workloads.md``.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def _rate(part: int, whole: int) -> float:
 def evaluate_sessions(
     sessions: Iterable[Session], *, config: OrchestratorConfig | None = None
 ) -> dict[str, Any]:
-    """The routing measures of ``sessions`` (keys as in ``WORKLOADS.md``)."""
+    """The routing measures of ``sessions`` (keys as in ``docs/workloads.md``)."""
     config = config or OrchestratorConfig(ledger_path=None)
     confusion = {k: dict.fromkeys(ROUTES, 0) for k in ("dependent", "self_contained")}
     dependent = self_contained = starved_turns = later = later_offloaded = 0
