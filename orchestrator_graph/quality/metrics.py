@@ -199,15 +199,21 @@ def category_policies(turns: Sequence[ScoredTurn]) -> list[tuple[frozenset[str],
     return sorted(frontier, key=lambda item: -item[1].savings)
 
 
-def upper_hull_at(points: Iterable[tuple[float, float]], x: float) -> float:
-    """The upper concave envelope of ``points`` at ``x``: the best quality any mix of
-    those policies reaches at that cost (NaN outside their range)."""
+def upper_hull(points: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The points on the upper concave envelope, by ascending x: the policies that no
+    mix of two others beats at their cost."""
     hull: list[tuple[float, float]] = []
     for point in sorted(set(points)):
         while len(hull) >= 2 and _cross(hull[-2], hull[-1], point) >= 0:
             hull.pop()
         hull.append(point)
-    xs, ys = zip(*hull, strict=True)
+    return hull
+
+
+def upper_hull_at(points: Iterable[tuple[float, float]], x: float) -> float:
+    """The upper concave envelope of ``points`` at ``x``: the best quality any mix of
+    those policies reaches at that cost (NaN outside their range)."""
+    xs, ys = zip(*upper_hull(points), strict=True)
     if not xs[0] <= x <= xs[-1]:
         return math.nan
     return float(np.interp(x, xs, ys))

@@ -22,7 +22,7 @@ from orchestrator_graph.quality.features import feature_matrix
 from orchestrator_graph.quality.metrics import ScoredTurn
 from orchestrator_graph.quality.model import Calibration, QualityModel, sigmoid
 
-DEFAULT_L2 = 30.0  # ridge penalty on standardised features (chosen by CV on quality_dev)
+DEFAULT_L2 = 1000.0  # ridge penalty on standardised features (chosen by CV on quality_dev)
 FOLDS = 5
 
 
@@ -101,7 +101,9 @@ def calibrate(turns: Sequence[ScoredTurn], p_weak_ok: np.ndarray) -> Calibration
     """Quality retained, PGR, strong share and savings at each threshold, each the mean
     over sources of its per-source figure; quality retained is then made non-decreasing
     in the threshold (the lowest measured at or above it), so targets map monotonically."""
-    grid = np.unique(np.concatenate([np.linspace(0, 1, 101), np.quantile(p_weak_ok, np.linspace(0, 1, 201))]))
+    grid = np.unique(
+        np.concatenate([np.linspace(0, 1, 101), np.quantile(p_weak_ok, np.linspace(0, 1, 201))])
+    )
     by_source: dict[str, list[int]] = defaultdict(list)
     for i, turn in enumerate(turns):
         by_source[turn.source].append(i)
