@@ -185,18 +185,11 @@ def category_policies(turns: Sequence[ScoredTurn]) -> list[tuple[frozenset[str],
         for subset in itertools.combinations(categories, size):
             chosen = frozenset(subset)
             runs.append((chosen, summarize(turns, [t.category in chosen for t in turns])))
-    frontier = [
-        (chosen, run)
-        for chosen, run in runs
-        if not any(
-            other.savings >= run.savings
-            and other.quality > run.quality
-            or other.savings > run.savings
-            and other.quality >= run.quality
-            for _, other in runs
-        )
-    ]
-    return sorted(frontier, key=lambda item: -item[1].savings)
+    frontier: list[tuple[frozenset[str], RunSummary]] = []
+    for chosen, run in sorted(runs, key=lambda item: (-item[1].savings, -item[1].quality)):
+        if not frontier or run.quality > frontier[-1][1].quality:
+            frontier.append((chosen, run))  # saves less, so it must score more to count
+    return frontier
 
 
 def upper_hull(points: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
