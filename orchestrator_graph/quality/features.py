@@ -14,6 +14,7 @@ A feature set is a tuple of groups; ``FEATURE_SETS`` names the two in use.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -26,8 +27,14 @@ from langchain_core.messages import BaseMessage
 from orchestrator_graph.classifier import classify_request
 from orchestrator_graph.classifier.trained import FEATURES as DEPENDENCY_FEATURES
 from orchestrator_graph.context import latest_request
-from orchestrator_graph.quality.embedding import DIMENSIONS, Embedder, shared_embedder
-from orchestrator_graph.state import Category
+from orchestrator_graph.quality.embedding import (
+    DIMENSIONS,
+    EMBEDDING_MODEL,
+    MAX_TOKENS,
+    Embedder,
+    shared_embedder,
+)
+from orchestrator_graph.state import Category, TaskProfile
 from orchestrator_graph.tokens import message_text
 
 CATEGORIES: tuple[str, ...] = get_args(Category)
@@ -48,6 +55,19 @@ _VERBS = {
     "creative": re.compile(r"\b(?:poem|story|song|joke|essay|haiku|lyrics|creative)\b", re.I),
     "constraint": re.compile(r"\b(?:must|exactly|only|at least|at most|no more than)\b", re.I),
 }
+_WORD_PROBLEM = {  # counted: what makes a word problem hard for a weaker model
+    "money": re.compile(r"\$"),
+    "percent": re.compile(r"%|\bpercent", re.I),
+    "rate_words": re.compile(r"\b(?:each|per|every)\b", re.I),
+    "multiples": re.compile(r"\b(?:twice|half|third|quarter|double|triple|times)\b", re.I),
+    "fractions": re.compile(r"\d+/\d+|\bfraction", re.I),
+    "decimals": re.compile(r"\d\.\d"),
+    "time_units": re.compile(r"\b(?:hours?|minutes?|days?|weeks?|months?|years?)\b", re.I),
+    "comparisons": re.compile(r"\b(?:more|less|fewer) than\b", re.I),
+    "remainder": re.compile(r"\b(?:remaining|left|rest)\b", re.I),
+    "conditions": re.compile(r"\b(?:if|then)\b", re.I),
+    "ratios": re.compile(r"\b(?:average|ratio|rate)\b", re.I),
+}
 LEXICAL = (
     "log_chars",
     "log_words",
@@ -62,6 +82,9 @@ LEXICAL = (
     "upper_share",
     "lines",
     *_VERBS,
+    "distinct_numbers",
+    "largest_number",
+    *_WORD_PROBLEM,
     "log_context_messages",
     "log_context_chars",
     "system",
@@ -77,6 +100,13 @@ RULES = (
 EMBEDDING = tuple(f"embedding_{i}" for i in range(DIMENSIONS))
 
 
+def features_version(feature_set: str) -> str:
+    """A hash of what the features of a set mean (names, embedding model, truncation):
+    a saved model of another version is refused."""
+    spec = [*feature_names(feature_set), f"embedding:{EMBEDDING_MODEL}:{MAX_TOKENS}"]
+    return hashlib.sha256("\n".join(spec).encode()).hexdigest()[:16]
+
+
 def feature_names(feature_set: str) -> tuple[str, ...]:
     """The names of a feature set's values, in order."""
     groups = {"rules": RULES, "lexical": LEXICAL, "embedding": EMBEDDING}
@@ -89,9 +119,12 @@ def _groups(feature_set: str) -> tuple[str, ...]:
     return FEATURE_SETS[feature_set]
 
 
-def rules_features(messages: Sequence[BaseMessage]) -> list[float]:
-    """The rules tier's profile as numbers (order of ``RULES``)."""
-    profile = classify_request(messages)
+def rules_features(
+    messages: Sequence[BaseMessage], profile: TaskProfile | None = None
+) -> list[float]:
+    """The rules tier's profile as numbers (order of ``RULES``); pass the ``profile``
+    that ``classify`` already made to skip classifying again."""
+    profile = profile or classify_request(messages)
     onehot = [1.0 if profile.category == c else 0.0 for c in CATEGORIES]
     return [
         *onehot,
@@ -122,7 +155,17 @@ def _text_statistics(text: str) -> tuple[float, ...]:
         sum(c.isupper() for c in letters) / max(len(letters), 1),
         math.log1p(text.count("\n")) / 4,
         *(1.0 if pattern.search(text) else 0.0 for pattern in _VERBS.values()),
+        math.log1p(len(set(numbers))) / 3,
+        math.log10(1 + max((_value(n) for n in numbers), default=0.0)) / 6,
+        *(math.log1p(len(pattern.findall(text))) / 2 for pattern in _WORD_PROBLEM.values()),
     )
+
+
+def _value(number: str) -> float:
+    try:
+        return abs(float(number.replace(",", "")))
+    except ValueError:
+        return 0.0
 
 
 def lexical_features(messages: Sequence[BaseMessage]) -> list[float]:
@@ -148,15 +191,17 @@ def feature_matrix(
     feature_set: str,
     *,
     embedder: Embedder | None = None,
+    profiles: Sequence[TaskProfile | None] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> np.ndarray:
-    """One row of features per request (each a message list ending with the request)."""
+    """One row of features per request (each a message list ending with the request);
+    ``profiles``, when given, are the requests' ``classify`` results, reused."""
     groups = _groups(feature_set)
     rows = []
-    for messages in requests:
+    for n, messages in enumerate(requests):
         row: list[float] = []
         if "rules" in groups:
-            row += rules_features(messages)
+            row += rules_features(messages, profiles[n] if profiles else None)
         if "lexical" in groups:
             row += lexical_features(messages)
         rows.append(row)

@@ -23,7 +23,8 @@ import numpy as np
 from langchain_core.messages import BaseMessage
 
 from orchestrator_graph.quality.embedding import Embedder
-from orchestrator_graph.quality.features import feature_matrix, feature_names
+from orchestrator_graph.quality.features import feature_matrix, feature_names, features_version
+from orchestrator_graph.state import TaskProfile
 
 FORMAT = "orchestrator-graph/quality-logreg/1"
 DEFAULT_MODEL = "default_model.npz"
@@ -89,14 +90,24 @@ class QualityModel:
         return sigmoid(((matrix - self.mean) / self.scale) @ self.weights + self.bias)
 
     def predict_many(
-        self, requests: Sequence[Sequence[BaseMessage]], *, embedder: Embedder | None = None
+        self,
+        requests: Sequence[Sequence[BaseMessage]],
+        *,
+        embedder: Embedder | None = None,
+        profiles: Sequence[TaskProfile | None] | None = None,
     ) -> np.ndarray:
         """P(weak ok) for each request (a message list ending with the user's request)."""
-        return self.predict_matrix(feature_matrix(requests, self.feature_set, embedder=embedder))
+        matrix = feature_matrix(requests, self.feature_set, embedder=embedder, profiles=profiles)
+        return self.predict_matrix(matrix)
 
-    def predict(self, messages: Sequence[BaseMessage]) -> float:
-        """P(the cheap model's answer to the last request is as good as the strong one's)."""
-        return float(self.predict_many([messages])[0])
+    def predict(
+        self, messages: Sequence[BaseMessage], *, profile: TaskProfile | None = None
+    ) -> float:
+        """P(the cheap model's answer to the last request is as good as the strong one's).
+
+        ``profile``: the request's ``TaskProfile`` when ``classify`` already made it.
+        """
+        return float(self.predict_many([messages], profiles=[profile])[0])
 
     def threshold_for(self, min_quality: float) -> float:
         """The threshold that keeps ``min_quality`` of all-strong quality (0-1), as
@@ -107,7 +118,12 @@ class QualityModel:
 
     def save(self, path: str | Path) -> None:
         """Write the model as one ``.npz`` file."""
-        meta = {"format": FORMAT, "feature_set": self.feature_set, "trained_on": self.trained_on}
+        meta = {
+            "format": FORMAT,
+            "feature_set": self.feature_set,
+            "features_version": features_version(self.feature_set),
+            "trained_on": self.trained_on,
+        }
         cal = self.calibration
         with Path(path).open("wb") as out:
             np.savez_compressed(
@@ -135,7 +151,11 @@ class QualityModel:
         except (OSError, KeyError, ValueError) as error:
             raise ValueError(f"{path}: not a quality model file ({error})") from error
         features = tuple(str(name) for name in arrays["features"])
-        if meta.get("format") != FORMAT or features != feature_names(meta["feature_set"]):
+        if (
+            meta.get("format") != FORMAT
+            or features != feature_names(meta["feature_set"])
+            or meta.get("features_version") != features_version(meta["feature_set"])
+        ):
             raise ValueError(
                 f"{path}: a quality model of another version ({meta.get('format')}); "
                 "train a new one with `orchestrator-graph quality train`"
