@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from langchain_core.messages import HumanMessage
 
+from orchestrator_graph.quality import judge_quality
 from orchestrator_graph.quality.dataset import Prices, examples_of
 from orchestrator_graph.quality.model import (
     QualityModel,
@@ -126,3 +127,15 @@ def test_the_shipped_model_loads_and_was_trained_on_shippable_data_only() -> Non
     p = model.predict([HumanMessage("A train leaves at 3 pm at 60 mph; when does it arrive?")])
     assert 0 < p < 1
     assert model.threshold_for(0.8) <= model.threshold_for(0.95) <= model.threshold_for(1.0)
+
+
+def test_judge_quality_explains_and_only_tightens_with_the_target(trained) -> None:
+    _, result = trained
+    messages = [HumanMessage(HARD[1].format(n=5))]
+    verdicts = [
+        judge_quality(messages, min_quality=q, model=result.model) for q in (0.0, 0.5, 0.9, 1.0)
+    ]
+    choices = [v.cheap_ok for v in verdicts]
+    assert choices == sorted(choices, reverse=True)  # once strong, a higher target stays strong
+    assert not verdicts[-1].cheap_ok  # a hard request under the strictest target
+    assert "threshold" in verdicts[-1].reason and "min_quality 1.00" in verdicts[-1].reason
