@@ -83,3 +83,13 @@ def test_mismatched_lengths_are_an_error() -> None:
         metrics.cost_quality_curve(_turns(), [0.1, 0.2])
     with pytest.raises(ValueError, match="no scored turns"):
         metrics.summarize([], [])
+
+
+def test_category_rules_are_chosen_on_the_other_folds() -> None:
+    # each fold's training half has one math turn the weak model fails: {math} is chosen
+    # at 55% of the cost, and applied to the held-out half
+    retained, cost_share = metrics.category_rules_cv(_turns(), [0, 0, 1, 1], 0.55)
+    assert retained == pytest.approx(1.0)
+    assert cost_share == pytest.approx(22 / 40)
+    cheapest, _ = metrics.category_rules_cv(_turns(), [0, 0, 1, 1], 0.0)  # below every rule
+    assert cheapest == pytest.approx(1 / 3)  # all-weak: quality 1 of the strong 3

@@ -76,7 +76,7 @@ def _train(args: argparse.Namespace) -> int:
     result.model.save(args.out)
     turns = [e.turn for e in examples]
     print(f"trained on {len(examples)} turns of {sorted({t.source for t in turns})}")
-    for report in reports_by_source(turns, result.out_of_fold, DEFAULT_TARGET):
+    for report in reports_by_source(turns, result.out_of_fold, DEFAULT_TARGET, result.folds):
         print(f"  {report.source}: CV CPT(50%) {report.cpt50:.3f}  APGR {report.apgr:.3f}")
     print("features that matter most (standardised weight):")
     for name, weight in describe_weights(result.model, 10):
@@ -90,7 +90,9 @@ def _curve(args: argparse.Namespace) -> int:
     matrix = feature_matrix([e.messages for e in examples], args.feature_set)
     folds = grouped_folds([e.turn.session for e in examples], args.folds, args.seed)
     predictions = evaluate(examples, matrix, per_source=not args.pooled, l2=args.l2, folds=folds)
-    reports = reports_by_source([e.turn for e in examples], np.asarray(predictions), args.target)
+    reports = reports_by_source(
+        [e.turn for e in examples], np.asarray(predictions), args.target, folds
+    )
     fitted = "pooled over sources" if args.pooled else "one model per source"
     print(
         f"{args.folds}-fold CV by session, {fitted}, features {args.feature_set!r}, "

@@ -212,6 +212,40 @@ def upper_hull_at(points: Iterable[tuple[float, float]], x: float) -> float:
     return float(np.interp(x, xs, ys))
 
 
+def category_rules_cv(
+    turns: Sequence[ScoredTurn], folds: Sequence[int], cost_share: float
+) -> tuple[float, float]:
+    """The honest rule of thumb: in each fold, the best mix of two "whole categories to
+    strong" rules at ``cost_share`` of the all-strong cost, chosen on the other folds and
+    applied to this one. Returns its (quality retained, cost share) over all folds."""
+    fold_of = np.asarray(folds)
+    quality = cost = 0.0
+    for fold in np.unique(fold_of):
+        train = [t for t, f in zip(turns, fold_of, strict=True) if f != fold]
+        test = [t for t, f in zip(turns, fold_of, strict=True) if f == fold]
+        for weight, chosen in _mix_at(category_policies(train), cost_share):
+            for t in test:
+                strong = t.category in chosen
+                quality += weight * (t.strong if strong else t.weak)
+                cost += weight * (t.strong_cost if strong else t.weak_cost)
+    return quality / sum(t.strong for t in turns), cost / sum(t.strong_cost for t in turns)
+
+
+def _mix_at(
+    policies: Sequence[tuple[frozenset[str], RunSummary]], cost_share: float
+) -> list[tuple[float, frozenset[str]]]:
+    """The two rules on the upper hull around ``cost_share`` and the weight of each."""
+    by_point = {(1 - run.savings, run.quality_retained): chosen for chosen, run in policies}
+    hull = upper_hull(by_point)
+    xs = [x for x, _ in hull]
+    k = int(np.searchsorted(xs, cost_share))
+    if k == 0 or k == len(hull):
+        return [(1.0, by_point[hull[min(k, len(hull) - 1)]])]
+    (x0, _), (x1, _) = hull[k - 1], hull[k]
+    mix = (cost_share - x0) / (x1 - x0)
+    return [(1 - mix, by_point[hull[k - 1]]), (mix, by_point[hull[k]])]
+
+
 def _cross(o: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
     return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
 
