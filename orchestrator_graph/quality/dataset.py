@@ -4,7 +4,8 @@ Every turn whose ``scores`` hold both roles becomes an :class:`Example`: the
 messages a router sees when deciding it (``Session.transcript``), its label
 (weak >= strong: the cheap model lost nothing), and a :class:`ScoredTurn` with
 what each role's call costs: the role's price times the tiktoken tokens of the
-request and of that role's recorded answer.
+request and of that role's recorded answer (``answers[role]``, else the turn's
+``answer``).
 """
 
 from __future__ import annotations
