@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint install clean
+.PHONY: demo test bench lint install clean quality-model quality-curve
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,16 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/orchestrator-graph bench --workload benchmarks/workloads/*.jsonl
+
+# the shipped quality model: trained ONLY on the Apache-2.0 part (routellm_gsm8k) of the
+# shared quality data; the CC BY-NC part (alpaca_eval_2) is for evaluation only
+QUALITY_DATA ?= ../shared/data/quality_dev.jsonl
+quality-model: $(STAMP)
+	$(BIN)/python -m orchestrator_graph.quality.cli train $(QUALITY_DATA) \
+		--source routellm_gsm8k --out orchestrator_graph/quality/default_model.npz
+
+quality-curve: $(STAMP)
+	$(BIN)/python -m orchestrator_graph.quality.cli curve $(QUALITY_DATA) --plot quality_curve.png
 
 lint: $(STAMP)
 	$(BIN)/ruff check orchestrator_graph tests benchmarks

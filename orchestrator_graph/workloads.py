@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+ROLES = ("strong", "weak")  # the model roles of ``answers`` and ``scores``
 
 from orchestrator_graph.errors import WorkloadError
 
@@ -27,6 +29,29 @@ class Turn(BaseModel):
     depends_on: list[int] | None = None
     needs_instructions: bool = False
     answer: str | None = None
+    answers: dict[str, str] | None = None
+    scores: dict[str, float] | None = None
+
+    @field_validator("answers", "scores")
+    @classmethod
+    def _known_roles(cls, value: dict | None) -> dict | None:
+        unknown = sorted(set(value or {}) - set(ROLES))
+        if unknown:
+            raise ValueError(f"unknown model roles {unknown}: use {list(ROLES)}")
+        return value
+
+    @field_validator("scores")
+    @classmethod
+    def _finite_scores(cls, value: dict[str, float] | None) -> dict[str, float] | None:
+        bad = {role: s for role, s in (value or {}).items() if s != s or abs(s) == float("inf")}
+        if bad:
+            raise ValueError(f"scores must be finite numbers, got {bad}")
+        return value
+
+    @property
+    def scored(self) -> bool:
+        """Whether a judge scored both roles' answers to this turn."""
+        return bool(self.scores) and all(role in self.scores for role in ROLES)
 
     @property
     def labelled(self) -> bool:
@@ -46,6 +71,9 @@ class Session(BaseModel):
     source: str = ""
     system: str | None = None
     turns: list[Turn] = Field(min_length=1)
+    models: dict[str, str] | None = Field(
+        default=None, description="which models the roles were: strong, weak, judge, scale"
+    )
 
     @model_validator(mode="after")
     def _earlier_turns_only(self) -> Session:

@@ -1,0 +1,123 @@
+"""``orchestrator-graph quality``: train the quality model, or measure its curve.
+
+- ``quality train FILES --out model.npz``: fit on the scored turns of the given
+  workloads (optionally only some ``--source``), calibrated by cross-validation.
+- ``quality curve FILES``: the cross-validated cost-quality curve per source with
+  gpt-4o / gpt-4o-mini prices: CPT(50%), CPT(80%), APGR, the baselines and the
+  operating point of ``--target``; ``--plot PATH`` draws it.
+
+Also runnable as ``python -m orchestrator_graph.quality.cli``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from orchestrator_graph.quality.dataset import (
+    DEFAULT_STRONG_MODEL,
+    DEFAULT_WEAK_MODEL,
+    Example,
+    Prices,
+    examples_of,
+)
+from orchestrator_graph.quality.features import FEATURE_SETS, feature_matrix
+from orchestrator_graph.quality.model import describe_weights
+from orchestrator_graph.quality.report import (
+    evaluate,
+    format_report,
+    format_summary,
+    reports_by_source,
+)
+from orchestrator_graph.quality.training import DEFAULT_L2, FOLDS, grouped_folds, train
+from orchestrator_graph.workloads import read_workloads
+
+DEFAULT_TARGET = 0.95  # share of all-strong quality a careful user keeps
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``train`` and ``curve`` subcommands."""
+    actions = parser.add_subparsers(dest="action", required=True)
+    fit = actions.add_parser("train", help="fit the quality model on scored workloads")
+    curve = actions.add_parser("curve", help="the cross-validated cost-quality curve")
+    for sub in (fit, curve):
+        sub.add_argument("workloads", nargs="+", type=Path, help="JSON Lines workload files")
+        sub.add_argument("--source", action="append", help="only turns of this source (repeatable)")
+        sub.add_argument("--feature-set", choices=sorted(FEATURE_SETS), default="embedding")
+        sub.add_argument("--l2", type=float, default=DEFAULT_L2, help="ridge penalty")
+        sub.add_argument("--folds", type=int, default=FOLDS, help="folds, grouped by session")
+        sub.add_argument("--seed", type=int, default=0, help="seed of the fold assignment")
+        sub.add_argument("--strong-model", default=DEFAULT_STRONG_MODEL, help="priced as strong")
+        sub.add_argument("--weak-model", default=DEFAULT_WEAK_MODEL, help="priced as weak")
+    fit.add_argument("--out", type=Path, required=True, help="where to save the model (.npz)")
+    curve.add_argument(
+        "--target", type=float, default=DEFAULT_TARGET, help="min_quality of the operating point"
+    )
+    curve.add_argument(
+        "--pooled",
+        action="store_true",
+        help="fit one model on all sources (default: one per source, as for one's own traffic)",
+    )
+    curve.add_argument("--plot", type=Path, help="write the curve as a PNG here")
+
+
+def _examples(args: argparse.Namespace) -> list[Example]:
+    prices = Prices.of(args.strong_model, args.weak_model)
+    return examples_of(read_workloads(args.workloads), prices, sources=args.source)
+
+
+def _train(args: argparse.Namespace) -> int:
+    examples = _examples(args)
+    result = train(examples, args.feature_set, l2=args.l2, folds=args.folds, seed=args.seed)
+    result.model.save(args.out)
+    turns = [e.turn for e in examples]
+    print(f"trained on {len(examples)} turns of {sorted({t.source for t in turns})}")
+    for report in reports_by_source(turns, result.out_of_fold, DEFAULT_TARGET, result.folds):
+        print(f"  {report.source}: CV CPT(50%) {report.cpt50:.3f}  APGR {report.apgr:.3f}")
+    print("features that matter most (standardised weight):")
+    for name, weight in describe_weights(result.model, 10):
+        print(f"  {name:<32} {weight:+.3f}")
+    print(f"saved {args.out}")
+    return 0
+
+
+def _curve(args: argparse.Namespace) -> int:
+    examples = _examples(args)
+    matrix = feature_matrix([e.messages for e in examples], args.feature_set)
+    folds = grouped_folds([e.turn.session for e in examples], args.folds, args.seed)
+    predictions = evaluate(examples, matrix, per_source=not args.pooled, l2=args.l2, folds=folds)
+    reports = reports_by_source(
+        [e.turn for e in examples], np.asarray(predictions), args.target, folds
+    )
+    fitted = "pooled over sources" if args.pooled else "one model per source"
+    print(
+        f"{args.folds}-fold CV by session, {fitted}, features {args.feature_set!r}, "
+        f"prices {args.strong_model} / {args.weak_model}\n"
+    )
+    for report in reports:
+        print(format_report(report) + "\n")
+    print(format_summary(reports))
+    if args.plot:
+        from orchestrator_graph.quality.plot import plot_curves
+
+        print(f"plot: {plot_curves(reports, args.plot)}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``quality train`` or ``quality curve``."""
+    return _train(args) if args.action == "train" else _curve(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="orchestrator-graph quality", description=__doc__)
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

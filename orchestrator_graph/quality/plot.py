@@ -1,0 +1,57 @@
+"""The cost-quality curve as a PNG (matplotlib, imported only when drawing)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from orchestrator_graph.quality.report import SourceReport
+
+
+def plot_curves(reports: Sequence[SourceReport], path: str | Path) -> Path:
+    """Two panels per source: PGR over strong share (RouteLLM's view) and quality
+    retained over savings, with the random, oracle, category-rule and target points."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(len(reports), 2, figsize=(11, 4.2 * len(reports)), squeeze=False)
+    for row, report in zip(axes, reports, strict=True):
+        share, gain = row
+        share.plot(report.curve.strong_share, report.curve.pgr, label="quality router (CV)")
+        share.plot(report.oracle_curve.strong_share, report.oracle_curve.pgr, ":", label="oracle")
+        share.plot([0, 1], [0, 1], "--", color="grey", label="random")
+        share.scatter(
+            [report.operating.strong_share],
+            [report.operating.pgr],
+            color="red",
+            zorder=3,
+            label=f"min_quality {report.target:.2f}",
+        )
+        share.set(xlabel="strong share", ylabel="PGR", title=f"{report.source}: PGR")
+        share.set_ylim(-0.1, max(1.2, float(report.oracle_curve.pgr.max()) + 0.05))
+        share.legend(loc="lower right", fontsize=8)
+        gain.plot(report.curve.savings, report.curve.quality_retained, label="quality router (CV)")
+        categories = [run for chosen, run in report.categories]
+        gain.scatter(
+            [run.savings for run in categories],
+            [run.quality_retained for run in categories],
+            marker="s",
+            color="green",
+            label="whole categories to strong",
+        )
+        gain.scatter(
+            [report.operating.savings],
+            [report.operating.quality_retained],
+            color="red",
+            zorder=3,
+            label=f"min_quality {report.target:.2f}",
+        )
+        gain.set(xlabel="savings", ylabel="quality retained", title=f"{report.source}: cost")
+        gain.legend(loc="lower left", fontsize=8)
+    figure.tight_layout()
+    target = Path(path)
+    figure.savefig(target, dpi=110)
+    plt.close(figure)
+    return target

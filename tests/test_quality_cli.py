@@ -1,0 +1,40 @@
+"""The ``quality`` command: train saves a loadable model; curve prints and draws."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_quality_model import _workload
+
+from orchestrator_graph.quality.cli import main
+from orchestrator_graph.quality.model import QualityModel
+
+
+def test_train_saves_a_model_that_loads(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "model.npz"
+    assert (
+        main(["train", str(_workload(tmp_path)), "--feature-set", "lexical", "--out", str(out)])
+        == 0
+    )
+    model = QualityModel.load(out)
+    assert model.feature_set == "lexical"
+    assert "features that matter most" in capsys.readouterr().out
+
+
+def test_curve_reports_each_source_and_draws(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    png = tmp_path / "curve.png"
+    path = str(_workload(tmp_path))
+    assert main(["curve", path, "--feature-set", "lexical", "--l2", "1", "--plot", str(png)]) == 0
+    out = capsys.readouterr().out
+    assert "synthetic (60 turns)" in out
+    for figure in ("CPT(50%)", "APGR", "all-weak", "oracle", "router @ min_quality 0.95"):
+        assert figure in out
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_workload_without_scores_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "plain.jsonl"
+    path.write_text('{"id": "a", "turns": [{"user": "hi"}]}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="no turn carries scores"):
+        main(["curve", str(path), "--feature-set", "lexical"])

@@ -1,0 +1,141 @@
+"""Training, saving and loading the quality model; grouped CV; the calibration."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from langchain_core.messages import HumanMessage
+
+from orchestrator_graph.quality import judge_quality
+from orchestrator_graph.quality.dataset import Prices, examples_of
+from orchestrator_graph.quality.model import (
+    QualityModel,
+    cheap_model_ok,
+    default_model_path,
+    load_quality_model,
+)
+from orchestrator_graph.quality.training import grouped_folds, train
+from orchestrator_graph.workloads import read_workloads
+
+EASY = ["What is {n} plus {n}?", "Say hello to {n} friends.", "Name a colour, number {n}."]
+HARD = [
+    "Prove rigorously that the algorithm for problem {n} is optimal, with a detailed "
+    "step-by-step derivation covering every edge case and the complexity trade-offs.",
+    "Design a distributed, production-grade architecture for service {n}; explain the "
+    "concurrency model, failure handling and the trade-offs in depth.",
+]
+
+
+def _workload(tmp_path: Path) -> Path:
+    """Sessions of two turns: easy requests the weak model answers as well, hard ones not."""
+    lines = []
+    for n in range(30):
+        turns = []
+        for k, easy in enumerate((n % 2 == 0, n % 3 == 0)):
+            template = (EASY if easy else HARD)[(n + k) % (3 if easy else 2)]
+            weak = 1.0 if easy else 0.0
+            turns.append(
+                {
+                    "user": template.format(n=n),
+                    "answers": {"strong": "A full answer.", "weak": "An answer."},
+                    "scores": {"strong": 1.0, "weak": weak},
+                    "depends_on": [],
+                }
+            )
+        lines.append(json.dumps({"id": f"s{n}", "source": "synthetic", "turns": turns}))
+    path = tmp_path / "scored.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory):
+    path = _workload(tmp_path_factory.mktemp("quality"))
+    examples = examples_of(read_workloads([path]), Prices.of())
+    return examples, train(examples, "embedding", l2=1.0)
+
+
+def test_examples_are_priced_per_role(trained) -> None:
+    examples, _ = trained
+    assert len(examples) == 60
+    turn = examples[0].turn
+    assert turn.strong_cost > turn.weak_cost > 0  # gpt-4o dearer than gpt-4o-mini
+
+
+def test_grouped_cv_never_puts_a_session_in_two_folds(trained) -> None:
+    examples, result = trained
+    fold_of: dict[str, set[int]] = {}
+    for example, fold in zip(examples, result.folds, strict=True):
+        fold_of.setdefault(example.turn.session, set()).add(int(fold))
+    assert all(len(folds) == 1 for folds in fold_of.values())
+    assert set(result.folds) == set(range(5))
+    sizes = np.bincount(grouped_folds([f"g{i % 7}" for i in range(70)] + ["big"] * 20, 5))
+    assert sizes.max() - sizes.min() <= 20
+
+
+def test_the_model_learns_and_out_of_fold_predictions_rank(trained) -> None:
+    examples, result = trained
+    labels = np.array([e.weak_ok for e in examples])
+    assert result.out_of_fold[labels].mean() > result.out_of_fold[~labels].mean() + 0.2
+    model = result.model
+    easy = model.predict([HumanMessage("What is 7 plus 7?")])
+    hard = model.predict([HumanMessage(HARD[0].format(n=99))])
+    assert 0 <= hard < easy <= 1
+
+
+def test_save_and_load_round_trip(trained, tmp_path: Path) -> None:
+    _, result = trained
+    path = tmp_path / "model.npz"
+    result.model.save(path)
+    loaded = QualityModel.load(path)
+    messages = [HumanMessage("What is 3 plus 3?")]
+    assert loaded.predict(messages) == pytest.approx(result.model.predict(messages), abs=1e-5)
+    assert loaded.threshold_for(0.9) == result.model.threshold_for(0.9)
+    assert loaded.trained_on["sources"] == ["synthetic"]
+
+
+def test_a_foreign_file_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.npz"
+    np.savez(path, weights=np.zeros(3))
+    with pytest.raises(ValueError, match="not a quality model file"):
+        QualityModel.load(path)
+
+
+def test_threshold_for_is_monotone_and_bounded(trained) -> None:
+    _, result = trained
+    model = result.model
+    targets = np.linspace(0, 1, 41)
+    thresholds = [model.threshold_for(float(q)) for q in targets]
+    assert thresholds == sorted(thresholds)
+    assert thresholds[0] < thresholds[-1]
+    assert thresholds[0] == model.calibration.thresholds[0]  # no demand: the cheapest point
+    keep_all = model.threshold_for(1.0)
+    assert model.calibration.at(keep_all)["quality_retained"] >= 1.0 - 1e-9
+    below = [p for p in result.out_of_fold if not cheap_model_ok(p, keep_all)]
+    assert below  # keeping all quality sends some turns to the strong model
+    with pytest.raises(ValueError, match="share of all-strong quality"):
+        model.threshold_for(95)
+
+
+def test_the_shipped_model_loads_and_was_trained_on_shippable_data_only() -> None:
+    assert default_model_path().is_file()
+    model = load_quality_model()
+    assert model.trained_on["sources"] == ["routellm_gsm8k"]  # Apache-2.0; never alpaca_eval
+    p = model.predict([HumanMessage("A train leaves at 3 pm at 60 mph; when does it arrive?")])
+    assert 0 < p < 1
+    assert model.threshold_for(0.8) <= model.threshold_for(0.95) <= model.threshold_for(1.0)
+
+
+def test_judge_quality_explains_and_only_tightens_with_the_target(trained) -> None:
+    _, result = trained
+    messages = [HumanMessage(HARD[1].format(n=5))]
+    verdicts = [
+        judge_quality(messages, min_quality=q, model=result.model) for q in (0.0, 0.5, 0.9, 1.0)
+    ]
+    choices = [v.cheap_ok for v in verdicts]
+    assert choices == sorted(choices, reverse=True)  # once strong, a higher target stays strong
+    assert not verdicts[-1].cheap_ok  # a hard request under the strictest target
+    assert "threshold" in verdicts[-1].reason and "min_quality 1.00" in verdicts[-1].reason
