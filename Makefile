@@ -27,11 +27,11 @@ bench: $(STAMP)
 # shared quality data; the CC BY-NC part (alpaca_eval_2) is for evaluation only
 QUALITY_DATA ?= ../shared/data/quality_dev.jsonl
 quality-model: $(STAMP)
-	$(BIN)/python -m orchestrator_graph.quality.cli train $(QUALITY_DATA) \
+	$(BIN)/orchestrator-graph quality train $(QUALITY_DATA) \
 		--source routellm_gsm8k --out orchestrator_graph/quality/default_model.npz
 
 quality-curve: $(STAMP)
-	$(BIN)/python -m orchestrator_graph.quality.cli curve $(QUALITY_DATA) --plot quality_curve.png
+	$(BIN)/orchestrator-graph quality curve $(QUALITY_DATA) --plot quality_curve.png
 
 lint: $(STAMP)
 	$(BIN)/ruff check orchestrator_graph tests benchmarks

@@ -14,9 +14,9 @@ from pathlib import Path
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-ROLES = ("strong", "weak")  # the model roles of ``answers`` and ``scores``
-
 from orchestrator_graph.errors import WorkloadError
+
+ROLES = ("strong", "weak")  # the model roles of ``answers`` and ``scores``
 
 
 class Turn(BaseModel):

@@ -6,14 +6,12 @@
   gpt-4o / gpt-4o-mini prices: CPT(50%), CPT(80%), APGR, the baselines and the
   operating point of ``--target``; ``--plot PATH`` draws it.
 
-Also runnable as ``python -m orchestrator_graph.quality.cli``.
+Run as ``orchestrator-graph quality train|curve ...``.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -111,13 +109,3 @@ def _curve(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     """Run ``quality train`` or ``quality curve``."""
     return _train(args) if args.action == "train" else _curve(args)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="orchestrator-graph quality", description=__doc__)
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())
