@@ -27,6 +27,7 @@ With ``ledger_path=None`` the holds live in memory, per process.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
@@ -38,11 +39,12 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 from langchain_core.runnables import RunnableConfig
+from sqlite_utils.db import NotFoundError
 
+from orchestrator_graph import database
 from orchestrator_graph.calls import CallOutcome, CallPolicy, call_model
 from orchestrator_graph.config import BudgetLimits, OrchestratorConfig, Route
-from orchestrator_graph.errors import BudgetExceeded
-from orchestrator_graph.ledger import BUSY_TIMEOUT_S, LedgerError
+from orchestrator_graph.errors import BudgetExceeded, LedgerError
 from orchestrator_graph.pricing import ModelPrice
 from orchestrator_graph.state import RoutingDecision
 from orchestrator_graph.tokens import count_messages
@@ -63,26 +65,23 @@ _ROUTES: tuple[Route, ...] = ("main_session", "worker_session", "parallel_worker
 _CHEAP_WORKERS = {"strong_worker_complexity": 6, "strong_categories": frozenset()}
 
 
+def _book_error(path: Path, exc: sqlite3.DatabaseError) -> LedgerError:
+    return LedgerError.unusable(path, "hold budget reservations", exc)
+
+
 class BudgetBook:
     """The holds (reserved and settled spend) in a SQLite file, safe across processes."""
 
     def __init__(self, path: str | Path | None) -> None:
         self.path = Path(path) if path is not None else None
         self._lock = threading.Lock()
-        target = ":memory:" if self.path is None else self.path
-        if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = database.open_sqlite(path, file_error=_book_error)
         try:
-            self._conn = sqlite3.connect(
-                target, timeout=BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None
-            )
-            self._conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-                raise
-            raise LedgerError.unusable(self.path, "hold budget reservations", exc) from exc
+            self._conn.close()
+            database.raise_mapped(self.path or Path(":memory:"), exc, _book_error)
+        self._db = database.rows_db(self._conn)
 
     def _sums(self, thread_id: str, turn: int, key: str) -> tuple[float, int, float, int]:
         return self._conn.execute(
@@ -127,10 +126,9 @@ class BudgetBook:
                 for scope, unit, limit, used, requested in checks:
                     if limit is not None and used + requested > limit:
                         raise BudgetExceeded(scope, unit, limit, used, requested, what)
-                self._conn.execute(
-                    "INSERT OR REPLACE INTO budget_holds VALUES (?, ?, ?, ?, ?, 0, ?)",
-                    (key, thread_id, turn, usd, tokens, time.time()),
-                )
+                row = {"key": key, "thread_id": thread_id, "turn": turn, "usd": usd}
+                row |= {"tokens": tokens, "settled": 0, "updated_at": time.time()}
+                self._db.table("budget_holds").upsert(row, pk="key")
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")
@@ -139,11 +137,9 @@ class BudgetBook:
     def settle(self, key: str, usd: float, tokens: int) -> None:
         """Replace the hold ``key`` by what the call actually cost."""
         with self._lock:
-            self._conn.execute(
-                "UPDATE budget_holds SET usd = ?, tokens = ?, settled = 1, updated_at = ?"
-                " WHERE key = ?",
-                (usd, tokens, time.time(), key),
-            )
+            row = {"usd": usd, "tokens": tokens, "settled": 1, "updated_at": time.time()}
+            with contextlib.suppress(NotFoundError):  # nothing held: nothing to settle
+                self._db.table("budget_holds").update(key, row)
 
     def used(self, thread_id: str, turn: int | None = None) -> tuple[float, int]:
         """USD and tokens spent or reserved by a thread (or one of its turns)."""
