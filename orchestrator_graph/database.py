@@ -7,7 +7,9 @@ log (readers never block the writer, several processes may share the file), a
 that is not a usable database raised as the caller's own error
 (``LedgerError``, ``CheckpointFileError``) with the file left as it is. A
 database that is merely busy ("locked") is not the file's fault and is raised
-unchanged. Rows are written with sqlite-utils (``Database.table(...).upsert_all``).
+unchanged. Rows are written with sqlite-utils (``Database.table(...).upsert_all``),
+always inside :func:`transaction` (``BEGIN IMMEDIATE``): a write that starts as a
+read inside sqlite-utils' own savepoint could not wait for another writer.
 """
 
 from __future__ import annotations
