@@ -130,3 +130,22 @@ def test_main_session_failure_is_a_clear_error_and_the_thread_resumes(tmp_path: 
     statuses = sorted(c["status"] for c in ledger.calls("m") if c["turn"] == 1)
     assert statuses == ["failed:SimulatedServerError", "ok", *["retry:SimulatedServerError"] * 2]
     assert ledger.totals("m").cost_usd == pytest.approx(sum(t.cost_usd for t in ledger.turns("m")))
+
+
+def test_every_failed_attempt_of_every_node_is_in_the_ledger_when_merge_gives_up(
+    tmp_path: Path,
+) -> None:
+    config = _config(tmp_path, force_route="worker_session", max_retries=1)
+    worker = SimulatedChatModel(model_name="gpt-4.1-mini", faults=["server_error"] * 2)
+    main = SimulatedChatModel(model_name="gpt-4.1", faults=["rate_limit", "server_error"])
+    graph = create_orchestrator(main_model=main, worker_model=worker, config=config).compile()
+    with pytest.raises(ModelCallError) as caught:  # the fallback in merge fails too
+        graph.invoke({"messages": [HumanMessage(ASK)]}, {"configurable": {"thread_id": "g"}})
+    calls = CostLedger(config.ledger_path).calls("g")
+    assert [(c["node"], c["status"]) for c in calls] == [
+        ("spawn_subgraph", "retry:SimulatedServerError"),
+        ("spawn_subgraph", "failed:SimulatedServerError"),
+        ("merge", "retry:SimulatedRateLimitError"),
+        ("merge", "failed:SimulatedServerError"),
+    ]
+    assert [c["call_id"] for c in calls[2:]] == [a.call_id for a in caught.value.attempts]
