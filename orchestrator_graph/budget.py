@@ -30,7 +30,7 @@ With ``ledger_path=None`` the holds live in memory, per process.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
@@ -40,6 +40,7 @@ from langchain_core.runnables import RunnableConfig
 from orchestrator_graph.calibration import calibration_for
 from orchestrator_graph.calls import CallOutcome, CallPolicy, call_model
 from orchestrator_graph.config import BudgetLimits, OrchestratorConfig, Route
+from orchestrator_graph.context import fit_view, model_context_window
 from orchestrator_graph.errors import BudgetExceeded, ModelCallError
 from orchestrator_graph.holds import BudgetBook, OutputRoom, book_for
 from orchestrator_graph.ledger import ledger_at
@@ -189,8 +190,15 @@ def guarded_call(
     model_name: str,
     price: ModelPrice,
     max_tokens: int | None = None,
+    window: int | None = None,
 ) -> CallOutcome:
-    """``calls.call_model`` under the budget: reserve, call, settle, account.
+    """``calls.call_model`` on a view fitted to the model's window, under the budget:
+    fit, reserve, call, settle, account.
+
+    The view is fitted to ``window`` (else the model's own window:
+    ``context.model_context_window``); what was cut is written to the ledger
+    (``CostLedger.record_trim``, listed in the turn's ``trimmed``) and returned as
+    ``CallOutcome.trimmed``.
 
     With a budget the output is capped at what the limits still allow (at most
     ``max_tokens`` or ``BudgetLimits.max_output_tokens``; ``CallOutcome.max_tokens``
@@ -202,7 +210,11 @@ def guarded_call(
     worst case). An answered call teaches the thread's token calibration.
     """
     site = CallSite(thread_id, turn, key, node)
-    input_tokens = count_messages(messages)
+    fitted = fit_view(messages, window or model_context_window(model, model_name))
+    trimmed = fitted.note(f"{node} view for {model_name}")
+    if trimmed and settings.ledger_path is not None:
+        ledger_at(Path(settings.ledger_path)).record_trim(thread_id, turn, key, trimmed)
+    messages, input_tokens = fitted.messages, fitted.tokens_after
     cap = _reserve(
         settings, site, input_tokens, model_name=model_name, price=price, max_tokens=max_tokens
     )
@@ -231,7 +243,7 @@ def guarded_call(
         counted_input=input_tokens,
         counted_output=count_text(outcome.answer.text),
     )
-    return outcome
+    return replace(outcome, trimmed=trimmed)
 
 
 def _fits(

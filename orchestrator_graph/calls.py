@@ -121,13 +121,17 @@ class CallPolicy:
 class CallOutcome:
     """An answered call: the answer, its billed call and the failed attempts before it.
 
-    ``max_tokens`` is the output cap the call was bound to (None: uncapped).
+    ``max_tokens`` is the output cap the call was bound to (None: uncapped);
+    ``sent`` the messages as sent; ``trimmed`` what was cut from the view to fit the
+    model's window (None: nothing).
     """
 
     answer: AIMessage
     call: ModelCall
     retries: list[ModelCall] = field(default_factory=list)
     max_tokens: int | None = None
+    sent: list[BaseMessage] = field(default_factory=list)
+    trimmed: str | None = None
 
     @property
     def calls(self) -> list[ModelCall]:
@@ -298,7 +302,7 @@ def call_model(
     call = priced_call(
         answer, attempts.sent, node=node, model_name=model_name, price=price, latency_ms=latency
     )
-    return CallOutcome(answer, call, attempts.failed, max_tokens)
+    return CallOutcome(answer, call, attempts.failed, max_tokens, attempts.sent)
 
 
 def answer_status(answer: AIMessage) -> WorkerStatus:

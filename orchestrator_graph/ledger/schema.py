@@ -65,10 +65,14 @@ CALLS: dict[str, type] = {
     "latency_ms": float,
     "status": str,
 }
+# what a guarded call cut from a view to fit its model's window, by call key
+TRIMS_PK = ("thread_id", "turn", "key")
+TRIMS: dict[str, type] = {"thread_id": str, "turn": int, "key": str, "note": str}
 TABLES: dict[str, tuple[dict[str, type], tuple[str, ...]]] = {
     "turns": (TURNS, TURN_PK),
     "calls": (CALLS, ("call_id",)),
     "feedback": (FEEDBACK, FEEDBACK_PK),
+    "trims": (TRIMS, TRIMS_PK),
 }
 # calls billed although their node raised: a turn recorded later keeps them
 UNANSWERED_PREFIXES = ("retry:", "failed:", "billed_unknown:")
@@ -105,7 +109,8 @@ class TurnRecord(BaseModel):
     )
     trimmed: list[str] = Field(
         default_factory=list,
-        description="what was cut from a view to fit a model's window (``context.FittedView``)",
+        description="what was cut from a view to fit a model's window (``FittedView.note``);"
+        " read back with the notes the guarded calls of the turn stored",
     )
 
 

@@ -32,6 +32,7 @@ from orchestrator_graph.ledger.schema import (
     FEEDBACK_PK,
     JSON_COLUMNS,
     TABLES,
+    TRIMS_PK,
     TURN_PK,
     UNANSWERED_PREFIXES,
     Feedback,
@@ -137,21 +138,32 @@ class CostLedger(LedgerReports):
             with self._transaction():
                 self.db.table("calls").upsert_all(rows, pk="call_id")
 
+    def record_trim(self, thread_id: str, turn: int, key: str, note: str) -> None:
+        """Keep what the call ``key`` of a turn cut from its view to fit the window
+        (``context.FittedView.note``); the turn's ``trimmed`` lists it."""
+        row = {"thread_id": thread_id, "turn": turn, "key": key, "note": note}
+        with self._transaction():
+            self.db.table("trims").upsert(row, pk=TRIMS_PK)
+
     def turns(self, thread_id: str | None = None) -> list[TurnRecord]:
-        """The recorded turns with their calls, by thread and turn."""
+        """The recorded turns with their calls and trims, by thread and turn."""
         where, args = where_thread(thread_id)
         with self._transaction("DEFERRED"):
             rows = list(self.db.query(f"SELECT * FROM turns{where} ORDER BY thread_id, turn", args))
             call_rows = self._call_rows(thread_id)
+            trim_rows = list(self.db.query(f"SELECT * FROM trims{where} ORDER BY rowid", args))
         calls: defaultdict[tuple[str, int], list[ModelCall]] = defaultdict(list)
         for c in call_rows:
             calls[c["thread_id"], c["turn"]].append(ModelCall.model_validate(c))
+        trims: defaultdict[tuple[str, int], list[str]] = defaultdict(list)
+        for t in trim_rows:
+            trims[t["thread_id"], t["turn"]].append(t["note"])
         records = []
         for r in rows:
+            key = (r["thread_id"], r["turn"])
             decoded = {c: json.loads(r[c]) if r.get(c) else None for c in JSON_COLUMNS}
-            decoded["trimmed"] = decoded["trimmed"] or []
-            calls_of = calls[r["thread_id"], r["turn"]]
-            records.append(TurnRecord.model_validate({**r, **decoded, "calls": calls_of}))
+            decoded["trimmed"] = list(dict.fromkeys([*(decoded["trimmed"] or []), *trims[key]]))
+            records.append(TurnRecord.model_validate({**r, **decoded, "calls": calls[key]}))
         return records
 
     def record_feedback(

@@ -1,7 +1,7 @@
 """``main_session``: the main model answers with the main view of the whole conversation.
 
-The view is trimmed to the main model's context window (``context.fit_to_window``)
-and the call is reserved against the budget (``budget.guarded_call``). When the
+The call (``budget.guarded_call``) fits the view to the main model's context window
+(what it cut goes to the ledger) and reserves it against the budget. When the
 call still fails after its retries, ``ModelCallError`` leaves ``graph.invoke``:
 the turn is checkpointed before this node, so ``invoke(None, config)`` retries it.
 """
@@ -18,7 +18,7 @@ from langchain_core.runnables import RunnableConfig
 from orchestrator_graph.budget import guarded_call, thread_of
 from orchestrator_graph.calls import ModelCallError
 from orchestrator_graph.config import OrchestratorConfig
-from orchestrator_graph.context import context_window_for, fit_to_window, main_view, turns_of
+from orchestrator_graph.context import context_window_for, main_view, turns_of
 from orchestrator_graph.estimate import Pricing
 from orchestrator_graph.ledger import ledger_at
 from orchestrator_graph.state import OrchestratorState, RoutingDecision
@@ -34,11 +34,8 @@ def make_main_session(
     def main_session(state: OrchestratorState, config: RunnableConfig) -> dict[str, Any]:
         """Answer in the main session; earlier offloaded turns it needs are expanded."""
         decision = RoutingDecision.model_validate(state["decision"])
-        view = fit_to_window(
-            main_view(
-                state["messages"], state.get("digests") or {}, expand=decision.expanded_turns
-            ),
-            window,
+        view = main_view(
+            state["messages"], state.get("digests") or {}, expand=decision.expanded_turns
         )
         try:
             outcome = guarded_call(
@@ -51,6 +48,7 @@ def make_main_session(
                 node="main_session",
                 model_name=pricing.main_model,
                 price=pricing.main,
+                window=window,  # fitted there, and what was cut is in the ledger
             )
         except ModelCallError as error:
             if settings.ledger_path is not None:
@@ -66,7 +64,7 @@ def make_main_session(
         return {
             "messages": [outcome.answer],
             "calls": [c.model_dump() for c in outcome.calls],
-            "prompts": {pricing.main_model: [counter.fingerprint(m) for m in view]},
+            "prompts": {pricing.main_model: [counter.fingerprint(m) for m in outcome.sent]},
             "budget_exceeded": None,
         }
 

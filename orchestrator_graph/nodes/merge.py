@@ -23,7 +23,6 @@ from orchestrator_graph.budget import BudgetExceeded, guarded_call, thread_of
 from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.context import (
     context_window_for,
-    fit_to_window,
     main_view,
     make_digest,
     turns_of,
@@ -62,7 +61,7 @@ def make_merge(
             try:
                 outcome = guarded_call(
                     model,
-                    fit_to_window([*before, HumanMessage(content=brief)], window),
+                    [*before, HumanMessage(content=brief)],
                     settings=settings,
                     thread_id=thread_of(config),
                     turn=turn.index,
@@ -70,6 +69,7 @@ def make_merge(
                     node="merge",
                     model_name=pricing.main_model,
                     price=pricing.main,
+                    window=window,
                 )
             except BudgetExceeded as error:
                 over_budget = error
