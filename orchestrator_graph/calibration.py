@@ -17,14 +17,18 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
+
+from langchain_core.messages import BaseMessage
 
 from orchestrator_graph import database
 from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.errors import LedgerError
-from orchestrator_graph.pricing import TokenRatio
+from orchestrator_graph.pricing import ModelPrice, TokenRatio, calibrated_cost
 from orchestrator_graph.state import ModelCall
+from orchestrator_graph.tokens import count_text, shared_counter
 
 _COLUMNS = {
     "thread_id": str,
@@ -102,3 +106,32 @@ def calibration_for(config: OrchestratorConfig) -> UsageCalibration:
 def token_ratio(config: OrchestratorConfig, thread_id: str, model: str) -> TokenRatio:
     """Reported/counted tokens of the latest ``model`` call in ``thread_id``."""
     return calibration_for(config).ratio(thread_id, model)
+
+
+def calibrated_baseline_usd(
+    config: OrchestratorConfig,
+    thread_id: str,
+    *,
+    model_name: str,
+    price: ModelPrice,
+    transcript_before: Sequence[BaseMessage],
+    request: BaseMessage,
+    answer: str,
+    previous_request_tokens: int,
+) -> float:
+    """The baseline of a turn (the main session with the whole transcript) in the
+    provider's token counts: ``estimate.baseline_usd`` scaled by the thread's
+    reported/counted ratio for the main model (1:1 before any call).
+
+    A main-session turn whose view was the whole transcript costs exactly this;
+    the prompt-cache read is the cache rule applied to the scaled previous request.
+    """
+    counted_input = shared_counter().count_messages([*transcript_before, request])
+    return calibrated_cost(
+        price,
+        input_tokens=counted_input,
+        output_tokens=count_text(answer),
+        cached_prefix_tokens=previous_request_tokens,
+        cache_min_tokens=config.prompt_cache_min_tokens,
+        ratio=token_ratio(config, thread_id, model_name),
+    )
