@@ -40,7 +40,7 @@ from langchain_core.runnables import RunnableConfig
 from orchestrator_graph.calibration import calibration_for
 from orchestrator_graph.calls import CallOutcome, CallPolicy, call_model
 from orchestrator_graph.config import BudgetLimits, OrchestratorConfig, Route
-from orchestrator_graph.context import fit_view, model_context_window
+from orchestrator_graph.context import FittedView, fit_view, model_context_window
 from orchestrator_graph.errors import BudgetExceeded, ModelCallError
 from orchestrator_graph.holds import BudgetBook, OutputRoom, book_for
 from orchestrator_graph.ledger import ledger_at
@@ -169,13 +169,28 @@ def _billed(calls: Sequence[ModelCall]) -> tuple[float, int]:
     return sum(c.cost_usd for c in calls), sum(c.input_tokens + c.output_tokens for c in calls)
 
 
+def _settle(settings: OrchestratorConfig, site: CallSite, calls: Sequence[ModelCall]) -> None:
+    if settings.budget is not None:
+        book_for(settings).settle(site.hold, *_billed(calls))
+
+
 def _gave_up(settings: OrchestratorConfig, site: CallSite, error: ModelCallError) -> None:
     """Settle the hold to what the attempts may have cost and put them in the ledger."""
-    if settings.budget is not None:
-        book_for(settings).settle(site.hold, *_billed(error.attempts))
+    _settle(settings, site, error.attempts)
     if settings.ledger_path is not None:
         ledger = ledger_at(Path(settings.ledger_path))
         ledger.record_failed_calls(site.thread_id, site.turn, error.attempts)
+
+
+def _note_trim(
+    settings: OrchestratorConfig, site: CallSite, fitted: FittedView, model_name: str
+) -> str | None:
+    """What fitting cut from the view, written to the ledger's trims of the turn."""
+    note = fitted.note(f"{site.node} view for {model_name}")
+    if note and settings.ledger_path is not None:
+        ledger = ledger_at(Path(settings.ledger_path))
+        ledger.record_trim(site.thread_id, site.turn, site.key, note)
+    return note
 
 
 def guarded_call(
@@ -211,9 +226,7 @@ def guarded_call(
     """
     site = CallSite(thread_id, turn, key, node)
     fitted = fit_view(messages, window or model_context_window(model, model_name))
-    trimmed = fitted.note(f"{node} view for {model_name}")
-    if trimmed and settings.ledger_path is not None:
-        ledger_at(Path(settings.ledger_path)).record_trim(thread_id, turn, key, trimmed)
+    trimmed = _note_trim(settings, site, fitted, model_name)
     messages, input_tokens = fitted.messages, fitted.tokens_after
     cap = _reserve(
         settings, site, input_tokens, model_name=model_name, price=price, max_tokens=max_tokens
@@ -232,11 +245,9 @@ def guarded_call(
         _gave_up(settings, site, error)
         raise
     except BaseException:  # interrupted before any answer: release the hold
-        if settings.budget is not None:
-            book_for(settings).settle(site.hold, 0.0, 0)
+        _settle(settings, site, [])
         raise
-    if settings.budget is not None:
-        book_for(settings).settle(site.hold, *_billed(outcome.calls))
+    _settle(settings, site, outcome.calls)
     calibration_for(settings).observe(
         thread_id,
         outcome.call,

@@ -129,17 +129,10 @@ def count_text(text: str, encoding_name: str = DEFAULT_ENCODING) -> int:
 
 
 def message_text(message: BaseMessage) -> str:
-    """The text a model reads from a message (text blocks joined; other blocks skipped)."""
-    content = message.content
-    if isinstance(content, str):
-        return content
-    parts = []
-    for block in content:
-        if isinstance(block, str):
-            parts.append(block)
-        elif isinstance(block, dict) and block.get("type") == "text":
-            parts.append(str(block.get("text", "")))
-    return "".join(parts)
+    """The text a model reads from a message: langchain-core's ``BaseMessage.text`` (text
+    blocks joined, other blocks skipped) as a plain ``str``. Prefer ``message.text``;
+    this stays for existing callers."""
+    return str(message.text)
 
 
 class TokenCounter:
@@ -156,7 +149,7 @@ class TokenCounter:
         self.encoded = 0  # how many messages were actually tokenized
 
     def _entry(self, message: BaseMessage) -> tuple[str, int]:
-        text = message_text(message)
+        text = str(message.text)
         key = (message.type, message.name, len(text), hash(text))
         entry = self._entries.get(key)
         if entry is not None:

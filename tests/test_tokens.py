@@ -155,3 +155,10 @@ def test_seeding_refuses_a_file_with_the_wrong_hash(
     with pytest.raises(ValueError, match="sha256"):
         seed_tiktoken_cache.__wrapped__(tmp_path)
     assert not (tmp_path / hashlib.sha1(url.encode()).hexdigest()).exists()
+
+
+def test_message_text_is_langchains_text() -> None:
+    blocks = [{"type": "text", "text": "a "}, {"type": "image_url", "image_url": {}}, "b"]
+    message = HumanMessage(blocks)
+    assert tokens.message_text(message) == message.text == "a b"
+    assert type(tokens.message_text(message)) is str
