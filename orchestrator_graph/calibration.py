@@ -54,6 +54,7 @@ class UsageCalibration:
         self._conn = database.open_sqlite(path, file_error=_error)
         self._db = database.rows_db(self._conn)
         try:
+            self._conn.execute("PRAGMA synchronous = NORMAL")  # a lost ratio is re-learnt
             with database.transaction(self._conn):
                 self._db.table("token_calibration").create(_COLUMNS, pk=_PK, if_not_exists=True)
         except sqlite3.DatabaseError as exc:

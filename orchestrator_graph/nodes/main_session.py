@@ -9,7 +9,6 @@ the turn is checkpointed before this node, so ``invoke(None, config)`` retries i
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -18,9 +17,8 @@ from langchain_core.runnables import RunnableConfig
 from orchestrator_graph.budget import guarded_call, thread_of
 from orchestrator_graph.calls import ModelCallError
 from orchestrator_graph.config import OrchestratorConfig
-from orchestrator_graph.context import context_window_for, main_view, turns_of
+from orchestrator_graph.context import main_view, turns_of
 from orchestrator_graph.estimate import Pricing
-from orchestrator_graph.ledger import ledger_at
 from orchestrator_graph.state import OrchestratorState, RoutingDecision
 from orchestrator_graph.tokens import shared_counter
 
@@ -29,7 +27,6 @@ def make_main_session(
     model: BaseChatModel, pricing: Pricing, settings: OrchestratorConfig | None = None
 ) -> Callable[[OrchestratorState, RunnableConfig], dict[str, Any]]:
     settings = settings or OrchestratorConfig(ledger_path=None)
-    window = context_window_for(pricing.main_model, settings.context_window)
 
     def main_session(state: OrchestratorState, config: RunnableConfig) -> dict[str, Any]:
         """Answer in the main session; earlier offloaded turns it needs are expanded."""
@@ -48,13 +45,9 @@ def make_main_session(
                 node="main_session",
                 model_name=pricing.main_model,
                 price=pricing.main,
-                window=window,  # fitted there, and what was cut is in the ledger
+                window=settings.context_window,  # None: the model's profile, else by name
             )
-        except ModelCallError as error:
-            if settings.ledger_path is not None:
-                ledger_at(Path(settings.ledger_path)).record_failed_calls(
-                    thread_of(config), turns_of(state["messages"])[-1].index, error.attempts
-                )
+        except ModelCallError as error:  # its attempts are in the ledger (guarded_call)
             raise ModelCallError(
                 f"{error}. The turn is checkpointed before main_session: "
                 "graph.invoke(None, config) on the same thread retries it.",
