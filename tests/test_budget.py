@@ -9,7 +9,12 @@ import pytest
 from langchain_core.messages import HumanMessage
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator, evaluate_task
-from orchestrator_graph.budget import BudgetBook, BudgetExceeded, output_cap_reason
+from orchestrator_graph.budget import (
+    BudgetBook,
+    BudgetExceeded,
+    budgeted_output_tokens,
+    output_cap_reason,
+)
 from orchestrator_graph.checkpoints import sqlite_checkpointer
 from orchestrator_graph.config import BudgetLimits
 from orchestrator_graph.context import worker_view
@@ -216,3 +221,25 @@ def test_the_output_cap_is_what_the_budget_allows_and_a_call_too_small_is_refuse
             min_output=256, limits=limits,
         )  # fmt: skip
     assert book.used("t", 0)[0] == pytest.approx(price.cost(1000, 300))  # nothing held
+
+
+def test_the_decision_can_read_the_cap_before_the_call(tmp_path: Path) -> None:
+    price = price_for("gpt-4.1")
+    view = [HumanMessage("Explain tides.")]
+    budget = BudgetLimits(turn_usd=price.cost(count_messages(view), 1000))
+    config = OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite", budget=budget)
+    room = budgeted_output_tokens(
+        config, view, thread_id="t", turn=0, price=price, node="main_session"
+    )
+    assert room is not None and room.tokens == 1000 and room.binding is not None
+    assert "capped at 1000 output tokens" in (output_cap_reason(room) or "")
+    unlimited = config.model_copy(update={"budget": None})
+    assert (
+        budgeted_output_tokens(
+            unlimited, view, thread_id="t", turn=0, price=price, node="main_session"
+        )
+        is None
+    )
+    roomy = config.model_copy(update={"budget": BudgetLimits(turn_usd=10.0)})
+    free = budgeted_output_tokens(roomy, view, thread_id="t", turn=0, price=price, node="x")
+    assert free is not None and free.binding is None and output_cap_reason(free) is None
