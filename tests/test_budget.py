@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from langchain_core.messages import HumanMessage
+from langgraph.checkpoint.memory import InMemorySaver
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator, evaluate_task
 from orchestrator_graph.budget import (
@@ -15,7 +16,9 @@ from orchestrator_graph.budget import (
     budgeted_output_tokens,
     output_cap_reason,
 )
+from orchestrator_graph.chat_models import default_models
 from orchestrator_graph.checkpoints import sqlite_checkpointer
+from orchestrator_graph.cli.demo import SCRIPT
 from orchestrator_graph.config import BudgetLimits
 from orchestrator_graph.context import worker_view
 from orchestrator_graph.ledger import CostLedger
@@ -171,26 +174,25 @@ def test_negative_zero_or_absurd_budgets_are_refused(limits: dict[str, float]) -
         OrchestratorConfig(budget=BudgetLimits(**limits))
 
 
-def _conversation(config: OrchestratorConfig, thread: str) -> list[str]:
-    main = SimulatedChatModel(model_name="gpt-4.1")
-    worker = SimulatedChatModel(model_name="gpt-4.1-mini")
-    graph = create_orchestrator(main_model=main, worker_model=worker, config=config).compile()
-    state: dict = {"messages": []}
-    for ask in ["Explain why the sky is blue.", *QUESTIONS[:2], "Summarise what you said."]:
+def _demo(config: OrchestratorConfig, thread: str) -> list[str]:
+    """The demo's scripted session (``orchestrator-graph demo``) on its offline models."""
+    main, worker = default_models(live=False)
+    builder = create_orchestrator(main_model=main, worker_model=worker, config=config)
+    graph = builder.compile(checkpointer=InMemorySaver())
+    for request in SCRIPT:
         state = graph.invoke(
-            {"messages": [*state["messages"], HumanMessage(ask)]},
-            {"configurable": {"thread_id": thread}},
+            {"messages": [HumanMessage(request)]}, {"configurable": {"thread_id": thread}}
         )
     return [m.text for m in state["messages"] if m.type == "ai"]
 
 
 def test_a_thread_budget_of_twice_the_whole_cost_answers_every_turn(tmp_path: Path) -> None:
     config = OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite")
-    free = _conversation(config, "free")
+    free = _demo(config, "free")
     whole = CostLedger(config.ledger_path).totals("free").cost_usd
     budget = BudgetLimits(thread_usd=2 * whole)  # far below 8,192 output tokens of gpt-4.1
     assert price_for("gpt-4.1").cost(0, budget.max_output_tokens) > budget.thread_usd
-    capped = _conversation(config.model_copy(update={"budget": budget}), "capped")
+    capped = _demo(config.model_copy(update={"budget": budget}), "capped")
     assert capped == free  # every turn answered, in full
     assert CostLedger(config.ledger_path).totals("capped").cost_usd <= budget.thread_usd
 
