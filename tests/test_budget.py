@@ -7,10 +7,18 @@ from pathlib import Path
 
 import pytest
 from langchain_core.messages import HumanMessage
+from langgraph.checkpoint.memory import InMemorySaver
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator, evaluate_task
-from orchestrator_graph.budget import BudgetBook, BudgetExceeded
+from orchestrator_graph.budget import (
+    BudgetBook,
+    BudgetExceeded,
+    budgeted_output_tokens,
+    output_cap_reason,
+)
+from orchestrator_graph.chat_models import default_models
 from orchestrator_graph.checkpoints import sqlite_checkpointer
+from orchestrator_graph.cli.demo import SCRIPT
 from orchestrator_graph.config import BudgetLimits
 from orchestrator_graph.context import worker_view
 from orchestrator_graph.ledger import CostLedger
@@ -164,3 +172,76 @@ def test_a_thread_token_budget_stops_the_turn_that_would_pass_it(tmp_path: Path)
 def test_negative_zero_or_absurd_budgets_are_refused(limits: dict[str, float]) -> None:
     with pytest.raises(ValueError, match=next(iter(limits))):
         OrchestratorConfig(budget=BudgetLimits(**limits))
+
+
+def _demo(config: OrchestratorConfig, thread: str) -> list[str]:
+    """The demo's scripted session (``orchestrator-graph demo``) on its offline models."""
+    main, worker = default_models(live=False)
+    builder = create_orchestrator(main_model=main, worker_model=worker, config=config)
+    graph = builder.compile(checkpointer=InMemorySaver())
+    for request in SCRIPT:
+        state = graph.invoke(
+            {"messages": [HumanMessage(request)]}, {"configurable": {"thread_id": thread}}
+        )
+    return [m.text for m in state["messages"] if m.type == "ai"]
+
+
+def test_a_thread_budget_of_twice_the_whole_cost_answers_every_turn(tmp_path: Path) -> None:
+    config = OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite")
+    free = _demo(config, "free")
+    whole = CostLedger(config.ledger_path).totals("free").cost_usd
+    budget = BudgetLimits(thread_usd=2 * whole)  # far below 8,192 output tokens of gpt-4.1
+    assert price_for("gpt-4.1").cost(0, budget.max_output_tokens) > budget.thread_usd
+    capped = _demo(config.model_copy(update={"budget": budget}), "capped")
+    assert capped == free  # every turn answered, in full
+    assert CostLedger(config.ledger_path).totals("capped").cost_usd <= budget.thread_usd
+
+
+def test_the_output_cap_is_what_the_budget_allows_and_a_call_too_small_is_refused(
+    tmp_path: Path,
+) -> None:
+    book = BudgetBook(tmp_path / "ledger.sqlite")
+    price = price_for("gpt-4.1")
+    limits = BudgetLimits(turn_usd=price.cost(1000, 700), max_output_tokens=8192)
+    cap = book.reserve_call(
+        "a", thread_id="t", turn=0, input_tokens=1000, price=price, wanted=8192,
+        min_output=256, limits=limits,
+    )  # fmt: skip
+    assert cap == 700 and book.used("t", 0)[0] == pytest.approx(price.cost(1000, 700))
+    book.settle("a", price.cost(1000, 300), 1300)  # the answer used 300: 400 are left
+    room = book.output_room(
+        "b", thread_id="t", turn=0, input_tokens=0, price=price, wanted=8192, limits=limits
+    )
+    assert room.tokens == 400 and room.binding is not None and room.binding.scope == "turn"
+    assert output_cap_reason(room) == (
+        f"budget: the answer capped at 400 output tokens (turn usd limit "
+        f"{limits.turn_usd:.6g}, {price.cost(0, 400):.6g} left)"
+    )
+    with pytest.raises(BudgetExceeded, match="turn budget"):
+        book.reserve_call(
+            "c", thread_id="t", turn=0, input_tokens=1000, price=price, wanted=8192,
+            min_output=256, limits=limits,
+        )  # fmt: skip
+    assert book.used("t", 0)[0] == pytest.approx(price.cost(1000, 300))  # nothing held
+
+
+def test_the_decision_can_read_the_cap_before_the_call(tmp_path: Path) -> None:
+    price = price_for("gpt-4.1")
+    view = [HumanMessage("Explain tides.")]
+    budget = BudgetLimits(turn_usd=price.cost(count_messages(view), 1000))
+    config = OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite", budget=budget)
+    room = budgeted_output_tokens(
+        config, view, thread_id="t", turn=0, price=price, node="main_session"
+    )
+    assert room is not None and room.tokens == 1000 and room.binding is not None
+    assert "capped at 1000 output tokens" in (output_cap_reason(room) or "")
+    unlimited = config.model_copy(update={"budget": None})
+    assert (
+        budgeted_output_tokens(
+            unlimited, view, thread_id="t", turn=0, price=price, node="main_session"
+        )
+        is None
+    )
+    roomy = config.model_copy(update={"budget": BudgetLimits(turn_usd=10.0)})
+    free = budgeted_output_tokens(roomy, view, thread_id="t", turn=0, price=price, node="x")
+    assert free is not None and free.binding is None and output_cap_reason(free) is None

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+from langchain_openai import ChatOpenAI
 
-from orchestrator_graph import InvalidTurnError
+from orchestrator_graph import InvalidTurnError, OrchestratorConfig, create_orchestrator
 from orchestrator_graph.context import (
+    fit_view,
     instruction_positions,
     latest_request,
     main_view,
     make_digest,
+    model_context_window,
     turns_of,
     worker_positions,
     worker_view,
 )
-from orchestrator_graph.tokens import count_text
+from orchestrator_graph.ledger import CostLedger
+from orchestrator_graph.testing.simulated import SimulatedChatModel
+from orchestrator_graph.tokens import count_messages, count_text
 
 LONG = " ".join(f"Sentence {i} of a long pasted report about storage costs." for i in range(60))
 
@@ -84,3 +91,68 @@ def test_latest_request() -> None:
         latest_request([HumanMessage("   ")])
     with pytest.raises(InvalidTurnError):
         latest_request([])
+
+
+def test_the_window_comes_from_the_chat_models_profile_else_the_name_table() -> None:
+    assert ChatOpenAI(model="gpt-4o-mini", api_key="sk-test").profile["max_input_tokens"] == 128_000
+    assert model_context_window(ChatOpenAI(model="gpt-4o-mini", api_key="sk-test"), "x") == 128_000
+    simulated = SimulatedChatModel(model_name="gpt-3.5-turbo")  # no profile: by its name
+    assert model_context_window(simulated, "gpt-3.5-turbo") == 16_385
+    assert model_context_window(simulated, "gpt-3.5-turbo", configured=4096) == 4096
+
+
+def test_fit_view_drops_the_oldest_turns_first_and_says_what_it_cut() -> None:
+    messages = transcript()
+    whole = count_messages(messages)
+    assert fit_view(messages, 10_000).note("main view") is None
+    fitted = fit_view(messages, whole - 20, reserve=0)  # turn 1 (the long one) must go
+    assert [m.id for m in fitted.messages] == ["s", "h2"]
+    assert fitted.dropped_messages == 4 and fitted.cut_tokens == 0
+    assert fitted.tokens_after == count_messages(fitted.messages) <= whole - 20
+    assert fitted.note("main view").startswith(
+        f"context: main view trimmed from {whole} to {fitted.tokens_after} tokens"
+    )
+    huge = [SystemMessage("Be brief.", id="s"), HumanMessage(LONG * 30, id="h")]
+    cut = fit_view(huge, 2048)
+    assert cut.cut_tokens > 0 and "tokens cut" in cut.messages[-1].text
+    assert cut.tokens_after <= 2048 and huge[-1].text == LONG * 30  # the transcript is whole
+
+
+def test_a_worker_view_is_fitted_to_the_worker_models_window_and_the_ledger_says_so(
+    tmp_path: Path,
+) -> None:
+    config = OrchestratorConfig(
+        ledger_path=tmp_path / "ledger.sqlite",
+        force_route="worker_session",
+        strong_categories=frozenset(),
+        strong_worker_complexity=6,
+    )
+    main = SimulatedChatModel(model_name="gpt-4.1")  # 1M-token window
+    worker = SimulatedChatModel(model_name="gpt-3.5-turbo")  # 16k-token window
+    graph = create_orchestrator(main_model=main, worker_model=worker, config=config).compile()
+    request = "Summarize this log. " + "error at line 42, retry scheduled. " * 3000  # ~27k
+    assert count_text(request) > 20_000
+    graph.invoke({"messages": [HumanMessage(request)]}, {"configurable": {"thread_id": "w"}})
+    (sent,) = worker.requests
+    assert sent.input_tokens <= 16_385 and "tokens cut" in sent.messages[-1].text
+    (turn,) = CostLedger(config.ledger_path).turns("w")
+    (note,) = turn.trimmed
+    assert note.startswith("context: spawn_subgraph view for gpt-3.5-turbo trimmed from")
+    assert "16385-token window" in note
+
+
+def test_a_huge_main_request_is_cut_and_the_cut_is_in_the_ledger(tmp_path: Path) -> None:
+    config = OrchestratorConfig(
+        ledger_path=tmp_path / "ledger.sqlite", force_route="main_session", context_window=4096
+    )
+    main = SimulatedChatModel(model_name="gpt-4.1")
+    graph = create_orchestrator(
+        main_model=main, worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"), config=config
+    ).compile()
+    huge = "Summarize the following log. " + "error at line 42, retry scheduled. " * 900
+    graph.invoke({"messages": [HumanMessage(huge)]}, {"configurable": {"thread_id": "m"}})
+    assert main.requests[-1].input_tokens <= 4096
+    (turn,) = CostLedger(config.ledger_path).turns("m")
+    (note,) = turn.trimmed
+    assert note.startswith("context: main_session view for gpt-4.1 trimmed from")
+    assert "tokens cut from the middle" in note

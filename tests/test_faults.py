@@ -44,7 +44,7 @@ def test_transient_worker_faults_are_retried_and_each_retry_is_in_the_ledger(
     assert _statuses(config.ledger_path, "t") == [
         "retry:SimulatedRateLimitError",
         "retry:SimulatedServerError",
-        "retry:SimulatedTimeoutError",
+        "billed_unknown:SimulatedTimeoutError",  # the provider may have billed it
         "ok",
     ]
 
@@ -62,8 +62,8 @@ def test_a_worker_that_still_fails_falls_back_to_the_main_session(
     assert fallback.messages[-1].text == ASK
     assert state["messages"][-1].text == fallback.text.strip()
     statuses = _statuses(config.ledger_path, "t")
-    if fault == "timeout":  # retried once, then failed: both attempts billed at $0
-        assert statuses[:2] == ["retry:SimulatedTimeoutError", "failed:SimulatedTimeoutError"]
+    if fault == "timeout":  # retried once, then failed: both billed at their worst case
+        assert statuses[:2] == ["billed_unknown:SimulatedTimeoutError"] * 2
     else:  # a bad answer is not retried: it is billed and replaced
         assert statuses[0] == {"refusal": "refused"}.get(fault, fault)
     assert statuses[-1] == f"fallback:{'failed' if fault == 'timeout' else statuses[0]}"
@@ -96,7 +96,7 @@ def test_http_429_500_and_a_slow_answer_are_retried_once_in_our_layer(tmp_path: 
     assert _statuses(config.ledger_path, "h") == [
         "retry:OpenAIRateLimitError",
         "retry:OpenAIAPIError",  # langchain-openai wraps the 500
-        "retry:CallTimeoutError",
+        "billed_unknown:OpenAITimeoutError",  # ChatOpenAI's own timeout, set per call
         "ok",
     ]
 
@@ -130,3 +130,22 @@ def test_main_session_failure_is_a_clear_error_and_the_thread_resumes(tmp_path: 
     statuses = sorted(c["status"] for c in ledger.calls("m") if c["turn"] == 1)
     assert statuses == ["failed:SimulatedServerError", "ok", *["retry:SimulatedServerError"] * 2]
     assert ledger.totals("m").cost_usd == pytest.approx(sum(t.cost_usd for t in ledger.turns("m")))
+
+
+def test_every_failed_attempt_of_every_node_is_in_the_ledger_when_merge_gives_up(
+    tmp_path: Path,
+) -> None:
+    config = _config(tmp_path, force_route="worker_session", max_retries=1)
+    worker = SimulatedChatModel(model_name="gpt-4.1-mini", faults=["server_error"] * 2)
+    main = SimulatedChatModel(model_name="gpt-4.1", faults=["rate_limit", "server_error"])
+    graph = create_orchestrator(main_model=main, worker_model=worker, config=config).compile()
+    with pytest.raises(ModelCallError) as caught:  # the fallback in merge fails too
+        graph.invoke({"messages": [HumanMessage(ASK)]}, {"configurable": {"thread_id": "g"}})
+    calls = CostLedger(config.ledger_path).calls("g")
+    assert [(c["node"], c["status"]) for c in calls] == [
+        ("spawn_subgraph", "retry:SimulatedServerError"),
+        ("spawn_subgraph", "failed:SimulatedServerError"),
+        ("merge", "retry:SimulatedRateLimitError"),
+        ("merge", "failed:SimulatedServerError"),
+    ]
+    assert [c["call_id"] for c in calls[2:]] == [a.call_id for a in caught.value.attempts]

@@ -163,8 +163,11 @@ def test_spawn_subgraph_reports_bad_answers(
     assert result.status == status
     if status == "failed":
         assert result.error and "Simulated" in result.error
-        (attempt,) = out["calls"]  # the failed attempt is in the ledger, at $0
-        assert attempt["status"].startswith("failed:") and attempt["cost_usd"] == 0
+        (attempt,) = out["calls"]  # the failed attempt is in the ledger: $0, unless it
+        if fault == "timeout":  # timed out (the provider may bill it): its worst case
+            assert attempt["status"].startswith("billed_unknown:") and attempt["cost_usd"] > 0
+        else:
+            assert attempt["status"].startswith("failed:") and attempt["cost_usd"] == 0
     else:
         assert out["calls"][0]["status"] == status  # billed all the same
 

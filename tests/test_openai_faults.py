@@ -16,9 +16,12 @@ import pytest
 from langchain_core.messages import HumanMessage
 from langchain_openai import ChatOpenAI
 
-from orchestrator_graph import OrchestratorConfig, create_orchestrator
+from orchestrator_graph import BudgetLimits, ModelCallError, OrchestratorConfig, create_orchestrator
+from orchestrator_graph.budget import book_for
 from orchestrator_graph.ledger import CostLedger
+from orchestrator_graph.pricing import price_for
 from orchestrator_graph.testing.openai_server import OpenAICompatibleServer
+from orchestrator_graph.tokens import count_messages
 
 MAIN, WORKER = "gpt-4.1", "gpt-4.1-mini"
 WORKER_TURN = "Write a haiku about green tea."
@@ -133,6 +136,37 @@ def test_a_failing_worker_falls_back_to_the_main_session(
     with CostLedger(ledger) as book:
         (turn,) = book.turns()
     statuses = [c.status for c in turn.calls]
-    assert statuses[0] == f"failed:{result['error'].split(':')[0]}"
+    # a timed-out request may still be billed by the provider: never recorded as free
+    prefix = "failed" if fault == "500" else "billed_unknown"
+    assert statuses[0] == f"{prefix}:{result['error'].split(':')[0]}"
+    assert (turn.calls[0].cost_usd > 0) == (fault == "timeout")
     assert statuses[-1] == "fallback:failed"
     assert turn.fallbacks == 1 and turn.cost_usd > 0
+
+
+def test_a_timed_out_call_is_billed_unknown_at_its_worst_case_never_free(
+    server: OpenAICompatibleServer, tmp_path: Path
+) -> None:
+    config = OrchestratorConfig(
+        ledger_path=tmp_path / "ledger.sqlite",
+        force_route="main_session",
+        max_retries=0,
+        call_timeout_s=0.5,  # ChatOpenAI's own timeout, set on the call
+        budget=BudgetLimits(thread_usd=1.0, max_output_tokens=500),
+    )
+    main = ChatOpenAI(model=MAIN, base_url=server.base_url, api_key="sk-test", max_retries=0)
+    worker = ChatOpenAI(model=WORKER, base_url=server.base_url, api_key="sk-test", max_retries=0)
+    graph = create_orchestrator(main_model=main, worker_model=worker, config=config).compile()
+    server.inject_delay(2)  # the provider answers (and bills) after the client gave up
+    ask = [HumanMessage("What is the capital of Peru?")]
+    with pytest.raises(ModelCallError) as caught:
+        graph.invoke({"messages": ask}, {"configurable": {"thread_id": "slow"}})
+    (attempt,) = caught.value.attempts
+    worst = price_for(MAIN).cost(count_messages(ask), 500)
+    assert attempt.status == "billed_unknown:OpenAITimeoutError"
+    assert (attempt.input_tokens, attempt.output_tokens) == (count_messages(ask), 500)
+    assert attempt.cost_usd == pytest.approx(worst) and worst > 0
+    with CostLedger(config.ledger_path) as book:
+        (row,) = book.calls("slow")
+    assert row["status"] == attempt.status and row["cost_usd"] == pytest.approx(worst)
+    assert book_for(config).used("slow")[0] == pytest.approx(worst)  # still held

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
+import subprocess
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -31,12 +34,43 @@ URLS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _seeded() -> None:
-    seed_tiktoken_cache()
+@pytest.fixture
+def _seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """tiktoken's own loader seeded into a temporary folder (the opt-in helper)."""
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path / "tiktoken"))
+    seed_tiktoken_cache.__wrapped__(tmp_path / "tiktoken")
 
 
-def test_known_counts() -> None:
+def test_importing_the_package_writes_nothing_and_sets_no_variable(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "TIKTOKEN_CACHE_DIR"}
+    env |= {"HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"), "TMPDIR": str(tmp_path)}
+    script = (
+        "import os, orchestrator_graph\n"
+        "from orchestrator_graph.tokens import count_text\n"
+        "assert count_text('hello world') == 2\n"
+        "print(os.environ.get('TIKTOKEN_CACHE_DIR'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "None"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["home"]  # no cache files anywhere
+
+
+def test_offline_encodings_count_as_tiktoken_does(_seeded: None) -> None:
+    text = "Ünïcödé, code `x = f(y) // 2`, 12345 numbers and <|endoftext|> as text.\n\n"
+    for name in EXPECTED_SHA256:
+        ours, theirs = tokens.encoding(name), tiktoken.get_encoding(name)
+        assert ours.encode(text * 50, disallowed_special=()) == theirs.encode(
+            text * 50, disallowed_special=()
+        )
+        assert ours.special_tokens_set == theirs.special_tokens_set
+        assert ours.n_vocab == theirs.n_vocab
+
+
+def test_known_counts(_seeded: None) -> None:
     assert count_text("hello world") == 2
     assert count_text("hello world", "cl100k_base") == 2
     assert count_text("tiktoken is great!", "cl100k_base") == 6  # OpenAI cookbook
@@ -46,12 +80,12 @@ def test_known_counts() -> None:
     )
 
 
-def test_encoding_for_model_works_offline() -> None:
+def test_encoding_for_model_works_offline(_seeded: None) -> None:
     assert tiktoken.encoding_for_model("gpt-4.1").name == "o200k_base"
     assert tiktoken.encoding_for_model("gpt-4").name == "cl100k_base"
 
 
-def test_chat_count_equals_langchain_openai() -> None:
+def test_chat_count_equals_langchain_openai(_seeded: None) -> None:
     chat = ChatOpenAI(model="gpt-4.1", api_key="sk-test")
     messages = [
         SystemMessage("You are terse."),
@@ -121,3 +155,10 @@ def test_seeding_refuses_a_file_with_the_wrong_hash(
     with pytest.raises(ValueError, match="sha256"):
         seed_tiktoken_cache.__wrapped__(tmp_path)
     assert not (tmp_path / hashlib.sha1(url.encode()).hexdigest()).exists()
+
+
+def test_message_text_is_langchains_text() -> None:
+    blocks = [{"type": "text", "text": "a "}, {"type": "image_url", "image_url": {}}, "b"]
+    message = HumanMessage(blocks)
+    assert tokens.message_text(message) == message.text == "a b"
+    assert type(tokens.message_text(message)) is str

@@ -1,7 +1,7 @@
 """``main_session``: the main model answers with the main view of the whole conversation.
 
-The view is trimmed to the main model's context window (``context.fit_to_window``)
-and the call is reserved against the budget (``budget.guarded_call``). When the
+The call (``budget.guarded_call``) fits the view to the main model's context window
+(what it cut goes to the ledger) and reserves it against the budget. When the
 call still fails after its retries, ``ModelCallError`` leaves ``graph.invoke``:
 the turn is checkpointed before this node, so ``invoke(None, config)`` retries it.
 """
@@ -9,7 +9,6 @@ the turn is checkpointed before this node, so ``invoke(None, config)`` retries i
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -18,9 +17,8 @@ from langchain_core.runnables import RunnableConfig
 from orchestrator_graph.budget import guarded_call, thread_of
 from orchestrator_graph.calls import ModelCallError
 from orchestrator_graph.config import OrchestratorConfig
-from orchestrator_graph.context import context_window_for, fit_to_window, main_view, turns_of
+from orchestrator_graph.context import main_view, turns_of
 from orchestrator_graph.estimate import Pricing
-from orchestrator_graph.ledger import ledger_at
 from orchestrator_graph.state import OrchestratorState, RoutingDecision
 from orchestrator_graph.tokens import shared_counter
 
@@ -29,16 +27,12 @@ def make_main_session(
     model: BaseChatModel, pricing: Pricing, settings: OrchestratorConfig | None = None
 ) -> Callable[[OrchestratorState, RunnableConfig], dict[str, Any]]:
     settings = settings or OrchestratorConfig(ledger_path=None)
-    window = context_window_for(pricing.main_model, settings.context_window)
 
     def main_session(state: OrchestratorState, config: RunnableConfig) -> dict[str, Any]:
         """Answer in the main session; earlier offloaded turns it needs are expanded."""
         decision = RoutingDecision.model_validate(state["decision"])
-        view = fit_to_window(
-            main_view(
-                state["messages"], state.get("digests") or {}, expand=decision.expanded_turns
-            ),
-            window,
+        view = main_view(
+            state["messages"], state.get("digests") or {}, expand=decision.expanded_turns
         )
         try:
             outcome = guarded_call(
@@ -51,12 +45,9 @@ def make_main_session(
                 node="main_session",
                 model_name=pricing.main_model,
                 price=pricing.main,
+                window=settings.context_window,  # None: the model's profile, else by name
             )
-        except ModelCallError as error:
-            if settings.ledger_path is not None:
-                ledger_at(Path(settings.ledger_path)).record_failed_calls(
-                    thread_of(config), turns_of(state["messages"])[-1].index, error.attempts
-                )
+        except ModelCallError as error:  # its attempts are in the ledger (guarded_call)
             raise ModelCallError(
                 f"{error}. The turn is checkpointed before main_session: "
                 "graph.invoke(None, config) on the same thread retries it.",
@@ -66,7 +57,7 @@ def make_main_session(
         return {
             "messages": [outcome.answer],
             "calls": [c.model_dump() for c in outcome.calls],
-            "prompts": {pricing.main_model: [counter.fingerprint(m) for m in view]},
+            "prompts": {pricing.main_model: [counter.fingerprint(m) for m in outcome.sent]},
             "budget_exceeded": None,
         }
 

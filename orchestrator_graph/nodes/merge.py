@@ -22,8 +22,6 @@ from langchain_core.runnables import RunnableConfig
 from orchestrator_graph.budget import BudgetExceeded, guarded_call, thread_of
 from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.context import (
-    context_window_for,
-    fit_to_window,
     main_view,
     make_digest,
     turns_of,
@@ -37,7 +35,6 @@ from orchestrator_graph.tokens import message_text, shared_counter
 def make_merge(
     model: BaseChatModel, pricing: Pricing, settings: OrchestratorConfig
 ) -> Callable[[OrchestratorState, RunnableConfig], dict[str, Any]]:
-    window = context_window_for(pricing.main_model, settings.context_window)
 
     def merge(state: OrchestratorState, config: RunnableConfig) -> dict[str, Any]:
         """Join the workers' answers; answer the rejected ones in the main session."""
@@ -62,7 +59,7 @@ def make_merge(
             try:
                 outcome = guarded_call(
                     model,
-                    fit_to_window([*before, HumanMessage(content=brief)], window),
+                    [*before, HumanMessage(content=brief)],
                     settings=settings,
                     thread_id=thread_of(config),
                     turn=turn.index,
@@ -70,6 +67,7 @@ def make_merge(
                     node="merge",
                     model_name=pricing.main_model,
                     price=pricing.main,
+                    window=settings.context_window,
                 )
             except BudgetExceeded as error:
                 over_budget = error

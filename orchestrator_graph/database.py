@@ -1,0 +1,99 @@
+"""The one way this package opens a SQLite file: WAL journal, a busy timeout, errors mapped.
+
+The cost ledger, the budget holds, the usage calibration and the checkpointers
+all open their files here, so every file gets the same settings: a write-ahead
+log (readers never block the writer, several processes may share the file), a
+30 s busy timeout (a writer waits for another instead of failing), and a file
+that is not a usable database raised as the caller's own error
+(``LedgerError``, ``CheckpointFileError``) with the file left as it is. A
+database that is merely busy ("locked") is not the file's fault and is raised
+unchanged. Rows are written with sqlite-utils (``Database.table(...).upsert_all``),
+always inside :func:`transaction` (``BEGIN IMMEDIATE``): a write that starts as a
+read inside sqlite-utils' own savepoint could not wait for another writer.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Literal
+
+import sqlite_utils
+
+BUSY_TIMEOUT_S = 30.0
+PRAGMAS = (f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}", "PRAGMA journal_mode = WAL")
+
+FileError = Callable[[Path, sqlite3.DatabaseError], Exception]
+
+
+def in_memory(path: str | Path | None) -> bool:
+    return path is None or str(path) == ":memory:"
+
+
+def raise_mapped(path: Path, exc: sqlite3.DatabaseError, file_error: FileError) -> None:
+    """Raise ``exc`` as ``file_error(path, exc)`` unless the database is only busy."""
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+        raise exc
+    raise file_error(path, exc) from exc
+
+
+def open_sqlite(
+    path: str | Path | None,
+    *,
+    file_error: FileError,
+    autocommit: bool = True,
+    check: Callable[[sqlite3.Connection], None] | None = None,
+) -> sqlite3.Connection:
+    """A connection to ``path`` (its folder created; ``None`` or ``":memory:"`` in memory).
+
+    ``check(conn)`` runs before the WAL pragma (which rewrites the file header), so a
+    file that is not what the caller expects is refused untouched. ``autocommit``
+    leaves transactions to the caller (``BEGIN IMMEDIATE`` ... ``COMMIT``); without it
+    Python's default transaction handling applies (what ``SqliteSaver`` expects).
+    Usable from several threads (the caller serialises access).
+    """
+    target = Path(":memory:") if in_memory(path) else Path(path)  # type: ignore[arg-type]
+    if not in_memory(path):
+        target.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(
+        target,
+        timeout=BUSY_TIMEOUT_S,
+        check_same_thread=False,
+        **({"isolation_level": None} if autocommit else {}),
+    )
+    try:
+        conn.execute(PRAGMAS[0])
+        if check is not None:
+            check(conn)
+        for pragma in PRAGMAS[1:]:
+            conn.execute(pragma)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise_mapped(target, exc, file_error)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def rows_db(conn: sqlite3.Connection) -> sqlite_utils.Database:
+    """The sqlite-utils view of ``conn`` through which rows are written and read."""
+    return sqlite_utils.Database(conn, execute_plugins=False)
+
+
+@contextmanager
+def transaction(
+    conn: sqlite3.Connection, mode: Literal["IMMEDIATE", "DEFERRED"] = "IMMEDIATE"
+) -> Iterator[None]:
+    """One short transaction on an autocommit connection; IMMEDIATE takes the write lock
+    up front (no deadlock upgrading a reader to a writer)."""
+    conn.execute(f"BEGIN {mode}")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise

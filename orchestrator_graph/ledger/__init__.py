@@ -1,0 +1,18 @@
+"""The cost ledger: turns and calls as billed (``store``), their schema (``schema``)
+and what they tell (``reports``)."""
+
+from orchestrator_graph.errors import LedgerError
+from orchestrator_graph.ledger.reports import LedgerTotals, percentile
+from orchestrator_graph.ledger.schema import SUBTASK, Feedback, TurnRecord
+from orchestrator_graph.ledger.store import CostLedger, ledger_at
+
+__all__ = [
+    "SUBTASK",
+    "CostLedger",
+    "Feedback",
+    "LedgerError",
+    "LedgerTotals",
+    "TurnRecord",
+    "ledger_at",
+    "percentile",
+]

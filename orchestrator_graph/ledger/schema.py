@@ -1,0 +1,127 @@
+"""The ledger's tables and records: turns, calls, feedback.
+
+``TurnRecord`` is one turn as decided, estimated and billed; ``Feedback`` says
+whether a turn needed earlier turns. The column tables below are the SQLite
+schema (created and checked by ``store.CostLedger``).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from orchestrator_graph.state import ModelCall
+
+SUBTASK = "subtask"  # the learned output of one worker of a parallel fan-out
+
+TURN_PK = ("thread_id", "turn")
+TURNS: dict[str, type] = {
+    "thread_id": str,
+    "turn": int,
+    "route": str,
+    "reasons": str,
+    "confidence": float,
+    "category": str,
+    "complexity": int,
+    "context_dependency": float,
+    "estimated_usd": float,
+    "estimate": str,
+    "cost_usd": float,
+    "baseline_usd": float,
+    "decision_ms": float,
+    "overhead_ms": float,
+    "model_ms": float,
+    "fallbacks": int,
+    "worker_results": int,
+    "workers_accepted": int,
+    "recorded_at": float,
+    "features": str,
+    "features_version": str,
+    "trimmed": str,
+}
+# columns newer than the first ledgers: a file without them gets them by ALTER TABLE
+ADDED_LATER = frozenset({"features", "features_version", "trimmed"})
+JSON_COLUMNS = ("reasons", "estimate", "features", "trimmed")
+FEEDBACK_PK = ("thread_id", "turn", "source")
+FEEDBACK: dict[str, type] = {
+    "thread_id": str,
+    "turn": int,
+    "source": str,
+    "needed_earlier_turns": int,
+    "recorded_at": float,
+}
+CALLS: dict[str, type] = {
+    "call_id": str,
+    "thread_id": str,
+    "turn": int,
+    "node": str,
+    "model": str,
+    "input_tokens": int,
+    "cached_input_tokens": int,
+    "output_tokens": int,
+    "cost_usd": float,
+    "latency_ms": float,
+    "status": str,
+}
+# what a guarded call cut from a view to fit its model's window, by call key
+TRIMS_PK = ("thread_id", "turn", "key")
+TRIMS: dict[str, type] = {"thread_id": str, "turn": int, "key": str, "note": str}
+TABLES: dict[str, tuple[dict[str, type], tuple[str, ...]]] = {
+    "turns": (TURNS, TURN_PK),
+    "calls": (CALLS, ("call_id",)),
+    "feedback": (FEEDBACK, FEEDBACK_PK),
+    "trims": (TRIMS, TRIMS_PK),
+}
+# calls billed although their node raised: a turn recorded later keeps them
+UNANSWERED_PREFIXES = ("retry:", "failed:", "billed_unknown:")
+
+
+class TurnRecord(BaseModel):
+    """One turn as decided, estimated and billed."""
+
+    thread_id: str
+    turn: int = Field(ge=0)
+    route: str
+    reasons: list[str] = Field(default_factory=list)
+    confidence: float = Field(ge=0, le=1)
+    category: str
+    complexity: int
+    context_dependency: float = Field(ge=0, le=1)
+    estimated_usd: float = Field(ge=0, description="estimate of the chosen route")
+    estimate: dict[str, Any] = Field(default_factory=dict, description="the CostEstimate dump")
+    cost_usd: float = Field(ge=0, description="actual: the sum of the calls")
+    baseline_usd: float = Field(ge=0, description="main session with the whole transcript")
+    decision_ms: float = Field(default=0.0, ge=0)
+    overhead_ms: float = Field(default=0.0, ge=0)
+    model_ms: float = Field(default=0.0, ge=0)
+    fallbacks: int = Field(default=0, ge=0)
+    worker_results: int = Field(default=0, ge=0)
+    workers_accepted: int = Field(default=0, ge=0)
+    calls: list[ModelCall] = Field(default_factory=list)
+    recorded_at: float = Field(default_factory=time.time)
+    features: list[float] | None = Field(
+        default=None, description="the classifier's feature vector of the request"
+    )
+    features_version: str | None = Field(
+        default=None, description="its layout (``classifier.trained.FEATURES_VERSION``)"
+    )
+    trimmed: list[str] = Field(
+        default_factory=list,
+        description="what was cut from a view to fit a model's window (``FittedView.note``);"
+        " read back with the notes the guarded calls of the turn stored",
+    )
+
+
+class Feedback(BaseModel):
+    """Whether a turn needed earlier turns, said by ``source``, with the turn's stored
+    feature vector (None when the turn was not recorded or predates feature storage)."""
+
+    thread_id: str
+    turn: int = Field(ge=0)
+    source: str
+    needed_earlier_turns: bool
+    recorded_at: float
+    features: list[float] | None = None
+    features_version: str | None = None

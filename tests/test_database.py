@@ -1,0 +1,54 @@
+"""One SQLite opener for the ledger, the budget holds and the checkpointers."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from orchestrator_graph import database
+from orchestrator_graph.budget import BudgetBook
+from orchestrator_graph.checkpoints import sqlite_checkpointer
+from orchestrator_graph.errors import CheckpointFileError, LedgerError
+from orchestrator_graph.ledger import CostLedger
+
+
+def _journal_mode(path: Path) -> str:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("PRAGMA journal_mode").fetchone()[0]
+
+
+def test_every_file_is_opened_in_wal_with_a_busy_timeout(tmp_path: Path) -> None:
+    ledger = CostLedger(tmp_path / "a" / "ledger.sqlite")
+    book = BudgetBook(tmp_path / "b" / "holds.sqlite")
+    for conn in (ledger._conn, book._conn):
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 30_000
+    with sqlite_checkpointer(tmp_path / "c" / "cp.sqlite") as saver:
+        assert saver.conn.execute("PRAGMA busy_timeout").fetchone()[0] == 30_000
+    for name in ("a/ledger.sqlite", "b/holds.sqlite", "c/cp.sqlite"):
+        assert _journal_mode(tmp_path / name) == "wal"
+
+
+@pytest.mark.parametrize(
+    ("open_file", "error"),
+    [
+        (CostLedger, LedgerError),
+        (BudgetBook, LedgerError),
+        (lambda p: sqlite_checkpointer(p).__enter__(), CheckpointFileError),
+    ],
+)
+def test_a_file_that_is_not_sqlite_is_a_typed_error_and_left_alone(
+    tmp_path: Path, open_file: object, error: type[Exception]
+) -> None:
+    path = tmp_path / "notes.sqlite"
+    path.write_bytes(b"not a database, just notes " * 100)
+    with pytest.raises(error, match=r"mv .*notes\.sqlite"):
+        open_file(path)  # type: ignore[operator]
+    assert path.read_bytes() == b"not a database, just notes " * 100
+
+
+def test_a_busy_database_is_not_reported_as_a_bad_file(tmp_path: Path) -> None:
+    busy = sqlite3.OperationalError("database is locked")
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        database.raise_mapped(tmp_path / "x", busy, lambda p, e: LedgerError(str(e)))
