@@ -60,7 +60,7 @@ def lengthen(session: Session, parts: int = 2) -> Session:
             invent_answer("simulated", turn.user, f"{session.id}:{n}:{part}".encode())
             for part in range(parts)
         )
-        answer = f"{turn.answer}\n\n{filler}" if turn.answer else filler
+        answer = f"{filler}\n\n{turn.answer}" if turn.answer else filler
         turns.append(turn.model_copy(update={"answer": answer}))
     return session.model_copy(update={"turns": turns})
 

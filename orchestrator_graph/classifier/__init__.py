@@ -48,7 +48,7 @@ def classify_request(
     if path is None or "first turn" in profile.signals:
         return profile
     model = load_trained(Path(path))
-    position, text = latest_request(messages)
+    _, text = latest_request(messages)
     p = model.probability(features)
     offloadable = profile.context_dependency < SELF_CONTAINED_BELOW
     if offloadable and p >= model.dependent_above:
@@ -59,11 +59,10 @@ def classify_request(
         dependency = SELF_CONTAINED_BELOW * p / max(model.self_contained_below, 1e-9)
     else:
         dependency = max(found.score, SELF_CONTAINED_BELOW, p)
-    history = messages[:position]
     revised = profile_from(
         found,
         text,
-        history,
+        messages,
         profile.subtasks,
         bool(instruction_positions(messages)),
         dependency=min(1.0, dependency),

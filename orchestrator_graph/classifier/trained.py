@@ -18,7 +18,7 @@ from pathlib import Path
 from langchain_core.messages import BaseMessage
 from pydantic import BaseModel, Field
 
-from orchestrator_graph.classifier.rules import RuleSignals
+from orchestrator_graph.classifier.signals import RuleSignals
 from orchestrator_graph.context import latest_request
 
 FORMAT = "orchestrator-graph/dependency-logreg/1"
@@ -62,7 +62,7 @@ def features_of(messages: Sequence[BaseMessage], found: RuleSignals) -> list[flo
         found.score,
         max(found.overlap.values(), default=0.0),
         math.log1p(len(text.split())) / 5,
-        math.log1p(len(found.turns)) / 3,
+        math.log1p(found.turns[-1].index + 1 if found.turns else 0) / 3,
         1.0 if "?" in text else 0.0,
         1.0 if found.own_material else 0.0,
         1.0 if messages and messages[0].type == "system" else 0.0,
