@@ -72,7 +72,8 @@ __all__ = [
 ]
 # context signals that a new task (a boundary) does not carry: they only say the
 # request resembles a running conversation, not that it needs one
-_WEAK_IN_NEW_TASK = ("short", "definite", "personal", "reply")
+STRONG_OVERLAP = 0.6  # overlap with an older turn that a new task still counts as a reference
+_WEAK_IN_NEW_TASK = ("short", "definite", "personal", "reply", "ellipsis")
 
 
 def rule_signals(messages: Sequence[BaseMessage]) -> RuleSignals:
@@ -105,6 +106,9 @@ def rule_signals(messages: Sequence[BaseMessage]) -> RuleSignals:
     if found.boundary.new_task and not found.resolved:
         for name in _WEAK_IN_NEW_TASK:
             found.features.pop(name, None)
+        recent_best = max(found.overlap.get(t.index, 0.0) for t in turns[-RECENT_TURNS:])
+        if best < STRONG_OVERLAP and recent_best < OVERLAP_MIN:
+            found.features.pop("overlap", None)  # a resemblance to an older task only
         found.labels = [*own.labels, f"new task: {'; '.join(found.boundary.reasons)}"]
     return found
 

@@ -14,7 +14,7 @@ from the end, at most ``LOOKBACK_TURNS``) and the per-message features cached by
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -28,10 +28,14 @@ MAX_SEGMENT_TURNS = 24  # no boundary within this many turns: the task is not bo
 RECENT_TURNS = 2  # a request is compared with the words of this many turns before it
 NEW_TASK_OVERLAP = 0.2  # most share of a request's words seen in the recent turns
 BOUNDARY_AT = 0.5  # a boundary score from which a request starts a new task
+SEGMENT_INSURANCE_TOKENS = 3000  # a new task's worker also gets a previous segment this small
+FOLLOW_UP_SEGMENTS = 2  # a worker is sent the last two segments when they fit
 # signals of a request's own text that say it continues something
 FOLLOW_UP_SIGNALS = frozenset(
-    {"you_said", "discourse", "opener", "ellipsis", "anaphora", "pronoun", "continuation", "edit"}
+    {"you_said", "discourse", "opener", "anaphora", "pronoun", "continuation", "edit"}
 )
+# a very short request may be a new question, but a segment is not cut there
+CUT_BLOCKERS = FOLLOW_UP_SIGNALS | {"ellipsis"}
 
 
 @dataclass(frozen=True)
@@ -99,12 +103,15 @@ def turn_words(messages: Sequence[BaseMessage], turns: Sequence[Turn]) -> frozen
     return frozenset(words)
 
 
-def is_task_boundary(request: MessageFeatures, recent_words: frozenset[str]) -> Boundary:
+def is_task_boundary(
+    request: MessageFeatures, recent_words: frozenset[str], *, strict: bool = False
+) -> Boundary:
     """Whether ``request`` starts a new task after turns whose words are ``recent_words``.
 
     A new task sets standing instructions, says it changes the subject, or has its
     own object (2+ content words), no follow-up phrasing and little overlap with
-    the recent turns.
+    the recent turns. ``strict`` (where a segment is cut) also takes a very short
+    request ("What happened in 1980?") as a follow-up.
     """
     own = request.own
     signals = set(own.features) if own else set()
@@ -114,7 +121,7 @@ def is_task_boundary(request: MessageFeatures, recent_words: frozenset[str]) -> 
         return Boundary(1.0, ("sets standing instructions",), overlap)
     if "fresh" in signals:
         return Boundary(0.95, ("says it starts a new topic",), overlap)
-    follow = sorted(signals & FOLLOW_UP_SIGNALS)
+    follow = sorted(signals & (CUT_BLOCKERS if strict else FOLLOW_UP_SIGNALS))
     if follow:
         return Boundary(0.1, tuple(f"follow-up: {s}" for s in follow), overlap)
     if len(request.words) < 2:
@@ -135,7 +142,7 @@ def boundary_at(messages: Sequence[BaseMessage], turns: Sequence[Turn], n: int) 
     before = turns[max(0, n - RECENT_TURNS) : n]
     if not before and turns[n].index == 0:
         return Boundary(1.0, ("first turn",))
-    return is_task_boundary(request, turn_words(messages, before))
+    return is_task_boundary(request, turn_words(messages, before), strict=True)
 
 
 def request_boundary(messages: Sequence[BaseMessage]) -> Boundary:
@@ -147,22 +154,23 @@ def request_boundary(messages: Sequence[BaseMessage]) -> Boundary:
     return is_task_boundary(request, turn_words(messages, before))
 
 
-def task_segment(messages: Sequence[BaseMessage]) -> Segment:
+def task_segment(messages: Sequence[BaseMessage], segments: int = 1) -> Segment:
     """The segment the latest request of ``messages`` continues: the earlier turns
     since the last task boundary (the boundary turn included), and the standing
-    instructions in force. ``bounded`` is false when no boundary is found within
-    ``MAX_SEGMENT_TURNS``: the task may need anything, keep the whole conversation.
+    instructions in force. ``segments`` > 1 reaches back over that many boundaries
+    (cover for a boundary that was only a change of subject within one task).
+    ``bounded`` is false when no boundary is found within ``MAX_SEGMENT_TURNS``:
+    the task may need anything, keep the whole conversation.
     """
     turns = recent_turns(messages, MAX_SEGMENT_TURNS + RECENT_TURNS)
     first = max(0, len(turns) - MAX_SEGMENT_TURNS)
-    start = None
+    found = 0
     for n in range(len(turns) - 1, first - 1, -1):
         if boundary_at(messages, turns, n).new_task:
-            start = n
-            break
-    if start is None:
-        return Segment(turns[first:], False, standing_instructions(messages))
-    return Segment(turns[start:], True, standing_instructions(messages))
+            found += 1
+            if found == segments or turns[n].index == 0:
+                return Segment(turns[n:], True, standing_instructions(messages))
+    return Segment(turns[first:], False, standing_instructions(messages))
 
 
 def standing_instructions(messages: Sequence[BaseMessage], before: int | None = None) -> list[int]:
@@ -188,3 +196,51 @@ def standing_instructions(messages: Sequence[BaseMessage], before: int | None = 
                     after += 1
             break
     return sorted(positions)
+
+
+@dataclass(frozen=True)
+class WorkerContext:
+    """What a worker is sent for a turn: ``scope`` (``instructions`` for a new task,
+    ``segment`` for a follow-up) and the message positions, oldest first."""
+
+    scope: str
+    positions: list[int]
+
+
+def segment_context(
+    messages: Sequence[BaseMessage],
+    refers_to: Sequence[int],
+    *,
+    dependent: bool,
+    count: Callable[[BaseMessage], int],
+    limit: int,
+    insurance: int = SEGMENT_INSURANCE_TOKENS,
+) -> WorkerContext | None:
+    """The worker context of the latest request, or None when only the whole
+    conversation will do (the main session).
+
+    A new task gets the standing instructions and the turns it names, plus the
+    last ``FOLLOW_UP_SEGMENTS`` segments (or the last one) when they cost at most
+    ``insurance`` tokens: cheap cover for a missed reference. A follow-up gets the
+    instructions, the turns it names and its last ``FOLLOW_UP_SEGMENTS`` segments
+    (or the last one) when a boundary is in view, it does not ask about the whole
+    conversation, and the view fits ``limit`` tokens (``count`` counts one
+    message, e.g. ``tokens.shared_counter().count_message``).
+    """
+    segment = task_segment(messages)
+    window = {t.index: t for t in recent_turns(messages)}
+    named = {p for i in refers_to if i in window for p in window[i].positions}
+    base = {*segment.instructions, *named}
+    wider = task_segment(messages, FOLLOW_UP_SEGMENTS)
+    if not dependent:
+        for cover in (wider, segment):
+            if sum(count(messages[p]) for p in cover.positions) <= insurance:
+                return WorkerContext("instructions", sorted(base | set(cover.positions)))
+        return WorkerContext("instructions", sorted(base))
+    if not segment.bounded or message_features(messages[-1]).whole_conversation:
+        return None
+    for cover in (wider, segment):
+        positions = sorted(base | set(cover.positions))
+        if cover.bounded and sum(count(messages[p]) for p in positions) <= limit:
+            return WorkerContext("segment", positions)
+    return None
