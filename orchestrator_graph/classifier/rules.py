@@ -102,7 +102,7 @@ def rule_signals(messages: Sequence[BaseMessage]) -> RuleSignals:
             W_OVERLAP * (0.6 + 0.4 * min(1.0, (best - OVERLAP_MIN) / (0.6 - OVERLAP_MIN))),
             f"overlap with earlier turns ({best:.2f})",
         )
-    found.boundary = request_boundary(messages)
+    found.boundary = request_boundary(messages, turns)
     if found.boundary.new_task and not found.resolved:
         for name in _WEAK_IN_NEW_TASK:
             found.features.pop(name, None)
@@ -295,7 +295,7 @@ def _segment_or_previous(
     """The turns of the task a follow-up continues (``task_segment``), or the previous
     turn when it asks about the whole conversation or no boundary is in view."""
     if not message_features(messages[-1]).whole_conversation:
-        segment = task_segment(messages)
+        segment = task_segment(messages, turns=turns)
         if segment.bounded:
             first, size = segment.indices[0], len(segment.turns)
             signals.append(f"continues the task begun at turn {first} ({size} turns)")

@@ -145,24 +145,34 @@ def boundary_at(messages: Sequence[BaseMessage], turns: Sequence[Turn], n: int) 
     return is_task_boundary(request, turn_words(messages, before), strict=True)
 
 
-def request_boundary(messages: Sequence[BaseMessage]) -> Boundary:
-    """The boundary score of the latest request of ``messages``."""
+def request_boundary(
+    messages: Sequence[BaseMessage], turns: Sequence[Turn] | None = None
+) -> Boundary:
+    """The boundary score of the latest request of ``messages`` (``turns``: its
+    ``recent_turns``, when the caller has them)."""
     request = message_features(messages[-1])
-    before = recent_turns(messages, RECENT_TURNS)
+    before = (
+        list(turns)[-RECENT_TURNS:] if turns is not None else recent_turns(messages, RECENT_TURNS)
+    )
     if not before:
         return Boundary(1.0, ("first turn",))
     return is_task_boundary(request, turn_words(messages, before))
 
 
-def task_segment(messages: Sequence[BaseMessage], segments: int = 1) -> Segment:
+def task_segment(
+    messages: Sequence[BaseMessage], segments: int = 1, turns: Sequence[Turn] | None = None
+) -> Segment:
     """The segment the latest request of ``messages`` continues: the earlier turns
     since the last task boundary (the boundary turn included), and the standing
     instructions in force. ``segments`` > 1 reaches back over that many boundaries
     (cover for a boundary that was only a change of subject within one task).
     ``bounded`` is false when no boundary is found within ``MAX_SEGMENT_TURNS``:
-    the task may need anything, keep the whole conversation.
+    the task may need anything, keep the whole conversation. ``turns``: the
+    ``recent_turns``, when the caller has them.
     """
-    turns = recent_turns(messages, MAX_SEGMENT_TURNS + RECENT_TURNS)
+    if turns is None:
+        turns = recent_turns(messages, MAX_SEGMENT_TURNS + RECENT_TURNS)
+    turns = list(turns)[-(MAX_SEGMENT_TURNS + RECENT_TURNS) :]
     first = max(0, len(turns) - MAX_SEGMENT_TURNS)
     found = 0
     for n in range(len(turns) - 1, first - 1, -1):
@@ -227,11 +237,12 @@ def segment_context(
     conversation, and the view fits ``limit`` tokens (``count`` counts one
     message, e.g. ``tokens.shared_counter().count_message``).
     """
-    segment = task_segment(messages)
-    window = {t.index: t for t in recent_turns(messages)}
+    turns = recent_turns(messages)
+    segment = task_segment(messages, turns=turns)
+    window = {t.index: t for t in turns}
     named = {p for i in refers_to if i in window for p in window[i].positions}
     base = {*segment.instructions, *named}
-    wider = task_segment(messages, FOLLOW_UP_SEGMENTS)
+    wider = task_segment(messages, FOLLOW_UP_SEGMENTS, turns=turns)
     if not dependent:
         for cover in (wider, segment):
             if sum(count(messages[p]) for p in cover.positions) <= insurance:
