@@ -32,7 +32,7 @@ from joined_threads import JoinedThread, join_sessions
 from orchestrator_graph.classifier import classify_request
 from orchestrator_graph.classifier.rules import rule_signals
 from orchestrator_graph.classifier.segments import segment_context
-from orchestrator_graph.classifier.trained import features_of
+from orchestrator_graph.classifier.trained import TrainedClassifier, features_of
 from orchestrator_graph.cli.eval import evaluate_sessions
 from orchestrator_graph.cli.train import fit
 from orchestrator_graph.config import OrchestratorConfig
@@ -54,8 +54,14 @@ def fold_of(session_id: str, folds: int) -> int:
     return int(hashlib.sha1(session_id.encode()).hexdigest()[:8], 16) % folds
 
 
-def measure(turns: list[Turn], config: OrchestratorConfig, insurance: int) -> dict[str, float]:
-    """Starved rate, offload rates and classifier accuracy of ``turns``."""
+def measure(
+    turns: list[Turn],
+    config: OrchestratorConfig,
+    insurance: int,
+    model: TrainedClassifier | None = None,
+) -> dict[str, float]:
+    """Starved rate, offload rates and classifier accuracy of ``turns`` (``model``:
+    a learned classifier that decides alone whether a turn needs earlier ones)."""
     counter = shared_counter()
     counts = dict.fromkeys(("dep", "sc", "starved", "off_sc", "off_dep", "said_sc", "sc_ok"), 0)
     sent = history = 0  # tokens of earlier messages: offloaded views, whole histories
@@ -64,6 +70,9 @@ def measure(turns: list[Turn], config: OrchestratorConfig, insurance: int) -> di
         messages = thread.session.transcript(index)
         profile = classify_request(messages, config=config)
         dependent = profile.context_dependency >= config.context_threshold
+        if model is not None:
+            p = model.probability(features_of(messages, rule_signals(messages)))
+            dependent = p >= model.self_contained_below
         plan = segment_context(
             messages,
             profile.refers_to,
@@ -97,9 +106,17 @@ def measure(turns: list[Turn], config: OrchestratorConfig, insurance: int) -> di
 
 
 def cross_validated(
-    turns: list[Turn], config: OrchestratorConfig, folds: int, insurance: int, max_missed: float
+    turns: list[Turn],
+    config: OrchestratorConfig,
+    folds: int,
+    insurance: int,
+    max_missed: float,
+    *,
+    alone: bool = False,
 ) -> dict[str, float]:
-    """``measure`` of the learned tier, each fold trained on the others' sessions."""
+    """``measure`` of the learned tier, each fold trained on the others' sessions
+    (``alone``: the learned classifier decides every turn, not only where the rules
+    are unsure)."""
     rows = []
     for thread, index in turns:
         messages = thread.session.transcript(index)
@@ -114,8 +131,11 @@ def cross_validated(
             path = Path(folder) / f"fold{k}.json"
             model.save(path)
             tested = [turn for turn, f in zip(turns, fold, strict=True) if f == k]
-            trained = config.model_copy(update={"classifier_model_path": path})
-            result = measure(tested, trained, insurance)
+            if alone:
+                result = measure(tested, config, insurance, model)
+            else:
+                trained = config.model_copy(update={"classifier_model_path": path})
+                result = measure(tested, trained, insurance)
             for key, value in result.items():
                 weight = result["turns"] if key != "turns" else 1
                 totals[key] = totals.get(key, 0.0) + value * weight
@@ -142,7 +162,12 @@ def main() -> None:
     report = {
         "rules": measure(turns, config, args.insurance),
         "rules_no_insurance": measure(turns, config, 0),
-        "learned_cv": cross_validated(turns, config, args.folds, args.insurance, args.max_missed),
+        "learned_tier_cv": cross_validated(
+            turns, config, args.folds, args.insurance, args.max_missed
+        ),
+        "learned_alone_cv": cross_validated(
+            turns, config, args.folds, args.insurance, args.max_missed, alone=True
+        ),
     }
     if args.routing:
         routed = evaluate_sessions([t.session for t in threads], config=config)
