@@ -161,7 +161,7 @@ def main() -> None:
     turns = labelled_turns(threads)
     report = {
         "rules": measure(turns, config, args.insurance),
-        "rules_no_insurance": measure(turns, config, 0),
+        "rules_profile_cover_only": measure(turns, config, 0),
         "learned_tier_cv": cross_validated(
             turns, config, args.folds, args.insurance, args.max_missed
         ),

@@ -29,6 +29,8 @@ from orchestrator_graph.classifier.message_features import message_features
 from orchestrator_graph.classifier.segments import (
     LOOKBACK_TURNS,
     RECENT_TURNS,
+    Segment,
+    cover_for_new_task,
     recent_turns,
     request_boundary,
     standing_instructions,
@@ -59,7 +61,7 @@ from orchestrator_graph.classifier.tasks import (
 from orchestrator_graph.config import SELF_CONTAINED_BELOW
 from orchestrator_graph.context import Turn, instruction_positions, latest_request
 from orchestrator_graph.state import Subtask, TaskProfile
-from orchestrator_graph.tokens import message_text
+from orchestrator_graph.tokens import message_text, shared_counter
 
 __all__ = [
     "SELF_CONTAINED_BELOW",
@@ -72,6 +74,7 @@ __all__ = [
 ]
 # context signals that a new task (a boundary) does not carry: they only say the
 # request resembles a running conversation, not that it needs one
+COVER_FROM_TOKENS = 4000  # history from which a new task's profile names its cover segments
 STRONG_OVERLAP = 0.6  # overlap with an older turn that a new task still counts as a reference
 _WEAK_IN_NEW_TASK = ("short", "definite", "personal", "reply", "ellipsis")
 
@@ -262,6 +265,10 @@ def profile_from(
         refs = referred_closure(messages, refs, turns)
     else:
         refs |= {t for t, share in found.overlap.items() if share >= 0.6}
+        cover = _cover(messages, turns)
+        if cover is not None and cover.turns:
+            refs |= set(cover.indices)  # cheap cover for a reference the rules missed
+            signals.append(f"cover: the recent task segments ({len(cover.turns)} turns)")
         confidence = 0.5 + (SELF_CONTAINED_BELOW - dependency) / SELF_CONTAINED_BELOW * 0.4
         if not signals:
             signals.append("no reference to earlier turns")
@@ -287,6 +294,17 @@ def profile_from(
         confidence=round(max(0.0, min(1.0, confidence)), 3),
         signals=signals,
     )
+
+
+def _cover(messages: Sequence[BaseMessage], turns: Sequence[Turn]) -> Segment | None:
+    """In a long thread (more turns than the lookback, or more than
+    ``COVER_FROM_TOKENS`` in it), the recent segments a new task's worker is also sent
+    (``segments.cover_for_new_task``); a short thread's worker gets it all anyway."""
+    count = shared_counter().count_message
+    long = turns[0].index > 0 or (
+        sum(count(messages[p]) for t in turns for p in t.positions) > COVER_FROM_TOKENS
+    )
+    return cover_for_new_task(messages, turns, count) if long else None
 
 
 def _segment_or_previous(

@@ -242,16 +242,31 @@ def segment_context(
     window = {t.index: t for t in turns}
     named = {p for i in refers_to if i in window for p in window[i].positions}
     base = {*segment.instructions, *named}
-    wider = task_segment(messages, FOLLOW_UP_SEGMENTS, turns=turns)
     if not dependent:
-        for cover in (wider, segment):
-            if sum(count(messages[p]) for p in cover.positions) <= insurance:
-                return WorkerContext("instructions", sorted(base | set(cover.positions)))
-        return WorkerContext("instructions", sorted(base))
+        cover = cover_for_new_task(messages, turns, count, insurance)
+        return WorkerContext("instructions", sorted(base | set(cover.positions if cover else ())))
     if not segment.bounded or message_features(messages[-1]).whole_conversation:
         return None
-    for cover in (wider, segment):
+    for cover in (task_segment(messages, FOLLOW_UP_SEGMENTS, turns=turns), segment):
         positions = sorted(base | set(cover.positions))
         if cover.bounded and sum(count(messages[p]) for p in positions) <= limit:
             return WorkerContext("segment", positions)
+    return None
+
+
+def cover_for_new_task(
+    messages: Sequence[BaseMessage],
+    turns: Sequence[Turn],
+    count: Callable[[BaseMessage], int],
+    insurance: int = SEGMENT_INSURANCE_TOKENS,
+) -> Segment | None:
+    """The segments a new task is also sent, as cover for a reference the rules missed:
+    the last ``FOLLOW_UP_SEGMENTS`` when they cost at most ``insurance`` tokens, else
+    the last one when it does, else none."""
+    for segments in (FOLLOW_UP_SEGMENTS, 1):
+        cover = task_segment(messages, segments, turns=turns)
+        if cover.bounded and sum(count(messages[p]) for t in cover.turns for p in t.positions) <= (
+            insurance
+        ):
+            return cover
     return None
