@@ -10,6 +10,20 @@ conversation, with the standing instructions and any earlier turn it names.
 Every function here reads only the last turns of the transcript (walking back
 from the end, at most ``LOOKBACK_TURNS``) and the per-message features cached by
 ``message_features``: the cost of a decision does not grow with the thread.
+
+How routing uses it (``routing.context_scope`` / ``worker_positions``)::
+
+    plan = segment_context(messages, profile.refers_to, dependent=dependent,
+                           count=shared_counter().count_message,
+                           limit=config.worker_context_tokens)
+    # None: the whole conversation (main session, or a cheap worker if it fits)
+    # plan.scope == "instructions": a new task; plan.positions = the standing
+    #   instructions, the turns it names, and the recent segments as cover
+    # plan.scope == "segment": a follow-up; plan.positions = the instructions,
+    #   the turns it names, and its task segments (fits ``limit``)
+
+and sends a worker ``worker_view(messages, plan.positions, brief)``; the main
+view expands ``profile.refers_to`` as before.
 """
 
 from __future__ import annotations
@@ -265,8 +279,7 @@ def cover_for_new_task(
     the last one when it does, else none."""
     for segments in (FOLLOW_UP_SEGMENTS, 1):
         cover = task_segment(messages, segments, turns=turns)
-        if cover.bounded and sum(count(messages[p]) for t in cover.turns for p in t.positions) <= (
-            insurance
-        ):
+        tokens = sum(count(messages[p]) for t in cover.turns for p in t.positions)
+        if cover.bounded and tokens <= insurance:
             return cover
     return None
