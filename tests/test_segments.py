@@ -163,3 +163,28 @@ def test_a_decision_reads_the_same_messages_whatever_the_thread_length(monkeypat
         classify_request(thread(*long_thread(turns), *tail))
         lengths.append(len(reads))
     assert lengths[0] == lengths[1]
+
+
+def test_the_thing_just_discussed_is_no_new_task():
+    cache = (
+        "Write a Python LRU cache class with get and put.",
+        "class LRUCache:\n    def __init__(self, capacity): ...",
+        "Make it thread-safe.",
+        "class LRUCache:\n    def __init__(self, capacity):\n        self.lock = Lock()",
+    )
+    messages = thread(*long_thread(20), *cache, "Write a README section explaining the cache.")
+    assert not request_boundary(messages).new_task
+
+
+def test_a_named_artifact_brings_the_follow_ups_that_changed_it():
+    letter = (
+        "Write the opening paragraph of a cover letter for a data analyst role.",
+        "Dear hiring manager, I am excited to apply for the data analyst role...",
+        "Now write the middle paragraph about my capstone project.",
+        "In my capstone project I analysed two million service requests...",
+        "What is the GDP of Germany, roughly?",
+        "About 4.5 trillion US dollars.",
+    )
+    messages = thread(*long_thread(20), *letter, "Write a closing paragraph for the letter.")
+    profile = classify_request(messages)
+    assert {20, 21} <= set(profile.refers_to)  # the letter and the paragraph added to it

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from langchain_core.messages import BaseMessage
 
 from orchestrator_graph.classifier.lexicon import (
+    DEFINITE,
     PERSONAL,
+    QUOTED,
     REQUEST_FORM,
     WHOLE_CONVERSATION,
     artifacts,
@@ -50,6 +52,7 @@ class MessageFeatures:
     length: int  # words
     request_form: bool  # a question, or an opening that asks for something
     whole_conversation: bool  # asks about the whole conversation ("everything we discussed")
+    definites: frozenset[str]  # nouns it names with "the" ("the cache"), outside quotes
     own: RuleSignals | None  # a request's own signals (``text_signals``); None for others
 
     def names(self, name: str) -> bool:
@@ -72,6 +75,9 @@ def compute_features(message: BaseMessage) -> MessageFeatures:
         length=len(text.split()),
         request_form=human and bool(REQUEST_FORM.search(text[:400])),
         whole_conversation=human and bool(WHOLE_CONVERSATION.search(text[:600])),
+        definites=frozenset(w.lower() for w in DEFINITE.findall(QUOTED.sub(" ", text[:400])))
+        if human
+        else frozenset(),
         own=text_signals(text) if human else None,
     )
 

@@ -34,6 +34,7 @@ from orchestrator_graph.classifier.segments import (
     recent_turns,
     request_boundary,
     standing_instructions,
+    task_from,
     task_segment,
     turn_words,
 )
@@ -256,6 +257,8 @@ def profile_from(
     refs |= {t.index for t in turns if t.start in instructions}
     if dependency >= SELF_CONTAINED_BELOW:
         refs |= {t for t, share in found.overlap.items() if share >= OVERLAP_REF}
+        for named in sorted(found.resolved):
+            refs.update(task_from(messages, turns, named))  # with the follow-ups that changed it
         if _explained_by_name(found):
             confidence = 0.85  # every reference is to a turn it names
         else:

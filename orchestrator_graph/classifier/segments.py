@@ -142,6 +142,9 @@ def is_task_boundary(
         return Boundary(0.2, ("no object of its own",), overlap)
     if not request.request_form:
         return Boundary(0.3, ("not a request of its own (a statement or a reply)",), overlap)
+    pointed = sorted(request.definites & recent_words)
+    if pointed:
+        return Boundary(0.35, (f"names the {', the '.join(pointed)} of the recent turns",), overlap)
     if not recent_words:
         return Boundary(0.9, ("nothing before it",), overlap)
     if overlap > NEW_TASK_OVERLAP:
@@ -150,13 +153,16 @@ def is_task_boundary(
     return Boundary(score, (f"a new request of its own (overlap {overlap:.2f})",), overlap)
 
 
-def boundary_at(messages: Sequence[BaseMessage], turns: Sequence[Turn], n: int) -> Boundary:
-    """The boundary score of turn ``turns[n]`` against the turns just before it."""
+def boundary_at(
+    messages: Sequence[BaseMessage], turns: Sequence[Turn], n: int, *, strict: bool = True
+) -> Boundary:
+    """The boundary score of turn ``turns[n]`` against the turns just before it
+    (``strict``, as where a segment is cut: see ``is_task_boundary``)."""
     request = message_features(messages[turns[n].start])
     before = turns[max(0, n - RECENT_TURNS) : n]
     if not before and turns[n].index == 0:
         return Boundary(1.0, ("first turn",))
-    return is_task_boundary(request, turn_words(messages, before), strict=True)
+    return is_task_boundary(request, turn_words(messages, before), strict=strict)
 
 
 def request_boundary(
@@ -195,6 +201,20 @@ def task_segment(
             if found == segments or turns[n].index == 0:
                 return Segment(turns[n:], True, standing_instructions(messages))
     return Segment(turns[first:], False, standing_instructions(messages))
+
+
+def task_from(messages: Sequence[BaseMessage], turns: Sequence[Turn], index: int) -> list[int]:
+    """Turn ``index`` of ``turns`` and the later turns of its task (up to the next
+    boundary): a named artifact with the follow-ups that changed it."""
+    start = next((n for n, t in enumerate(turns) if t.index == index), None)
+    if start is None:
+        return [index]
+    task = [index]
+    for n in range(start + 1, len(turns)):
+        if boundary_at(messages, turns, n, strict=False).new_task:
+            break
+        task.append(turns[n].index)
+    return task
 
 
 def standing_instructions(messages: Sequence[BaseMessage], before: int | None = None) -> list[int]:
