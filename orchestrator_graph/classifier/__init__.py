@@ -5,6 +5,11 @@ revises the dependency score where the rules are unsure (confidence below
 ``TRAINED_BELOW``), and keeps in the main session a turn the rules would offload
 when it is nearly sure the turn needs earlier ones. Below ``cheap_model_below``
 the worker model may be asked (``classifier.cheap_model``, in the graph only).
+
+``classifier.segments`` finds where the current task of a long thread began
+(``request_boundary``, ``task_segment``) and plans what a worker is sent
+(``segment_context``); ``classifier.message_features`` caches what the rules
+read from each message, so a decision reads only the last turns.
 """
 
 from __future__ import annotations
@@ -21,12 +26,24 @@ from orchestrator_graph.classifier.rules import (
     rule_signals,
     split_subtasks,
 )
+from orchestrator_graph.classifier.segments import (
+    request_boundary,
+    segment_context,
+    task_segment,
+)
 from orchestrator_graph.classifier.trained import features_of, load_trained
 from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.context import instruction_positions, latest_request
 from orchestrator_graph.state import TaskProfile
 
-__all__ = ["SELF_CONTAINED_BELOW", "classify_request", "split_subtasks"]
+__all__ = [
+    "SELF_CONTAINED_BELOW",
+    "classify_request",
+    "request_boundary",
+    "segment_context",
+    "split_subtasks",
+    "task_segment",
+]
 
 TRAINED_BELOW = 0.8  # rules confidence under which the trained tier is consulted
 
@@ -48,7 +65,7 @@ def classify_request(
     if path is None or "first turn" in profile.signals:
         return profile
     model = load_trained(Path(path))
-    position, text = latest_request(messages)
+    _, text = latest_request(messages)
     p = model.probability(features)
     offloadable = profile.context_dependency < SELF_CONTAINED_BELOW
     if offloadable and p >= model.dependent_above:
@@ -59,11 +76,10 @@ def classify_request(
         dependency = SELF_CONTAINED_BELOW * p / max(model.self_contained_below, 1e-9)
     else:
         dependency = max(found.score, SELF_CONTAINED_BELOW, p)
-    history = messages[:position]
     revised = profile_from(
         found,
         text,
-        history,
+        messages,
         profile.subtasks,
         bool(instruction_positions(messages)),
         dependency=min(1.0, dependency),

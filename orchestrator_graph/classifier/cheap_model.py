@@ -15,7 +15,8 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from orchestrator_graph.calls import call_model
-from orchestrator_graph.context import latest_request, turns_of
+from orchestrator_graph.classifier.segments import LOOKBACK_TURNS, recent_turns
+from orchestrator_graph.context import latest_request
 from orchestrator_graph.pricing import ModelPrice
 from orchestrator_graph.state import ModelCall, TaskProfile
 from orchestrator_graph.tokens import message_text
@@ -30,10 +31,11 @@ _SNIPPET = 300
 
 
 def classification_prompt(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
-    """The short prompt: earlier user turns (clipped) and the request."""
-    position, text = latest_request(messages)
-    history = messages[:position]
-    lines = [f"[{t.index}] {message_text(history[t.start])[:_SNIPPET]}" for t in turns_of(history)]
+    """The short prompt: the recent user turns (clipped, at most ``LOOKBACK_TURNS``,
+    so its size does not grow with the thread) and the request."""
+    _, text = latest_request(messages)
+    turns = recent_turns(messages, LOOKBACK_TURNS)
+    lines = [f"[{t.index}] {message_text(messages[t.start])[:_SNIPPET]}" for t in turns]
     body = "Earlier turns:\n" + "\n".join(lines) + f"\n\nNew request:\n{text[:2000]}"
     return [SystemMessage(PROMPT), HumanMessage(body)]
 
@@ -73,8 +75,8 @@ def ask_model(
     prompt = classification_prompt(messages)
     outcome = call_model(model, prompt, node="classify", model_name=model_name, price=price)
     answer, calls = outcome.answer, outcome.calls
-    turns = len(turns_of(messages[: latest_request(messages)[0]]))
-    parsed = parse_answer(message_text(answer), turns)
+    recent = recent_turns(messages, 1)
+    parsed = parse_answer(message_text(answer), recent[-1].index + 1 if recent else 0)
     revised = profile.model_copy(deep=True)
     revised.tier = "cheap_model"
     if parsed is None:

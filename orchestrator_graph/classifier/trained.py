@@ -18,10 +18,11 @@ from pathlib import Path
 from langchain_core.messages import BaseMessage
 from pydantic import BaseModel, Field
 
-from orchestrator_graph.classifier.rules import RuleSignals
+from orchestrator_graph.classifier.message_features import message_features
+from orchestrator_graph.classifier.signals import RuleSignals
 from orchestrator_graph.context import latest_request
 
-FORMAT = "orchestrator-graph/dependency-logreg/1"
+FORMAT = "orchestrator-graph/dependency-logreg/2"
 SIGNAL_FEATURES = (
     "fresh",
     "you_said",
@@ -49,6 +50,10 @@ FEATURES = (
     "question",
     "own_material",
     "system",
+    "boundary",
+    "recent_overlap",
+    "request_form",
+    "whole_conversation",
 )
 # the layout of a stored feature vector: a ledger row of another layout is not trained on
 FEATURES_VERSION = hashlib.sha256("\n".join((FORMAT, *FEATURES)).encode()).hexdigest()[:16]
@@ -57,15 +62,20 @@ FEATURES_VERSION = hashlib.sha256("\n".join((FORMAT, *FEATURES)).encode()).hexdi
 def features_of(messages: Sequence[BaseMessage], found: RuleSignals) -> list[float]:
     """The feature vector of the last request of ``messages`` (order of ``FEATURES``)."""
     _, text = latest_request(messages)
+    request = message_features(messages[-1])
     values = [1.0 if found.features.get(name) else 0.0 for name in SIGNAL_FEATURES]
     values += [
         found.score,
         max(found.overlap.values(), default=0.0),
         math.log1p(len(text.split())) / 5,
-        math.log1p(len(found.turns)) / 3,
+        math.log1p(found.turns[-1].index + 1 if found.turns else 0) / 3,
         1.0 if "?" in text else 0.0,
         1.0 if found.own_material else 0.0,
         1.0 if messages and messages[0].type == "system" else 0.0,
+        found.boundary.score if found.boundary else 1.0,
+        found.boundary.overlap if found.boundary else 0.0,
+        1.0 if request.request_form else 0.0,
+        1.0 if request.whole_conversation else 0.0,
     ]
     return values
 
