@@ -127,8 +127,8 @@ def test_a_cheaper_route_is_taken_when_the_chosen_one_does_not_fit(tmp_path: Pat
     worker = SimulatedChatModel(model_name="gpt-4.1-mini")
     graph = create_orchestrator(main_model=main, worker_model=worker, config=config).compile()
     state = graph.invoke({"messages": ask}, {"configurable": {"thread_id": "c"}})
-    assert state["decision"]["route"] == "worker_session"
-    assert any(r.startswith("budget: main_session") for r in state["decision"]["reasons"])
+    assert state["decision"].route == "worker_session"
+    assert any(r.startswith("budget: main_session") for r in state["decision"].reasons)
     assert main.requests == [] and len(worker.requests) == 1
     assert CostLedger(config.ledger_path).totals("c").cost_usd <= limit
 

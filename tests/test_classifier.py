@@ -9,8 +9,8 @@ from orchestrator_graph.classifier import classify_request, split_subtasks
 from orchestrator_graph.classifier.cheap_model import ask_model, classification_prompt, parse_answer
 from orchestrator_graph.classifier.rules import referred_closure
 from orchestrator_graph.config import SELF_CONTAINED_BELOW
-from orchestrator_graph.estimate import Pricing
 from orchestrator_graph.routing import model_tier
+from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.state import TaskProfile
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
@@ -192,7 +192,7 @@ def test_cheap_model_tier_in_the_graph_is_billed_as_a_classify_call():
     classify_calls = [c for c in state["calls"] if c["node"] == "classify"]
     assert len(classify_calls) == 1 and classify_calls[0]["cost_usd"] > 0
     assert state["profile"]["tier"] == "cheap_model"
-    assert state["decision"]["scope"] == "conversation"  # unnamed turns: send them all
+    assert state["decision"].scope == "conversation"  # unnamed turns: send them all
     off = create_orchestrator(
         main_model=SimulatedChatModel(model_name="gpt-4.1"),
         worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),

@@ -7,8 +7,8 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from orchestrator_graph import InvalidTurnError, OrchestratorConfig, RoutingDecision, evaluate_task
-from orchestrator_graph.estimate import Pricing
 from orchestrator_graph.routing import decide
+from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.state import TaskProfile
 
 QUESTIONS = [
@@ -76,7 +76,7 @@ def test_matches_decide_and_honours_the_config() -> None:
     assert decision.estimate.worker.models == ["gpt-4o-mini"]
     profile = TaskProfile.model_validate(decision.profile.model_dump())
     again = decide(
-        messages, profile, pricing=Pricing.resolve("gpt-4.1", "gpt-4o-mini", config), config=config
+        messages, profile, pricing=Pricing.resolve("gpt-4.1", "gpt-4o-mini", config), options=config
     )
     assert again.estimate == decision.estimate
 

@@ -122,7 +122,7 @@ def test_a_failing_worker_falls_back_to_the_main_session(
     else:
         server.inject_delay(3)
     state = run_turns(server, ledger, [WORKER_TURN], **config)
-    assert state["decision"]["route"] == "worker_session"
+    assert state["decision"].route == "worker_session"
     result = state["worker_results"][0]
     assert result["status"] == "failed" and error in result["error"]
     # no retry (configured off); the timed-out request is logged only when its delay ends

@@ -89,7 +89,7 @@ def test_sync_session_survives_reconnect(pg_url: str, tmp_path: Path) -> None:
         routes = []
         for text in TURNS[:2]:
             out = graph.invoke({"messages": [HumanMessage(text)]}, config)
-            routes.append(out["decision"]["route"])
+            routes.append(out["decision"].route)
         assert routes[0] == "parallel_workers"  # the Send fan-out is checkpointed too
         assert len(out["messages"]) == 4
     with postgres_checkpointer(

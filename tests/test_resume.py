@@ -46,7 +46,7 @@ with sqlite_checkpointer(db) as saver:
     finished = graph.invoke(None, thread)
     report["merged"] = finished["messages"][-1].text
     state = graph.invoke({"messages": [HumanMessage("Thanks! Anything else?")]}, thread)
-    report["route"] = state["decision"]["route"]
+    report["route"] = state["decision"].route
     report["sent"] = [len(r.messages) for r in main.requests]
     report["worker_calls"] = len(worker.requests)
 print(json.dumps(report))

@@ -135,7 +135,7 @@ def test_turns_stream_state_and_history(servers: dict[str, StudioServer]) -> Non
     thread_id = client.threads.create()["thread_id"]
 
     first = client.runs.wait(thread_id, GRAPH, input=user("1. Capital of Peru?\n2. 30 C in F?"))
-    assert first["decision"]["route"] == "parallel_workers"
+    assert first["decision"].route == "parallel_workers"
     assert len(first["worker_results"]) == 2 and first["cost_usd"] > 0
     second = client.runs.wait(thread_id, GRAPH, input=user("Write a haiku about green tea."))
     assert len(second["messages"]) == 4
@@ -163,7 +163,7 @@ def test_turns_stream_state_and_history(servers: dict[str, StudioServer]) -> Non
     values = state["values"]
     assert state["next"] == []
     assert [m["type"] for m in values["messages"]] == ["human", "ai"] * 3
-    assert values["decision"]["route"] == "parallel_workers"
+    assert values["decision"].route == "parallel_workers"
     assert values["baseline_cost_usd"] > 0
     history = client.threads.get_history(thread_id, limit=100)
     assert len(history) >= 3 * 5  # input, classify, cost_estimate, ..., record per turn
@@ -197,8 +197,8 @@ def test_interrupt_and_resume(servers: dict[str, StudioServer]) -> None:
     assert len(state["values"]["messages"]) == 1  # nothing answered yet
 
     done = client.runs.wait(thread_id, GRAPH, command={"resume": "main_session"})
-    assert done["decision"]["route"] == "main_session"
-    assert done["decision"]["reasons"][-1] == "route picked by a person: main_session"
+    assert done["decision"].route == "main_session"
+    assert done["decision"].reasons[-1] == "route picked by a person: main_session"
     assert [m["type"] for m in done["messages"]] == ["human", "ai"]
     assert client.threads.get_state(thread_id)["next"] == []
 

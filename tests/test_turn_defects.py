@@ -60,20 +60,29 @@ def test_the_ledger_opens_on_first_use_at_the_chosen_path(tmp_path: Path) -> Non
         assert len(book.turns()) == 1
 
 
-@pytest.mark.parametrize("first", [True, False])
-def test_an_empty_message_leaves_the_thread_usable(tmp_path: Path, first: bool) -> None:
+def test_an_empty_first_message_leaves_no_checkpoint(tmp_path: Path) -> None:
     thread = {"configurable": {"thread_id": "empty"}}
     with sqlite_checkpointer(tmp_path / "cp.sqlite") as saver:
         graph = _builder(OrchestratorConfig(force_route="main_session")).compile(checkpointer=saver)
-        if not first:
-            graph.invoke({"messages": [HumanMessage("Name a prime number.")]}, thread)
-        with pytest.raises(InvalidTurnError):
+        with pytest.raises(InvalidTurnError, match="with text"):
+            graph.invoke({"messages": [HumanMessage("   ")]}, thread)
+        assert saver.get_tuple(thread) is None  # the thread was never started
+        state = graph.invoke({"messages": [HumanMessage("Name a prime number.")]}, thread)
+    assert [m.type for m in state["messages"]] == ["human", "ai"]
+
+
+def test_an_empty_message_leaves_the_thread_usable(tmp_path: Path) -> None:
+    thread = {"configurable": {"thread_id": "empty"}}
+    with sqlite_checkpointer(tmp_path / "cp.sqlite") as saver:
+        graph = _builder(OrchestratorConfig(force_route="main_session")).compile(checkpointer=saver)
+        graph.invoke({"messages": [HumanMessage("Name a prime number.")]}, thread)
+        with pytest.raises(InvalidTurnError, match="with text"):
             graph.invoke({"messages": [HumanMessage("   ")]}, thread)
         assert graph.get_state(thread).next == ()  # nothing pending
-        graph.invoke(None, thread)  # the README's resume does not fail
+        resumed = graph.invoke(None, thread)  # the README's resume does not fail
+        assert [m.type for m in resumed["messages"]] == ["human", "ai"]
         state = graph.invoke({"messages": [HumanMessage("And another one?")]}, thread)
-    expected = ["human", "ai"] if first else ["human", "ai", "human", "ai"]
-    assert [m.type for m in state["messages"]] == expected
+    assert [m.type for m in state["messages"]] == ["human", "ai", "human", "ai"]
 
 
 def test_context_threshold_moves_the_classifier_too() -> None:

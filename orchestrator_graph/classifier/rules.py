@@ -185,7 +185,8 @@ _HARD = re.compile(
 )
 
 # weights of the dependency signals (summed, then capped at 1); a turn scoring
-# SELF_CONTAINED_BELOW (0.3) or more is treated as needing earlier turns
+# ``context_threshold`` (default SELF_CONTAINED_BELOW, 0.3) or more is treated as
+# needing earlier turns, by the rules and by the routing alike
 
 _W_ANAPHORA = 0.35
 _W_PRONOUN = 0.35
@@ -514,6 +515,7 @@ def referred_closure(
     refs: set[int],
     texts: Sequence[str] | None = None,
     turns: Sequence[Turn] | None = None,
+    threshold: float = SELF_CONTAINED_BELOW,
 ) -> set[int]:
     """``refs`` and, transitively, the turns each of them built on.
 
@@ -530,7 +532,7 @@ def referred_closure(
             continue
         request = message_text(history[turns[index].start])
         signals = _text_signals(request)
-        if signals.score < SELF_CONTAINED_BELOW:
+        if signals.score < threshold:
             continue
         named = {
             t.index
@@ -545,7 +547,10 @@ def referred_closure(
 
 
 def classify_rules(
-    messages: Sequence[BaseMessage], found: RuleSignals | None = None
+    messages: Sequence[BaseMessage],
+    found: RuleSignals | None = None,
+    *,
+    threshold: float = SELF_CONTAINED_BELOW,
 ) -> TaskProfile:
     """Profile the last message of ``messages`` against the conversation before it
     (``found``: its ``rule_signals``, when the caller has them already)."""
@@ -565,7 +570,7 @@ def classify_rules(
             confidence=0.95,
             signals=["first turn"],
         )
-    return profile_from(found, text, history, subtasks, needs_instructions)
+    return profile_from(found, text, history, subtasks, needs_instructions, threshold=threshold)
 
 
 def profile_from(
@@ -575,13 +580,15 @@ def profile_from(
     subtasks: list[Subtask],
     needs_instructions: bool,
     dependency: float | None = None,
+    threshold: float = SELF_CONTAINED_BELOW,
 ) -> TaskProfile:
-    """The profile of a request from its signals (and optionally a revised dependency)."""
+    """The profile of a request from its signals (and optionally a revised dependency);
+    ``threshold`` is ``OrchestratorConfig.context_threshold``."""
     turns = found.turns
     dependency = found.score if dependency is None else dependency
     signals = list(found.labels)
     refs = set(found.resolved)
-    if dependency >= SELF_CONTAINED_BELOW:
+    if dependency >= threshold:
         refs |= {t for t, share in found.overlap.items() if share >= _OVERLAP_REF}
         unexplained = set(found.features) - _EXPLAINED_BY_NAME - {"fresh"}
         if found.overlap and max(found.overlap, key=found.overlap.__getitem__) in found.resolved:
@@ -592,16 +599,16 @@ def profile_from(
             confidence = min(0.6, 0.5 + abs(dependency - 0.5))
         else:
             confidence = 0.85
-        refs = referred_closure(history, refs, found.texts, found.turns)
+        refs = referred_closure(history, refs, found.texts, found.turns, threshold)
     else:
         refs |= {t for t, share in found.overlap.items() if share >= 0.6}
-        confidence = 0.5 + (SELF_CONTAINED_BELOW - dependency) / SELF_CONTAINED_BELOW * 0.4
+        confidence = 0.5 + (threshold - dependency) / threshold * 0.4
         if not signals:
             signals.append("no reference to earlier turns")
             confidence = 0.9
     category = _category(text)
     if (
-        dependency >= SELF_CONTAINED_BELOW
+        dependency >= threshold
         and category not in _KEEP_CATEGORY
         and (_EDIT_VERB.search(text[:400]) or len(text.split()) <= 12)
     ):

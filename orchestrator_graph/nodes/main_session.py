@@ -4,58 +4,63 @@ The view is trimmed to the main model's context window (``context.fit_to_window`
 and the call is reserved against the budget (``budget.guarded_call``). When the
 call still fails after its retries, ``ModelCallError`` leaves ``graph.invoke``:
 the turn is checkpointed before this node, so ``invoke(None, config)`` retries it.
+A budget shortfall raises ``BudgetExceeded`` the same way, on every route.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.runnables import RunnableConfig
+from langgraph.runtime import Runtime
 
-from orchestrator_graph.budget import guarded_call, thread_of
+from orchestrator_graph.budget import guarded_call
 from orchestrator_graph.calls import ModelCallError
-from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.context import context_window_for, fit_to_window, main_view, turns_of
-from orchestrator_graph.estimate import Pricing
 from orchestrator_graph.ledger import ledger_at
-from orchestrator_graph.state import OrchestratorState, RoutingDecision
+from orchestrator_graph.nodes import overhead_ms
+from orchestrator_graph.routing.costs import Pricing
+from orchestrator_graph.state import OrchestratorState
 from orchestrator_graph.tokens import shared_counter
 
 
 def make_main_session(
-    model: BaseChatModel, pricing: Pricing, settings: OrchestratorConfig | None = None
-) -> Callable[[OrchestratorState, RunnableConfig], dict[str, Any]]:
-    settings = settings or OrchestratorConfig(ledger_path=None)
-    window = context_window_for(pricing.main_model, settings.context_window)
+    model: BaseChatModel, pricing: Pricing, options: OrchestratorConfig | None = None
+) -> Callable[..., dict[str, Any]]:
+    base = options or OrchestratorConfig()
+    window = context_window_for(pricing.main_model, base.context_window)
 
-    def main_session(state: OrchestratorState, config: RunnableConfig) -> dict[str, Any]:
+    def main_session(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         """Answer in the main session; earlier offloaded turns it needs are expanded."""
-        decision = RoutingDecision.model_validate(state["decision"])
+        started = time.perf_counter()
+        run = run_options(base, runtime.context)
+        decision = state["decision"]
+        assert decision is not None, "cost_estimate sets the decision"
+        digests = state.get("digests") or {}
         view = fit_to_window(
-            main_view(
-                state["messages"], state.get("digests") or {}, expand=decision.expanded_turns
-            ),
-            window,
+            main_view(state["messages"], digests, expand=decision.expanded_turns), window
         )
+        turn = turns_of(state["messages"])[-1].index
         try:
             outcome = guarded_call(
                 model,
                 view,
-                settings=settings,
-                thread_id=thread_of(config),
-                turn=turns_of(state["messages"])[-1].index,
+                settings=run,
+                thread_id=state["thread_id"],
+                turn=turn,
                 key="main_session",
                 node="main_session",
                 model_name=pricing.main_model,
                 price=pricing.main,
             )
         except ModelCallError as error:
-            if settings.ledger_path is not None:
-                ledger_at(Path(settings.ledger_path)).record_failed_calls(
-                    thread_of(config), turns_of(state["messages"])[-1].index, error.attempts
+            if run.ledger_path is not None:
+                ledger_at(Path(run.ledger_path)).record_failed_calls(
+                    state["thread_id"], turn, error.attempts
                 )
             raise ModelCallError(
                 f"{error}. The turn is checkpointed before main_session: "
@@ -65,9 +70,9 @@ def make_main_session(
         counter = shared_counter()
         return {
             "messages": [outcome.answer],
-            "calls": [c.model_dump() for c in outcome.calls],
+            "calls": outcome.calls,
             "prompts": {pricing.main_model: [counter.fingerprint(m) for m in view]},
-            "budget_exceeded": None,
+            "overhead_ms": overhead_ms(started, outcome.calls),
         }
 
     return main_session

@@ -8,39 +8,36 @@ attempts billed at $0) that ``merge`` answers in the main session instead.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
+from langgraph.runtime import Runtime
 
-from orchestrator_graph.budget import BudgetExceeded, guarded_call, thread_of
+from orchestrator_graph.budget import BudgetExceeded, guarded_call
 from orchestrator_graph.calls import ModelCallError, answer_status
-from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.context import worker_view
-from orchestrator_graph.estimate import Pricing
-from orchestrator_graph.state import (
-    WorkerInput,
-    WorkerOutput,
-    WorkerResult,
-    WorkerState,
-    WorkerTask,
-)
+from orchestrator_graph.nodes import overhead_ms
+from orchestrator_graph.routing.costs import Pricing
+from orchestrator_graph.state import WorkerInput, WorkerOutput, WorkerResult, WorkerState
 from orchestrator_graph.tokens import message_text
 
 
 def build_worker_graph(
     models: Mapping[str, BaseChatModel],
     pricing: Pricing,
-    settings: OrchestratorConfig | None = None,
+    options: OrchestratorConfig | None = None,
 ) -> CompiledStateGraph:
     """The worker subgraph: one node that calls the task's model on its minimal view."""
-    settings = settings or OrchestratorConfig(ledger_path=None)
+    base = options or OrchestratorConfig()
 
-    def call_worker(state: WorkerState, config: RunnableConfig) -> dict[str, Any]:
-        task = WorkerTask.model_validate(state["task"])
+    def call_worker(state: WorkerState, runtime: Runtime[RunContext]) -> dict[str, Any]:
+        started = time.perf_counter()
+        task = state["task"]
         context = state.get("context") or []
         view = worker_view(context, range(len(context)), task.brief)
         name, price = pricing.of(task.tier)
@@ -48,8 +45,8 @@ def build_worker_graph(
             outcome = guarded_call(
                 models[task.tier],
                 view,
-                settings=settings,
-                thread_id=thread_of(config),
+                settings=run_options(base, runtime.context),
+                thread_id=task.thread_id,
                 turn=task.turn,
                 key=f"worker:{task.index}",
                 node="spawn_subgraph",
@@ -59,17 +56,18 @@ def build_worker_graph(
             )
         except (ModelCallError, BudgetExceeded) as error:  # merge falls back to the main session
             cause = error.__cause__ if isinstance(error, ModelCallError) else error
-            result = WorkerResult(
+            attempts = error.attempts if isinstance(error, ModelCallError) else []
+            failed = WorkerResult(
                 task_id=task.task_id,
                 index=task.index,
                 text="",
                 status="failed",
                 error=f"{type(cause).__name__}: {cause}",
             )
-            attempts = error.attempts if isinstance(error, ModelCallError) else []
             return {
-                "worker_results": [result.model_dump()],
-                "calls": [a.model_dump() for a in attempts],
+                "worker_results": [failed],
+                "calls": attempts,
+                "overhead_ms": overhead_ms(started, attempts),
             }
         answer, call = outcome.answer, outcome.call
         status = answer_status(answer)
@@ -83,11 +81,14 @@ def build_worker_graph(
             call=call,
         )
         return {
-            "worker_results": [result.model_dump()],
-            "calls": [c.model_dump() for c in outcome.calls],
+            "worker_results": [result],
+            "calls": outcome.calls,
+            "overhead_ms": overhead_ms(started, outcome.calls),
         }
 
-    graph = StateGraph(WorkerState, input_schema=WorkerInput, output_schema=WorkerOutput)
+    graph = StateGraph(
+        WorkerState, context_schema=RunContext, input_schema=WorkerInput, output_schema=WorkerOutput
+    )
     graph.add_node("call_worker", call_worker)
     graph.add_edge(START, "call_worker")
     graph.add_edge("call_worker", END)
