@@ -14,8 +14,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
 from orchestrator_graph.config import OrchestratorConfig, RunContext
-from orchestrator_graph.context import latest_request
-from orchestrator_graph.errors import LedgerError
+from orchestrator_graph.errors import InvalidTurnError, LedgerError
 from orchestrator_graph.nodes.classify import make_classify
 from orchestrator_graph.nodes.cost_estimate import make_cost_estimate
 from orchestrator_graph.nodes.main_session import make_main_session
@@ -26,6 +25,7 @@ from orchestrator_graph.pricing import model_name_of
 from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.routing.edge import route
 from orchestrator_graph.state import OrchestratorInput, OrchestratorOutput, OrchestratorState
+from orchestrator_graph.tokens import message_text
 
 
 def create_orchestrator(
@@ -143,8 +143,12 @@ def check_request(value: Any) -> None:
         return
     messages = value["messages"]
     new = convert_to_messages(messages if isinstance(messages, list) else [messages])
-    if new and new[-1].type == "human":
-        latest_request(new)  # raises InvalidTurnError when it has no text
+    if new and new[-1].type == "human" and not message_text(new[-1]).strip():
+        raise InvalidTurnError(
+            "the user's request has no text (an empty, whitespace-only or image-only "
+            "request is dropped and never enters the thread); send a HumanMessage with text. "
+            "The thread is as it was before this call."
+        )
 
 
 class CompiledOrchestrator(CompiledStateGraph):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langgraph.checkpoint.memory import InMemorySaver
 
 from orchestrator_graph import OrchestratorConfig, evaluate_task
 from orchestrator_graph.classifier import classify_request, split_subtasks
@@ -11,7 +12,7 @@ from orchestrator_graph.classifier.rules import referred_closure
 from orchestrator_graph.config import SELF_CONTAINED_BELOW
 from orchestrator_graph.routing import model_tier
 from orchestrator_graph.routing.costs import Pricing
-from orchestrator_graph.state import TaskProfile
+from orchestrator_graph.state import TaskProfile, serializer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 CONFIG = OrchestratorConfig(ledger_path=None)
@@ -187,18 +188,21 @@ def test_cheap_model_tier_in_the_graph_is_billed_as_a_classify_call():
     config = OrchestratorConfig(ledger_path=None, cheap_model_below=0.7)
     graph = create_orchestrator(
         main_model=SimulatedChatModel(model_name="gpt-4.1"), worker_model=worker, config=config
-    ).compile()
-    state = graph.invoke({"messages": messages})
-    classify_calls = [c for c in state["calls"] if c["node"] == "classify"]
-    assert len(classify_calls) == 1 and classify_calls[0]["cost_usd"] > 0
-    assert state["profile"]["tier"] == "cheap_model"
+    ).compile(checkpointer=InMemorySaver(serde=serializer()))
+    thread = {"configurable": {"thread_id": "cheap"}}
+    state = graph.invoke({"messages": messages}, thread)
+    calls = graph.get_state(thread).values["calls"]
+    classify_calls = [c for c in calls if c.node == "classify"]
+    assert len(classify_calls) == 1 and classify_calls[0].cost_usd > 0
+    assert state["profile"].tier == "cheap_model"
     assert state["decision"].scope == "conversation"  # unnamed turns: send them all
     off = create_orchestrator(
         main_model=SimulatedChatModel(model_name="gpt-4.1"),
         worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
         config=OrchestratorConfig(ledger_path=None),
-    ).compile()
-    assert all(c["node"] != "classify" for c in off.invoke({"messages": messages})["calls"])
+    ).compile(checkpointer=InMemorySaver(serde=serializer()))
+    off.invoke({"messages": messages}, thread)
+    assert all(c.node != "classify" for c in off.get_state(thread).values["calls"])
 
 
 def test_a_question_about_code_is_not_code_writing():

@@ -100,4 +100,4 @@ def test_second_process_continues_the_thread(tmp_path: Path) -> None:
         (1, "parallel_workers"),
         (2, "main_session"),
     ]
-    assert final["cost_usd"] == sum(t.cost_usd for t in turns)
+    assert final["thread_cost_usd"] == sum(t.cost_usd for t in turns)

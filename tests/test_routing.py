@@ -167,7 +167,7 @@ def test_cached_prefix_of_the_previous_main_call(
     prefix = message_tokens(messages[0]) + message_tokens(messages[1])
     assert prefix >= 1024  # the test needs a cacheable prefix
     decision = decide(
-        messages, profile(), pricing=pricing, config=settings, prompts={"gpt-4.1": previous}
+        messages, profile(), pricing=pricing, options=settings, prompts={"gpt-4.1": previous}
     )
     main = decision.estimate.main
     assert main.cached_input_tokens == cache_rule(prefix)
