@@ -12,7 +12,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.runtime import Runtime
 from langgraph.types import Overwrite, Send
 
-from orchestrator_graph import OrchestratorConfig, create_orchestrator
+from orchestrator_graph import OrchestratorConfig, RunContext, create_orchestrator
 from orchestrator_graph.cli.demo import MEMO
 from orchestrator_graph.ledger import CostLedger
 from orchestrator_graph.nodes.classify import make_classify
@@ -329,3 +329,24 @@ async def test_session_under_each_checkpointer(
         assert totals.by_model[model] == pytest.approx(expected)
     tokens = sum(c["input_tokens"] + c["output_tokens"] for c in ledger.calls())
     assert tokens == sum(r.input_tokens + r.output_tokens for r in calls)
+
+
+async def test_run_context_overrides_the_config_for_one_run(
+    checkpointer: Checkpointer,
+    config: OrchestratorConfig,
+    main_model: SimulatedChatModel,
+    worker_model: SimulatedChatModel,
+) -> None:
+    models = {"main_model": main_model, "worker_model": worker_model}
+    graph = create_orchestrator(**models, config=config).compile(checkpointer=checkpointer.saver)
+    thread = {"configurable": {"thread_id": f"context-{checkpointer.kind}"}}
+    ask = {"messages": [("user", NUMBERED)]}
+    if checkpointer.is_async:
+        state = await graph.ainvoke(ask, thread, context=RunContext(force_route="main_session"))
+    else:
+        state = graph.invoke(ask, thread, context={"force_route": "main_session"})
+    assert state["decision"].route == "main_session"
+    assert "route forced to main_session by the config" in state["decision"].reasons
+    assert len(main_model.requests) == 1 and worker_model.requests == []
+    state = await checkpointer.invoke(graph, ask, thread)  # the next run: the config again
+    assert state["decision"].route == "parallel_workers"
