@@ -1,4 +1,17 @@
-"""``create_orchestrator``: the nodes and edges, nothing more."""
+"""``create_orchestrator``: the nodes and edges, nothing more.
+
+Durability: invoke the compiled graph with ``durability="sync"``
+(``graph.invoke(value, thread, durability="sync")``). Each step's checkpoint
+and every finished worker's writes are then on disk before the next step, so
+after a crash mid fan-out ``invoke(None, thread)`` re-runs only the unfinished
+workers (``tests/test_crash.py``). ``"async"`` may lose writes in flight when
+the process dies (a finished worker is called and billed again); ``"exit"``
+saves nothing until the run ends.
+
+Faults: ``calls.call_model`` is the one retry layer (``max_retries``,
+``retry_backoff_s``, ``call_timeout_s``); build ``ChatOpenAI(max_retries=0)``.
+Budgets: see ``orchestrator_graph.budget``.
+"""
 
 from __future__ import annotations
 
@@ -62,17 +75,7 @@ def create_orchestrator(
         InvalidTurnError: (from ``invoke``/``stream``) the request has no text; it is
             refused before it enters the thread, which stays as it was.
 
-    Durability: invoke the compiled graph with ``durability="sync"``
-    (``graph.invoke(value, thread, durability="sync")``). Each step's checkpoint
-    and every finished worker's writes are then on disk before the next step, so
-    after a crash mid fan-out ``invoke(None, thread)`` re-runs only the
-    unfinished workers (``tests/test_crash.py``). ``"async"`` may lose writes in
-    flight when the process dies (a finished worker is called and billed again);
-    ``"exit"`` saves nothing until the run ends.
-
-    Faults: ``calls.call_model`` is the one retry layer (``max_retries``,
-    ``retry_backoff_s``, ``call_timeout_s``); build ``ChatOpenAI(max_retries=0)``.
-    Budgets: see ``orchestrator_graph.budget``.
+    Durability, faults and budgets: see the module docstring.
 
     Example:
         ```python

@@ -9,7 +9,7 @@ attempts billed at $0) that ``merge`` answers in the main session instead.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -23,7 +23,13 @@ from orchestrator_graph.config import OrchestratorConfig, RunContext, run_option
 from orchestrator_graph.context import worker_view
 from orchestrator_graph.nodes import overhead_ms
 from orchestrator_graph.routing.costs import Pricing
-from orchestrator_graph.state import WorkerInput, WorkerOutput, WorkerResult, WorkerState
+from orchestrator_graph.state import (
+    WorkerInput,
+    WorkerOutput,
+    WorkerResult,
+    WorkerState,
+    WorkerTask,
+)
 from orchestrator_graph.tokens import message_text
 
 
@@ -33,9 +39,24 @@ def build_worker_graph(
     options: OrchestratorConfig | None = None,
 ) -> CompiledStateGraph:
     """The worker subgraph: one node that calls the task's model on its minimal view."""
+    graph = StateGraph(
+        WorkerState, context_schema=RunContext, input_schema=WorkerInput, output_schema=WorkerOutput
+    )
+    graph.add_node("call_worker", make_call_worker(models, pricing, options))
+    graph.add_edge(START, "call_worker")
+    graph.add_edge("call_worker", END)
+    return graph.compile(name="spawn_subgraph")
+
+
+def make_call_worker(
+    models: Mapping[str, BaseChatModel],
+    pricing: Pricing,
+    options: OrchestratorConfig | None = None,
+) -> Callable[..., dict[str, Any]]:
     base = options or OrchestratorConfig()
 
     def call_worker(state: WorkerState, runtime: Runtime[RunContext]) -> dict[str, Any]:
+        """The task's model on its view; a failure or a refused budget is a failed result."""
         started = time.perf_counter()
         task = state["task"]
         context = state.get("context") or []
@@ -55,41 +76,31 @@ def build_worker_graph(
                 max_tokens=task.max_tokens,
             )
         except (ModelCallError, BudgetExceeded) as error:  # merge falls back to the main session
-            cause = error.__cause__ if isinstance(error, ModelCallError) else error
-            attempts = error.attempts if isinstance(error, ModelCallError) else []
-            failed = WorkerResult(
-                task_id=task.task_id,
-                index=task.index,
-                text="",
-                status="failed",
-                error=f"{type(cause).__name__}: {cause}",
+            result, calls = _failed(task, error), getattr(error, "attempts", [])
+        else:
+            status = answer_status(outcome.answer)
+            if status != "ok":
+                outcome.call.status = status
+            text = message_text(outcome.answer)
+            result = WorkerResult(
+                task_id=task.task_id, index=task.index, text=text, status=status, call=outcome.call
             )
-            return {
-                "worker_results": [failed],
-                "calls": attempts,
-                "overhead_ms": overhead_ms(started, attempts),
-            }
-        answer, call = outcome.answer, outcome.call
-        status = answer_status(answer)
-        if status != "ok":
-            call.status = status
-        result = WorkerResult(
-            task_id=task.task_id,
-            index=task.index,
-            text=message_text(answer),
-            status=status,
-            call=call,
-        )
+            calls = outcome.calls
         return {
             "worker_results": [result],
-            "calls": outcome.calls,
-            "overhead_ms": overhead_ms(started, outcome.calls),
+            "calls": calls,
+            "overhead_ms": overhead_ms(started, calls),
         }
 
-    graph = StateGraph(
-        WorkerState, context_schema=RunContext, input_schema=WorkerInput, output_schema=WorkerOutput
+    return call_worker
+
+
+def _failed(task: WorkerTask, error: ModelCallError | BudgetExceeded) -> WorkerResult:
+    cause = error.__cause__ if isinstance(error, ModelCallError) else error
+    return WorkerResult(
+        task_id=task.task_id,
+        index=task.index,
+        text="",
+        status="failed",
+        error=f"{type(cause).__name__}: {cause}",
     )
-    graph.add_node("call_worker", call_worker)
-    graph.add_edge(START, "call_worker")
-    graph.add_edge("call_worker", END)
-    return graph.compile(name="spawn_subgraph")
