@@ -8,7 +8,10 @@ notebook: ``pytest -m "not slow"`` is the quick loop) and ``integration``
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+import shutil
+import subprocess
+import tempfile
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +32,7 @@ from orchestrator_graph.state import serializer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 POSTGRES_URL_ENV = "ORCHESTRATOR_TEST_POSTGRES_URL"
+POSTGRES_SCRIPT = Path(__file__).resolve().parents[1] / ".ci" / "postgres.sh"
 MAIN_MODEL = "gpt-4.1"
 WORKER_MODEL = "gpt-4.1-mini"
 
@@ -62,8 +66,7 @@ async def checkpointer(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> AsyncIterator[Checkpointer]:
     """Every graph test runs under LangGraph's InMemorySaver, a SQLite file, an async
-    SQLite file (entered inside the test's event loop) and, when
-    ``$ORCHESTRATOR_TEST_POSTGRES_URL`` names a server, Postgres. Each is built with
+    SQLite file (entered inside the test's event loop) and Postgres (``pg_url``). Each is built with
     the state's serializer (``state.serializer``), as ``checkpoints.py`` builds them."""
     kind = request.param
     if kind == "memory":
@@ -75,11 +78,37 @@ async def checkpointer(
         async with async_sqlite_checkpointer(tmp_path / "checkpoints-async.sqlite") as saver:
             yield Checkpointer(kind, saver)
     else:
-        url = os.environ.get(POSTGRES_URL_ENV)
-        if not url:
-            pytest.skip(f"set {POSTGRES_URL_ENV} to run the graph tests under Postgres")
-        with postgres_checkpointer(url) as saver:
+        with postgres_checkpointer(request.getfixturevalue("pg_url")) as saver:
             yield Checkpointer(kind, saver)
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A live PostgreSQL server's URL: ``$ORCHESTRATOR_TEST_POSTGRES_URL``, or one started
+    here (``.ci/postgres.sh``) for the session and stopped after; skipped when neither."""
+    given = os.environ.get(POSTGRES_URL_ENV)
+    if given:
+        yield given
+        return
+    folder = tempfile.mkdtemp(prefix="orchestrator-pg-")  # under /tmp: the postgres user can enter
+    started = subprocess.run(
+        [str(POSTGRES_SCRIPT), "start", folder], capture_output=True, text=True, timeout=60
+    )
+    if started.returncode != 0:
+        shutil.rmtree(folder, ignore_errors=True)
+        reason = (
+            f"no PostgreSQL server: {POSTGRES_URL_ENV} is not set and {POSTGRES_SCRIPT.name} "
+            f"could not start one ({started.stderr.strip()[-300:]}); "
+            "`.ci/postgres.sh install` installs it"
+        )
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    try:
+        yield started.stdout.strip()
+    finally:
+        subprocess.run([str(POSTGRES_SCRIPT), "stop", folder], capture_output=True, timeout=60)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
@@ -92,12 +121,6 @@ def main_model() -> SimulatedChatModel:
 def worker_model() -> SimulatedChatModel:
     """The simulated cheap model (priced as gpt-4.1-mini)."""
     return SimulatedChatModel(model_name=WORKER_MODEL)
-
-
-@pytest.fixture
-def thread() -> dict[str, Any]:
-    """A thread config with an id of its own for the test."""
-    return {"configurable": {"thread_id": "test"}}
 
 
 @pytest.fixture
