@@ -80,8 +80,8 @@ def test_unnamed_reference_gets_the_whole_conversation():
     messages = session(*HISTORY, "Why did they decide that?")
     decision = evaluate_task(messages, config=CONFIG)
     assert decision.scope == "conversation"
-    if decision.route != "main_session":  # a cheap worker, sent every earlier message
-        assert decision.worker_context == [list(range(len(messages) - 1))]
+    assert decision.route == "worker_session"  # a cheap worker, sent every earlier message
+    assert decision.worker_context == [list(range(len(messages) - 1))]
     assert decision.expanded_turns == [0, 1, 2]
 
 

@@ -41,11 +41,15 @@ def test_first_turn_decision_is_complete() -> None:
     est = decision.estimate
     assert est.main.models == ["gpt-4.1"] and est.main.call_usd > 0
     assert est.worker is not None and est.worker.call_usd > 0
-    if decision.route == "worker_session":
-        assert decision.worker_context == [[0]]  # the standing instructions only
-        assert decision.worker_briefs == ["Write a haiku about tea."]
-    else:
-        assert decision.route == "main_session" and decision.worker_context == []
+    assert decision.route == "worker_session"
+    assert decision.worker_context == [[0]]  # the standing instructions only
+    assert decision.worker_briefs == ["Write a haiku about tea."]
+    (task,) = decision.tasks
+    assert (task.brief, task.model, task.tier) == (
+        "Write a haiku about tea.",
+        "gpt-4.1-mini",
+        "worker",
+    )
 
 
 def test_numbered_list_fans_out_with_worker_positions() -> None:

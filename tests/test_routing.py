@@ -145,12 +145,12 @@ def test_parallel_option_is_the_sum_over_subtasks(
     assert parallel.growth_usd == pytest.approx(growth(digests, settings.expected_remaining_turns))
     # the main session answers all three at once
     assert est.main.output_tokens == 3 * typical
-    if parallel.total_usd <= settings.worker_cost_ratio * est.main.total_usd:
-        assert decision.route == "parallel_workers"
-        assert decision.worker_briefs == items
-        assert decision.worker_context == [[0], [0], [0]]
-        assert decision.worker_models == ["gpt-4.1-mini"] * 3
-        assert any("3 independent subtasks" in r for r in decision.reasons)
+    assert parallel.total_usd <= settings.worker_cost_ratio * est.main.total_usd
+    assert decision.route == "parallel_workers"
+    assert decision.worker_briefs == items
+    assert decision.worker_context == [[0], [0], [0]]
+    assert decision.worker_models == ["gpt-4.1-mini"] * 3
+    assert any("3 independent subtasks" in r for r in decision.reasons)
 
 
 def test_cached_prefix_of_the_previous_main_call(
