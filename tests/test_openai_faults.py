@@ -22,6 +22,8 @@ from orchestrator_graph.ledger import CostLedger
 from orchestrator_graph.state import serializer
 from orchestrator_graph.testing.openai_server import OpenAICompatibleServer
 
+pytestmark = [pytest.mark.integration]  # an OpenAI-compatible server on 127.0.0.1
+
 MAIN, WORKER = "gpt-4.1", "gpt-4.1-mini"
 WORKER_TURN = "Write a haiku about green tea."
 

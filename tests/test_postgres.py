@@ -28,6 +28,8 @@ from orchestrator_graph.checkpoints import (
 from orchestrator_graph.ledger import CostLedger
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
+pytestmark = [pytest.mark.slow]  # starts a PostgreSQL server
+
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / ".ci" / "postgres.sh"
 URL_ENV = "ORCHESTRATOR_TEST_POSTGRES_URL"

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from langchain_core.messages import HumanMessage
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
@@ -53,6 +54,7 @@ print(json.dumps(report))
 """
 
 
+@pytest.mark.slow  # a second process
 def test_second_process_continues_the_thread(tmp_path: Path) -> None:
     db, ledger = tmp_path / "checkpoints.sqlite", tmp_path / "ledger.sqlite"
     model = SimulatedChatModel(model_name="gpt-4.1")  # both tiers: every call in one log
