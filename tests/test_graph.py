@@ -9,6 +9,7 @@ from conftest import Checkpointer
 from genai_prices import Usage, calc_price
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.checkpoint.serde.event_hooks import register_serde_event_listener
 from langgraph.runtime import Runtime
 from langgraph.types import Overwrite, Send
 
@@ -20,7 +21,7 @@ from orchestrator_graph.nodes.cost_estimate import make_cost_estimate
 from orchestrator_graph.nodes.spawn_subgraph import build_worker_graph
 from orchestrator_graph.routing import Pricing, decide
 from orchestrator_graph.routing.edge import route
-from orchestrator_graph.state import WorkerTask, serializer
+from orchestrator_graph.state import ModelCall, RoutingDecision, TaskProfile, WorkerTask, serializer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 from orchestrator_graph.tokens import count_messages, count_text
 
@@ -349,3 +350,27 @@ async def test_run_context_overrides_the_config_for_one_run(
     assert len(main_model.requests) == 1 and worker_model.requests == []
     state = await checkpointer.invoke(graph, ask, thread)  # the next run: the config again
     assert state["decision"].route == "parallel_workers"
+
+
+async def test_the_typed_state_round_trips_with_no_unregistered_type(
+    checkpointer: Checkpointer,
+    config: OrchestratorConfig,
+    main_model: SimulatedChatModel,
+    worker_model: SimulatedChatModel,
+) -> None:
+    events: list[dict] = []
+    unregister = register_serde_event_listener(events.append)
+    try:
+        models = {"main_model": main_model, "worker_model": worker_model}
+        graph = create_orchestrator(**models, config=config)
+        graph = graph.compile(checkpointer=checkpointer.saver)
+        thread = {"configurable": {"thread_id": f"typed-{checkpointer.kind}"}}
+        await checkpointer.invoke(graph, {"messages": [("user", NUMBERED)]}, thread)
+        values = (await checkpointer.state(graph, thread)).values
+    finally:
+        unregister()
+    assert isinstance(values["decision"], RoutingDecision)
+    assert isinstance(values["profile"], TaskProfile)
+    assert all(isinstance(t, WorkerTask) for t in values["decision"].tasks)
+    assert all(isinstance(c, ModelCall) for c in values["calls"])
+    assert [e for e in events if "unregistered" in e["kind"] or "blocked" in e["kind"]] == []
