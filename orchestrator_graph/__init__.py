@@ -1,6 +1,6 @@
 """orchestrator-graph: route each LLM request to the main session or to cheaper workers."""
 
-from orchestrator_graph.config import BudgetLimits, OrchestratorConfig
+from orchestrator_graph.config import BudgetLimits, OrchestratorConfig, RunContext
 from orchestrator_graph.errors import (
     BudgetExceeded,
     CallTimeoutError,
@@ -38,6 +38,7 @@ __all__ = [
     "OrchestratorConfig",
     "OrchestratorError",
     "RoutingDecision",
+    "RunContext",
     "TaskProfile",
     "UnknownModelPriceError",
     "WorkerResult",

@@ -14,22 +14,21 @@ re-run after a crash replaces its hold instead of counting twice.
 
 Over budget:
 
-- before the turn, :func:`fit_route` takes the cheapest route or worker model
-  whose forecast fits; when none does, ``cost_estimate`` raises
+- before the turn, ``routing.budget_fit.fit_budget`` takes the cheapest route or
+  worker model whose forecast fits; when none does, ``cost_estimate`` raises
   :class:`BudgetExceeded` out of ``graph.invoke`` (nothing was called, the thread
   stays resumable with ``invoke(None, config)`` once the limit is raised);
 - during the turn, a call whose reservation does not fit raises
   :class:`BudgetExceeded` instead of calling: a worker's subtask falls back to
-  the main session, and if that does not fit either, ``merge`` answers with what
-  it has and sets ``state["budget_exceeded"]`` (also in the answer's
-  ``response_metadata``).
+  the main session, and if that does not fit either, ``merge`` raises it out of
+  ``graph.invoke`` as ``main_session`` does (nothing enters the transcript).
 
 With ``ledger_path=None`` the holds live in memory, per process.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -39,13 +38,13 @@ from langchain_core.runnables import RunnableConfig
 
 from orchestrator_graph.calibration import calibration_for
 from orchestrator_graph.calls import CallOutcome, CallPolicy, call_model
-from orchestrator_graph.config import BudgetLimits, OrchestratorConfig, Route
+from orchestrator_graph.config import BudgetLimits, OrchestratorConfig
 from orchestrator_graph.context import FittedView, fit_view, model_context_window
 from orchestrator_graph.errors import BudgetExceeded, ModelCallError
 from orchestrator_graph.holds import BudgetBook, OutputRoom, book_for
 from orchestrator_graph.ledger import ledger_at
 from orchestrator_graph.pricing import ModelPrice
-from orchestrator_graph.state import ModelCall, RoutingDecision
+from orchestrator_graph.state import ModelCall
 from orchestrator_graph.tokens import count_messages, count_text
 
 __all__ = [
@@ -55,14 +54,10 @@ __all__ = [
     "OutputRoom",
     "book_for",
     "budgeted_output_tokens",
-    "fit_route",
     "guarded_call",
     "output_cap_reason",
     "thread_of",
 ]
-
-_ROUTES: tuple[Route, ...] = ("main_session", "worker_session", "parallel_workers")
-_CHEAP_WORKERS = {"strong_worker_complexity": 6, "strong_categories": frozenset()}
 
 
 def thread_of(config: RunnableConfig) -> str:
@@ -255,86 +250,3 @@ def guarded_call(
         counted_output=count_text(outcome.answer.text),
     )
     return replace(outcome, trimmed=trimmed)
-
-
-def _fits(
-    decision: RoutingDecision, limits: BudgetLimits, usd_left: float, tokens_left: float
-) -> bool:
-    option = decision.estimate.option(decision.route)
-    tokens = option.input_tokens + option.output_tokens
-    workers = max(1, len(decision.worker_briefs))
-    per_worker = decision.route != "main_session"
-    return (
-        option.call_usd <= usd_left
-        and tokens <= tokens_left
-        and not (per_worker and limits.worker_usd and option.call_usd / workers > limits.worker_usd)
-        and not (per_worker and limits.worker_tokens and tokens / workers > limits.worker_tokens)
-    )
-
-
-def fit_route(
-    decision: RoutingDecision,
-    redecide: Callable[[OrchestratorConfig], RoutingDecision],
-    settings: OrchestratorConfig,
-    *,
-    thread_id: str,
-    turn: int,
-) -> RoutingDecision:
-    """The decision if its forecast fits the budget left, else the cheapest that does.
-
-    ``redecide(config)`` re-runs the routing with a config that forces a route
-    (and, for the cheaper variants, the worker model for every worker). Raises
-    :class:`BudgetExceeded` when no route fits.
-    """
-    limits = settings.budget
-    if limits is None:
-        return decision
-    book = book_for(settings)
-    thread_usd, thread_tokens = book.used(thread_id)
-    turn_usd, turn_tokens = book.used(thread_id, turn)
-    inf = float("inf")
-    usd_left = min((limits.thread_usd or inf) - thread_usd, (limits.turn_usd or inf) - turn_usd)
-    tokens_left = min(
-        (limits.thread_tokens or inf) - thread_tokens, (limits.turn_tokens or inf) - turn_tokens
-    )
-    if _fits(decision, limits, usd_left, tokens_left):
-        return decision
-    candidates = []
-    for route in _ROUTES:
-        for cheap in ({}, _CHEAP_WORKERS):
-            forced = settings.model_copy(update={"force_route": route, **cheap})
-            candidate = redecide(forced)
-            if candidate.route == route and _fits(candidate, limits, usd_left, tokens_left):
-                candidates.append(candidate)
-    option = decision.estimate.option(decision.route)
-    wanted, wanted_tokens = option.call_usd, option.input_tokens + option.output_tokens
-    if not candidates:
-        scopes = [
-            ("thread", "usd", limits.thread_usd, thread_usd, wanted),
-            ("turn", "usd", limits.turn_usd, turn_usd, wanted),
-            ("thread", "tokens", limits.thread_tokens, thread_tokens, wanted_tokens),
-            ("turn", "tokens", limits.turn_tokens, turn_tokens, wanted_tokens),
-            ("worker", "usd", limits.worker_usd, 0.0, wanted),
-            ("worker", "tokens", limits.worker_tokens, 0, wanted_tokens),
-        ]
-        scope, unit, limit, used, requested = next(
-            (s for s in scopes if s[2] is not None and s[3] + s[4] > s[2]),
-            next(s for s in scopes if s[2] is not None),
-        )
-        raise BudgetExceeded(
-            scope,
-            unit,
-            float(limit),
-            used,
-            requested,
-            f"the turn ({decision.route}, no route fits)",
-        )
-    chosen = min(candidates, key=lambda d: d.estimate.option(d.route).call_usd)
-    chosen.reasons = [r for r in chosen.reasons if not r.startswith("route forced to")]
-    chosen.reasons.append(
-        f"budget: {decision.route} (${wanted:.6f}) does not fit the {usd_left:.6g} USD / "
-        f"{tokens_left:.6g} tokens left; took {chosen.route} on "
-        f"{', '.join(sorted(set(chosen.worker_models))) or 'the main model'} "
-        f"(${chosen.estimate.option(chosen.route).call_usd:.6f})"
-    )
-    return chosen

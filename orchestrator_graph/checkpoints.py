@@ -22,6 +22,7 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from orchestrator_graph import database
 from orchestrator_graph.database import BUSY_TIMEOUT_S
 from orchestrator_graph.errors import CheckpointDatabaseError, CheckpointFileError
+from orchestrator_graph.state import serializer
 
 DEFAULT_CHECKPOINT_PATH = Path("checkpoints") / "orchestrator.sqlite"
 CHECKPOINT_PATH_ENV = "ORCHESTRATOR_CHECKPOINTS"
@@ -60,7 +61,7 @@ def sqlite_checkpointer(
     path = _prepare(path)
     conn = database.open_sqlite(path, file_error=_file_error, autocommit=False)
     try:
-        saver = SqliteSaver(conn, serde=serde)
+        saver = SqliteSaver(conn, serde=serde or serializer())
         try:
             saver.setup()
         except sqlite3.DatabaseError as exc:
@@ -83,7 +84,7 @@ async def async_sqlite_checkpointer(
     """
     path = _prepare(path)
     async with aiosqlite.connect(path, timeout=BUSY_TIMEOUT_S) as conn:
-        saver = AsyncSqliteSaver(conn, serde=serde)
+        saver = AsyncSqliteSaver(conn, serde=serde or serializer())
         try:
             for pragma in database.PRAGMAS:
                 await conn.execute(pragma)
@@ -164,7 +165,7 @@ def postgres_checkpointer(
     except psycopg.OperationalError as exc:
         raise _database_error(url, exc) from exc
     with conn:
-        saver = PostgresSaver(conn, serde=serde)
+        saver = PostgresSaver(conn, serde=serde or serializer())
         saver.setup()
         yield saver
 
@@ -193,6 +194,6 @@ async def async_postgres_checkpointer(
     except psycopg.OperationalError as exc:
         raise _database_error(url, exc) from exc
     async with conn:
-        saver = AsyncPostgresSaver(conn, serde=serde)
+        saver = AsyncPostgresSaver(conn, serde=serde or serializer())
         await saver.setup()
         yield saver

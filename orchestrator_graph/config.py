@@ -16,6 +16,7 @@ Route = Literal["main_session", "worker_session", "parallel_workers"]
 SELF_CONTAINED_BELOW = 0.3
 DEFAULT_MAIN_MODEL = "gpt-4.1"
 DEFAULT_WORKER_MODEL = "gpt-4.1-mini"
+# where the demo, Studio and `orchestrator-graph report` keep the ledger (each chooses it)
 DEFAULT_LEDGER_PATH = Path("checkpoints") / "ledger.sqlite"
 # Writing code stays on the strong model; other categories go by complexity (hard
 # math and reasoning score 4+ through the classifier's markers: prove, derive...).
@@ -68,7 +69,10 @@ class OrchestratorConfig(BaseModel):
         strong_categories: categories whose workers always run on the main model.
         prompt_cache_min_tokens: the shortest prefix a provider caches.
         prices: price overrides by model name, for private or self-hosted models.
-        ledger_path: the SQLite file of the cost ledger; None keeps no ledger.
+        ledger_path: the SQLite file of the cost ledger, opened (and created) on the
+            first turn recorded; None (the default) keeps no ledger. Nothing is
+            written when the graph is built; an existing file that is not a
+            ledger is an error there.
         force_route: always take this route (``main_session`` is the baseline).
         classifier_model_path: a trained classifier (``orchestrator-graph train``)
             consulted where the rules are unsure; None uses the rules alone.
@@ -101,7 +105,7 @@ class OrchestratorConfig(BaseModel):
     strong_categories: frozenset[str] = STRONG_CATEGORIES
     prompt_cache_min_tokens: int = Field(default=1024, ge=0)
     prices: dict[str, ModelPrice] = Field(default_factory=dict)
-    ledger_path: Path | None = DEFAULT_LEDGER_PATH
+    ledger_path: Path | None = None
     force_route: Route | None = None
     # classifier tiers and the person in the loop (issue 3)
     classifier_model_path: Path | None = None
@@ -113,6 +117,36 @@ class OrchestratorConfig(BaseModel):
     call_timeout_s: float | None = Field(default=120.0, gt=0, le=3600)
     budget: BudgetLimits | None = None
     context_window: int | None = Field(default=None, ge=1024, le=100_000_000)
+
+
+class RunContext(BaseModel):
+    """Options a caller may change per run, LangGraph's ``context_schema``:
+    ``graph.invoke(value, thread, context=RunContext(force_route="main_session"))``.
+
+    Each field left ``None`` keeps the ``OrchestratorConfig`` value the graph was built with.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    force_route: Route | None = None
+    interrupt_below: float | None = Field(default=None, ge=0, le=1)
+    worker_cost_ratio: float | None = Field(default=None, gt=0, le=1)
+    budget: BudgetLimits | None = None
+
+    def applied_to(self, options: OrchestratorConfig) -> OrchestratorConfig:
+        """``options`` with this run's values in place of the built-in ones."""
+        update = {k: v for k in type(self).model_fields if (v := getattr(self, k)) is not None}
+        return options.model_copy(update=update) if update else options
+
+
+def run_options(options: OrchestratorConfig, context: object) -> OrchestratorConfig:
+    """The options of one run: ``options`` and the run's ``context`` (a ``RunContext``,
+    a dict of its fields, or None)."""
+    if context is None:
+        return options
+    if not isinstance(context, RunContext):
+        context = RunContext.model_validate(context)
+    return context.applied_to(options)
 
 
 def load_config(path: Path | None) -> OrchestratorConfig:

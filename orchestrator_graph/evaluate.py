@@ -5,17 +5,16 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 
-from langchain_core.messages import BaseMessage
+from langchain_core.messages import MessageLikeRepresentation, convert_to_messages
 
 from orchestrator_graph.classifier import classify_request
 from orchestrator_graph.config import DEFAULT_MAIN_MODEL, DEFAULT_WORKER_MODEL, OrchestratorConfig
-from orchestrator_graph.estimate import Pricing
-from orchestrator_graph.routing import decide
+from orchestrator_graph.routing import Pricing, decide
 from orchestrator_graph.state import RoutingDecision
 
 
 def evaluate_task(
-    messages: Sequence[BaseMessage],
+    messages: Sequence[MessageLikeRepresentation],
     *,
     config: OrchestratorConfig | None = None,
     main_model: str = DEFAULT_MAIN_MODEL,
@@ -24,27 +23,32 @@ def evaluate_task(
 ) -> RoutingDecision:
     """Decide where the last message of ``messages`` would run, without running it.
 
+    ``messages`` may be anything LangChain's ``convert_to_messages`` accepts:
+    messages, ``{"role": "user", "content": ...}`` dicts, ``("user", "...")``
+    tuples or plain strings (user messages).
+
     Returns the route, its reasons and confidence, the profile, every option's
-    estimated cost, the message positions each worker would be sent, and the
-    time the decision took (``decision_ms``).
+    estimated cost, the task of each worker (``decision.tasks``: brief, model,
+    the message positions it would be sent), and the time the decision took
+    (``decision_ms``).
 
     Example:
         ```python
-        from langchain_core.messages import AIMessage, HumanMessage
         from orchestrator_graph import evaluate_task
 
         decision = evaluate_task([
-            HumanMessage("Write a haiku about autumn."),
-            AIMessage("Crisp leaves drift and fall..."),
-            HumanMessage("Now make it about winter instead."),
+            {"role": "user", "content": "Write a haiku about autumn."},
+            {"role": "assistant", "content": "Crisp leaves drift and fall..."},
+            {"role": "user", "content": "Now make it about winter instead."},
         ])
         print(decision.route, decision.reasons)
         ```
     """
     started = time.perf_counter()
-    config = config or OrchestratorConfig()
-    pricing = Pricing.resolve(main_model, worker_model, config)
-    profile = classify_request(messages, config=config)
-    decision = decide(messages, profile, pricing=pricing, config=config, digests=digests)
+    options = config or OrchestratorConfig()
+    transcript = convert_to_messages(messages)
+    pricing = Pricing.resolve(main_model, worker_model, options)
+    profile = classify_request(transcript, config=options)
+    decision = decide(transcript, profile, pricing=pricing, options=options, digests=digests)
     decision.decision_ms = (time.perf_counter() - started) * 1000
     return decision

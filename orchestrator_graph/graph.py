@@ -1,23 +1,44 @@
-"""``create_orchestrator``: the nodes and edges, nothing more."""
+"""``create_orchestrator``: the nodes and edges, nothing more.
+
+Durability: invoke the compiled graph with ``durability="sync"``
+(``graph.invoke(value, thread, durability="sync")``). Each step's checkpoint
+and every finished worker's writes are then on disk before the next step, so
+after a crash mid fan-out ``invoke(None, thread)`` re-runs only the unfinished
+workers (``tests/test_crash.py``). ``"async"`` may lose writes in flight when
+the process dies (a finished worker is called and billed again); ``"exit"``
+saves nothing until the run ends.
+
+Faults: ``calls.call_model`` is the one retry layer (``max_retries``,
+``retry_backoff_s``, ``call_timeout_s``); build ``ChatOpenAI(max_retries=0)``.
+Budgets: see ``orchestrator_graph.budget``.
+"""
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import convert_to_messages
 from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Command
 
-from orchestrator_graph.config import OrchestratorConfig
-from orchestrator_graph.estimate import Pricing
-from orchestrator_graph.ledger import ledger_at
+from orchestrator_graph.config import OrchestratorConfig, RunContext
+from orchestrator_graph.errors import InvalidTurnError, LedgerError
 from orchestrator_graph.nodes.classify import make_classify
-from orchestrator_graph.nodes.cost_estimate import make_cost_estimate, make_route
+from orchestrator_graph.nodes.cost_estimate import make_cost_estimate
 from orchestrator_graph.nodes.main_session import make_main_session
 from orchestrator_graph.nodes.merge import make_merge
 from orchestrator_graph.nodes.record import make_record
 from orchestrator_graph.nodes.spawn_subgraph import build_worker_graph
 from orchestrator_graph.pricing import model_name_of
-from orchestrator_graph.state import OrchestratorInput, OrchestratorState
+from orchestrator_graph.routing.costs import Pricing
+from orchestrator_graph.routing.edge import route
+from orchestrator_graph.state import OrchestratorInput, OrchestratorOutput, OrchestratorState
+from orchestrator_graph.tokens import message_text
 
 
 def create_orchestrator(
@@ -38,29 +59,23 @@ def create_orchestrator(
             Complex tasks sent to workers run on ``main_model`` in a fresh,
             minimal session.
         config: thresholds, prices, budgets and the ledger path;
-            ``OrchestratorConfig()`` when omitted.
+            ``OrchestratorConfig()`` when omitted (no ledger).
 
     Returns:
         A ``StateGraph`` whose state is ``MessagesState``-compatible. Compile it
-        with the checkpointer of your choice.
+        with the checkpointer of your choice. Callers receive ``messages``,
+        ``profile``, ``decision`` and the costs (``OrchestratorOutput``); a run
+        may change some options with ``context=RunContext(...)``.
 
     Raises:
         UnknownModelPriceError: a model has no known price; give one in
             ``OrchestratorConfig(prices=...)``.
-        LedgerError: ``config.ledger_path`` is not a usable ledger (checked here,
-            before any model call).
+        LedgerError: ``config.ledger_path`` is a file that is not a usable ledger
+            (checked here, read-only, before any model call; nothing is written).
+        InvalidTurnError: (from ``invoke``/``stream``) the request has no text; it is
+            refused before it enters the thread, which stays as it was.
 
-    Durability: invoke the compiled graph with ``durability="sync"``
-    (``graph.invoke(value, thread, durability="sync")``). Each step's checkpoint
-    and every finished worker's writes are then on disk before the next step, so
-    after a crash mid fan-out ``invoke(None, thread)`` re-runs only the
-    unfinished workers (``tests/test_crash.py``). ``"async"`` may lose writes in
-    flight when the process dies (a finished worker is called and billed again);
-    ``"exit"`` saves nothing until the run ends.
-
-    Faults: ``calls.call_model`` is the one retry layer (``max_retries``,
-    ``retry_backoff_s``, ``call_timeout_s``); build ``ChatOpenAI(max_retries=0)``.
-    Budgets: see ``orchestrator_graph.budget``.
+    Durability, faults and budgets: see the module docstring.
 
     Example:
         ```python
@@ -72,36 +87,90 @@ def create_orchestrator(
         builder = create_orchestrator(
             main_model=SimulatedChatModel(model_name="gpt-4.1"),
             worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
-            config=OrchestratorConfig(ledger_path=None),
+            config=OrchestratorConfig(ledger_path="checkpoints/ledger.sqlite"),
         )
         with sqlite_checkpointer("checkpoints/example.sqlite") as saver:
             graph = builder.compile(checkpointer=saver)
             thread = {"configurable": {"thread_id": "example"}}
             out = graph.invoke({"messages": [HumanMessage("What is 2 + 2?")]}, thread)
-            print(out["decision"]["route"], out["messages"][-1].content)
+            print(out["decision"].route, out["messages"][-1].content)
         ```
     """
-    config = config or OrchestratorConfig()
-    pricing = Pricing.resolve(model_name_of(main_model), model_name_of(worker_model), config)
-    if config.ledger_path is not None:  # a corrupted ledger fails here, before any call
-        ledger_at(Path(config.ledger_path))
-    builder = StateGraph(OrchestratorState, input_schema=OrchestratorInput)
-    builder.add_node("classify", make_classify(worker_model, pricing, config))
-    builder.add_node("cost_estimate", make_cost_estimate(pricing, config))
-    builder.add_node("main_session", make_main_session(main_model, pricing, config))
+    options = config or OrchestratorConfig()
+    pricing = Pricing.resolve(model_name_of(main_model), model_name_of(worker_model), options)
+    if options.ledger_path is not None:
+        check_ledger_file(Path(options.ledger_path))
+    builder = OrchestratorGraph(
+        OrchestratorState,
+        context_schema=RunContext,
+        input_schema=OrchestratorInput,
+        output_schema=OrchestratorOutput,
+    )
+    builder.add_node("classify", make_classify(worker_model, pricing, options))
+    builder.add_node("cost_estimate", make_cost_estimate(pricing, options))
+    builder.add_node("main_session", make_main_session(main_model, pricing, options))
     builder.add_node(
         "spawn_subgraph",
-        build_worker_graph({"main": main_model, "worker": worker_model}, pricing, config),
+        build_worker_graph({"main": main_model, "worker": worker_model}, pricing, options),
     )
-    builder.add_node("merge", make_merge(main_model, pricing, config))
-    builder.add_node("record", make_record(pricing, config))
+    builder.add_node("merge", make_merge(main_model, pricing, options))
+    builder.add_node("record", make_record(pricing, options))
     builder.add_edge(START, "classify")
     builder.add_edge("classify", "cost_estimate")
-    builder.add_conditional_edges(
-        "cost_estimate", make_route(pricing, config), ["main_session", "spawn_subgraph"]
-    )
+    builder.add_conditional_edges("cost_estimate", route, ["main_session", "spawn_subgraph"])
     builder.add_edge("main_session", "record")
     builder.add_edge("spawn_subgraph", "merge")
     builder.add_edge("merge", "record")
     builder.add_edge("record", END)
     return builder
+
+
+def check_ledger_file(path: Path) -> None:
+    """An existing ``path`` must be a SQLite database (read-only check: nothing is
+    written, and a missing file is created on the first turn recorded)."""
+    if not path.exists():
+        return
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+            db.execute("SELECT name FROM sqlite_master").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise LedgerError.unusable(path, "be opened as a cost ledger", exc) from exc
+
+
+def check_request(value: Any) -> None:
+    """Refuse a new request with no text before it enters the thread.
+
+    ``None`` and ``Command`` (a resume) pass; so does a value without messages.
+    """
+    if not isinstance(value, dict) or isinstance(value, Command) or not value.get("messages"):
+        return
+    messages = value["messages"]
+    new = convert_to_messages(messages if isinstance(messages, list) else [messages])
+    if new and new[-1].type == "human" and not message_text(new[-1]).strip():
+        raise InvalidTurnError(
+            "the user's request has no text (an empty, whitespace-only or image-only "
+            "request is dropped and never enters the thread); send a HumanMessage with text. "
+            "The thread is as it was before this call."
+        )
+
+
+class CompiledOrchestrator(CompiledStateGraph):
+    """The compiled graph: input is checked before LangGraph checkpoints it (a node that
+    raised would leave the thread pending on a request it can never route)."""
+
+    def stream(self, input: Any, *args: Any, **kwargs: Any) -> Any:
+        check_request(input)
+        return super().stream(input, *args, **kwargs)
+
+    def astream(self, input: Any, *args: Any, **kwargs: Any) -> Any:
+        check_request(input)
+        return super().astream(input, *args, **kwargs)
+
+
+class OrchestratorGraph(StateGraph):
+    """``StateGraph`` whose ``compile`` returns a :class:`CompiledOrchestrator`."""
+
+    def compile(self, *args: Any, **kwargs: Any) -> CompiledOrchestrator:  # type: ignore[override]
+        compiled = super().compile(*args, **kwargs)
+        compiled.__class__ = CompiledOrchestrator
+        return compiled  # type: ignore[return-value]

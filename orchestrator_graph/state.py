@@ -1,9 +1,18 @@
 """The graph's state and the pydantic models passed between nodes.
 
-The state holds plain JSON-able dicts (``model.model_dump(mode="json")``) next to
-the LangChain messages, so every checkpointer (memory, SQLite, Postgres, the
-LangGraph server) stores it without custom serializers; nodes read them back
-with ``Model.model_validate``.
+``profile`` and ``decision`` are pydantic models in the state, validated once
+where they are made. Checkpointers store them with LangGraph's serializer; so
+that it knows them (no "unregistered type" warning, and allowed under
+``LANGGRAPH_STRICT_MSGPACK``), build the checkpointer with :func:`serializer`
+(``checkpoints.py`` does) or pass ``STATE_TYPES`` to your own serializer's
+``allowed_msgpack_modules``.
+
+Channels: ``messages`` is the transcript (whole); ``cost_usd`` and
+``baseline_cost_usd`` are the *turn's* figures (a parent graph that declares them
+with ``operator.add`` sums its turns, with or without the orchestrator's own
+checkpointer); ``thread_cost_usd`` and ``thread_baseline_cost_usd`` add up over
+the thread. The rest are internal to a turn and reset by ``classify`` with
+LangGraph's ``Overwrite``; ``OrchestratorOutput`` keeps them from callers.
 """
 
 from __future__ import annotations
@@ -12,6 +21,7 @@ import operator
 from typing import Annotated, Any, Literal
 
 from langchain_core.messages import AnyMessage
+from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
@@ -31,6 +41,7 @@ Category = Literal[
     "qa",
 ]
 Scope = Literal["instructions", "referenced", "conversation"]
+Tier = Literal["main", "worker"]
 WorkerStatus = Literal["ok", "empty", "truncated", "refused", "failed"]
 
 
@@ -100,19 +111,14 @@ class CostEstimate(BaseModel):
 
 
 class RoutingDecision(BaseModel):
-    """Where the turn runs, why, and what each worker would be sent."""
+    """Where the turn runs, why, and the task of each worker (none in the main session)."""
 
     route: Route
     reasons: list[str]
     confidence: float = Field(ge=0, le=1)
     profile: TaskProfile
     estimate: CostEstimate
-    worker_context: list[list[int]] = Field(
-        default_factory=list, description="per worker, the message indices it is sent"
-    )
-    worker_briefs: list[str] = Field(default_factory=list)
-    worker_tiers: list[Literal["main", "worker"]] = Field(default_factory=list)
-    worker_models: list[str] = Field(default_factory=list)
+    tasks: list[WorkerTask] = Field(default_factory=list)
     scope: Scope = "instructions"
     expanded_turns: list[int] = Field(
         default_factory=list, description="offloaded turns shown in full in the main view"
@@ -121,6 +127,23 @@ class RoutingDecision(BaseModel):
     picked_by_person: Route | None = Field(
         default=None, description="the route a person chose at the interrupt, if one did"
     )
+
+    @property
+    def worker_briefs(self) -> list[str]:
+        return [t.brief for t in self.tasks]
+
+    @property
+    def worker_context(self) -> list[list[int]]:
+        """Per worker, the transcript positions it is sent."""
+        return [t.context_indices for t in self.tasks]
+
+    @property
+    def worker_tiers(self) -> list[Tier]:
+        return [t.tier for t in self.tasks]
+
+    @property
+    def worker_models(self) -> list[str]:
+        return [t.model for t in self.tasks]
 
 
 class ModelCall(BaseModel):
@@ -138,20 +161,22 @@ class ModelCall(BaseModel):
 
 
 class WorkerTask(BaseModel):
-    """A worker's input: the brief, the model tier and its budget.
+    """A worker's input: the brief, the model it runs on, its budget and its view.
 
-    The messages of its minimal view travel beside it (``WorkerInput.context``).
+    The messages of its minimal view (``context_indices``, positions in the
+    transcript) travel beside it in the ``Send`` (``WorkerInput.context``).
     """
 
     task_id: str
     turn: int
     index: int = 0
     brief: str
-    tier: Literal["main", "worker"]
+    tier: Tier
     model: str
     max_tokens: int
     context_indices: list[int] = Field(default_factory=list)
     estimated_usd: float = 0.0
+    thread_id: str = Field(default="", description="the run's thread, for the budget holds")
 
 
 class WorkerResult(BaseModel):
@@ -165,21 +190,29 @@ class WorkerResult(BaseModel):
     error: str | None = None
 
 
-def per_turn(
-    left: list[dict[str, Any]] | None, right: list[dict[str, Any]] | None
-) -> list[dict[str, Any]]:
-    """Accumulate within a turn; ``None`` starts the next turn afresh, and so does a
-    list whose first item is ``None`` (the rest then opens the new turn)."""
-    if right is None:
-        return []
-    if right and right[0] is None:
-        return [r for r in right[1:] if r is not None]
-    return [*(left or []), *right]
-
-
 def merge_dicts(left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
     """Later keys win."""
     return {**(left or {}), **(right or {})}
+
+
+STATE_TYPES: tuple[tuple[str, str], ...] = tuple(
+    (model.__module__, model.__name__)
+    for model in (
+        Subtask,
+        TaskProfile,
+        OptionCost,
+        CostEstimate,
+        RoutingDecision,
+        ModelCall,
+        WorkerTask,
+        WorkerResult,
+    )
+)
+
+
+def serializer() -> JsonPlusSerializer:
+    """LangGraph's serializer with the state's pydantic models allowed."""
+    return JsonPlusSerializer(allowed_msgpack_modules=STATE_TYPES)
 
 
 class OrchestratorInput(TypedDict):
@@ -188,34 +221,43 @@ class OrchestratorInput(TypedDict):
     messages: Annotated[list[AnyMessage], add_request_messages]
 
 
-class OrchestratorState(TypedDict, total=False):
-    """The whole state. ``messages`` is the transcript and stays whole."""
+class OrchestratorOutput(TypedDict, total=False):
+    """What a caller (or a parent graph) receives."""
 
     messages: Annotated[list[AnyMessage], add_request_messages]
-    profile: dict[str, Any] | None
-    decision: dict[str, Any] | None
-    worker_results: Annotated[list[dict[str, Any]], per_turn]
-    calls: Annotated[list[dict[str, Any]], per_turn]
+    profile: TaskProfile | None
+    decision: RoutingDecision | None
+    cost_usd: float
+    baseline_cost_usd: float
+    thread_cost_usd: Annotated[float, operator.add]
+    thread_baseline_cost_usd: Annotated[float, operator.add]
+
+
+class OrchestratorState(OrchestratorOutput, total=False):
+    """The whole state: the output and the turn's internal channels."""
+
+    thread_id: str  # the run's thread (a run without one gets its own id)
+    worker_results: Annotated[list[WorkerResult], operator.add]
+    calls: Annotated[list[ModelCall], operator.add]
     digests: Annotated[dict[str, str], merge_dicts]
     prompts: Annotated[dict[str, list[str]], merge_dicts]
-    turn_started: float
-    cost_usd: Annotated[float, operator.add]
-    baseline_cost_usd: Annotated[float, operator.add]
-    budget_exceeded: dict[str, Any] | None  # BudgetExceeded.as_dict() of the turn, if any
+    overhead_ms: Annotated[float, operator.add]  # the turn's time outside model calls
 
 
 class WorkerInput(TypedDict):
     """What one ``Send`` carries to ``spawn_subgraph``."""
 
-    task: dict[str, Any]
+    task: WorkerTask
     context: list[AnyMessage]
 
 
 class WorkerOutput(TypedDict):
     """What a worker hands back to the parent graph."""
 
-    worker_results: Annotated[list[dict[str, Any]], per_turn]
-    calls: Annotated[list[dict[str, Any]], per_turn]
+    thread_id: str  # the run's thread (a run without one gets its own id)
+    worker_results: Annotated[list[WorkerResult], operator.add]
+    calls: Annotated[list[ModelCall], operator.add]
+    overhead_ms: Annotated[float, operator.add]
 
 
 class WorkerState(WorkerInput, WorkerOutput):

@@ -18,7 +18,7 @@ import os
 from typing import Any
 
 from orchestrator_graph.chat_models import default_models
-from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.config import DEFAULT_LEDGER_PATH, OrchestratorConfig
 from orchestrator_graph.graph import create_orchestrator
 
 LEDGER_ENV = "ORCHESTRATOR_LEDGER"
@@ -28,7 +28,7 @@ INTERRUPT_BELOW_ENV = "ORCHESTRATOR_INTERRUPT_BELOW"
 def config_from_env(environ: dict[str, str] | None = None) -> OrchestratorConfig:
     """``OrchestratorConfig`` with the ledger path and interrupt threshold from the environment."""
     environ = dict(os.environ if environ is None else environ)
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = {"ledger_path": DEFAULT_LEDGER_PATH}  # Studio keeps a ledger
     ledger = environ.get(LEDGER_ENV)
     if ledger:
         options["ledger_path"] = None if ledger.lower() == "none" else ledger

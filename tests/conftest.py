@@ -1,8 +1,17 @@
-"""Shared fixtures: the checkpointer under test, simulated models and a config."""
+"""Shared fixtures: the checkpointer under test, simulated models and a config.
+
+Markers (registered in pyproject.toml): ``slow`` (a server, a subprocess or a
+notebook: ``pytest -m "not slow"`` is the quick loop) and ``integration``
+(an HTTP server on 127.0.0.1: the LangGraph server or the OpenAI-compatible one).
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,10 +22,17 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import StateSnapshot
 
-from orchestrator_graph.checkpoints import async_sqlite_checkpointer, sqlite_checkpointer
+from orchestrator_graph.checkpoints import (
+    async_sqlite_checkpointer,
+    postgres_checkpointer,
+    sqlite_checkpointer,
+)
 from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.state import serializer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
+POSTGRES_URL_ENV = "ORCHESTRATOR_TEST_POSTGRES_URL"
+POSTGRES_SCRIPT = Path(__file__).resolve().parents[1] / ".ci" / "postgres.sh"
 MAIN_MODEL = "gpt-4.1"
 WORKER_MODEL = "gpt-4.1-mini"
 
@@ -45,21 +61,54 @@ class Checkpointer:
         return graph.get_state(config)
 
 
-@pytest.fixture(params=["memory", "sqlite", "async_sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "async_sqlite", "postgres"])
 async def checkpointer(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> AsyncIterator[Checkpointer]:
-    """Every graph test runs under LangGraph's InMemorySaver, a SQLite file and an
-    async SQLite file (entered inside the test's event loop)."""
+    """Every graph test runs under LangGraph's InMemorySaver, a SQLite file, an async
+    SQLite file (entered inside the test's event loop) and Postgres (``pg_url``). Each is built with
+    the state's serializer (``state.serializer``), as ``checkpoints.py`` builds them."""
     kind = request.param
     if kind == "memory":
-        yield Checkpointer(kind, InMemorySaver())
+        yield Checkpointer(kind, InMemorySaver(serde=serializer()))
     elif kind == "sqlite":
         with sqlite_checkpointer(tmp_path / "checkpoints.sqlite") as saver:
             yield Checkpointer(kind, saver)
-    else:
+    elif kind == "async_sqlite":
         async with async_sqlite_checkpointer(tmp_path / "checkpoints-async.sqlite") as saver:
             yield Checkpointer(kind, saver)
+    else:
+        with postgres_checkpointer(request.getfixturevalue("pg_url")) as saver:
+            yield Checkpointer(kind, saver)
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A live PostgreSQL server's URL: ``$ORCHESTRATOR_TEST_POSTGRES_URL``, or one started
+    here (``.ci/postgres.sh``) for the session and stopped after; skipped when neither."""
+    given = os.environ.get(POSTGRES_URL_ENV)
+    if given:
+        yield given
+        return
+    folder = tempfile.mkdtemp(prefix="orchestrator-pg-")  # under /tmp: the postgres user can enter
+    started = subprocess.run(
+        [str(POSTGRES_SCRIPT), "start", folder], capture_output=True, text=True, timeout=60
+    )
+    if started.returncode != 0:
+        shutil.rmtree(folder, ignore_errors=True)
+        reason = (
+            f"no PostgreSQL server: {POSTGRES_URL_ENV} is not set and {POSTGRES_SCRIPT.name} "
+            f"could not start one ({started.stderr.strip()[-300:]}); "
+            "`.ci/postgres.sh install` installs it"
+        )
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    try:
+        yield started.stdout.strip()
+    finally:
+        subprocess.run([str(POSTGRES_SCRIPT), "stop", folder], capture_output=True, timeout=60)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

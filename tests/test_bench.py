@@ -151,12 +151,12 @@ def test_cost_model_learns_from_the_ledger_with_defaults_when_empty(tmp_path: Pa
     from langchain_core.messages import HumanMessage as H
 
     from orchestrator_graph.config import OrchestratorConfig
-    from orchestrator_graph.estimate import (
+    from orchestrator_graph.ledger import TurnRecord, ledger_at
+    from orchestrator_graph.routing.costs import (
         TYPICAL_OUTPUT_TOKENS,
         expected_remaining_turns,
         typical_output_tokens,
     )
-    from orchestrator_graph.ledger import TurnRecord, ledger_at
     from orchestrator_graph.state import ModelCall
 
     config = OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite", expected_remaining_turns=4)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langgraph.checkpoint.memory import InMemorySaver
 
 from orchestrator_graph import OrchestratorConfig, evaluate_task
 from orchestrator_graph.classifier import classify_request, split_subtasks
 from orchestrator_graph.classifier.cheap_model import ask_model, classification_prompt, parse_answer
 from orchestrator_graph.classifier.rules import referred_closure
 from orchestrator_graph.config import SELF_CONTAINED_BELOW
-from orchestrator_graph.estimate import Pricing
 from orchestrator_graph.routing import model_tier
-from orchestrator_graph.state import TaskProfile
+from orchestrator_graph.routing.costs import Pricing
+from orchestrator_graph.state import TaskProfile, serializer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 CONFIG = OrchestratorConfig(ledger_path=None)
@@ -79,8 +80,8 @@ def test_unnamed_reference_gets_the_whole_conversation():
     messages = session(*HISTORY, "Why did they decide that?")
     decision = evaluate_task(messages, config=CONFIG)
     assert decision.scope == "conversation"
-    if decision.route != "main_session":  # a cheap worker, sent every earlier message
-        assert decision.worker_context == [list(range(len(messages) - 1))]
+    assert decision.route == "worker_session"  # a cheap worker, sent every earlier message
+    assert decision.worker_context == [list(range(len(messages) - 1))]
     assert decision.expanded_turns == [0, 1, 2]
 
 
@@ -187,18 +188,21 @@ def test_cheap_model_tier_in_the_graph_is_billed_as_a_classify_call():
     config = OrchestratorConfig(ledger_path=None, cheap_model_below=0.7)
     graph = create_orchestrator(
         main_model=SimulatedChatModel(model_name="gpt-4.1"), worker_model=worker, config=config
-    ).compile()
-    state = graph.invoke({"messages": messages})
-    classify_calls = [c for c in state["calls"] if c["node"] == "classify"]
-    assert len(classify_calls) == 1 and classify_calls[0]["cost_usd"] > 0
-    assert state["profile"]["tier"] == "cheap_model"
-    assert state["decision"]["scope"] == "conversation"  # unnamed turns: send them all
+    ).compile(checkpointer=InMemorySaver(serde=serializer()))
+    thread = {"configurable": {"thread_id": "cheap"}}
+    state = graph.invoke({"messages": messages}, thread)
+    calls = graph.get_state(thread).values["calls"]
+    classify_calls = [c for c in calls if c.node == "classify"]
+    assert len(classify_calls) == 1 and classify_calls[0].cost_usd > 0
+    assert state["profile"].tier == "cheap_model"
+    assert state["decision"].scope == "conversation"  # unnamed turns: send them all
     off = create_orchestrator(
         main_model=SimulatedChatModel(model_name="gpt-4.1"),
         worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
         config=OrchestratorConfig(ledger_path=None),
-    ).compile()
-    assert all(c["node"] != "classify" for c in off.invoke({"messages": messages})["calls"])
+    ).compile(checkpointer=InMemorySaver(serde=serializer()))
+    off.invoke({"messages": messages}, thread)
+    assert all(c.node != "classify" for c in off.get_state(thread).values["calls"])
 
 
 def test_a_question_about_code_is_not_code_writing():

@@ -6,6 +6,7 @@ import operator
 from pathlib import Path
 from typing import Annotated, Any
 
+import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.graph import END, START, MessagesState, StateGraph
 
@@ -99,19 +100,48 @@ def test_stream_subgraphs_shows_each_node_and_worker_cost(tmp_path: Path) -> Non
     assert inner[:2] == ["classify", "cost_estimate"] and inner[-1] == "record"
     assert inner.count("spawn_subgraph") == 2 and "merge" in inner
 
-    # each worker's call, priced, from the orchestrator's node updates
+    # each worker's call, priced, from the worker subgraph's node, two levels down
+    # (the orchestrator's own updates carry only its output keys)
     calls = [
         call
         for ns, update in chunks
-        if ns and ns[0].startswith("orchestrator")
+        if len(ns) == 2
         for node, values in update.items()
-        if node == "spawn_subgraph"
+        if node == "call_worker"
         for call in values["calls"]
     ]
     assert len(calls) == 2
-    assert all(c["node"] == "spawn_subgraph" and c["model"] == "gpt-4.1-mini" for c in calls)
-    assert all(c["cost_usd"] > 0 and c["input_tokens"] > 0 for c in calls)
-    # the worker subgraph's own node streams from two levels down
-    assert sum(len(ns) == 2 and "call_worker" in update for ns, update in chunks) == 2
+    assert all(c.node == "spawn_subgraph" and c.model == "gpt-4.1-mini" for c in calls)
+    assert all(c.cost_usd > 0 and c.input_tokens > 0 for c in calls)
+    assert all(
+        set(update) <= {"classify", "cost_estimate", "spawn_subgraph", "merge", "record"}
+        for ns, update in chunks
+        if len(ns) == 1
+    )
     record = next(u["record"] for ns, u in chunks if "record" in u)
-    assert record["cost_usd"] == sum(c["cost_usd"] for c in calls)
+    assert record["cost_usd"] == pytest.approx(sum(c.cost_usd for c in calls))
+
+
+@pytest.mark.parametrize("own_memory", [False, True])
+def test_parent_cost_counts_each_turn_once(tmp_path: Path, own_memory: bool) -> None:
+    """As a node with and without ``compile(checkpointer=True)``, the shared
+    ``cost_usd`` adds each turn's cost once."""
+    ledger = tmp_path / "ledger.sqlite"
+    orchestrator = create_orchestrator(
+        main_model=SimulatedChatModel(model_name="gpt-4.1"),
+        worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
+        config=OrchestratorConfig(ledger_path=ledger),
+    ).compile(name="orchestrator", checkpointer=True if own_memory else None)
+    graph = StateGraph(AgentState)
+    graph.add_node("orchestrator", orchestrator)
+    graph.add_edge(START, "orchestrator")
+    graph.add_edge("orchestrator", END)
+    thread = {"configurable": {"thread_id": "twice"}}
+    with sqlite_checkpointer(tmp_path / "agent.sqlite") as saver:
+        app = graph.compile(checkpointer=saver)
+        for text in ("Write a haiku about green tea.", "Name a prime number.", "Name a river."):
+            out = app.invoke({"messages": [HumanMessage(text)]}, thread)
+    with CostLedger(ledger) as book:
+        turns = book.turns("twice")
+    assert len(turns) == 3
+    assert out["cost_usd"] == pytest.approx(sum(t.cost_usd for t in turns))

@@ -7,9 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from orchestrator_graph.budget import BudgetBook
 from orchestrator_graph.checkpoints import sqlite_checkpointer
 from orchestrator_graph.ledger import CostLedger
+
+pytestmark = pytest.mark.slow  # starts processes
 
 PROCESSES, TURNS = 4, 50
 

@@ -13,7 +13,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from orchestrator_graph.ledger import CostLedger
+
+pytestmark = pytest.mark.slow  # starts processes
 
 QUESTIONS = [
     "What is the capital of Peru?",

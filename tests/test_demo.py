@@ -9,8 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from orchestrator_graph.cli.demo import SCRIPT
 from orchestrator_graph.ledger import CostLedger
+
+pytestmark = pytest.mark.slow  # starts processes
 
 
 def demo_command() -> list[str]:

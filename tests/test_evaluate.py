@@ -7,8 +7,8 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from orchestrator_graph import InvalidTurnError, OrchestratorConfig, RoutingDecision, evaluate_task
-from orchestrator_graph.estimate import Pricing
 from orchestrator_graph.routing import decide
+from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.state import TaskProfile
 
 QUESTIONS = [
@@ -41,11 +41,15 @@ def test_first_turn_decision_is_complete() -> None:
     est = decision.estimate
     assert est.main.models == ["gpt-4.1"] and est.main.call_usd > 0
     assert est.worker is not None and est.worker.call_usd > 0
-    if decision.route == "worker_session":
-        assert decision.worker_context == [[0]]  # the standing instructions only
-        assert decision.worker_briefs == ["Write a haiku about tea."]
-    else:
-        assert decision.route == "main_session" and decision.worker_context == []
+    assert decision.route == "worker_session"
+    assert decision.worker_context == [[0]]  # the standing instructions only
+    assert decision.worker_briefs == ["Write a haiku about tea."]
+    (task,) = decision.tasks
+    assert (task.brief, task.model, task.tier) == (
+        "Write a haiku about tea.",
+        "gpt-4.1-mini",
+        "worker",
+    )
 
 
 def test_numbered_list_fans_out_with_worker_positions() -> None:
@@ -76,7 +80,7 @@ def test_matches_decide_and_honours_the_config() -> None:
     assert decision.estimate.worker.models == ["gpt-4o-mini"]
     profile = TaskProfile.model_validate(decision.profile.model_dump())
     again = decide(
-        messages, profile, pricing=Pricing.resolve("gpt-4.1", "gpt-4o-mini", config), config=config
+        messages, profile, pricing=Pricing.resolve("gpt-4.1", "gpt-4o-mini", config), options=config
     )
     assert again.estimate == decision.estimate
 

@@ -16,6 +16,8 @@ from orchestrator_graph.ledger import CostLedger
 from orchestrator_graph.testing.openai_server import OpenAICompatibleServer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
+pytestmark = [pytest.mark.integration]  # an OpenAI-compatible server on 127.0.0.1
+
 CHEAP = {"strong_categories": frozenset(), "strong_worker_complexity": 6, "retry_backoff_s": 0.0}
 ASK = "What is the capital of Peru?"
 

@@ -8,18 +8,20 @@ import pytest
 from conftest import Checkpointer
 from genai_prices import Usage, calc_price
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
-from langchain_core.runnables import RunnableLambda
-from langgraph.types import Send
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.checkpoint.serde.event_hooks import register_serde_event_listener
+from langgraph.runtime import Runtime
+from langgraph.types import Overwrite, Send
 
-from orchestrator_graph import OrchestratorConfig, create_orchestrator
+from orchestrator_graph import OrchestratorConfig, RunContext, create_orchestrator
 from orchestrator_graph.cli.demo import MEMO
-from orchestrator_graph.estimate import Pricing
 from orchestrator_graph.ledger import CostLedger
-from orchestrator_graph.nodes.classify import classify
-from orchestrator_graph.nodes.cost_estimate import make_cost_estimate, make_route
+from orchestrator_graph.nodes.classify import make_classify
+from orchestrator_graph.nodes.cost_estimate import make_cost_estimate
 from orchestrator_graph.nodes.spawn_subgraph import build_worker_graph
-from orchestrator_graph.routing import decide
-from orchestrator_graph.state import TaskProfile, WorkerResult, WorkerTask, per_turn
+from orchestrator_graph.routing import Pricing, decide
+from orchestrator_graph.routing.edge import route
+from orchestrator_graph.state import ModelCall, RoutingDecision, TaskProfile, WorkerTask, serializer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 from orchestrator_graph.tokens import count_messages, count_text
 
@@ -46,9 +48,15 @@ def billed_usd(request) -> float:
     return float(calc_price(usage, model_ref=request.model_name).total_price)
 
 
+RUN = Runtime(context=None)  # what LangGraph passes a node of a run without a context
+
+
+def classify(state: dict) -> dict:
+    return make_classify()(state, {"configurable": {"thread_id": "nodes"}}, RUN)
+
+
 def run_node(node, state: dict) -> dict:
-    """Run a node function as LangGraph does: inside a runnable context with a thread."""
-    return RunnableLambda(node).invoke(state, {"configurable": {"thread_id": "nodes"}})
+    return node(state, RUN)
 
 
 def forced(config: OrchestratorConfig, route: str) -> OrchestratorConfig:
@@ -64,27 +72,26 @@ def pricing_of(config: OrchestratorConfig) -> Pricing:
 
 def test_classify_profiles_the_request_and_resets_the_turn() -> None:
     update = classify({"messages": [HumanMessage(NUMBERED)], "calls": [{"x": 1}]})
-    profile = TaskProfile.model_validate(update["profile"])
+    profile = update["profile"]
     assert profile.context_dependency == 0 and profile.refers_to == []
     assert "first turn" in profile.signals
     assert [s.text for s in profile.subtasks] == QUESTIONS
-    assert update["decision"] is None
-    assert update["worker_results"] is None and update["calls"] is None
-    assert per_turn([{"a": 1}], None) == []  # None starts the next turn afresh
-    assert per_turn([{"a": 1}], [{"b": 2}]) == [{"a": 1}, {"b": 2}]
+    assert update["decision"] is None and update["thread_id"] == "nodes"
+    # the turn's channels start afresh, past their reducers
+    assert update["worker_results"] == Overwrite([]) and update["calls"] == Overwrite([])
 
 
 def test_cost_estimate_node_prices_every_route(config: OrchestratorConfig) -> None:
     messages = [HumanMessage(NUMBERED)]
     state = {"messages": messages, **classify({"messages": messages})}
     update = run_node(make_cost_estimate(pricing_of(config), config), state)
-    profile = TaskProfile.model_validate(state["profile"])
-    expected = decide(messages, profile, pricing=pricing_of(config), config=config)
+    profile = state["profile"]
+    expected = decide(messages, profile, pricing=pricing_of(config), options=config)
     decision = update["decision"]
-    assert decision["route"] == expected.route
-    assert decision["estimate"] == expected.estimate.model_dump(mode="json")
-    assert decision["estimate"]["parallel"] is not None
-    assert decision["decision_ms"] >= profile.classify_ms
+    assert decision.route == expected.route
+    assert decision.estimate == expected.estimate
+    assert decision.estimate.parallel is not None
+    assert decision.decision_ms >= profile.classify_ms
 
 
 def test_route_sends_one_minimal_view_per_subtask(config: OrchestratorConfig) -> None:
@@ -97,11 +104,12 @@ def test_route_sends_one_minimal_view_per_subtask(config: OrchestratorConfig) ->
     ]
     state = {"messages": messages, **classify({"messages": messages})}
     state.update(run_node(make_cost_estimate(pricing_of(config), config), state))
-    sends = make_route(pricing_of(config), config)(state)
+    sends = route(state)
     assert isinstance(sends, list) and len(sends) == 3
     for index, (send, question) in enumerate(zip(sends, QUESTIONS, strict=True)):
         assert isinstance(send, Send) and send.node == "spawn_subgraph"
-        task = WorkerTask.model_validate(send.arg["task"])
+        task = send.arg["task"]
+        assert task.thread_id == "nodes"
         assert (task.index, task.turn, task.task_id) == (index, 1, f"1-{index}")
         assert task.brief == question
         assert task.model == "gpt-4.1-mini" and task.max_tokens == config.worker_max_tokens
@@ -109,7 +117,7 @@ def test_route_sends_one_minimal_view_per_subtask(config: OrchestratorConfig) ->
 
     main_only = forced(config, "main_session")
     state.update(run_node(make_cost_estimate(pricing_of(main_only), main_only), state))
-    assert make_route(pricing_of(main_only), main_only)(state) == "main_session"
+    assert route(state) == "main_session"
 
 
 def test_spawn_subgraph_returns_a_priced_worker_result(config: OrchestratorConfig) -> None:
@@ -124,52 +132,57 @@ def test_spawn_subgraph_returns_a_priced_worker_result(config: OrchestratorConfi
         max_tokens=512,
     )
     context = [SystemMessage("Be brief.")]
-    out = graph.invoke({"task": task.model_dump(), "context": context})
-    (result,) = [WorkerResult.model_validate(r) for r in out["worker_results"]]
+    out = graph.invoke({"task": task, "context": context})
+    (result,) = out["worker_results"]
     (sent,) = worker.requests
     assert [m.text for m in sent.messages] == ["Be brief.", "Who wrote Dune?"]
     assert result.status == "ok" and result.text == sent.text
-    assert result.call is not None and out["calls"] == [result.call.model_dump()]
+    assert result.call is not None and out["calls"] == [result.call]
     assert result.call.input_tokens == sent.input_tokens == count_messages(sent.messages)
     assert result.call.cost_usd == pytest.approx(billed_usd(sent))
 
 
+def _worker_on(config: OrchestratorConfig, fault: str) -> dict:
+    """One worker call that meets ``fault``, with no retry (a retry would hide it)."""
+    worker = SimulatedChatModel(model_name="gpt-4.1-mini", faults=[fault])
+    config = config.model_copy(update={"max_retries": 0})
+    graph = build_worker_graph({"main": worker, "worker": worker}, pricing_of(config), config)
+    task = WorkerTask(
+        task_id="0-0", turn=0, brief="Explain tides.", tier="worker", model="gpt-4.1-mini",
+        max_tokens=512,
+    )  # fmt: skip
+    return graph.invoke({"task": task, "context": []})
+
+
 @pytest.mark.parametrize(
-    ("fault", "status"),
-    [
-        ("empty", "empty"),
-        ("truncated", "truncated"),
-        ("refusal", "refused"),
-        ("rate_limit", "failed"),
-        ("timeout", "failed"),
-    ],
+    ("fault", "status"), [("empty", "empty"), ("truncated", "truncated"), ("refusal", "refused")]
 )
 def test_spawn_subgraph_reports_bad_answers(
     config: OrchestratorConfig, fault: str, status: str
 ) -> None:
-    worker = SimulatedChatModel(model_name="gpt-4.1-mini", faults=[fault])
-    config = config.model_copy(update={"max_retries": 0})  # a retry would hide the fault
-    graph = build_worker_graph({"main": worker, "worker": worker}, pricing_of(config), config)
-    task = WorkerTask(
-        task_id="0-0",
-        turn=0,
-        brief="Explain tides.",
-        tier="worker",
-        model="gpt-4.1-mini",
-        max_tokens=512,
-    )
-    out = graph.invoke({"task": task.model_dump(), "context": []})
-    (result,) = [WorkerResult.model_validate(r) for r in out["worker_results"]]
+    out = _worker_on(config, fault)
+    (result,) = out["worker_results"]
     assert result.status == status
-    if status == "failed":
-        assert result.error and "Simulated" in result.error
-        (attempt,) = out["calls"]  # the failed attempt is in the ledger: $0, unless it
-        if fault == "timeout":  # timed out (the provider may bill it): its worst case
-            assert attempt["status"].startswith("billed_unknown:") and attempt["cost_usd"] > 0
-        else:
-            assert attempt["status"].startswith("failed:") and attempt["cost_usd"] == 0
-    else:
-        assert out["calls"][0]["status"] == status  # billed all the same
+    assert out["calls"][0].status == status  # billed all the same
+
+
+@pytest.mark.parametrize(
+    ("fault", "prefix", "billed"),
+    [
+        ("rate_limit", "failed:", False),  # refused: providers bill nothing
+        ("timeout", "billed_unknown:", True),  # the provider may finish and bill it
+    ],
+)
+def test_spawn_subgraph_reports_failed_calls(
+    config: OrchestratorConfig, fault: str, prefix: str, billed: bool
+) -> None:
+    out = _worker_on(config, fault)
+    (result,) = out["worker_results"]
+    assert result.status == "failed"
+    assert result.error and "Simulated" in result.error
+    (attempt,) = out["calls"]  # the failed attempt is in the ledger
+    assert attempt.status.startswith(prefix)
+    assert (attempt.cost_usd > 0) is billed  # a timeout at its worst case, never free
 
 
 @pytest.mark.parametrize("fault", ["empty", "truncated", "refusal", "rate_limit"])
@@ -179,14 +192,16 @@ def test_merge_falls_back_to_the_main_session(config: OrchestratorConfig, fault:
     config = forced(config, "worker_session").model_copy(update={"max_retries": 0})
     graph = create_orchestrator(main_model=model, worker_model=model, config=config)
     thread = {"configurable": {"thread_id": f"fallback-{fault}"}}
-    state = graph.compile().invoke({"messages": [HumanMessage("Explain how tides work.")]}, thread)
+    app = graph.compile()
+    state = app.invoke({"messages": [HumanMessage("Explain how tides work.")]}, thread)
+    assert "calls" not in state  # internal channels stay inside the graph
     faulty, fallback = model.requests
     assert faulty.fault == fault and fallback.fault is None
     assert fallback.messages[-1].text == "Explain how tides work."
     assert state["messages"][-1].text == fallback.text.strip()
-    merge_calls = [c for c in state["calls"] if c["node"] == "merge"]
-    assert len(merge_calls) == 1 and merge_calls[0]["status"].startswith("fallback:")
     (turn,) = CostLedger(config.ledger_path).turns(f"fallback-{fault}")
+    merge_calls = [c for c in turn.calls if c.node == "merge"]
+    assert len(merge_calls) == 1 and merge_calls[0].status.startswith("fallback:")
     assert (turn.fallbacks, turn.workers_accepted, turn.worker_results) == (1, 0, 1)
     answered = [r for r in model.requests if r.finish_reason is not None]  # errors are not billed
     assert turn.cost_usd == pytest.approx(sum(billed_usd(r) for r in answered))
@@ -199,10 +214,11 @@ def test_merge_joins_parallel_results_and_replaces_only_the_bad_one(
     model = SimulatedChatModel(model_name="gpt-4.1", faults=[None, "truncated", None])
     config = forced(config, "parallel_workers")
     graph = create_orchestrator(main_model=model, worker_model=model, config=config)
-    state = graph.compile().invoke({"messages": [HumanMessage(NUMBERED)]})
-    results = sorted(
-        (WorkerResult.model_validate(r) for r in state["worker_results"]), key=lambda r: r.index
-    )
+    thread = {"configurable": {"thread_id": "parallel"}}
+    app = graph.compile(checkpointer=InMemorySaver(serde=serializer()))
+    state = app.invoke({"messages": [HumanMessage(NUMBERED)]}, thread)
+    internal = app.get_state(thread).values
+    results = sorted(internal["worker_results"], key=lambda r: r.index)
     assert [r.status for r in results].count("truncated") == 1
     fallback = model.requests[-1]
     assert len(model.requests) == 4 and fallback.fault is None
@@ -221,12 +237,13 @@ def test_record_writes_the_turn_to_the_ledger(
     graph = create_orchestrator(main_model=main_model, worker_model=worker_model, config=config)
     thread = {"configurable": {"thread_id": "record"}}
     request = HumanMessage("What is the boiling point of water at sea level?")
-    state = graph.compile().invoke({"messages": [request]}, thread)
+    app = graph.compile(checkpointer=InMemorySaver(serde=serializer()))
+    state = app.invoke({"messages": [request]}, thread)
     (turn,) = CostLedger(config.ledger_path).turns("record")
     assert (turn.thread_id, turn.turn, turn.route) == ("record", 0, "worker_session")
-    assert turn.reasons == state["decision"]["reasons"]
-    assert turn.estimate == state["decision"]["estimate"]
-    assert [c.model_dump() for c in turn.calls] == state["calls"]
+    assert turn.reasons == state["decision"].reasons
+    assert turn.estimate == state["decision"].estimate.model_dump(mode="json")
+    assert turn.calls == app.get_state(thread).values["calls"]
     (sent,) = worker_model.requests
     assert turn.cost_usd == pytest.approx(billed_usd(sent)) == pytest.approx(state["cost_usd"])
     # baseline: the same request and answer in the main session (first turn: nothing cached)
@@ -261,11 +278,14 @@ async def test_session_under_each_checkpointer(
     thread = {"configurable": {"thread_id": f"session-{checkpointer.kind}"}}
 
     async def turn(graph, text: str) -> dict:
-        return await checkpointer.invoke(graph, {"messages": [HumanMessage(text)]}, thread)
+        """The whole state after a turn (the caller's output holds no internal channel)."""
+        out = await checkpointer.invoke(graph, {"messages": [HumanMessage(text)]}, thread)
+        assert not {"calls", "worker_results", "digests", "prompts"} & set(out)
+        return (await checkpointer.state(graph, thread)).values
 
     # turn 0: a worker summarises a pasted memo
     state = await turn(offload, SUMMARY_REQUEST)
-    assert state["decision"]["route"] == "worker_session"
+    assert state["decision"].route == "worker_session"
     (summary_call,) = worker_model.requests
     assert state["messages"][-1].text == summary_call.text.strip()
     request_id, summary_id = state["messages"][0].id, state["messages"][1].id
@@ -273,7 +293,7 @@ async def test_session_under_each_checkpointer(
 
     # turn 1: three unrelated questions fan out to parallel workers with minimal views
     state = await turn(auto, NUMBERED)
-    assert state["decision"]["route"] == "parallel_workers"
+    assert state["decision"].route == "parallel_workers"
     fan_out = worker_model.requests[1:]
     assert sorted(r.messages[-1].text for r in fan_out) == sorted(QUESTIONS)
     assert all(len(r.messages) == 1 for r in fan_out)  # no memo, no earlier turn
@@ -283,7 +303,7 @@ async def test_session_under_each_checkpointer(
 
     # turn 2: the main session sees the offloaded turn as digests
     state = await turn(in_main, "Unrelated: how does a rainbow form after the rain?")
-    assert state["decision"]["route"] == "main_session"
+    assert state["decision"].route == "main_session"
     assert len(state["calls"]) == 1 and state["worker_results"] == []  # per-turn reset
     (main_call,) = main_model.requests
     sent = {m.id: m.text for m in main_call.messages}
@@ -294,7 +314,7 @@ async def test_session_under_each_checkpointer(
 
     # turn 3: a request about the memo summary gets that turn expanded again
     state = await turn(in_main, MEMO_QUESTION)
-    assert 0 in state["decision"]["profile"]["refers_to"]
+    assert 0 in state["decision"].profile.refers_to
     sent = {m.id: m.text for m in main_model.requests[-1].messages}
     assert MEMO in sent[request_id] and sent[summary_id] == summary_call.text
 
@@ -312,9 +332,54 @@ async def test_session_under_each_checkpointer(
     assert totals.turns == 4
     assert totals.by_route == {"main_session": 2, "parallel_workers": 1, "worker_session": 1}
     assert totals.cost_usd == pytest.approx(sum(billed_usd(r) for r in calls))
-    assert totals.cost_usd == pytest.approx(snapshot.values["cost_usd"])
+    assert totals.cost_usd == pytest.approx(snapshot.values["thread_cost_usd"])
     for model in ("gpt-4.1", "gpt-4.1-mini"):
         expected = sum(billed_usd(r) for r in calls if r.model_name == model)
         assert totals.by_model[model] == pytest.approx(expected)
     tokens = sum(c["input_tokens"] + c["output_tokens"] for c in ledger.calls())
     assert tokens == sum(r.input_tokens + r.output_tokens for r in calls)
+
+
+async def test_run_context_overrides_the_config_for_one_run(
+    checkpointer: Checkpointer,
+    config: OrchestratorConfig,
+    main_model: SimulatedChatModel,
+    worker_model: SimulatedChatModel,
+) -> None:
+    models = {"main_model": main_model, "worker_model": worker_model}
+    graph = create_orchestrator(**models, config=config).compile(checkpointer=checkpointer.saver)
+    thread = {"configurable": {"thread_id": f"context-{checkpointer.kind}"}}
+    ask = {"messages": [("user", NUMBERED)]}
+    if checkpointer.is_async:
+        state = await graph.ainvoke(ask, thread, context=RunContext(force_route="main_session"))
+    else:
+        state = graph.invoke(ask, thread, context={"force_route": "main_session"})
+    assert state["decision"].route == "main_session"
+    assert "route forced to main_session by the config" in state["decision"].reasons
+    assert len(main_model.requests) == 1 and worker_model.requests == []
+    state = await checkpointer.invoke(graph, ask, thread)  # the next run: the config again
+    assert state["decision"].route == "parallel_workers"
+
+
+async def test_the_typed_state_round_trips_with_no_unregistered_type(
+    checkpointer: Checkpointer,
+    config: OrchestratorConfig,
+    main_model: SimulatedChatModel,
+    worker_model: SimulatedChatModel,
+) -> None:
+    events: list[dict] = []
+    unregister = register_serde_event_listener(events.append)
+    try:
+        models = {"main_model": main_model, "worker_model": worker_model}
+        graph = create_orchestrator(**models, config=config)
+        graph = graph.compile(checkpointer=checkpointer.saver)
+        thread = {"configurable": {"thread_id": f"typed-{checkpointer.kind}"}}
+        await checkpointer.invoke(graph, {"messages": [("user", NUMBERED)]}, thread)
+        values = (await checkpointer.state(graph, thread)).values
+    finally:
+        unregister()
+    assert isinstance(values["decision"], RoutingDecision)
+    assert isinstance(values["profile"], TaskProfile)
+    assert all(isinstance(t, WorkerTask) for t in values["decision"].tasks)
+    assert all(isinstance(c, ModelCall) for c in values["calls"])
+    assert [e for e in events if "unregistered" in e["kind"] or "blocked" in e["kind"]] == []

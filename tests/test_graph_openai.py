@@ -14,6 +14,8 @@ from orchestrator_graph import OrchestratorConfig, create_orchestrator
 from orchestrator_graph.ledger import CostLedger
 from orchestrator_graph.testing.openai_server import OpenAICompatibleServer
 
+pytestmark = [pytest.mark.integration]  # an OpenAI-compatible server on 127.0.0.1
+
 LONG_RULES = "You are the support assistant of a sailing school. " + " ".join(
     f"Rule {i}: name the knot, say what it is for, and keep the answer short." for i in range(90)
 )

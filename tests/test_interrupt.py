@@ -45,8 +45,8 @@ def test_interrupt_round_trip_through_sqlite(tmp_path: Path, answer, route):
         graph = build(tmp_path).compile(checkpointer=saver)
         assert graph.get_state(thread).next == ("cost_estimate",)
         final = graph.invoke(Command(resume=answer), thread)
-    assert final["decision"]["route"] == route
-    assert any("picked by a person" in r for r in final["decision"]["reasons"])
+    assert final["decision"].route == route
+    assert any("picked by a person" in r for r in final["decision"].reasons)
     assert final["messages"][-1].type == "ai"
 
 

@@ -198,6 +198,7 @@ def _write_turns(path: str, worker: int, turns: int) -> None:
             ledger.totals(f"proc-{worker}")
 
 
+@pytest.mark.slow  # several processes
 def test_processes_write_concurrently(tmp_path: Path) -> None:
     path = str(tmp_path / "ledger.sqlite")
     ctx = multiprocessing.get_context("spawn")

@@ -11,6 +11,8 @@ import pytest
 from jupyter_client import KernelManager
 from nbclient import NotebookClient
 
+pytestmark = [pytest.mark.slow]  # a Jupyter kernel
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 WATCHED = (ROOT / "notebooks", ROOT / "checkpoints", ROOT / "benchmarks" / "workloads")

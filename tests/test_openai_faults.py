@@ -15,13 +15,17 @@ from typing import Any
 import pytest
 from langchain_core.messages import HumanMessage
 from langchain_openai import ChatOpenAI
+from langgraph.checkpoint.memory import InMemorySaver
 
 from orchestrator_graph import BudgetLimits, ModelCallError, OrchestratorConfig, create_orchestrator
 from orchestrator_graph.budget import book_for
 from orchestrator_graph.ledger import CostLedger
 from orchestrator_graph.pricing import price_for
+from orchestrator_graph.state import serializer
 from orchestrator_graph.testing.openai_server import OpenAICompatibleServer
 from orchestrator_graph.tokens import count_messages
+
+pytestmark = [pytest.mark.integration]  # an OpenAI-compatible server on 127.0.0.1
 
 MAIN, WORKER = "gpt-4.1", "gpt-4.1-mini"
 WORKER_TURN = "Write a haiku about green tea."
@@ -55,11 +59,11 @@ def run_turns(
     options = {"ledger_path": ledger, "retry_backoff_s": 0.01, **config}
     graph = create_orchestrator(
         main_model=client(MAIN), worker_model=client(WORKER), config=OrchestratorConfig(**options)
-    ).compile()
-    state: dict[str, Any] = {"messages": []}
+    ).compile(checkpointer=InMemorySaver(serde=serializer()))
+    thread = {"configurable": {"thread_id": "faults"}}
     for text in turns:
-        state = graph.invoke({"messages": [*state["messages"], HumanMessage(text)]})
-    return state
+        graph.invoke({"messages": [HumanMessage(text)]}, thread)
+    return graph.get_state(thread).values  # with the turn's internal channels
 
 
 def chat_requests(server: OpenAICompatibleServer) -> list[tuple[str, int]]:
@@ -90,7 +94,8 @@ def test_usage_reaches_the_ledger(
     assert len(calls) == 3 and all(c["status"] == "ok" and c["cost_usd"] > 0 for c in calls)
     assert turns[0].route == "parallel_workers"
     assert sum(t.cost_usd for t in turns) == pytest.approx(sum(c["cost_usd"] for c in calls))
-    assert state["cost_usd"] == pytest.approx(turns[-1].cost_usd)
+    assert state["cost_usd"] == pytest.approx(turns[-1].cost_usd)  # the last turn's
+    assert state["thread_cost_usd"] == pytest.approx(sum(t.cost_usd for t in turns))
 
 
 def test_a_429_is_retried(server: OpenAICompatibleServer, tmp_path: Path) -> None:
@@ -102,7 +107,7 @@ def test_a_429_is_retried(server: OpenAICompatibleServer, tmp_path: Path) -> Non
         calls = book.calls()
     assert [c["status"] for c in calls] == ["retry:OpenAIRateLimitError", "ok"]
     assert calls[0]["cost_usd"] == 0 and calls[1]["cost_usd"] > 0
-    assert state["worker_results"][0]["status"] == "ok"
+    assert state["worker_results"][0].status == "ok"
 
 
 @pytest.mark.parametrize(
@@ -125,9 +130,9 @@ def test_a_failing_worker_falls_back_to_the_main_session(
     else:
         server.inject_delay(3)
     state = run_turns(server, ledger, [WORKER_TURN], **config)
-    assert state["decision"]["route"] == "worker_session"
+    assert state["decision"].route == "worker_session"
     result = state["worker_results"][0]
-    assert result["status"] == "failed" and error in result["error"]
+    assert result.status == "failed" and error in (result.error or "")
     # no retry (configured off); the timed-out request is logged only when its delay ends
     expected = [(WORKER, 500), (MAIN, 200)] if fault == "500" else [(MAIN, 200)]
     assert chat_requests(server) == expected
@@ -138,7 +143,7 @@ def test_a_failing_worker_falls_back_to_the_main_session(
     statuses = [c.status for c in turn.calls]
     # a timed-out request may still be billed by the provider: never recorded as free
     prefix = "failed" if fault == "500" else "billed_unknown"
-    assert statuses[0] == f"{prefix}:{result['error'].split(':')[0]}"
+    assert statuses[0] == f"{prefix}:{(result.error or '').split(':')[0]}"
     assert (turn.calls[0].cost_usd > 0) == (fault == "timeout")
     assert statuses[-1] == "fallback:failed"
     assert turn.fallbacks == 1 and turn.cost_usd > 0

@@ -17,6 +17,8 @@ from orchestrator_graph.testing.openai_server import OpenAICompatibleServer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 from orchestrator_graph.tokens import count_messages, count_text
 
+pytestmark = [pytest.mark.integration]  # an OpenAI-compatible server on 127.0.0.1
+
 API_KEY = "sk-test-not-real"
 LONG_SYSTEM = "You are a careful assistant. " + " ".join(
     f"Rule {i}: state assumptions, show units, and keep answers short." for i in range(150)

@@ -7,14 +7,10 @@ works, are these tests skipped; under ``CI=true`` that is a failure.
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import textwrap
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,6 +28,8 @@ from orchestrator_graph.checkpoints import (
 from orchestrator_graph.ledger import CostLedger
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
+pytestmark = [pytest.mark.slow]  # starts a PostgreSQL server
+
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / ".ci" / "postgres.sh"
 URL_ENV = "ORCHESTRATOR_TEST_POSTGRES_URL"
@@ -40,33 +38,6 @@ TURNS = [
     "Write a haiku about tea.",
     "Explain your previous answer line by line.",
 ]
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    """A live server's URL: given, or started here for this module and stopped after."""
-    given = os.environ.get(URL_ENV)
-    if given:
-        yield given
-        return
-    folder = tempfile.mkdtemp(prefix="orchestrator-pg-")  # under /tmp: the postgres user can enter
-    started = subprocess.run(
-        [str(SCRIPT), "start", folder], capture_output=True, text=True, timeout=60
-    )
-    if started.returncode != 0:
-        shutil.rmtree(folder, ignore_errors=True)
-        reason = (
-            f"no PostgreSQL server: {URL_ENV} is not set and {SCRIPT.name} could not start one "
-            f"({started.stderr.strip()[-300:]}); `.ci/postgres.sh install` installs it"
-        )
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    try:
-        yield started.stdout.strip()
-    finally:
-        subprocess.run([str(SCRIPT), "stop", folder], capture_output=True, timeout=60)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def orchestrator(ledger: Path | None = None):
@@ -89,7 +60,7 @@ def test_sync_session_survives_reconnect(pg_url: str, tmp_path: Path) -> None:
         routes = []
         for text in TURNS[:2]:
             out = graph.invoke({"messages": [HumanMessage(text)]}, config)
-            routes.append(out["decision"]["route"])
+            routes.append(out["decision"].route)
         assert routes[0] == "parallel_workers"  # the Send fan-out is checkpointed too
         assert len(out["messages"]) == 4
     with postgres_checkpointer(

@@ -13,8 +13,8 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 
 from orchestrator_graph import OrchestratorConfig
 from orchestrator_graph.config import load_config
-from orchestrator_graph.estimate import TYPICAL_OUTPUT_TOKENS, Pricing, length_hint
 from orchestrator_graph.routing import decide, model_tier
+from orchestrator_graph.routing.costs import TYPICAL_OUTPUT_TOKENS, Pricing, length_hint
 from orchestrator_graph.state import Subtask, TaskProfile
 from orchestrator_graph.tokens import seed_tiktoken_cache, shared_counter
 
@@ -86,7 +86,7 @@ def history(turns: int) -> list[BaseMessage]:
 
 def test_main_and_worker_options(settings: OrchestratorConfig, pricing: Pricing) -> None:
     messages = [SystemMessage("Be brief."), HumanMessage("What is the capital of Peru?")]
-    decision = decide(messages, profile(), pricing=pricing, config=settings)
+    decision = decide(messages, profile(), pricing=pricing, options=settings)
     est = decision.estimate
     remaining = settings.expected_remaining_turns
     typical = TYPICAL_OUTPUT_TOKENS["qa"]
@@ -127,7 +127,7 @@ def test_parallel_option_is_the_sum_over_subtasks(
     text = "\n".join(f"{n}. {item}" for n, item in enumerate(items, 1))
     messages = [SystemMessage("Be brief."), HumanMessage(text)]
     subtasks = [Subtask(text=item, category="qa", complexity=1) for item in items]
-    decision = decide(messages, profile(subtasks=subtasks), pricing=pricing, config=settings)
+    decision = decide(messages, profile(subtasks=subtasks), pricing=pricing, options=settings)
     est = decision.estimate
     parallel = est.parallel
     assert parallel is not None
@@ -145,12 +145,12 @@ def test_parallel_option_is_the_sum_over_subtasks(
     assert parallel.growth_usd == pytest.approx(growth(digests, settings.expected_remaining_turns))
     # the main session answers all three at once
     assert est.main.output_tokens == 3 * typical
-    if parallel.total_usd <= settings.worker_cost_ratio * est.main.total_usd:
-        assert decision.route == "parallel_workers"
-        assert decision.worker_briefs == items
-        assert decision.worker_context == [[0], [0], [0]]
-        assert decision.worker_models == ["gpt-4.1-mini"] * 3
-        assert any("3 independent subtasks" in r for r in decision.reasons)
+    assert parallel.total_usd <= settings.worker_cost_ratio * est.main.total_usd
+    assert decision.route == "parallel_workers"
+    assert decision.worker_briefs == items
+    assert decision.worker_context == [[0], [0], [0]]
+    assert decision.worker_models == ["gpt-4.1-mini"] * 3
+    assert any("3 independent subtasks" in r for r in decision.reasons)
 
 
 def test_cached_prefix_of_the_previous_main_call(
@@ -167,7 +167,7 @@ def test_cached_prefix_of_the_previous_main_call(
     prefix = message_tokens(messages[0]) + message_tokens(messages[1])
     assert prefix >= 1024  # the test needs a cacheable prefix
     decision = decide(
-        messages, profile(), pricing=pricing, config=settings, prompts={"gpt-4.1": previous}
+        messages, profile(), pricing=pricing, options=settings, prompts={"gpt-4.1": previous}
     )
     main = decision.estimate.main
     assert main.cached_input_tokens == cache_rule(prefix)
@@ -186,7 +186,7 @@ def test_dependent_turn_without_known_references_gets_the_whole_conversation(
 ) -> None:
     messages = [*history(3), HumanMessage("Why?")]
     unnamed = profile(context_dependency=0.9, category="follow_up", confidence=0.9)
-    decision = decide(messages, unnamed, pricing=pricing, config=settings)
+    decision = decide(messages, unnamed, pricing=pricing, options=settings)
     assert decision.scope == "conversation"
     assert decision.route == "worker_session"  # the cheap model, sent every earlier message
     assert decision.worker_context == [list(range(len(messages) - 1))]
@@ -194,7 +194,7 @@ def test_dependent_turn_without_known_references_gets_the_whole_conversation(
 
     # on the strong model, the whole conversation is the main session itself
     hard = unnamed.model_copy(update={"category": "code_generation"})
-    decision = decide(messages, hard, pricing=pricing, config=settings)
+    decision = decide(messages, hard, pricing=pricing, options=settings)
     assert decision.route == "main_session"
     assert any("whole conversation" in r or "any earlier turn" in r for r in decision.reasons)
     assert decision.worker_context == [] and decision.worker_briefs == []
@@ -208,7 +208,7 @@ def test_dependent_turn_whose_references_fit_goes_to_a_worker(
     dependent = profile(
         context_dependency=0.9, refers_to=[0], confidence=0.9, category="code_generation"
     )
-    decision = decide(messages, dependent, pricing=pricing, config=settings)
+    decision = decide(messages, dependent, pricing=pricing, options=settings)
     assert decision.scope == "referenced"
     est = decision.estimate
     assert est.worker is not None
@@ -218,7 +218,7 @@ def test_dependent_turn_whose_references_fit_goes_to_a_worker(
     assert est.worker.input_tokens == request_tokens([*messages[:3], messages[-1]])
 
     small = settings.model_copy(update={"worker_context_tokens": 10})
-    decision = decide(messages, dependent, pricing=pricing, config=small)
+    decision = decide(messages, dependent, pricing=pricing, options=small)
     assert decision.route == "main_session"
     assert any("exceeds the worker view" in r for r in decision.reasons)
 
@@ -226,10 +226,10 @@ def test_dependent_turn_whose_references_fit_goes_to_a_worker(
 def test_worker_only_when_cheap_enough(settings: OrchestratorConfig, pricing: Pricing) -> None:
     messages = [*history(6), HumanMessage("What is the capital of Peru?")]
     strict = settings.model_copy(update={"worker_cost_ratio": 0.001})
-    decision = decide(messages, profile(), pricing=pricing, config=strict)
+    decision = decide(messages, profile(), pricing=pricing, options=strict)
     assert decision.route == "main_session"
     assert any("more than 0.001 x main" in r for r in decision.reasons)
-    assert decide(messages, profile(), pricing=pricing, config=settings).route == "worker_session"
+    assert decide(messages, profile(), pricing=pricing, options=settings).route == "worker_session"
 
 
 def test_dependent_subtasks_go_to_one_worker(
@@ -244,7 +244,7 @@ def test_dependent_subtasks_go_to_one_worker(
         [*history(6), HumanMessage(text)],
         profile(subtasks=subtasks, category="math", complexity=2),
         pricing=pricing,
-        config=settings,
+        options=settings,
     )
     assert decision.estimate.parallel is None
     assert decision.route == "worker_session"
@@ -256,11 +256,11 @@ def test_dependent_subtasks_go_to_one_worker(
 def test_forced_route(settings: OrchestratorConfig, pricing: Pricing) -> None:
     messages = [HumanMessage("What is the capital of Peru?")]
     forced = settings.model_copy(update={"force_route": "main_session"})
-    decision = decide(messages, profile(), pricing=pricing, config=forced)
+    decision = decide(messages, profile(), pricing=pricing, options=forced)
     assert decision.route == "main_session"
     assert any("forced" in r for r in decision.reasons)
     no_subtasks = settings.model_copy(update={"force_route": "parallel_workers"})
-    decision = decide(messages, profile(), pricing=pricing, config=no_subtasks)
+    decision = decide(messages, profile(), pricing=pricing, options=no_subtasks)
     assert decision.route == "worker_session"
 
 
@@ -288,17 +288,17 @@ def test_scope_follows_the_history_and_the_model(
     gets only the standing instructions; a strong-model task never gets it whole."""
     request = HumanMessage("What is the capital of Peru?")
     short = [*history(1), request]
-    decision = decide(short, profile(), pricing=pricing, config=settings)
+    decision = decide(short, profile(), pricing=pricing, options=settings)
     assert decision.scope == "conversation"
     assert decision.worker_context == [list(range(len(short) - 1))]
 
     long = [*history(12), request]
     assert sum(message_tokens(m) for m in long[:-1]) > settings.worker_history_tokens
-    decision = decide(long, profile(), pricing=pricing, config=settings)
+    decision = decide(long, profile(), pricing=pricing, options=settings)
     assert (decision.scope, decision.worker_context) == ("instructions", [[0]])
 
     strong = profile(category="code_generation", complexity=4)
-    decision = decide(short, strong, pricing=pricing, config=settings)
+    decision = decide(short, strong, pricing=pricing, options=settings)
     assert decision.scope == "instructions" and decision.worker_models == ["gpt-4.1"]
 
 
@@ -319,7 +319,7 @@ def test_an_asked_length_sets_the_expected_output(
     settings: OrchestratorConfig, pricing: Pricing
 ) -> None:
     messages = [HumanMessage("Describe the bowline knot in two sentences.")]
-    decision = decide(messages, profile(), pricing=pricing, config=settings)
+    decision = decide(messages, profile(), pricing=pricing, options=settings)
     assert decision.estimate.main.output_tokens == length_hint(messages[0].text)
 
 

@@ -13,6 +13,8 @@ from orchestrator_graph import OrchestratorConfig, create_orchestrator
 from orchestrator_graph.checkpoints import sqlite_checkpointer
 from orchestrator_graph.testing.openai_server import OpenAICompatibleServer
 
+pytestmark = [pytest.mark.integration]  # an OpenAI-compatible server on 127.0.0.1
+
 KEY = "sk-test-Secret-7f3a9c1e5b"
 
 

@@ -166,7 +166,7 @@ def test_train_from_ledger_feedback_moves_the_model(tmp_path: Path):
         seen = messages[: request + 1]  # what classify saw on the thread's last turn
         assert turns["own-5", 1].features == features_of(seen, rule_signals(seen))
         # the decision shown in the state does not repeat the vector
-        assert last["decision"]["profile"]["features"] == []
+        assert last["decision"].profile.features == []
 
         person = [f for f in ledger.feedback() if f.source == "person"]
         assert {(f.thread_id, f.turn) for f in person} == {(f"dep-{n}", 1) for n in range(6)}
@@ -199,7 +199,7 @@ def test_a_person_picking_a_worker_is_feedback_that_the_turn_stood_alone(tmp_pat
     with sqlite_checkpointer(tmp_path / "checkpoints.sqlite") as saver:
         graph = orchestrator(path, interrupt_below=0.7).compile(checkpointer=saver)
         out = converse(graph, "t", dependent(0), resume="worker_session")
-    assert out["decision"]["picked_by_person"] == "worker_session"
+    assert out["decision"].picked_by_person == "worker_session"
     [row] = ledger_at(path).feedback()
     assert (row.thread_id, row.turn, row.source, row.needed_earlier_turns) == (
         "t",

@@ -57,25 +57,27 @@ def classify_request(
     tier decides, so the ledger can store it and ``orchestrator-graph train`` learn
     from feedback on the turn.
     """
+    options = config or OrchestratorConfig()
+    threshold = options.context_threshold  # one setting: the rules, this tier and the routing
     found = rule_signals(messages)
     features = features_of(messages, found)
-    profile = classify_rules(messages, found)
+    profile = classify_rules(messages, found, threshold=threshold)
     profile.features = features
-    path = config.classifier_model_path if config else None
+    path = options.classifier_model_path
     if path is None or "first turn" in profile.signals:
         return profile
     model = load_trained(Path(path))
     _, text = latest_request(messages)
     p = model.probability(features)
-    offloadable = profile.context_dependency < SELF_CONTAINED_BELOW
+    offloadable = profile.context_dependency < threshold
     if offloadable and p >= model.dependent_above:
-        dependency = max(SELF_CONTAINED_BELOW, p)  # the model vetoes a confident offload
+        dependency = max(threshold, p)  # the model vetoes a confident offload
     elif profile.confidence >= TRAINED_BELOW:
         return profile
     elif p < model.self_contained_below:
-        dependency = SELF_CONTAINED_BELOW * p / max(model.self_contained_below, 1e-9)
+        dependency = threshold * p / max(model.self_contained_below, 1e-9)
     else:
-        dependency = max(found.score, SELF_CONTAINED_BELOW, p)
+        dependency = max(found.score, threshold, p)
     revised = profile_from(
         found,
         text,
@@ -83,6 +85,7 @@ def classify_request(
         profile.subtasks,
         bool(instruction_positions(messages)),
         dependency=min(1.0, dependency),
+        threshold=threshold,
     )
     if p < model.self_contained_below:
         revised.confidence = round(max(revised.confidence, 1 - p), 3)

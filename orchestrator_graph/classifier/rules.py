@@ -183,7 +183,10 @@ def _latest(messages: Sequence[BaseMessage], turns: Sequence[Turn], test) -> int
 
 
 def referred_closure(
-    history: Sequence[BaseMessage], refs: set[int], turns: Sequence[Turn] | None = None
+    history: Sequence[BaseMessage],
+    refs: set[int],
+    turns: Sequence[Turn] | None = None,
+    threshold: float = SELF_CONTAINED_BELOW,
 ) -> set[int]:
     """``refs`` and, transitively, the turns each of them built on (within ``turns``,
     default the last ``LOOKBACK_TURNS`` of ``history``).
@@ -201,7 +204,7 @@ def referred_closure(
         if turn is None or index - 1 not in by_index:
             continue
         request = message_features(history[turn.start])
-        if request.own is None or request.own.score < SELF_CONTAINED_BELOW:
+        if request.own is None or request.own.score < threshold:
             continue
         earlier = [t for t in turns if t.index < index]
         named = {
@@ -217,10 +220,14 @@ def referred_closure(
 
 
 def classify_rules(
-    messages: Sequence[BaseMessage], found: RuleSignals | None = None
+    messages: Sequence[BaseMessage],
+    found: RuleSignals | None = None,
+    *,
+    threshold: float = SELF_CONTAINED_BELOW,
 ) -> TaskProfile:
     """Profile the last message of ``messages`` against the conversation before it
-    (``found``: its ``rule_signals``, when the caller has them already)."""
+    (``found``: its ``rule_signals``, when the caller has them already; ``threshold``:
+    ``OrchestratorConfig.context_threshold``)."""
     _, text = latest_request(messages)
     subtasks = split_subtasks(text)
     category = category_of(text)
@@ -236,7 +243,7 @@ def classify_rules(
             confidence=0.95,
             signals=["first turn"],
         )
-    return profile_from(found, text, messages, subtasks, needs_instructions)
+    return profile_from(found, text, messages, subtasks, needs_instructions, threshold=threshold)
 
 
 def profile_from(
@@ -246,16 +253,17 @@ def profile_from(
     subtasks: list[Subtask],
     needs_instructions: bool,
     dependency: float | None = None,
+    threshold: float = SELF_CONTAINED_BELOW,
 ) -> TaskProfile:
     """The profile of the latest request of ``messages`` from its signals (and
-    optionally a revised dependency)."""
+    optionally a revised dependency); ``threshold`` is ``context_threshold``."""
     turns = found.turns
     dependency = found.score if dependency is None else dependency
     signals = list(found.labels)
     refs = set(found.resolved)
     instructions = set(standing_instructions(messages))
     refs |= {t.index for t in turns if t.start in instructions}
-    if dependency >= SELF_CONTAINED_BELOW:
+    if dependency >= threshold:
         refs |= {t for t, share in found.overlap.items() if share >= OVERLAP_REF}
         for named in sorted(found.resolved):
             refs.update(task_from(messages, turns, named))  # with the follow-ups that changed it
@@ -265,20 +273,20 @@ def profile_from(
             # the turns it needs are inferred, not named: the tiers above may revise it
             confidence = min(0.6, 0.5 + abs(dependency - 0.5))
             refs |= _segment_or_previous(messages, turns, signals)
-        refs = referred_closure(messages, refs, turns)
+        refs = referred_closure(messages, refs, turns, threshold)
     else:
         refs |= {t for t, share in found.overlap.items() if share >= 0.6}
         cover = _cover(messages, turns)
         if cover is not None and cover.turns:
             refs |= set(cover.indices)  # cheap cover for a reference the rules missed
             signals.append(f"cover: the recent task segments ({len(cover.turns)} turns)")
-        confidence = 0.5 + (SELF_CONTAINED_BELOW - dependency) / SELF_CONTAINED_BELOW * 0.4
+        confidence = 0.5 + (threshold - dependency) / threshold * 0.4
         if not signals:
             signals.append("no reference to earlier turns")
             confidence = 0.9
     category = category_of(text)
     if (
-        dependency >= SELF_CONTAINED_BELOW
+        dependency >= threshold
         and category not in KEEP_CATEGORY
         and (EDIT_VERB.search(text[:400]) or len(text.split()) <= 12)
     ):

@@ -105,24 +105,17 @@ def run(args: argparse.Namespace) -> int:
             print(f"thread {args.thread!r} has {done} checkpointed turns in {path}: resuming")
         if done < len(SCRIPT):
             print(f"{'turn':>4}  {'route':<17} {'models':<22} {'cost $':>9} {'baseline $':>10}")
-        spent = (
-            snapshot.values.get("cost_usd", 0.0),
-            snapshot.values.get("baseline_cost_usd", 0.0),
-        )
         for index, request in enumerate(SCRIPT[done:], start=done):
             state = graph.invoke({"messages": [HumanMessage(request)]}, thread, durability="sync")
             decision = state["decision"]
-            # the state's running totals, as the record node added this turn to them
-            cost, baseline = state["cost_usd"] - spent[0], state["baseline_cost_usd"] - spent[1]
-            spent = (state["cost_usd"], state["baseline_cost_usd"])
-            models = ",".join(sorted(set(decision["worker_models"]))) or DEFAULT_MAIN_MODEL
-            print(
-                f"{index:>4}  {decision['route']:<17} {models:<22} {cost:>9.5f} {baseline:>10.5f}"
-            )
-            for reason in decision["reasons"]:
+            cost, baseline = state["cost_usd"], state["baseline_cost_usd"]  # this turn's
+            models = ",".join(sorted(set(decision.worker_models))) or DEFAULT_MAIN_MODEL
+            print(f"{index:>4}  {decision.route:<17} {models:<22} {cost:>9.5f} {baseline:>10.5f}")
+            for reason in decision.reasons:
                 print(f"      - {reason}")
         final = graph.get_state(thread).values
-    cost, baseline = final.get("cost_usd", 0.0), final.get("baseline_cost_usd", 0.0)
+    cost = final.get("thread_cost_usd", 0.0)
+    baseline = final.get("thread_baseline_cost_usd", 0.0)
     savings = 1 - cost / baseline if baseline else 0.0
     print(f"\nsession {args.thread!r}: {len(turns_of(final.get('messages', [])))} turns")
     print(f"baseline (main session only): ${baseline:.5f}")

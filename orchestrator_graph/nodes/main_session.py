@@ -4,48 +4,54 @@ The call (``budget.guarded_call``) fits the view to the main model's context win
 (what it cut goes to the ledger) and reserves it against the budget. When the
 call still fails after its retries, ``ModelCallError`` leaves ``graph.invoke``:
 the turn is checkpointed before this node, so ``invoke(None, config)`` retries it.
+A budget shortfall raises ``BudgetExceeded`` the same way, on every route.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.runnables import RunnableConfig
+from langgraph.runtime import Runtime
 
-from orchestrator_graph.budget import guarded_call, thread_of
+from orchestrator_graph.budget import guarded_call
 from orchestrator_graph.calls import ModelCallError
-from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.context import main_view, turns_of
-from orchestrator_graph.estimate import Pricing
-from orchestrator_graph.state import OrchestratorState, RoutingDecision
+from orchestrator_graph.nodes import overhead_ms
+from orchestrator_graph.routing.costs import Pricing
+from orchestrator_graph.state import OrchestratorState
 from orchestrator_graph.tokens import shared_counter
 
 
 def make_main_session(
-    model: BaseChatModel, pricing: Pricing, settings: OrchestratorConfig | None = None
-) -> Callable[[OrchestratorState, RunnableConfig], dict[str, Any]]:
-    settings = settings or OrchestratorConfig(ledger_path=None)
+    model: BaseChatModel, pricing: Pricing, options: OrchestratorConfig | None = None
+) -> Callable[..., dict[str, Any]]:
+    base = options or OrchestratorConfig()
 
-    def main_session(state: OrchestratorState, config: RunnableConfig) -> dict[str, Any]:
+    def main_session(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         """Answer in the main session; earlier offloaded turns it needs are expanded."""
-        decision = RoutingDecision.model_validate(state["decision"])
-        view = main_view(
-            state["messages"], state.get("digests") or {}, expand=decision.expanded_turns
-        )
+        started = time.perf_counter()
+        run = run_options(base, runtime.context)
+        decision = state["decision"]
+        assert decision is not None, "cost_estimate sets the decision"
+        digests = state.get("digests") or {}
+        view = main_view(state["messages"], digests, expand=decision.expanded_turns)
+        turn = turns_of(state["messages"])[-1].index
         try:
             outcome = guarded_call(
                 model,
                 view,
-                settings=settings,
-                thread_id=thread_of(config),
-                turn=turns_of(state["messages"])[-1].index,
+                settings=run,
+                thread_id=state["thread_id"],
+                turn=turn,
                 key="main_session",
                 node="main_session",
                 model_name=pricing.main_model,
                 price=pricing.main,
-                window=settings.context_window,  # None: the model's profile, else by name
+                window=run.context_window,  # None: the model's profile, else by name
             )
         except ModelCallError as error:  # its attempts are in the ledger (guarded_call)
             raise ModelCallError(
@@ -56,9 +62,9 @@ def make_main_session(
         counter = shared_counter()
         return {
             "messages": [outcome.answer],
-            "calls": [c.model_dump() for c in outcome.calls],
+            "calls": outcome.calls,
             "prompts": {pricing.main_model: [counter.fingerprint(m) for m in outcome.sent]},
-            "budget_exceeded": None,
+            "overhead_ms": overhead_ms(started, outcome.calls),
         }
 
     return main_session

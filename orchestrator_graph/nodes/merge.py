@@ -3,117 +3,136 @@
 An empty, truncated, refused or failed result is answered again in the main
 session (a fallback, billed with status ``fallback:<status>``); the joined answer
 enters the transcript whole, and digests of the request and the answer stand for
-them in later main views. A fallback the budget refuses leaves a marked gap in
-the answer and sets ``budget_exceeded`` in the state; a fallback that fails after
-its retries raises ``ModelCallError`` (``invoke(None, config)`` retries the merge;
-the workers' results stay in the checkpoint).
+them in later main views.
+
+A fallback the budget refuses, or that fails after its retries, raises out of
+``graph.invoke`` as on the main route (``BudgetExceeded``, ``ModelCallError``):
+nothing is written into the transcript, the calls already made are in the ledger,
+the workers' results stay in the checkpoint, and ``invoke(None, config)`` (once
+the limit is raised) answers the rest.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
-from langchain_core.runnables import RunnableConfig
+from langgraph.runtime import Runtime
 
-from orchestrator_graph.budget import BudgetExceeded, guarded_call, thread_of
-from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.budget import guarded_call
+from orchestrator_graph.calls import ModelCallError
+from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.context import (
     main_view,
     make_digest,
     turns_of,
     worker_view,
 )
-from orchestrator_graph.estimate import Pricing
-from orchestrator_graph.state import OrchestratorState, RoutingDecision, WorkerResult
+from orchestrator_graph.errors import BudgetExceeded
+from orchestrator_graph.ledger import ledger_at
+from orchestrator_graph.nodes import overhead_ms
+from orchestrator_graph.routing.costs import Pricing
+from orchestrator_graph.state import ModelCall, OrchestratorState, RoutingDecision
 from orchestrator_graph.tokens import message_text, shared_counter
 
 
 def make_merge(
-    model: BaseChatModel, pricing: Pricing, settings: OrchestratorConfig
-) -> Callable[[OrchestratorState, RunnableConfig], dict[str, Any]]:
-
-    def merge(state: OrchestratorState, config: RunnableConfig) -> dict[str, Any]:
+    model: BaseChatModel, pricing: Pricing, options: OrchestratorConfig
+) -> Callable[..., dict[str, Any]]:
+    def merge(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         """Join the workers' answers; answer the rejected ones in the main session."""
+        started = time.perf_counter()
+        run = run_options(options, runtime.context)
         messages = state["messages"]
-        digests = state.get("digests") or {}
-        decision = RoutingDecision.model_validate(state["decision"])
-        results = sorted(
-            (WorkerResult.model_validate(r) for r in state.get("worker_results") or []),
-            key=lambda r: r.index,
-        )
-        parts, calls, models = [], [], []
-        over_budget: BudgetExceeded | None = None
+        decision = state["decision"]
+        assert decision is not None, "cost_estimate sets the decision"
         turn = turns_of(messages)[-1]
         # a fallback is asked in the main view, its request replaced by the subtask's brief
-        before = main_view(messages, digests, expand=decision.expanded_turns)[:-1]
-        for result in results:
+        before = main_view(messages, state.get("digests") or {}, expand=decision.expanded_turns)
+        parts, models, calls = [], [], []
+        for result in sorted(state.get("worker_results") or [], key=lambda r: r.index):
             if result.status == "ok":
                 parts.append(result.text)
                 models.append(result.call.model if result.call else "")
                 continue
-            brief = decision.worker_briefs[result.index]
+            brief = decision.tasks[result.index].brief
             try:
                 outcome = guarded_call(
                     model,
-                    [*before, HumanMessage(content=brief)],
-                    settings=settings,
-                    thread_id=thread_of(config),
+                    [*before[:-1], HumanMessage(content=brief)],
+                    settings=run,
+                    thread_id=state["thread_id"],
                     turn=turn.index,
                     key=f"fallback:{result.index}",
                     node="merge",
                     model_name=pricing.main_model,
                     price=pricing.main,
-                    window=settings.context_window,
+                    window=run.context_window,  # None: the model's profile, else by name
                 )
-            except BudgetExceeded as error:
-                over_budget = error
-                parts.append(f"[subtask {result.index + 1} not answered: {error}]")
-                models.append("")
-                continue
+            except (BudgetExceeded, ModelCallError):
+                _keep_billed(run, state, turn.index, calls)  # its own attempts: guarded_call
+                raise
             outcome.call.status = f"fallback:{result.status}"
             parts.append(message_text(outcome.answer))
             models.append(pricing.main_model)
-            calls.extend(c.model_dump() for c in outcome.calls)
-        text = "\n\n".join(p.strip() for p in parts)
-        request = messages[turn.start]
-        answer = AIMessage(
-            content=text,
-            id=f"orchestrator-{uuid.uuid4()}",
-            response_metadata={
-                "orchestrator_route": decision.route,
-                "models": models,
-                "fallbacks": sum(c["status"].startswith("fallback") for c in calls),
-                "budget_exceeded": over_budget is not None,
-            },
-        )
-        label = f"turn {turn.index}"
-        new_digests = {
-            answer.id: make_digest(text, settings.digest_tokens, label=f"{label} answer"),
-        }
-        request_text = message_text(request)
-        request_digest = make_digest(request_text, settings.digest_tokens, label=f"{label} request")
-        if request.id and request_digest != request_text:
-            new_digests[request.id] = request_digest
+            calls.extend(outcome.calls)
+        answer = _joined_answer(parts, models, decision, calls)
         return {
             "messages": [answer],
             "calls": calls,
-            "digests": new_digests,
+            "digests": _digests(messages[turn.start], answer, turn.index, run.digest_tokens),
             "prompts": _worker_prompts(messages, decision),
-            "budget_exceeded": over_budget.as_dict() if over_budget else None,
+            "overhead_ms": overhead_ms(started, calls),
         }
 
     return merge
 
 
+def _keep_billed(
+    options: OrchestratorConfig, state: OrchestratorState, turn: int, calls: list[ModelCall]
+) -> None:
+    """The calls of a turn that raises are billed already: keep them in the ledger."""
+    if options.ledger_path is not None:
+        billed = [*(state.get("calls") or []), *calls]
+        ledger_at(Path(options.ledger_path)).record_failed_calls(state["thread_id"], turn, billed)
+
+
+def _joined_answer(
+    parts: list[str], models: list[str], decision: RoutingDecision, calls: list[ModelCall]
+) -> AIMessage:
+    return AIMessage(
+        content="\n\n".join(p.strip() for p in parts),
+        id=f"orchestrator-{uuid.uuid4()}",
+        response_metadata={
+            "orchestrator_route": decision.route,
+            "models": models,
+            "fallbacks": sum(c.status.startswith("fallback") for c in calls),
+        },
+    )
+
+
+def _digests(request: BaseMessage, answer: AIMessage, turn: int, tokens: int) -> dict[str, str]:
+    """Digests that stand for the offloaded request and answer in later main views."""
+    label = f"turn {turn}"
+    digests = {str(answer.id): make_digest(answer.text, tokens, label=f"{label} answer")}
+    request_text = message_text(request)
+    request_digest = make_digest(request_text, tokens, label=f"{label} request")
+    if request.id and request_digest != request_text:
+        digests[request.id] = request_digest
+    return digests
+
+
 def _worker_prompts(messages: Sequence[BaseMessage], decision: RoutingDecision) -> dict:
     """Fingerprints of what one worker was sent, by model: a later request to that
     model that starts the same way reads the prefix from the prompt cache."""
-    if len(decision.worker_briefs) != 1:
+    if len(decision.tasks) != 1:
         return {}
-    view = worker_view(messages, decision.worker_context[0], decision.worker_briefs[0])
+    (task,) = decision.tasks
+    view = worker_view(messages, task.context_indices, task.brief)
     counter = shared_counter()
-    return {decision.worker_models[0]: [counter.fingerprint(m) for m in view]}
+    return {task.model: [counter.fingerprint(m) for m in view]}

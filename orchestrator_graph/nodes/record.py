@@ -9,26 +9,24 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from langchain_core.runnables import RunnableConfig
+from langgraph.runtime import Runtime
 
-from orchestrator_graph.budget import thread_of
 from orchestrator_graph.classifier.trained import FEATURES, FEATURES_VERSION
-from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.context import turns_of
-from orchestrator_graph.estimate import Pricing, baseline_usd, request_tokens
 from orchestrator_graph.ledger import TurnRecord, ledger_at
-from orchestrator_graph.state import ModelCall, OrchestratorState, RoutingDecision, TaskProfile
+from orchestrator_graph.nodes import overhead_ms
+from orchestrator_graph.routing.costs import Pricing, baseline_usd, request_tokens
+from orchestrator_graph.state import ModelCall, OrchestratorState, RoutingDecision
 from orchestrator_graph.tokens import message_text
 
 
-def make_record(
-    pricing: Pricing, settings: OrchestratorConfig
-) -> Callable[[OrchestratorState, RunnableConfig], dict[str, Any]]:
-    def record(state: OrchestratorState, config: RunnableConfig) -> dict[str, Any]:
+def make_record(pricing: Pricing, options: OrchestratorConfig) -> Callable[..., dict[str, Any]]:
+    def record(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         """Account for the turn: actual cost, the baseline, and the time spent."""
+        started = time.perf_counter()
+        run = run_options(options, runtime.context)
         messages = state["messages"]
-        decision = RoutingDecision.model_validate(state["decision"])
-        calls = [ModelCall.model_validate(c) for c in state.get("calls") or []]
         turns = turns_of(messages)
         turn = turns[-1]
         answer = "\n\n".join(
@@ -36,53 +34,72 @@ def make_record(
         )
         previous = request_tokens(messages[: turns[-2].start + 1]) if len(turns) > 1 else 0
         baseline = baseline_usd(
-            messages[: turn.start], messages[turn.start], answer, previous, pricing.main, settings
+            messages[: turn.start], messages[turn.start], answer, previous, pricing.main, run
         )
+        calls = state.get("calls") or []
         cost = sum(c.cost_usd for c in calls)
-        worker_ms = [c.latency_ms for c in calls if c.node == "spawn_subgraph"]
-        model_ms = max(worker_ms, default=0.0) + sum(
-            c.latency_ms for c in calls if c.node != "spawn_subgraph"
-        )
-        elapsed_ms = (time.time() - state.get("turn_started", time.time())) * 1000
-        results = state.get("worker_results") or []
-        if settings.ledger_path is not None:
-            estimate = decision.estimate.option(decision.route)
-            thread_id = thread_of(config)
-            features = TaskProfile.model_validate(state.get("profile") or decision.profile).features
-            stored = len(features) == len(FEATURES)
-            ledger = ledger_at(Path(settings.ledger_path))
-            ledger.record_turn(
-                TurnRecord(
-                    thread_id=thread_id,
-                    turn=turn.index,
-                    route=decision.route,
-                    reasons=decision.reasons,
-                    confidence=decision.confidence,
-                    category=decision.profile.category,
-                    complexity=decision.profile.complexity,
-                    context_dependency=decision.profile.context_dependency,
-                    estimated_usd=estimate.call_usd,
-                    estimate=decision.estimate.model_dump(mode="json"),
-                    cost_usd=cost,
-                    baseline_usd=baseline,
-                    decision_ms=decision.decision_ms,
-                    overhead_ms=max(0.0, elapsed_ms - model_ms),
-                    model_ms=model_ms,
-                    fallbacks=sum(c.status.startswith("fallback") for c in calls),
-                    worker_results=len(results),
-                    workers_accepted=sum(r["status"] == "ok" for r in results),
-                    calls=calls,
-                    features=features if stored else None,
-                    features_version=FEATURES_VERSION if stored else None,
-                )
-            )
-            if decision.picked_by_person is not None:
-                ledger.record_feedback(
-                    thread_id,
-                    turn.index,
-                    needed_earlier_turns=decision.picked_by_person == "main_session",
-                    source="person",
-                )
-        return {"cost_usd": cost, "baseline_cost_usd": baseline}
+        if run.ledger_path is not None:
+            overhead = (state.get("overhead_ms") or 0.0) + overhead_ms(started)
+            _write_turn(run, state, turn.index, calls, cost, baseline, overhead)
+        return {
+            "cost_usd": cost,
+            "baseline_cost_usd": baseline,
+            "thread_cost_usd": cost,
+            "thread_baseline_cost_usd": baseline,
+        }
 
     return record
+
+
+def _write_turn(
+    options: OrchestratorConfig,
+    state: OrchestratorState,
+    turn: int,
+    calls: list[ModelCall],
+    cost: float,
+    baseline: float,
+    overhead: float,
+) -> None:
+    decision: RoutingDecision | None = state["decision"]
+    assert decision is not None, "cost_estimate sets the decision"
+    worker_ms = [c.latency_ms for c in calls if c.node == "spawn_subgraph"]
+    model_ms = max(worker_ms, default=0.0) + sum(
+        c.latency_ms for c in calls if c.node != "spawn_subgraph"
+    )
+    results = state.get("worker_results") or []
+    profile = state.get("profile") or decision.profile
+    features = profile.features if len(profile.features) == len(FEATURES) else None
+    thread_id = state["thread_id"]
+    ledger = ledger_at(Path(options.ledger_path))  # type: ignore[arg-type]
+    ledger.record_turn(
+        TurnRecord(
+            thread_id=thread_id,
+            turn=turn,
+            route=decision.route,
+            reasons=decision.reasons,
+            confidence=decision.confidence,
+            category=decision.profile.category,
+            complexity=decision.profile.complexity,
+            context_dependency=decision.profile.context_dependency,
+            estimated_usd=decision.estimate.option(decision.route).call_usd,
+            estimate=decision.estimate.model_dump(mode="json"),
+            cost_usd=cost,
+            baseline_usd=baseline,
+            decision_ms=decision.decision_ms,
+            overhead_ms=overhead,
+            model_ms=model_ms,
+            fallbacks=sum(c.status.startswith("fallback") for c in calls),
+            worker_results=len(results),
+            workers_accepted=sum(r.status == "ok" for r in results),
+            calls=calls,
+            features=features,
+            features_version=FEATURES_VERSION if features is not None else None,
+        )
+    )
+    if decision.picked_by_person is not None:
+        ledger.record_feedback(
+            thread_id,
+            turn,
+            needed_earlier_turns=decision.picked_by_person == "main_session",
+            source="person",
+        )

@@ -8,19 +8,21 @@ attempts billed at $0) that ``merge`` answers in the main session instead.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
+from langgraph.runtime import Runtime
 
-from orchestrator_graph.budget import BudgetExceeded, guarded_call, thread_of
+from orchestrator_graph.budget import BudgetExceeded, guarded_call
 from orchestrator_graph.calls import ModelCallError, answer_status
-from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.context import worker_view
-from orchestrator_graph.estimate import Pricing
+from orchestrator_graph.nodes import overhead_ms
+from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.state import (
     WorkerInput,
     WorkerOutput,
@@ -34,13 +36,29 @@ from orchestrator_graph.tokens import message_text
 def build_worker_graph(
     models: Mapping[str, BaseChatModel],
     pricing: Pricing,
-    settings: OrchestratorConfig | None = None,
+    options: OrchestratorConfig | None = None,
 ) -> CompiledStateGraph:
     """The worker subgraph: one node that calls the task's model on its minimal view."""
-    settings = settings or OrchestratorConfig(ledger_path=None)
+    graph = StateGraph(
+        WorkerState, context_schema=RunContext, input_schema=WorkerInput, output_schema=WorkerOutput
+    )
+    graph.add_node("call_worker", make_call_worker(models, pricing, options))
+    graph.add_edge(START, "call_worker")
+    graph.add_edge("call_worker", END)
+    return graph.compile(name="spawn_subgraph")
 
-    def call_worker(state: WorkerState, config: RunnableConfig) -> dict[str, Any]:
-        task = WorkerTask.model_validate(state["task"])
+
+def make_call_worker(
+    models: Mapping[str, BaseChatModel],
+    pricing: Pricing,
+    options: OrchestratorConfig | None = None,
+) -> Callable[..., dict[str, Any]]:
+    base = options or OrchestratorConfig()
+
+    def call_worker(state: WorkerState, runtime: Runtime[RunContext]) -> dict[str, Any]:
+        """The task's model on its view; a failure or a refused budget is a failed result."""
+        started = time.perf_counter()
+        task = state["task"]
         context = state.get("context") or []
         view = worker_view(context, range(len(context)), task.brief)
         name, price = pricing.of(task.tier)
@@ -48,8 +66,8 @@ def build_worker_graph(
             outcome = guarded_call(
                 models[task.tier],
                 view,
-                settings=settings,
-                thread_id=thread_of(config),
+                settings=run_options(base, runtime.context),
+                thread_id=task.thread_id,
                 turn=task.turn,
                 key=f"worker:{task.index}",
                 node="spawn_subgraph",
@@ -58,37 +76,31 @@ def build_worker_graph(
                 max_tokens=task.max_tokens,
             )
         except (ModelCallError, BudgetExceeded) as error:  # merge falls back to the main session
-            cause = error.__cause__ if isinstance(error, ModelCallError) else error
+            result, calls = _failed(task, error), getattr(error, "attempts", [])
+        else:
+            status = answer_status(outcome.answer)
+            if status != "ok":
+                outcome.call.status = status
+            text = message_text(outcome.answer)
             result = WorkerResult(
-                task_id=task.task_id,
-                index=task.index,
-                text="",
-                status="failed",
-                error=f"{type(cause).__name__}: {cause}",
+                task_id=task.task_id, index=task.index, text=text, status=status, call=outcome.call
             )
-            attempts = error.attempts if isinstance(error, ModelCallError) else []
-            return {
-                "worker_results": [result.model_dump()],
-                "calls": [a.model_dump() for a in attempts],
-            }
-        answer, call = outcome.answer, outcome.call
-        status = answer_status(answer)
-        if status != "ok":
-            call.status = status
-        result = WorkerResult(
-            task_id=task.task_id,
-            index=task.index,
-            text=message_text(answer),
-            status=status,
-            call=call,
-        )
+            calls = outcome.calls
         return {
-            "worker_results": [result.model_dump()],
-            "calls": [c.model_dump() for c in outcome.calls],
+            "worker_results": [result],
+            "calls": calls,
+            "overhead_ms": overhead_ms(started, calls),
         }
 
-    graph = StateGraph(WorkerState, input_schema=WorkerInput, output_schema=WorkerOutput)
-    graph.add_node("call_worker", call_worker)
-    graph.add_edge(START, "call_worker")
-    graph.add_edge("call_worker", END)
-    return graph.compile(name="spawn_subgraph")
+    return call_worker
+
+
+def _failed(task: WorkerTask, error: ModelCallError | BudgetExceeded) -> WorkerResult:
+    cause = error.__cause__ if isinstance(error, ModelCallError) else error
+    return WorkerResult(
+        task_id=task.task_id,
+        index=task.index,
+        text="",
+        status="failed",
+        error=f"{type(cause).__name__}: {cause}",
+    )

@@ -1,4 +1,4 @@
-"""``cost_estimate``'s work: each route priced before any call is made.
+"""What each option costs: every route priced before any call is made.
 
 main     = the main view + the request on the main model, plus what the request
            and its answer add to every later main call (context growth);
@@ -10,7 +10,7 @@ Cached-input prices apply to the prefix the provider has already seen.
 Answer lengths per category and the expected number of remaining turns are
 learned from the cost ledger (:func:`learned_costs`, refreshed every
 ``LEARN_REFRESH_TURNS`` recorded turns, never per turn); with an empty or no
-ledger the defaults below and ``config.expected_remaining_turns`` apply.
+ledger the defaults below and ``options.expected_remaining_turns`` apply.
 """
 
 from __future__ import annotations
@@ -57,13 +57,13 @@ class Pricing:
         return (self.main_model, self.main) if tier == "main" else (self.worker_model, self.worker)
 
     @classmethod
-    def resolve(cls, main_model: str, worker_model: str, config: OrchestratorConfig) -> Pricing:
+    def resolve(cls, main_model: str, worker_model: str, options: OrchestratorConfig) -> Pricing:
         """Look both prices up; an unknown one raises ``UnknownModelPriceError``."""
         return cls(
             main_model=main_model,
-            main=price_for(main_model, config.prices),
+            main=price_for(main_model, options.prices),
             worker_model=worker_model,
-            worker=price_for(worker_model, config.prices),
+            worker=price_for(worker_model, options.prices),
         )
 
 
@@ -99,15 +99,15 @@ class LearnedCosts:
 _LEARNED: dict[Path, tuple[int, LearnedCosts]] = {}
 
 
-def learned_costs(config: OrchestratorConfig | None) -> LearnedCosts:
-    """The ledger's lessons for ``config.ledger_path`` (empty when it has no ledger yet).
+def learned_costs(options: OrchestratorConfig | None) -> LearnedCosts:
+    """The ledger's lessons for ``options.ledger_path`` (empty when it has no ledger yet).
 
     Cached per ledger file and refreshed every ``LEARN_REFRESH_TURNS`` turns that
     this process records, so a decision costs no query.
     """
-    if config is None or config.ledger_path is None:
+    if options is None or options.ledger_path is None:
         return LearnedCosts()
-    path = Path(config.ledger_path)
+    path = Path(options.ledger_path)
     if not path.exists():
         return LearnedCosts()
     ledger = ledger_at(path)
@@ -119,11 +119,11 @@ def learned_costs(config: OrchestratorConfig | None) -> LearnedCosts:
     return learned
 
 
-def expected_remaining_turns(messages: Sequence[BaseMessage], config: OrchestratorConfig) -> float:
+def expected_remaining_turns(messages: Sequence[BaseMessage], options: OrchestratorConfig) -> float:
     """How many later main calls the turn ending ``messages`` is expected to ride
-    along in: learned from session lengths in the ledger, else the config's constant."""
+    along in: learned from session lengths in the ledger, else the options' constant."""
     turns_so_far = sum(m.type == "human" for m in messages)
-    return learned_costs(config).remaining_turns(turns_so_far, config.expected_remaining_turns)
+    return learned_costs(options).remaining_turns(turns_so_far, options.expected_remaining_turns)
 
 
 _NUMBERS = {
@@ -153,11 +153,11 @@ def length_hint(text: str) -> int | None:
 
 
 def typical_output_tokens(
-    category: Category | str, request_tokens: int, config: OrchestratorConfig | None = None
+    category: Category | str, request_tokens: int, options: OrchestratorConfig | None = None
 ) -> int:
     """The answer length expected for one task of this category: learned from the
-    ledger when ``config`` names one with enough turns of the category, else a default."""
-    learned = learned_costs(config).output_for(category)
+    ledger when ``options`` names one with enough turns of the category, else a default."""
+    learned = learned_costs(options).output_for(category)
     if learned is not None:
         return learned
     if category == "translation":
@@ -166,20 +166,20 @@ def typical_output_tokens(
 
 
 def subtask_output_tokens(
-    subtasks: Sequence[Subtask], request_tokens: int, config: OrchestratorConfig | None = None
+    subtasks: Sequence[Subtask], request_tokens: int, options: OrchestratorConfig | None = None
 ) -> int:
     """The answer length expected for a list of subtasks: learned per fan-out worker
     from the ledger when it can be, else the typical length of each subtask."""
-    learned = learned_costs(config).output_for(SUBTASK)
+    learned = learned_costs(options).output_for(SUBTASK)
     if learned is not None:
         return learned * len(subtasks)
-    return sum(typical_output_tokens(s.category, request_tokens, config) for s in subtasks)
+    return sum(typical_output_tokens(s.category, request_tokens, options) for s in subtasks)
 
 
 def expected_output_tokens(
     profile: TaskProfile,
     request_tokens: int,
-    config: OrchestratorConfig | None = None,
+    options: OrchestratorConfig | None = None,
     request: str = "",
 ) -> int:
     """The answer length expected for a request: the length it asks for, else the
@@ -188,8 +188,8 @@ def expected_output_tokens(
     if hinted is not None:
         return hinted
     if profile.subtasks:
-        return subtask_output_tokens(profile.subtasks, request_tokens, config)
-    return typical_output_tokens(profile.category, request_tokens, config)
+        return subtask_output_tokens(profile.subtasks, request_tokens, options)
+    return typical_output_tokens(profile.category, request_tokens, options)
 
 
 def growth_usd(tokens: int, remaining_turns: float, price: ModelPrice) -> float:
@@ -202,7 +202,7 @@ def growth_usd(tokens: int, remaining_turns: float, price: ModelPrice) -> float:
 
 
 def cached_input_tokens(
-    view: Sequence[BaseMessage], previous: Sequence[str], config: OrchestratorConfig
+    view: Sequence[BaseMessage], previous: Sequence[str], options: OrchestratorConfig
 ) -> int:
     """The cache reads a provider bills for ``view``: the longest run of whole
     messages it shares with a previous request (given as message fingerprints),
@@ -213,7 +213,7 @@ def cached_input_tokens(
         if counter.fingerprint(message) != fingerprint:
             break
         total += counter.count_message(message)
-    return cacheable(total, config.prompt_cache_min_tokens)
+    return cacheable(total, options.prompt_cache_min_tokens)
 
 
 def price_main(
@@ -222,14 +222,14 @@ def price_main(
     profile: TaskProfile,
     previous_prompt: Sequence[str],
     pricing: Pricing,
-    config: OrchestratorConfig,
+    options: OrchestratorConfig,
     remaining_turns: float,
 ) -> OptionCost:
     """The main session: the whole main view (which ends with the request)."""
     counter = shared_counter()
     input_tokens = counter.count_messages(view)
-    cached = cached_input_tokens(view, previous_prompt, config)
-    output = expected_output_tokens(profile, request_tokens, config, message_text(view[-1]))
+    cached = cached_input_tokens(view, previous_prompt, options)
+    output = expected_output_tokens(profile, request_tokens, options, message_text(view[-1]))
     return OptionCost(
         route="main_session",
         models=[pricing.main_model],
@@ -247,7 +247,7 @@ def price_workers(
     outputs: Sequence[int],
     tiers: Sequence[str],
     pricing: Pricing,
-    config: OrchestratorConfig,
+    options: OrchestratorConfig,
     remaining_turns: float,
     prompts: Mapping[str, Sequence[str]] | None = None,
 ) -> OptionCost:
@@ -260,14 +260,14 @@ def price_workers(
     for view, expected, tier in zip(views, outputs, tiers, strict=True):
         name, price = pricing.of(tier)
         input_tokens = counter.count_messages(view)
-        cached = cached_input_tokens(view, (prompts or {}).get(name, ()), config)
-        output = min(expected, config.worker_max_tokens)
+        cached = cached_input_tokens(view, (prompts or {}).get(name, ()), options)
+        output = min(expected, options.worker_max_tokens)
         models.append(name)
         input_total += input_tokens
         cached_total += cached
         output_total += output
         call_usd += price.cost(input_tokens, output, cached)
-    digest = 2 * (config.digest_tokens + 24)  # the request's and the merged answer's digests
+    digest = 2 * (options.digest_tokens + 24)  # the request's and the merged answer's digests
     return OptionCost(
         route=route,
         models=models,
@@ -285,14 +285,14 @@ def baseline_usd(
     answer: str,
     previous_request_tokens: int,
     price: ModelPrice,
-    config: OrchestratorConfig,
+    options: OrchestratorConfig,
 ) -> float:
     """What a turn costs in the main session with the whole transcript: the
     counterfactual every saving is measured against. The previous turn's
     request is the cached prefix, as a provider would bill it."""
     counter = shared_counter()
     input_tokens = counter.count_messages([*transcript_before, request])
-    cached = cacheable(previous_request_tokens, config.prompt_cache_min_tokens)
+    cached = cacheable(previous_request_tokens, options.prompt_cache_min_tokens)
     return price.cost(input_tokens, count_text(answer), cached)
 
 

@@ -1,0 +1,129 @@
+"""What context each option needs: the facts of the turn, and the view of each route.
+
+*Where* a turn may run depends on what it needs of the conversation: a
+self-contained request needs the standing instructions only; a dependent one,
+the turns it names (and what they built on) or the whole conversation. The main
+session shows in full every offloaded turn a dependent request might need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from langchain_core.messages import BaseMessage
+
+from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.context import latest_request, turns_of, worker_positions
+from orchestrator_graph.state import Scope, TaskProfile, Tier
+from orchestrator_graph.tokens import shared_counter
+
+# Confidence needed to send a dependent turn to a worker with only the turns it names.
+DEPENDENT_OFFLOAD_CONFIDENCE = 0.8
+
+
+@dataclass(frozen=True)
+class TurnFacts:
+    """The request being decided and the counts every step reads."""
+
+    messages: Sequence[BaseMessage]
+    position: int
+    text: str
+    turn: int
+    request_tokens: int
+    history_tokens: int
+
+    @property
+    def history(self) -> Sequence[BaseMessage]:
+        return self.messages[: self.position]
+
+
+def turn_facts(messages: Sequence[BaseMessage]) -> TurnFacts:
+    """The facts of the last message of ``messages`` (``InvalidTurnError`` without one)."""
+    position, text = latest_request(messages)
+    counter = shared_counter()
+    return TurnFacts(
+        messages=messages,
+        position=position,
+        text=text,
+        turn=turns_of(messages)[-1].index,
+        request_tokens=counter.count_message(messages[position]),
+        history_tokens=sum(counter.count_message(m) for m in messages[:position]),
+    )
+
+
+@dataclass(frozen=True)
+class ContextNeeds:
+    """What each route would be sent.
+
+    ``positions``: one worker's view (transcript positions); ``fan_out``: each
+    parallel worker's; ``context_tokens``: the history one worker carries;
+    ``expanded``: offloaded turns shown in full in the main view.
+    """
+
+    dependent: bool
+    scope: Scope
+    positions: list[int]
+    fan_out: list[int]
+    context_tokens: int
+    expanded: list[int]
+
+    def fits_worker(self, options: OrchestratorConfig) -> bool:
+        return self.context_tokens <= options.worker_context_tokens
+
+
+def depends_on_history(profile: TaskProfile, options: OrchestratorConfig) -> bool:
+    """Whether the request counts as needing earlier turns (``context_threshold``)."""
+    return profile.context_dependency >= options.context_threshold
+
+
+def context_scope(
+    profile: TaskProfile, history_tokens: int, tier: Tier, options: OrchestratorConfig
+) -> Scope:
+    """How much of the conversation a worker is sent, so that no turn is starved.
+
+    ``instructions``: the standing instructions (and any turn the request overlaps
+    strongly with), for a self-contained request; ``conversation``: everything,
+    for a dependent request on the worker model when the history fits the worker
+    view, and for any request on it when the history is short
+    (``worker_history_tokens``: cheap with the prompt cache, and nothing can be
+    missed); ``referenced``: the turns the request names, found with confidence,
+    and what they built on. A strong-model request that needs the whole
+    conversation is simply the main session.
+    """
+    cheap = tier == "worker"
+    if not depends_on_history(profile, options):
+        short = history_tokens <= options.worker_history_tokens
+        return "conversation" if cheap and short else "instructions"
+    if cheap and history_tokens <= options.worker_context_tokens:
+        return "conversation"
+    if profile.refers_to and profile.confidence >= DEPENDENT_OFFLOAD_CONFIDENCE:
+        return "referenced"
+    return "conversation"
+
+
+def context_needs(
+    facts: TurnFacts, profile: TaskProfile, tier: Tier, options: OrchestratorConfig
+) -> ContextNeeds:
+    """The views of the turn when its one worker would run on ``tier``."""
+    history = facts.history
+    dependent = depends_on_history(profile, options)
+    scope = context_scope(profile, facts.history_tokens, tier, options)
+    if scope == "conversation":
+        positions = list(range(facts.position))
+        context_tokens = facts.history_tokens
+    else:
+        positions = worker_positions(history, profile.refers_to)
+        counter = shared_counter()
+        context_tokens = sum(counter.count_message(facts.messages[p]) for p in positions)
+    # independent subtasks of a self-contained request need no history at all
+    fan_out = positions if dependent else worker_positions(history, profile.refers_to)
+    all_turns = [t.index for t in turns_of(history)]
+    return ContextNeeds(
+        dependent=dependent,
+        scope=scope,
+        positions=positions,
+        fan_out=fan_out,
+        context_tokens=context_tokens,
+        expanded=all_turns if dependent else list(profile.refers_to),
+    )

@@ -1,0 +1,114 @@
+"""The decision, composed: context needed -> options priced -> route chosen -> worker tasks.
+
+``plan_turn`` runs the first two steps (what the turn needs and what each
+option costs); ``decision_for`` turns a plan and a route into the
+``RoutingDecision`` with its ``WorkerTask`` list. The later steps (a person's
+pick, the budget fit) choose another route of the same plan: nothing is decided
+twice.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from langchain_core.messages import BaseMessage
+
+from orchestrator_graph.config import OrchestratorConfig, Route
+from orchestrator_graph.routing.choice import RouteChoice, choose_route, profile_reasons
+from orchestrator_graph.routing.costs import Pricing
+from orchestrator_graph.routing.needs import ContextNeeds, TurnFacts, context_needs, turn_facts
+from orchestrator_graph.routing.options import PricedOptions, price_options
+from orchestrator_graph.routing.tasks import worker_tasks
+from orchestrator_graph.routing.tiers import choose_tier
+from orchestrator_graph.state import RoutingDecision, TaskProfile
+
+_SCOPE_TEXT = {
+    "instructions": "the standing instructions only (self-contained)",
+    "referenced": "the turns it refers to, and what they built on",
+    "conversation": "the whole conversation",
+}
+
+
+@dataclass(frozen=True)
+class RoutingPlan:
+    """A turn's facts, the context each option needs and every option priced."""
+
+    facts: TurnFacts
+    profile: TaskProfile
+    needs: ContextNeeds
+    priced: PricedOptions
+    pricing: Pricing
+    options: OrchestratorConfig
+
+    def routes(self) -> list[Route]:
+        """The routes this plan can take."""
+        parallel = self.priced.estimate.parallel is not None
+        return ["main_session", "worker_session", *(["parallel_workers"] * parallel)]
+
+
+def plan_turn(
+    messages: Sequence[BaseMessage],
+    profile: TaskProfile,
+    *,
+    pricing: Pricing,
+    options: OrchestratorConfig,
+    digests: Mapping[str, str] | None = None,
+    prompts: Mapping[str, Sequence[str]] | None = None,
+) -> RoutingPlan:
+    """What the last message of ``messages`` needs, and every route priced."""
+    facts = turn_facts(messages)
+    tier = choose_tier(profile, options)
+    needs = context_needs(facts, profile, tier.tier, options)
+    priced = price_options(
+        facts, profile, needs, tier, pricing=pricing, options=options, digests=digests,
+        prompts=prompts,
+    )  # fmt: skip
+    return RoutingPlan(facts, profile, needs, priced, pricing, options)
+
+
+def decision_for(
+    plan: RoutingPlan, choice: RouteChoice, *, thread_id: str = "", started: float | None = None
+) -> RoutingDecision:
+    """The decision of ``plan`` on ``choice.route``, with its reasons and worker tasks."""
+    route = choice.route
+    tasks = worker_tasks(plan, route, thread_id=thread_id)
+    reasons = [*profile_reasons(plan.profile), *choice.reasons]
+    scope = plan.needs.scope
+    if route == "parallel_workers" and not plan.needs.dependent:
+        scope = "instructions"
+    if tasks:
+        models = ", ".join(sorted({t.model for t in tasks}))
+        reasons.append(f"worker model: {models} (by complexity/category)")
+        reasons.append(f"worker context: {_SCOPE_TEXT[scope]}")
+    return RoutingDecision(
+        route=route,
+        reasons=reasons,
+        confidence=plan.profile.confidence,
+        profile=plan.profile,
+        estimate=plan.priced.estimate,
+        tasks=tasks,
+        scope=scope,
+        expanded_turns=plan.needs.expanded,
+        decision_ms=0.0 if started is None else (time.perf_counter() - started) * 1000,
+    )
+
+
+def decide(
+    messages: Sequence[BaseMessage],
+    profile: TaskProfile,
+    *,
+    pricing: Pricing,
+    options: OrchestratorConfig,
+    digests: Mapping[str, str] | None = None,
+    prompts: Mapping[str, Sequence[str]] | None = None,
+    thread_id: str = "",
+) -> RoutingDecision:
+    """Price every route for the last message of ``messages`` and pick one."""
+    started = time.perf_counter()
+    plan = plan_turn(
+        messages, profile, pricing=pricing, options=options, digests=digests, prompts=prompts
+    )
+    choice = choose_route(profile, plan.needs, plan.priced, options)
+    return decision_for(plan, choice, thread_id=thread_id, started=started)
