@@ -21,6 +21,8 @@ DEFAULT_LEDGER_PATH = Path("checkpoints") / "ledger.sqlite"
 # Writing code stays on the strong model; other categories go by complexity (hard
 # math and reasoning score 4+ through the classifier's markers: prove, derive...).
 STRONG_CATEGORIES = frozenset({"code_generation"})
+# the share of all-strong quality a careful user keeps (see README: the curve it sits on)
+DEFAULT_MIN_QUALITY = 0.95
 
 
 class BudgetLimits(BaseModel):
@@ -64,9 +66,19 @@ class OrchestratorConfig(BaseModel):
             missed); past it, a self-contained request gets a minimal view.
         digest_tokens: the length of a digest that stands for an offloaded result
             in the main view.
-        strong_worker_complexity: complexity (1-5) from which a worker runs on the
-            main model (a fresh minimal session that saves context, not quality).
-        strong_categories: categories whose workers always run on the main model.
+        min_quality: the share of all-strong quality to keep (0.5-1), the one
+            quality knob: the cheap model answers a turn only when the quality
+            model's predicted chance that its answer is as good as the strong
+            model's clears the threshold that training calibrated for this target
+            (``quality.QualityModel.threshold_for``); else the strong model (in a
+            worker session with a minimal view when the turn allows it, else the
+            main session). None chooses the model by complexity and category alone.
+        quality_model_path: a quality model trained on your traffic
+            (``orchestrator-graph quality train``); None uses the shipped one.
+        strong_worker_complexity: without ``min_quality``, the complexity (1-5)
+            from which a worker runs on the main model.
+        strong_categories: categories whose workers always run on the main model,
+            whatever the predicted quality.
         prompt_cache_min_tokens: the shortest prefix a provider caches.
         prices: price overrides by model name, for private or self-hosted models.
         ledger_path: the SQLite file of the cost ledger, opened (and created) on the
@@ -101,6 +113,8 @@ class OrchestratorConfig(BaseModel):
     worker_context_tokens: int = Field(default=16_000, ge=0)
     worker_history_tokens: int = Field(default=4_000, ge=0)
     digest_tokens: int = Field(default=48, ge=8, le=1000)
+    min_quality: float | None = Field(default=DEFAULT_MIN_QUALITY, ge=0.5, le=1)
+    quality_model_path: Path | None = None
     strong_worker_complexity: int = Field(default=4, ge=1, le=6)
     strong_categories: frozenset[str] = STRONG_CATEGORIES
     prompt_cache_min_tokens: int = Field(default=1024, ge=0)

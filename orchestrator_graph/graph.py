@@ -35,6 +35,7 @@ from orchestrator_graph.nodes.merge import make_merge
 from orchestrator_graph.nodes.record import make_record
 from orchestrator_graph.nodes.spawn_subgraph import build_worker_graph
 from orchestrator_graph.pricing import model_name_of
+from orchestrator_graph.quality import load_quality_model
 from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.routing.edge import route
 from orchestrator_graph.state import OrchestratorInput, OrchestratorOutput, OrchestratorState
@@ -70,6 +71,8 @@ def create_orchestrator(
     Raises:
         UnknownModelPriceError: a model has no known price; give one in
             ``OrchestratorConfig(prices=...)``.
+        ValueError: ``config.quality_model_path`` is not a quality model of this
+            version (train one with ``orchestrator-graph quality train``).
         LedgerError: ``config.ledger_path`` is a file that is not a usable ledger
             (checked here, read-only, before any model call; nothing is written).
         InvalidTurnError: (from ``invoke``/``stream``) the request has no text; it is
@@ -100,6 +103,8 @@ def create_orchestrator(
     pricing = Pricing.resolve(model_name_of(main_model), model_name_of(worker_model), options)
     if options.ledger_path is not None:
         check_ledger_file(Path(options.ledger_path))
+    if options.min_quality is not None:  # a missing or stale quality model fails here
+        load_quality_model(options.quality_model_path)
     builder = OrchestratorGraph(
         OrchestratorState,
         context_schema=RunContext,

@@ -40,7 +40,7 @@ Category = Literal[
     "translation",
     "qa",
 ]
-Scope = Literal["instructions", "referenced", "conversation"]
+Scope = Literal["instructions", "segment", "referenced", "conversation"]
 Tier = Literal["main", "worker"]
 WorkerStatus = Literal["ok", "empty", "truncated", "refused", "failed"]
 
@@ -110,6 +110,14 @@ class CostEstimate(BaseModel):
         return chosen
 
 
+class QualityPrediction(BaseModel):
+    """The quality model's prediction for a turn, and the threshold of the target."""
+
+    p_cheap_ok: float = Field(ge=0, le=1, description="P(the cheap answer is as good)")
+    threshold: float = Field(ge=0, le=1)
+    min_quality: float = Field(ge=0, le=1)
+
+
 class RoutingDecision(BaseModel):
     """Where the turn runs, why, and the task of each worker (none in the main session)."""
 
@@ -122,6 +130,9 @@ class RoutingDecision(BaseModel):
     scope: Scope = "instructions"
     expanded_turns: list[int] = Field(
         default_factory=list, description="offloaded turns shown in full in the main view"
+    )
+    quality: QualityPrediction | None = Field(
+        default=None, description="the quality model's verdict, with a quality target"
     )
     decision_ms: float = 0.0
     picked_by_person: Route | None = Field(
@@ -202,6 +213,7 @@ STATE_TYPES: tuple[tuple[str, str], ...] = tuple(
         TaskProfile,
         OptionCost,
         CostEstimate,
+        QualityPrediction,
         RoutingDecision,
         ModelCall,
         WorkerTask,

@@ -126,4 +126,5 @@ def worker_model() -> SimulatedChatModel:
 @pytest.fixture
 def config(tmp_path: Path) -> OrchestratorConfig:
     """The default config with its ledger in ``tmp_path``."""
-    return OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite")
+    # the model tier by the rules: these tests are about the graph, not the quality model
+    return OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite", min_quality=None)

@@ -30,7 +30,12 @@ from orchestrator_graph.testing.simulated import (
 )
 from orchestrator_graph.tokens import count_messages, count_text
 
-CHEAP = {"strong_categories": frozenset(), "strong_worker_complexity": 6, "retry_backoff_s": 0.0}
+CHEAP = {
+    "strong_categories": frozenset(),
+    "strong_worker_complexity": 6,
+    "min_quality": None,  # every worker on the cheap model
+    "retry_backoff_s": 0.0,
+}
 QUESTIONS = [
     "What is the capital of Peru?",
     "Who wrote 'The Left Hand of Darkness'?",
@@ -193,7 +198,8 @@ def _demo(config: OrchestratorConfig, thread: str) -> list[str]:
 
 
 def test_a_thread_budget_of_twice_the_whole_cost_answers_every_turn(tmp_path: Path) -> None:
-    config = OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite")
+    # the demo: its model tiers by the rules, as when the defect was found
+    config = OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite", min_quality=None)
     free = _demo(config, "free")
     whole = CostLedger(config.ledger_path).totals("free").cost_usd
     budget = BudgetLimits(thread_usd=2 * whole)  # far below 8,192 output tokens of gpt-4.1

@@ -13,9 +13,9 @@ from langchain_core.outputs import ChatResult
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
 from orchestrator_graph.calibration import calibrated_baseline_usd, token_ratio
 from orchestrator_graph.context import turns_of
-from orchestrator_graph.routing.costs import baseline_usd, request_tokens
 from orchestrator_graph.ledger import CostLedger
 from orchestrator_graph.pricing import TokenRatio, calibrated_cost, price_for
+from orchestrator_graph.routing.costs import baseline_usd, request_tokens
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 

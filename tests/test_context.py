@@ -126,6 +126,7 @@ def test_a_worker_view_is_fitted_to_the_worker_models_window_and_the_ledger_says
         force_route="worker_session",
         strong_categories=frozenset(),
         strong_worker_complexity=6,
+        min_quality=None,  # the cheap worker model, whatever its predicted quality
     )
     main = SimulatedChatModel(model_name="gpt-4.1")  # 1M-token window
     worker = SimulatedChatModel(model_name="gpt-3.5-turbo")  # 16k-token window

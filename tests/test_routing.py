@@ -55,7 +55,7 @@ def growth(tokens: int, later_turns: float, model: str = "gpt-4.1") -> float:
 
 @pytest.fixture
 def settings() -> OrchestratorConfig:
-    return OrchestratorConfig(ledger_path=None)
+    return OrchestratorConfig(ledger_path=None, min_quality=None)  # tiers by the rules
 
 
 @pytest.fixture

@@ -98,7 +98,8 @@ def test_context_threshold_moves_the_classifier_too() -> None:
     assert raised.context_dependency == default.context_dependency
     # under the raised threshold the same score is self-contained: no turn is assumed
     assert raised.refers_to == [] and raised.confidence > 0.5
-    decision = evaluate_task(messages, config=OrchestratorConfig(context_threshold=0.5))
+    rules = OrchestratorConfig(context_threshold=0.5, min_quality=None)  # tiers by the rules
+    decision = evaluate_task(messages, config=rules)
     assert decision.route != "main_session"
 
 

@@ -33,7 +33,7 @@ def make_cost_estimate(
         def plan(opts: OrchestratorConfig):
             return plan_turn(
                 state["messages"],
-                profile.model_copy(update={"features": []}),  # kept in `profile` for the ledger
+                profile,
                 pricing=pricing,
                 options=opts,
                 digests=state.get("digests") or {},

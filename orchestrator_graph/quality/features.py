@@ -124,7 +124,8 @@ def rules_features(
 ) -> list[float]:
     """The rules tier's profile as numbers (order of ``RULES``); pass the ``profile``
     that ``classify`` already made to skip classifying again."""
-    profile = profile or classify_request(messages)
+    if profile is None or len(profile.features) != len(DEPENDENCY_FEATURES):  # hand-made
+        profile = classify_request(messages)
     onehot = [1.0 if profile.category == c else 0.0 for c in CATEGORIES]
     return [
         *onehot,

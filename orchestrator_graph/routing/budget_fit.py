@@ -17,7 +17,11 @@ from orchestrator_graph.routing.plan import RoutingPlan, decision_for
 from orchestrator_graph.state import RoutingDecision
 
 # every worker on the worker model: the cheaper variant of a worker route
-CHEAP_WORKERS = {"strong_worker_complexity": 6, "strong_categories": frozenset()}
+CHEAP_WORKERS = {
+    "strong_worker_complexity": 6,
+    "strong_categories": frozenset(),
+    "min_quality": None,
+}
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from langchain_core.messages import BaseMessage
 
+from orchestrator_graph.classifier.segments import segment_context
 from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.context import latest_request, turns_of, worker_positions
 from orchestrator_graph.state import Scope, TaskProfile, Tier
@@ -78,28 +79,44 @@ def depends_on_history(profile: TaskProfile, options: OrchestratorConfig) -> boo
 
 
 def context_scope(
-    profile: TaskProfile, history_tokens: int, tier: Tier, options: OrchestratorConfig
-) -> Scope:
-    """How much of the conversation a worker is sent, so that no turn is starved.
+    facts: TurnFacts, profile: TaskProfile, tier: Tier, options: OrchestratorConfig
+) -> tuple[Scope, list[int] | None]:
+    """How much of the conversation a worker is sent, so that no turn is starved,
+    and the transcript positions of that view (None: the whole conversation).
 
-    ``instructions``: the standing instructions (and any turn the request overlaps
-    strongly with), for a self-contained request; ``conversation``: everything,
-    for a dependent request on the worker model when the history fits the worker
-    view, and for any request on it when the history is short
-    (``worker_history_tokens``: cheap with the prompt cache, and nothing can be
-    missed); ``referenced``: the turns the request names, found with confidence,
-    and what they built on. A strong-model request that needs the whole
-    conversation is simply the main session.
+    ``instructions``: the standing instructions (and the turns the request names,
+    with the recent task segments as cover in a long thread), for a
+    self-contained request; ``conversation``: everything, for any request on the
+    cheap model while the history is short (``worker_history_tokens``: cheap with
+    the prompt cache, and nothing can be missed) and for a dependent one while it
+    fits the worker view; ``segment``: the segment of the task a follow-up
+    continues (``classifier.segment_context``: the instructions, the turns it
+    names and the turns since the task began), when it fits the worker view and
+    leaves earlier turns out;
+    ``referenced``: the turns the request names, found with confidence, and what
+    they built on. What needs the whole conversation on the strong model is the
+    main session.
     """
     cheap = tier == "worker"
+    history_tokens = facts.history_tokens
     if not depends_on_history(profile, options):
-        short = history_tokens <= options.worker_history_tokens
-        return "conversation" if cheap and short else "instructions"
+        if cheap and history_tokens <= options.worker_history_tokens:
+            return "conversation", None
+        return "instructions", worker_positions(facts.history, profile.refers_to)
     if cheap and history_tokens <= options.worker_context_tokens:
-        return "conversation"
+        return "conversation", None
+    segment = segment_context(
+        facts.messages,
+        profile.refers_to,
+        dependent=True,
+        count=shared_counter().count_message,
+        limit=options.worker_context_tokens,
+    )
+    if segment is not None and len(segment.positions) < facts.position:  # it leaves turns out
+        return "segment", segment.positions
     if profile.refers_to and profile.confidence >= DEPENDENT_OFFLOAD_CONFIDENCE:
-        return "referenced"
-    return "conversation"
+        return "referenced", worker_positions(facts.history, profile.refers_to)
+    return "conversation", None
 
 
 def context_needs(
@@ -108,12 +125,12 @@ def context_needs(
     """The views of the turn when its one worker would run on ``tier``."""
     history = facts.history
     dependent = depends_on_history(profile, options)
-    scope = context_scope(profile, facts.history_tokens, tier, options)
-    if scope == "conversation":
+    scope, view = context_scope(facts, profile, tier, options)
+    if view is None:
         positions = list(range(facts.position))
         context_tokens = facts.history_tokens
     else:
-        positions = worker_positions(history, profile.refers_to)
+        positions = view
         counter = shared_counter()
         context_tokens = sum(counter.count_message(facts.messages[p]) for p in positions)
     # independent subtasks of a self-contained request need no history at all

@@ -85,7 +85,7 @@ def price_options(
     if can_fan_out(profile):
         groups = subtask_groups(profile.subtasks, options.max_parallel_workers)
         briefs = ["\n".join(s.text for s in g) for g in groups]
-        group_tiers = [choose_group_tier(g, options) for g in groups]
+        group_tiers = [choose_group_tier(g, options, tier.quality) for g in groups]
         parallel = price_workers(
             "parallel_workers",
             [worker_view(messages, needs.fan_out, brief) for brief in briefs],

@@ -16,16 +16,18 @@ from dataclasses import dataclass
 from langchain_core.messages import BaseMessage
 
 from orchestrator_graph.config import OrchestratorConfig, Route
+from orchestrator_graph.quality import QualityVerdict
 from orchestrator_graph.routing.choice import RouteChoice, choose_route, profile_reasons
 from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.routing.needs import ContextNeeds, TurnFacts, context_needs, turn_facts
 from orchestrator_graph.routing.options import PricedOptions, price_options
 from orchestrator_graph.routing.tasks import worker_tasks
-from orchestrator_graph.routing.tiers import choose_tier
-from orchestrator_graph.state import RoutingDecision, TaskProfile
+from orchestrator_graph.routing.tiers import choose_tier, quality_verdict
+from orchestrator_graph.state import QualityPrediction, RoutingDecision, TaskProfile
 
 _SCOPE_TEXT = {
     "instructions": "the standing instructions only (self-contained)",
+    "segment": "the task it continues (the turns since that task began)",
     "referenced": "the turns it refers to, and what they built on",
     "conversation": "the whole conversation",
 }
@@ -59,7 +61,7 @@ def plan_turn(
 ) -> RoutingPlan:
     """What the last message of ``messages`` needs, and every route priced."""
     facts = turn_facts(messages)
-    tier = choose_tier(profile, options)
+    tier = choose_tier(profile, options, quality_verdict(messages, profile, options))
     needs = context_needs(facts, profile, tier.tier, options)
     priced = price_options(
         facts, profile, needs, tier, pricing=pricing, options=options, digests=digests,
@@ -74,23 +76,26 @@ def decision_for(
     """The decision of ``plan`` on ``choice.route``, with its reasons and worker tasks."""
     route = choice.route
     tasks = worker_tasks(plan, route, thread_id=thread_id)
-    reasons = [*profile_reasons(plan.profile), *choice.reasons]
+    # the model a worker would run on, and why (the predicted quality, with a target)
+    reasons = [*profile_reasons(plan.profile), *plan.priced.tier.reasons, *choice.reasons]
     scope = plan.needs.scope
     if route == "parallel_workers" and not plan.needs.dependent:
         scope = "instructions"
     if tasks:
         models = ", ".join(sorted({t.model for t in tasks}))
-        reasons.append(f"worker model: {models} (by complexity/category)")
+        basis = "predicted quality" if plan.priced.tier.quality else "complexity/category"
+        reasons.append(f"worker model: {models} (by {basis})")
         reasons.append(f"worker context: {_SCOPE_TEXT[scope]}")
     return RoutingDecision(
         route=route,
         reasons=reasons,
         confidence=plan.profile.confidence,
-        profile=plan.profile,
+        profile=plan.profile.model_copy(update={"features": []}),  # in `profile` only
         estimate=plan.priced.estimate,
         tasks=tasks,
         scope=scope,
         expanded_turns=plan.needs.expanded,
+        quality=_prediction(plan.priced.tier.quality),
         decision_ms=0.0 if started is None else (time.perf_counter() - started) * 1000,
     )
 
@@ -112,3 +117,11 @@ def decide(
     )
     choice = choose_route(profile, plan.needs, plan.priced, options)
     return decision_for(plan, choice, thread_id=thread_id, started=started)
+
+
+def _prediction(verdict: QualityVerdict | None) -> QualityPrediction | None:
+    if verdict is None:
+        return None
+    return QualityPrediction(
+        p_cheap_ok=verdict.p_weak_ok, threshold=verdict.threshold, min_quality=verdict.min_quality
+    )

@@ -1,9 +1,12 @@
-"""Which model a worker runs on: a pure step, ``(task, options) -> TierChoice``.
+"""Which model a worker runs on: a pure step, ``(task, options, quality) -> TierChoice``.
 
-The worker model for simple tasks; the main model for complex ones or for
-categories that need it (a fresh minimal session saves context, not quality).
-A quality model plugs in here: it sees the same task and options and returns
-the same ``TierChoice``, reasons included.
+With a quality target (``OrchestratorConfig.min_quality``) the quality model's
+verdict decides: the cheap model only when its predicted quality clears the
+calibrated threshold (``quality.judge_quality``, computed once per turn by
+``quality_verdict``). Without one, the worker model for simple tasks and the
+main model for complex ones. Categories in ``strong_categories`` always run on
+the main model. A fresh minimal session on the main model saves context, not
+quality.
 """
 
 from __future__ import annotations
@@ -11,22 +14,43 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from langchain_core.messages import BaseMessage
+
 from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.quality import QualityVerdict, judge_quality, load_quality_model
 from orchestrator_graph.state import Subtask, TaskProfile, Tier
 
 
 @dataclass(frozen=True)
 class TierChoice:
-    """The model tier of a worker, and why."""
+    """The model tier of a worker, why, and the quality verdict it rests on (if any)."""
 
     tier: Tier
     reasons: tuple[str, ...]
+    quality: QualityVerdict | None = None
 
 
-def choose_tier(task: TaskProfile | Subtask, options: OrchestratorConfig) -> TierChoice:
-    """The main model for hard or sensitive work, else the worker model."""
+def quality_verdict(
+    messages: Sequence[BaseMessage], profile: TaskProfile, options: OrchestratorConfig
+) -> QualityVerdict | None:
+    """The quality model's verdict on the turn, or None without a quality target."""
+    if options.min_quality is None:
+        return None
+    model = load_quality_model(options.quality_model_path)  # loaded once per path
+    return judge_quality(messages, min_quality=options.min_quality, model=model, profile=profile)
+
+
+def choose_tier(
+    task: TaskProfile | Subtask,
+    options: OrchestratorConfig,
+    quality: QualityVerdict | None = None,
+) -> TierChoice:
+    """The main model for sensitive work or a predicted loss of quality (by
+    complexity without a verdict), else the worker model."""
     if task.category in options.strong_categories:
-        return TierChoice("main", (f"{task.category} runs on the main model",))
+        return TierChoice("main", (f"{task.category} runs on the main model",), quality)
+    if quality is not None:
+        return TierChoice("worker" if quality.cheap_ok else "main", (quality.reason,), quality)
     if task.complexity >= options.strong_worker_complexity:
         return TierChoice(
             "main",
@@ -35,16 +59,18 @@ def choose_tier(task: TaskProfile | Subtask, options: OrchestratorConfig) -> Tie
     return TierChoice("worker", (f"{task.category}, complexity {task.complexity}: worker model",))
 
 
-def choose_group_tier(group: Sequence[Subtask], options: OrchestratorConfig) -> TierChoice:
+def choose_group_tier(
+    group: Sequence[Subtask], options: OrchestratorConfig, quality: QualityVerdict | None = None
+) -> TierChoice:
     """One worker's tier for several subtasks: the main model if any of them needs it."""
-    choices = [choose_tier(s, options) for s in group]
+    choices = [choose_tier(s, options, quality) for s in group]
     strong = [c for c in choices if c.tier == "main"]
     if strong:
-        return TierChoice("main", strong[0].reasons)
-    return TierChoice("worker", choices[0].reasons if choices else ())
+        return strong[0]
+    return choices[0] if choices else TierChoice("worker", (), quality)
 
 
 def model_tier(category: str, complexity: int, options: OrchestratorConfig) -> Tier:
-    """``choose_tier`` of a bare category and complexity (the tier alone)."""
+    """``choose_tier`` of a bare category and complexity without a quality verdict."""
     task = Subtask(text="", category=category, complexity=complexity)  # type: ignore[arg-type]
     return choose_tier(task, options).tier
