@@ -47,6 +47,8 @@ from orchestrator_graph.config import (
     load_config,
 )
 from orchestrator_graph.ledger import percentile
+from orchestrator_graph.quality.metrics import ScoredTurn
+from orchestrator_graph.quality.runs import format_quality, quality_report, scored_turn
 from orchestrator_graph.replay import (
     LATENCY_S,
     BenchSettings,
@@ -55,7 +57,7 @@ from orchestrator_graph.replay import (
     reference_overheads,
     replay,
 )
-from orchestrator_graph.workloads import read_workloads
+from orchestrator_graph.workloads import Session, read_workloads
 
 
 def _savings(baseline: float, orchestrated: float) -> float | None:
@@ -72,6 +74,29 @@ def _costs(outcomes: Sequence[TurnOutcome]) -> dict[str, Any]:
         "savings": _savings(baseline, orchestrated),
         "routes": dict(sorted(Counter(o.route for o in outcomes).items())),
     }
+
+
+def _quality(
+    sessions: Sequence[tuple[str, Session]], outcomes: Sequence[TurnOutcome]
+) -> dict[str, Any] | None:
+    """The quality figures of the scored turns (``quality.runs``), savings per source
+    from the ledger's costs of those turns."""
+    by_key = {(file, session.id): session for file, session in sessions}
+    scored: list[tuple[TurnOutcome, ScoredTurn]] = []
+    for outcome in outcomes:
+        session = by_key[outcome.file, outcome.session]
+        turn = scored_turn(session, session.turns[outcome.turn], outcome.category)
+        if turn is not None:
+            scored.append((outcome, turn))
+    by_source: defaultdict[str, list[TurnOutcome]] = defaultdict(list)
+    for outcome, turn in scored:
+        by_source[turn.source].append(outcome)
+    return quality_report(
+        [t for _, t in scored],
+        [o.roles for o, _ in scored],
+        savings={s: _costs(o)["savings"] for s, o in by_source.items()},
+        overall_savings=_costs([o for o, _ in scored])["savings"],
+    )
 
 
 def run_bench(
@@ -126,6 +151,8 @@ def run_bench(
                     decision_ms=record.decision_ms,
                     overhead_ms=done["overhead_ms"],
                     fallbacks=record.fallbacks,
+                    source=session.source,
+                    roles=done["roles"],
                 )
             )
     recalls = [o.context_recall for o in outcomes if o.context_recall is not None]
@@ -139,6 +166,7 @@ def run_bench(
         by_category[outcome.category].append(outcome)
     totals = _costs(outcomes)
     return {
+        "quality": _quality(sessions, outcomes),
         "main_model": settings.main_model,
         "worker_model": settings.worker_model,
         "sessions": len(sessions),
@@ -182,6 +210,8 @@ def run_bench(
                     "context_recall",
                     "category",
                     "estimated_usd",
+                    "source",
+                    "roles",
                 )
             }
             for o in outcomes
@@ -214,6 +244,11 @@ def format_table(report: dict[str, Any]) -> str:
         lines.append(f"-- {title.replace('_', ' ')}")
         lines.extend(row(name, costs) for name, costs in report[title].items())
     speedup = ", ".join(f"N={n}: {s:.2f}" for n, s in report["parallel_speedup"].items())
+    if report["quality"] is not None:
+        scored = report["quality"]["overall"]["turns"]
+        lines += ["", format_quality(report["quality"])]
+        if scored != report["turn_count"]:
+            lines.append(f"  ({scored} of {report['turn_count']} turns carry scores)")
     lines += [
         "",
         f"{'savings':<24} {_fmt(report['savings'], '.1%'):>10}   goal >= 75%",
