@@ -291,9 +291,54 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config", type=Path, default=None, help="an OrchestratorConfig as a JSON file"
     )
+    sweep = parser.add_argument_group("the quality threshold sweep (scored workloads)")
+    sweep.add_argument(
+        "--sweep",
+        action="store_true",
+        help="sweep the quality router's threshold instead of replaying: the cost-quality "
+        "curve, CPT(50%%), CPT(80%%), APGR and the baselines per source",
+    )
+    sweep.add_argument(
+        "--quality-model", type=Path, default=None, help="a quality model (default: the shipped)"
+    )
+    sweep.add_argument(
+        "--cv",
+        action="store_true",
+        help="predict each turn out of fold (5 folds by session) with the model's features",
+    )
+    sweep.add_argument("--target", type=float, default=0.95, help="min_quality of the plot")
+    sweep.add_argument("--plot", type=Path, default=None, help="draw the curve as a PNG here")
+
+
+def run_sweep_command(args: argparse.Namespace, *, out: Callable[[str], None] = print) -> int:
+    """``bench --sweep``: predict every scored turn once, sweep the threshold, report."""
+    from orchestrator_graph.quality import load_quality_model
+    from orchestrator_graph.quality.dataset import Prices, examples_of
+    from orchestrator_graph.quality.sweep import format_sweep, run_sweep, sweep_json
+
+    examples = examples_of(
+        read_workloads(args.workload), Prices.of(args.main_model, args.worker_model)
+    )
+    model = load_quality_model(args.quality_model)
+    result = run_sweep(examples, model, cv=args.cv, target=args.target)
+    out(f"prices {args.main_model} (strong) / {args.worker_model} (weak)")
+    out(format_sweep(result))
+    if args.plot is not None:
+        from orchestrator_graph.quality.plot import plot_curves
+
+        label = "quality router (CV)" if args.cv else "quality router"
+        out(f"plot: {plot_curves([s.report for s in result.sources], args.plot, label=label)}")
+    if args.json is not None:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(sweep_json(result), indent=2))
+        out(f"JSON report: {args.json}")
+    return 0
 
 
 def run(args: argparse.Namespace, *, out: Callable[[str], None] = print) -> int:
+    if args.sweep:
+        return run_sweep_command(args, out=out)
+
     def bench(workdir: Path) -> dict[str, Any]:
         settings = BenchSettings(args.main_model, args.worker_model, load_config(args.config))
         return run_bench(

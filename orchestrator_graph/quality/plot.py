@@ -8,7 +8,9 @@ from pathlib import Path
 from orchestrator_graph.quality.report import SourceReport
 
 
-def plot_curves(reports: Sequence[SourceReport], path: str | Path) -> Path:
+def plot_curves(
+    reports: Sequence[SourceReport], path: str | Path, *, label: str = "quality router (CV)"
+) -> Path:
     """Two panels per source: PGR over strong share (RouteLLM's view) and quality
     retained over savings, with the random, oracle, category-rule and target points."""
     import matplotlib
@@ -19,7 +21,7 @@ def plot_curves(reports: Sequence[SourceReport], path: str | Path) -> Path:
     figure, axes = plt.subplots(len(reports), 2, figsize=(11, 4.2 * len(reports)), squeeze=False)
     for row, report in zip(axes, reports, strict=True):
         share, gain = row
-        share.plot(report.curve.strong_share, report.curve.pgr, label="quality router (CV)")
+        share.plot(report.curve.strong_share, report.curve.pgr, label=label)
         share.plot(report.oracle_curve.strong_share, report.oracle_curve.pgr, ":", label="oracle")
         share.plot([0, 1], [0, 1], "--", color="grey", label="random")
         share.scatter(
@@ -32,7 +34,7 @@ def plot_curves(reports: Sequence[SourceReport], path: str | Path) -> Path:
         share.set(xlabel="strong share", ylabel="PGR", title=f"{report.source}: PGR")
         share.set_ylim(-0.1, max(1.2, float(report.oracle_curve.pgr.max()) + 0.05))
         share.legend(loc="lower right", fontsize=8)
-        gain.plot(report.curve.savings, report.curve.quality_retained, label="quality router (CV)")
+        gain.plot(report.curve.savings, report.curve.quality_retained, label=label)
         categories = [run for chosen, run in report.categories]
         gain.scatter(
             [run.savings for run in categories],
