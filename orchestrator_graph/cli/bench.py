@@ -85,7 +85,7 @@ def _quality(
     scored: list[tuple[TurnOutcome, ScoredTurn]] = []
     for outcome in outcomes:
         session = by_key[outcome.file, outcome.session]
-        turn = scored_turn(session, session.turns[outcome.turn], outcome.category)
+        turn = scored_turn(session, outcome.turn, outcome.category)
         if turn is not None:
             scored.append((outcome, turn))
     by_source: defaultdict[str, list[TurnOutcome]] = defaultdict(list)

@@ -17,22 +17,30 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from orchestrator_graph.quality import metrics
+from orchestrator_graph.quality.dataset import Prices, turn_costs
 from orchestrator_graph.quality.metrics import ScoredTurn
-from orchestrator_graph.workloads import Session, Turn
+from orchestrator_graph.workloads import Session
 
 FIGURES = ("quality_retained", "pgr", "strong_share", "savings")
 
 
-def scored_turn(session: Session, turn: Turn, category: str | None = None) -> ScoredTurn | None:
-    """The turn's scores as a :class:`ScoredTurn` (no costs); None without both roles."""
+def scored_turn(
+    session: Session, index: int, category: str | None = None, prices: Prices | None = None
+) -> ScoredTurn | None:
+    """Turn ``index``'s scores as a :class:`ScoredTurn`, with each role's call priced
+    when ``prices`` are given; None unless both roles are scored."""
+    turn = session.turns[index]
     if not turn.scored:
         return None
     assert turn.scores is not None
+    strong_cost, weak_cost = turn_costs(session, index, prices) if prices else (0.0, 0.0)
     return ScoredTurn(
         source=session.source or "unknown",
         session=session.id,
         strong=turn.scores["strong"],
         weak=turn.scores["weak"],
+        strong_cost=strong_cost,
+        weak_cost=weak_cost,
         category=category or turn.category or "unknown",
     )
 

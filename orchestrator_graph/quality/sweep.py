@@ -181,7 +181,7 @@ def format_sweep(sweep: Sweep) -> str:
         lines.append(f"  {'threshold':>9} {'strong':>7} {'savings':>8} {'PGR':>7} {'retained':>9}")
         for threshold, run in item.grid:
             lines.append(
-                f"  {threshold:>9.2f} {run.strong_share:>7.1%} {run.savings:>8.1%} "
+                f"  {threshold:>9.3f} {run.strong_share:>7.1%} {run.savings:>8.1%} "
                 f"{run.pgr:>7.3f} {run.quality_retained:>9.1%}"
             )
         for q, (threshold, run) in item.targets.items():
