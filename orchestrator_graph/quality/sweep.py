@@ -83,7 +83,7 @@ def _thresholds(
     cv: bool,
 ) -> dict[float, float]:
     """The threshold of each target: the model's own calibration, or with ``cv`` that of
-    the out-of-fold predictions (measured on these turns)."""
+    the out-of-fold predictions of these turns (one source: one model's predictions)."""
     if not cv:
         return {q: model.threshold_for(q) for q in targets}
     calibration = calibrate(turns, p_weak_ok)
@@ -113,18 +113,14 @@ def run_sweep(
     p_weak_ok = predict(examples, model, cv=cv, folds=folds)
     turns = [e.turn for e in examples]
     wanted = sorted({*targets, target})
-    thresholds = _thresholds(model, turns, p_weak_ok, wanted, cv)
     sources = np.array([t.source for t in turns])
     swept = []
     for source in sorted(set(sources)):
         rows = np.flatnonzero(sources == source)
         chosen, p = [turns[i] for i in rows], p_weak_ok[rows]
+        thresholds = _thresholds(model, chosen, p, wanted, cv)
         report = source_report(
-            chosen,
-            p,
-            target,
-            None if folds is None else folds[rows],
-            threshold=None if cv else thresholds[target],
+            chosen, p, target, None if folds is None else folds[rows], threshold=thresholds[target]
         )
         swept.append(
             SourceSweep(
