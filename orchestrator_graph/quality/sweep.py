@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from orchestrator_graph.classifier import classify_request
 from orchestrator_graph.quality import metrics
 from orchestrator_graph.quality.dataset import Example
 from orchestrator_graph.quality.features import feature_matrix
@@ -33,6 +34,7 @@ from orchestrator_graph.quality.report import (
     source_report,
 )
 from orchestrator_graph.quality.training import DEFAULT_L2, FOLDS, calibrate, grouped_folds
+from orchestrator_graph.workloads import Session
 
 TARGETS = (0.90, 0.95, 0.98)  # the min_quality targets whose operating points are shown
 DECILES = np.linspace(0.1, 1.0, 10)  # the printed curve: thresholds at these quantiles of p
@@ -188,4 +190,42 @@ def format_sweep(sweep: Sweep) -> str:
             )
         lines.append("")
     lines.append(format_summary([item.report for item in sweep.sources]))
+    return "\n".join(lines)
+
+
+def strong_shares(
+    sessions: Sequence[Session], model: QualityModel, targets: Sequence[float] = TARGETS
+) -> dict[str, dict[str, float]]:
+    """What a saved model would send to the strong model, scores or not: per category
+    (the turn's own, else the rules') and over all turns, the share of turns whose
+    ``p_weak_ok`` is at or below the threshold of each target, and the turn count."""
+    requests = [s.transcript(i) for s in sessions for i in range(len(s.turns))]
+    categories = [
+        turn.category or classify_request(request).category
+        for turn, request in zip((t for s in sessions for t in s.turns), requests, strict=True)
+    ]
+    p_weak_ok = model.predict_many(requests)
+    thresholds = {f"{q:.2f}": model.threshold_for(q) for q in targets}
+    groups = {"all": np.ones(len(requests), dtype=bool)}
+    for category in sorted(set(categories)):
+        groups[category] = np.array([c == category for c in categories])
+    return {
+        name: {
+            "turns": float(rows.sum()),
+            **{q: float((p_weak_ok[rows] <= t).mean()) for q, t in thresholds.items()},
+        }
+        for name, rows in groups.items()
+    }
+
+
+def format_shares(shares: dict[str, dict[str, float]]) -> str:
+    """The strong share per category at each target, as a table."""
+    targets = [k for k in next(iter(shares.values())) if k != "turns"]
+    lines = [
+        "strong share at min_quality (the saved model's thresholds)",
+        f"  {'category':<20} {'turns':>6} " + " ".join(f"{q:>7}" for q in targets),
+    ]
+    for name, row in shares.items():
+        cells = " ".join(f"{row[q]:>7.1%}" for q in targets)
+        lines.append(f"  {name[:20]:<20} {int(row['turns']):>6} {cells}")
     return "\n".join(lines)
