@@ -84,6 +84,7 @@ class RunResult:
     """One mode's replay: per turn, the ledger's turn and what the models were sent."""
 
     turns: dict[tuple[str, str, int], dict[str, Any]] = field(default_factory=dict)
+    transcripts: dict[tuple[str, str], list[BaseMessage]] = field(default_factory=dict)
     overhead_ms: list[float] = field(default_factory=list)
     invented: int = 0
     exact_splits: int = 0
@@ -247,6 +248,7 @@ def replay(
                 progress.set_postfix_str(f"{mode} {session.id}", refresh=False)
                 progress.update()
             transcript = graph.get_state(thread).values["messages"]
+            result.transcripts[file, session.id] = transcript
             records = {r.turn: r for r in ledger_at(ledger_path).turns(thread_id)}
             for index, turn in enumerate(session.turns):
                 record = records[index]
