@@ -250,19 +250,33 @@ def replay(
             transcript = graph.get_state(thread).values["messages"]
             result.transcripts[file, session.id] = transcript
             records = {r.turn: r for r in ledger_at(ledger_path).turns(thread_id)}
-            for index, turn in enumerate(session.turns):
-                record = records[index]
-                overhead = max(0.0, walls[index] - record.model_ms)
-                result.overhead_ms.append(overhead)
-                result.turns[file, session.id, index] = {
-                    "record": record,
-                    "cost_usd": sum(c.cost_usd for c in record.calls),
-                    "models": list(dict.fromkeys(c.model for c in record.calls)),
-                    "roles": answering_roles(record.calls, settings.main_model),
-                    "recall": context_recall(transcript, turn.depends_on, sent[index]),
-                    "overhead_ms": overhead,
-                }
+            _collect(result, (file, session), transcript, records, walls, sent, settings)
     return result
+
+
+def _collect(
+    result: RunResult,
+    where: tuple[str, Session],
+    transcript: list[BaseMessage],
+    records: dict[int, Any],
+    walls: list[float],
+    sent: list[list[SimulatedRequest]],
+    settings: BenchSettings,
+) -> None:
+    """Each turn of a replayed session from the ledger's record and the request logs."""
+    file, session = where
+    for index, turn in enumerate(session.turns):
+        record = records[index]
+        overhead = max(0.0, walls[index] - record.model_ms)
+        result.overhead_ms.append(overhead)
+        result.turns[file, session.id, index] = {
+            "record": record,
+            "cost_usd": sum(c.cost_usd for c in record.calls),
+            "models": list(dict.fromkeys(c.model for c in record.calls)),
+            "roles": answering_roles(record.calls, settings.main_model),
+            "recall": context_recall(transcript, turn.depends_on, sent[index]),
+            "overhead_ms": overhead,
+        }
 
 
 def reference_overheads(

@@ -52,12 +52,27 @@ from orchestrator_graph.quality.runs import format_quality, quality_report, scor
 from orchestrator_graph.replay import (
     LATENCY_S,
     BenchSettings,
+    RunResult,
     TurnOutcome,
     parallel_speedups,
     reference_overheads,
     replay,
 )
 from orchestrator_graph.workloads import Session, read_workloads
+
+TURN_KEYS = (
+    "session",
+    "turn",
+    "route",
+    "models",
+    "roles",
+    "cost_usd",
+    "baseline_cost_usd",
+    "context_recall",
+    "category",
+    "source",
+    "estimated_usd",
+)  # what the report keeps of each turn
 
 
 def _savings(baseline: float, orchestrated: float) -> float | None:
@@ -99,6 +114,68 @@ def _quality(
     )
 
 
+def _costs_by(outcomes: Sequence[TurnOutcome], key: str) -> dict[str, dict[str, Any]]:
+    """The costs of the turns grouped by one of their fields, in name order."""
+    groups: defaultdict[str, list[TurnOutcome]] = defaultdict(list)
+    for outcome in outcomes:
+        groups[getattr(outcome, key)].append(outcome)
+    return {name: _costs(group) for name, group in sorted(groups.items())}
+
+
+def _measures(
+    outcomes: Sequence[TurnOutcome], orchestrated: RunResult, ref: Sequence[float]
+) -> dict[str, Any]:
+    """Context recall, estimate error, decision time and overhead of the run."""
+    recalls = [o.context_recall for o in outcomes if o.context_recall is not None]
+    errors = [abs(o.estimated_usd - o.cost_usd) / o.cost_usd for o in outcomes if o.cost_usd > 0]
+    overhead_p50 = percentile(orchestrated.overhead_ms, 50)
+    ref_p50 = percentile(list(ref), 50)
+    return {
+        "context_recall": sum(recalls) / len(recalls) if recalls else None,
+        "starved_rate": sum(r < 1 for r in recalls) / len(recalls) if recalls else None,
+        "labelled_turns": len(recalls),
+        "estimate_error_median": median(errors) if errors else None,
+        "decision_ms_p50": percentile([o.decision_ms for o in outcomes], 50),
+        "decision_ms_p99": percentile([o.decision_ms for o in outcomes], 99),
+        "overhead_ms_p50": overhead_p50,
+        "overhead_ms_p99": percentile(orchestrated.overhead_ms, 99),
+        "reference_overhead_ms_p50": ref_p50,
+        "overhead_ratio": overhead_p50 / ref_p50 if overhead_p50 is not None and ref_p50 else None,
+    }
+
+
+def _outcomes(
+    sessions: Sequence[tuple[str, Session]], baseline: RunResult, orchestrated: RunResult
+) -> list[TurnOutcome]:
+    """Every turn's orchestrated result beside its baseline."""
+    outcomes: list[TurnOutcome] = []
+    for file, session in sessions:
+        for index, turn in enumerate(session.turns):
+            done = orchestrated.turns[file, session.id, index]
+            base = baseline.turns[file, session.id, index]
+            record = done["record"]
+            outcomes.append(
+                TurnOutcome(
+                    session=session.id,
+                    file=file,
+                    turn=index,
+                    category=turn.category or record.category,
+                    route=record.route,
+                    models=done["models"],
+                    cost_usd=done["cost_usd"],
+                    baseline_cost_usd=base["cost_usd"],
+                    estimated_usd=record.estimated_usd,
+                    context_recall=done["recall"],
+                    decision_ms=record.decision_ms,
+                    overhead_ms=done["overhead_ms"],
+                    fallbacks=record.fallbacks,
+                    source=session.source,
+                    roles=done["roles"],
+                )
+            )
+    return outcomes
+
+
 def run_bench(
     paths: Sequence[str | Path],
     *,
@@ -130,40 +207,7 @@ def run_bench(
     max_workers = OrchestratorConfig().max_parallel_workers
     speedups = parallel_speedups(workdir=workdir, max_workers=max_workers) if speedup else {}
 
-    outcomes: list[TurnOutcome] = []
-    for file, session in sessions:
-        for index, turn in enumerate(session.turns):
-            done = orchestrated.turns[file, session.id, index]
-            base = baseline.turns[file, session.id, index]
-            record = done["record"]
-            outcomes.append(
-                TurnOutcome(
-                    session=session.id,
-                    file=file,
-                    turn=index,
-                    category=turn.category or record.category,
-                    route=record.route,
-                    models=done["models"],
-                    cost_usd=done["cost_usd"],
-                    baseline_cost_usd=base["cost_usd"],
-                    estimated_usd=record.estimated_usd,
-                    context_recall=done["recall"],
-                    decision_ms=record.decision_ms,
-                    overhead_ms=done["overhead_ms"],
-                    fallbacks=record.fallbacks,
-                    source=session.source,
-                    roles=done["roles"],
-                )
-            )
-    recalls = [o.context_recall for o in outcomes if o.context_recall is not None]
-    errors = [abs(o.estimated_usd - o.cost_usd) / o.cost_usd for o in outcomes if o.cost_usd > 0]
-    overhead_p50 = percentile(orchestrated.overhead_ms, 50)
-    ref_p50 = percentile(ref, 50)
-    by_file: defaultdict[str, list[TurnOutcome]] = defaultdict(list)
-    by_category: defaultdict[str, list[TurnOutcome]] = defaultdict(list)
-    for outcome in outcomes:
-        by_file[outcome.file].append(outcome)
-        by_category[outcome.category].append(outcome)
+    outcomes = _outcomes(sessions, baseline, orchestrated)
     totals = _costs(outcomes)
     return {
         "quality": _quality(sessions, outcomes),
@@ -175,18 +219,9 @@ def run_bench(
         "orchestrated_cost_usd": totals["orchestrated_cost_usd"],
         "savings": totals["savings"],
         "routes": totals["routes"],
-        "per_file": {f: _costs(o) for f, o in sorted(by_file.items())},
-        "per_category": {c: _costs(o) for c, o in sorted(by_category.items())},
-        "context_recall": sum(recalls) / len(recalls) if recalls else None,
-        "starved_rate": sum(r < 1 for r in recalls) / len(recalls) if recalls else None,
-        "labelled_turns": len(recalls),
-        "estimate_error_median": median(errors) if errors else None,
-        "decision_ms_p50": percentile([o.decision_ms for o in outcomes], 50),
-        "decision_ms_p99": percentile([o.decision_ms for o in outcomes], 99),
-        "overhead_ms_p50": overhead_p50,
-        "overhead_ms_p99": percentile(orchestrated.overhead_ms, 99),
-        "reference_overhead_ms_p50": ref_p50,
-        "overhead_ratio": overhead_p50 / ref_p50 if overhead_p50 is not None and ref_p50 else None,
+        "per_file": _costs_by(outcomes, "file"),
+        "per_category": _costs_by(outcomes, "category"),
+        **_measures(outcomes, orchestrated, ref),
         "parallel_speedup": {str(n): s for n, s in speedups.items()},
         "parallel_latency_s": LATENCY_S,
         "invented_answers": baseline.invented + orchestrated.invented,
@@ -195,27 +230,7 @@ def run_bench(
             "exact": orchestrated.exact_splits,
             "approximate": orchestrated.approximate_splits,
         },
-        "turns": [
-            {
-                k: v
-                for k, v in asdict(o).items()
-                if k
-                in (
-                    "session",
-                    "turn",
-                    "route",
-                    "models",
-                    "cost_usd",
-                    "baseline_cost_usd",
-                    "context_recall",
-                    "category",
-                    "estimated_usd",
-                    "source",
-                    "roles",
-                )
-            }
-            for o in outcomes
-        ],
+        "turns": [{k: v for k, v in asdict(o).items() if k in TURN_KEYS} for o in outcomes],
     }
 
 
