@@ -94,7 +94,9 @@ def test_sweep_reports_the_curve_with_its_baselines(
         assert needle in text
     assert "min_quality 0.95" in text and "strong share at min_quality" in text
     assert plot.stat().st_size > 0
-    alpha = json.loads(out.read_text())["sources"]["alpha"]
+    report = json.loads(out.read_text())
+    assert report["strong_share_by_category"]["all"]["turns"] == 5
+    alpha = report["sources"]["alpha"]
     assert alpha["all_weak"]["quality_retained"] == pytest.approx(7 / 9)
     # the oracle sends turns 0 and 2 (weak below strong) to the strong model
     assert alpha["oracle"]["strong_share"] == pytest.approx(2 / 3)
@@ -103,6 +105,14 @@ def test_sweep_reports_the_curve_with_its_baselines(
     assert 0 <= alpha["cpt50"] <= 1 and set(alpha["targets"]) == {"0.9", "0.95", "0.98"}
 
 
-def test_sweep_cv_needs_five_sessions(capsys: pytest.CaptureFixture[str]) -> None:
+def test_sweep_cv_predicts_out_of_fold(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bench", "--workload", str(SCORED), "--sweep", "--cv"]) == 2
     assert "cross-validation needs at least 5 sessions" in capsys.readouterr().err
+    sessions = [json.loads(line) for line in SCORED.read_text().splitlines()]
+    copies = [s | {"id": f"{n}-{s['id']}"} for n in range(4) for s in sessions]  # 12 sessions
+    many = tmp_path / "many.jsonl"
+    many.write_text("\n".join(json.dumps(s) for s in copies) + "\n")
+    assert main(["bench", "--workload", str(many), "--sweep", "--cv"]) == 0
+    text = capsys.readouterr().out
+    assert "5-fold CV by session" in text and "CPT(50%)" in text
+    assert "strong share at min_quality" not in text  # only a saved model predicts unscored turns

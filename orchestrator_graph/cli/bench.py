@@ -23,6 +23,15 @@ divides its p50 by that of a one-node ``MessagesState`` graph with the same
 SQLite checkpointer, measured in the same run. ``parallel_speedup`` fans N
 independent questions out on models with a fixed latency and divides the sum
 of the worker calls' times by the wall time of the fan-out.
+
+Each role replays its own recorded answer: the main model (the strong role, also
+when a worker runs on the main tier) ``answers["strong"]``, the worker model
+``answers["weak"]``, ``answer`` when a role has none; so lengths and costs are each
+model's own, and the baseline replays the strong answers. Where turns carry
+``scores``, the report adds ``quality`` (``quality.runs``): quality retained, PGR
+and strong share per source next to the savings of those turns, a turn scoring
+the role whose calls answered it. ``--sweep`` replays nothing: it sweeps the
+quality router's threshold over the scored turns (``quality.sweep``).
 """
 
 from __future__ import annotations
