@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from orchestrator_graph.quality.report import SourceReport
 
@@ -31,6 +32,7 @@ def plot_curves(
             zorder=3,
             label=f"min_quality {report.target:.2f}",
         )
+        _ends(share, (0.0, 0.0), (1.0, 1.0))
         share.set(xlabel="strong share", ylabel="PGR", title=f"{report.source}: PGR")
         share.set_ylim(-0.1, max(1.2, float(report.oracle_curve.pgr.max()) + 0.05))
         share.legend(loc="lower right", fontsize=8)
@@ -50,6 +52,7 @@ def plot_curves(
             zorder=3,
             label=f"min_quality {report.target:.2f}",
         )
+        _ends(gain, (report.all_weak.savings, report.all_weak.quality_retained), (0.0, 1.0))
         gain.set(xlabel="savings", ylabel="quality retained", title=f"{report.source}: cost")
         gain.legend(loc="lower left", fontsize=8)
     figure.tight_layout()
@@ -57,3 +60,9 @@ def plot_curves(
     figure.savefig(target, dpi=110)
     plt.close(figure)
     return target
+
+
+def _ends(axis: Any, weak: tuple[float, float], strong: tuple[float, float]) -> None:
+    """The all-weak and all-strong points, labelled."""
+    for name, point, marker in (("all-weak", weak, "v"), ("all-strong", strong, "^")):
+        axis.scatter(*point, marker=marker, color="black", zorder=3, label=name)
