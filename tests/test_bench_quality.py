@@ -96,6 +96,8 @@ def test_sweep_reports_the_curve_with_its_baselines(
     assert plot.stat().st_size > 0
     report = json.loads(out.read_text())
     assert report["strong_share_by_category"]["all"]["turns"] == 5
+    assert "the current routing on the same turns" in text
+    assert set(report["current_routing"]["sources"]) == {"alpha", "beta"}
     alpha = report["sources"]["alpha"]
     assert alpha["all_weak"]["quality_retained"] == pytest.approx(7 / 9)
     # the oracle sends turns 0 and 2 (weak below strong) to the strong model

@@ -334,48 +334,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sweep.add_argument("--plot", type=Path, default=None, help="draw the curve as a PNG here")
 
 
-def run_sweep_command(args: argparse.Namespace, *, out: Callable[[str], None] = print) -> int:
-    """``bench --sweep``: predict every scored turn once, sweep the threshold, report; and
-    with a saved model, the strong share per category at each target (scores or not)."""
-    from orchestrator_graph.quality import load_quality_model
-    from orchestrator_graph.quality.dataset import Prices, examples_of
-    from orchestrator_graph.quality.sweep import (
-        format_shares,
-        format_sweep,
-        run_sweep,
-        strong_shares,
-        sweep_json,
-    )
-
-    sessions = read_workloads(args.workload)
-    model = load_quality_model(args.quality_model)
-    report: dict[str, Any] = {}
-    if not args.cv:
-        report["strong_share_by_category"] = strong_shares(sessions, model)
-        out(format_shares(report["strong_share_by_category"]) + "\n")
-    if any(turn.scored for session in sessions for turn in session.turns):
-        examples = examples_of(sessions, Prices.of(args.main_model, args.worker_model))
-        result = run_sweep(examples, model, cv=args.cv, target=args.target)
-        out(f"prices {args.main_model} (strong) / {args.worker_model} (weak)")
-        out(format_sweep(result))
-        report.update(sweep_json(result))
-        if args.plot is not None:
-            from orchestrator_graph.quality.plot import plot_curves
-
-            label = "quality router (CV)" if args.cv else "quality router"
-            reports = [s.report for s in result.sources]
-            out(f"plot: {plot_curves(reports, args.plot, label=label)}")
-    else:
-        out("no turn carries scores for both roles: no cost-quality curve")
-    if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(report, indent=2))
-        out(f"JSON report: {args.json}")
-    return 0
-
-
 def run(args: argparse.Namespace, *, out: Callable[[str], None] = print) -> int:
     if args.sweep:
+        from orchestrator_graph.cli.sweep import run_sweep_command
+
         return run_sweep_command(args, out=out)
 
     def bench(workdir: Path) -> dict[str, Any]:

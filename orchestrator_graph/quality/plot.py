@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from orchestrator_graph.quality.metrics import RunSummary
 from orchestrator_graph.quality.report import SourceReport
 
 
 def plot_curves(
-    reports: Sequence[SourceReport], path: str | Path, *, label: str = "quality router (CV)"
+    reports: Sequence[SourceReport],
+    path: str | Path,
+    *,
+    label: str = "quality router (CV)",
+    routing: Mapping[str, RunSummary] | None = None,
 ) -> Path:
     """Two panels per source: PGR over strong share (RouteLLM's view) and quality
-    retained over savings, with the random, oracle, category-rule and target points."""
+    retained over savings, with the all-weak, all-strong, random, oracle, category-rule
+    and target points, and the current routing's point per source when given."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -33,6 +39,9 @@ def plot_curves(
             label=f"min_quality {report.target:.2f}",
         )
         _ends(share, (0.0, 0.0), (1.0, 1.0))
+        current = (routing or {}).get(report.source)
+        if current is not None:
+            share.scatter(current.strong_share, current.pgr, marker="X", label="current routing")
         share.set(xlabel="strong share", ylabel="PGR", title=f"{report.source}: PGR")
         share.set_ylim(-0.1, max(1.2, float(report.oracle_curve.pgr.max()) + 0.05))
         share.legend(loc="lower right", fontsize=8)
@@ -53,6 +62,10 @@ def plot_curves(
             label=f"min_quality {report.target:.2f}",
         )
         _ends(gain, (report.all_weak.savings, report.all_weak.quality_retained), (0.0, 1.0))
+        if current is not None:
+            gain.scatter(
+                current.savings, current.quality_retained, marker="X", label="current routing"
+            )
         gain.set(xlabel="savings", ylabel="quality retained", title=f"{report.source}: cost")
         gain.legend(loc="lower left", fontsize=8)
     figure.tight_layout()
