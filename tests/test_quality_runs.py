@@ -39,6 +39,7 @@ def test_quality_figures_by_hand() -> None:
     assert overall["quality_retained"] == pytest.approx((23 / 27 + 1) / 2)
     assert overall["pgr"] == pytest.approx((1 / 3 + 1) / 2)  # averaged within, then across
     assert overall["strong_share"] == pytest.approx(3 / 5)
+    assert overall["savings"] == pytest.approx(1 - (1 + 0.1 + 1 + 1 + 0.1) / 5)  # USD add up
     table = format_quality(report)
     assert "alpha" in table and "beta" in table and "all-weak" in table
 

@@ -26,7 +26,6 @@ from orchestrator_graph.config import (
 )
 from orchestrator_graph.context import instruction_positions, turns_of
 from orchestrator_graph.evaluate import evaluate_task
-from orchestrator_graph.quality import metrics
 from orchestrator_graph.quality.dataset import Prices
 from orchestrator_graph.quality.metrics import ScoredTurn
 from orchestrator_graph.quality.runs import format_quality, quality_report, scored_turn
@@ -127,17 +126,8 @@ def evaluate_sessions(
         "confusion": confusion,
         "decision_ms_p50": round(_percentile(timings, 0.5), 4),
         "decision_ms_p99": round(_percentile(timings, 0.99), 4),
-        "quality": quality_report(
-            [t for t, _ in scored],
-            [r for _, r in scored],
-            overall_savings=_savings([t for t, _ in scored], [r for _, r in scored]),
-        ),
+        "quality": quality_report([t for t, _ in scored], [r for _, r in scored]),
     }
-
-
-def _savings(turns: Sequence[ScoredTurn], roles: Sequence[list[str]]) -> float | None:
-    """Savings over the scored turns, each priced by its request and recorded answer."""
-    return metrics.summarize_answered(turns, roles).savings if turns else None
 
 
 def evaluate_files(

@@ -68,10 +68,12 @@ def quality_report(
     overall_savings: float | None = None,
 ) -> dict[str, Any] | None:
     """Per source and overall: quality retained, PGR, strong share and savings (from
-    ``savings[source]`` when given, such as the ledger's, else the turns' own costs),
-    with the all-weak baseline. None when no turn is scored."""
+    ``savings[source]`` and ``overall_savings`` when given, such as the ledger's, else
+    the turns' own costs), with the all-weak baseline. None when no turn is scored."""
     if not turns:
         return None
+    if savings is None:
+        overall_savings = metrics.summarize_answered(turns, answered_by).savings
     rows: defaultdict[str, list[int]] = defaultdict(list)
     for index, turn in enumerate(turns):
         rows[turn.source].append(index)
@@ -103,7 +105,10 @@ def _finite(value: Any) -> Any:
 
 
 def _cell(value: float | None, spec: str) -> str:
-    return "-" if value is None else format(value, spec)
+    """``value`` formatted by ``spec``; a missing one as "-" of the same width."""
+    if value is not None:
+        return format(value, spec)
+    return format("-", spec.split(".")[0] or "")
 
 
 def format_quality(report: Mapping[str, Any] | None) -> str:
