@@ -9,6 +9,8 @@ from typing import Any
 from orchestrator_graph.quality.metrics import RunSummary
 from orchestrator_graph.quality.report import SourceReport
 
+CURRENT: dict[str, Any] = {"marker": "X", "color": "purple", "label": "current routing"}
+
 
 def plot_curves(
     reports: Sequence[SourceReport],
@@ -41,7 +43,7 @@ def plot_curves(
         _ends(share, (0.0, 0.0), (1.0, 1.0))
         current = (routing or {}).get(report.source)
         if current is not None:
-            share.scatter(current.strong_share, current.pgr, marker="X", label="current routing")
+            share.scatter(current.strong_share, current.pgr, **CURRENT)
         share.set(xlabel="strong share", ylabel="PGR", title=f"{report.source}: PGR")
         share.set_ylim(-0.1, max(1.2, float(report.oracle_curve.pgr.max()) + 0.05))
         share.legend(loc="lower right", fontsize=8)
@@ -63,9 +65,7 @@ def plot_curves(
         )
         _ends(gain, (report.all_weak.savings, report.all_weak.quality_retained), (0.0, 1.0))
         if current is not None:
-            gain.scatter(
-                current.savings, current.quality_retained, marker="X", label="current routing"
-            )
+            gain.scatter(current.savings, current.quality_retained, **CURRENT)
         gain.set(xlabel="savings", ylabel="quality retained", title=f"{report.source}: cost")
         gain.legend(loc="lower left", fontsize=8)
     figure.tight_layout()
