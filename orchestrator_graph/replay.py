@@ -12,11 +12,11 @@ from __future__ import annotations
 import itertools
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
-from typing import Any
+from typing import Any, Literal
 
 from langchain_core.messages import BaseMessage, HumanMessage
 from langgraph.graph import END, START, MessagesState, StateGraph
@@ -32,10 +32,13 @@ from orchestrator_graph.config import (
 from orchestrator_graph.context import turns_of
 from orchestrator_graph.graph import create_orchestrator
 from orchestrator_graph.ledger import ledger_at
+from orchestrator_graph.state import ModelCall
 from orchestrator_graph.testing.simulated import SimulatedChatModel, SimulatedRequest
 from orchestrator_graph.tokens import message_text
 from orchestrator_graph.workloads import Session, Turn
 
+Role = Literal["strong", "weak"]
+ANSWERING_NODES = ("main_session", "spawn_subgraph", "merge")  # the nodes whose calls answer
 LATENCY_S = 0.5  # the fixed model latency of the parallel-speedup runs (a short LLM call)
 SPEEDUP_REPEATS = 3
 _ITEM_PATTERNS = (
@@ -72,6 +75,8 @@ class TurnOutcome:
     overhead_ms: float = 0.0
     fallbacks: int = 0
     invented: int = 0
+    source: str = ""
+    roles: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -79,6 +84,7 @@ class RunResult:
     """One mode's replay: per turn, the ledger's turn and what the models were sent."""
 
     turns: dict[tuple[str, str, int], dict[str, Any]] = field(default_factory=dict)
+    transcripts: dict[tuple[str, str], list[BaseMessage]] = field(default_factory=dict)
     overhead_ms: list[float] = field(default_factory=list)
     invented: int = 0
     exact_splits: int = 0
@@ -116,17 +122,38 @@ def split_answer(answer: str, parts: int) -> tuple[list[str], bool]:
     return runs, False
 
 
-def recorded_answers(turn: Turn, max_workers: int) -> tuple[dict[str, str], bool | None]:
-    """The answers registered for a turn: its recorded answer under its text, and the
-    answer's parts under the briefs of its subtasks (each run of consecutive subtasks,
-    as workers may group them). The flag: exact split, approximate, or None (no split)."""
-    if turn.answer is None:
+def role_answer(turn: Turn, role: Role) -> str | None:
+    """The recorded answer of ``role`` (``answers[role]``), else the turn's ``answer``."""
+    return (turn.answers or {}).get(role) or turn.answer
+
+
+def answering_roles(calls: Iterable[ModelCall], main_model: str) -> list[Role]:
+    """The roles whose calls answered a turn: ``strong`` for the main model's calls in the
+    answering nodes (a worker on the main tier included), ``weak`` for the others; failed
+    attempts do not count."""
+    roles = {
+        "strong" if call.model == main_model else "weak"
+        for call in calls
+        if call.node in ANSWERING_NODES and not call.status.startswith(("retry:", "failed:"))
+    }
+    return sorted(roles)
+
+
+def recorded_answers(
+    turn: Turn, max_workers: int, role: Role = "strong"
+) -> tuple[dict[str, str], bool | None]:
+    """The answers registered for a turn on the model of ``role``: that role's recorded
+    answer under the turn's text, and the answer's parts under the briefs of its subtasks
+    (each run of consecutive subtasks, as workers may group them). The flag: exact
+    split, approximate, or None (no split)."""
+    answer = role_answer(turn, role)
+    if answer is None:
         return {}, None
-    answers = {turn.user.strip(): turn.answer}
+    answers = {turn.user.strip(): answer}
     subtasks = split_subtasks(turn.user)
     if len(subtasks) < 2:
         return answers, None
-    parts, exact = split_answer(turn.answer, len(subtasks))
+    parts, exact = split_answer(answer, len(subtasks))
     for start in range(len(subtasks)):
         for end in range(start + 1, len(subtasks) + 1):
             brief = "\n".join(s.text for s in subtasks[start:end]).strip()
@@ -203,35 +230,53 @@ def replay(
             sent: list[list[SimulatedRequest]] = []
             walls: list[float] = []
             for index, turn in enumerate(session.turns):
-                answers, exact = recorded_answers(turn, config.max_parallel_workers)
+                strong, exact = recorded_answers(turn, config.max_parallel_workers, "strong")
+                weak, _ = recorded_answers(turn, config.max_parallel_workers, "weak")
                 if exact is not None and mode == "orchestrated":
                     result.exact_splits += exact
                     result.approximate_splits += not exact
-                for model in (main, worker):
-                    model.answers.update(answers)
+                main.answers.update(strong)  # the main model is the strong role
+                worker.answers.update(weak)
                 before = (len(main.requests), len(worker.requests))
                 started = time.perf_counter()
                 graph.invoke({"messages": session.new_messages(index)}, thread)
                 walls.append((time.perf_counter() - started) * 1000)
-                requests = [*main.requests[before[0] :], *worker.requests[before[1] :]]
-                result.invented += sum(last_human(r) not in answers for r in requests)
-                sent.append(requests)
+                new_main, new_worker = main.requests[before[0] :], worker.requests[before[1] :]
+                result.invented += sum(last_human(r) not in strong for r in new_main)
+                result.invented += sum(last_human(r) not in weak for r in new_worker)
+                sent.append([*new_main, *new_worker])
                 progress.set_postfix_str(f"{mode} {session.id}", refresh=False)
                 progress.update()
             transcript = graph.get_state(thread).values["messages"]
+            result.transcripts[file, session.id] = transcript
             records = {r.turn: r for r in ledger_at(ledger_path).turns(thread_id)}
-            for index, turn in enumerate(session.turns):
-                record = records[index]
-                overhead = max(0.0, walls[index] - record.model_ms)
-                result.overhead_ms.append(overhead)
-                result.turns[file, session.id, index] = {
-                    "record": record,
-                    "cost_usd": sum(c.cost_usd for c in record.calls),
-                    "models": list(dict.fromkeys(c.model for c in record.calls)),
-                    "recall": context_recall(transcript, turn.depends_on, sent[index]),
-                    "overhead_ms": overhead,
-                }
+            _collect(result, (file, session), transcript, records, walls, sent, settings)
     return result
+
+
+def _collect(
+    result: RunResult,
+    where: tuple[str, Session],
+    transcript: list[BaseMessage],
+    records: dict[int, Any],
+    walls: list[float],
+    sent: list[list[SimulatedRequest]],
+    settings: BenchSettings,
+) -> None:
+    """Each turn of a replayed session from the ledger's record and the request logs."""
+    file, session = where
+    for index, turn in enumerate(session.turns):
+        record = records[index]
+        overhead = max(0.0, walls[index] - record.model_ms)
+        result.overhead_ms.append(overhead)
+        result.turns[file, session.id, index] = {
+            "record": record,
+            "cost_usd": sum(c.cost_usd for c in record.calls),
+            "models": list(dict.fromkeys(c.model for c in record.calls)),
+            "roles": answering_roles(record.calls, settings.main_model),
+            "recall": context_recall(transcript, turn.depends_on, sent[index]),
+            "overhead_ms": overhead,
+        }
 
 
 def reference_overheads(
@@ -260,7 +305,7 @@ def reference_overheads(
             model.reset()
             model.answers.clear()
             for index, turn in enumerate(session.turns):
-                model.answers.update(recorded_answers(turn, 1)[0])
+                model.answers.update(recorded_answers(turn, 1, "strong")[0])
                 model_ms.clear()
                 started = time.perf_counter()
                 graph.invoke({"messages": session.new_messages(index)}, thread)

@@ -23,6 +23,15 @@ divides its p50 by that of a one-node ``MessagesState`` graph with the same
 SQLite checkpointer, measured in the same run. ``parallel_speedup`` fans N
 independent questions out on models with a fixed latency and divides the sum
 of the worker calls' times by the wall time of the fan-out.
+
+Each role replays its own recorded answer: the main model (the strong role, also
+when a worker runs on the main tier) ``answers["strong"]``, the worker model
+``answers["weak"]``, ``answer`` when a role has none; so lengths and costs are each
+model's own, and the baseline replays the strong answers. Where turns carry
+``scores``, the report adds ``quality`` (``quality.runs``): quality retained, PGR
+and strong share per source next to the savings of those turns, a turn scoring
+the role whose calls answered it. ``--sweep`` replays nothing: it sweeps the
+quality router's threshold over the scored turns (``quality.sweep``).
 """
 
 from __future__ import annotations
@@ -47,15 +56,32 @@ from orchestrator_graph.config import (
     load_config,
 )
 from orchestrator_graph.ledger import percentile
+from orchestrator_graph.quality.metrics import ScoredTurn
+from orchestrator_graph.quality.runs import format_quality, quality_report, scored_turn
 from orchestrator_graph.replay import (
     LATENCY_S,
     BenchSettings,
+    RunResult,
     TurnOutcome,
     parallel_speedups,
     reference_overheads,
     replay,
 )
-from orchestrator_graph.workloads import read_workloads
+from orchestrator_graph.workloads import Session, read_workloads
+
+TURN_KEYS = (
+    "session",
+    "turn",
+    "route",
+    "models",
+    "roles",
+    "cost_usd",
+    "baseline_cost_usd",
+    "context_recall",
+    "category",
+    "source",
+    "estimated_usd",
+)  # what the report keeps of each turn
 
 
 def _savings(baseline: float, orchestrated: float) -> float | None:
@@ -72,6 +98,91 @@ def _costs(outcomes: Sequence[TurnOutcome]) -> dict[str, Any]:
         "savings": _savings(baseline, orchestrated),
         "routes": dict(sorted(Counter(o.route for o in outcomes).items())),
     }
+
+
+def _quality(
+    sessions: Sequence[tuple[str, Session]], outcomes: Sequence[TurnOutcome]
+) -> dict[str, Any] | None:
+    """The quality figures of the scored turns (``quality.runs``), savings per source
+    from the ledger's costs of those turns."""
+    by_key = {(file, session.id): session for file, session in sessions}
+    scored: list[tuple[TurnOutcome, ScoredTurn]] = []
+    for outcome in outcomes:
+        session = by_key[outcome.file, outcome.session]
+        turn = scored_turn(session, outcome.turn, outcome.category)
+        if turn is not None:
+            scored.append((outcome, turn))
+    by_source: defaultdict[str, list[TurnOutcome]] = defaultdict(list)
+    for outcome, turn in scored:
+        by_source[turn.source].append(outcome)
+    return quality_report(
+        [t for _, t in scored],
+        [o.roles for o, _ in scored],
+        savings={s: _costs(o)["savings"] for s, o in by_source.items()},
+        overall_savings=_costs([o for o, _ in scored])["savings"],
+    )
+
+
+def _costs_by(outcomes: Sequence[TurnOutcome], key: str) -> dict[str, dict[str, Any]]:
+    """The costs of the turns grouped by one of their fields, in name order."""
+    groups: defaultdict[str, list[TurnOutcome]] = defaultdict(list)
+    for outcome in outcomes:
+        groups[getattr(outcome, key)].append(outcome)
+    return {name: _costs(group) for name, group in sorted(groups.items())}
+
+
+def _measures(
+    outcomes: Sequence[TurnOutcome], orchestrated: RunResult, ref: Sequence[float]
+) -> dict[str, Any]:
+    """Context recall, estimate error, decision time and overhead of the run."""
+    recalls = [o.context_recall for o in outcomes if o.context_recall is not None]
+    errors = [abs(o.estimated_usd - o.cost_usd) / o.cost_usd for o in outcomes if o.cost_usd > 0]
+    overhead_p50 = percentile(orchestrated.overhead_ms, 50)
+    ref_p50 = percentile(list(ref), 50)
+    return {
+        "context_recall": sum(recalls) / len(recalls) if recalls else None,
+        "starved_rate": sum(r < 1 for r in recalls) / len(recalls) if recalls else None,
+        "labelled_turns": len(recalls),
+        "estimate_error_median": median(errors) if errors else None,
+        "decision_ms_p50": percentile([o.decision_ms for o in outcomes], 50),
+        "decision_ms_p99": percentile([o.decision_ms for o in outcomes], 99),
+        "overhead_ms_p50": overhead_p50,
+        "overhead_ms_p99": percentile(orchestrated.overhead_ms, 99),
+        "reference_overhead_ms_p50": ref_p50,
+        "overhead_ratio": overhead_p50 / ref_p50 if overhead_p50 is not None and ref_p50 else None,
+    }
+
+
+def _outcomes(
+    sessions: Sequence[tuple[str, Session]], baseline: RunResult, orchestrated: RunResult
+) -> list[TurnOutcome]:
+    """Every turn's orchestrated result beside its baseline."""
+    outcomes: list[TurnOutcome] = []
+    for file, session in sessions:
+        for index, turn in enumerate(session.turns):
+            done = orchestrated.turns[file, session.id, index]
+            base = baseline.turns[file, session.id, index]
+            record = done["record"]
+            outcomes.append(
+                TurnOutcome(
+                    session=session.id,
+                    file=file,
+                    turn=index,
+                    category=turn.category or record.category,
+                    route=record.route,
+                    models=done["models"],
+                    cost_usd=done["cost_usd"],
+                    baseline_cost_usd=base["cost_usd"],
+                    estimated_usd=record.estimated_usd,
+                    context_recall=done["recall"],
+                    decision_ms=record.decision_ms,
+                    overhead_ms=done["overhead_ms"],
+                    fallbacks=record.fallbacks,
+                    source=session.source,
+                    roles=done["roles"],
+                )
+            )
+    return outcomes
 
 
 def run_bench(
@@ -105,40 +216,10 @@ def run_bench(
     max_workers = OrchestratorConfig().max_parallel_workers
     speedups = parallel_speedups(workdir=workdir, max_workers=max_workers) if speedup else {}
 
-    outcomes: list[TurnOutcome] = []
-    for file, session in sessions:
-        for index, turn in enumerate(session.turns):
-            done = orchestrated.turns[file, session.id, index]
-            base = baseline.turns[file, session.id, index]
-            record = done["record"]
-            outcomes.append(
-                TurnOutcome(
-                    session=session.id,
-                    file=file,
-                    turn=index,
-                    category=turn.category or record.category,
-                    route=record.route,
-                    models=done["models"],
-                    cost_usd=done["cost_usd"],
-                    baseline_cost_usd=base["cost_usd"],
-                    estimated_usd=record.estimated_usd,
-                    context_recall=done["recall"],
-                    decision_ms=record.decision_ms,
-                    overhead_ms=done["overhead_ms"],
-                    fallbacks=record.fallbacks,
-                )
-            )
-    recalls = [o.context_recall for o in outcomes if o.context_recall is not None]
-    errors = [abs(o.estimated_usd - o.cost_usd) / o.cost_usd for o in outcomes if o.cost_usd > 0]
-    overhead_p50 = percentile(orchestrated.overhead_ms, 50)
-    ref_p50 = percentile(ref, 50)
-    by_file: defaultdict[str, list[TurnOutcome]] = defaultdict(list)
-    by_category: defaultdict[str, list[TurnOutcome]] = defaultdict(list)
-    for outcome in outcomes:
-        by_file[outcome.file].append(outcome)
-        by_category[outcome.category].append(outcome)
+    outcomes = _outcomes(sessions, baseline, orchestrated)
     totals = _costs(outcomes)
     return {
+        "quality": _quality(sessions, outcomes),
         "main_model": settings.main_model,
         "worker_model": settings.worker_model,
         "sessions": len(sessions),
@@ -147,18 +228,9 @@ def run_bench(
         "orchestrated_cost_usd": totals["orchestrated_cost_usd"],
         "savings": totals["savings"],
         "routes": totals["routes"],
-        "per_file": {f: _costs(o) for f, o in sorted(by_file.items())},
-        "per_category": {c: _costs(o) for c, o in sorted(by_category.items())},
-        "context_recall": sum(recalls) / len(recalls) if recalls else None,
-        "starved_rate": sum(r < 1 for r in recalls) / len(recalls) if recalls else None,
-        "labelled_turns": len(recalls),
-        "estimate_error_median": median(errors) if errors else None,
-        "decision_ms_p50": percentile([o.decision_ms for o in outcomes], 50),
-        "decision_ms_p99": percentile([o.decision_ms for o in outcomes], 99),
-        "overhead_ms_p50": overhead_p50,
-        "overhead_ms_p99": percentile(orchestrated.overhead_ms, 99),
-        "reference_overhead_ms_p50": ref_p50,
-        "overhead_ratio": overhead_p50 / ref_p50 if overhead_p50 is not None and ref_p50 else None,
+        "per_file": _costs_by(outcomes, "file"),
+        "per_category": _costs_by(outcomes, "category"),
+        **_measures(outcomes, orchestrated, ref),
         "parallel_speedup": {str(n): s for n, s in speedups.items()},
         "parallel_latency_s": LATENCY_S,
         "invented_answers": baseline.invented + orchestrated.invented,
@@ -167,25 +239,7 @@ def run_bench(
             "exact": orchestrated.exact_splits,
             "approximate": orchestrated.approximate_splits,
         },
-        "turns": [
-            {
-                k: v
-                for k, v in asdict(o).items()
-                if k
-                in (
-                    "session",
-                    "turn",
-                    "route",
-                    "models",
-                    "cost_usd",
-                    "baseline_cost_usd",
-                    "context_recall",
-                    "category",
-                    "estimated_usd",
-                )
-            }
-            for o in outcomes
-        ],
+        "turns": [{k: v for k, v in asdict(o).items() if k in TURN_KEYS} for o in outcomes],
     }
 
 
@@ -214,6 +268,11 @@ def format_table(report: dict[str, Any]) -> str:
         lines.append(f"-- {title.replace('_', ' ')}")
         lines.extend(row(name, costs) for name, costs in report[title].items())
     speedup = ", ".join(f"N={n}: {s:.2f}" for n, s in report["parallel_speedup"].items())
+    if report["quality"] is not None:
+        scored = report["quality"]["overall"]["turns"]
+        lines += ["", format_quality(report["quality"])]
+        if scored != report["turn_count"]:
+            lines.append(f"  ({scored} of {report['turn_count']} turns carry scores)")
     lines += [
         "",
         f"{'savings':<24} {_fmt(report['savings'], '.1%'):>10}   goal >= 75%",
@@ -256,9 +315,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config", type=Path, default=None, help="an OrchestratorConfig as a JSON file"
     )
+    sweep = parser.add_argument_group("the quality threshold sweep (scored workloads)")
+    sweep.add_argument(
+        "--sweep",
+        action="store_true",
+        help="sweep the quality router's threshold instead of replaying: the cost-quality "
+        "curve, CPT(50%%), CPT(80%%), APGR and the baselines per source",
+    )
+    sweep.add_argument(
+        "--quality-model", type=Path, default=None, help="a quality model (default: the shipped)"
+    )
+    sweep.add_argument(
+        "--cv",
+        action="store_true",
+        help="predict each turn out of fold (5 folds by session) with the model's features",
+    )
+    sweep.add_argument("--target", type=float, default=0.95, help="min_quality of the plot")
+    sweep.add_argument("--plot", type=Path, default=None, help="draw the curve as a PNG here")
 
 
 def run(args: argparse.Namespace, *, out: Callable[[str], None] = print) -> int:
+    if args.sweep:
+        from orchestrator_graph.cli.sweep import run_sweep_command
+
+        return run_sweep_command(args, out=out)
+
     def bench(workdir: Path) -> dict[str, Any]:
         settings = BenchSettings(args.main_model, args.worker_model, load_config(args.config))
         return run_bench(

@@ -18,9 +18,17 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from orchestrator_graph.config import OrchestratorConfig, load_config
+from orchestrator_graph.config import (
+    DEFAULT_MAIN_MODEL,
+    DEFAULT_WORKER_MODEL,
+    OrchestratorConfig,
+    load_config,
+)
 from orchestrator_graph.context import instruction_positions, turns_of
 from orchestrator_graph.evaluate import evaluate_task
+from orchestrator_graph.quality.dataset import Prices
+from orchestrator_graph.quality.metrics import ScoredTurn
+from orchestrator_graph.quality.runs import format_quality, quality_report, scored_turn
 from orchestrator_graph.state import RoutingDecision
 from orchestrator_graph.workloads import Session, read_workloads
 
@@ -53,6 +61,14 @@ def starved(session: Session, index: int, decision: RoutingDecision) -> bool:
     return any(not need <= set(view) for view in decision.worker_context for need in needed)
 
 
+def answering_roles(decision: RoutingDecision) -> list[str]:
+    """The model roles that would answer: the main session and workers on the main
+    tier are the strong model, workers on the worker tier the weak one."""
+    if decision.route == "main_session":
+        return ["strong"]
+    return sorted({"strong" if tier == "main" else "weak" for tier in decision.worker_tiers})
+
+
 def _percentile(values: Sequence[float], share: float) -> float:
     if not values:
         return 0.0
@@ -73,12 +89,19 @@ def evaluate_sessions(
     dependent = self_contained = starved_turns = later = later_offloaded = 0
     offloaded = {"dependent": 0, "self_contained": 0}
     timings: list[float] = []
+    scored: list[tuple[ScoredTurn, list[str]]] = []
+    prices = Prices.of(DEFAULT_MAIN_MODEL, DEFAULT_WORKER_MODEL)  # evaluate_task's models
     for session in sessions:
         for index, turn in enumerate(session.turns):
-            if not turn.labelled:
+            if not turn.labelled and not turn.scored:
                 continue
             decision = evaluate_task(session.transcript(index), config=config)
             timings.append(decision.decision_ms)
+            quality = scored_turn(session, index, prices=prices)
+            if quality is not None:
+                scored.append((quality, answering_roles(decision)))
+            if not turn.labelled:
+                continue
             kind = "dependent" if turn.dependent else "self_contained"
             confusion[kind][decision.route] += 1
             sent = decision.route != "main_session"
@@ -103,6 +126,7 @@ def evaluate_sessions(
         "confusion": confusion,
         "decision_ms_p50": round(_percentile(timings, 0.5), 4),
         "decision_ms_p99": round(_percentile(timings, 0.99), 4),
+        "quality": quality_report([t for t, _ in scored], [r for _, r in scored]),
     }
 
 
@@ -169,6 +193,8 @@ def run(args: argparse.Namespace) -> int:
         config = config.model_copy(update={"classifier_model_path": args.model})
     report = evaluate_files(args.workload, config=config, part=args.part)
     print(table(report))
+    if report["overall"]["quality"] is not None:
+        print("\n" + format_quality(report["overall"]["quality"]))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")

@@ -51,6 +51,15 @@ def _answer(session: Session, index: int, role: str) -> str:
     return (turn.answers or {}).get(role) or turn.answer or ""
 
 
+def turn_costs(session: Session, index: int, prices: Prices) -> tuple[float, float]:
+    """What the strong and the weak call cost for turn ``index``: the request's tokens
+    and that role's recorded answer, at that role's price."""
+    tokens_in = count_messages(session.transcript(index))
+    strong_out = count_text(_answer(session, index, "strong"))
+    weak_out = count_text(_answer(session, index, "weak"))
+    return prices.strong.cost(tokens_in, strong_out), prices.weak.cost(tokens_in, weak_out)
+
+
 def examples_of(
     sessions: Iterable[Session],
     prices: Prices | None = None,
@@ -69,11 +78,7 @@ def examples_of(
             messages = session.transcript(index)
             strong_cost = weak_cost = 0.0
             if prices is not None:
-                tokens_in = count_messages(messages)
-                strong_out = count_text(_answer(session, index, "strong"))
-                weak_out = count_text(_answer(session, index, "weak"))
-                strong_cost = prices.strong.cost(tokens_in, strong_out)
-                weak_cost = prices.weak.cost(tokens_in, weak_out)
+                strong_cost, weak_cost = turn_costs(session, index, prices)
             scored = ScoredTurn(
                 source=session.source,
                 session=session.id,

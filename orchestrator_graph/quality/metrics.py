@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import math
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -89,6 +89,30 @@ def summarize(turns: Sequence[ScoredTurn], to_strong: Sequence[bool]) -> RunSumm
     if mask.shape != strong.shape:
         raise ValueError(f"{mask.size} routing choices for {strong.size} turns")
     quality = float(np.where(mask, strong, weak).mean())
+    best, worst = float(strong.mean()), float(weak.mean())
+    baseline_cost = float(strong_cost.sum())
+    cost = float(np.where(mask, strong_cost, weak_cost).sum())
+    return RunSummary(
+        quality=quality,
+        quality_retained=quality / best if best else math.nan,
+        pgr=pgr(quality, best, worst),
+        strong_share=float(mask.mean()),
+        savings=1 - cost / baseline_cost if baseline_cost else math.nan,
+    )
+
+
+def summarize_answered(
+    turns: Sequence[ScoredTurn], answered_by: Sequence[Collection[str]]
+) -> RunSummary:
+    """The run in which ``answered_by[i]`` (roles) answered turn ``i``: a split turn
+    scores its lowest role and costs the strong call's price when a strong role took
+    part; a turn counts as strong when any strong call answered it."""
+    if len(answered_by) != len(turns):
+        raise ValueError(f"{len(answered_by)} answering roles for {len(turns)} turns")
+    strong, weak, strong_cost, weak_cost = _arrays(turns)
+    scores = [{"strong": t.strong, "weak": t.weak} for t in turns]
+    quality = float(np.mean([turn_quality(s, r) for s, r in zip(scores, answered_by, strict=True)]))
+    mask = np.array(["strong" in roles for roles in answered_by], dtype=bool)
     best, worst = float(strong.mean()), float(weak.mean())
     baseline_cost = float(strong_cost.sum())
     cost = float(np.where(mask, strong_cost, weak_cost).sum())

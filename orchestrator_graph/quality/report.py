@@ -9,6 +9,7 @@ to the strong model" rules, and the operating point of a quality target.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -64,22 +65,31 @@ def evaluate(
 
 
 def source_report(
-    turns: Sequence[ScoredTurn], p_weak_ok: np.ndarray, target: float, folds: np.ndarray
+    turns: Sequence[ScoredTurn],
+    p_weak_ok: np.ndarray,
+    target: float,
+    folds: np.ndarray | None,
+    *,
+    threshold: float | None = None,
 ) -> SourceReport:
     """The report of one source's turns and their out-of-fold predictions; the
-    operating point uses the threshold that the calibration of these predictions
-    gives for ``target`` (a share of all-strong quality). ``folds``: each turn's fold,
-    to choose the category rules on the other folds as the router was."""
+    operating point uses ``threshold`` when given (a model's own calibration), else
+    the threshold that the calibration of these predictions gives for ``target`` (a
+    share of all-strong quality). ``folds``: each turn's fold, to choose the category
+    rules on the other folds as the router was (None, or a single fold: not measured)."""
     curve = metrics.cost_quality_curve(turns, p_weak_ok)
     best = metrics.oracle_curve(turns)
-    calibration = calibrate(turns, p_weak_ok)
-    threshold = float(calibration.thresholds[calibration.index_for(target)])
+    if threshold is None:
+        calibration = calibrate(turns, p_weak_ok)
+        threshold = float(calibration.thresholds[calibration.index_for(target)])
     operating = metrics.summarize(turns, [p <= threshold for p in p_weak_ok])
     policies = metrics.category_policies(turns)
     points = [(1 - run.savings, run.quality_retained) for _, run in policies]
     hull = set(metrics.upper_hull(points))
     categories = [item for item, point in zip(policies, points, strict=True) if point in hull]
-    rules_cv, _ = metrics.category_rules_cv(turns, folds, 1 - operating.savings)
+    rules_cv = math.nan
+    if folds is not None and np.unique(folds).size > 1:
+        rules_cv, _ = metrics.category_rules_cv(turns, folds, 1 - operating.savings)
     return SourceReport(
         source=turns[0].source,
         turns=len(turns),
@@ -138,7 +148,11 @@ def format_report(report: SourceReport) -> str:
     lines.append(
         f"  threshold {report.threshold:.3f}; quality retained vs the best category rules at "
         f"the same cost: {report.hull_margin:+.1%} (rules chosen on these turns), "
-        f"{report.rules_cv_margin:+.1%} (chosen on the other folds)"
+        + (
+            "not measured (chosen on the other folds)"
+            if math.isnan(report.rules_cv_margin)
+            else f"{report.rules_cv_margin:+.1%} (chosen on the other folds)"
+        )
     )
     return "\n".join(lines)
 
