@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 import sqlite_utils
+from tenacity import retry, retry_if_exception, stop_after_delay, wait_random_exponential
 
 BUSY_TIMEOUT_S = 30.0
 PRAGMAS = (f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}", "PRAGMA journal_mode = WAL")
@@ -67,8 +68,7 @@ def open_sqlite(
         conn.execute(PRAGMAS[0])
         if check is not None:
             check(conn)
-        for pragma in PRAGMAS[1:]:
-            conn.execute(pragma)
+        _switch_to_wal(conn)
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise_mapped(target, exc, file_error)
@@ -76,6 +76,19 @@ def open_sqlite(
         conn.close()
         raise
     return conn
+
+
+@retry(
+    retry=retry_if_exception(lambda exc: "locked" in str(exc)),
+    wait=wait_random_exponential(multiplier=0.005, max=0.2),
+    stop=stop_after_delay(BUSY_TIMEOUT_S),
+    reraise=True,
+)
+def _switch_to_wal(conn: sqlite3.Connection) -> None:
+    """``PRAGMA journal_mode = WAL``, retried while another connection holds the file:
+    SQLite does not apply its busy timeout to a journal-mode change, so connections
+    opening a new file at once (parallel workers on the first turn) would fail."""
+    conn.execute(PRAGMAS[1])
 
 
 def rows_db(conn: sqlite3.Connection) -> sqlite_utils.Database:

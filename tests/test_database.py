@@ -52,3 +52,35 @@ def test_a_busy_database_is_not_reported_as_a_bad_file(tmp_path: Path) -> None:
     busy = sqlite3.OperationalError("database is locked")
     with pytest.raises(sqlite3.OperationalError, match="locked"):
         database.raise_mapped(tmp_path / "x", busy, lambda p, e: LedgerError(str(e)))
+
+
+def test_many_threads_opening_a_new_file_at_once_all_get_a_connection(tmp_path: Path) -> None:
+    """Setting WAL on a new file does not wait on SQLite's busy timeout: the first
+    turn's parallel workers each opened the ledger and one failed 'database is locked'."""
+    import threading
+
+    def error(path: Path, exc: sqlite3.DatabaseError) -> Exception:
+        return RuntimeError(f"{path}: {exc}")
+
+    failures: list[sqlite3.OperationalError] = []
+    for attempt in range(200):  # a race: it showed in about 1 in 8 new files
+        path = tmp_path / f"fresh-{attempt}.sqlite"
+        start = threading.Barrier(4)
+
+        def open_and_write(path: Path = path, start: threading.Barrier = start) -> None:
+            start.wait()
+            try:
+                conn = database.open_sqlite(path, file_error=error)
+                with database.transaction(conn):
+                    conn.execute("CREATE TABLE IF NOT EXISTS t (x)")
+                    conn.execute("INSERT INTO t VALUES (1)")
+                conn.close()
+            except sqlite3.OperationalError as exc:
+                failures.append(exc)
+
+        threads = [threading.Thread(target=open_and_write) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []
