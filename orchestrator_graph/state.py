@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
 from orchestrator_graph.config import Route
-from orchestrator_graph.context import add_request_messages
+from orchestrator_graph.transcript import TRANSCRIPT
 
 Category = Literal[
     "follow_up",
@@ -185,13 +185,13 @@ def merge_dicts(left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
 class OrchestratorInput(TypedDict):
     """What a caller passes in: a ``MessagesState``."""
 
-    messages: Annotated[list[AnyMessage], add_request_messages]
+    messages: Annotated[list[AnyMessage], TRANSCRIPT]
 
 
 class OrchestratorState(TypedDict, total=False):
     """The whole state. ``messages`` is the transcript and stays whole."""
 
-    messages: Annotated[list[AnyMessage], add_request_messages]
+    messages: Annotated[list[AnyMessage], TRANSCRIPT]
     profile: dict[str, Any] | None
     decision: dict[str, Any] | None
     worker_results: Annotated[list[dict[str, Any]], per_turn]

@@ -1,0 +1,211 @@
+"""One long thread through the orchestrator and a one-node ``MessagesState`` graph, side
+by side on SQLite checkpoint files: storage, per-turn overhead and memory.
+
+The thread is the project's workloads joined into one thread (``joining``), its
+recorded answers replayed by the simulated models. Each turn runs in both graphs,
+one after the other, so both see the same machine load. Printed at the marks
+(default turns 10, 100, 400, 800), per graph:
+
+- ``file_MB``: the checkpoint file (with its WAL), ``x_text``: that over the
+  transcript's text bytes (UTF-8 of every message) — goal <= 3;
+- ``ckpts``: checkpoints stored for the thread so far, ``blob_MB``/``writes_MB``:
+  bytes in the ``checkpoints`` and ``writes`` tables;
+- ``overhead_ms``: the median over the 9 turns up to the mark of wall time minus
+  model time (goal: turn 800 <= 1.5x turn 10; orchestrator <= 2x the one-node graph);
+- ``rss_MB``: the process's resident memory (both graphs; goal: flat).
+
+    .venv/bin/python benchmarks/long_thread.py [--turns 800] [--marks 10,100,400,800]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from langchain_core.messages import BaseMessage
+from langgraph.graph import START, MessagesState, StateGraph
+
+from orchestrator_graph import OrchestratorConfig, create_orchestrator
+from orchestrator_graph.bench import recorded_answers
+from orchestrator_graph.checkpoints import sqlite_checkpointer
+from orchestrator_graph.config import DEFAULT_MAIN_MODEL, DEFAULT_WORKER_MODEL
+from orchestrator_graph.joining import join_sessions
+from orchestrator_graph.providers.simulated import SimulatedChatModel
+from orchestrator_graph.tokens import message_text
+from orchestrator_graph.workloads import Session, read_workloads
+
+WORKLOADS = Path(__file__).resolve().parent / "workloads"
+SOURCES = ["analysis", "assistants", "coding", "documents", "mixed"]
+WINDOW = 9
+
+
+@dataclass
+class Track:
+    """What one graph measured so far."""
+
+    name: str
+    path: Path
+    overhead_ms: list[float] = field(default_factory=list)
+    text_bytes: int = 0
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+def long_thread(turns: int, seed: int) -> Session:
+    """The project's own workloads joined into one thread of at least ``turns`` turns."""
+    sessions = read_workloads(WORKLOADS / f"{name}.jsonl" for name in SOURCES)
+    [thread] = join_sessions(sessions, seed=seed, threads=1, min_turns=turns, min_tokens=0)
+    return thread
+
+
+def rss_mb() -> float:
+    """The process's resident memory now (not its peak)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def text_bytes(messages: list[BaseMessage]) -> int:
+    return sum(len(message_text(m).encode()) for m in messages)
+
+
+def plain_graph(model: SimulatedChatModel, saver: Any, timer: list[float]) -> Any:
+    """The one-node ``MessagesState`` graph: the model on the whole transcript."""
+
+    def answer(state: MessagesState) -> dict[str, Any]:
+        started = time.perf_counter()
+        reply = model.invoke(state["messages"])
+        timer.append((time.perf_counter() - started) * 1000)
+        return {"messages": [reply]}
+
+    builder = StateGraph(MessagesState)
+    builder.add_node("answer", answer)
+    builder.add_edge(START, "answer")
+    return builder.compile(checkpointer=saver)
+
+
+def model_ms(calls: list[dict[str, Any]]) -> float:
+    """Model time of a turn as ``record`` counts it: parallel workers overlap."""
+    workers = [c["latency_ms"] for c in calls if c["node"] == "spawn_subgraph"]
+    return max(workers, default=0.0) + sum(
+        c["latency_ms"] for c in calls if c["node"] != "spawn_subgraph"
+    )
+
+
+def storage(path: Path, thread_id: str) -> dict[str, float]:
+    """File bytes (database and WAL) and what the thread's rows hold."""
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the WAL's pages into the file
+        size = sum(f.stat().st_size for f in (path, Path(f"{path}-wal")) if f.exists())
+        count, blobs = conn.execute(
+            "SELECT count(*), coalesce(sum(length(checkpoint)), 0) FROM checkpoints "
+            "WHERE thread_id = ?",
+            (thread_id,),
+        ).fetchone()
+        (writes,) = conn.execute(
+            "SELECT coalesce(sum(length(value)), 0) FROM writes WHERE thread_id = ?",
+            (thread_id,),
+        ).fetchone()
+    return {"file": size, "ckpts": count, "blobs": blobs, "writes": writes}
+
+
+def mark(track: Track, turn: int, thread_id: str) -> None:
+    stored = storage(track.path, thread_id)
+    track.rows.append(
+        {
+            "turn": turn,
+            "file_MB": stored["file"] / 1e6,
+            "text_KB": track.text_bytes / 1e3,
+            "x_text": stored["file"] / max(1, track.text_bytes),
+            "ckpts": stored["ckpts"],
+            "blob_MB": stored["blobs"] / 1e6,
+            "writes_MB": stored["writes"] / 1e6,
+            "overhead_ms": statistics.median(track.overhead_ms[-WINDOW:]),
+            "rss_MB": rss_mb(),
+        }
+    )
+
+
+def print_table(track: Track) -> None:
+    print(f"\n{track.name}")
+    keys = list(track.rows[0])
+    print("  ".join(f"{k:>11}" for k in keys))
+    for row in track.rows:
+        print(
+            "  ".join(f"{v:>11.2f}" if isinstance(v, float) else f"{v:>11}" for v in row.values())
+        )
+    first, last = track.rows[0], track.rows[-1]
+    ratio = last["overhead_ms"] / max(first["overhead_ms"], 1e-9)
+    print(
+        f"  turn {last['turn']}: file {last['x_text']:.2f}x text (goal <= 3), overhead "
+        f"{ratio:.2f}x turn {first['turn']}'s (goal <= 1.5), rss "
+        f"{last['rss_MB'] - first['rss_MB']:+.0f} MB since turn {first['turn']}"
+    )
+
+
+def run(turns: int, marks: list[int], workdir: Path, seed: int) -> tuple[Track, Track]:
+    thread = long_thread(turns, seed)
+    config = OrchestratorConfig(ledger_path=None)
+    main = SimulatedChatModel(model_name=DEFAULT_MAIN_MODEL)
+    worker = SimulatedChatModel(model_name=DEFAULT_WORKER_MODEL)
+    plain_model = SimulatedChatModel(model_name=DEFAULT_MAIN_MODEL)
+    orch = Track("orchestrator (create_orchestrator, durability=sync)", workdir / "orch.sqlite")
+    plain = Track("one-node MessagesState graph", workdir / "plain.sqlite")
+    timer: list[float] = []
+    config_of = {"configurable": {"thread_id": "long"}}
+    builder = create_orchestrator(main_model=main, worker_model=worker, config=config)
+    with sqlite_checkpointer(orch.path) as orch_saver, sqlite_checkpointer(plain.path) as saver:
+        graph = builder.compile(checkpointer=orch_saver)
+        baseline = plain_graph(plain_model, saver, timer)
+        for index in range(turns):
+            messages = thread.new_messages(index)
+            answers, _ = recorded_answers(thread.turns[index], config.max_parallel_workers)
+            for model in (main, worker, plain_model):
+                model.reset()  # the simulator's request log would grow with the thread
+                model.answers.clear()
+                model.answers.update(answers)
+            started = time.perf_counter()
+            out = graph.invoke({"messages": messages}, config_of, durability="sync")
+            wall = (time.perf_counter() - started) * 1000
+            orch.overhead_ms.append(wall - model_ms(out.get("calls") or []))
+            orch.text_bytes = text_bytes(out["messages"])
+            started = time.perf_counter()
+            result = baseline.invoke({"messages": messages}, config_of)
+            wall = (time.perf_counter() - started) * 1000
+            plain.overhead_ms.append(wall - timer.pop())
+            plain.text_bytes = text_bytes(result["messages"])
+            if index + 1 in marks:
+                mark(orch, index + 1, "long")
+                mark(plain, index + 1, "long")
+                print(f"turn {index + 1}: orchestrator {orch.rows[-1]}", flush=True)
+                print(f"turn {index + 1}: one-node {plain.rows[-1]}", flush=True)
+    return orch, plain
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--turns", type=int, default=800)
+    parser.add_argument("--marks", default="10,100,400,800", help="turns to report at")
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--dir", type=Path, default=None, help="keep the files here")
+    args = parser.parse_args()
+    marks = sorted(m for m in map(int, args.marks.split(",")) if m <= args.turns)
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = args.dir or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        orch, plain = run(args.turns, marks, workdir, args.seed)
+    print_table(orch)
+    print_table(plain)
+    ratio = orch.rows[-1]["overhead_ms"] / max(plain.rows[-1]["overhead_ms"], 1e-9)
+    print(f"\norchestrator overhead at turn {orch.rows[-1]['turn']}: {ratio:.2f}x the one-node")
+    print("graph's (goal <= 2)")
+
+
+if __name__ == "__main__":
+    main()
