@@ -14,6 +14,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "train": ("orchestrator_graph.training", "train the classifier's trained tier"),
     "bench": ("orchestrator_graph.bench", "replay workloads: baseline vs orchestrated"),
     "report": ("orchestrator_graph.report", "KPIs from the cost ledger"),
+    "prune": ("orchestrator_graph.prune_cli", "delete old checkpoints, keep threads resumable"),
     "workloads": ("orchestrator_graph.joining_cli", "workload files: join sessions into threads"),
 }
 
