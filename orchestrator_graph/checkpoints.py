@@ -26,6 +26,8 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.pregel import Pregel
 from langgraph.types import StateSnapshot
 
+from orchestrator_graph.delta_sqlite import DeltaSqliteSaver
+
 DEFAULT_CHECKPOINT_PATH = Path("checkpoints") / "orchestrator.sqlite"
 CHECKPOINT_PATH_ENV = "ORCHESTRATOR_CHECKPOINTS"
 BUSY_TIMEOUT_S = 30.0
@@ -60,7 +62,8 @@ def _file_error(path: Path, exc: sqlite3.DatabaseError) -> CheckpointFileError:
 def sqlite_checkpointer(
     path: str | Path | None = None, *, serde: SerializerProtocol | None = None
 ) -> Iterator[SqliteSaver]:
-    """A ``SqliteSaver`` on ``path`` (default: ``default_checkpoint_path()``).
+    """A ``SqliteSaver`` on ``path`` (default: ``default_checkpoint_path()``); a
+    ``DeltaSqliteSaver``, which reads the transcript's history faster.
 
     Example:
         >>> with sqlite_checkpointer("checkpoints/demo.sqlite") as saver:  # doctest: +SKIP
@@ -69,7 +72,7 @@ def sqlite_checkpointer(
     path = _prepare(path)
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
     try:
-        saver = SqliteSaver(conn, serde=serde)
+        saver = DeltaSqliteSaver(conn, serde=serde)
         try:
             for pragma in _PRAGMAS:
                 conn.execute(pragma)

@@ -8,12 +8,14 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from langchain_core.messages import AIMessage, HumanMessage, RemoveMessage
+from langgraph.checkpoint.sqlite import SqliteSaver
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
 from orchestrator_graph.checkpoints import sqlite_checkpointer
 from orchestrator_graph.context import add_request_messages
+from orchestrator_graph.delta_sqlite import DeltaSqliteSaver
 from orchestrator_graph.providers.simulated import SimulatedChatModel
-from orchestrator_graph.transcript import add_request_messages_batch
+from orchestrator_graph.transcript import TRANSCRIPT, add_request_messages_batch
 
 THREAD = {"configurable": {"thread_id": "t"}}
 
@@ -91,3 +93,30 @@ def test_checkpoints_store_writes_and_time_travel_still_works(tmp_path: Path) ->
             "And of Chile?",
         ]
         assert len(graph.get_state(THREAD).values["messages"]) == 4  # the fork is the head
+
+
+def test_the_metadata_walk_reads_what_langgraph_walk_reads(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(TRANSCRIPT, "snapshot_frequency", 4)
+    builder = create_orchestrator(
+        main_model=SimulatedChatModel(model_name="gpt-4.1"),
+        worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
+        config=OrchestratorConfig(ledger_path=None),
+    )
+    with sqlite_checkpointer(tmp_path / "checkpoints.sqlite") as saver:
+        assert isinstance(saver, DeltaSqliteSaver)
+        graph = builder.compile(checkpointer=saver)
+        for n in range(8):
+            ask = ["What is the capital of Peru?", "Write a haiku about rain.", "Shorter?"][n % 3]
+            graph.invoke({"messages": [HumanMessage(f"{ask} ({n})")]}, THREAD, durability="sync")
+        configs = [t.config for t in saver.list(THREAD)]
+        assert any("messages" in t.checkpoint["channel_values"] for t in saver.list(THREAD))
+        for config in configs:
+            ours = saver.get_delta_channel_history(config=config, channels=["messages"])
+            theirs = SqliteSaver.get_delta_channel_history(
+                saver, config=config, channels=["messages"]
+            )
+            assert ours.keys() == theirs.keys()
+            for channel, history in theirs.items():
+                assert ("seed" in ours[channel]) == ("seed" in history)
+                assert repr(ours[channel].get("seed")) == repr(history.get("seed"))
+                assert repr(ours[channel]["writes"]) == repr(history["writes"])
