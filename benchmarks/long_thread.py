@@ -7,7 +7,8 @@ one after the other, so both see the same machine load. Printed at the marks
 (default turns 10, 100, 400, 800), per graph:
 
 - ``file_MB``: the checkpoint file (with its WAL), ``x_text``: that over the
-  transcript's text bytes (UTF-8 of every message) — goal <= 3;
+  transcript's text bytes (UTF-8 of every message) — goal <= 3; ``x_stored``: over
+  the transcript serialized once as a checkpoint holds it (ids, metadata, usage);
 - ``ckpts``: checkpoints stored for the thread so far, ``blob_MB``/``writes_MB``:
   bytes in the ``checkpoints`` and ``writes`` tables;
 - ``overhead_ms``: the median over the 9 turns up to the mark of wall time minus
@@ -33,12 +34,15 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from langchain_core.messages import BaseMessage
+from langchain_core.messages import AnyMessage, BaseMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.channels.delta import DeltaChannel
+from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.graph import START, MessagesState, StateGraph
+from langgraph.types import Durability
+from typing_extensions import TypedDict
 
 import orchestrator_graph.graph as graph_module
 import orchestrator_graph.state as state_module
@@ -56,6 +60,7 @@ from orchestrator_graph.workloads import Session, read_workloads
 WORKLOADS = Path(__file__).resolve().parent / "workloads"
 SOURCES = ["analysis", "assistants", "coding", "documents", "mixed"]
 WINDOW = 9
+SERDE = JsonPlusSerializer()
 
 
 @dataclass
@@ -65,7 +70,7 @@ class Track:
     name: str
     path: Path
     overhead_ms: list[float] = field(default_factory=list)
-    text_bytes: int = 0
+    messages: list[BaseMessage] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -84,20 +89,31 @@ def rss_mb() -> float:
     return 0.0
 
 
-def text_bytes(messages: list[BaseMessage]) -> int:
-    return sum(len(message_text(m).encode()) for m in messages)
+def transcript_bytes(messages: list[BaseMessage]) -> tuple[int, int]:
+    """The transcript's text (UTF-8) and the transcript stored once, as the checkpoint
+    serializer writes it (ids, metadata and usage included)."""
+    text = sum(len(message_text(m).encode()) for m in messages)
+    return text, len(SERDE.dumps_typed(messages)[1])
 
 
-def plain_graph(model: SimulatedChatModel, saver: Any, timer: list[float]) -> Any:
+class DeltaMessagesState(TypedDict):
+    """``MessagesState`` with the orchestrator's transcript channel."""
+
+    messages: Annotated[list[AnyMessage], TRANSCRIPT]
+
+
+def plain_graph(
+    model: SimulatedChatModel, saver: Any, timer: list[float], *, delta: bool = False
+) -> Any:
     """The one-node ``MessagesState`` graph: the model on the whole transcript."""
 
-    def answer(state: MessagesState) -> dict[str, Any]:
+    def answer(state: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
         reply = model.invoke(state["messages"])
         timer.append((time.perf_counter() - started) * 1000)
         return {"messages": [reply]}
 
-    builder = StateGraph(MessagesState)
+    builder = StateGraph(DeltaMessagesState if delta else MessagesState)
     builder.add_node("answer", answer)
     builder.add_edge(START, "answer")
     return builder.compile(checkpointer=saver)
@@ -130,12 +146,14 @@ def storage(path: Path, thread_id: str) -> dict[str, float]:
 
 def mark(track: Track, turn: int, thread_id: str) -> None:
     stored = storage(track.path, thread_id)
+    text, serialized = transcript_bytes(track.messages)
     track.rows.append(
         {
             "turn": turn,
             "file_MB": stored["file"] / 1e6,
-            "text_KB": track.text_bytes / 1e3,
-            "x_text": stored["file"] / max(1, track.text_bytes),
+            "text_KB": text / 1e3,
+            "x_text": stored["file"] / max(1, text),
+            "x_stored": stored["file"] / max(1, serialized),
             "ckpts": stored["ckpts"],
             "blob_MB": stored["blobs"] / 1e6,
             "writes_MB": stored["writes"] / 1e6,
@@ -156,7 +174,8 @@ def print_table(track: Track) -> None:
     first, last = track.rows[0], track.rows[-1]
     ratio = last["overhead_ms"] / max(first["overhead_ms"], 1e-9)
     print(
-        f"  turn {last['turn']}: file {last['x_text']:.2f}x text (goal <= 3), overhead "
+        f"  turn {last['turn']}: file {last['x_text']:.2f}x text (goal <= 3), "
+        f"{last['x_stored']:.2f}x the stored transcript, overhead "
         f"{ratio:.2f}x turn {first['turn']}'s (goal <= 1.5), rss "
         f"{last['rss_MB'] - first['rss_MB']:+.0f} MB since turn {first['turn']}"
     )
@@ -194,20 +213,31 @@ def propose(changes: list[str], snapshot_every: int | None) -> None:
         graph_module.build_worker_graph = without_checkpoints
 
 
-def run(turns: int, marks: list[int], workdir: Path, seed: int) -> tuple[Track, Track]:
+def run(
+    turns: int,
+    marks: list[int],
+    workdir: Path,
+    seed: int,
+    *,
+    durability: Durability = "sync",
+    plain_delta: bool = False,
+) -> tuple[Track, Track]:
     thread = long_thread(turns, seed)
     config = OrchestratorConfig(ledger_path=None)
     main = SimulatedChatModel(model_name=DEFAULT_MAIN_MODEL)
     worker = SimulatedChatModel(model_name=DEFAULT_WORKER_MODEL)
     plain_model = SimulatedChatModel(model_name=DEFAULT_MAIN_MODEL)
-    orch = Track("orchestrator (create_orchestrator, durability=sync)", workdir / "orch.sqlite")
-    plain = Track("one-node MessagesState graph", workdir / "plain.sqlite")
+    orch = Track(f"orchestrator (durability={durability})", workdir / "orch.sqlite")
+    plain = Track(
+        f"one-node MessagesState graph ({'delta transcript' if plain_delta else 'add_messages'})",
+        workdir / "plain.sqlite",
+    )
     timer: list[float] = []
     config_of = {"configurable": {"thread_id": "long"}}
     builder = create_orchestrator(main_model=main, worker_model=worker, config=config)
     with sqlite_checkpointer(orch.path) as orch_saver, sqlite_checkpointer(plain.path) as saver:
         graph = builder.compile(checkpointer=orch_saver)
-        baseline = plain_graph(plain_model, saver, timer)
+        baseline = plain_graph(plain_model, saver, timer, delta=plain_delta)
         for index in range(turns):
             messages = thread.new_messages(index)
             answers, _ = recorded_answers(thread.turns[index], config.max_parallel_workers)
@@ -216,15 +246,15 @@ def run(turns: int, marks: list[int], workdir: Path, seed: int) -> tuple[Track, 
                 model.answers.clear()
                 model.answers.update(answers)
             started = time.perf_counter()
-            out = graph.invoke({"messages": messages}, config_of, durability="sync")
+            out = graph.invoke({"messages": messages}, config_of, durability=durability)
             wall = (time.perf_counter() - started) * 1000
             orch.overhead_ms.append(wall - model_ms(out.get("calls") or []))
-            orch.text_bytes = text_bytes(out["messages"])
+            orch.messages = out["messages"]
             started = time.perf_counter()
             result = baseline.invoke({"messages": messages}, config_of)
             wall = (time.perf_counter() - started) * 1000
             plain.overhead_ms.append(wall - timer.pop())
-            plain.text_bytes = text_bytes(result["messages"])
+            plain.messages = result["messages"]
             if index + 1 in marks:
                 mark(orch, index + 1, "long")
                 mark(plain, index + 1, "long")
@@ -243,6 +273,10 @@ def main() -> None:
         "--propose", action="append", default=[], choices=["delta-dicts", "no-worker-checkpoints"]
     )
     parser.add_argument("--snapshot-every", type=int, default=None)
+    parser.add_argument("--durability", default="sync", choices=["sync", "async", "exit"])
+    parser.add_argument(
+        "--plain-delta", action="store_true", help="the one-node graph on the delta transcript"
+    )
     args = parser.parse_args()
     propose(args.propose, args.snapshot_every)
     print(f"proposed: {args.propose or 'none'}; snapshot every {TRANSCRIPT.snapshot_frequency}")
@@ -250,7 +284,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = args.dir or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
-        orch, plain = run(args.turns, marks, workdir, args.seed)
+        orch, plain = run(
+            args.turns,
+            marks,
+            workdir,
+            args.seed,
+            durability=args.durability,
+            plain_delta=args.plain_delta,
+        )
     print_table(orch)
     print_table(plain)
     ratio = orch.rows[-1]["overhead_ms"] / max(plain.rows[-1]["overhead_ms"], 1e-9)
