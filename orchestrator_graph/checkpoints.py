@@ -26,7 +26,7 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.pregel import Pregel
 from langgraph.types import StateSnapshot
 
-from orchestrator_graph.delta_sqlite import DeltaSqliteSaver
+from orchestrator_graph.delta_sqlite import AsyncDeltaSqliteSaver, DeltaSqliteSaver
 
 DEFAULT_CHECKPOINT_PATH = Path("checkpoints") / "orchestrator.sqlite"
 CHECKPOINT_PATH_ENV = "ORCHESTRATOR_CHECKPOINTS"
@@ -90,7 +90,8 @@ def sqlite_checkpointer(
 async def async_sqlite_checkpointer(
     path: str | Path | None = None, *, serde: SerializerProtocol | None = None
 ) -> AsyncIterator[AsyncSqliteSaver]:
-    """An ``AsyncSqliteSaver`` on ``path``; enter it inside the event loop that uses it.
+    """An ``AsyncSqliteSaver`` (``AsyncDeltaSqliteSaver``) on ``path``; enter it inside the
+    event loop that uses it.
 
     Example:
         >>> async with async_sqlite_checkpointer() as saver:  # doctest: +SKIP
@@ -99,7 +100,7 @@ async def async_sqlite_checkpointer(
     """
     path = _prepare(path)
     async with aiosqlite.connect(path, timeout=BUSY_TIMEOUT_S) as conn:
-        saver = AsyncSqliteSaver(conn, serde=serde)
+        saver = AsyncDeltaSqliteSaver(conn, serde=serde)
         try:
             for pragma in _PRAGMAS:
                 await conn.execute(pragma)

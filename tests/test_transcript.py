@@ -9,11 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from langchain_core.messages import AIMessage, HumanMessage, RemoveMessage
 from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
-from orchestrator_graph.checkpoints import sqlite_checkpointer
+from orchestrator_graph.checkpoints import async_sqlite_checkpointer, sqlite_checkpointer
 from orchestrator_graph.context import add_request_messages
-from orchestrator_graph.delta_sqlite import DeltaSqliteSaver
+from orchestrator_graph.delta_sqlite import AsyncDeltaSqliteSaver, DeltaSqliteSaver
 from orchestrator_graph.providers.simulated import SimulatedChatModel
 from orchestrator_graph.transcript import TRANSCRIPT, add_request_messages_batch
 
@@ -120,3 +121,29 @@ def test_the_metadata_walk_reads_what_langgraph_walk_reads(tmp_path: Path, monke
                 assert ("seed" in ours[channel]) == ("seed" in history)
                 assert repr(ours[channel].get("seed")) == repr(history.get("seed"))
                 assert repr(ours[channel]["writes"]) == repr(history["writes"])
+
+
+async def test_the_async_metadata_walk_reads_what_langgraph_walk_reads(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(TRANSCRIPT, "snapshot_frequency", 4)
+    builder = create_orchestrator(
+        main_model=SimulatedChatModel(model_name="gpt-4.1"),
+        worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
+        config=OrchestratorConfig(ledger_path=None),
+    )
+    async with async_sqlite_checkpointer(tmp_path / "checkpoints.sqlite") as saver:
+        assert isinstance(saver, AsyncDeltaSqliteSaver)
+        graph = builder.compile(checkpointer=saver)
+        for n in range(6):
+            ask = HumanMessage(f"Write a haiku about rain, number {n}.")
+            await graph.ainvoke({"messages": [ask]}, THREAD, durability="sync")
+        configs = [t.config async for t in saver.alist(THREAD)]
+        for config in configs:
+            ours = await saver.aget_delta_channel_history(config=config, channels=["messages"])
+            theirs = await AsyncSqliteSaver.aget_delta_channel_history(
+                saver, config=config, channels=["messages"]
+            )
+            assert repr(ours) == repr(theirs)
+        latest = (await graph.aget_state(THREAD)).values["messages"]
+        assert len(latest) == 12
