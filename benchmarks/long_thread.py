@@ -18,11 +18,8 @@ one after the other, so both see the same machine load. Printed at the marks
     .venv/bin/python benchmarks/long_thread.py [--turns 800] [--marks 10,100,400,800]
 
 ``--propose`` measures changes proposed for the graph without making them in the
-package (they are patched in here, before the graph is built): ``delta-dicts``
-(``digests`` and ``prompts`` as ``DeltaChannel``s too), ``no-worker-checkpoints``
-(the worker's node run as a plain node, not a subgraph with checkpoints of its own:
-the parent still keeps each finished worker's writes). ``--snapshot-every`` sets the
-transcript's snapshot frequency.
+package (``long_thread_variants.py`` patches them in before the graph is built);
+``--snapshot-every`` sets the transcript's snapshot frequency.
 """
 
 from __future__ import annotations
@@ -37,22 +34,18 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from langchain_core.messages import AnyMessage, BaseMessage
-from langchain_core.runnables import RunnableConfig
-from langgraph.channels.delta import DeltaChannel
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.types import Durability
+from long_thread_variants import PROPOSALS, build_orchestrator, propose
 from typing_extensions import TypedDict
 
-import orchestrator_graph.graph as graph_module
-import orchestrator_graph.state as state_module
-from orchestrator_graph import OrchestratorConfig, create_orchestrator
+from orchestrator_graph import OrchestratorConfig
 from orchestrator_graph.bench import recorded_answers
 from orchestrator_graph.checkpoints import sqlite_checkpointer
 from orchestrator_graph.config import DEFAULT_MAIN_MODEL, DEFAULT_WORKER_MODEL
 from orchestrator_graph.joining import join_sessions
 from orchestrator_graph.providers.simulated import SimulatedChatModel
-from orchestrator_graph.state import OrchestratorState, merge_dicts
 from orchestrator_graph.tokens import message_text
 from orchestrator_graph.transcript import TRANSCRIPT
 from orchestrator_graph.workloads import Session, read_workloads
@@ -181,38 +174,6 @@ def print_table(track: Track) -> None:
     )
 
 
-def merge_dicts_batch(state: dict[str, Any], writes: list[dict[str, Any]]) -> dict[str, Any]:
-    """``state.merge_dicts`` folded over a batch: a ``DeltaChannel`` reducer."""
-    merged = dict(state or {})
-    for write in writes:
-        merged = merge_dicts(merged, write)
-    return merged
-
-
-def propose(changes: list[str], snapshot_every: int | None) -> None:
-    """Patch the proposed changes in before the graph is built."""
-    if snapshot_every:
-        TRANSCRIPT.snapshot_frequency = snapshot_every
-    if "delta-dicts" in changes:
-        state_module._DELTA_DICT = DeltaChannel(merge_dicts_batch, dict, snapshot_frequency=100)
-        for key in ("digests", "prompts"):
-            OrchestratorState.__annotations__[key] = "Annotated[dict[str, Any], _DELTA_DICT]"
-    if "no-worker-checkpoints" in changes:
-        build = graph_module.build_worker_graph
-
-        def without_checkpoints(*args: Any, **kwargs: Any) -> Any:
-            # the worker's one node called as a plain node: `compile(checkpointer=False)`
-            # would do the same but fails under durability="sync" in LangGraph 1.2.24
-            call_worker = build(*args, **kwargs).nodes["call_worker"].bound
-
-            def spawn_subgraph(task: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
-                return call_worker.invoke(task, config)
-
-            return spawn_subgraph
-
-        graph_module.build_worker_graph = without_checkpoints
-
-
 def run(
     turns: int,
     marks: list[int],
@@ -234,7 +195,7 @@ def run(
     )
     timer: list[float] = []
     config_of = {"configurable": {"thread_id": "long"}}
-    builder = create_orchestrator(main_model=main, worker_model=worker, config=config)
+    builder = build_orchestrator(main, worker, config)
     with sqlite_checkpointer(orch.path) as orch_saver, sqlite_checkpointer(plain.path) as saver:
         graph = builder.compile(checkpointer=orch_saver)
         baseline = plain_graph(plain_model, saver, timer, delta=plain_delta)
@@ -270,7 +231,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--dir", type=Path, default=None, help="keep the files here")
     parser.add_argument(
-        "--propose", action="append", default=[], choices=["delta-dicts", "no-worker-checkpoints"]
+        "--propose", action="append", default=[], choices=PROPOSALS, help="see the docstring"
     )
     parser.add_argument("--snapshot-every", type=int, default=None)
     parser.add_argument("--durability", default="sync", choices=["sync", "async", "exit"])
