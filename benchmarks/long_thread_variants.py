@@ -1,8 +1,9 @@
 """Changes proposed for the orchestrator graph, patched in by ``long_thread.py`` so they
 can be measured before anyone makes them in the package:
 
-- ``delta-dicts``: ``digests`` and ``prompts`` as ``DeltaChannel``s too (each
-  checkpoint otherwise stores every digest of the thread again);
+- ``delta-digests``: ``digests`` as a ``DeltaChannel`` too (each checkpoint otherwise
+  stores every digest of the thread again); ``delta-prompts``: ``prompts`` too (each
+  main turn then writes the fingerprints of its whole view: measured worse);
 - ``no-worker-checkpoints``: the worker's node run as a plain node, not a subgraph
   with three checkpoints of its own per worker (the parent still stores each
   finished worker's writes, which is what a crash mid fan-out resumes from);
@@ -33,7 +34,7 @@ from orchestrator_graph.pricing import model_name_of
 from orchestrator_graph.state import OrchestratorInput, OrchestratorState, merge_dicts, per_turn
 from orchestrator_graph.transcript import TRANSCRIPT
 
-PROPOSALS = ["delta-dicts", "no-worker-checkpoints", "fused-steps"]
+PROPOSALS = ["delta-digests", "delta-prompts", "no-worker-checkpoints", "fused-steps"]
 _chosen: set[str] = set()
 
 Node = Callable[[dict[str, Any], RunnableConfig], dict[str, Any]]
@@ -66,9 +67,9 @@ def propose(changes: list[str], snapshot_every: int | None) -> None:
     _chosen.update(changes)
     if snapshot_every:
         TRANSCRIPT.snapshot_frequency = snapshot_every
-    if "delta-dicts" in changes:
-        state_module._DELTA_DICT = DeltaChannel(merge_dicts_batch, dict, snapshot_frequency=100)
-        for key in ("digests", "prompts"):
+    state_module._DELTA_DICT = DeltaChannel(merge_dicts_batch, dict, snapshot_frequency=100)
+    for key in ("digests", "prompts"):
+        if f"delta-{key}" in changes:
             OrchestratorState.__annotations__[key] = "Annotated[dict[str, Any], _DELTA_DICT]"
     if "no-worker-checkpoints" in changes:
         graph_module.build_worker_graph = _worker_as_plain_node(graph_module.build_worker_graph)
