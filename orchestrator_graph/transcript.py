@@ -32,9 +32,12 @@ from langgraph.graph.message import REMOVE_ALL_MESSAGES
 
 from orchestrator_graph.tokens import message_text
 
-TRANSCRIPT_SNAPSHOT_EVERY = 100
-"""Updates of ``messages`` between two full snapshots (a turn makes about two): fewer
-means smaller files, more means shorter replays when a checkpoint is read."""
+TRANSCRIPT_SNAPSHOT_EVERY = 400
+"""Updates of ``messages`` between two full snapshots (a turn makes two, so about 200
+turns). Each snapshot stores the whole transcript again: at LangGraph's default of
+100, an 800-turn thread holds 8 copies of it in snapshots; at 400, 2. Reading a
+checkpoint replays the writes since the snapshot: up to 400 messages, about 10 ms
+with ``DeltaSqliteSaver`` (``benchmarks/long_thread.py``)."""
 
 _ID_NAMESPACE = uuid.UUID("5d1f7e3c-8f0a-4c7e-9d55-0b7c2a6e4f11")
 
