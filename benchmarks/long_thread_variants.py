@@ -67,7 +67,8 @@ def propose(changes: list[str], snapshot_every: int | None) -> None:
     _chosen.update(changes)
     if snapshot_every:
         TRANSCRIPT.snapshot_frequency = snapshot_every
-    state_module._DELTA_DICT = DeltaChannel(merge_dicts_batch, dict, snapshot_frequency=100)
+    # few turns write digests: a snapshot every 10 of them keeps the walk back short
+    state_module._DELTA_DICT = DeltaChannel(merge_dicts_batch, dict, snapshot_frequency=10)
     for key in ("digests", "prompts"):
         if f"delta-{key}" in changes:
             OrchestratorState.__annotations__[key] = "Annotated[dict[str, Any], _DELTA_DICT]"
