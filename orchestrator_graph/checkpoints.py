@@ -235,15 +235,15 @@ class PruneReport:
 
 
 _CHAIN_SQL = (
-    "WITH RECURSIVE chain(id, parent, type, checkpoint) AS ("
-    " SELECT checkpoint_id, parent_checkpoint_id, type, checkpoint FROM checkpoints"
+    "WITH RECURSIVE chain(id, parent, type, checkpoint, metadata) AS ("
+    " SELECT checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata FROM checkpoints"
     " WHERE thread_id = :thread AND checkpoint_ns = '' AND checkpoint_id = ("
     "  SELECT max(checkpoint_id) FROM checkpoints WHERE thread_id = :thread AND checkpoint_ns = '')"
     " UNION ALL"
-    " SELECT c.checkpoint_id, c.parent_checkpoint_id, c.type, c.checkpoint"
+    " SELECT c.checkpoint_id, c.parent_checkpoint_id, c.type, c.checkpoint, c.metadata"
     " FROM chain CROSS JOIN checkpoints c ON c.checkpoint_id = chain.parent"
     " WHERE c.thread_id = :thread AND c.checkpoint_ns = '')"
-    " SELECT id, type, checkpoint FROM chain"
+    " SELECT id, type, checkpoint, metadata FROM chain"
 )
 
 
@@ -256,15 +256,19 @@ def _kept_chain(
 ) -> list[str]:
     """The latest root checkpoint and the ancestors it needs: at least ``keep`` of
     them, and back to one that stores a value (a snapshot) of every delta channel
-    that the latest one has a version of but does not store itself."""
+    that the latest one has a version of but does not store itself (the channels
+    its metadata counts steps since a snapshot for, and ``delta_channels``)."""
     kept: list[str] = []
     missing: set[str] = set()
-    for checkpoint_id, type_, blob in conn.execute(_CHAIN_SQL, {"thread": thread_id}):
+    rows = conn.execute(_CHAIN_SQL, {"thread": thread_id})
+    for checkpoint_id, type_, blob, metadata in rows:
         checkpoint = serde.loads_typed((type_, blob))
         stored = set(checkpoint["channel_values"])
         if not kept:  # the latest: what it rebuilds from its ancestors' writes
+            counted = json.loads(metadata or "{}").get("counters_since_delta_snapshot") or {}
             versioned = set(checkpoint["channel_versions"])
-            missing = {c for c in delta_channels if c in versioned and c not in stored}
+            delta = {*counted, *delta_channels}
+            missing = {c for c in delta if c in versioned and c not in stored}
         else:
             missing -= stored
         kept.append(checkpoint_id)
@@ -294,7 +298,7 @@ def prune_sqlite(
     thread_id: str,
     *,
     serde: SerializerProtocol | None = None,
-    delta_channels: Sequence[str] = ("messages",),
+    delta_channels: Sequence[str] = (),
     keep: int = 1,
 ) -> PruneReport:
     """Delete a thread's old checkpoints in a SQLite checkpoint database, in one
@@ -302,7 +306,8 @@ def prune_sqlite(
 
     Kept: the latest root checkpoint with its pending writes; the ancestors (and
     their writes) back to the nearest one holding a snapshot of every
-    ``DeltaChannel`` in ``delta_channels`` (the transcript is rebuilt from them);
+    ``DeltaChannel`` it rebuilds (the transcript is rebuilt from them; the channels
+    are read from its metadata, ``delta_channels`` adds to them);
     at least ``keep`` checkpoints of that chain; and the subgraph checkpoints
     started from a kept one. Everything else of the thread goes, so time travel
     reaches back only as far as what is kept. Forks of the thread are deleted.

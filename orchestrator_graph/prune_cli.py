@@ -40,8 +40,11 @@ def run(args: argparse.Namespace, *, out: Callable[[str], None] = print) -> int:
                 f"{report.deleted_checkpoints} checkpoints and {report.deleted_writes} writes"
             )
     if args.vacuum:
-        with sqlite3.connect(path) as conn:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn = sqlite3.connect(path)
+        try:  # in WAL mode the vacuumed pages reach the file at the checkpoint
             conn.execute("VACUUM")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
         out(f"{path}: {before / 1e6:.1f} MB -> {path.stat().st_size / 1e6:.1f} MB")
     return 0
