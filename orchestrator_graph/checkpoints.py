@@ -337,20 +337,29 @@ def prune_sqlite(
     return PruneReport(thread_id, len(kept), deleted["checkpoints"], deleted["writes"])
 
 
-def prune_thread(saver: SqliteSaver, thread_id: str, **options: Any) -> PruneReport:
-    """``prune_sqlite`` on a ``SqliteSaver``'s database (under the saver's lock).
+def prune_thread(saver: BaseCheckpointSaver, thread_id: str, **options: Any) -> PruneReport:
+    """Delete a thread's old checkpoints, keeping it resumable: ``prune_sqlite`` on a
+    ``SqliteSaver``'s database (under the saver's lock), ``prune_postgres.prune_postgres``
+    on a ``PostgresSaver``'s. ``options``: ``delta_channels``, ``keep``.
 
     Example:
         >>> with sqlite_checkpointer("checkpoints/demo.sqlite") as saver:  # doctest: +SKIP
         ...     prune_thread(saver, "thread-1")
     """
-    if not isinstance(saver, SqliteSaver):
-        raise TypeError(
-            f"prune_thread works on a SqliteSaver, not {type(saver).__name__}: "
-            "Postgres threads using a DeltaChannel cannot be pruned yet"
-        )
-    with saver.lock:
-        return prune_sqlite(saver.conn, thread_id, serde=saver.serde, **options)
+    if isinstance(saver, SqliteSaver):
+        with saver.lock:
+            return prune_sqlite(saver.conn, thread_id, serde=saver.serde, **options)
+    try:
+        from langgraph.checkpoint.postgres import PostgresSaver
+    except ImportError:
+        PostgresSaver = None
+    if PostgresSaver is not None and isinstance(saver, PostgresSaver):
+        from orchestrator_graph.prune_postgres import prune_postgres
+
+        return prune_postgres(saver, thread_id, **options)
+    raise TypeError(
+        f"prune_thread works on a SqliteSaver or a PostgresSaver, not {type(saver).__name__}"
+    )
 
 
 def checkpoint_pages(
