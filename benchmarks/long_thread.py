@@ -15,7 +15,8 @@ one after the other, so both see the same machine load. Printed at the marks
   model time (goal: turn 800 <= 1.5x turn 10; orchestrator <= 2x the one-node graph),
   ``min_ms`` their minimum; ``cpu_ms`` the median CPU time of the process per turn
   (graph and simulated models together: the figure least moved by other jobs);
-- ``rss_MB``: the process's resident memory (both graphs; goal: flat).
+- ``rss_MB``: the process's resident memory (both graphs; goal: flat); ``trim_MB``:
+  the same after ``gc.collect()`` and ``malloc_trim`` (what is really held).
 
     .venv/bin/python benchmarks/long_thread.py [--turns 800] [--marks 10,100,400,800]
 
@@ -27,6 +28,9 @@ package (``long_thread_variants.py`` patches them in before the graph is built);
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
+import gc
 import sqlite3
 import statistics
 import tempfile
@@ -83,6 +87,15 @@ def rss_mb() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def trimmed_rss_mb() -> float:
+    """Resident memory after a collection and glibc's ``malloc_trim``: what the process
+    still holds, without the freed pages the allocator keeps for reuse."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: RSS as it is
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    return rss_mb()
 
 
 def transcript_bytes(messages: list[BaseMessage]) -> tuple[int, int]:
@@ -157,6 +170,7 @@ def mark(track: Track, turn: int, thread_id: str) -> None:
             "min_ms": min(track.overhead_ms[-WINDOW:]),
             "cpu_ms": statistics.median(track.cpu_ms[-WINDOW:]),
             "rss_MB": rss_mb(),
+            "trim_MB": trimmed_rss_mb(),
         }
     )
 
