@@ -21,6 +21,7 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from orchestrator_graph import database
 from orchestrator_graph.database import BUSY_TIMEOUT_S
+from orchestrator_graph.delta_sqlite import AsyncDeltaSqliteSaver, DeltaSqliteSaver
 from orchestrator_graph.errors import CheckpointDatabaseError, CheckpointFileError
 from orchestrator_graph.state import serializer
 
@@ -52,7 +53,8 @@ def _file_error(path: Path, exc: sqlite3.DatabaseError) -> CheckpointFileError:
 def sqlite_checkpointer(
     path: str | Path | None = None, *, serde: SerializerProtocol | None = None
 ) -> Iterator[SqliteSaver]:
-    """A ``SqliteSaver`` on ``path`` (default: ``default_checkpoint_path()``).
+    """A ``SqliteSaver`` on ``path`` (default: ``default_checkpoint_path()``); a
+    ``DeltaSqliteSaver``, which reads the transcript's history faster.
 
     Example:
         >>> with sqlite_checkpointer("checkpoints/demo.sqlite") as saver:  # doctest: +SKIP
@@ -61,7 +63,7 @@ def sqlite_checkpointer(
     path = _prepare(path)
     conn = database.open_sqlite(path, file_error=_file_error, autocommit=False)
     try:
-        saver = SqliteSaver(conn, serde=serde or serializer())
+        saver = DeltaSqliteSaver(conn, serde=serde or serializer())
         try:
             saver.setup()
         except sqlite3.DatabaseError as exc:
@@ -75,7 +77,8 @@ def sqlite_checkpointer(
 async def async_sqlite_checkpointer(
     path: str | Path | None = None, *, serde: SerializerProtocol | None = None
 ) -> AsyncIterator[AsyncSqliteSaver]:
-    """An ``AsyncSqliteSaver`` on ``path``; enter it inside the event loop that uses it.
+    """An ``AsyncSqliteSaver`` (``AsyncDeltaSqliteSaver``) on ``path``; enter it inside the
+    event loop that uses it.
 
     Example:
         >>> async with async_sqlite_checkpointer() as saver:  # doctest: +SKIP
@@ -84,7 +87,7 @@ async def async_sqlite_checkpointer(
     """
     path = _prepare(path)
     async with aiosqlite.connect(path, timeout=BUSY_TIMEOUT_S) as conn:
-        saver = AsyncSqliteSaver(conn, serde=serde or serializer())
+        saver = AsyncDeltaSqliteSaver(conn, serde=serde or serializer())
         try:
             for pragma in database.PRAGMAS:
                 await conn.execute(pragma)

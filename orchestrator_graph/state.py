@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
 from orchestrator_graph.config import Route
-from orchestrator_graph.context import add_request_messages
+from orchestrator_graph.transcript import TRANSCRIPT
 
 Category = Literal[
     "follow_up",
@@ -230,13 +230,13 @@ def serializer() -> JsonPlusSerializer:
 class OrchestratorInput(TypedDict):
     """What a caller passes in: a ``MessagesState``."""
 
-    messages: Annotated[list[AnyMessage], add_request_messages]
+    messages: Annotated[list[AnyMessage], TRANSCRIPT]
 
 
 class OrchestratorOutput(TypedDict, total=False):
     """What a caller (or a parent graph) receives."""
 
-    messages: Annotated[list[AnyMessage], add_request_messages]
+    messages: Annotated[list[AnyMessage], TRANSCRIPT]
     profile: TaskProfile | None
     decision: RoutingDecision | None
     cost_usd: float

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from orchestrator_graph import OrchestratorConfig, create_orchestrator
 from orchestrator_graph.budget import BudgetBook
 from orchestrator_graph.checkpoints import sqlite_checkpointer
 from orchestrator_graph.ledger import CostLedger
+from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 pytestmark = pytest.mark.slow  # starts processes
 
@@ -77,10 +79,15 @@ def test_processes_share_one_checkpoint_file_and_one_ledger(tmp_path: Path) -> N
         assert book.totals().turns == PROCESSES * TURNS
     holds = BudgetBook(ledger).holds()
     assert len(holds) == PROCESSES * TURNS and all(h["settled"] for h in holds)
+    builder = create_orchestrator(
+        main_model=SimulatedChatModel(model_name="gpt-4.1"),
+        worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
+        config=OrchestratorConfig(ledger_path=None),
+    )
     with sqlite_checkpointer(db) as saver:
+        graph = builder.compile(checkpointer=saver)  # the transcript is rebuilt from its writes
         for thread in threads:
-            (checkpoint,) = [saver.get_tuple({"configurable": {"thread_id": thread}})]
-            messages = checkpoint.checkpoint["channel_values"]["messages"]
+            messages = graph.get_state({"configurable": {"thread_id": thread}}).values["messages"]
             assert [m.type for m in messages] == ["human", "ai"] * TURNS
             assert messages[-2].content.startswith(f"Question {TURNS - 1} of {thread}")
     print(json.dumps({"processes": PROCESSES, "turns_each": TURNS}))

@@ -26,7 +26,9 @@ from orchestrator_graph.checkpoints import (
     postgres_checkpointer,
 )
 from orchestrator_graph.ledger import CostLedger
+from orchestrator_graph.prune import prune_thread
 from orchestrator_graph.testing.simulated import SimulatedChatModel
+from orchestrator_graph.transcript import TRANSCRIPT
 
 pytestmark = [pytest.mark.slow]  # starts a PostgreSQL server
 
@@ -76,6 +78,25 @@ def test_sync_session_survives_reconnect(pg_url: str, tmp_path: Path) -> None:
         turns = book.turns(config["configurable"]["thread_id"])
         assert [t.turn for t in turns] == [0, 1, 2]
         assert all(t.cost_usd > 0 for t in turns)
+
+
+def test_prune_keeps_a_delta_thread_resumable(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(TRANSCRIPT, "snapshot_frequency", 4)  # a snapshot every 2 turns
+    config = thread()
+    with postgres_checkpointer(pg_url) as saver:
+        graph = orchestrator().compile(checkpointer=saver)
+        for n in range(7):
+            graph.invoke({"messages": [HumanMessage(f"{TURNS[n % 3]} ({n})")]}, config)
+        before = [(m.id, m.text) for m in graph.get_state(config).values["messages"]]
+        stored = len(list(saver.list(config)))
+        report = prune_thread(saver, config["configurable"]["thread_id"])
+        assert report.deleted_checkpoints > 0 and report.kept_checkpoints < stored
+        assert len(list(saver.list(config))) < stored
+    with postgres_checkpointer(pg_url) as saver:
+        graph = orchestrator().compile(checkpointer=saver)
+        assert [(m.id, m.text) for m in graph.get_state(config).values["messages"]] == before
+        out = graph.invoke({"messages": [HumanMessage("Thanks!")]}, config)
+        assert len(out["messages"]) == len(before) + 2
 
 
 async def test_async_session(pg_url: str) -> None:

@@ -22,6 +22,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "train": ("orchestrator_graph.cli.train", "train the classifier's trained tier"),
     "bench": ("orchestrator_graph.cli.bench", "replay workloads: baseline vs orchestrated"),
     "report": ("orchestrator_graph.cli.report", "KPIs from the cost ledger"),
+    "workloads": (
+        "orchestrator_graph.cli.workloads",
+        "join labelled sessions into long threads (workloads join)",
+    ),
+    "prune": (
+        "orchestrator_graph.cli.prune",
+        "remove a thread's old checkpoints, keeping it resumable",
+    ),
     "quality": (
         "orchestrator_graph.cli.quality",
         "train the quality model; its cross-validated cost-quality curve",

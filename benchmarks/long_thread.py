@@ -1,0 +1,292 @@
+"""One long thread through the orchestrator and a one-node ``MessagesState`` graph, side
+by side on SQLite checkpoint files: storage, per-turn overhead and memory.
+
+The thread is the project's workloads joined into one thread (``joining``), its
+recorded answers replayed by the simulated models. Each turn runs in both graphs,
+one after the other, so both see the same machine load. Printed at the marks
+(default turns 10, 100, 400, 800), per graph:
+
+- ``file_MB``: the checkpoint file (with its WAL), ``x_text``: that over the
+  transcript's text bytes (UTF-8 of every message) — goal <= 3; ``x_stored``: over
+  the transcript serialized once as a checkpoint holds it (ids, metadata, usage);
+- ``ckpts``: checkpoints stored for the thread so far, ``blob_MB``/``writes_MB``:
+  bytes in the ``checkpoints`` and ``writes`` tables;
+- ``overhead_ms``: the median over the 9 turns up to the mark of wall time minus
+  model time (goal: turn 800 <= 1.5x turn 10; orchestrator <= 2x the one-node graph),
+  ``min_ms`` their minimum; ``cpu_ms`` the median CPU time of the process per turn
+  (graph and simulated models together: the figure least moved by other jobs);
+- ``rss_MB``: the process's resident memory (both graphs; goal: flat); ``trim_MB``:
+  the same after ``gc.collect()`` and ``malloc_trim`` (what is really held).
+
+    .venv/bin/python benchmarks/long_thread.py [--turns 800] [--marks 10,100,400,800]
+
+``--propose`` measures changes proposed for the graph without making them in the
+package (``long_thread_variants.py`` patches them in before the graph is built);
+``--snapshot-every`` sets the transcript's snapshot frequency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import ctypes
+import gc
+import sqlite3
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+from langchain_core.messages import AnyMessage, BaseMessage
+from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+from langgraph.graph import START, MessagesState, StateGraph
+from langgraph.types import Durability
+from long_thread_variants import PROPOSALS, build_orchestrator, propose
+from orchestrator_graph.bench import recorded_answers
+from typing_extensions import TypedDict
+
+from orchestrator_graph import OrchestratorConfig
+from orchestrator_graph.checkpoints import sqlite_checkpointer
+from orchestrator_graph.config import DEFAULT_MAIN_MODEL, DEFAULT_WORKER_MODEL
+from orchestrator_graph.joining import join_sessions
+from orchestrator_graph.testing.simulated import SimulatedChatModel
+from orchestrator_graph.tokens import message_text
+from orchestrator_graph.transcript import TRANSCRIPT
+from orchestrator_graph.workloads import Session, read_workloads
+
+WORKLOADS = Path(__file__).resolve().parent / "workloads"
+SOURCES = ["analysis", "assistants", "coding", "documents", "mixed"]
+WINDOW = 9
+SERDE = JsonPlusSerializer()
+
+
+@dataclass
+class Track:
+    """What one graph measured so far."""
+
+    name: str
+    path: Path
+    overhead_ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)
+    messages: list[BaseMessage] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+def long_thread(turns: int, seed: int) -> Session:
+    """The project's own workloads joined into one thread of at least ``turns`` turns."""
+    sessions = read_workloads(WORKLOADS / f"{name}.jsonl" for name in SOURCES)
+    [thread] = join_sessions(sessions, seed=seed, threads=1, min_turns=turns, min_tokens=0)
+    return thread
+
+
+def rss_mb() -> float:
+    """The process's resident memory now (not its peak)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def trimmed_rss_mb() -> float:
+    """Resident memory after a collection and glibc's ``malloc_trim``: what the process
+    still holds, without the freed pages the allocator keeps for reuse."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: RSS as it is
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    return rss_mb()
+
+
+def transcript_bytes(messages: list[BaseMessage]) -> tuple[int, int]:
+    """The transcript's text (UTF-8) and the transcript stored once, as the checkpoint
+    serializer writes it (ids, metadata and usage included)."""
+    text = sum(len(message_text(m).encode()) for m in messages)
+    return text, len(SERDE.dumps_typed(messages)[1])
+
+
+class DeltaMessagesState(TypedDict):
+    """``MessagesState`` with the orchestrator's transcript channel."""
+
+    messages: Annotated[list[AnyMessage], TRANSCRIPT]
+
+
+def plain_graph(
+    model: SimulatedChatModel, saver: Any, timer: list[float], *, delta: bool = False
+) -> Any:
+    """The one-node ``MessagesState`` graph: the model on the whole transcript."""
+
+    def answer(state: dict[str, Any]) -> dict[str, Any]:
+        started = time.perf_counter()
+        reply = model.invoke(state["messages"])
+        timer.append((time.perf_counter() - started) * 1000)
+        return {"messages": [reply]}
+
+    builder = StateGraph(DeltaMessagesState if delta else MessagesState)
+    builder.add_node("answer", answer)
+    builder.add_edge(START, "answer")
+    return builder.compile(checkpointer=saver)
+
+
+def model_ms(calls: list[dict[str, Any]]) -> float:
+    """Model time of a turn as ``record`` counts it: parallel workers overlap."""
+    workers = [c["latency_ms"] for c in calls if c["node"] == "spawn_subgraph"]
+    return max(workers, default=0.0) + sum(
+        c["latency_ms"] for c in calls if c["node"] != "spawn_subgraph"
+    )
+
+
+def storage(path: Path, thread_id: str) -> dict[str, float]:
+    """File bytes (database and WAL) and what the thread's rows hold."""
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the WAL's pages into the file
+        size = sum(f.stat().st_size for f in (path, Path(f"{path}-wal")) if f.exists())
+        count, blobs = conn.execute(
+            "SELECT count(*), coalesce(sum(length(checkpoint)), 0) FROM checkpoints "
+            "WHERE thread_id = ?",
+            (thread_id,),
+        ).fetchone()
+        (writes,) = conn.execute(
+            "SELECT coalesce(sum(length(value)), 0) FROM writes WHERE thread_id = ?",
+            (thread_id,),
+        ).fetchone()
+    return {"file": size, "ckpts": count, "blobs": blobs, "writes": writes}
+
+
+def mark(track: Track, turn: int, thread_id: str) -> None:
+    stored = storage(track.path, thread_id)
+    text, serialized = transcript_bytes(track.messages)
+    track.rows.append(
+        {
+            "turn": turn,
+            "file_MB": stored["file"] / 1e6,
+            "text_KB": text / 1e3,
+            "x_text": stored["file"] / max(1, text),
+            "x_stored": stored["file"] / max(1, serialized),
+            "ckpts": stored["ckpts"],
+            "blob_MB": stored["blobs"] / 1e6,
+            "writes_MB": stored["writes"] / 1e6,
+            "overhead_ms": statistics.median(track.overhead_ms[-WINDOW:]),
+            "min_ms": min(track.overhead_ms[-WINDOW:]),
+            "cpu_ms": statistics.median(track.cpu_ms[-WINDOW:]),
+            "rss_MB": rss_mb(),
+            "trim_MB": trimmed_rss_mb(),
+        }
+    )
+
+
+def print_table(track: Track) -> None:
+    print(f"\n{track.name}")
+    keys = list(track.rows[0])
+    print("  ".join(f"{k:>11}" for k in keys))
+    for row in track.rows:
+        print(
+            "  ".join(f"{v:>11.2f}" if isinstance(v, float) else f"{v:>11}" for v in row.values())
+        )
+    first, last = track.rows[0], track.rows[-1]
+    ratio = last["overhead_ms"] / max(first["overhead_ms"], 1e-9)
+    low = last["min_ms"] / max(first["min_ms"], 1e-9)
+    cpu = last["cpu_ms"] / max(first["cpu_ms"], 1e-9)
+    print(
+        f"  turn {last['turn']}: file {last['x_text']:.2f}x text (goal <= 3), "
+        f"{last['x_stored']:.2f}x the stored transcript, overhead {ratio:.2f}x turn "
+        f"{first['turn']}'s (goal <= 1.5; minimum {low:.2f}x, cpu {cpu:.2f}x), rss "
+        f"{last['rss_MB'] - first['rss_MB']:+.0f} MB since turn {first['turn']}"
+    )
+
+
+def run(
+    turns: int,
+    marks: list[int],
+    workdir: Path,
+    seed: int,
+    *,
+    durability: Durability = "sync",
+    plain_delta: bool = False,
+) -> tuple[Track, Track]:
+    thread = long_thread(turns, seed)
+    config = OrchestratorConfig(ledger_path=None)
+    main = SimulatedChatModel(model_name=DEFAULT_MAIN_MODEL)
+    worker = SimulatedChatModel(model_name=DEFAULT_WORKER_MODEL)
+    plain_model = SimulatedChatModel(model_name=DEFAULT_MAIN_MODEL)
+    orch = Track(f"orchestrator (durability={durability})", workdir / "orch.sqlite")
+    plain = Track(
+        f"one-node MessagesState graph ({'delta transcript' if plain_delta else 'add_messages'})",
+        workdir / "plain.sqlite",
+    )
+    timer: list[float] = []
+    config_of = {"configurable": {"thread_id": "long"}}
+    builder = build_orchestrator(main, worker, config)
+    with sqlite_checkpointer(orch.path) as orch_saver, sqlite_checkpointer(plain.path) as saver:
+        graph = builder.compile(checkpointer=orch_saver)
+        baseline = plain_graph(plain_model, saver, timer, delta=plain_delta)
+        for index in range(turns):
+            messages = thread.new_messages(index)
+            answers, _ = recorded_answers(thread.turns[index], config.max_parallel_workers)
+            for model in (main, worker, plain_model):
+                model.reset()  # the simulator's request log would grow with the thread
+                model.answers.clear()
+                model.answers.update(answers)
+            started, cpu = time.perf_counter(), time.process_time()
+            out = graph.invoke({"messages": messages}, config_of, durability=durability)
+            wall = (time.perf_counter() - started) * 1000
+            orch.cpu_ms.append((time.process_time() - cpu) * 1000)
+            orch.overhead_ms.append(wall - model_ms(out.get("calls") or []))
+            orch.messages = out["messages"]
+            started, cpu = time.perf_counter(), time.process_time()
+            result = baseline.invoke({"messages": messages}, config_of)
+            wall = (time.perf_counter() - started) * 1000
+            plain.cpu_ms.append((time.process_time() - cpu) * 1000)
+            plain.overhead_ms.append(wall - timer.pop())
+            plain.messages = result["messages"]
+            if index + 1 in marks:
+                mark(orch, index + 1, "long")
+                mark(plain, index + 1, "long")
+                print(f"turn {index + 1}: orchestrator {orch.rows[-1]}", flush=True)
+                print(f"turn {index + 1}: one-node {plain.rows[-1]}", flush=True)
+    return orch, plain
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--turns", type=int, default=800)
+    parser.add_argument("--marks", default="10,100,400,800", help="turns to report at")
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--dir", type=Path, default=None, help="keep the files here")
+    parser.add_argument(
+        "--propose", action="append", default=[], choices=PROPOSALS, help="see the docstring"
+    )
+    parser.add_argument("--snapshot-every", type=int, default=None)
+    parser.add_argument("--durability", default="sync", choices=["sync", "async", "exit"])
+    parser.add_argument(
+        "--plain-delta", action="store_true", help="the one-node graph on the delta transcript"
+    )
+    args = parser.parse_args()
+    propose(args.propose, args.snapshot_every)
+    print(f"proposed: {args.propose or 'none'}; snapshot every {TRANSCRIPT.snapshot_frequency}")
+    marks = sorted(m for m in map(int, args.marks.split(",")) if m <= args.turns)
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = args.dir or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        orch, plain = run(
+            args.turns,
+            marks,
+            workdir,
+            args.seed,
+            durability=args.durability,
+            plain_delta=args.plain_delta,
+        )
+    print_table(orch)
+    print_table(plain)
+    last, base = orch.rows[-1], plain.rows[-1]
+    ratio = last["overhead_ms"] / max(base["overhead_ms"], 1e-9)
+    low = last["min_ms"] / max(base["min_ms"], 1e-9)
+    cpu = last["cpu_ms"] / max(base["cpu_ms"], 1e-9)
+    print(
+        f"\norchestrator overhead at turn {last['turn']}: {ratio:.2f}x the one-node graph's "
+        f"(goal <= 2; minimum {low:.2f}x, cpu {cpu:.2f}x)"
+    )
+
+
+if __name__ == "__main__":
+    main()

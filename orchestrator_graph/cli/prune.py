@@ -1,0 +1,67 @@
+"""``orchestrator-graph prune THREAD... [--db FILE | --postgres URL]``: delete old
+checkpoints of threads, keeping each thread resumable (``prune.prune_thread``)."""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+from orchestrator_graph.checkpoints import (
+    default_checkpoint_path,
+    postgres_checkpointer,
+    sqlite_checkpointer,
+)
+from orchestrator_graph.prune import PruneReport, prune_thread
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("threads", nargs="+", metavar="THREAD", help="thread ids to prune")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--db", type=Path, default=None, help="SQLite checkpoint file (default: "
+        "$ORCHESTRATOR_CHECKPOINTS or checkpoints/orchestrator.sqlite)",
+    )  # fmt: skip
+    where.add_argument("--postgres", metavar="URL", help="a Postgres checkpoint database")
+    parser.add_argument(
+        "--keep", type=int, default=1, help="keep at least this many latest checkpoints"
+    )
+    parser.add_argument("--vacuum", action="store_true", help="SQLite: give the freed space back")
+
+
+def _vacuum(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    try:  # in WAL mode the vacuumed pages reach the file at the checkpoint
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+def _describe(report: PruneReport) -> str:
+    return (
+        f"{report.thread_id}: kept {report.kept_checkpoints} checkpoints, deleted "
+        f"{report.deleted_checkpoints} checkpoints and {report.deleted_writes} writes"
+    )
+
+
+def run(args: argparse.Namespace, *, out: Callable[[str], None] = print) -> int:
+    path = args.db or default_checkpoint_path()
+    saver: AbstractContextManager[Any]
+    if args.postgres:
+        saver = postgres_checkpointer(args.postgres)
+    elif not path.is_file():
+        raise SystemExit(f"{path}: no checkpoint file there")
+    else:
+        saver = sqlite_checkpointer(path)
+    before = 0 if args.postgres else path.stat().st_size
+    with saver as opened:
+        for thread_id in args.threads:
+            out(_describe(prune_thread(opened, thread_id, keep=args.keep)))
+    if args.vacuum and not args.postgres:
+        _vacuum(path)
+        out(f"{path}: {before / 1e6:.1f} MB -> {path.stat().st_size / 1e6:.1f} MB")
+    return 0

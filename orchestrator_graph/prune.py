@@ -1,0 +1,192 @@
+"""Pruning and paging: long threads without their whole history.
+
+``prune_thread`` removes a thread's old checkpoints while keeping it resumable;
+``checkpoint_pages`` and ``state_pages`` read a thread's history a page at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import BaseCheckpointSaver, CheckpointTuple
+from langgraph.checkpoint.serde.base import SerializerProtocol
+from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.pregel import Pregel
+from langgraph.types import StateSnapshot
+
+
+@dataclass(frozen=True)
+class PruneReport:
+    """What ``prune_thread`` kept and removed of one thread."""
+
+    thread_id: str
+    kept_checkpoints: int
+    deleted_checkpoints: int
+    deleted_writes: int
+
+
+_CHAIN_SQL = (
+    "WITH RECURSIVE chain(id, parent, type, checkpoint, metadata) AS ("
+    " SELECT checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata FROM checkpoints"
+    " WHERE thread_id = :thread AND checkpoint_ns = '' AND checkpoint_id = ("
+    "  SELECT max(checkpoint_id) FROM checkpoints WHERE thread_id = :thread AND checkpoint_ns = '')"
+    " UNION ALL"
+    " SELECT c.checkpoint_id, c.parent_checkpoint_id, c.type, c.checkpoint, c.metadata"
+    " FROM chain CROSS JOIN checkpoints c ON c.checkpoint_id = chain.parent"
+    " WHERE c.thread_id = :thread AND c.checkpoint_ns = '')"
+    " SELECT id, type, checkpoint, metadata FROM chain"
+)
+
+
+def _kept_chain(
+    conn: sqlite3.Connection,
+    serde: SerializerProtocol,
+    thread_id: str,
+    delta_channels: Sequence[str],
+    keep: int,
+) -> list[str]:
+    """The latest root checkpoint and the ancestors it needs: at least ``keep`` of
+    them, and back to one that stores a value (a snapshot) of every delta channel
+    that the latest one has a version of but does not store itself (the channels
+    its metadata counts steps since a snapshot for, and ``delta_channels``)."""
+    kept: list[str] = []
+    missing: set[str] = set()
+    rows = conn.execute(_CHAIN_SQL, {"thread": thread_id})
+    for checkpoint_id, type_, blob, metadata in rows:
+        checkpoint = serde.loads_typed((type_, blob))
+        stored = set(checkpoint["channel_values"])
+        if not kept:  # the latest: what it rebuilds from its ancestors' writes
+            counted = json.loads(metadata or "{}").get("counters_since_delta_snapshot") or {}
+            versioned = set(checkpoint["channel_versions"])
+            delta = {*counted, *delta_channels}
+            missing = {c for c in delta if c in versioned and c not in stored}
+        else:
+            missing -= stored
+        kept.append(checkpoint_id)
+        if not missing and len(kept) >= keep:
+            break
+    return kept
+
+
+def _kept_namespaces(conn: sqlite3.Connection, thread_id: str, roots: set[str]) -> set[str]:
+    """Subgraph namespaces started from a kept root checkpoint (an unfinished or
+    interrupted subgraph resumes from them)."""
+    kept = set()
+    rows = conn.execute(
+        "SELECT checkpoint_ns, metadata FROM checkpoints"
+        " WHERE thread_id = ? AND checkpoint_ns != ''",
+        (thread_id,),
+    )
+    for namespace, metadata in rows:
+        parents = json.loads(metadata or "{}").get("parents") or {}
+        if parents.get("") in roots:
+            kept.add(namespace)
+    return kept
+
+
+def prune_sqlite(
+    conn: sqlite3.Connection,
+    thread_id: str,
+    *,
+    serde: SerializerProtocol | None = None,
+    delta_channels: Sequence[str] = (),
+    keep: int = 1,
+) -> PruneReport:
+    """Delete a thread's old checkpoints in a SQLite checkpoint database, in one
+    transaction, keeping it resumable.
+
+    Kept: the latest root checkpoint with its pending writes; the ancestors (and
+    their writes) back to the nearest one holding a snapshot of every
+    ``DeltaChannel`` it rebuilds (the transcript is rebuilt from them; the channels
+    are read from its metadata, ``delta_channels`` adds to them);
+    at least ``keep`` checkpoints of that chain; and the subgraph checkpoints
+    started from a kept one. Everything else of the thread goes, so time travel
+    reaches back only as far as what is kept. Forks of the thread are deleted.
+    """
+    serde = serde or JsonPlusSerializer()
+    with conn:  # one transaction: all or nothing
+        conn.execute("BEGIN IMMEDIATE")
+        kept = _kept_chain(conn, serde, thread_id, delta_channels, max(1, keep))
+        namespaces = _kept_namespaces(conn, thread_id, set(kept))
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS prune_keep (ns TEXT, id TEXT)")
+        conn.execute("DELETE FROM prune_keep")
+        conn.executemany("INSERT INTO prune_keep VALUES ('', ?)", [(k,) for k in kept])
+        conn.executemany(
+            "INSERT INTO prune_keep SELECT checkpoint_ns, checkpoint_id FROM checkpoints"
+            " WHERE thread_id = ? AND checkpoint_ns = ?",
+            [(thread_id, ns) for ns in namespaces],
+        )
+        deleted = {}
+        for table in ("checkpoints", "writes"):
+            deleted[table] = conn.execute(
+                f"DELETE FROM {table} WHERE thread_id = ? AND NOT EXISTS ("
+                f" SELECT 1 FROM prune_keep k WHERE k.ns = {table}.checkpoint_ns"
+                f" AND k.id = {table}.checkpoint_id)",
+                (thread_id,),
+            ).rowcount
+        conn.execute("DELETE FROM prune_keep")
+    return PruneReport(thread_id, len(kept), deleted["checkpoints"], deleted["writes"])
+
+
+def prune_thread(saver: BaseCheckpointSaver, thread_id: str, **options: Any) -> PruneReport:
+    """Delete a thread's old checkpoints, keeping it resumable: ``prune_sqlite`` on a
+    ``SqliteSaver``'s database (under the saver's lock), ``prune_postgres.prune_postgres``
+    on a ``PostgresSaver``'s. ``options``: ``delta_channels``, ``keep``.
+
+    Example:
+        >>> with sqlite_checkpointer("checkpoints/demo.sqlite") as saver:  # doctest: +SKIP
+        ...     prune_thread(saver, "thread-1")
+    """
+    if isinstance(saver, SqliteSaver):
+        with saver.lock:
+            return prune_sqlite(saver.conn, thread_id, serde=saver.serde, **options)
+    try:
+        from langgraph.checkpoint.postgres import PostgresSaver
+    except ImportError:
+        PostgresSaver = None
+    if PostgresSaver is not None and isinstance(saver, PostgresSaver):
+        from orchestrator_graph.prune_postgres import prune_postgres
+
+        return prune_postgres(saver, thread_id, **options)
+    raise TypeError(
+        f"prune_thread works on a SqliteSaver or a PostgresSaver, not {type(saver).__name__}"
+    )
+
+
+def checkpoint_pages(
+    saver: BaseCheckpointSaver, config: RunnableConfig, *, page_size: int = 50
+) -> Iterator[list[CheckpointTuple]]:
+    """A thread's checkpoints newest first, ``page_size`` at a time
+    (``saver.list(config, limit=, before=)``), never the whole history at once."""
+    before: RunnableConfig | None = None
+    while True:
+        page = list(saver.list(config, limit=page_size, before=before))
+        if not page:
+            return
+        yield page
+        if len(page) < page_size:
+            return
+        before = page[-1].config
+
+
+def state_pages(
+    graph: Pregel, config: RunnableConfig, *, page_size: int = 20
+) -> Iterator[list[StateSnapshot]]:
+    """A thread's states newest first, ``page_size`` at a time
+    (``graph.get_state_history(config, limit=, before=)``): each state's transcript is
+    rebuilt only when its page is read."""
+    before: RunnableConfig | None = None
+    while True:
+        page = list(graph.get_state_history(config, limit=page_size, before=before))
+        if not page:
+            return
+        yield page
+        if len(page) < page_size:
+            return
+        before = page[-1].config

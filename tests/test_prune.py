@@ -1,0 +1,141 @@
+"""Pruning a thread's old checkpoints keeps it resumable; history is read in pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from langchain_core.messages import AIMessage, HumanMessage
+from langgraph.graph import START, MessagesState, StateGraph
+from langgraph.types import Command
+
+from orchestrator_graph import OrchestratorConfig, create_orchestrator
+from orchestrator_graph.checkpoints import sqlite_checkpointer
+from orchestrator_graph.cli import main
+from orchestrator_graph.prune import checkpoint_pages, prune_thread, state_pages
+from orchestrator_graph.testing.simulated import SimulatedChatModel
+from orchestrator_graph.transcript import TRANSCRIPT
+
+THREAD = {"configurable": {"thread_id": "long"}}
+ASKS = [
+    "What is the capital of Peru?",
+    "Write a Python function that reverses a string.",
+    "Now add a docstring to it.",
+    "Convert 30 C to F.",
+]
+
+
+@pytest.fixture
+def snapshot_every_4(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Snapshots of the transcript every 4 updates (2 turns), so pruning has some to use."""
+    monkeypatch.setattr(TRANSCRIPT, "snapshot_frequency", 4)
+
+
+def build(**options):
+    return create_orchestrator(
+        main_model=SimulatedChatModel(model_name="gpt-4.1"),
+        worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
+        config=OrchestratorConfig(ledger_path=None, **options),
+    )
+
+
+def run_turns(graph, turns: int) -> None:
+    for n in range(turns):
+        ask = HumanMessage(f"{ASKS[n % len(ASKS)]} (turn {n})")
+        graph.invoke({"messages": [ask]}, THREAD, durability="sync")
+
+
+def count(saver, table: str) -> int:
+    return saver.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def shown(messages) -> list[tuple[str, str, str]]:
+    return [(m.id, m.type, m.text) for m in messages]
+
+
+def test_prune_keeps_the_thread_whole_and_resumable(tmp_path: Path, snapshot_every_4) -> None:
+    path = tmp_path / "checkpoints.sqlite"
+    with sqlite_checkpointer(path) as saver:
+        graph = build().compile(checkpointer=saver)
+        run_turns(graph, 12)
+        before = graph.get_state(THREAD).values["messages"]
+        stored = count(saver, "checkpoints")
+        report = prune_thread(saver, "long")
+        assert report.deleted_checkpoints > 0 and report.deleted_writes > 0
+        assert count(saver, "checkpoints") == report.kept_checkpoints < stored
+        assert report.kept_checkpoints <= 4 * 7  # back to a snapshot at most 4 updates ago
+    with sqlite_checkpointer(path) as saver:  # as a new process would
+        graph = build().compile(checkpointer=saver)
+        assert shown(graph.get_state(THREAD).values["messages"]) == shown(before)
+        graph.invoke({"messages": [HumanMessage("And one more: 2 + 2?")]}, THREAD)
+        after = graph.get_state(THREAD).values["messages"]
+        assert shown(after[: len(before)]) == shown(before) and len(after) == len(before) + 2
+        history = list(graph.get_state_history(THREAD))
+        assert history[-1].values["messages"]  # the oldest kept state still rebuilds
+
+
+def test_keep_holds_more_of_the_chain(tmp_path: Path, snapshot_every_4) -> None:
+    with sqlite_checkpointer(tmp_path / "checkpoints.sqlite") as saver:
+        graph = build().compile(checkpointer=saver)
+        run_turns(graph, 6)
+        assert prune_thread(saver, "long", keep=30).kept_checkpoints == 30
+        assert prune_thread(saver, "long").kept_checkpoints <= 30
+
+
+def test_an_interrupted_turn_resumes_after_pruning(tmp_path: Path, snapshot_every_4) -> None:
+    with sqlite_checkpointer(tmp_path / "checkpoints.sqlite") as saver:
+        graph = build(interrupt_below=0.7).compile(checkpointer=saver)
+        graph.invoke({"messages": [HumanMessage("Tell me about the Zappa band history.")]}, THREAD)
+        if graph.get_state(THREAD).next:
+            graph.invoke(Command(resume="main_session"), THREAD)
+        paused = graph.invoke({"messages": [HumanMessage("Why did they break up?")]}, THREAD)
+        assert paused.get("__interrupt__")
+        prune_thread(saver, "long")
+        assert graph.get_state(THREAD).next == ("cost_estimate",)
+        final = graph.invoke(Command(resume="worker_session"), THREAD)
+        assert final["decision"].route == "worker_session"
+        assert final["messages"][-1].type == "ai"
+
+
+def test_a_plain_messages_graph_keeps_only_its_latest(tmp_path: Path) -> None:
+    def answer(state: MessagesState) -> dict:
+        return {"messages": [AIMessage(f"answer {len(state['messages'])}")]}
+
+    builder = StateGraph(MessagesState)
+    builder.add_node("answer", answer)
+    builder.add_edge(START, "answer")
+    with sqlite_checkpointer(tmp_path / "checkpoints.sqlite") as saver:
+        graph = builder.compile(checkpointer=saver)
+        for n in range(5):
+            graph.invoke({"messages": [HumanMessage(f"q{n}")]}, THREAD)
+        assert prune_thread(saver, "long").kept_checkpoints == 1
+        out = graph.invoke({"messages": [HumanMessage("q5")]}, THREAD)
+        assert len(out["messages"]) == 12
+
+
+def test_history_in_pages(tmp_path: Path) -> None:
+    with sqlite_checkpointer(tmp_path / "checkpoints.sqlite") as saver:
+        graph = build().compile(checkpointer=saver)
+        run_turns(graph, 4)
+        whole = [t.config["configurable"]["checkpoint_id"] for t in saver.list(THREAD)]
+        pages = list(checkpoint_pages(saver, THREAD, page_size=7))
+        assert all(len(p) == 7 for p in pages[:-1]) and 0 < len(pages[-1]) <= 7
+        paged = [t.config["configurable"]["checkpoint_id"] for p in pages for t in p]
+        assert paged == whole
+        states = [s for page in state_pages(graph, THREAD, page_size=5) for s in page]
+        root = {"configurable": {"thread_id": "long", "checkpoint_ns": ""}}
+        roots = [t.config["configurable"]["checkpoint_id"] for t in saver.list(root)]
+        assert len(roots) < len(whole)  # saver.list without a namespace also lists the workers'
+        assert [s.config["configurable"]["checkpoint_id"] for s in states] == roots
+        assert states[0].values["messages"] == graph.get_state(THREAD).values["messages"]
+
+
+def test_the_prune_command(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "checkpoints.sqlite"
+    with sqlite_checkpointer(path) as saver:
+        run_turns(build().compile(checkpointer=saver), 3)
+    assert main(["prune", "long", "--db", str(path), "--vacuum"]) == 0
+    printed = capsys.readouterr().out
+    assert "long: kept" in printed and "MB ->" in printed
+    with pytest.raises(SystemExit, match="no checkpoint file"):
+        main(["prune", "long", "--db", str(tmp_path / "missing.sqlite")])

@@ -1,0 +1,149 @@
+"""The transcript channel: per-step writes on disk, the same state read back."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from langchain_core.messages import AIMessage, HumanMessage, RemoveMessage
+from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+from orchestrator_graph import OrchestratorConfig, create_orchestrator
+from orchestrator_graph.checkpoints import async_sqlite_checkpointer, sqlite_checkpointer
+from orchestrator_graph.context import add_request_messages
+from orchestrator_graph.delta_sqlite import AsyncDeltaSqliteSaver, DeltaSqliteSaver
+from orchestrator_graph.testing.simulated import SimulatedChatModel
+from orchestrator_graph.transcript import TRANSCRIPT, add_request_messages_batch
+
+THREAD = {"configurable": {"thread_id": "t"}}
+
+
+def shown(messages) -> list[tuple[str, str, str]]:
+    return [(m.id, m.type, m.text) for m in messages]
+
+
+def random_writes(seed: int) -> list[list]:
+    """Writes of new, edited, empty and removed messages that ``add_messages`` accepts."""
+    rng = random.Random(seed)
+    writes, ids = [], []
+    for _ in range(rng.randint(1, 8)):
+        write = []
+        for _ in range(rng.randint(1, 3)):
+            kind = rng.random()
+            if kind < 0.2 and ids:
+                write = [RemoveMessage(id=ids.pop(rng.randrange(len(ids))))]
+                break
+            if kind < 0.4 and ids:
+                write.append(HumanMessage(rng.choice(["", "edited"]), id=rng.choice(ids)))
+            elif kind < 0.7:
+                write.append(HumanMessage(rng.choice(["", " ", "ask"]), id=f"h{rng.random()}"))
+            else:
+                write.append(AIMessage("answer", id=f"a{rng.random()}"))
+        fold = add_request_messages([], [m for w in [*writes, write] for m in w])
+        writes.append(write)
+        ids = [m.id for m in fold]
+    return writes
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 10**6), st.integers(0, 8))
+def test_one_batch_equals_the_fold_of_add_request_messages(seed: int, cut: int) -> None:
+    writes = random_writes(seed)
+    fold: list = []
+    for write in writes:
+        fold = add_request_messages(fold, [m.model_copy() for m in write])
+    copies = [[m.model_copy() for m in w] for w in writes]
+    assert shown(add_request_messages_batch([], copies)) == shown(fold)
+    cut = min(cut, len(writes))
+    head = add_request_messages_batch([], [[m.model_copy() for m in w] for w in writes[:cut]])
+    tail = [[m.model_copy() for m in w] for w in writes[cut:]]
+    assert shown(add_request_messages_batch(head, tail)) == shown(fold)
+
+
+def test_messages_without_ids_get_the_same_ids_on_every_replay() -> None:
+    writes = [[("user", "hi")], [("ai", "hello")], [("user", "   ")]]
+    first = add_request_messages_batch([], writes)
+    again = add_request_messages_batch([], writes)
+    assert [m.type for m in first] == ["human", "ai"]  # the empty request never enters
+    assert [m.id for m in first] == [m.id for m in again] and all(m.id for m in first)
+
+
+def test_checkpoints_store_writes_and_time_travel_still_works(tmp_path: Path) -> None:
+    builder = create_orchestrator(
+        main_model=SimulatedChatModel(model_name="gpt-4.1"),
+        worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
+        config=OrchestratorConfig(ledger_path=None),
+    )
+    with sqlite_checkpointer(tmp_path / "checkpoints.sqlite") as saver:
+        graph = builder.compile(checkpointer=saver)
+        for ask in ["What is the capital of Peru?", "Write a haiku about rain.", "Shorter?"]:
+            graph.invoke({"messages": [HumanMessage(ask)]}, THREAD, durability="sync")
+        root = {"configurable": {"thread_id": "t", "checkpoint_ns": ""}}
+        stored = [t.checkpoint["channel_values"] for t in saver.list(root)]
+        assert not any("messages" in values for values in stored)  # no snapshot yet
+        history = list(graph.get_state_history(THREAD))
+        assert len(history[0].values["messages"]) == 6
+        after_first = next(s for s in history if len(s.values.get("messages", [])) == 2)
+        forked = graph.invoke({"messages": [HumanMessage("And of Chile?")]}, after_first.config)
+        assert [m.text for m in forked["messages"][:3]] == [
+            "What is the capital of Peru?",
+            history[0].values["messages"][1].text,
+            "And of Chile?",
+        ]
+        assert len(graph.get_state(THREAD).values["messages"]) == 4  # the fork is the head
+
+
+def test_the_metadata_walk_reads_what_langgraph_walk_reads(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(TRANSCRIPT, "snapshot_frequency", 4)
+    builder = create_orchestrator(
+        main_model=SimulatedChatModel(model_name="gpt-4.1"),
+        worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
+        config=OrchestratorConfig(ledger_path=None),
+    )
+    with sqlite_checkpointer(tmp_path / "checkpoints.sqlite") as saver:
+        assert isinstance(saver, DeltaSqliteSaver)
+        graph = builder.compile(checkpointer=saver)
+        for n in range(8):
+            ask = ["What is the capital of Peru?", "Write a haiku about rain.", "Shorter?"][n % 3]
+            graph.invoke({"messages": [HumanMessage(f"{ask} ({n})")]}, THREAD, durability="sync")
+        configs = [t.config for t in saver.list(THREAD)]
+        assert any("messages" in t.checkpoint["channel_values"] for t in saver.list(THREAD))
+        for config in configs:
+            ours = saver.get_delta_channel_history(config=config, channels=["messages"])
+            theirs = SqliteSaver.get_delta_channel_history(
+                saver, config=config, channels=["messages"]
+            )
+            assert ours.keys() == theirs.keys()
+            for channel, history in theirs.items():
+                assert ("seed" in ours[channel]) == ("seed" in history)
+                assert repr(ours[channel].get("seed")) == repr(history.get("seed"))
+                assert repr(ours[channel]["writes"]) == repr(history["writes"])
+
+
+async def test_the_async_metadata_walk_reads_what_langgraph_walk_reads(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(TRANSCRIPT, "snapshot_frequency", 4)
+    builder = create_orchestrator(
+        main_model=SimulatedChatModel(model_name="gpt-4.1"),
+        worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
+        config=OrchestratorConfig(ledger_path=None),
+    )
+    async with async_sqlite_checkpointer(tmp_path / "checkpoints.sqlite") as saver:
+        assert isinstance(saver, AsyncDeltaSqliteSaver)
+        graph = builder.compile(checkpointer=saver)
+        for n in range(6):
+            ask = HumanMessage(f"Write a haiku about rain, number {n}.")
+            await graph.ainvoke({"messages": [ask]}, THREAD, durability="sync")
+        configs = [t.config async for t in saver.alist(THREAD)]
+        for config in configs:
+            ours = await saver.aget_delta_channel_history(config=config, channels=["messages"])
+            theirs = await AsyncSqliteSaver.aget_delta_channel_history(
+                saver, config=config, channels=["messages"]
+            )
+            assert repr(ours) == repr(theirs)
+        latest = (await graph.aget_state(THREAD)).values["messages"]
+        assert len(latest) == 12
