@@ -116,6 +116,9 @@ class QualityPrediction(BaseModel):
     p_cheap_ok: float = Field(ge=0, le=1, description="P(the cheap answer is as good)")
     threshold: float = Field(ge=0, le=1)
     min_quality: float = Field(ge=0, le=1)
+    in_domain: bool = Field(
+        default=True, description="False: unlike the training data, the model abstained"
+    )
 
 
 class RoutingDecision(BaseModel):

@@ -13,7 +13,13 @@ from orchestrator_graph.cli import main as cli_main
 from orchestrator_graph.quality import load_quality_model
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
-ASK = [HumanMessage("Write a haiku about green tea.")]
+# a word problem, like the shipped model's training data (GSM8K)
+ASK = [
+    HumanMessage(
+        "A train travels 60 miles per hour for 2.5 hours, then twice as fast for half as "
+        "long. How far does it travel?"
+    )
+]
 
 
 def test_the_default_target_puts_the_predicted_quality_in_the_decision() -> None:
@@ -42,6 +48,18 @@ def test_the_target_moves_the_turn_between_the_models() -> None:
     assert shipped.threshold_for(1.0) >= p  # nothing is as good as the strong model at 1.0
     strict = OrchestratorConfig(min_quality=1.0, force_route="worker_session")
     assert [t.tier for t in evaluate_task(ASK, config=strict).tasks] == ["main"]
+
+
+def test_unlike_its_training_data_the_model_abstains_and_the_rules_choose() -> None:
+    """The shipped model learned from math word problems: on a request unlike them its
+    calibration says nothing, so the rules choose and the reasons say why."""
+    haiku = [HumanMessage("Write a haiku about green tea.")]
+    strict = OrchestratorConfig(min_quality=1.0, force_route="worker_session")
+    decision = evaluate_task(haiku, config=strict)
+    assert decision.quality is not None and not decision.quality.in_domain
+    assert [t.tier for t in decision.tasks] == ["worker"]  # by the rules, not the target
+    assert any(r.startswith("quality model abstains") for r in decision.reasons)
+    assert evaluate_task(ASK, config=strict).quality.in_domain  # type: ignore[union-attr]
 
 
 def test_without_a_target_the_rules_choose_and_no_prediction_is_made() -> None:

@@ -29,10 +29,25 @@ class QualityVerdict:
     cheap_ok: bool
     expected_quality_retained: float
     expected_strong_share: float
+    similarity: float | None = None  # to the training requests (None: not measured)
+    min_similarity: float | None = None
+
+    @property
+    def in_domain(self) -> bool:
+        """Whether the request is like the model's training data; else it abstains."""
+        if self.similarity is None or self.min_similarity is None:
+            return True
+        return self.similarity >= self.min_similarity
 
     @property
     def reason(self) -> str:
         """One line for the decision's reasons."""
+        if not self.in_domain:
+            return (
+                f"quality model abstains: the request is unlike its training data "
+                f"(similarity {self.similarity:.2f} < {self.min_similarity:.2f}); "
+                f"P(cheap answer as good) = {self.p_weak_ok:.2f} is not trusted"
+            )
         verdict = "cheap model" if self.cheap_ok else "strong model"
         return (
             f"{verdict}: P(cheap answer as good) = {self.p_weak_ok:.2f} "
@@ -52,7 +67,7 @@ def judge_quality(
     """Predict, threshold and explain. ``model``: a loaded model, a path, or ``None``
     for the shipped default; ``profile``: the ``classify`` result, reused if given."""
     quality_model = model if isinstance(model, QualityModel) else load_quality_model(model)
-    p = quality_model.predict(messages, profile=profile)
+    p, similarity = quality_model.assess(messages, profile=profile)
     threshold = quality_model.threshold_for(min_quality)
     measured = quality_model.calibration.at(threshold)
     return QualityVerdict(
@@ -62,4 +77,6 @@ def judge_quality(
         cheap_ok=cheap_model_ok(p, threshold),
         expected_quality_retained=measured["quality_retained"],
         expected_strong_share=measured["strong_share"],
+        similarity=similarity,
+        min_similarity=quality_model.min_similarity,
     )

@@ -26,7 +26,9 @@ from orchestrator_graph.quality.embedding import Embedder
 from orchestrator_graph.quality.features import feature_matrix, feature_names, features_version
 from orchestrator_graph.state import TaskProfile
 
-FORMAT = "orchestrator-graph/quality-logreg/1"
+FORMAT = "orchestrator-graph/quality-logreg/2"
+# the share of training requests a request must be as similar to the training data as
+DOMAIN_PERCENTILE = 1.0
 DEFAULT_MODEL = "default_model.npz"
 
 
@@ -80,6 +82,10 @@ class QualityModel:
     scale: np.ndarray
     calibration: Calibration
     trained_on: dict[str, Any] = field(default_factory=dict)
+    # the training requests' mean embedding, and the cosine to it that 99% of them reach:
+    # a request below it is unlike the training data, and the model abstains
+    centroid: np.ndarray | None = None
+    min_similarity: float | None = None
 
     @property
     def features(self) -> tuple[str, ...]:
@@ -99,6 +105,24 @@ class QualityModel:
         """P(weak ok) for each request (a message list ending with the user's request)."""
         matrix = feature_matrix(requests, self.feature_set, embedder=embedder, profiles=profiles)
         return self.predict_matrix(matrix)
+
+    def similarity(self, matrix: np.ndarray) -> np.ndarray | None:
+        """Each row's cosine to the training requests' mean embedding (None without one:
+        the embedding is the last columns of an ``embedding`` feature set)."""
+        if self.centroid is None:
+            return None
+        return matrix[:, -len(self.centroid) :] @ self.centroid
+
+    def assess(
+        self, messages: Sequence[BaseMessage], *, profile: TaskProfile | None = None
+    ) -> tuple[float, float | None]:
+        """``predict`` and the request's similarity to the training data, from one row."""
+        matrix = feature_matrix([messages], self.feature_set, profiles=[profile])
+        similarity = self.similarity(matrix)
+        return (
+            float(self.predict_matrix(matrix)[0]),
+            None if similarity is None else float(similarity[0]),
+        )
 
     def predict(
         self, messages: Sequence[BaseMessage], *, profile: TaskProfile | None = None
@@ -139,7 +163,16 @@ class QualityModel:
                 cal_pgr=cal.pgr,
                 cal_strong_share=cal.strong_share,
                 cal_savings=cal.savings,
+                **self._domain_arrays(),
             )
+
+    def _domain_arrays(self) -> dict[str, np.ndarray]:
+        if self.centroid is None or self.min_similarity is None:
+            return {}
+        return {
+            "centroid": self.centroid.astype(np.float32),
+            "min_similarity": np.array(self.min_similarity),
+        }
 
     @classmethod
     def load(cls, path: str | Path) -> QualityModel:
@@ -170,7 +203,17 @@ class QualityModel:
                 *(arrays[f"cal_{name}"] for name in Calibration.__dataclass_fields__)
             ),
             trained_on=meta.get("trained_on", {}),
+            centroid=arrays["centroid"].astype(np.float64) if "centroid" in arrays else None,
+            min_similarity=float(arrays["min_similarity"]) if "min_similarity" in arrays else None,
         )
+
+
+def training_domain(embeddings: np.ndarray) -> tuple[np.ndarray, float]:
+    """The mean direction of the training requests' embeddings, and the cosine to it
+    that all but ``DOMAIN_PERCENTILE`` percent of them reach."""
+    centroid = embeddings.mean(axis=0)
+    centroid /= np.linalg.norm(centroid)
+    return centroid, float(np.percentile(embeddings @ centroid, DOMAIN_PERCENTILE))
 
 
 def default_model_path() -> Path:

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from orchestrator_graph.quality.dataset import Example
-from orchestrator_graph.quality.embedding import Embedder
+from orchestrator_graph.quality.embedding import DIMENSIONS, Embedder
 from orchestrator_graph.quality.features import feature_matrix
 from orchestrator_graph.quality.metrics import ScoredTurn
-from orchestrator_graph.quality.model import Calibration, QualityModel, sigmoid
+from orchestrator_graph.quality.model import Calibration, QualityModel, sigmoid, training_domain
 
 DEFAULT_L2 = 1000.0  # ridge penalty on standardised features (chosen by CV on quality_dev)
 FOLDS = 5
@@ -143,6 +143,9 @@ def train(
     turns = [e.turn for e in examples]
     fit = fit_logistic(matrix, labels, l2)
     sources = sorted({t.source for t in turns})
+    domain = (None, None)
+    if "embedding" in feature_set:  # the embedding is the last columns of the matrix
+        domain = training_domain(matrix[:, -DIMENSIONS:])
     model = QualityModel(
         feature_set=feature_set,
         weights=fit.weights,
@@ -151,5 +154,7 @@ def train(
         scale=fit.scale,
         calibration=calibrate(turns, oof),
         trained_on={"sources": sources, "turns": len(examples), "l2": l2, "folds": folds},
+        centroid=domain[0],
+        min_similarity=domain[1],
     )
     return TrainingResult(model=model, out_of_fold=oof, folds=fold_of)

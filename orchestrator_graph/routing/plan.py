@@ -83,7 +83,9 @@ def decision_for(
         scope = "instructions"
     if tasks:
         models = ", ".join(sorted({t.model for t in tasks}))
-        basis = "predicted quality" if plan.priced.tier.quality else "complexity/category"
+        verdict = plan.priced.tier.quality
+        trusted = verdict is not None and verdict.in_domain
+        basis = "predicted quality" if trusted else "complexity/category"
         reasons.append(f"worker model: {models} (by {basis})")
         reasons.append(f"worker context: {_SCOPE_TEXT[scope]}")
     return RoutingDecision(
@@ -123,5 +125,8 @@ def _prediction(verdict: QualityVerdict | None) -> QualityPrediction | None:
     if verdict is None:
         return None
     return QualityPrediction(
-        p_cheap_ok=verdict.p_weak_ok, threshold=verdict.threshold, min_quality=verdict.min_quality
+        p_cheap_ok=verdict.p_weak_ok,
+        threshold=verdict.threshold,
+        min_quality=verdict.min_quality,
+        in_domain=verdict.in_domain,
     )

@@ -3,10 +3,11 @@
 With a quality target (``OrchestratorConfig.min_quality``) the quality model's
 verdict decides: the cheap model only when its predicted quality clears the
 calibrated threshold (``quality.judge_quality``, computed once per turn by
-``quality_verdict``). Without one, the worker model for simple tasks and the
-main model for complex ones. Categories in ``strong_categories`` always run on
-the main model. A fresh minimal session on the main model saves context, not
-quality.
+``quality_verdict``). Without a target, or where the model abstains (a request
+unlike its training data, where its calibration says nothing), the worker model
+for simple tasks and the main model for complex ones. Categories in
+``strong_categories`` always run on the main model. A fresh minimal session on the
+main model saves context, not quality.
 """
 
 from __future__ import annotations
@@ -49,14 +50,14 @@ def choose_tier(
     complexity without a verdict), else the worker model."""
     if task.category in options.strong_categories:
         return TierChoice("main", (f"{task.category} runs on the main model",), quality)
-    if quality is not None:
+    if quality is not None and quality.in_domain:
         return TierChoice("worker" if quality.cheap_ok else "main", (quality.reason,), quality)
+    abstained = (quality.reason,) if quality is not None else ()
     if task.complexity >= options.strong_worker_complexity:
-        return TierChoice(
-            "main",
-            (f"complexity {task.complexity} >= {options.strong_worker_complexity}: main model",),
-        )
-    return TierChoice("worker", (f"{task.category}, complexity {task.complexity}: worker model",))
+        why = f"complexity {task.complexity} >= {options.strong_worker_complexity}: main model"
+        return TierChoice("main", (*abstained, why), quality)
+    why = f"{task.category}, complexity {task.complexity}: worker model"
+    return TierChoice("worker", (*abstained, why), quality)
 
 
 def choose_group_tier(
