@@ -108,8 +108,9 @@ def test_main_and_worker_options(settings: OrchestratorConfig, pricing: Pricing)
     assert worker.call_usd == pytest.approx(
         usd("gpt-4.1-mini", input_tokens=worker.input_tokens, output_tokens=typical)
     )
-    digests = 2 * (settings.digest_tokens + 24)
-    assert worker.growth_usd == pytest.approx(growth(digests, remaining))
+    digest = settings.digest_tokens + 24  # each text joins the main view, as a digest if longer
+    added = min(message_tokens(messages[-1]), digest) + min(typical, digest)
+    assert worker.growth_usd == pytest.approx(growth(added, remaining))
     assert est.parallel is None
     expected = (
         "worker_session"
@@ -141,8 +142,9 @@ def test_parallel_option_is_the_sum_over_subtasks(
             for v in views
         )
     )
-    digests = 2 * (settings.digest_tokens + 24)  # one request digest, one merged answer
-    assert parallel.growth_usd == pytest.approx(growth(digests, settings.expected_remaining_turns))
+    digest = settings.digest_tokens + 24  # the request and the merged answer, as digests if longer
+    added = min(message_tokens(messages[-1]), digest) + min(3 * typical, digest)
+    assert parallel.growth_usd == pytest.approx(growth(added, settings.expected_remaining_turns))
     # the main session answers all three at once
     assert est.main.output_tokens == 3 * typical
     assert parallel.total_usd <= settings.worker_cost_ratio * est.main.total_usd
@@ -333,3 +335,19 @@ def test_config_from_a_json_file(tmp_path) -> None:
     with pytest.raises(ValueError, match=r"bad\.json"):
         load_config(bad)
     assert load_config(None) == OrchestratorConfig()
+
+
+def test_a_short_turn_adds_no_more_to_later_calls_as_a_worker_than_in_the_main_session(
+    settings: OrchestratorConfig, pricing: Pricing
+) -> None:
+    """A digest stands for an offloaded text only when it is shorter: a worker turn
+    whose request and answer are short adds them whole, never a full-size digest.
+    Over many later turns (a long thread) the worker was priced above the main
+    session for that difference alone, and short turns stayed in the main session."""
+    long_thread = settings.model_copy(update={"expected_remaining_turns": 200})
+    messages = [*history(2), HumanMessage("Capital of Peru? Answer in two words.")]
+    decision = decide(messages, profile(), pricing=pricing, options=long_thread)
+    main, worker = decision.estimate.main, decision.estimate.worker
+    assert worker is not None
+    assert worker.growth_usd <= main.growth_usd
+    assert decision.route == "worker_session"

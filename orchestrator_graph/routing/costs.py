@@ -250,11 +250,14 @@ def price_workers(
     options: OrchestratorConfig,
     remaining_turns: float,
     prompts: Mapping[str, Sequence[str]] | None = None,
+    *,
+    request_tokens: int,
 ) -> OptionCost:
-    """One or more workers, each in its own view, plus their integration: a digest
-    of the request and one of each result join the main view. A view that starts
-    like the model's previous request (``prompts``, by model) reads that prefix
-    from the prompt cache."""
+    """One or more workers, each in its own view, plus their integration: the
+    request and the merged answer join the main view, each as a digest when it is
+    longer than one (``context.make_digest``). A view that starts like the model's
+    previous request (``prompts``, by model) reads that prefix from the prompt
+    cache."""
     counter = shared_counter()
     models, input_total, cached_total, output_total, call_usd = [], 0, 0, 0, 0.0
     for view, expected, tier in zip(views, outputs, tiers, strict=True):
@@ -267,7 +270,8 @@ def price_workers(
         cached_total += cached
         output_total += output
         call_usd += price.cost(input_tokens, output, cached)
-    digest = 2 * (options.digest_tokens + 24)  # the request's and the merged answer's digests
+    digest = options.digest_tokens + 24  # a digest's length, with its label
+    added = min(request_tokens, digest) + min(output_total, digest)
     return OptionCost(
         route=route,
         models=models,
@@ -275,7 +279,7 @@ def price_workers(
         cached_input_tokens=cached_total,
         output_tokens=output_total,
         call_usd=call_usd,
-        growth_usd=growth_usd(digest, remaining_turns, pricing.main),
+        growth_usd=growth_usd(added, remaining_turns, pricing.main),
     )
 
 

@@ -80,6 +80,7 @@ def price_options(
         options,
         remaining,
         prompts,
+        request_tokens=facts.request_tokens,
     )
     parallel, briefs, group_tiers = None, [], []
     if can_fan_out(profile):
@@ -95,6 +96,7 @@ def price_options(
             options,
             remaining,
             prompts,
+            request_tokens=facts.request_tokens,
         )
     estimate = CostEstimate(main=main, worker=worker, parallel=parallel, remaining_turns=remaining)
     return PricedOptions(estimate=estimate, tier=tier, briefs=briefs, group_tiers=group_tiers)
