@@ -287,7 +287,8 @@ def test_scope_follows_the_history_and_the_model(
     settings: OrchestratorConfig, pricing: Pricing
 ) -> None:
     """Short history: a cheap worker gets it whole; long: a self-contained request
-    gets only the standing instructions; a strong-model task never gets it whole."""
+    gets the standing instructions and the latest turns that fit
+    ``worker_history_tokens``; a strong-model task never gets it whole."""
     request = HumanMessage("What is the capital of Peru?")
     short = [*history(1), request]
     decision = decide(short, profile(), pricing=pricing, options=settings)
@@ -297,7 +298,15 @@ def test_scope_follows_the_history_and_the_model(
     long = [*history(12), request]
     assert sum(message_tokens(m) for m in long[:-1]) > settings.worker_history_tokens
     decision = decide(long, profile(), pricing=pricing, options=settings)
-    assert (decision.scope, decision.worker_context) == ("instructions", [[0]])
+    assert decision.scope == "instructions"
+    (sent,) = decision.worker_context
+    latest = sent[1:]  # after the instructions: a run of the latest messages
+    assert sent[0] == 0 and latest == list(range(latest[0], len(long) - 1))
+    assert sum(message_tokens(long[p]) for p in latest) <= settings.worker_history_tokens
+    assert (
+        message_tokens(long[latest[0] - 1]) + sum(message_tokens(long[p]) for p in latest)
+        > settings.worker_history_tokens
+    )  # nothing more would fit
 
     strong = profile(category="code_generation", complexity=4)
     decision = decide(short, strong, pricing=pricing, options=settings)

@@ -119,6 +119,18 @@ def context_scope(
     return "conversation", None
 
 
+def recent_positions(facts: TurnFacts, budget: int) -> list[int]:
+    """The positions of the latest earlier messages that fit ``budget`` tokens,
+    read back from the request (never the whole transcript)."""
+    counter, positions, used = shared_counter(), [], 0
+    for position in range(facts.position - 1, -1, -1):
+        used += counter.count_message(facts.messages[position])
+        if used > budget:
+            break
+        positions.append(position)
+    return positions
+
+
 def context_needs(
     facts: TurnFacts, profile: TaskProfile, tier: Tier, options: OrchestratorConfig
 ) -> ContextNeeds:
@@ -130,6 +142,8 @@ def context_needs(
         positions = list(range(facts.position))
         context_tokens = facts.history_tokens
     else:
+        if tier == "worker":  # the latest turns too, cheap cover for a missed reference
+            view = sorted({*view, *recent_positions(facts, options.worker_history_tokens)})
         positions = view
         counter = shared_counter()
         context_tokens = sum(counter.count_message(facts.messages[p]) for p in positions)
