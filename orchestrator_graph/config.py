@@ -54,8 +54,9 @@ class OrchestratorConfig(BaseModel):
             depending on earlier turns: it is then sent the turns it names, or the
             whole conversation, never a minimal view (the main session when neither
             fits a worker view).
-        worker_cost_ratio: a worker is chosen only when worker + integration cost
-            is at most this share of the main-session cost.
+        worker_cost_ratio: a worker is chosen only when its calls cost at most this
+            share of the main session's call, what each route adds to later main
+            calls (the growth of the main view) being compared as is.
         expected_remaining_turns: how many later main-session calls the turn's
             text is expected to ride along in (context growth).
         max_parallel_workers: the most subtasks fanned out in one turn.

@@ -360,3 +360,20 @@ def test_a_short_turn_adds_no_more_to_later_calls_as_a_worker_than_in_the_main_s
     assert worker is not None
     assert worker.growth_usd <= main.growth_usd
     assert decision.route == "worker_session"
+
+
+def test_what_a_turn_adds_to_later_calls_is_compared_as_is_not_scaled_by_the_ratio(
+    settings: OrchestratorConfig, pricing: Pricing
+) -> None:
+    """``worker_cost_ratio`` is the margin a worker's call must win by; what the turn
+    adds to every later main call is nearly the same on both routes when its texts
+    are short. Scaling that shared part by the ratio kept cheap short turns in the
+    main session whenever many turns were expected to follow (a long thread)."""
+    long_thread = settings.model_copy(update={"expected_remaining_turns": 230})
+    messages = [HumanMessage("Capital of Peru? Answer in two words.")]  # a thread's first turn
+    decision = decide(messages, profile(), pricing=pricing, options=long_thread)
+    main, worker = decision.estimate.main, decision.estimate.worker
+    assert worker is not None
+    assert worker.call_usd <= settings.worker_cost_ratio * main.call_usd
+    assert worker.growth_usd <= main.growth_usd
+    assert decision.route == "worker_session"

@@ -65,7 +65,9 @@ def test_choose_route_compares_prices_with_the_ratio() -> None:
     assert plan.routes() == ["main_session", "worker_session", "parallel_workers"]
     chosen = choose_route(plan.profile, plan.needs, plan.priced, OPTIONS)
     assert chosen.route == "parallel_workers"
-    strict = OPTIONS.model_copy(update={"worker_cost_ratio": 0.01})
+    # no later turns: the calls alone, which workers do not win by a 100x margin
+    strict = OPTIONS.model_copy(update={"worker_cost_ratio": 0.01, "expected_remaining_turns": 0})
+    plan = plan_turn(messages, classify_request(messages), pricing=PRICING, options=strict)
     kept = choose_route(plan.profile, plan.needs, plan.priced, strict)
     assert kept.route == "main_session" and "kept in the main session" in kept.reasons[0]
 

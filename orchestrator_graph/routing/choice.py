@@ -3,7 +3,8 @@
 Scoring (the profile, the prices) is done before; this step only compares, in
 a fixed order: a forced route, a context that does not fit a worker, a request
 that needs the whole conversation and the strong model, then price against
-``worker_cost_ratio`` x the main session.
+``worker_cost_ratio`` x the main session's calls (plus what the turn adds to
+later main calls, compared as is).
 """
 
 from __future__ import annotations
@@ -49,7 +50,10 @@ def choose_route(
     estimate, ratio = priced.estimate, options.worker_cost_ratio
     main, worker, parallel = estimate.main, estimate.worker, estimate.parallel
     assert worker is not None  # priced.estimate always prices one worker
-    budget = ratio * main.total_usd
+    # the ratio is the margin the turn's calls must win by; what the turn adds to later
+    # main calls (nearly the same on both routes for short texts) is compared as is
+    budget = ratio * main.call_usd + main.growth_usd
+    than_main = f"{ratio} x main ${main.call_usd:.6f} + its growth ${main.growth_usd:.6f}"
     if not needs.fits_worker(options):
         return RouteChoice(
             "main_session",
@@ -68,18 +72,18 @@ def choose_route(
             "parallel_workers",
             (
                 f"{len(profile.subtasks)} independent subtasks on {len(priced.briefs)} workers: "
-                f"${parallel.total_usd:.6f} <= {ratio} x main ${main.total_usd:.6f}",
+                f"${parallel.total_usd:.6f} <= {than_main}",
             ),
         )
     if worker.total_usd <= budget:
-        reasons = [f"worker ${worker.total_usd:.6f} <= {ratio} x main ${main.total_usd:.6f}"]
+        reasons = [f"worker ${worker.total_usd:.6f} <= {than_main}"]
         if profile.subtasks and parallel is None:
             reasons.insert(0, "its subtasks depend on each other: one worker keeps them in order")
         return RouteChoice("worker_session", tuple(reasons))
     return RouteChoice(
         "main_session",
         (
-            f"a worker would cost ${worker.total_usd:.6f}, more than {ratio}"
-            f" x main ${main.total_usd:.6f}: kept in the main session",
+            f"a worker would cost ${worker.total_usd:.6f}, more than {than_main}: "
+            "kept in the main session",
         ),
     )
