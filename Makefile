@@ -36,6 +36,7 @@ quality-curve: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check orchestrator_graph tests benchmarks
 	$(BIN)/ruff format --check orchestrator_graph tests benchmarks
+	$(BIN)/mypy orchestrator_graph
 
 clean:
 	rm -rf $(VENV) checkpoints/*.sqlite*

@@ -55,15 +55,12 @@ def open_sqlite(
     Python's default transaction handling applies (what ``SqliteSaver`` expects).
     Usable from several threads (the caller serialises access).
     """
-    target = Path(":memory:") if in_memory(path) else Path(path)  # type: ignore[arg-type]
+    target = Path(":memory:") if path is None or in_memory(path) else Path(path)
     if not in_memory(path):
         target.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(
-        target,
-        timeout=BUSY_TIMEOUT_S,
-        check_same_thread=False,
-        **({"isolation_level": None} if autocommit else {}),
-    )
+    conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    if autocommit:  # no implicit BEGIN: what ``isolation_level=None`` passed to connect does
+        conn.isolation_level = None
     try:
         conn.execute(PRAGMAS[0])
         if check is not None:

@@ -47,7 +47,7 @@ def create_orchestrator(
     main_model: BaseChatModel,
     worker_model: BaseChatModel,
     config: OrchestratorConfig | None = None,
-) -> StateGraph:
+) -> OrchestratorGraph:
     """Build the orchestrator graph (uncompiled, so it composes as a subgraph).
 
     Each turn is classified, every route is priced, and the turn is answered in
@@ -159,7 +159,9 @@ def check_request(value: Any) -> None:
         )
 
 
-class CompiledOrchestrator(CompiledStateGraph):
+class CompiledOrchestrator(
+    CompiledStateGraph[OrchestratorState, RunContext, OrchestratorInput, OrchestratorOutput]
+):
     """The compiled graph: input is checked before LangGraph checkpoints it (a node that
     raised would leave the thread pending on a request it can never route)."""
 
@@ -172,10 +174,13 @@ class CompiledOrchestrator(CompiledStateGraph):
         return super().astream(input, *args, **kwargs)
 
 
-class OrchestratorGraph(StateGraph):
+class OrchestratorGraph(
+    StateGraph[OrchestratorState, RunContext, OrchestratorInput, OrchestratorOutput]
+):
     """``StateGraph`` whose ``compile`` returns a :class:`CompiledOrchestrator`."""
 
-    def compile(self, *args: Any, **kwargs: Any) -> CompiledOrchestrator:  # type: ignore[override]
+    def compile(self, *args: Any, **kwargs: Any) -> CompiledOrchestrator:
         compiled = super().compile(*args, **kwargs)
         compiled.__class__ = CompiledOrchestrator
-        return compiled  # type: ignore[return-value]
+        assert isinstance(compiled, CompiledOrchestrator)  # the class set on the line above
+        return compiled

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from genai_prices import Usage, calc_price
+from genai_prices.types import TieredPrices
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from orchestrator_graph.errors import UnknownModelPriceError
@@ -123,11 +125,11 @@ def cacheable(prefix_tokens: int, min_tokens: int = 1024) -> int:
     return floor + (prefix_tokens - floor) // CACHE_BLOCK_TOKENS * CACHE_BLOCK_TOKENS
 
 
-def _base(price: object) -> float | None:
+def _base(price: Decimal | TieredPrices | None) -> float | None:
     """A genai-prices price as a float (the base tier of a tiered price)."""
     if price is None:
         return None
-    return float(getattr(price, "base", price))
+    return float(price.base if isinstance(price, TieredPrices) else price)
 
 
 @lru_cache(maxsize=256)

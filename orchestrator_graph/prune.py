@@ -148,12 +148,13 @@ def prune_thread(saver: BaseCheckpointSaver, thread_id: str, **options: Any) -> 
             return prune_sqlite(saver.conn, thread_id, serde=saver.serde, **options)
     try:
         from langgraph.checkpoint.postgres import PostgresSaver
-    except ImportError:
-        PostgresSaver = None
-    if PostgresSaver is not None and isinstance(saver, PostgresSaver):
-        from orchestrator_graph.prune_postgres import prune_postgres
+    except ImportError:  # the postgres extra is not installed: no saver can be one
+        pass
+    else:
+        if isinstance(saver, PostgresSaver):
+            from orchestrator_graph.prune_postgres import prune_postgres
 
-        return prune_postgres(saver, thread_id, **options)
+            return prune_postgres(saver, thread_id, **options)
     raise TypeError(
         f"prune_thread works on a SqliteSaver or a PostgresSaver, not {type(saver).__name__}"
     )

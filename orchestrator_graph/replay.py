@@ -19,6 +19,7 @@ from statistics import median
 from typing import Any, Literal
 
 from langchain_core.messages import BaseMessage, HumanMessage
+from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END, START, MessagesState, StateGraph
 from tqdm import tqdm
 
@@ -110,7 +111,9 @@ def split_answer(answer: str, parts: int) -> tuple[list[str], bool]:
         pieces = re.split(r"(?<=[.!?])\s+", answer.strip())
     if len(pieces) < parts:  # too short to cut: the first part carries it all
         return [answer.strip(), *["-"] * (parts - 1)], False
-    total, runs, current, done = sum(map(len, pieces)), [], [], 0
+    total, done = sum(map(len, pieces)), 0
+    runs: list[str] = []
+    current: list[str] = []
     for index, piece in enumerate(pieces):
         current.append(piece)
         done += len(piece)
@@ -131,7 +134,7 @@ def answering_roles(calls: Iterable[ModelCall], main_model: str) -> list[Role]:
     """The roles whose calls answered a turn: ``strong`` for the main model's calls in the
     answering nodes (a worker on the main tier included), ``weak`` for the others; failed
     attempts do not count."""
-    roles = {
+    roles: set[Role] = {
         "strong" if call.model == main_model else "weak"
         for call in calls
         if call.node in ANSWERING_NODES and not call.status.startswith(("retry:", "failed:"))
@@ -223,7 +226,7 @@ def replay(
         graph = graph_builder.compile(checkpointer=saver)
         for file, session in sessions:
             thread_id = f"{mode}:{file}:{session.id}"
-            thread = {"configurable": {"thread_id": thread_id}}
+            thread: RunnableConfig = {"configurable": {"thread_id": thread_id}}
             for model in (main, worker):
                 model.reset()
                 model.answers.clear()
@@ -301,7 +304,9 @@ def reference_overheads(
     with sqlite_checkpointer(workdir / "checkpoints-reference.sqlite") as saver:
         graph = builder.compile(checkpointer=saver)
         for file, session in sessions:
-            thread = {"configurable": {"thread_id": f"reference:{file}:{session.id}"}}
+            thread: RunnableConfig = {
+                "configurable": {"thread_id": f"reference:{file}:{session.id}"}
+            }
             model.reset()
             model.answers.clear()
             for index, turn in enumerate(session.turns):
@@ -338,7 +343,7 @@ def parallel_speedups(
             for repeat in range(SPEEDUP_REPEATS):
                 main.reset()
                 worker.reset()
-                thread = {"configurable": {"thread_id": f"parallel-{n}-{repeat}"}}
+                thread: RunnableConfig = {"configurable": {"thread_id": f"parallel-{n}-{repeat}"}}
                 graph.invoke({"messages": [HumanMessage(request)]}, thread)
                 calls = [*main.requests, *worker.requests]
                 if len(calls) < 2:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.messages import (
     AnyMessage,
@@ -46,7 +46,10 @@ def _as_messages(value: Any) -> list[AnyMessage]:
     items = value if isinstance(value, list) else [value]
     if all(isinstance(m, BaseMessage) and not isinstance(m, BaseMessageChunk) for m in items):
         return list(items)
-    return [message_chunk_to_message(m) for m in convert_to_messages(items)]  # type: ignore[arg-type]
+    # convert_to_messages makes only the concrete message classes that AnyMessage lists
+    return cast(
+        "list[AnyMessage]", [message_chunk_to_message(m) for m in convert_to_messages(items)]
+    )
 
 
 def _stable_id(position: int, message: BaseMessage) -> str:
@@ -70,17 +73,19 @@ def _apply(result: list[AnyMessage], index: dict[str, int], write: Any) -> list[
     known = len(result)
     removed: set[str] = set()
     for message in right:
-        at = index.get(message.id)  # type: ignore[arg-type]
+        message_id = message.id
+        assert message_id is not None  # every message of the write got an id above
+        at = index.get(message_id)
         if at is not None:
             if isinstance(message, RemoveMessage):
-                removed.add(message.id)  # type: ignore[arg-type]
+                removed.add(message_id)
             else:
-                removed.discard(message.id)  # type: ignore[arg-type]
+                removed.discard(message_id)
                 result[at] = message
         elif isinstance(message, RemoveMessage):
-            raise ValueError(f"Cannot delete message {message.id!r}: no message has that id")
+            raise ValueError(f"Cannot delete message {message_id!r}: no message has that id")
         else:
-            index[message.id] = len(result)  # type: ignore[index]
+            index[message_id] = len(result)
             result.append(message)
     empty = [  # a new request with no text never enters the transcript
         i for i in range(known, len(result))
@@ -91,7 +96,7 @@ def _apply(result: list[AnyMessage], index: dict[str, int], write: Any) -> list[
         kept = [m for i, m in enumerate(result) if m.id not in removed and i not in dropped]
         result[:] = kept
         index.clear()
-        index.update({m.id: i for i, m in enumerate(kept)})  # type: ignore[misc]
+        index.update({m.id: i for i, m in enumerate(kept) if m.id is not None})
     return result
 
 

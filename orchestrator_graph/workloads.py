@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, AnyMessage, BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from orchestrator_graph.errors import WorkloadError
@@ -51,7 +51,9 @@ class Turn(BaseModel):
     @property
     def scored(self) -> bool:
         """Whether a judge scored both roles' answers to this turn."""
-        return bool(self.scores) and all(role in self.scores for role in ROLES)
+        if not self.scores:
+            return False
+        return all(role in self.scores for role in ROLES)
 
     @property
     def labelled(self) -> bool:
@@ -83,10 +85,10 @@ class Session(BaseModel):
                 raise ValueError(f"turn {n}: depends_on {bad} are not earlier turns (0..{n - 1})")
         return self
 
-    def new_messages(self, index: int) -> list[BaseMessage]:
+    def new_messages(self, index: int) -> list[AnyMessage]:
         """What a running thread receives for turn ``index``: its request, preceded on
         the first turn by the standing instructions."""
-        request: list[BaseMessage] = [HumanMessage(self.turns[index].user)]
+        request: list[AnyMessage] = [HumanMessage(self.turns[index].user)]
         return [SystemMessage(self.system), *request] if index == 0 and self.system else request
 
     def transcript(self, upto: int) -> list[BaseMessage]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
+from langchain_core.runnables import RunnableConfig
 
 from orchestrator_graph.chat_models import default_models
 from orchestrator_graph.checkpoints import default_checkpoint_path, sqlite_checkpointer
@@ -91,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     main_model, worker_model = _models(args.live)
     config = OrchestratorConfig(ledger_path=args.ledger)
     builder = create_orchestrator(main_model=main_model, worker_model=worker_model, config=config)
-    thread = {"configurable": {"thread_id": args.thread}}
+    thread: RunnableConfig = {"configurable": {"thread_id": args.thread}}
     path = args.db or default_checkpoint_path()
     with sqlite_checkpointer(path) as saver:
         graph = builder.compile(checkpointer=saver)

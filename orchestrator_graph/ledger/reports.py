@@ -10,7 +10,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal
 
 import sqlite_utils
 from pydantic import BaseModel, Field, computed_field
@@ -35,18 +35,17 @@ class LedgerTotals(BaseModel):
         return 1.0 - self.cost_usd / self.baseline_usd if self.baseline_usd else 0.0
 
 
-class _Readable(Protocol):
-    db: sqlite_utils.Database
-
-    def _transaction(
-        self, mode: Literal["IMMEDIATE", "DEFERRED"] = ...
-    ) -> AbstractContextManager[None]: ...
-
-
 class LedgerReports:
     """Read-only queries over the ledger's turns and calls."""
 
-    def _rows(self: _Readable, sql: str, args: Iterable[Any] = ()) -> list[dict[str, Any]]:
+    if TYPE_CHECKING:  # provided by the ledger this mixes into (``store.CostLedger``)
+        db: sqlite_utils.Database
+
+        def _transaction(
+            self, mode: Literal["IMMEDIATE", "DEFERRED"] = ...
+        ) -> AbstractContextManager[None]: ...
+
+    def _rows(self, sql: str, args: Iterable[Any] = ()) -> list[dict[str, Any]]:
         with self._transaction("DEFERRED"):
             return list(self.db.query(sql, list(args)))
 

@@ -21,6 +21,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def _arrays(turns: Sequence[ScoredTurn]) -> tuple[np.ndarray, ...]:
     return strong, weak, strong_cost, weak_cost
 
 
-def summarize(turns: Sequence[ScoredTurn], to_strong: Sequence[bool]) -> RunSummary:
+def summarize(turns: Sequence[ScoredTurn], to_strong: npt.ArrayLike) -> RunSummary:
     """The run that sends turn ``i`` to the strong model when ``to_strong[i]``."""
     strong, weak, strong_cost, weak_cost = _arrays(turns)
     mask = np.asarray(to_strong, dtype=bool)
@@ -125,7 +126,7 @@ def summarize_answered(
     )
 
 
-def cost_quality_curve(turns: Sequence[ScoredTurn], p_weak_ok: Sequence[float]) -> Curve:
+def cost_quality_curve(turns: Sequence[ScoredTurn], p_weak_ok: npt.ArrayLike) -> Curve:
     """Sweep the threshold over every distinct prediction: from all-weak to all-strong.
 
     Turns with equal predictions move together, so every point is reachable by a
@@ -237,7 +238,7 @@ def upper_hull_at(points: Iterable[tuple[float, float]], x: float) -> float:
 
 
 def category_rules_cv(
-    turns: Sequence[ScoredTurn], folds: Sequence[int], cost_share: float
+    turns: Sequence[ScoredTurn], folds: npt.ArrayLike, cost_share: float
 ) -> tuple[float, float]:
     """The honest rule of thumb: in each fold, the best mix of two "whole categories to
     strong" rules at ``cost_share`` of the all-strong cost, chosen on the other folds and

@@ -163,7 +163,9 @@ class QualityModel:
                 cal_pgr=cal.pgr,
                 cal_strong_share=cal.strong_share,
                 cal_savings=cal.savings,
-                **self._domain_arrays(),
+                # numpy's stub types **kwds as ArrayLike but a ** dict could also
+                # name ``allow_pickle: bool``; these keys never do
+                **self._domain_arrays(),  # type: ignore[arg-type]
             )
 
     def _domain_arrays(self) -> dict[str, np.ndarray]:

@@ -119,7 +119,7 @@ def reports_by_source(
     reports = []
     for source in sorted(set(sources)):
         rows = np.flatnonzero(sources == source)
-        chosen = [turns[i] for i in rows]
+        chosen = [turns[i] for i in rows.tolist()]
         reports.append(source_report(chosen, p_weak_ok[rows], target, folds[rows]))
     return reports
 

@@ -143,9 +143,10 @@ def train(
     turns = [e.turn for e in examples]
     fit = fit_logistic(matrix, labels, l2)
     sources = sorted({t.source for t in turns})
-    domain = (None, None)
+    centroid: np.ndarray | None = None
+    min_similarity: float | None = None
     if "embedding" in feature_set:  # the embedding is the last columns of the matrix
-        domain = training_domain(matrix[:, -DIMENSIONS:])
+        centroid, min_similarity = training_domain(matrix[:, -DIMENSIONS:])
     model = QualityModel(
         feature_set=feature_set,
         weights=fit.weights,
@@ -154,7 +155,7 @@ def train(
         scale=fit.scale,
         calibration=calibrate(turns, oof),
         trained_on={"sources": sources, "turns": len(examples), "l2": l2, "folds": folds},
-        centroid=domain[0],
-        min_similarity=domain[1],
+        centroid=centroid,
+        min_similarity=min_similarity,
     )
     return TrainingResult(model=model, out_of_fold=oof, folds=fold_of)

@@ -349,6 +349,7 @@ def _handler_for(server: OpenAICompatibleServer) -> type[BaseHTTPRequestHandler]
             path = self.path.split("?", 1)[0].rstrip("/")
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             body: Any = None
+            payload: Any  # a JSON body, or the SSE chunk iterator of a stream
             stream = False
             try:
                 body = json.loads(raw or b"null")

@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from langchain_core.callbacks import (
     AsyncCallbackManagerForLLMRun,
@@ -45,7 +45,7 @@ from orchestrator_graph.tokens import shared_counter as _counter
 FaultKind = Literal["rate_limit", "server_error", "timeout", "truncated", "empty", "refusal"]
 Category = Literal["code", "summary", "factual", "math", "default"]
 
-FAULT_KINDS: frozenset[str] = frozenset(FaultKind.__args__)  # type: ignore[attr-defined]
+FAULT_KINDS: frozenset[str] = frozenset(get_args(FaultKind))
 REFUSAL_TEXT = "I'm sorry, but I can't help with that."
 LENGTH_RANGES: dict[str, tuple[int, int]] = {
     "code": (400, 900),
@@ -204,7 +204,8 @@ def _sentence(rng: random.Random, topic: list[str]) -> str:
 
 def _prose(rng: random.Random, topic: list[str], target: int) -> str:
     """Filler sentences totalling at most ``target`` tokens (at least one sentence)."""
-    sentences, total = [], 0
+    sentences: list[str] = []
+    total = 0
     while True:
         sentence = _sentence(rng, topic)
         tokens = count_text(" " + sentence)
@@ -357,10 +358,11 @@ class SimulatedChatModel(BaseChatModel):
         elif fault == "refusal":
             text = REFUSAL_TEXT
         else:
-            text = self.answers.get(last_human)
-            if text is None:
+            known = self.answers.get(last_human)
+            if known is None:
                 seed = self.model_name.encode() + b"\0" + (hashes[-1] if hashes else b"")
-                text = invent_answer(self.model_name, last_human, seed)
+                known = invent_answer(self.model_name, last_human, seed)
+            text = known
             if fault == "truncated":
                 text, finish = truncate_tokens(text, count_text(text) // 2), "length"
         for marker in stop or ():
