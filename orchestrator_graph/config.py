@@ -64,9 +64,9 @@ class OrchestratorConfig(BaseModel):
         worker_context_tokens: the most tokens of earlier turns a worker view may carry.
         worker_history_tokens: up to this many tokens of history a worker on the
             cheap model is sent the whole conversation (cheap with the prompt cache,
-            and nothing can be missed); past it, a minimal view plus the latest
-            messages that fit this many tokens (cheap cover for a reference the
-            classifier missed).
+            and nothing can be missed); past it, and on the strong model, every
+            worker view also carries the latest messages that fit this many tokens
+            (cover for a reference the classifier missed).
         digest_tokens: the length of a digest that stands for an offloaded result
             in the main view.
         min_quality: the share of all-strong quality to keep (0.5-1), the one

@@ -206,7 +206,9 @@ def test_dependent_turn_whose_references_fit_goes_to_a_worker(
     settings: OrchestratorConfig, pricing: Pricing
 ) -> None:
     messages = [*history(6), HumanMessage("Give the bowline of question 0 in three steps.")]
-    # a strong-model task sends only the turns it names (the cheap model gets them all)
+    # a strong-model task sends only the turns it names (the cheap model gets them all),
+    # and the latest messages that fit worker_history_tokens: none here
+    settings = settings.model_copy(update={"worker_history_tokens": 0})
     dependent = profile(
         context_dependency=0.9, refers_to=[0], confidence=0.9, category="code_generation"
     )

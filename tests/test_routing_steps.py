@@ -55,7 +55,10 @@ def test_context_needs_depend_on_the_tier_for_a_short_history() -> None:
     cheap = context_needs(facts, _profile(), "worker", OPTIONS)
     strong = context_needs(facts, _profile(), "main", OPTIONS)
     assert cheap.scope == "conversation" and cheap.positions == [0, 1, 2]
-    assert strong.scope == "instructions" and strong.positions == [0]
+    # the strong model gets a minimal view plus the latest messages (here all of them)
+    assert strong.scope == "instructions" and strong.positions == [0, 1, 2]
+    lean = OPTIONS.model_copy(update={"worker_history_tokens": 0})
+    assert context_needs(facts, _profile(), "main", lean).positions == [0]
     assert not cheap.dependent and cheap.expanded == []
 
 

@@ -142,8 +142,8 @@ def context_needs(
         positions = list(range(facts.position))
         context_tokens = facts.history_tokens
     else:
-        if tier == "worker":  # the latest turns too, cheap cover for a missed reference
-            view = sorted({*view, *recent_positions(facts, options.worker_history_tokens)})
+        # the latest messages too: cover for a reference the classifier missed
+        view = sorted({*view, *recent_positions(facts, options.worker_history_tokens)})
         positions = view
         counter = shared_counter()
         context_tokens = sum(counter.count_message(facts.messages[p]) for p in positions)
