@@ -14,7 +14,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from orchestrator_graph.testing.simulated import invent_answer
+from orchestrator_graph.testing.invented import invent_answer
 from orchestrator_graph.tokens import count_text
 from orchestrator_graph.workloads import Session, Turn
 

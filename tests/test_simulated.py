@@ -9,15 +9,14 @@ import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from pydantic import ValidationError
 
+from orchestrator_graph.testing.invented import LENGTH_RANGES, guess_category
 from orchestrator_graph.testing.simulated import (
-    LENGTH_RANGES,
     REFUSAL_TEXT,
     SimulatedChatModel,
     SimulatedProviderError,
     SimulatedRateLimitError,
     SimulatedServerError,
     SimulatedTimeoutError,
-    guess_category,
 )
 from orchestrator_graph.tokens import count_messages, count_text, shared_counter
 
