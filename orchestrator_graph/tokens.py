@@ -149,18 +149,22 @@ class TokenCounter:
         self.encoded = 0  # how many messages were actually tokenized
 
     def _entry(self, message: BaseMessage) -> tuple[str, int]:
-        text = str(message.text)
-        key = (message.type, message.name, len(text), hash(text))
+        return self.entry(message.type, message.name, str(message.text))
+
+    def entry(self, role: str, name: str | None, text: str) -> tuple[str, int]:
+        """The fingerprint and tokens of a message of ``role`` (a message ``type``),
+        ``name`` and ``text``: of a message's copy with other text, with no copy made."""
+        key = (role, name, len(text), hash(text))
         entry = self._entries.get(key)
         if entry is not None:
             return entry
         fingerprint = hashlib.blake2b(
-            f"{message.type}\0{message.name or ''}\0{text}".encode(), digest_size=12
+            f"{role}\0{name or ''}\0{text}".encode(), digest_size=12
         ).hexdigest()
         tokens = TOKENS_PER_MESSAGE + count_text(text, self.encoding_name)
-        tokens += count_text(_ROLES.get(message.type, message.type), self.encoding_name)
-        if message.name:
-            tokens += TOKENS_PER_NAME + count_text(message.name, self.encoding_name)
+        tokens += count_text(_ROLES.get(role, role), self.encoding_name)
+        if name:
+            tokens += TOKENS_PER_NAME + count_text(name, self.encoding_name)
         self.encoded += 1
         if len(self._entries) >= _COUNT_CACHE_SIZE:
             self._entries.clear()

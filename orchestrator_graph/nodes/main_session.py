@@ -19,7 +19,7 @@ from langgraph.runtime import Runtime
 from orchestrator_graph.budget import guarded_call
 from orchestrator_graph.calls import ModelCallError
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
-from orchestrator_graph.context import main_view, turns_of
+from orchestrator_graph.context import last_turn, main_view
 from orchestrator_graph.nodes import overhead_ms
 from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.state import OrchestratorState
@@ -39,7 +39,7 @@ def make_main_session(
         assert decision is not None, "cost_estimate sets the decision"
         digests = state.get("digests") or {}
         view = main_view(state["messages"], digests, expand=decision.expanded_turns)
-        turn = turns_of(state["messages"])[-1].index
+        turn = last_turn(state["messages"]).index
         try:
             outcome = guarded_call(
                 model,
