@@ -18,7 +18,15 @@ from langchain_core.messages import AnyMessage, BaseMessage, HumanMessage, trim_
 from langgraph.graph.message import Messages, add_messages
 
 from orchestrator_graph.errors import InvalidTurnError
-from orchestrator_graph.tokens import REPLY_PRIMING, count_messages, encoding, shared_counter
+from orchestrator_graph.tokens import (
+    FINGERPRINT_BYTES,
+    REPLY_PRIMING,
+    as_packed,
+    count_messages,
+    encoding,
+    shared_counter,
+    shared_messages,
+)
 from orchestrator_graph.transcript_index import Turn, transcript_index
 
 
@@ -97,12 +105,12 @@ def main_view_tokens(
     messages: Sequence[BaseMessage],
     digests: Mapping[str, str],
     expand: Collection[int] = (),
-    previous: Sequence[str] = (),
+    previous: bytes | Sequence[str] = b"",
 ) -> tuple[int, int]:
     """The input tokens of ``main_view(messages, digests, expand)`` (reply priming
     included) and those of its longest run of whole messages shared with a previous
-    request (``previous``: message fingerprints), from the transcript's running
-    figures: no view is built and no earlier message is read again."""
+    request (``previous``: ``tokens.packed_fingerprints``), from the transcript's
+    running figures: no view is built and no earlier message is read again."""
     index, end = transcript_index(messages), len(messages)
     expanded = {i for i in expand if 0 <= i < index.turn_count(end)}
     shown: dict[int, tuple[str, int]] = {}  # digested position -> (fingerprint, tokens)
@@ -114,12 +122,13 @@ def main_view_tokens(
             shown[position] = counter.entry(message.type, message.name, digest)
     total = REPLY_PRIMING + index.tokens_before(end)
     total += sum(tokens - index.tokens_at(p) for p, (_, tokens) in shown.items())
-    shared = 0
-    for position, fingerprint in enumerate(previous[:end]):
-        own = shown.get(position)
-        if (own[0] if own else index.fingerprints[position]) != fingerprint:
-            break
-        shared += own[1] if own else index.tokens_at(position)
+    packed = index.packed[: end * FINGERPRINT_BYTES]
+    for position, (fingerprint, _) in shown.items():
+        at = position * FINGERPRINT_BYTES
+        packed[at : at + FINGERPRINT_BYTES] = bytes.fromhex(fingerprint[: 2 * FINGERPRINT_BYTES])
+    length = shared_messages(packed, as_packed(previous))
+    shared = index.tokens_before(length)
+    shared += sum(tokens - index.tokens_at(p) for p, (_, tokens) in shown.items() if p < length)
     return total, shared
 
 

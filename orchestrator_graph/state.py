@@ -278,7 +278,7 @@ class OrchestratorState(OrchestratorOutput, total=False):
     worker_results: Annotated[list[WorkerResult], operator.add]
     calls: Annotated[list[ModelCall], operator.add]
     digests: Annotated[dict[str, str], DIGESTS]
-    prompts: Annotated[dict[str, list[str]], PROMPTS]
+    prompts: Annotated[dict[str, bytes], PROMPTS]  # packed_fingerprints, by model
     overhead_ms: Annotated[float, operator.add]  # the turn's time outside model calls
 
 

@@ -21,7 +21,7 @@ import gzip
 import hashlib
 import os
 import types
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -185,6 +185,37 @@ class TokenCounter:
 
 
 _shared_counter = TokenCounter()
+
+FINGERPRINT_BYTES = 8  # of a message's fingerprint, in a packed request
+
+
+def packed_fingerprints(messages: Iterable[BaseMessage]) -> bytes:
+    """A request as the prompt-cache rule compares it: each message's fingerprint cut to
+    ``FINGERPRINT_BYTES``, in one ``bytes`` (a third of the hex strings, stored once)."""
+    fingerprint = _shared_counter.fingerprint
+    return b"".join(bytes.fromhex(fingerprint(m)[: 2 * FINGERPRINT_BYTES]) for m in messages)
+
+
+def as_packed(request: bytes | Sequence[str]) -> bytes:
+    """A previous request, packed (``bytes`` as is; a list of hex fingerprints, the form
+    before ``packed_fingerprints``, cut and joined)."""
+    if isinstance(request, bytes):
+        return request
+    return b"".join(bytes.fromhex(f[: 2 * FINGERPRINT_BYTES]) for f in request)
+
+
+def shared_messages(packed: bytes | bytearray, previous: bytes) -> int:
+    """How many leading messages two packed requests share (a binary search on equal
+    prefixes: a few comparisons in C)."""
+    low, high = 0, min(len(packed), len(previous)) // FINGERPRINT_BYTES
+    while low < high:
+        middle = (low + high + 1) // 2
+        size = middle * FINGERPRINT_BYTES
+        if packed[:size] == previous[:size]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def count_messages(messages: Iterable[BaseMessage]) -> int:

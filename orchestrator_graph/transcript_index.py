@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from langchain_core.messages import BaseMessage
 
-from orchestrator_graph.tokens import shared_counter
+from orchestrator_graph.tokens import FINGERPRINT_BYTES, shared_counter
 
 MAX_INDEXES = 64  # transcripts (threads) indexed at once, the least recently used dropped
 
@@ -41,7 +41,7 @@ class Turn:
 class TranscriptIndex:
     """Prefix token totals, turn starts and fingerprints of the messages it holds."""
 
-    __slots__ = ("chars", "fingerprints", "ids", "messages", "starts", "totals")
+    __slots__ = ("chars", "fingerprints", "ids", "messages", "packed", "starts", "totals")
 
     def __init__(self) -> None:
         self.messages: list[BaseMessage] = []
@@ -49,6 +49,7 @@ class TranscriptIndex:
         self.chars: list[int] = [0]  # chars[i]: characters of the text of messages[:i]
         self.starts: list[int] = []  # positions of the human messages
         self.fingerprints: list[str] = []
+        self.packed = bytearray()  # the fingerprints as ``tokens.packed_fingerprints``
         self.ids: dict[str, int] = {}  # message id -> position
 
     def sync(self, messages: Sequence[BaseMessage]) -> None:
@@ -64,6 +65,7 @@ class TranscriptIndex:
             return
         if known < len(self.messages):  # another transcript from here: forget the rest
             del self.messages[known:], self.fingerprints[known:]
+            del self.packed[known * FINGERPRINT_BYTES :]
             del self.totals[known + 1 :], self.chars[known + 1 :]
             del self.starts[bisect_left(self.starts, known) :]
             self.ids = {i: p for i, p in self.ids.items() if p < known}
@@ -76,6 +78,7 @@ class TranscriptIndex:
             self.totals.append(self.totals[-1] + tokens)
             self.chars.append(self.chars[-1] + len(text))
             self.fingerprints.append(fingerprint)
+            self.packed += bytes.fromhex(fingerprint[: 2 * FINGERPRINT_BYTES])
             if message.type == "human":
                 self.starts.append(position)
             if message.id is not None:

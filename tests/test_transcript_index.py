@@ -17,7 +17,13 @@ from orchestrator_graph.context import (
 )
 from orchestrator_graph.pricing import cacheable
 from orchestrator_graph.routing.costs import cached_input_tokens, request_tokens
-from orchestrator_graph.tokens import REPLY_PRIMING, count_messages, shared_counter
+from orchestrator_graph.tokens import (
+    REPLY_PRIMING,
+    count_messages,
+    packed_fingerprints,
+    shared_counter,
+    shared_messages,
+)
 from orchestrator_graph.transcript_index import transcript_index
 
 
@@ -67,6 +73,9 @@ def test_main_view_tokens_equal_the_built_view() -> None:
         total, shared = main_view_tokens(messages, digests, expand, previous)
         assert total == count_messages(view)
         assert cacheable(shared, 0) == cached_input_tokens(view, previous, no_minimum)
+        packed = packed_fingerprints(view[:-3])  # as main_session stores it
+        assert main_view_tokens(messages, digests, expand, packed) == (total, shared)
+        assert shared_messages(packed_fingerprints(view), packed) == len(view) - 3
     assert worker_positions(messages, [1, 3, 99]) == [
         0,
         *turns_of(messages)[1].positions,

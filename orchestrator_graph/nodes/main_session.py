@@ -23,7 +23,7 @@ from orchestrator_graph.context import last_turn, main_view
 from orchestrator_graph.nodes import overhead_ms
 from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.state import OrchestratorState
-from orchestrator_graph.tokens import shared_counter
+from orchestrator_graph.tokens import packed_fingerprints
 
 
 def make_main_session(
@@ -59,11 +59,10 @@ def make_main_session(
                 "graph.invoke(None, config) on the same thread retries it.",
                 error.attempts,
             ) from error.__cause__
-        counter = shared_counter()
         return {
             "messages": [outcome.answer],
             "calls": outcome.calls,
-            "prompts": {pricing.main_model: [counter.fingerprint(m) for m in outcome.sent]},
+            "prompts": {pricing.main_model: packed_fingerprints(outcome.sent)},
             "overhead_ms": overhead_ms(started, outcome.calls),
         }
 

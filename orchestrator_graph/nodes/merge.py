@@ -33,7 +33,7 @@ from orchestrator_graph.ledger import ledger_at
 from orchestrator_graph.nodes import overhead_ms
 from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.state import ModelCall, OrchestratorState, RoutingDecision
-from orchestrator_graph.tokens import message_text, shared_counter
+from orchestrator_graph.tokens import message_text, packed_fingerprints
 
 
 def make_merge(
@@ -129,5 +129,4 @@ def _worker_prompts(messages: Sequence[BaseMessage], decision: RoutingDecision) 
         return {}
     (task,) = decision.tasks
     view = worker_view(messages, task.context_indices, task.brief)
-    counter = shared_counter()
-    return {task.model: [counter.fingerprint(m) for m in view]}
+    return {task.model: packed_fingerprints(view)}

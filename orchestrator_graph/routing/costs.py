@@ -28,7 +28,14 @@ from orchestrator_graph.config import OrchestratorConfig, Route
 from orchestrator_graph.ledger import SUBTASK, ledger_at
 from orchestrator_graph.pricing import ModelPrice, cacheable, price_for
 from orchestrator_graph.state import Category, OptionCost, Subtask, TaskProfile
-from orchestrator_graph.tokens import REPLY_PRIMING, count_text, shared_counter
+from orchestrator_graph.tokens import (
+    REPLY_PRIMING,
+    as_packed,
+    count_text,
+    packed_fingerprints,
+    shared_counter,
+    shared_messages,
+)
 from orchestrator_graph.transcript_index import transcript_index
 
 if TYPE_CHECKING:
@@ -209,17 +216,13 @@ def growth_usd(tokens: int, remaining_turns: float, price: ModelPrice) -> float:
 
 
 def cached_input_tokens(
-    view: Sequence[BaseMessage], previous: Sequence[str], options: OrchestratorConfig
+    view: Sequence[BaseMessage], previous: bytes | Sequence[str], options: OrchestratorConfig
 ) -> int:
     """The cache reads a provider bills for ``view``: the longest run of whole
-    messages it shares with a previous request (given as message fingerprints),
+    messages it shares with a previous request (``tokens.packed_fingerprints``),
     under the provider's caching rule."""
-    counter = shared_counter()
-    total = 0
-    for message, fingerprint in zip(view, previous, strict=False):
-        if counter.fingerprint(message) != fingerprint:
-            break
-        total += counter.count_message(message)
+    length = shared_messages(packed_fingerprints(view), as_packed(previous))
+    total = sum(shared_counter().count_message(m) for m in view[:length])
     return cacheable(total, options.prompt_cache_min_tokens)
 
 
@@ -256,7 +259,7 @@ def price_workers(
     pricing: Pricing,
     options: OrchestratorConfig,
     remaining_turns: float,
-    prompts: Mapping[str, Sequence[str]] | None = None,
+    prompts: Mapping[str, bytes | Sequence[str]] | None = None,
 ) -> OptionCost:
     """One or more workers, each in its own view, plus their integration: a digest
     of the request and one of each result join the main view. A view that starts

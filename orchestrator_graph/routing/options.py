@@ -60,7 +60,7 @@ def price_options(
     pricing: Pricing,
     options: OrchestratorConfig,
     digests: Mapping[str, str] | None = None,
-    prompts: Mapping[str, Sequence[str]] | None = None,
+    prompts: Mapping[str, bytes | Sequence[str]] | None = None,
 ) -> PricedOptions:
     """Price the main session, one worker on ``tier`` and, when the request splits,
     parallel workers (each group on the tier its subtasks need)."""
