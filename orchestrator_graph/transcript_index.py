@@ -13,6 +13,7 @@ differs. Token counts and fingerprints are the shared ``TokenCounter``'s.
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -107,20 +108,26 @@ class TranscriptIndex:
 
 
 _INDEXES: OrderedDict[tuple[str | None, str], TranscriptIndex] = OrderedDict()
+_LOCK = threading.Lock()
 
 
 def transcript_index(messages: Sequence[BaseMessage]) -> TranscriptIndex:
     """The index of ``messages``, extended to cover them (empty for no messages); query
-    it with ``end=len(messages)``: it may hold a longer transcript that opens the same way."""
+    it with ``end=len(messages)``: it may hold a longer transcript that opens the same way.
+
+    Threads of a graph differ in their first message's id, so each has its own index;
+    two different transcripts opening with the same message (no ids), decided at once
+    from two threads, should each pass through ``evaluate_task`` one at a time."""
     if not messages:
         return TranscriptIndex()
     key = (messages[0].id, shared_counter().fingerprint(messages[0]))
-    index = _INDEXES.get(key)
-    if index is None:
-        index = _INDEXES[key] = TranscriptIndex()
-        if len(_INDEXES) > MAX_INDEXES:
-            _INDEXES.popitem(last=False)
-    else:
-        _INDEXES.move_to_end(key)
-    index.sync(messages)
+    with _LOCK:
+        index = _INDEXES.get(key)
+        if index is None:
+            index = _INDEXES[key] = TranscriptIndex()
+            if len(_INDEXES) > MAX_INDEXES:
+                _INDEXES.popitem(last=False)
+        else:
+            _INDEXES.move_to_end(key)
+        index.sync(messages)
     return index
