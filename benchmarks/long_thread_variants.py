@@ -1,9 +1,9 @@
 """Changes proposed for the orchestrator graph, patched in by ``long_thread.py`` so they
 can be measured before anyone makes them in the package:
 
-- ``delta-digests``: ``digests`` as a ``DeltaChannel`` too (each checkpoint otherwise
-  stores every digest of the thread again); ``delta-prompts``: ``prompts`` too (each
-  main turn then writes the fingerprints of its whole view: measured worse);
+- ``delta-digests``, ``delta-prompts``: ``digests`` and ``prompts`` as ``DeltaChannel``s
+  (now the package's own channels, ``state.DIGESTS`` and ``state.PROMPTS``: these
+  proposals only swap in a channel without the per-turn update of ``classify``);
 - ``no-worker-checkpoints``: the worker's node run as a plain node, not a subgraph
   with three checkpoints of its own per worker (the parent still stores each
   finished worker's writes, which is what a crash mid fan-out resumes from);

@@ -282,11 +282,21 @@ class OrchestratorState(OrchestratorOutput, total=False):
     overhead_ms: Annotated[float, operator.add]  # the turn's time outside model calls
 
 
+def last_write(state: list[Any] | None, writes: Sequence[Any]) -> list[Any]:
+    """The last write wins: a ``DeltaChannel`` reducer for a value set once."""
+    return list(writes[-1]) if writes else list(state or [])
+
+
+WORKER_CONTEXT = DeltaChannel(last_write, list, snapshot_frequency=1000)
+"""A worker's view, written once by its ``Send``: stored in that write only, not again
+in each of the worker subgraph's checkpoints."""
+
+
 class WorkerInput(TypedDict):
     """What one ``Send`` carries to ``spawn_subgraph``."""
 
     task: WorkerTask
-    context: list[AnyMessage]
+    context: Annotated[list[AnyMessage], WORKER_CONTEXT]
 
 
 class WorkerOutput(TypedDict):
