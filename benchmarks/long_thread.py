@@ -44,13 +44,13 @@ from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.types import Durability
 from long_thread_variants import PROPOSALS, build_orchestrator, propose
-from orchestrator_graph.bench import recorded_answers
 from typing_extensions import TypedDict
 
 from orchestrator_graph import OrchestratorConfig
 from orchestrator_graph.checkpoints import sqlite_checkpointer
 from orchestrator_graph.config import DEFAULT_MAIN_MODEL, DEFAULT_WORKER_MODEL
 from orchestrator_graph.joining import join_sessions
+from orchestrator_graph.replay import recorded_answers
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 from orchestrator_graph.tokens import message_text
 from orchestrator_graph.transcript import TRANSCRIPT

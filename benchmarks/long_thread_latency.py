@@ -1,6 +1,8 @@
 """Decision latency at turn 200 of a 50,000-token thread: classify alone and the whole
 decision (``evaluate_task``), p50 / p99, as in a running graph (the turn before has
-been decided, so per-message caches hold the earlier messages).
+been decided, so per-message caches hold the earlier messages). ``decision`` is timed
+after the turn's first decision (``first``: the new answer and request not seen yet,
+the request's embedding computed when the quality model is on).
 
 Threads are labelled sessions joined by ``joined_threads.py`` with answers
 lengthened to about 50,000 tokens per 200 turns. Not a test: it prints figures
@@ -50,9 +52,11 @@ def main() -> None:
     config = OrchestratorConfig(ledger_path=None)
     classify_ms: list[float] = []
     decision_ms: list[float] = []
+    first_ms: list[float] = []  # the turn's first decision: its new messages not seen yet
     for thread in threads:
         messages = thread.session.transcript(args.turn)
         evaluate_task(messages[:-2], config=config)  # the turn before, decided
+        first_ms.append(evaluate_task(messages, config=config).decision_ms)
         for _ in range(args.repeat):
             started = time.perf_counter()
             classify_request(messages, config=config)
@@ -60,7 +64,8 @@ def main() -> None:
             decision_ms.append(evaluate_task(messages, config=config).decision_ms)
     tokens = statistics.mean(thread_tokens(t.session) for t in threads)
     print(f"{len(threads)} threads, turn {args.turn}, ~{tokens:,.0f} tokens per thread")
-    for name, values in (("classify", classify_ms), ("decision", decision_ms)):
+    measured = (("classify", classify_ms), ("decision", decision_ms), ("first", first_ms))
+    for name, values in measured:
         print(f"{name}: p50 {statistics.median(values):.3f} ms  p99 {p99(values):.3f} ms")
     if args.profile:
         profiler = cProfile.Profile()

@@ -1,9 +1,9 @@
 """Changes proposed for the orchestrator graph, patched in by ``long_thread.py`` so they
 can be measured before anyone makes them in the package:
 
-- ``delta-digests``: ``digests`` as a ``DeltaChannel`` too (each checkpoint otherwise
-  stores every digest of the thread again); ``delta-prompts``: ``prompts`` too (each
-  main turn then writes the fingerprints of its whole view: measured worse);
+- ``delta-digests``, ``delta-prompts``: ``digests`` and ``prompts`` as ``DeltaChannel``s
+  (now the package's own channels, ``state.DIGESTS`` and ``state.PROMPTS``: these
+  proposals only swap in a channel without the per-turn update of ``classify``);
 - ``no-worker-checkpoints``: the worker's node run as a plain node, not a subgraph
   with three checkpoints of its own per worker (the parent still stores each
   finished worker's writes, which is what a crash mid fan-out resumes from);
@@ -20,18 +20,19 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import RunnableConfig
 from langgraph.channels.delta import DeltaChannel
 from langgraph.graph import END, START, StateGraph
-from orchestrator_graph.estimate import Pricing
 
 import orchestrator_graph.graph as graph_module
 import orchestrator_graph.state as state_module
 from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.nodes.classify import make_classify
-from orchestrator_graph.nodes.cost_estimate import make_cost_estimate, make_route
+from orchestrator_graph.nodes.cost_estimate import make_cost_estimate
 from orchestrator_graph.nodes.main_session import make_main_session
 from orchestrator_graph.nodes.merge import make_merge
 from orchestrator_graph.nodes.record import make_record
 from orchestrator_graph.pricing import model_name_of
-from orchestrator_graph.state import OrchestratorInput, OrchestratorState, merge_dicts, per_turn
+from orchestrator_graph.routing.costs import Pricing
+from orchestrator_graph.routing.edge import route
+from orchestrator_graph.state import OrchestratorInput, OrchestratorState, merge_dicts
 from orchestrator_graph.transcript import TRANSCRIPT
 
 PROPOSALS = ["delta-digests", "delta-prompts", "no-worker-checkpoints", "fused-steps"]
@@ -82,7 +83,7 @@ def _then_record(node: Node, record: Node) -> Node:
         after = {
             **state,
             "messages": [*state["messages"], *update["messages"]],
-            "calls": per_turn(state.get("calls"), update.get("calls") or []),
+            "calls": [*(state.get("calls") or []), *(update.get("calls") or [])],
         }
         return {**update, **record(after, config)}
 
@@ -108,7 +109,6 @@ def _fused(main: BaseChatModel, worker: BaseChatModel, settings: OrchestratorCon
     builder.add_node("spawn_subgraph", workers)
     builder.add_node("merge", _then_record(make_merge(main, pricing, settings), record))
     builder.add_edge(START, "classify")
-    route = make_route(pricing, settings)
     builder.add_conditional_edges("classify", route, ["main_session", "spawn_subgraph"])
     builder.add_edge("main_session", END)
     builder.add_edge("spawn_subgraph", "merge")

@@ -18,20 +18,16 @@ from langchain_core.messages import AnyMessage, BaseMessage, HumanMessage, trim_
 from langgraph.graph.message import Messages, add_messages
 
 from orchestrator_graph.errors import InvalidTurnError
-from orchestrator_graph.tokens import REPLY_PRIMING, count_messages, encoding, shared_counter
-
-
-@dataclass(frozen=True)
-class Turn:
-    """One turn: its index and the positions of its messages in the transcript."""
-
-    index: int
-    start: int  # the human message
-    end: int  # one past the turn's last message
-
-    @property
-    def positions(self) -> range:
-        return range(self.start, self.end)
+from orchestrator_graph.tokens import (
+    FINGERPRINT_BYTES,
+    REPLY_PRIMING,
+    as_packed,
+    count_messages,
+    encoding,
+    shared_counter,
+    shared_messages,
+)
+from orchestrator_graph.transcript_index import Turn, transcript_index
 
 
 def turns_of(messages: Sequence[BaseMessage]) -> list[Turn]:
@@ -41,6 +37,16 @@ def turns_of(messages: Sequence[BaseMessage]) -> list[Turn]:
         return []
     ends = [*starts[1:], len(messages)]
     return [Turn(n, s, e) for n, (s, e) in enumerate(zip(starts, ends, strict=True))]
+
+
+def last_turn(messages: Sequence[BaseMessage]) -> Turn:
+    """The latest turn of a transcript (``turns_of(messages)[-1]``, without the walk);
+    ``IndexError`` when it has none."""
+    index, end = transcript_index(messages), len(messages)
+    count = index.turn_count(end)
+    if not count:
+        raise IndexError("the transcript has no turn (no human message)")
+    return index.turn(count - 1, end)
 
 
 def instruction_positions(messages: Sequence[BaseMessage]) -> list[int]:
@@ -82,7 +88,9 @@ def main_view(
     except in the turns listed in ``expand``."""
     if not digests:
         return list(messages)
-    expanded = {p for t in turns_of(messages) if t.index in expand for p in t.positions}
+    index, end = transcript_index(messages), len(messages)
+    turns = {i for i in expand if 0 <= i < index.turn_count(end)}
+    expanded = {p for i in turns for p in index.turn(i, end).positions}
     view: list[BaseMessage] = []
     for position, message in enumerate(messages):
         digest = digests.get(message.id or "")
@@ -93,14 +101,45 @@ def main_view(
     return view
 
 
+def main_view_tokens(
+    messages: Sequence[BaseMessage],
+    digests: Mapping[str, str],
+    expand: Collection[int] = (),
+    previous: bytes | Sequence[str] = b"",
+) -> tuple[int, int]:
+    """The input tokens of ``main_view(messages, digests, expand)`` (reply priming
+    included) and those of its longest run of whole messages shared with a previous
+    request (``previous``: ``tokens.packed_fingerprints``), from the transcript's
+    running figures: no view is built and no earlier message is read again."""
+    index, end = transcript_index(messages), len(messages)
+    expanded = {i for i in expand if 0 <= i < index.turn_count(end)}
+    shown: dict[int, tuple[str, int]] = {}  # digested position -> (fingerprint, tokens)
+    counter = shared_counter()
+    for message_id, digest in digests.items():
+        position = index.ids.get(message_id, end)
+        if position < end and index.turn_count(position + 1) - 1 not in expanded:
+            message = messages[position]
+            shown[position] = counter.entry(message.type, message.name, digest)
+    total = REPLY_PRIMING + index.tokens_before(end)
+    total += sum(tokens - index.tokens_at(p) for p, (_, tokens) in shown.items())
+    packed = index.packed[: end * FINGERPRINT_BYTES]
+    for position, (fingerprint, _) in shown.items():
+        at = position * FINGERPRINT_BYTES
+        packed[at : at + FINGERPRINT_BYTES] = bytes.fromhex(fingerprint[: 2 * FINGERPRINT_BYTES])
+    length = shared_messages(packed, as_packed(previous))
+    shared = index.tokens_before(length)
+    shared += sum(tokens - index.tokens_at(p) for p, (_, tokens) in shown.items() if p < length)
+    return total, shared
+
+
 def worker_positions(
     messages: Sequence[BaseMessage], refers_to: Collection[int], *, instructions: bool = True
 ) -> list[int]:
     """Positions a worker is sent: the standing instructions and the referred turns."""
     positions = instruction_positions(messages) if instructions else []
-    for turn in turns_of(messages):
-        if turn.index in refers_to:
-            positions.extend(turn.positions)
+    index, end = transcript_index(messages), len(messages)
+    for turn in sorted({i for i in refers_to if 0 <= i < index.turn_count(end)}):
+        positions.extend(index.turn(turn, end).positions)
     return positions
 
 

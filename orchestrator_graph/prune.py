@@ -20,6 +20,8 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.pregel import Pregel
 from langgraph.types import StateSnapshot
 
+TRANSCRIPT_CHANNEL = "messages"
+
 
 @dataclass(frozen=True)
 class PruneReport:
@@ -54,9 +56,13 @@ def _kept_chain(
     """The latest root checkpoint and the ancestors it needs: at least ``keep`` of
     them, and back to one that stores a value (a snapshot) of every delta channel
     that the latest one has a version of but does not store itself (the channels
-    its metadata counts steps since a snapshot for, and ``delta_channels``)."""
+    its metadata counts steps since a snapshot for, and ``delta_channels``). The
+    oldest kept stores the transcript (``TRANSCRIPT_CHANNEL``), so that every kept
+    state rebuilds it whole (the other delta channels, snapshotted more often, may
+    be partial in the states older than their latest snapshot)."""
     kept: list[str] = []
     missing: set[str] = set()
+    enough = False
     rows = conn.execute(_CHAIN_SQL, {"thread": thread_id})
     for checkpoint_id, type_, blob, metadata in rows:
         checkpoint = serde.loads_typed((type_, blob))
@@ -66,10 +72,13 @@ def _kept_chain(
             versioned = set(checkpoint["channel_versions"])
             delta = {*counted, *delta_channels}
             missing = {c for c in delta if c in versioned and c not in stored}
+            transcript = TRANSCRIPT_CHANNEL in versioned
         else:
             missing -= stored
         kept.append(checkpoint_id)
-        if not missing and len(kept) >= keep:
+        whole = not transcript or TRANSCRIPT_CHANNEL in stored
+        enough = enough or (not missing and whole)  # from here on, only ``keep`` counts
+        if enough and len(kept) >= keep:
             break
     return kept
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from orchestrator_graph.prune import PruneReport
+from orchestrator_graph.prune import TRANSCRIPT_CHANNEL, PruneReport
 
 _COUNTERS = "counters_since_delta_snapshot"
 
@@ -58,16 +58,20 @@ def kept_chain(saver: Any, thread_id: str, delta_channels: Sequence[str], keep: 
     config: Any = {"configurable": {"thread_id": thread_id, "checkpoint_ns": ""}}
     kept: list[str] = []
     missing: set[str] = set()
+    enough = False
     while config is not None and (tup := saver.get_tuple(config)) is not None:
         stored = set(tup.checkpoint["channel_values"])
         if not kept:
             counted = set(tup.metadata.get(_COUNTERS) or {})
             versioned = set(tup.checkpoint["channel_versions"])
             missing = {c for c in {*counted, *delta_channels} if c in versioned} - stored
+            transcript = TRANSCRIPT_CHANNEL in versioned
         else:
             missing -= stored
         kept.append(tup.config["configurable"]["checkpoint_id"])
-        if not missing and len(kept) >= max(1, keep):
+        whole = not transcript or TRANSCRIPT_CHANNEL in stored  # every kept state rebuilds it
+        enough = enough or (not missing and whole)  # from here on, only ``keep`` counts
+        if enough and len(kept) >= max(1, keep):
             break
         config = tup.parent_config
     return kept

@@ -7,7 +7,8 @@ that it knows them (no "unregistered type" warning, and allowed under
 (``checkpoints.py`` does) or pass ``STATE_TYPES`` to your own serializer's
 ``allowed_msgpack_modules``.
 
-Channels: ``messages`` is the transcript (whole); ``cost_usd`` and
+Channels: ``messages`` is the transcript (whole); it, ``digests`` and ``prompts`` are
+``DeltaChannel``s (a checkpoint stores a step's writes, not the whole value); ``cost_usd`` and
 ``baseline_cost_usd`` are the *turn's* figures (a parent graph that declares them
 with ``operator.add`` sums its turns, with or without the orchestrator's own
 checkpointer); ``thread_cost_usd`` and ``thread_baseline_cost_usd`` add up over
@@ -18,9 +19,11 @@ LangGraph's ``Overwrite``; ``OrchestratorOutput`` keeps them from callers.
 from __future__ import annotations
 
 import operator
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from langchain_core.messages import AnyMessage
+from langgraph.channels.delta import DeltaChannel
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
@@ -209,6 +212,29 @@ def merge_dicts(left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
     return {**(left or {}), **(right or {})}
 
 
+def merge_dicts_batch(state: dict[str, Any] | None, writes: Sequence[Any]) -> dict[str, Any]:
+    """``merge_dicts`` folded over a batch of writes: the reducer of a ``DeltaChannel``."""
+    merged = dict(state or {})
+    for write in writes:
+        merged.update(write or {})
+    return merged
+
+
+DIGESTS_SNAPSHOT_EVERY = 10
+"""Updates of ``digests`` (or ``prompts``) between two full snapshots. ``classify``
+updates both every turn (an empty update when nothing changes), so a snapshot comes
+every 10 turns: a short walk back, and ``prune`` keeps at most 10 turns. As a plain
+channel, each checkpoint stored every digest of the thread again."""
+
+
+def delta_dict() -> DeltaChannel:
+    """A dict channel (later keys win) checkpointed as each step's writes."""
+    return DeltaChannel(merge_dicts_batch, dict, snapshot_frequency=DIGESTS_SNAPSHOT_EVERY)
+
+
+DIGESTS, PROMPTS = delta_dict(), delta_dict()
+
+
 STATE_TYPES: tuple[tuple[str, str], ...] = tuple(
     (model.__module__, model.__name__)
     for model in (
@@ -254,16 +280,26 @@ class OrchestratorState(OrchestratorOutput, total=False):
     thread_id: str  # the run's thread (a run without one gets its own id)
     worker_results: Annotated[list[WorkerResult], operator.add]
     calls: Annotated[list[ModelCall], operator.add]
-    digests: Annotated[dict[str, str], merge_dicts]
-    prompts: Annotated[dict[str, list[str]], merge_dicts]
+    digests: Annotated[dict[str, str], DIGESTS]
+    prompts: Annotated[dict[str, bytes], PROMPTS]  # packed_fingerprints, by model
     overhead_ms: Annotated[float, operator.add]  # the turn's time outside model calls
+
+
+def last_write(state: list[Any] | None, writes: Sequence[Any]) -> list[Any]:
+    """The last write wins: a ``DeltaChannel`` reducer for a value set once."""
+    return list(writes[-1]) if writes else list(state or [])
+
+
+WORKER_CONTEXT = DeltaChannel(last_write, list, snapshot_frequency=1000)
+"""A worker's view, written once by its ``Send``: stored in that write only, not again
+in each of the worker subgraph's checkpoints."""
 
 
 class WorkerInput(TypedDict):
     """What one ``Send`` carries to ``spawn_subgraph``."""
 
     task: WorkerTask
-    context: list[AnyMessage]
+    context: Annotated[list[AnyMessage], WORKER_CONTEXT]
 
 
 class WorkerOutput(TypedDict):

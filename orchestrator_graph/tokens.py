@@ -21,7 +21,7 @@ import gzip
 import hashlib
 import os
 import types
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -149,18 +149,22 @@ class TokenCounter:
         self.encoded = 0  # how many messages were actually tokenized
 
     def _entry(self, message: BaseMessage) -> tuple[str, int]:
-        text = str(message.text)
-        key = (message.type, message.name, len(text), hash(text))
+        return self.entry(message.type, message.name, str(message.text))
+
+    def entry(self, role: str, name: str | None, text: str) -> tuple[str, int]:
+        """The fingerprint and tokens of a message of ``role`` (a message ``type``),
+        ``name`` and ``text``: of a message's copy with other text, with no copy made."""
+        key = (role, name, len(text), hash(text))
         entry = self._entries.get(key)
         if entry is not None:
             return entry
         fingerprint = hashlib.blake2b(
-            f"{message.type}\0{message.name or ''}\0{text}".encode(), digest_size=12
+            f"{role}\0{name or ''}\0{text}".encode(), digest_size=12
         ).hexdigest()
         tokens = TOKENS_PER_MESSAGE + count_text(text, self.encoding_name)
-        tokens += count_text(_ROLES.get(message.type, message.type), self.encoding_name)
-        if message.name:
-            tokens += TOKENS_PER_NAME + count_text(message.name, self.encoding_name)
+        tokens += count_text(_ROLES.get(role, role), self.encoding_name)
+        if name:
+            tokens += TOKENS_PER_NAME + count_text(name, self.encoding_name)
         self.encoded += 1
         if len(self._entries) >= _COUNT_CACHE_SIZE:
             self._entries.clear()
@@ -181,6 +185,37 @@ class TokenCounter:
 
 
 _shared_counter = TokenCounter()
+
+FINGERPRINT_BYTES = 8  # of a message's fingerprint, in a packed request
+
+
+def packed_fingerprints(messages: Iterable[BaseMessage]) -> bytes:
+    """A request as the prompt-cache rule compares it: each message's fingerprint cut to
+    ``FINGERPRINT_BYTES``, in one ``bytes`` (a third of the hex strings, stored once)."""
+    fingerprint = _shared_counter.fingerprint
+    return b"".join(bytes.fromhex(fingerprint(m)[: 2 * FINGERPRINT_BYTES]) for m in messages)
+
+
+def as_packed(request: bytes | Sequence[str]) -> bytes:
+    """A previous request, packed (``bytes`` as is; a list of hex fingerprints, the form
+    before ``packed_fingerprints``, cut and joined)."""
+    if isinstance(request, bytes):
+        return request
+    return b"".join(bytes.fromhex(f[: 2 * FINGERPRINT_BYTES]) for f in request)
+
+
+def shared_messages(packed: bytes | bytearray, previous: bytes) -> int:
+    """How many leading messages two packed requests share (a binary search on equal
+    prefixes: a few comparisons in C)."""
+    low, high = 0, min(len(packed), len(previous)) // FINGERPRINT_BYTES
+    while low < high:
+        middle = (low + high + 1) // 2
+        size = middle * FINGERPRINT_BYTES
+        if packed[:size] == previous[:size]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def count_messages(messages: Iterable[BaseMessage]) -> int:

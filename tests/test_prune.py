@@ -13,6 +13,7 @@ from orchestrator_graph import OrchestratorConfig, create_orchestrator
 from orchestrator_graph.checkpoints import sqlite_checkpointer
 from orchestrator_graph.cli import main
 from orchestrator_graph.prune import checkpoint_pages, prune_thread, state_pages
+from orchestrator_graph.state import DIGESTS, PROMPTS
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 from orchestrator_graph.transcript import TRANSCRIPT
 
@@ -27,8 +28,11 @@ ASKS = [
 
 @pytest.fixture
 def snapshot_every_4(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Snapshots of the transcript every 4 updates (2 turns), so pruning has some to use."""
+    """Snapshots of the transcript every 4 updates (2 turns), and of the digests and
+    prompts every 2 (they are updated once or twice a turn), so pruning has some to use."""
     monkeypatch.setattr(TRANSCRIPT, "snapshot_frequency", 4)
+    for channel in (DIGESTS, PROMPTS):
+        monkeypatch.setattr(channel, "snapshot_frequency", 2)
 
 
 def build(**options):

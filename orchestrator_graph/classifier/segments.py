@@ -30,12 +30,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 
 from langchain_core.messages import BaseMessage
 
 from orchestrator_graph.classifier.message_features import MessageFeatures, message_features
 from orchestrator_graph.context import Turn
+from orchestrator_graph.transcript_index import transcript_index
 
 LOOKBACK_TURNS = 32  # the most earlier turns a decision reads
 MAX_SEGMENT_TURNS = 24  # no boundary within this many turns: the task is not bounded
@@ -90,8 +90,8 @@ def recent_turns(
     """The last ``limit`` turns before position ``end`` (default: the latest request),
     oldest first.
 
-    Walks back from ``end``; the turns' indices come from one count of the human
-    messages before the first of them (a type check per message, no text read).
+    Walks back from ``end``; the turns' indices come from the transcript's running
+    figures (``transcript_index``), not a count of the human messages before them.
     """
     end = len(messages) - 1 if end is None else end
     starts: list[int] = []
@@ -103,7 +103,7 @@ def recent_turns(
     starts.reverse()
     if not starts:
         return []
-    base = sum(1 for m in islice(messages, starts[0]) if m.type == "human")
+    base = transcript_index(messages).turn_count(starts[0])
     ends = [*starts[1:], end]
     return [Turn(base + n, s, e) for n, (s, e) in enumerate(zip(starts, ends, strict=True))]
 

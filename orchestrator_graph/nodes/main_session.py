@@ -19,11 +19,11 @@ from langgraph.runtime import Runtime
 from orchestrator_graph.budget import guarded_call
 from orchestrator_graph.calls import ModelCallError
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
-from orchestrator_graph.context import main_view, turns_of
+from orchestrator_graph.context import last_turn, main_view
 from orchestrator_graph.nodes import overhead_ms
 from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.state import OrchestratorState
-from orchestrator_graph.tokens import shared_counter
+from orchestrator_graph.tokens import packed_fingerprints
 
 
 def make_main_session(
@@ -39,7 +39,7 @@ def make_main_session(
         assert decision is not None, "cost_estimate sets the decision"
         digests = state.get("digests") or {}
         view = main_view(state["messages"], digests, expand=decision.expanded_turns)
-        turn = turns_of(state["messages"])[-1].index
+        turn = last_turn(state["messages"]).index
         try:
             outcome = guarded_call(
                 model,
@@ -59,11 +59,10 @@ def make_main_session(
                 "graph.invoke(None, config) on the same thread retries it.",
                 error.attempts,
             ) from error.__cause__
-        counter = shared_counter()
         return {
             "messages": [outcome.answer],
             "calls": outcome.calls,
-            "prompts": {pricing.main_model: [counter.fingerprint(m) for m in outcome.sent]},
+            "prompts": {pricing.main_model: packed_fingerprints(outcome.sent)},
             "overhead_ms": overhead_ms(started, outcome.calls),
         }
 

@@ -27,18 +27,13 @@ from langgraph.runtime import Runtime
 from orchestrator_graph.budget import guarded_call
 from orchestrator_graph.calls import ModelCallError
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
-from orchestrator_graph.context import (
-    main_view,
-    make_digest,
-    turns_of,
-    worker_view,
-)
+from orchestrator_graph.context import last_turn, main_view, make_digest, worker_view
 from orchestrator_graph.errors import BudgetExceeded
 from orchestrator_graph.ledger import ledger_at
 from orchestrator_graph.nodes import overhead_ms
 from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.state import ModelCall, OrchestratorState, RoutingDecision
-from orchestrator_graph.tokens import message_text, shared_counter
+from orchestrator_graph.tokens import message_text, packed_fingerprints
 
 
 def make_merge(
@@ -51,7 +46,7 @@ def make_merge(
         messages = state["messages"]
         decision = state["decision"]
         assert decision is not None, "cost_estimate sets the decision"
-        turn = turns_of(messages)[-1]
+        turn = last_turn(messages)
         # a fallback is asked in the main view, its request replaced by the subtask's brief
         before = main_view(messages, state.get("digests") or {}, expand=decision.expanded_turns)
         parts, models, calls = [], [], []
@@ -134,5 +129,4 @@ def _worker_prompts(messages: Sequence[BaseMessage], decision: RoutingDecision) 
         return {}
     (task,) = decision.tasks
     view = worker_view(messages, task.context_indices, task.brief)
-    counter = shared_counter()
-    return {task.model: [counter.fingerprint(m) for m in view]}
+    return {task.model: packed_fingerprints(view)}

@@ -13,12 +13,13 @@ from langgraph.runtime import Runtime
 
 from orchestrator_graph.classifier.trained import FEATURES, FEATURES_VERSION
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
-from orchestrator_graph.context import turns_of
+from orchestrator_graph.context import last_turn
 from orchestrator_graph.ledger import TurnRecord, ledger_at
 from orchestrator_graph.nodes import overhead_ms
-from orchestrator_graph.routing.costs import Pricing, baseline_usd, request_tokens
+from orchestrator_graph.routing.costs import Pricing, baseline_usd
 from orchestrator_graph.state import ModelCall, OrchestratorState, RoutingDecision
 from orchestrator_graph.tokens import message_text
+from orchestrator_graph.transcript_index import transcript_index
 
 
 def make_record(pricing: Pricing, options: OrchestratorConfig) -> Callable[..., dict[str, Any]]:
@@ -27,12 +28,13 @@ def make_record(pricing: Pricing, options: OrchestratorConfig) -> Callable[..., 
         started = time.perf_counter()
         run = run_options(options, runtime.context)
         messages = state["messages"]
-        turns = turns_of(messages)
-        turn = turns[-1]
+        index = transcript_index(messages)
+        turn = last_turn(messages)
         answer = "\n\n".join(
             message_text(messages[p]) for p in turn.positions if messages[p].type == "ai"
         )
-        previous = request_tokens(messages[: turns[-2].start + 1]) if len(turns) > 1 else 0
+        # the previous turn's request: the prefix a main call would have cached
+        previous = index.tokens_before(index.starts[turn.index - 1] + 1) if turn.index else 0
         baseline = baseline_usd(
             messages[: turn.start], messages[turn.start], answer, previous, pricing.main, run
         )

@@ -35,7 +35,7 @@ from orchestrator_graph.quality.embedding import (
     shared_embedder,
 )
 from orchestrator_graph.state import Category, TaskProfile
-from orchestrator_graph.tokens import message_text
+from orchestrator_graph.transcript_index import transcript_index
 
 CATEGORIES: tuple[str, ...] = get_args(Category)
 FEATURE_SETS: dict[str, tuple[str, ...]] = {
@@ -173,7 +173,7 @@ def lexical_features(messages: Sequence[BaseMessage]) -> list[float]:
     """Cheap statistics of the request and its context (order of ``LEXICAL``)."""
     position, text = latest_request(messages)
     history = messages[:position]
-    context_chars = sum(len(message_text(m)) for m in history)
+    context_chars = transcript_index(messages).chars_before(position)
     return [
         *_text_statistics(text),
         math.log1p(len(history)) / 4,

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import fmean
+from typing import TYPE_CHECKING
 
 from langchain_core.messages import BaseMessage
 
@@ -27,7 +28,20 @@ from orchestrator_graph.config import OrchestratorConfig, Route
 from orchestrator_graph.ledger import SUBTASK, ledger_at
 from orchestrator_graph.pricing import ModelPrice, cacheable, price_for
 from orchestrator_graph.state import Category, OptionCost, Subtask, TaskProfile
-from orchestrator_graph.tokens import REPLY_PRIMING, count_text, message_text, shared_counter
+from orchestrator_graph.tokens import (
+    REPLY_PRIMING,
+    as_packed,
+    count_text,
+    packed_fingerprints,
+    shared_counter,
+    shared_messages,
+)
+from orchestrator_graph.transcript_index import transcript_index
+
+if TYPE_CHECKING:
+    from orchestrator_graph.routing.needs import TurnFacts
+
+MainViewTokens = tuple[int, int]  # the main view's input tokens, and those shared (cacheable)
 
 # Typical answer length in tokens per category (what a model writes back).
 TYPICAL_OUTPUT_TOKENS: dict[str, int] = {
@@ -122,7 +136,7 @@ def learned_costs(options: OrchestratorConfig | None) -> LearnedCosts:
 def expected_remaining_turns(messages: Sequence[BaseMessage], options: OrchestratorConfig) -> float:
     """How many later main calls the turn ending ``messages`` is expected to ride
     along in: learned from session lengths in the ledger, else the options' constant."""
-    turns_so_far = sum(m.type == "human" for m in messages)
+    turns_so_far = transcript_index(messages).turn_count(len(messages))
     return learned_costs(options).remaining_turns(turns_so_far, options.expected_remaining_turns)
 
 
@@ -202,34 +216,30 @@ def growth_usd(tokens: int, remaining_turns: float, price: ModelPrice) -> float:
 
 
 def cached_input_tokens(
-    view: Sequence[BaseMessage], previous: Sequence[str], options: OrchestratorConfig
+    view: Sequence[BaseMessage], previous: bytes | Sequence[str], options: OrchestratorConfig
 ) -> int:
     """The cache reads a provider bills for ``view``: the longest run of whole
-    messages it shares with a previous request (given as message fingerprints),
+    messages it shares with a previous request (``tokens.packed_fingerprints``),
     under the provider's caching rule."""
-    counter = shared_counter()
-    total = 0
-    for message, fingerprint in zip(view, previous, strict=False):
-        if counter.fingerprint(message) != fingerprint:
-            break
-        total += counter.count_message(message)
+    length = shared_messages(packed_fingerprints(view), as_packed(previous))
+    total = sum(shared_counter().count_message(m) for m in view[:length])
     return cacheable(total, options.prompt_cache_min_tokens)
 
 
 def price_main(
-    view: Sequence[BaseMessage],
-    request_tokens: int,
+    facts: TurnFacts,
+    view: MainViewTokens,
     profile: TaskProfile,
-    previous_prompt: Sequence[str],
     pricing: Pricing,
     options: OrchestratorConfig,
     remaining_turns: float,
 ) -> OptionCost:
-    """The main session: the whole main view (which ends with the request)."""
-    counter = shared_counter()
-    input_tokens = counter.count_messages(view)
-    cached = cached_input_tokens(view, previous_prompt, options)
-    output = expected_output_tokens(profile, request_tokens, options, message_text(view[-1]))
+    """The main session: the whole main view (which ends with the request), its
+    prefix shared with the previous main call read from the prompt cache."""
+    input_tokens, shared = view
+    request_tokens = facts.request_tokens
+    cached = cacheable(shared, options.prompt_cache_min_tokens)
+    output = expected_output_tokens(profile, request_tokens, options, facts.text)
     return OptionCost(
         route="main_session",
         models=[pricing.main_model],
@@ -249,7 +259,7 @@ def price_workers(
     pricing: Pricing,
     options: OrchestratorConfig,
     remaining_turns: float,
-    prompts: Mapping[str, Sequence[str]] | None = None,
+    prompts: Mapping[str, bytes | Sequence[str]] | None = None,
     *,
     request_tokens: int,
 ) -> OptionCost:
@@ -294,12 +304,11 @@ def baseline_usd(
     """What a turn costs in the main session with the whole transcript: the
     counterfactual every saving is measured against. The previous turn's
     request is the cached prefix, as a provider would bill it."""
-    counter = shared_counter()
-    input_tokens = counter.count_messages([*transcript_before, request])
+    input_tokens = REPLY_PRIMING + request_tokens([*transcript_before, request])
     cached = cacheable(previous_request_tokens, options.prompt_cache_min_tokens)
     return price.cost(input_tokens, count_text(answer), cached)
 
 
 def request_tokens(messages: Sequence[BaseMessage]) -> int:
     """Input tokens of a request made of ``messages`` (without the reply priming)."""
-    return shared_counter().count_messages(messages) - REPLY_PRIMING
+    return transcript_index(messages).tokens_before(len(messages))

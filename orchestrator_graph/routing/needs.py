@@ -15,9 +15,10 @@ from langchain_core.messages import BaseMessage
 
 from orchestrator_graph.classifier.segments import segment_context
 from orchestrator_graph.config import OrchestratorConfig
-from orchestrator_graph.context import latest_request, turns_of, worker_positions
+from orchestrator_graph.context import latest_request, worker_positions
 from orchestrator_graph.state import Scope, TaskProfile, Tier
 from orchestrator_graph.tokens import shared_counter
+from orchestrator_graph.transcript_index import transcript_index
 
 # Confidence needed to send a dependent turn to a worker with only the turns it names.
 DEPENDENT_OFFLOAD_CONFIDENCE = 0.8
@@ -42,14 +43,14 @@ class TurnFacts:
 def turn_facts(messages: Sequence[BaseMessage]) -> TurnFacts:
     """The facts of the last message of ``messages`` (``InvalidTurnError`` without one)."""
     position, text = latest_request(messages)
-    counter = shared_counter()
+    index = transcript_index(messages)
     return TurnFacts(
         messages=messages,
         position=position,
         text=text,
-        turn=turns_of(messages)[-1].index,
-        request_tokens=counter.count_message(messages[position]),
-        history_tokens=sum(counter.count_message(m) for m in messages[:position]),
+        turn=index.turn_count(len(messages)) - 1,
+        request_tokens=index.tokens_at(position),
+        history_tokens=index.tokens_before(position),
     )
 
 
@@ -149,7 +150,7 @@ def context_needs(
         context_tokens = sum(counter.count_message(facts.messages[p]) for p in positions)
     # independent subtasks of a self-contained request need no history at all
     fan_out = positions if dependent else worker_positions(history, profile.refers_to)
-    all_turns = [t.index for t in turns_of(history)]
+    all_turns = list(range(transcript_index(facts.messages).turn_count(facts.position)))
     return ContextNeeds(
         dependent=dependent,
         scope=scope,

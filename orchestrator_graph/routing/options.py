@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from orchestrator_graph.config import OrchestratorConfig
-from orchestrator_graph.context import main_view, worker_view
+from orchestrator_graph.context import main_view_tokens, worker_view
 from orchestrator_graph.routing.costs import (
     Pricing,
     expected_remaining_turns,
@@ -60,17 +60,15 @@ def price_options(
     pricing: Pricing,
     options: OrchestratorConfig,
     digests: Mapping[str, str] | None = None,
-    prompts: Mapping[str, Sequence[str]] | None = None,
+    prompts: Mapping[str, bytes | Sequence[str]] | None = None,
 ) -> PricedOptions:
     """Price the main session, one worker on ``tier`` and, when the request splits,
     parallel workers (each group on the tier its subtasks need)."""
     messages, prompts = facts.messages, prompts or {}
     remaining = expected_remaining_turns(messages, options)
-    view = main_view(messages, digests or {}, expand=needs.expanded)
-    main = price_main(
-        view, facts.request_tokens, profile, prompts.get(pricing.main_model, ()), pricing,
-        options, remaining,
-    )  # fmt: skip
+    previous = prompts.get(pricing.main_model, ())
+    view = main_view_tokens(messages, digests or {}, needs.expanded, previous)
+    main = price_main(facts, view, profile, pricing, options, remaining)
     worker = price_workers(
         "worker_session",
         [worker_view(messages, needs.positions, facts.text)],

@@ -57,7 +57,7 @@ def plan_turn(
     pricing: Pricing,
     options: OrchestratorConfig,
     digests: Mapping[str, str] | None = None,
-    prompts: Mapping[str, Sequence[str]] | None = None,
+    prompts: Mapping[str, bytes | Sequence[str]] | None = None,
 ) -> RoutingPlan:
     """What the last message of ``messages`` needs, and every route priced."""
     facts = turn_facts(messages)
@@ -109,7 +109,7 @@ def decide(
     pricing: Pricing,
     options: OrchestratorConfig,
     digests: Mapping[str, str] | None = None,
-    prompts: Mapping[str, Sequence[str]] | None = None,
+    prompts: Mapping[str, bytes | Sequence[str]] | None = None,
     thread_id: str = "",
 ) -> RoutingDecision:
     """Price every route for the last message of ``messages`` and pick one."""
