@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AnyMessage, BaseMessage, HumanMessage, trim_messages
@@ -320,6 +321,7 @@ def add_request_messages(left: Messages, right: Messages) -> list[AnyMessage]:
     never stored, so the thread stays as it was; ``classify`` then finds no
     request to route and raises :class:`InvalidTurnError` out of ``graph.invoke``.
     """
-    merged = add_messages(left, right)
+    # both sides are messages once in the state: add_messages returns them as a list
+    merged = cast("list[AnyMessage]", add_messages(left, right))
     known = {m.id for m in merged[: len(left)]} if isinstance(left, list) else set()
     return [m for m in merged if m.type != "human" or m.id in known or m.text.strip()]

@@ -49,7 +49,9 @@ def make_merge(
         turn = last_turn(messages)
         # a fallback is asked in the main view, its request replaced by the subtask's brief
         before = main_view(messages, state.get("digests") or {}, expand=decision.expanded_turns)
-        parts, models, calls = [], [], []
+        parts: list[str] = []
+        models: list[str] = []
+        calls: list[ModelCall] = []
         for result in sorted(state.get("worker_results") or [], key=lambda r: r.index):
             if result.status == "ok":
                 parts.append(result.text)

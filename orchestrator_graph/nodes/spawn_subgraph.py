@@ -37,7 +37,7 @@ def build_worker_graph(
     models: Mapping[str, BaseChatModel],
     pricing: Pricing,
     options: OrchestratorConfig | None = None,
-) -> CompiledStateGraph:
+) -> CompiledStateGraph[WorkerState, RunContext, WorkerInput, WorkerOutput]:
     """The worker subgraph: one node that calls the task's model on its minimal view."""
     graph = StateGraph(
         WorkerState, context_schema=RunContext, input_schema=WorkerInput, output_schema=WorkerOutput

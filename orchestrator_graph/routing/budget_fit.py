@@ -71,6 +71,7 @@ class BudgetLeft:
             next(s for s in scopes if s[2] is not None),
         )
         what = f"the turn ({decision.route}, no route fits)"
+        assert limit is not None  # the scopes above are the ones with a limit
         return BudgetExceeded(scope, unit, float(limit), used, requested, what)
 
 

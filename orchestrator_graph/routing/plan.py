@@ -47,7 +47,8 @@ class RoutingPlan:
     def routes(self) -> list[Route]:
         """The routes this plan can take."""
         parallel = self.priced.estimate.parallel is not None
-        return ["main_session", "worker_session", *(["parallel_workers"] * parallel)]
+        routes: list[Route] = ["main_session", "worker_session"]
+        return [*routes, "parallel_workers"] if parallel else routes
 
 
 def plan_turn(
