@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver, CheckpointTuple
@@ -169,20 +169,17 @@ def prune_thread(saver: BaseCheckpointSaver, thread_id: str, **options: Any) -> 
     )
 
 
+PageItem = TypeVar("PageItem", CheckpointTuple, StateSnapshot)
+
+
 def checkpoint_pages(
     saver: BaseCheckpointSaver, config: RunnableConfig, *, page_size: int = 50
 ) -> Iterator[list[CheckpointTuple]]:
     """A thread's checkpoints newest first, ``page_size`` at a time
     (``saver.list(config, limit=, before=)``), never the whole history at once."""
-    before: RunnableConfig | None = None
-    while True:
-        page = list(saver.list(config, limit=page_size, before=before))
-        if not page:
-            return
-        yield page
-        if len(page) < page_size:
-            return
-        before = page[-1].config
+    return _pages(
+        lambda before: list(saver.list(config, limit=page_size, before=before)), page_size
+    )
 
 
 def state_pages(
@@ -191,11 +188,18 @@ def state_pages(
     """A thread's states newest first, ``page_size`` at a time
     (``graph.get_state_history(config, limit=, before=)``): each state's transcript is
     rebuilt only when its page is read."""
+    return _pages(
+        lambda before: list(graph.get_state_history(config, limit=page_size, before=before)),
+        page_size,
+    )
+
+
+def _pages(
+    fetch: Callable[[RunnableConfig | None], list[PageItem]], page_size: int
+) -> Iterator[list[PageItem]]:
+    """Pages from ``fetch(before)`` until one comes back short or empty."""
     before: RunnableConfig | None = None
-    while True:
-        page = list(graph.get_state_history(config, limit=page_size, before=before))
-        if not page:
-            return
+    while page := fetch(before):
         yield page
         if len(page) < page_size:
             return

@@ -85,21 +85,11 @@ def _arrays(turns: Sequence[ScoredTurn]) -> tuple[np.ndarray, ...]:
 
 def summarize(turns: Sequence[ScoredTurn], to_strong: npt.ArrayLike) -> RunSummary:
     """The run that sends turn ``i`` to the strong model when ``to_strong[i]``."""
-    strong, weak, strong_cost, weak_cost = _arrays(turns)
+    strong, weak, _, _ = _arrays(turns)
     mask = np.asarray(to_strong, dtype=bool)
     if mask.shape != strong.shape:
         raise ValueError(f"{mask.size} routing choices for {strong.size} turns")
-    quality = float(np.where(mask, strong, weak).mean())
-    best, worst = float(strong.mean()), float(weak.mean())
-    baseline_cost = float(strong_cost.sum())
-    cost = float(np.where(mask, strong_cost, weak_cost).sum())
-    return RunSummary(
-        quality=quality,
-        quality_retained=quality / best if best else math.nan,
-        pgr=pgr(quality, best, worst),
-        strong_share=float(mask.mean()),
-        savings=1 - cost / baseline_cost if baseline_cost else math.nan,
-    )
+    return _summary(turns, float(np.where(mask, strong, weak).mean()), mask)
 
 
 def summarize_answered(
@@ -110,10 +100,15 @@ def summarize_answered(
     part; a turn counts as strong when any strong call answered it."""
     if len(answered_by) != len(turns):
         raise ValueError(f"{len(answered_by)} answering roles for {len(turns)} turns")
-    strong, weak, strong_cost, weak_cost = _arrays(turns)
     scores = [{"strong": t.strong, "weak": t.weak} for t in turns]
     quality = float(np.mean([turn_quality(s, r) for s, r in zip(scores, answered_by, strict=True)]))
     mask = np.array(["strong" in roles for roles in answered_by], dtype=bool)
+    return _summary(turns, quality, mask)
+
+
+def _summary(turns: Sequence[ScoredTurn], quality: float, mask: np.ndarray) -> RunSummary:
+    """The figures of a run of ``quality`` whose turns ``mask`` the strong model answered."""
+    strong, weak, strong_cost, weak_cost = _arrays(turns)
     best, worst = float(strong.mean()), float(weak.mean())
     baseline_cost = float(strong_cost.sum())
     cost = float(np.where(mask, strong_cost, weak_cost).sum())
