@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import BaseMessage, HumanMessage, convert_to_messages
+from langchain_core.messages import AnyMessage, BaseMessage, HumanMessage, convert_to_messages
+from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from pydantic import BaseModel, Field
 
@@ -35,7 +36,7 @@ from orchestrator_graph.nodes.merge import join_answers, turn_digests
 from orchestrator_graph.nodes.spawn_subgraph import build_worker_graph
 from orchestrator_graph.pricing import ModelPrice, model_name_of
 from orchestrator_graph.routing.costs import Pricing
-from orchestrator_graph.state import RoutingDecision, WorkerResult, WorkerTask
+from orchestrator_graph.state import RoutingDecision, WorkerInput, WorkerResult, WorkerTask
 from orchestrator_graph.tokens import message_text
 
 
@@ -119,6 +120,10 @@ class Integration(BaseModel):
 def chat_messages(messages: Sequence[BaseMessage]) -> list[ChatMessage]:
     roles = {"human": "user", "ai": "assistant", "system": "system"}
     return [ChatMessage(role=roles[m.type], content=message_text(m)) for m in messages]  # type: ignore[arg-type]
+
+
+def _thread(thread_id: str) -> RunnableConfig:
+    return {"configurable": {"thread_id": thread_id}}
 
 
 def _langchain(messages: Sequence[ChatMessage]) -> list[BaseMessage]:
@@ -210,15 +215,15 @@ class OrchestratorService:
         worker_id = f"worker-{uuid.uuid4()}"
         view = _langchain([ChatMessage.model_validate(m) for m in minimal_context])
         self.workers.invoke(
-            {"task": task, "context": view},
-            {"configurable": {"thread_id": worker_id}},
+            WorkerInput(task=task, context=cast(list[AnyMessage], view)),
+            _thread(worker_id),
             durability="sync",
         )
         return worker_id
 
     def worker_session(self, worker_id: str) -> WorkerSession:
         """The stored worker ``worker_id``; ``KeyError`` when there is none."""
-        values = self.workers.get_state({"configurable": {"thread_id": worker_id}}).values
+        values = self.workers.get_state(_thread(worker_id)).values
         if "task" not in values:
             raise KeyError(f"no worker session {worker_id!r}")
         results = values.get("worker_results") or []
@@ -243,7 +248,7 @@ class OrchestratorService:
             [r.call.model if r.call else "" for r in usable],
             route="parallel_workers" if len(sessions) > 1 else "worker_session",
         )
-        thread = {"configurable": {"thread_id": main_session_id}}
+        thread = _thread(main_session_id)
         before = list(self.main.get_state(thread).values.get("messages") or [])
         new: list[BaseMessage] = [HumanMessage(content=request, id=str(uuid.uuid4()))]
         if not request:
