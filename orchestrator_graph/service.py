@@ -250,9 +250,9 @@ class OrchestratorService:
         )
         thread = _thread(main_session_id)
         before = list(self.main.get_state(thread).values.get("messages") or [])
-        new: list[BaseMessage] = [HumanMessage(content=request, id=str(uuid.uuid4()))]
-        if not request:
-            new = []
+        new: list[BaseMessage] = []
+        if request:
+            new.append(HumanMessage(content=request, id=str(uuid.uuid4())))
         transcript = [*before, *new, answer]
         tokens = self.config.digest_tokens
         if any(m.type == "human" for m in transcript):
@@ -261,9 +261,10 @@ class OrchestratorService:
         else:  # an answer with no request in the thread: its own digest only
             digests = {str(answer.id): make_digest(answer.text, tokens, label="answer")}
         cost = sum(s.cost_usd for s in sessions)
-        self.main.update_state(
-            thread, {"messages": [*new, answer], "digests": digests}, as_node="record"
-        )
+        # as if ``record`` ended the turn: the transcript, its digests and the spend
+        update = {"messages": [*new, answer], "digests": digests}
+        update |= {"cost_usd": cost, "thread_cost_usd": cost}
+        self.main.update_state(thread, update, as_node="record")
         return Integration(
             main_session_id=main_session_id,
             answer=message_text(answer),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,11 +22,11 @@ from orchestrator_graph.testing.simulated import SimulatedChatModel
 TWO_PARTS = "1. Capital of Peru?\n2. 30 C in F?"
 
 
-def make_service(stack: ExitStack, path: Path) -> OrchestratorService:
+def make_service(stack: ExitStack, path: Path, **worker: Any) -> OrchestratorService:
     saver = stack.enter_context(sqlite_checkpointer(path))
     return OrchestratorService(
         main_model=SimulatedChatModel(model_name="gpt-4.1"),
-        worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
+        worker_model=SimulatedChatModel(model_name="gpt-4.1-mini", **worker),
         checkpointer=saver,
     )
 
@@ -76,12 +77,25 @@ def test_a_turn_through_the_three_calls(service: OrchestratorService, tmp_path: 
         {"configurable": {"thread_id": "main-1"}},
     )
     assert [m.type for m in out["messages"]] == ["human", "ai"] * 2
+    assert out["thread_cost_usd"] == pytest.approx(summary.cost_usd + out["cost_usd"])
     assert out["messages"][1].content == summary.answer
 
     # a second service on the same file reads the same workers (the state lives there)
     with ExitStack() as stack:
         again = make_service(stack, tmp_path / "service.sqlite")
         assert again.worker_session(ids[1]).result == service.worker_session(ids[1]).result
+
+
+def test_an_unusable_worker_is_left_to_the_main_session(tmp_path: Path) -> None:
+    with ExitStack() as stack:
+        service = make_service(stack, tmp_path / "s.sqlite", faults=[None, "empty"])
+        tasks = service.evaluate_task(TWO_PARTS).workers
+        ids = [service.spawn_worker_session(task) for task in tasks]
+        summary = service.integrate_results(ids, "main-2")
+        first = service.worker_session(ids[0]).result
+    assert summary.statuses == ["ok", "empty"] and summary.needs_main_session == ["0-1"]
+    assert first is not None and summary.answer == first.text.strip()
+    assert summary.messages == 1  # no request given: the answer alone
 
 
 def test_unknown_worker_is_a_key_error(service: OrchestratorService) -> None:
