@@ -262,7 +262,7 @@ class OrchestratorService:
             digests = {str(answer.id): make_digest(answer.text, tokens, label="answer")}
         cost = sum(s.cost_usd for s in sessions)
         # as if ``record`` ended the turn: the transcript, its digests and the spend
-        update = {"messages": [*new, answer], "digests": digests}
+        update: dict[str, Any] = {"messages": [*new, answer], "digests": digests}
         update |= {"cost_usd": cost, "thread_cost_usd": cost}
         self.main.update_state(thread, update, as_node="record")
         return Integration(
