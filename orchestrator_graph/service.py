@@ -39,11 +39,13 @@ from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.state import RoutingDecision, WorkerInput, WorkerResult, WorkerTask
 from orchestrator_graph.tokens import message_text
 
+Role = Literal["system", "user", "assistant"]
+
 
 class ChatMessage(BaseModel):
     """One message of a conversation, as OpenAI-style chat APIs write it."""
 
-    role: Literal["system", "user", "assistant"]
+    role: Role
     content: str
 
 
@@ -117,9 +119,12 @@ class Integration(BaseModel):
     messages: int = Field(description="messages in the main conversation now")
 
 
+_ROLES: dict[str, Role] = {"human": "user", "ai": "assistant", "system": "system"}
+
+
 def chat_messages(messages: Sequence[BaseMessage]) -> list[ChatMessage]:
-    roles = {"human": "user", "ai": "assistant", "system": "system"}
-    return [ChatMessage(role=roles[m.type], content=message_text(m)) for m in messages]  # type: ignore[arg-type]
+    """LangChain messages as ``ChatMessage``s (a tool message is read as the user's)."""
+    return [ChatMessage(role=_ROLES.get(m.type, "user"), content=message_text(m)) for m in messages]
 
 
 def _thread(thread_id: str) -> RunnableConfig:
