@@ -248,6 +248,16 @@ class OrchestratorService:
         sessions = [self.worker_session(worker_id) for worker_id in worker_results]
         results = [s.result for s in sessions if s.result is not None]
         usable = [r for r in results if r.status == "ok"]
+        statuses = [s.result.status if s.result else "failed" for s in sessions]
+        unusable = [s.task.task_id for s in sessions if s.result not in usable]
+        cost = sum(s.cost_usd for s in sessions)
+        if not usable:  # nothing to merge: the main conversation stays as it was
+            return Integration(
+                main_session_id=main_session_id, answer="", digest="", statuses=statuses,
+                needs_main_session=unusable, cost_usd=cost, messages=len(
+                    self.main.get_state(_thread(main_session_id)).values.get("messages") or []
+                ),
+            )  # fmt: skip
         answer = join_answers(
             [r.text for r in usable],
             [r.call.model if r.call else "" for r in usable],
@@ -265,7 +275,6 @@ class OrchestratorService:
             digests = turn_digests(transcript[turn.start], answer, turn.index, tokens)
         else:  # an answer with no request in the thread: its own digest only
             digests = {str(answer.id): make_digest(answer.text, tokens, label="answer")}
-        cost = sum(s.cost_usd for s in sessions)
         # as if ``record`` ended the turn: the transcript, its digests and the spend
         update: dict[str, Any] = {"messages": [*new, answer], "digests": digests}
         update |= {"cost_usd": cost, "thread_cost_usd": cost}
@@ -274,8 +283,8 @@ class OrchestratorService:
             main_session_id=main_session_id,
             answer=message_text(answer),
             digest=digests[str(answer.id)],
-            statuses=[s.result.status if s.result else "failed" for s in sessions],
-            needs_main_session=[s.task.task_id for s in sessions if s.result not in usable],
+            statuses=statuses,
+            needs_main_session=unusable,
             cost_usd=cost,
             messages=len(transcript),
         )

@@ -97,6 +97,14 @@ def test_an_unusable_worker_is_left_to_the_main_session(tmp_path: Path) -> None:
     assert first is not None and summary.answer == first.text.strip()
     assert summary.messages == 1  # no request given: the answer alone
 
+    with ExitStack() as stack:
+        service = make_service(stack, tmp_path / "t.sqlite", faults=["refusal"])
+        (worker_id,) = [
+            service.spawn_worker_session(t) for t in service.evaluate_task("Hi?").workers
+        ]
+        nothing = service.integrate_results([worker_id], "main-3", request="Hi?")
+        assert nothing.answer == "" and nothing.needs_main_session and nothing.messages == 0
+
 
 def test_unknown_worker_is_a_key_error(service: OrchestratorService) -> None:
     with pytest.raises(KeyError, match="no worker session 'nope'"):
