@@ -36,7 +36,13 @@ from orchestrator_graph.nodes.merge import join_answers, turn_digests
 from orchestrator_graph.nodes.spawn_subgraph import build_worker_graph
 from orchestrator_graph.pricing import ModelPrice, model_name_of
 from orchestrator_graph.routing.costs import Pricing
-from orchestrator_graph.state import RoutingDecision, WorkerInput, WorkerResult, WorkerTask
+from orchestrator_graph.state import (
+    RoutingDecision,
+    WorkerInput,
+    WorkerResult,
+    WorkerStatus,
+    WorkerTask,
+)
 from orchestrator_graph.tokens import message_text
 
 Role = Literal["system", "user", "assistant"]
@@ -111,7 +117,7 @@ class Integration(BaseModel):
     main_session_id: str
     answer: str
     digest: str = Field(description="what later main views show instead of the answer")
-    statuses: list[str] = Field(description="per worker: ok, empty, truncated, refused, failed")
+    statuses: list[WorkerStatus] = Field(description="per worker, in order")
     needs_main_session: list[str] = Field(
         description="task ids whose result was not usable: answer them in the main session"
     )
