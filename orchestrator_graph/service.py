@@ -147,13 +147,14 @@ class OrchestratorService:
     Example:
         ```python
         from langgraph.checkpoint.memory import InMemorySaver
-        from orchestrator_graph.service import OrchestratorService
+        from orchestrator_graph import OrchestratorService
+        from orchestrator_graph.state import serializer
         from orchestrator_graph.testing.simulated import SimulatedChatModel
 
         service = OrchestratorService(
             main_model=SimulatedChatModel(model_name="gpt-4.1"),
             worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
-            checkpointer=InMemorySaver(),
+            checkpointer=InMemorySaver(serde=serializer()),
         )
         evaluation = service.evaluate_task("1. Capital of Peru?\\n2. 30 C in F?")
         ids = [service.spawn_worker_session(task, view)
