@@ -16,6 +16,7 @@ from orchestrator_graph.errors import (
 from orchestrator_graph.evaluate import evaluate_task
 from orchestrator_graph.graph import create_orchestrator
 from orchestrator_graph.pricing import ModelPrice
+from orchestrator_graph.service import OrchestratorService
 from orchestrator_graph.state import (
     CostEstimate,
     RoutingDecision,
@@ -37,6 +38,7 @@ __all__ = [
     "ModelPrice",
     "OrchestratorConfig",
     "OrchestratorError",
+    "OrchestratorService",
     "RoutingDecision",
     "RunContext",
     "TaskProfile",

@@ -8,6 +8,7 @@ its SQLite checkpoints, ledger and log stay in that folder too.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -15,6 +16,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -216,3 +218,67 @@ def test_config_from_env() -> None:
         config_from_env({"ORCHESTRATOR_INTERRUPT_BELOW": "sometimes"})
     with pytest.raises(ValueError, match="interrupt_below"):
         config_from_env({"ORCHESTRATOR_INTERRUPT_BELOW": "2"})
+
+
+def post(server: StudioServer, path: str, body: dict) -> dict:
+    request = urllib.request.Request(
+        f"{server.url}{path}",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
+
+
+def get(server: StudioServer, path: str) -> dict:
+    with urllib.request.urlopen(f"{server.url}{path}", timeout=30) as response:
+        return json.load(response)
+
+
+def test_service_routes_over_http(servers: dict[str, StudioServer]) -> None:
+    """The three calls of ``http_api`` served by the same `langgraph dev` as the graph: a turn
+    decided, run by two workers and merged into a thread that the graph then continues."""
+    server = servers["plain"]
+    client = server.client
+    thread_id = client.threads.create()["thread_id"]
+    client.runs.wait(thread_id, GRAPH, input=user("Write a haiku about green tea."))
+
+    request = "1. Capital of Peru?\n2. 30 C in F?"
+    evaluation = post(server, "/orchestrator/evaluate", {"task_request": request})
+    assert evaluation["route"] == "parallel_workers" and evaluation["estimated_cost_usd"] > 0
+    workers = [
+        post(server, "/orchestrator/workers", {"task": task, "minimal_context": view})
+        for task, view in zip(evaluation["workers"], evaluation["minimal_context"], strict=True)
+    ]
+    stored = [get(server, f"/orchestrator/workers/{w['worker_id']}") for w in workers]
+    assert stored == workers and all(w["result"]["status"] == "ok" for w in stored)
+    with sqlite3.connect(server.folder / "checkpoints.sqlite") as conn:  # the server's file
+        (count,) = conn.execute(
+            "SELECT COUNT(*) FROM checkpoints WHERE thread_id = ?", (workers[0]["worker_id"],)
+        ).fetchone()
+    assert count > 0
+
+    body = {
+        "worker_results": [w["worker_id"] for w in workers],
+        "main_session_id": thread_id,
+        "request": request,
+    }
+    summary = post(server, "/orchestrator/integrate", body)
+    assert summary["statuses"] == ["ok", "ok"] and summary["messages"] == 4
+    values = client.threads.get_state(thread_id)["values"]
+    assert [m["type"] for m in values["messages"]] == ["human", "ai"] * 2
+    assert values["messages"][-1]["content"] == summary["answer"]
+    third = client.runs.wait(thread_id, GRAPH, input=user("Translate the first answer to French."))
+    assert len(third["messages"]) == 6
+
+    paths = get(server, "/openapi.json")["paths"]
+    assert {"/orchestrator/evaluate", "/orchestrator/workers", "/orchestrator/integrate"} <= set(
+        paths
+    )
+    try:
+        post(server, "/orchestrator/evaluate", {"task_request": "hi", "worker_model": "x-llm"})
+    except urllib.error.HTTPError as error:
+        assert error.code == 400 and "prices" in json.load(error)["detail"]
+    else:
+        pytest.fail("an unknown model price must be a 400")
+    assert "Blocking call" not in server.log()

@@ -82,7 +82,7 @@ def make_merge(
         return {
             "messages": [answer],
             "calls": calls,
-            "digests": _digests(messages[turn.start], answer, turn.index, run.digest_tokens),
+            "digests": turn_digests(messages[turn.start], answer, turn.index, run.digest_tokens),
             "prompts": _worker_prompts(messages, decision),
             "overhead_ms": overhead_ms(started, calls),
         }
@@ -102,18 +102,26 @@ def _keep_billed(
 def _joined_answer(
     parts: list[str], models: list[str], decision: RoutingDecision, calls: list[ModelCall]
 ) -> AIMessage:
+    fallbacks = sum(c.status.startswith("fallback") for c in calls)
+    return join_answers(parts, models, route=decision.route, fallbacks=fallbacks)
+
+
+def join_answers(
+    parts: Sequence[str], models: Sequence[str], *, route: str, fallbacks: int = 0
+) -> AIMessage:
+    """The workers' answers (in task order) joined into the one answer of the turn."""
     return AIMessage(
         content="\n\n".join(p.strip() for p in parts),
         id=f"orchestrator-{uuid.uuid4()}",
         response_metadata={
-            "orchestrator_route": decision.route,
-            "models": models,
-            "fallbacks": sum(c.status.startswith("fallback") for c in calls),
+            "orchestrator_route": route,
+            "models": list(models),
+            "fallbacks": fallbacks,
         },
     )
 
 
-def _digests(request: BaseMessage, answer: AIMessage, turn: int, tokens: int) -> dict[str, str]:
+def turn_digests(request: BaseMessage, answer: AIMessage, turn: int, tokens: int) -> dict[str, str]:
     """Digests that stand for the offloaded request and answer in later main views."""
     label = f"turn {turn}"
     digests = {str(answer.id): make_digest(answer.text, tokens, label=f"{label} answer")}

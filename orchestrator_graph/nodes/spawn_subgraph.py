@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
+from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
@@ -37,15 +38,21 @@ def build_worker_graph(
     models: Mapping[str, BaseChatModel],
     pricing: Pricing,
     options: OrchestratorConfig | None = None,
+    *,
+    checkpointer: BaseCheckpointSaver | None = None,
 ) -> CompiledStateGraph[WorkerState, RunContext, WorkerInput, WorkerOutput]:
-    """The worker subgraph: one node that calls the task's model on its minimal view."""
+    """The worker subgraph: one node that calls the task's model on its minimal view.
+
+    Inside the orchestrator it runs on the parent's checkpointer; run alone
+    (``service.spawn_worker_session``), give it one so its state can be read back.
+    """
     graph = StateGraph(
         WorkerState, context_schema=RunContext, input_schema=WorkerInput, output_schema=WorkerOutput
     )
     graph.add_node("call_worker", make_call_worker(models, pricing, options))
     graph.add_edge(START, "call_worker")
     graph.add_edge("call_worker", END)
-    return graph.compile(name="spawn_subgraph")
+    return graph.compile(checkpointer=checkpointer, name="spawn_subgraph")
 
 
 def make_call_worker(

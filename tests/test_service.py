@@ -1,0 +1,163 @@
+"""The service facade in-process, and its FastAPI app through the TestClient (real HTTP stack).
+
+Real graph parts, simulated models, a real SQLite checkpointer in ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from langchain_core.messages import HumanMessage
+
+from orchestrator_graph.checkpoints import sqlite_checkpointer
+from orchestrator_graph.http_api import create_app
+from orchestrator_graph.service import OrchestratorService
+from orchestrator_graph.testing.simulated import SimulatedChatModel
+
+TWO_PARTS = "1. Capital of Peru?\n2. 30 C in F?"
+
+
+def make_service(stack: ExitStack, path: Path, **worker: Any) -> OrchestratorService:
+    saver = stack.enter_context(sqlite_checkpointer(path))
+    return OrchestratorService(
+        main_model=SimulatedChatModel(model_name="gpt-4.1"),
+        worker_model=SimulatedChatModel(model_name="gpt-4.1-mini", **worker),
+        checkpointer=saver,
+    )
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Iterator[OrchestratorService]:
+    with ExitStack() as stack:
+        yield make_service(stack, tmp_path / "service.sqlite")
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    app = create_app(lambda stack: make_service(stack, tmp_path / "http.sqlite"))
+    with TestClient(app) as http:  # runs the lifespan: the service opens and closes
+        yield http
+
+
+def test_a_turn_through_the_three_calls(service: OrchestratorService, tmp_path: Path) -> None:
+    history = [
+        {"role": "user", "content": "Hi, I am planning a trip."},
+        {"role": "assistant", "content": "Happy to help."},
+    ]
+    evaluation = service.evaluate_task(TWO_PARTS, history)
+    assert evaluation.route == "parallel_workers" and len(evaluation.workers) == 2
+    assert 0 < evaluation.estimated_cost_usd < evaluation.main_session_cost_usd
+    assert 0 <= evaluation.confidence <= 1
+    assert [t.brief for t in evaluation.workers] == ["Capital of Peru?", "30 C in F?"]
+
+    ids = [
+        service.spawn_worker_session(task, view)
+        for task, view in zip(evaluation.workers, evaluation.minimal_context, strict=True)
+    ]
+    assert len(set(ids)) == 2
+    stored = service.worker_session(ids[0])  # read back from the checkpointer
+    assert stored.task == evaluation.workers[0] and stored.result is not None
+    assert stored.result.status == "ok" and stored.cost_usd > 0
+
+    summary = service.integrate_results(ids, "main-1", request=TWO_PARTS)
+    assert summary.statuses == ["ok", "ok"] and summary.needs_main_session == []
+    assert summary.messages == 2 and summary.cost_usd == pytest.approx(
+        sum(service.worker_session(i).cost_usd for i in ids)
+    )
+    assert len(summary.digest) < len(summary.answer)
+
+    # the main conversation is an orchestrator thread: a later turn continues it
+    out = service.main.invoke(
+        {"messages": [HumanMessage("Write a haiku about green tea.")]},
+        {"configurable": {"thread_id": "main-1"}},
+    )
+    assert [m.type for m in out["messages"]] == ["human", "ai"] * 2
+    assert out["thread_cost_usd"] == pytest.approx(summary.cost_usd + out["cost_usd"])
+    assert out["messages"][1].content == summary.answer
+
+    # a second service on the same file reads the same workers (the state lives there)
+    with ExitStack() as stack:
+        again = make_service(stack, tmp_path / "service.sqlite")
+        assert again.worker_session(ids[1]).result == service.worker_session(ids[1]).result
+
+
+def test_an_unusable_worker_is_left_to_the_main_session(tmp_path: Path) -> None:
+    with ExitStack() as stack:
+        service = make_service(stack, tmp_path / "s.sqlite", faults=[None, "empty"])
+        tasks = service.evaluate_task(TWO_PARTS).workers
+        ids = [service.spawn_worker_session(task) for task in tasks]
+        summary = service.integrate_results(ids, "main-2")
+        first = service.worker_session(ids[0]).result
+    assert summary.statuses == ["ok", "empty"] and summary.needs_main_session == ["0-1"]
+    assert first is not None and summary.answer == first.text.strip()
+    assert summary.messages == 1  # no request given: the answer alone
+
+    with ExitStack() as stack:
+        service = make_service(stack, tmp_path / "t.sqlite", faults=["refusal"])
+        (worker_id,) = [
+            service.spawn_worker_session(t) for t in service.evaluate_task("Hi?").workers
+        ]
+        nothing = service.integrate_results([worker_id], "main-3", request="Hi?")
+        assert nothing.answer == "" and nothing.needs_main_session and nothing.messages == 0
+
+
+def test_unknown_worker_is_a_key_error(service: OrchestratorService) -> None:
+    with pytest.raises(KeyError, match="no worker session 'nope'"):
+        service.worker_session("nope")
+
+
+def test_http_turn_and_openapi(client: TestClient) -> None:
+    evaluation = client.post("/orchestrator/evaluate", json={"task_request": TWO_PARTS}).json()
+    assert evaluation["route"] == "parallel_workers"
+    workers = []
+    for task, view in zip(evaluation["workers"], evaluation["minimal_context"], strict=True):
+        response = client.post(
+            "/orchestrator/workers", json={"task": task, "minimal_context": view}
+        )
+        assert response.status_code == 201, response.text
+        workers.append(response.json())
+    read = client.get(f"/orchestrator/workers/{workers[0]['worker_id']}").json()
+    assert read == workers[0] and read["result"]["status"] == "ok"
+
+    body = {
+        "worker_results": [w["worker_id"] for w in workers],
+        "main_session_id": "main-http",
+        "request": TWO_PARTS,
+    }
+    summary = client.post("/orchestrator/integrate", json=body).json()
+    assert summary["statuses"] == ["ok", "ok"] and summary["messages"] == 2
+    assert summary["answer"].startswith(workers[0]["result"]["text"].strip())
+
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/orchestrator/evaluate", "/orchestrator/workers", "/orchestrator/integrate"} <= set(
+        paths
+    )
+
+
+def test_http_errors(client: TestClient) -> None:
+    missing = client.post("/orchestrator/evaluate", json={"main_session_context": []})
+    assert missing.status_code == 422
+    assert missing.json()["detail"][0]["loc"] == ["body", "task_request"]
+    bad_role = {"task_request": "hi", "main_session_context": [{"role": "robot", "content": ""}]}
+    wrong = client.post("/orchestrator/evaluate", json=bad_role)
+    assert wrong.status_code == 422
+    assert wrong.json()["detail"][0]["loc"] == ["body", "main_session_context", 0, "role"]
+
+    unpriced = {"task_request": "What is 2 + 2?", "worker_model": "my-local-llm"}
+    refused = client.post("/orchestrator/evaluate", json=unpriced)
+    assert refused.status_code == 400
+    assert "my-local-llm" in refused.json()["detail"] and "`prices`" in refused.json()["detail"]
+    price = {"input_per_mtok": 0.1, "cached_input_per_mtok": 0.05, "output_per_mtok": 0.2}
+    priced = client.post(
+        "/orchestrator/evaluate", json={**unpriced, "prices": {"my-local-llm": price}}
+    )
+    assert priced.status_code == 200, priced.text
+
+    assert client.get("/orchestrator/workers/nope").status_code == 404
+    unknown = {"worker_results": ["nope"], "main_session_id": "m"}
+    assert client.post("/orchestrator/integrate", json=unknown).status_code == 404
