@@ -5,24 +5,29 @@ An sdist and the wheel built from it come from the repository without network
 fresh virtual environment whose dependencies come from this environment's
 site-packages (a plain path in a ``.pth`` file: the project's own editable install
 stays invisible). From a temporary working directory, so the source tree is not on
-the path, that environment runs the demo and ``evaluate_task`` with the shipped
-quality model.
+the path, that environment runs the demo, ``evaluate_task`` with the shipped
+quality model, and ``langgraph dev`` serving the installed graph (a ``langgraph.json``
+with module paths) for one turn.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import sysconfig
 import tarfile
+import time
+import urllib.request
 import zipfile
 from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow  # builds a wheel, creates a venv, starts processes
+# builds a wheel, creates a venv, starts processes and `langgraph dev` on 127.0.0.1
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 ROOT = Path(__file__).resolve().parents[1]
 # every file the package reads at run time besides its modules
@@ -34,6 +39,15 @@ DATA_FILES = {
 }
 # no network: a proxy that refuses every connection, no key for a live model
 OFFLINE = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"}
+
+# what a user of the installed package serves: module paths, no source folder
+LANGGRAPH_JSON = {
+    "dependencies": ["."],
+    "graphs": {"orchestrator": "orchestrator_graph.studio:graph"},
+    "checkpointer": {"path": "orchestrator_graph.checkpoints.studio_checkpointer"},
+}
+# ``langgraph dev`` run by the venv's python (the CLI itself comes from the deps)
+LANGGRAPH_DEV = "import sys; from langgraph_cli.cli import cli; sys.argv[0] = 'langgraph'; cli()"
 
 PROBE = """
 import json, orchestrator_graph
@@ -58,6 +72,59 @@ def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str
 def offline_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"OPENAI_API_KEY", "PYTHONPATH"}}
     return {**env, **OFFLINE}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def post(url: str, body: dict) -> dict:
+    request = urllib.request.Request(
+        url, json.dumps(body).encode(), {"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.load(response)
+
+
+def serve_one_turn(venv: Path, folder: Path) -> dict:
+    """``langgraph dev`` on the installed package answers one turn; its final state."""
+    (folder / "langgraph.json").write_text(json.dumps(LANGGRAPH_JSON))
+    port = free_port()
+    env = offline_env() | {
+        "LANGGRAPH_CLI_NO_ANALYTICS": "1",
+        "LANGGRAPH_NO_VERSION_CHECK": "1",
+        "LANGSMITH_TRACING": "false",
+        "NO_PROXY": "127.0.0.1",
+        "ORCHESTRATOR_CHECKPOINTS": str(folder / "studio.sqlite"),
+        "ORCHESTRATOR_LEDGER": str(folder / "studio-ledger.sqlite"),
+    }
+    command = [str(venv / "bin" / "python"), "-c", LANGGRAPH_DEV, "dev", "--no-browser"]
+    command += ["--no-reload", "--host", "127.0.0.1", "--port", str(port)]
+    url = f"http://127.0.0.1:{port}"
+    with (folder / "server.log").open("wb") as log:
+        server = subprocess.Popen(command, cwd=folder, env=env, stdout=log, stderr=log)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, (folder / "server.log").read_text(errors="replace")
+            assert time.monotonic() < deadline, "langgraph dev did not start within 60 s"
+            try:
+                with urllib.request.urlopen(f"{url}/ok", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.3)
+        message = {"role": "user", "content": "Write a haiku about tea."}
+        return post(f"{url}/runs/wait", {"assistant_id": "orchestrator", "input": {
+            "messages": [message]}})  # fmt: skip
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +184,7 @@ def test_wheel_installs_and_runs_offline(installed: tuple[Path, Path], tmp_path:
     assert "session 't-wheel': 10 turns" in demo
     assert "savings:" in demo
     assert not (tmp_path / "checkpoints").exists()  # nothing at the default paths
+
+    served = serve_one_turn(venv, tmp_path)
+    assert [m["type"] for m in served["messages"]] == ["human", "ai"]
+    assert served["decision"]["route"] in {"main_session", "worker_session", "parallel_workers"}
