@@ -50,6 +50,12 @@ def totals(output: str) -> dict[str, str]:
     return dict(re.findall(r"^(baseline|orchestrated|savings)\b[^:]*:\s+(\S+)$", output, re.M))
 
 
+def table_rows(output: str) -> list[str]:
+    """The per-turn lines of the demo's table: turn, route, models, cost, baseline."""
+    pattern = r"^\s+\d+\s+(?:main_session|worker_session|parallel_workers)\b.*$"
+    return re.findall(pattern, output, re.M)
+
+
 def ledger_rows(path: Path) -> list[tuple]:
     with sqlite3.connect(path) as conn:
         return sorted(conn.execute("SELECT call_id, turn, cost_usd FROM calls").fetchall())
@@ -75,9 +81,9 @@ def test_demo_runs_then_resumes(tmp_path: Path) -> None:
 
     second = run_demo(tmp_path)
     assert "has 10 checkpointed turns" in second and "resuming" in second
-    assert not re.search(
-        r"^\s+\d+\s+(main_session|worker_session|parallel_workers)\b", second, re.M
-    )
+    # the finished thread shows its table again (from the ledger), without re-running turns
+    assert table_rows(second) == table_rows(first)
+    assert "      - " not in second  # the reasons are printed only when a turn runs
     assert f"session 't-demo': {len(SCRIPT)} turns" in second
     assert totals(second) == printed
     assert ledger_rows(tmp_path / "ledger.sqlite") == calls  # no duplicate rows

@@ -2,7 +2,8 @@
 
 Offline it runs on simulated models; with ``--live`` (and ``OPENAI_API_KEY``) on
 ``ChatOpenAI``. Run again with the same ``--thread`` it resumes the checkpointed
-session where it stopped instead of starting over.
+session where it stopped instead of starting over, and shows the turns already
+done (from the ledger) before the new ones.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from orchestrator_graph.config import (
 )
 from orchestrator_graph.context import turns_of
 from orchestrator_graph.graph import create_orchestrator
+from orchestrator_graph.ledger import CostLedger, TurnRecord
 
 MEMO = """\
 To: Platform engineering
@@ -81,6 +83,23 @@ def _models(live: bool) -> tuple[BaseChatModel, BaseChatModel]:
     return default_models(live=live)
 
 
+HEADER = f"{'turn':>4}  {'route':<17} {'models':<22} {'cost $':>9} {'baseline $':>10}"
+
+
+def _row(turn: int, route: str, workers: set[str], cost: float, baseline: float) -> str:
+    """One line of the table: the worker models, or the main model when none ran."""
+    models = ",".join(sorted(workers)) or DEFAULT_MAIN_MODEL
+    return f"{turn:>4}  {route:<17} {models:<22} {cost:>9.5f} {baseline:>10.5f}"
+
+
+def _recorded_turns(ledger: Path | None, thread_id: str, done: int) -> list[TurnRecord]:
+    """The thread's first ``done`` turns as the ledger billed them (none without a ledger)."""
+    if not done or ledger is None or not Path(ledger).exists():
+        return []
+    with CostLedger(ledger) as book:
+        return [r for r in book.turns(thread_id) if r.turn < done]
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--thread", default="demo", help="thread id (resumes if it exists)")
     parser.add_argument("--db", type=Path, default=None, help="SQLite checkpoint file")
@@ -104,14 +123,15 @@ def run(args: argparse.Namespace) -> int:
         done = len(turns_of(snapshot.values.get("messages", [])))
         if done:
             print(f"thread {args.thread!r} has {done} checkpointed turns in {path}: resuming")
-        if done < len(SCRIPT):
-            print(f"{'turn':>4}  {'route':<17} {'models':<22} {'cost $':>9} {'baseline $':>10}")
+        print(HEADER)
+        for record in _recorded_turns(args.ledger, args.thread, done):
+            workers = {c.model for c in record.calls if c.node == "spawn_subgraph"}
+            print(_row(record.turn, record.route, workers, record.cost_usd, record.baseline_usd))
         for index, request in enumerate(SCRIPT[done:], start=done):
             state = graph.invoke({"messages": [HumanMessage(request)]}, thread, durability="sync")
             decision = state["decision"]
             cost, baseline = state["cost_usd"], state["baseline_cost_usd"]  # this turn's
-            models = ",".join(sorted(set(decision.worker_models))) or DEFAULT_MAIN_MODEL
-            print(f"{index:>4}  {decision.route:<17} {models:<22} {cost:>9.5f} {baseline:>10.5f}")
+            print(_row(index, decision.route, set(decision.worker_models), cost, baseline))
             for reason in decision.reasons:
                 print(f"      - {reason}")
         final = graph.get_state(thread).values
