@@ -46,6 +46,29 @@ class BudgetLimits(BaseModel):
     )
 
 
+class CacheConfig(BaseModel):
+    """The guarded answer cache (``orchestrator_graph.cache``): a self-contained request
+    that asks what an earlier one of the same scope asked is answered with that answer,
+    at no model cost.
+
+    Attributes:
+        path: the SQLite file of the entries (they hold request and answer text); None
+            keeps them next to the ledger, in ``answer_cache.sqlite``.
+        ttl_s: how long an answer may be reused, in seconds.
+        max_false_hit_rate: the bound on the share of near misses (same words, another
+            question) answered from the cache; sets the similarity threshold
+            (``cache.bound.threshold_for``). Exact repeats always match.
+        semantic: False reuses exact repeats only (no embedding lookup).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    path: Path | None = None
+    ttl_s: float = Field(default=86_400.0, gt=0, le=10 * 365 * 86_400)
+    max_false_hit_rate: float = Field(default=0.01, gt=0, le=0.5)
+    semantic: bool = True
+
+
 class OrchestratorConfig(BaseModel):
     """How the orchestrator decides and accounts. Every field has a working default.
 
@@ -104,6 +127,8 @@ class OrchestratorConfig(BaseModel):
             (``BudgetLimits``); None spends without limit.
         context_window: the main model's context window in tokens; None looks it
             up by model name (``context.context_window_for``).
+        cache: the guarded answer cache (``CacheConfig``); None (the default) keeps none.
+            Entries are kept per scope (``RunContext.cache_scope``, else the thread).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -134,6 +159,20 @@ class OrchestratorConfig(BaseModel):
     call_timeout_s: float | None = Field(default=120.0, gt=0, le=3600)
     budget: BudgetLimits | None = None
     context_window: int | None = Field(default=None, ge=1024, le=100_000_000)
+    cache: CacheConfig | None = None  # the answer cache (issue 12)
+
+    def cache_path(self) -> Path | None:
+        """Where the answer cache is kept: ``cache.path``, else beside the ledger."""
+        if self.cache is None:
+            return None
+        if self.cache.path is not None:
+            return Path(self.cache.path)
+        if self.ledger_path is not None:
+            return Path(self.ledger_path).with_name("answer_cache.sqlite")
+        raise ValueError(
+            "the answer cache needs a file: set CacheConfig(path=...) or ledger_path "
+            "(it is then kept beside the ledger, in answer_cache.sqlite)"
+        )
 
 
 class RunContext(BaseModel):
@@ -149,10 +188,17 @@ class RunContext(BaseModel):
     interrupt_below: float | None = Field(default=None, ge=0, le=1)
     worker_cost_ratio: float | None = Field(default=None, gt=0, le=1)
     budget: BudgetLimits | None = None
+    cache_scope: str | None = Field(
+        default=None,
+        min_length=1,
+        description="the answer cache's scope (a tenant or user id): entries are reused "
+        "only within it; None scopes them to the thread",
+    )
 
     def applied_to(self, options: OrchestratorConfig) -> OrchestratorConfig:
         """``options`` with this run's values in place of the built-in ones."""
-        update = {k: v for k in type(self).model_fields if (v := getattr(self, k)) is not None}
+        shared = OrchestratorConfig.model_fields.keys() & type(self).model_fields
+        update = {k: v for k in shared if (v := getattr(self, k)) is not None}
         return options.model_copy(update=update) if update else options
 
 
@@ -164,6 +210,14 @@ def run_options(options: OrchestratorConfig, context: object) -> OrchestratorCon
     if not isinstance(context, RunContext):
         context = RunContext.model_validate(context)
     return context.applied_to(options)
+
+
+def cache_scope(context: object, thread_id: str) -> str:
+    """The answer cache's scope of a run: ``RunContext.cache_scope``, else the thread."""
+    if context is not None and not isinstance(context, RunContext):
+        context = RunContext.model_validate(context)
+    scope = context.cache_scope if context is not None else None
+    return f"scope:{scope}" if scope else f"thread:{thread_id}"
 
 
 def load_config(path: Path | None) -> OrchestratorConfig:

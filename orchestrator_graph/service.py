@@ -28,7 +28,7 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from pydantic import BaseModel, Field
 
-from orchestrator_graph.config import OrchestratorConfig, Route
+from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.context import last_turn, make_digest
 from orchestrator_graph.evaluate import evaluate_task
 from orchestrator_graph.graph import create_orchestrator
@@ -37,6 +37,7 @@ from orchestrator_graph.nodes.spawn_subgraph import build_worker_graph
 from orchestrator_graph.pricing import ModelPrice, model_name_of
 from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.state import (
+    DecisionRoute,
     RoutingDecision,
     WorkerInput,
     WorkerResult,
@@ -72,7 +73,7 @@ class EvaluateRequest(BaseModel):
 class Evaluation(BaseModel):
     """The routing decision: route, worker configuration, estimated cost, confidence."""
 
-    route: Route
+    route: DecisionRoute
     reasons: list[str]
     confidence: float
     estimated_cost_usd: float = Field(description="the chosen route, its calls and growth")

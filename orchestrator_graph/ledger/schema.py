@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from orchestrator_graph.state import ModelCall
 
@@ -40,9 +40,10 @@ TURNS: dict[str, type] = {
     "features": str,
     "features_version": str,
     "trimmed": str,
+    "saved_usd": float,
 }
 # columns newer than the first ledgers: a file without them gets them by ALTER TABLE
-ADDED_LATER = frozenset({"features", "features_version", "trimmed"})
+ADDED_LATER = frozenset({"features", "features_version", "trimmed", "saved_usd"})
 JSON_COLUMNS = ("reasons", "estimate", "features", "trimmed")
 FEEDBACK_PK = ("thread_id", "turn", "source")
 FEEDBACK: dict[str, type] = {
@@ -107,11 +108,23 @@ class TurnRecord(BaseModel):
     features_version: str | None = Field(
         default=None, description="its layout (``classifier.trained.FEATURES_VERSION``)"
     )
+    saved_usd: float = Field(
+        default=0.0,
+        ge=0,
+        description="route ``cache``: the estimated calls of the route the reused answer "
+        "replaced (the turn itself costs 0)",
+    )
     trimmed: list[str] = Field(
         default_factory=list,
         description="what was cut from a view to fit a model's window (``FittedView.note``);"
         " read back with the notes the guarded calls of the turn stored",
     )
+
+    @field_validator("saved_usd", mode="before")
+    @classmethod
+    def _none_saved(cls, value: Any) -> Any:
+        """A turn recorded before the column existed reads back NULL: nothing saved."""
+        return 0.0 if value is None else value
 
 
 class Feedback(BaseModel):

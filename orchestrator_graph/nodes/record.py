@@ -1,6 +1,8 @@
 """``record``: the turn's decision, estimate, calls and baseline written to the ledger,
 with the classifier's feature vector and, when a person picked the route at the
-interrupt, that choice as feedback (``main_session``: the turn needed the conversation)."""
+interrupt, that choice as feedback (``main_session``: the turn needed the conversation).
+With the answer cache on, a self-contained turn answered normally is stored in it; a
+turn answered from it is recorded at $0 with what it saved (``saved_usd``)."""
 
 from __future__ import annotations
 
@@ -11,8 +13,9 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from orchestrator_graph.cache.turn import cacheable, open_cache, store_answer
 from orchestrator_graph.classifier.trained import FEATURES, FEATURES_VERSION
-from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
+from orchestrator_graph.config import OrchestratorConfig, RunContext, cache_scope, run_options
 from orchestrator_graph.context import last_turn
 from orchestrator_graph.ledger import TurnRecord, ledger_at
 from orchestrator_graph.nodes import overhead_ms
@@ -40,6 +43,10 @@ def make_record(pricing: Pricing, options: OrchestratorConfig) -> Callable[..., 
         )
         calls = state.get("calls") or []
         cost = sum(c.cost_usd for c in calls)
+        if run.cache is not None:
+            request = messages[: turn.start + 1]
+            scope = cache_scope(runtime.context, state["thread_id"])
+            _keep_answer(run, state, request, answer, cost, scope)
         if run.ledger_path is not None:
             overhead = (state.get("overhead_ms") or 0.0) + overhead_ms(started)
             _write_turn(run, state, turn.index, calls, cost, baseline, overhead)
@@ -51,6 +58,26 @@ def make_record(pricing: Pricing, options: OrchestratorConfig) -> Callable[..., 
         }
 
     return record
+
+
+def _keep_answer(
+    options: OrchestratorConfig,
+    state: OrchestratorState,
+    request: list[Any],
+    answer: str,
+    cost: float,
+    scope: str,
+) -> None:
+    """Count a cache hit, or store the answer of a cacheable turn answered normally."""
+    decision, profile = state["decision"], state.get("profile")
+    assert decision is not None, "cost_estimate sets the decision"
+    if decision.route == "cache" and decision.cache is not None:
+        open_cache(options).count_hit(decision.cache.entry_id)
+    elif profile is not None and answer.strip() and cacheable(request, profile, options):
+        models = ", ".join(dict.fromkeys(c.model for c in state.get("calls") or []))
+        store_answer(
+            request, decision, answer, scope=scope, cost_usd=cost, model=models, options=options
+        )
 
 
 def _write_turn(
@@ -96,6 +123,7 @@ def _write_turn(
             calls=calls,
             features=features,
             features_version=FEATURES_VERSION if features is not None else None,
+            saved_usd=decision.cache.saved_usd if decision.cache and decision.cache.hit else 0.0,
         )
     )
     if decision.picked_by_person is not None:
