@@ -96,8 +96,7 @@ def near_miss_report(bound: float, write: bool) -> tuple[dict, dict[str, np.ndar
         chosen = [i for i, p in enumerate(pairs) if held_out(p) == keep]
         report[name] = rates([pairs[i] for i in chosen], [hits[i] for i in chosen])
     report["by_category"] = {
-        category: sum(h for p, h in zip(pairs, hits, strict=True) if p.category == category)
-        / count
+        category: sum(h for p, h in zip(pairs, hits, strict=True) if p.category == category) / count
         for category, count in sorted(Counter(p.category for p in pairs).items())
     }
     report["guards_caught"] = Counter(

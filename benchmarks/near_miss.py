@@ -384,25 +384,90 @@ NEGATED = [
     ("Which fruits are acidic?", "Which fruits are not acidic?"),
 ]
 
-CITIES = ["Lisbon", "Oslo", "Nairobi", "Toronto", "Hanoi", "Lima", "Krakow", "Dublin",
-          "Seville", "Kyoto", "Denver", "Cairo", "Zurich", "Perth", "Bogota", "Helsinki"]
-TOOLS = [("Docker", "Ubuntu", "Fedora"), ("Node", "macOS", "Windows"), ("PostgreSQL", "Debian", "Arch"),
-         ("Python", "Windows", "Ubuntu"), ("Redis", "CentOS", "macOS"), ("Nginx", "Ubuntu", "Alpine"),
-         ("Java", "macOS", "Debian"), ("Git", "Windows", "Fedora"), ("Rust", "Ubuntu", "FreeBSD"),
-         ("Terraform", "macOS", "Ubuntu"), ("Kubernetes", "Ubuntu", "Windows"), ("MongoDB", "Debian", "macOS")]
-TOPICS = ["a birthday party", "a team offsite", "a science fair project", "a rainy weekend",
-          "a first date", "a small garden", "a podcast episode", "a charity fundraiser",
-          "a kids' sleepover", "a book club meeting", "a blog post about coffee", "a cooking class"]
-GROUPS = [("vegetables", "high in iron"), ("animals", "nocturnal"), ("countries", "landlocked"),
-          ("programming languages", "garbage collected"), ("metals", "good conductors"),
-          ("fish", "safe to eat raw"), ("spices", "spicy"), ("planets", "visible to the naked eye"),
-          ("cheeses", "made from sheep milk"), ("flowers", "toxic to cats"), ("cereals", "gluten free"),
-          ("dinosaurs", "carnivores"), ("trees", "evergreen"), ("birds", "migratory"),
-          ("databases", "open source"), ("sports", "played with a ball")]
-UNIT_PAIRS = [("inches", "foot"), ("centimeters", "meter"), ("ounces", "pound"), ("grams", "kilogram"),
-              ("minutes", "hour"), ("seconds", "minute"), ("days", "year"), ("cups", "gallon"),
-              ("meters", "kilometer"), ("feet", "mile"), ("hours", "week"), ("megabytes", "gigabyte")]
-ARITHMETIC = [("plus", "minus"), ("times", "divided by"), ("minus", "plus"), ("divided by", "times")]
+CITIES = [
+    "Lisbon",
+    "Oslo",
+    "Nairobi",
+    "Toronto",
+    "Hanoi",
+    "Lima",
+    "Krakow",
+    "Dublin",
+    "Seville",
+    "Kyoto",
+    "Denver",
+    "Cairo",
+    "Zurich",
+    "Perth",
+    "Bogota",
+    "Helsinki",
+]
+TOOLS = [
+    ("Docker", "Ubuntu", "Fedora"),
+    ("Node", "macOS", "Windows"),
+    ("PostgreSQL", "Debian", "Arch"),
+    ("Python", "Windows", "Ubuntu"),
+    ("Redis", "CentOS", "macOS"),
+    ("Nginx", "Ubuntu", "Alpine"),
+    ("Java", "macOS", "Debian"),
+    ("Git", "Windows", "Fedora"),
+    ("Rust", "Ubuntu", "FreeBSD"),
+    ("Terraform", "macOS", "Ubuntu"),
+    ("Kubernetes", "Ubuntu", "Windows"),
+    ("MongoDB", "Debian", "macOS"),
+]
+TOPICS = [
+    "a birthday party",
+    "a team offsite",
+    "a science fair project",
+    "a rainy weekend",
+    "a first date",
+    "a small garden",
+    "a podcast episode",
+    "a charity fundraiser",
+    "a kids' sleepover",
+    "a book club meeting",
+    "a blog post about coffee",
+    "a cooking class",
+]
+GROUPS = [
+    ("vegetables", "high in iron"),
+    ("animals", "nocturnal"),
+    ("countries", "landlocked"),
+    ("programming languages", "garbage collected"),
+    ("metals", "good conductors"),
+    ("fish", "safe to eat raw"),
+    ("spices", "spicy"),
+    ("planets", "visible to the naked eye"),
+    ("cheeses", "made from sheep milk"),
+    ("flowers", "toxic to cats"),
+    ("cereals", "gluten free"),
+    ("dinosaurs", "carnivores"),
+    ("trees", "evergreen"),
+    ("birds", "migratory"),
+    ("databases", "open source"),
+    ("sports", "played with a ball"),
+]
+UNIT_PAIRS = [
+    ("inches", "foot"),
+    ("centimeters", "meter"),
+    ("ounces", "pound"),
+    ("grams", "kilogram"),
+    ("minutes", "hour"),
+    ("seconds", "minute"),
+    ("days", "year"),
+    ("cups", "gallon"),
+    ("meters", "kilometer"),
+    ("feet", "mile"),
+    ("hours", "week"),
+    ("megabytes", "gigabyte"),
+]
+ARITHMETIC = [
+    ("plus", "minus"),
+    ("times", "divided by"),
+    ("minus", "plus"),
+    ("divided by", "times"),
+]
 
 
 def more_templated() -> list[Pair]:
@@ -412,47 +477,163 @@ def more_templated() -> list[Pair]:
         other = CITIES[(i + 7) % len(CITIES)]
         g = f"city-{i}"
         pairs += [
-            Pair(f"What is the population of {city}?", f"How many people live in {city}?", "match", "paraphrase", g),
-            Pair(f"What is the population of {city}?", f"What is the population of {other}?", "no_match", "entities", g),
-            Pair(f"What's the weather like in {city} in July?", f"What's the weather like in {other} in July?", "no_match", "entities", g),
-            Pair(f"What is the population of {city}?", f"What is the area of {city}?", "no_match", "other_detail", g),
+            Pair(
+                f"What is the population of {city}?",
+                f"How many people live in {city}?",
+                "match",
+                "paraphrase",
+                g,
+            ),
+            Pair(
+                f"What is the population of {city}?",
+                f"What is the population of {other}?",
+                "no_match",
+                "entities",
+                g,
+            ),
+            Pair(
+                f"What's the weather like in {city} in July?",
+                f"What's the weather like in {other} in July?",
+                "no_match",
+                "entities",
+                g,
+            ),
+            Pair(
+                f"What is the population of {city}?",
+                f"What is the area of {city}?",
+                "no_match",
+                "other_detail",
+                g,
+            ),
         ]
     for i, (tool, os_, other) in enumerate(TOOLS):
         g = f"tool-{i}"
         pairs += [
-            Pair(f"How do I install {tool} on {os_}?", f"How can I install {tool} on {os_}?", "match", "paraphrase", g),
-            Pair(f"How do I install {tool} on {os_}?", f"How do I install {tool} on {other}?", "no_match", "entities", g),
-            Pair(f"How do I install {tool} on {os_}?", f"How do I uninstall {tool} on {os_}?", "no_match", "units_direction", g),
-            Pair(f"How do I install {tool} on {os_}?", f"How do I update {tool} on {os_}?", "no_match", "other_detail", g),
+            Pair(
+                f"How do I install {tool} on {os_}?",
+                f"How can I install {tool} on {os_}?",
+                "match",
+                "paraphrase",
+                g,
+            ),
+            Pair(
+                f"How do I install {tool} on {os_}?",
+                f"How do I install {tool} on {other}?",
+                "no_match",
+                "entities",
+                g,
+            ),
+            Pair(
+                f"How do I install {tool} on {os_}?",
+                f"How do I uninstall {tool} on {os_}?",
+                "no_match",
+                "units_direction",
+                g,
+            ),
+            Pair(
+                f"How do I install {tool} on {os_}?",
+                f"How do I update {tool} on {os_}?",
+                "no_match",
+                "other_detail",
+                g,
+            ),
         ]
     for i, topic in enumerate(TOPICS):
         n, m = 3 + i % 4, 8 + i % 5
         g = f"ideas-{i}"
         pairs += [
-            Pair(f"Give me {n} ideas for {topic}.", f"Suggest {n} ideas for {topic}.", "match", "paraphrase", g),
-            Pair(f"Give me {n} ideas for {topic}.", f"Give me {m} ideas for {topic}.", "no_match", "numbers", g),
-            Pair(f"Write a {n * 50}-word invitation for {topic}.", f"Write a {m * 50}-word invitation for {topic}.", "no_match", "numbers", g),
+            Pair(
+                f"Give me {n} ideas for {topic}.",
+                f"Suggest {n} ideas for {topic}.",
+                "match",
+                "paraphrase",
+                g,
+            ),
+            Pair(
+                f"Give me {n} ideas for {topic}.",
+                f"Give me {m} ideas for {topic}.",
+                "no_match",
+                "numbers",
+                g,
+            ),
+            Pair(
+                f"Write a {n * 50}-word invitation for {topic}.",
+                f"Write a {m * 50}-word invitation for {topic}.",
+                "no_match",
+                "numbers",
+                g,
+            ),
         ]
     for i, (things, quality) in enumerate(GROUPS):
         g = f"group-{i}"
         pairs += [
-            Pair(f"Which {things} are {quality}?", f"Which {things} are not {quality}?", "no_match", "negation", g),
-            Pair(f"List {things} that are {quality}.", f"List {things} that are never {quality}.", "no_match", "negation", g),
-            Pair(f"Which {things} are {quality}?", f"Name the {things} that are {quality}.", "match", "paraphrase", g),
+            Pair(
+                f"Which {things} are {quality}?",
+                f"Which {things} are not {quality}?",
+                "no_match",
+                "negation",
+                g,
+            ),
+            Pair(
+                f"List {things} that are {quality}.",
+                f"List {things} that are never {quality}.",
+                "no_match",
+                "negation",
+                g,
+            ),
+            Pair(
+                f"Which {things} are {quality}?",
+                f"Name the {things} that are {quality}.",
+                "match",
+                "paraphrase",
+                g,
+            ),
         ]
     for i, (small, big) in enumerate(UNIT_PAIRS):
         g = f"units-{i}"
         pairs += [
-            Pair(f"How many {small} are in a {big}?", f"How many {small} make a {big}?", "match", "paraphrase", g),
-            Pair(f"How many {small} are in a {big}?", f"How many {big}s are in a {small.rstrip('s')}?", "no_match", "units_direction", g),
-            Pair(f"How many {small} are in 3 {big}s?", f"How many {small} are in 4 {big}s?", "no_match", "numbers", g),
+            Pair(
+                f"How many {small} are in a {big}?",
+                f"How many {small} make a {big}?",
+                "match",
+                "paraphrase",
+                g,
+            ),
+            Pair(
+                f"How many {small} are in a {big}?",
+                f"How many {big}s are in a {small.rstrip('s')}?",
+                "no_match",
+                "units_direction",
+                g,
+            ),
+            Pair(
+                f"How many {small} are in 3 {big}s?",
+                f"How many {small} are in 4 {big}s?",
+                "no_match",
+                "numbers",
+                g,
+            ),
         ]
     for i, (a, b) in enumerate(PRODUCTS):
         op, other = ARITHMETIC[i % len(ARITHMETIC)]
         g = f"arith-{i}"
         pairs += [
-            Pair(f"What is {a} {op} {b}?", f"What is {a} {other} {b}?", "no_match", "units_direction", g),
-            Pair(f"What is {a} {op} {b}?", f"What is {b} {op} {a}?" if op in ("minus", "divided by") else f"What is {a} {op} {int(b) + 1}?", "no_match", "numbers", g),
+            Pair(
+                f"What is {a} {op} {b}?",
+                f"What is {a} {other} {b}?",
+                "no_match",
+                "units_direction",
+                g,
+            ),
+            Pair(
+                f"What is {a} {op} {b}?",
+                f"What is {b} {op} {a}?"
+                if op in ("minus", "divided by")
+                else f"What is {a} {op} {int(b) + 1}?",
+                "no_match",
+                "numbers",
+                g,
+            ),
         ]
     return pairs
 
