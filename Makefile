@@ -22,6 +22,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/orchestrator-graph bench --workload benchmarks/workloads/*.jsonl
+	$(BIN)/python benchmarks/cache_eval.py --workload benchmarks/workloads/*.jsonl
 
 # the shipped quality model: trained ONLY on the Apache-2.0 part (routellm_gsm8k) of the
 # shared quality data; the CC BY-NC part (alpaca_eval_2) is for evaluation only

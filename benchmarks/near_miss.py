@@ -766,6 +766,296 @@ def near_miss_pairs() -> list[Pair]:
     return pairs + templated() + more_templated()
 
 
+# Written after the guards were frozen the first time; 6 of its 40 near misses got
+# through them (15%), and the guards were then widened (opposed words, phrasal
+# particles, reordered words around to/into/from): no longer an independent test.
+FRESH_1 = [
+    ("How do I make cold brew coffee?", "What's the way to make cold brew coffee?", "paraphrase"),
+    (
+        "What is the half-life of carbon-14?",
+        "How long is the half-life of carbon-14?",
+        "paraphrase",
+    ),
+    ("Who composed the Four Seasons?", "Who was the composer of the Four Seasons?", "paraphrase"),
+    ("How do I rename a branch in git?", "How can I rename a git branch?", "paraphrase"),
+    ("What is the capital of Mongolia?", "Which city is Mongolia's capital?", "paraphrase"),
+    ("Explain what a hash table is.", "What is a hash table?", "paraphrase"),
+    (
+        "How many teaspoons are in a tablespoon?",
+        "How many teaspoons make up a tablespoon?",
+        "paraphrase",
+    ),
+    ("What does GDP measure?", "What is measured by GDP?", "paraphrase"),
+    (
+        "How do I kill a process on port 8080?",
+        "How can I kill the process using port 8080?",
+        "paraphrase",
+    ),
+    ("What is the fastest land animal?", "Which land animal is the fastest?", "paraphrase"),
+    ("Give me a recipe for pancakes.", "Can you give me a pancake recipe?", "paraphrase"),
+    (
+        "What is the difference between weather and climate?",
+        "Explain the difference between weather and climate.",
+        "paraphrase",
+    ),
+    ("How do vaccines work?", "Can you explain how vaccines work?", "paraphrase"),
+    (
+        "What is the largest organ of the human body?",
+        "Which organ of the human body is the largest?",
+        "paraphrase",
+    ),
+    (
+        "How do I merge two dictionaries in Python?",
+        "How can I merge two Python dictionaries?",
+        "paraphrase",
+    ),
+    ("Who was Ada Lovelace?", "Tell me who Ada Lovelace was.", "paraphrase"),
+    ("What is the melting point of iron?", "At what temperature does iron melt?", "paraphrase"),
+    ("How do I clear the npm cache?", "How can I clear npm's cache?", "paraphrase"),
+    (
+        "Why do leaves change colour in autumn?",
+        "Why do leaves turn a different colour in autumn?",
+        "paraphrase",
+    ),
+    ("What is a mortgage?", "Can you explain what a mortgage is?", "paraphrase"),
+    (
+        "How do I convert Celsius to Kelvin?",
+        "How do I convert Kelvin to Celsius?",
+        "units_direction",
+    ),
+    (
+        "How do I turn a list into a set in Python?",
+        "How do I turn a set into a list in Python?",
+        "units_direction",
+    ),
+    ("What is 2 to the power of 10?", "What is 10 to the power of 2?", "numbers"),
+    (
+        "How do I move files from my phone to my laptop?",
+        "How do I move files from my laptop to my phone?",
+        "units_direction",
+    ),
+    ("How many grams are in an ounce?", "How many ounces are in a gram?", "units_direction"),
+    ("How do I convert a PDF to Word?", "How do I convert a Word file to PDF?", "units_direction"),
+    (
+        "Is it better to rent or buy a house?",
+        "Is it better to buy or rent a house?",
+        "units_direction",
+    ),
+    ("How do I increase my credit score?", "What lowers my credit score?", "units_direction"),
+    ("Which foods raise blood pressure?", "Which foods lower blood pressure?", "units_direction"),
+    ("How do I zoom in on a Mac?", "How do I zoom out on a Mac?", "units_direction"),
+    ("Should I take ibuprofen with food?", "Should I take ibuprofen without food?", "negation"),
+    ("What happens if I don't water a cactus?", "What happens if I water a cactus?", "negation"),
+    ("Which cars are reliable?", "Which cars are unreliable?", "negation"),
+    (
+        "Is it legal to record a phone call in California?",
+        "Is it illegal to record a phone call in California?",
+        "negation",
+    ),
+    ("Why is my Wi-Fi working?", "Why is my Wi-Fi not working?", "negation"),
+    (
+        "List countries that drive on the left.",
+        "List countries that do not drive on the left.",
+        "negation",
+    ),
+    (
+        "Which foods are allowed on a low FODMAP diet?",
+        "Which foods are not allowed on a low FODMAP diet?",
+        "negation",
+    ),
+    (
+        "When is the best time to visit Iceland?",
+        "When is the worst time to visit Iceland?",
+        "other_detail",
+    ),
+    (
+        "What is the speed limit on German motorways?",
+        "What is the speed limit on French motorways?",
+        "entities",
+    ),
+    ("Who is the CEO of Tesla?", "Who is the CEO of Nvidia?", "entities"),
+    ("How do I bake sourdough bread?", "How do I bake rye bread?", "other_detail"),
+    (
+        "What is the exchange rate from yen to dollars?",
+        "What is the exchange rate from dollars to yen?",
+        "units_direction",
+    ),
+    ("How many calories are in a banana?", "How many calories are in an apple?", "other_detail"),
+    (
+        "What is the boiling point of ethanol?",
+        "What is the freezing point of ethanol?",
+        "other_detail",
+    ),
+    ("How tall is the Eiffel Tower?", "How tall is the Empire State Building?", "entities"),
+    (
+        "What are the side effects of aspirin?",
+        "What are the side effects of paracetamol?",
+        "other_detail",
+    ),
+    (
+        "How many players are on a football team?",
+        "How many players are on a basketball team?",
+        "other_detail",
+    ),
+    ("How old is the universe?", "How big is the universe?", "other_detail"),
+    ("What is 12% of 250?", "What is 12% of 520?", "numbers"),
+    ("Summarize World War I in 100 words.", "Summarize World War II in 100 words.", "numbers"),
+    (
+        "What was the score of the 2014 World Cup final?",
+        "What was the score of the 2018 World Cup final?",
+        "numbers",
+    ),
+    ("How far can a 4 year old child walk?", "How far can a 6 year old child walk?", "numbers"),
+    (
+        "What is the time difference between London and New York?",
+        "What is the time difference between London and Tokyo?",
+        "entities",
+    ),
+    ("Explain Python's GIL.", "Explain Ruby's GIL.", "entities"),
+    (
+        "How do I set up a cron job on Linux?",
+        "How do I set up a scheduled task on Windows?",
+        "entities",
+    ),
+    (
+        "What is the best way to learn Spanish?",
+        "What is the best way to learn Japanese?",
+        "entities",
+    ),
+    (
+        "Write a cover letter for a nursing job.",
+        "Write a cover letter for a teaching job.",
+        "other_detail",
+    ),
+    (
+        "What is the difference between baking soda and baking powder?",
+        "Can I use baking soda instead of baking powder?",
+        "other_detail",
+    ),
+    ("How do I remove a stripped screw?", "How do I tighten a stripped screw?", "other_detail"),
+    ("How do I get rid of fruit flies?", "How do I attract fruit flies?", "other_detail"),
+]
+
+
+# Written after the guards and the threshold were frozen the second time, and never
+# used to change them: the least optimistic figures.
+FRESH_2 = [
+    ("How do I boil pasta?", "What's the right way to boil pasta?", "paraphrase"),
+    ("Who painted The Starry Night?", "Who is the painter of The Starry Night?", "paraphrase"),
+    (
+        "What is the capital of Kazakhstan?",
+        "Which city is the capital of Kazakhstan?",
+        "paraphrase",
+    ),
+    ("How do I delete a Docker volume?", "How can I delete a Docker volume?", "paraphrase"),
+    ("What is a Roth IRA?", "Can you explain what a Roth IRA is?", "paraphrase"),
+    ("How many hearts does an octopus have?", "How many hearts do octopuses have?", "paraphrase"),
+    ("What is the plural of cactus?", "What's the plural form of cactus?", "paraphrase"),
+    ("Explain the Pythagorean theorem.", "What is the Pythagorean theorem?", "paraphrase"),
+    (
+        "How do I check which Python version I have?",
+        "How can I check my Python version?",
+        "paraphrase",
+    ),
+    ("What does a product manager do?", "What is the job of a product manager?", "paraphrase"),
+    ("Why do onions make you cry?", "Why does cutting onions make you cry?", "paraphrase"),
+    (
+        "What is the deepest lake in the world?",
+        "Which lake is the deepest in the world?",
+        "paraphrase",
+    ),
+    (
+        "How do I find my IP address on Windows?",
+        "How can I find my IP address on Windows?",
+        "paraphrase",
+    ),
+    (
+        "What is the difference between affect and effect?",
+        "Explain the difference between affect and effect.",
+        "paraphrase",
+    ),
+    ("How do I write a for loop in Bash?", "How can I write a for loop in Bash?", "paraphrase"),
+    (
+        "How do I send money from PayPal to my bank?",
+        "How do I send money from my bank to PayPal?",
+        "units_direction",
+    ),
+    ("Convert 5 feet to centimeters.", "Convert 5 centimeters to feet.", "units_direction"),
+    (
+        "How do I switch from iPhone to Android?",
+        "How do I switch from Android to iPhone?",
+        "units_direction",
+    ),
+    (
+        "How do I scale up a Kubernetes deployment?",
+        "How do I scale down a Kubernetes deployment?",
+        "units_direction",
+    ),
+    ("How do I sign in to Gmail?", "How do I sign out of Gmail?", "units_direction"),
+    (
+        "How do I turn on Bluetooth on Windows?",
+        "How do I turn off Bluetooth on Windows?",
+        "units_direction",
+    ),
+    ("What is the opposite of generous?", "What is a synonym of generous?", "units_direction"),
+    (
+        "How do I copy a file from a container to the host?",
+        "How do I copy a file from the host to a container?",
+        "units_direction",
+    ),
+    (
+        "Which is heavier, a kilogram of steel or feathers?",
+        "Which is lighter, a kilogram of steel or feathers?",
+        "units_direction",
+    ),
+    ("Why is my phone battery draining fast?", "Why is my phone battery not charging?", "negation"),
+    ("What should I do if I can sleep?", "What should I do if I can't sleep?", "negation"),
+    ("Which numbers are rational?", "Which numbers are irrational?", "negation"),
+    ("Is honey vegan?", "Why is honey not vegan?", "negation"),
+    ("Which dogs shed a lot?", "Which dogs don't shed?", "negation"),
+    ("How many moons does Jupiter have?", "How many moons does Saturn have?", "entities"),
+    ("What is the national dish of Spain?", "What is the national dish of Italy?", "entities"),
+    ("Who founded Amazon?", "Who founded Netflix?", "entities"),
+    ("What is the GDP of Brazil?", "What is the GDP of Argentina?", "entities"),
+    ("How do I center text in Google Docs?", "How do I center text in Microsoft Word?", "entities"),
+    ("What is 15 squared?", "What is 16 squared?", "numbers"),
+    ("How many ounces are in 2 cups?", "How many ounces are in 3 cups?", "numbers"),
+    ("What happened in the year 1066?", "What happened in the year 1666?", "numbers"),
+    ("Give me 5 tips for public speaking.", "Give me 7 tips for public speaking.", "numbers"),
+    ("How do I cook salmon in the oven?", "How do I cook chicken in the oven?", "other_detail"),
+    (
+        "What are the symptoms of a heart attack?",
+        "What are the symptoms of a stroke?",
+        "other_detail",
+    ),
+    (
+        "How long does it take to fly to Paris from London?",
+        "How long does it take to drive to Paris from London?",
+        "other_detail",
+    ),
+    (
+        "How do I write a resignation letter?",
+        "How do I write a recommendation letter?",
+        "other_detail",
+    ),
+    (
+        "What is the average salary of a nurse?",
+        "What is the average salary of a teacher?",
+        "other_detail",
+    ),
+    ("How do I clean a cast iron pan?", "How do I season a cast iron pan?", "other_detail"),
+    ("Is coffee good for your liver?", "Is coffee good for your kidneys?", "other_detail"),
+]
+
+
+def fresh_pairs(part: list[tuple[str, str, str]] = FRESH_2) -> list[Pair]:
+    """A part written after the guards and threshold were frozen (``FRESH_2`` by default)."""
+    return [
+        Pair(a, b, "match" if c == "paraphrase" else "no_match", c, f"fresh-{i}")
+        for i, (a, b, c) in enumerate(part)
+    ]
+
+
 def held_out(pair: Pair) -> bool:
     """Whether a pair is in the held-out half (by a hash of its group, so every pair of a
     filler is on the same side)."""

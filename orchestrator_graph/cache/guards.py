@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 _TOKEN = re.compile(
     r"°\s?[CFKcfk]\b|`[^`]+`|\"[^\"]+\"|“[^”]+”|'[^']{3,}'|->|→|[$€£%°]|[\w][\w.+#/'-]*"
@@ -119,8 +120,50 @@ OPPOSITES: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
         ("inner", "outer"),
         ("push", "pull"),
         ("uppercase upper", "lowercase lower"),
+        # common antonyms, general (not drawn from the near-miss set)
+        ("best", "worst"),
+        ("good", "bad"),
+        ("easy easier easiest", "hard harder hardest difficult"),
+        ("cheap cheaper cheapest", "expensive pricier"),
+        ("safe safer safest", "dangerous risky"),
+        ("strong stronger", "weak weaker"),
+        ("early earlier", "late later"),
+        ("young younger", "old older"),
+        ("rich", "poor"),
+        ("heavy heavier", "light lighter"),
+        ("big bigger", "small smaller little"),
+        ("high", "low"),
+        ("accept", "reject"),
+        ("include including", "exclude excluding"),
+        ("allow allowed permit", "forbid forbidden ban banned prohibit"),
+        ("attract", "repel"),
+        ("gain gaining", "lose losing"),
+        ("wet", "dry"),
+        ("loose loosen", "tight tighten"),
+        ("expand", "shrink"),
+        ("connect connecting", "disconnect disconnecting"),
+        ("subscribe", "unsubscribe"),
+        ("follow", "unfollow"),
+        ("mount", "unmount"),
+        ("merge", "split"),
+        ("inbound incoming", "outbound outgoing"),
+        ("input", "output"),
+        ("client", "server"),
+        ("sender", "receiver recipient"),
+        ("parent", "child"),
+        ("buyer", "seller"),
+        ("employer", "employee"),
+        ("landlord", "tenant"),
+        ("import", "export"),
+        ("pros", "cons"),
+        ("love", "hate"),
+        ("like", "dislike"),
+        ("agree", "disagree"),
+        ("success successful", "failure failed"),
     )
 )
+# phrasal particles: "zoom in" is not "zoom out", "turn on" not "turn off"
+PARTICLES = {"in": "out", "out": "in", "on": "off", "off": "on", "up": "down", "down": "up"}
 NEGATIONS = frozenset(
     "not no never none nothing nobody nowhere neither nor cannot without except "
     "excluding unless n't".split()
@@ -158,6 +201,9 @@ class Signature:
     entities: frozenset[str]
     quoted: frozenset[str]
     words: frozenset[str]
+    tokens: tuple[str, ...]
+    content: tuple[str, ...]  # the words that are not function words, in reading order
+    directed_words: bool  # to, into, from, ->: an operation with a direction
     sides: tuple[int, ...]  # per pair of ``OPPOSITES``: 0 neither, 1 first, 2 second, 3 both
     order: tuple[str, ...]  # units and entities in reading order
     directed: bool  # a direction word stands between key terms
@@ -232,7 +278,8 @@ def signature(text: str) -> Signature:
     entities = _entities(text)
     order = _reading_order(tokens, units, entities)
     words = set(tokens)
-    sides = tuple(int(bool(a & words)) + 2 * int(bool(b & words)) for a, b in OPPOSITES)
+    stems = words | {w[:-1] for w in words if w.endswith("s")}  # lowers -> lower
+    sides = tuple(int(bool(a & stems)) + 2 * int(bool(b & stems)) for a, b in OPPOSITES)
     quoted = frozenset(
         " ".join(t.strip("`\"“”'").split()) for t in tokens if t[:1] in "`\"“'" and len(t) > 2
     )
@@ -243,6 +290,9 @@ def signature(text: str) -> Signature:
         entities=frozenset(entities),
         quoted=quoted,
         words=frozenset(words),
+        tokens=tuple(tokens),
+        content=tuple(t for t in tokens if t not in _FUNCTION_WORDS and t.isalpha()),
+        directed_words=bool(words & {"to", "into", "from", "->", "→"}),
         sides=sides,
         order=tuple(order),
         directed=len(order) > 1 and bool(words & _DIRECTION_WORDS),
@@ -274,13 +324,38 @@ def mismatch(request: str, cached: str) -> str | None:
         return "entities"
     if a.quoted != b.quoted:
         return "quoted"
-    if a.sides != b.sides:
+    if a.sides != b.sides:  # the words of an opposed pair are operations: they must agree
         return "direction"
     if (a.directed or b.directed) and a.order != b.order:
+        return "direction"
+    if _particle_swapped(a.tokens, b.tokens) or _reordered(a, b):
         return "direction"
     return None
 
 
+def _particle_swapped(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """A verb followed by one particle in a text and by its opposite in the other."""
+    pairs_b = set(pairwise(b))
+    for verb, particle in pairwise(a):
+        opposite = PARTICLES.get(particle)
+        if opposite and (verb, opposite) in pairs_b and (verb, particle) not in pairs_b:
+            return True
+    return False
+
+
+def _reordered(a: Signature, b: Signature) -> bool:
+    """The same content words around to/into/from, in another order: "a list into a set"
+    is not "a set into a list"."""
+    if not (a.directed_words and b.directed_words):
+        return False
+    first, second = a.content, b.content
+    return sorted(first) == sorted(second) and first != second
+
+
+_FUNCTION_WORDS = frozenset(
+    "a an the my your our their his her its to into from of in on at by for with as and or "
+    "how what which do does i me we you can could should would is are was were be it".split()
+)
 _NEGATING_PREFIXES = ("un", "non", "non-", "in", "im", "il", "ir", "dis")
 
 
