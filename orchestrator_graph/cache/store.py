@@ -121,6 +121,7 @@ class AnswerCache:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+        self._loading = threading.Lock()  # one thread loads a scope's index at a time
         self._conn = database.open_sqlite(path, file_error=_cache_error)
         self.db = database.rows_db(self._conn)
         self._indexes: dict[str, _ScopeIndex] = {}
@@ -144,6 +145,10 @@ class AnswerCache:
 
     def _index(self, scope: str) -> _ScopeIndex:
         """The scope's entries in memory, reloaded when another connection wrote."""
+        with self._loading:
+            return self._load_index(scope)
+
+    def _load_index(self, scope: str) -> _ScopeIndex:
         version = self._data_version()
         if version != self._version:
             self._indexes.clear()
@@ -184,8 +189,12 @@ class AnswerCache:
         if vector is None or not index.rows:
             return None
         similarities = index.search() @ vector.astype(np.float32)
+        if len(similarities) > CANDIDATES:  # the best few, unordered, in linear time
+            top = np.argpartition(-similarities, CANDIDATES - 1)[:CANDIDATES]
+        else:
+            top = np.arange(len(similarities))
         near: Match | None = None
-        for position in np.argsort(-similarities)[:CANDIDATES]:
+        for position in top[np.argsort(-similarities[top])]:
             similarity = float(similarities[position])
             row = index.rows[position]
             if similarity < NEAR:
