@@ -128,12 +128,43 @@ def lookup_latency(vectors: dict[str, np.ndarray], extra: list[str], threshold: 
                 started = time.perf_counter()
                 cache.lookup("tenant", "", text, vectors[text], threshold=threshold)
                 timings.append((time.perf_counter() - started) * 1000)
+    routed = routed_lookup_ms(stored, probes, vectors)
     return {
         "entries": len(stored),
         "lookups": len(timings),
         "p50_ms": percentile(timings, 50),
         "p99_ms": percentile(timings, 99),
+        "routed_p50_ms": percentile(routed, 50),
+        "routed_p99_ms": percentile(routed, 99),
     }
+
+
+def routed_lookup_ms(
+    stored: list[str], probes: list[str], vectors: dict[str, np.ndarray]
+) -> list[float]:
+    """The graph's step (``cache.turn.look_up``: scope key, instructions key, the
+    embedding from the shared embedder's cache, lookup, the decision rewritten), timed
+    per request after the router has embedded it."""
+    from langchain_core.messages import HumanMessage
+
+    from orchestrator_graph import CacheConfig, OrchestratorConfig, evaluate_task
+    from orchestrator_graph.cache.turn import look_up, open_cache
+
+    timings = []
+    with tempfile.TemporaryDirectory() as tmp:
+        options = OrchestratorConfig(cache=CacheConfig(path=Path(tmp) / "cache.sqlite"))
+        cache = open_cache(options)
+        for text in stored:
+            cache.store("scope:tenant", "", text, vectors[text], "answer", ttl_s=3600)
+        for text in probes:
+            messages = [HumanMessage(text)]
+            decision = evaluate_task(messages, config=options)  # embeds the request
+            for _ in range(3):
+                started = time.perf_counter()
+                look_up(messages, decision, scope="scope:tenant", options=options)
+                timings.append((time.perf_counter() - started) * 1000)
+        cache.close()
+    return timings
 
 
 def format_near_miss(report: dict, latency: dict) -> list[str]:
@@ -173,6 +204,8 @@ def format_near_miss(report: dict, latency: dict) -> list[str]:
         f"  lookup beyond the embedding: p50 {latency['p50_ms']:.3f} ms, p99 "
         f"{latency['p99_ms']:.3f} ms ({latency['lookups']} lookups, {latency['entries']} "
         "entries in the scope); goal p99 <= 1 ms",
+        f"  the graph's lookup step (keys, shared embedding, lookup, decision): p50 "
+        f"{latency['routed_p50_ms']:.3f} ms, p99 {latency['routed_p99_ms']:.3f} ms",
     ]
 
 
