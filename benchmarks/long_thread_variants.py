@@ -4,9 +4,6 @@ can be measured before anyone makes them in the package:
 - ``delta-digests``, ``delta-prompts``: ``digests`` and ``prompts`` as ``DeltaChannel``s
   (now the package's own channels, ``state.DIGESTS`` and ``state.PROMPTS``: these
   proposals only swap in a channel without the per-turn update of ``classify``);
-- ``no-worker-checkpoints``: the worker's node run as a plain node, not a subgraph
-  with three checkpoints of its own per worker (the parent still stores each
-  finished worker's writes, which is what a crash mid fan-out resumes from);
 - ``fused-steps``: ``classify`` and ``cost_estimate`` one node, and ``record`` done
   inside ``main_session`` and ``merge``: two checkpoints fewer per turn.
 """
@@ -29,13 +26,14 @@ from orchestrator_graph.nodes.cost_estimate import make_cost_estimate
 from orchestrator_graph.nodes.main_session import make_main_session
 from orchestrator_graph.nodes.merge import make_merge
 from orchestrator_graph.nodes.record import make_record
+from orchestrator_graph.nodes.spawn_subgraph import make_worker_node
 from orchestrator_graph.pricing import model_name_of
 from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.routing.edge import route
 from orchestrator_graph.state import OrchestratorInput, OrchestratorState, merge_dicts
 from orchestrator_graph.transcript import TRANSCRIPT
 
-PROPOSALS = ["delta-digests", "delta-prompts", "no-worker-checkpoints", "fused-steps"]
+PROPOSALS = ["delta-digests", "delta-prompts", "fused-steps"]
 _chosen: set[str] = set()
 
 Node = Callable[[dict[str, Any], RunnableConfig], dict[str, Any]]
@@ -49,20 +47,6 @@ def merge_dicts_batch(state: dict[str, Any], writes: list[dict[str, Any]]) -> di
     return merged
 
 
-def _worker_as_plain_node(build: Callable[..., Any]) -> Callable[..., Any]:
-    # `compile(checkpointer=False)` would do the same but fails under durability="sync"
-    # in LangGraph 1.2.24 (AttributeError: '_put_checkpoint_fut')
-    def without_checkpoints(*args: Any, **kwargs: Any) -> Any:
-        call_worker = build(*args, **kwargs).nodes["call_worker"].bound
-
-        def spawn_subgraph(task: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
-            return call_worker.invoke(task, config)
-
-        return spawn_subgraph
-
-    return without_checkpoints
-
-
 def propose(changes: list[str], snapshot_every: int | None) -> None:
     """Patch the proposed changes in; call before ``build_orchestrator``."""
     _chosen.update(changes)
@@ -73,8 +57,6 @@ def propose(changes: list[str], snapshot_every: int | None) -> None:
     for key in ("digests", "prompts"):
         if f"delta-{key}" in changes:
             OrchestratorState.__annotations__[key] = "Annotated[dict[str, Any], _DELTA_DICT]"
-    if "no-worker-checkpoints" in changes:
-        graph_module.build_worker_graph = _worker_as_plain_node(graph_module.build_worker_graph)
 
 
 def _then_record(node: Node, record: Node) -> Node:
@@ -100,7 +82,7 @@ def _fused(main: BaseChatModel, worker: BaseChatModel, settings: OrchestratorCon
         update = classify(state)
         return {**update, **estimate({**state, "profile": update["profile"]}, config)}
 
-    workers = graph_module.build_worker_graph({"main": main, "worker": worker}, pricing, settings)
+    workers = make_worker_node({"main": main, "worker": worker}, pricing, settings)
     builder = StateGraph(OrchestratorState, input_schema=OrchestratorInput)
     builder.add_node("classify", classify_and_estimate)
     builder.add_node(
