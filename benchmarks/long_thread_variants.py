@@ -17,10 +17,11 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import RunnableConfig
 from langgraph.channels.delta import DeltaChannel
 from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
 
 import orchestrator_graph.graph as graph_module
 import orchestrator_graph.state as state_module
-from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.config import OrchestratorConfig, RunContext
 from orchestrator_graph.nodes.classify import make_classify
 from orchestrator_graph.nodes.cost_estimate import make_cost_estimate
 from orchestrator_graph.nodes.main_session import make_main_session
@@ -36,7 +37,7 @@ from orchestrator_graph.transcript import TRANSCRIPT
 PROPOSALS = ["delta-digests", "delta-prompts", "fused-steps"]
 _chosen: set[str] = set()
 
-Node = Callable[[dict[str, Any], RunnableConfig], dict[str, Any]]
+Node = Callable[[dict[str, Any], Runtime[RunContext]], dict[str, Any]]
 
 
 def merge_dicts_batch(state: dict[str, Any], writes: list[dict[str, Any]]) -> dict[str, Any]:
@@ -60,14 +61,14 @@ def propose(changes: list[str], snapshot_every: int | None) -> None:
 
 
 def _then_record(node: Node, record: Node) -> Node:
-    def answer_and_record(state: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
-        update = node(state, config)
+    def answer_and_record(state: dict[str, Any], runtime: Runtime[RunContext]) -> dict[str, Any]:
+        update = node(state, runtime)
         after = {
             **state,
             "messages": [*state["messages"], *update["messages"]],
             "calls": [*(state.get("calls") or []), *(update.get("calls") or [])],
         }
-        return {**update, **record(after, config)}
+        return {**update, **record(after, runtime)}
 
     return answer_and_record
 
@@ -78,12 +79,17 @@ def _fused(main: BaseChatModel, worker: BaseChatModel, settings: OrchestratorCon
     estimate = make_cost_estimate(pricing, settings)
     record = make_record(pricing, settings)
 
-    def classify_and_estimate(state: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
-        update = classify(state)
-        return {**update, **estimate({**state, "profile": update["profile"]}, config)}
+    def classify_and_estimate(
+        state: dict[str, Any], config: RunnableConfig, runtime: Runtime[RunContext]
+    ) -> dict[str, Any]:
+        update = classify(state, config, runtime)
+        after = {**state, **update}
+        return {**update, **estimate(after, runtime)}
 
     workers = make_worker_node({"main": main, "worker": worker}, pricing, settings)
-    builder = StateGraph(OrchestratorState, input_schema=OrchestratorInput)
+    builder = StateGraph(
+        OrchestratorState, context_schema=RunContext, input_schema=OrchestratorInput
+    )
     builder.add_node("classify", classify_and_estimate)
     builder.add_node(
         "main_session", _then_record(make_main_session(main, pricing, settings), record)
