@@ -6,7 +6,9 @@ through the graph on the simulated models that replay the recorded answers
 from the cache (hit rate), hits on turns the workload labels as needing earlier
 turns, hits whose reused answer is not the turn's own recorded answer (wrong
 hits), and the savings against the main-session baseline without and with the
-cache. Used by ``cache_eval.py --workload``.
+cache. Then every session runs once more in the same scope, as a second user asking
+the same conversations would: the figures of that second pass. Used by
+``cache_eval.py --workload``.
 """
 
 from __future__ import annotations
@@ -82,9 +84,11 @@ def _compare(file: str, sessions: list[Session], base: RunResult, plain: RunResu
     return run
 
 
-def replay_with_cache(paths: list[Path]) -> list[CacheRun]:
-    """Per workload file: baseline, orchestrated, and orchestrated with the answer cache."""
-    runs = []
+def replay_with_cache(paths: list[Path]) -> tuple[list[CacheRun], list[CacheRun]]:
+    """Per workload file: baseline, orchestrated, and orchestrated with the answer cache,
+    then every session once more in the same scope (a second user with the same
+    conversation): (first pass, second pass)."""
+    runs, again_runs = [], []
     with tempfile.TemporaryDirectory(prefix="cache-bench-") as tmp:
         for path in paths:
             file = Path(path).stem
@@ -98,7 +102,8 @@ def replay_with_cache(paths: list[Path]) -> list[CacheRun]:
                 )
             )
             turns = sum(len(s.turns) for s in sessions)
-            with tqdm(total=3 * turns, desc=file, disable=True) as progress:
+            context = RunContext(cache_scope=file)
+            with tqdm(total=4 * turns, desc=file, disable=True) as progress:
                 base = replay(pairs, mode="baseline", workdir=workdir, progress=progress)
                 plain = replay(pairs, mode="orchestrated", workdir=workdir, progress=progress)
                 cached = replay(
@@ -107,18 +112,37 @@ def replay_with_cache(paths: list[Path]) -> list[CacheRun]:
                     workdir=workdir,
                     progress=progress,
                     settings=cached_settings,
-                    context=RunContext(cache_scope=file),
+                    context=context,
+                )
+                again = replay(
+                    pairs,
+                    mode="again",
+                    workdir=workdir,
+                    progress=progress,
+                    settings=cached_settings,
+                    context=context,
                 )
             runs.append(_compare(file, sessions, base, plain, cached))
-    return runs
+            again_runs.append(_compare(file, sessions, base, plain, again))
+    return runs, again_runs
 
 
-def format_workloads(runs: list[CacheRun]) -> list[str]:
+def format_workloads(passes: tuple[list[CacheRun], list[CacheRun]]) -> list[str]:
+    first, second = passes
+    return [
+        *_table("answer cache: workloads (each file one scope; simulated models, recorded "
+                "answers)", first),
+        *_table("the same sessions again in the same scope (a second user asking the same "
+                "conversations)", second),
+    ]  # fmt: skip
+
+
+def _table(title: str, runs: list[CacheRun]) -> list[str]:
     total = CacheRun("all")
     for run in runs:
         total.add(run)
     lines = [
-        "answer cache: workloads (each file one scope; simulated models, recorded answers)",
+        title,
         f"  {'file':<14} {'turns':>5} {'hits':>5} {'hit rate':>9} {'dependent':>9} "
         f"{'wrong':>6} {'savings':>8} {'+cache':>8} {'added':>7}",
     ]
