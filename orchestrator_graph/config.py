@@ -59,6 +59,10 @@ class CacheConfig(BaseModel):
             question) answered from the cache; sets the similarity threshold
             (``cache.bound.threshold_for``). Exact repeats always match.
         semantic: False reuses exact repeats only (no embedding lookup).
+        mid_conversation: also reuse and store answers of requests that do not open their
+            thread (and that the classifier calls self-contained). Off: on the workloads,
+            14% of the mid-conversation turns the classifier calls self-contained need an
+            earlier turn, and a reused answer carries no cover for that.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -67,6 +71,7 @@ class CacheConfig(BaseModel):
     ttl_s: float = Field(default=86_400.0, gt=0, le=10 * 365 * 86_400)
     max_false_hit_rate: float = Field(default=0.01, gt=0, le=0.5)
     semantic: bool = True
+    mid_conversation: bool = False
 
 
 class OrchestratorConfig(BaseModel):
@@ -128,7 +133,8 @@ class OrchestratorConfig(BaseModel):
         context_window: the main model's context window in tokens; None looks it
             up by model name (``context.context_window_for``).
         cache: the guarded answer cache (``CacheConfig``); None (the default) keeps none.
-            Entries are kept per scope (``RunContext.cache_scope``, else the thread).
+            Entries are kept per scope: a run uses the cache only with a
+            ``RunContext(cache_scope=...)``.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -192,7 +198,7 @@ class RunContext(BaseModel):
         default=None,
         min_length=1,
         description="the answer cache's scope (a tenant or user id): entries are reused "
-        "only within it; None scopes them to the thread",
+        "only within it; None: the run neither looks up nor stores answers",
     )
 
     def applied_to(self, options: OrchestratorConfig) -> OrchestratorConfig:
@@ -212,12 +218,12 @@ def run_options(options: OrchestratorConfig, context: object) -> OrchestratorCon
     return context.applied_to(options)
 
 
-def cache_scope(context: object, thread_id: str) -> str:
-    """The answer cache's scope of a run: ``RunContext.cache_scope``, else the thread."""
+def cache_scope(context: object) -> str | None:
+    """The answer cache's scope of a run (``RunContext.cache_scope``); None without one:
+    the run neither looks up nor stores answers."""
     if context is not None and not isinstance(context, RunContext):
         context = RunContext.model_validate(context)
-    scope = context.cache_scope if context is not None else None
-    return f"scope:{scope}" if scope else f"thread:{thread_id}"
+    return context.cache_scope if context is not None else None
 
 
 def load_config(path: Path | None) -> OrchestratorConfig:

@@ -23,10 +23,8 @@ QUESTION = "Who wrote the novel Dune?"
 PARAPHRASE = "Who is the author of the novel Dune?"
 
 
-def cached_config(tmp_path: Path, **changes: Any) -> OrchestratorConfig:
-    return OrchestratorConfig(
-        ledger_path=tmp_path / "ledger.sqlite", cache=CacheConfig(), **changes
-    )
+def cached_config(tmp_path: Path, **cache: Any) -> OrchestratorConfig:
+    return OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite", cache=CacheConfig(**cache))
 
 
 def thread(name: str) -> dict[str, Any]:
@@ -75,16 +73,16 @@ async def test_a_repeated_question_is_answered_from_the_cache_at_no_cost(
     assert row.saved_usd == pytest.approx(replaced) and row.saved_usd > 0
     assert row.estimated_usd == 0.0 and original.saved_usd == 0.0
     with AnswerCache(tmp_path / "answer_cache.sqlite") as cache:  # beside the ledger
-        (entry,) = cache.entries("scope:tenant-a")
+        (entry,) = cache.entries("tenant-a")
     assert (entry["request"], entry["hits"]) == (QUESTION, 1)
     assert entry["cost_usd"] == pytest.approx(first["cost_usd"])
 
 
-def make_graph(tmp_path: Path, **changes: Any) -> tuple[Any, SimulatedChatModel]:
+def make_graph(tmp_path: Path, **cache: Any) -> tuple[Any, SimulatedChatModel]:
     main = SimulatedChatModel(model_name="gpt-4.1")
     worker = SimulatedChatModel(model_name="gpt-4.1-mini")
     graph = create_orchestrator(
-        main_model=main, worker_model=worker, config=cached_config(tmp_path, **changes)
+        main_model=main, worker_model=worker, config=cached_config(tmp_path, **cache)
     ).compile(checkpointer=InMemorySaver(serde=serializer()))
     return graph, main
 
@@ -104,20 +102,32 @@ def test_another_tenant_never_gets_the_answer(tmp_path: Path) -> None:
     assert invoke(graph, [HumanMessage(QUESTION)], "a2")["decision"].route == "cache"
 
 
-def test_without_a_scope_answers_stay_in_their_thread(tmp_path: Path) -> None:
+def test_a_run_without_a_scope_neither_looks_up_nor_stores(tmp_path: Path) -> None:
     graph, _ = make_graph(tmp_path)
     invoke(graph, [HumanMessage(QUESTION)], "t1", cache_scope=None)
     other = invoke(graph, [HumanMessage(QUESTION)], "t2", cache_scope=None)
-    assert other["decision"].route != "cache"
+    assert other["decision"].route != "cache" and other["decision"].cache is None
     with AnswerCache(tmp_path / "answer_cache.sqlite") as cache:
-        scopes = [e["scope"] for e in cache.entries()]
-    assert scopes == ["thread:t1", "thread:t2"]
+        assert cache.entries() == []
+
+
+@pytest.mark.parametrize("mid_conversation", [False, True])
+def test_only_requests_that_open_a_thread_are_stored_by_default(
+    tmp_path: Path, mid_conversation: bool
+) -> None:
+    graph, _ = make_graph(tmp_path, mid_conversation=mid_conversation)
+    invoke(graph, [HumanMessage("Write a haiku about tea.")], "m1")
+    out = invoke(graph, [HumanMessage(QUESTION)], "m1")
+    assert out["profile"].context_dependency < 0.3  # the classifier calls it self-contained
+    with AnswerCache(tmp_path / "answer_cache.sqlite") as cache:
+        stored = [e["request"] for e in cache.entries()]
+    assert stored == ["Write a haiku about tea.", *([QUESTION] if mid_conversation else [])]
 
 
 def test_a_request_that_needs_earlier_turns_is_neither_looked_up_nor_stored(
     tmp_path: Path,
 ) -> None:
-    graph, _ = make_graph(tmp_path)
+    graph, _ = make_graph(tmp_path, mid_conversation=True)  # the classifier is the gate
     follow_up = "Make your previous answer shorter."
     for name in ("x", "y"):
         invoke(graph, [HumanMessage("Write a haiku about tea.")], name)
@@ -199,3 +209,16 @@ def test_without_a_cache_the_graph_is_unchanged(tmp_path: Path) -> None:
         create_orchestrator(
             main_model=main, worker_model=main, config=OrchestratorConfig(cache=CacheConfig())
         )
+
+
+def test_a_ledger_from_before_the_cache_gets_the_saved_column(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite"
+    graph, _ = make_graph(tmp_path)
+    invoke(graph, [HumanMessage(QUESTION)], "old")
+    with CostLedger(path) as ledger:
+        ledger.db.execute("ALTER TABLE turns DROP COLUMN saved_usd")
+        assert "saved_usd" not in ledger.db.table("turns").columns_dict
+    with CostLedger(path) as reopened:  # the column comes back, NULL reads as nothing saved
+        assert "saved_usd" in reopened.db.table("turns").columns_dict
+        (row,) = reopened.turns("old")
+    assert row.saved_usd == 0.0 and row.route != "cache"

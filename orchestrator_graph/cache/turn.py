@@ -1,8 +1,10 @@
 """The graph's side of the answer cache: which turns are looked up and stored, and the hit.
 
-Only a self-contained request is looked up or stored: the classifier says it needs
-no earlier turn (``context_dependency`` under ``context_threshold``, no turn named),
-and its answer does not depend on the day (``guards.time_sensitive``). Entries are
+Only a self-contained request is looked up or stored: it opens its thread (unless
+``CacheConfig.mid_conversation``), the classifier says it needs no earlier turn
+(``context_dependency`` under ``context_threshold``, no turn named), and its answer
+does not depend on the day (``guards.time_sensitive``). A run without a
+``RunContext.cache_scope`` neither looks up nor stores. Entries are
 keyed by the run's scope and by the standing instructions in force (the system
 messages and instructions given mid-thread): an answer given under other
 instructions is never reused. The request's embedding is the quality model's
@@ -29,6 +31,7 @@ from orchestrator_graph.cache.guards import signature, time_sensitive
 from orchestrator_graph.cache.store import AnswerCache, cache_at, request_key
 from orchestrator_graph.classifier.segments import standing_instructions
 from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.context import last_turn
 from orchestrator_graph.quality.embedding import shared_embedder
 from orchestrator_graph.state import CacheMatch, RoutingDecision, TaskProfile
 from orchestrator_graph.tokens import message_text
@@ -45,6 +48,7 @@ def cacheable(
     return (
         options.cache is not None
         and options.force_route is None
+        and (options.cache.mid_conversation or last_turn(messages).index == 0)
         and profile.context_dependency < options.context_threshold
         and not profile.refers_to
         and not time_sensitive(text)

@@ -45,9 +45,9 @@ def make_cost_estimate(
         planned = plan(run)
         choice = choose_route(planned.profile, planned.needs, planned.priced, run)
         decision = decision_for(planned, choice, thread_id=thread_id, started=started)
-        if cacheable(state["messages"], profile, run):
+        scope = cache_scope(runtime.context)
+        if scope is not None and cacheable(state["messages"], profile, run):
             looked = time.perf_counter()
-            scope = cache_scope(runtime.context, thread_id)
             decision = look_up(state["messages"], decision, scope=scope, options=run)
             decision.decision_ms += (time.perf_counter() - looked) * 1000
         if decision.route != "cache":  # a hit asks no one and spends nothing

@@ -43,10 +43,9 @@ def make_record(pricing: Pricing, options: OrchestratorConfig) -> Callable[..., 
         )
         calls = state.get("calls") or []
         cost = sum(c.cost_usd for c in calls)
-        if run.cache is not None:
-            request = messages[: turn.start + 1]
-            scope = cache_scope(runtime.context, state["thread_id"])
-            _keep_answer(run, state, request, answer, cost, scope)
+        scope = cache_scope(runtime.context)
+        if run.cache is not None and scope is not None:
+            _keep_answer(run, state, messages[: turn.start + 1], answer, cost, scope)
         if run.ledger_path is not None:
             overhead = (state.get("overhead_ms") or 0.0) + overhead_ms(started)
             _write_turn(run, state, turn.index, calls, cost, baseline, overhead)
