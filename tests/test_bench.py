@@ -13,7 +13,7 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from orchestrator_graph import replay
 from orchestrator_graph.classifier import split_subtasks
 from orchestrator_graph.cli import bench
-from orchestrator_graph.ledger import CostLedger
+from orchestrator_graph.ledger import CostLedger, percentile
 from orchestrator_graph.testing.simulated import SimulatedRequest
 from orchestrator_graph.workloads import read_workloads
 
@@ -101,6 +101,18 @@ def test_recall_is_none_for_unlabelled_turns_and_one_for_self_contained(
     recalls = [t["context_recall"] for t in result["turns"] if t["context_recall"] is not None]
     assert result["context_recall"] == pytest.approx(sum(recalls) / len(recalls))
     assert result["starved_rate"] == pytest.approx(sum(r < 1 for r in recalls) / len(recalls))
+
+
+def test_the_first_turn_is_the_cold_start_apart_from_the_percentiles(
+    report: tuple[dict[str, Any], Path],
+) -> None:
+    result, _ = report
+    timings = [t["decision_ms"] for t in result["turns"]]
+    assert result["cold_start"]["first_decision_ms"] == timings[0]
+    assert result["decision_ms_p99"] == percentile(timings[1:], 99)
+    assert result["decision_ms_p50"] == percentile(timings[1:], 50)
+    assert result["cold_start"]["warm_up_s"] >= 0
+    assert "cold start" in bench.format_table(result)
 
 
 def _request(*messages: Any) -> SimulatedRequest:
