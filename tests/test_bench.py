@@ -208,3 +208,29 @@ def test_cost_model_learns_from_the_ledger_with_defaults_when_empty(tmp_path: Pa
     assert expected_remaining_turns([H("1"), H("2"), H("3")], config) == pytest.approx(2.0)
     # only two sessions reached 5 turns: too few to learn from
     assert expected_remaining_turns([H(str(n)) for n in range(5)], config) == 4
+
+
+def test_arms_share_one_baseline(tmp_path: Path) -> None:
+    arms = {
+        "A": replay.BenchSettings(),
+        "B": replay.BenchSettings(worker_model="gpt-4.1-nano"),
+    }
+    reports = bench.run_arms([TINY], arms, workdir=tmp_path)
+    a, b = reports["A"], reports["B"]
+    assert a["baseline_cost_usd"] == b["baseline_cost_usd"] > 0  # the same replay
+    assert [t["baseline_cost_usd"] for t in a["turns"]] == [
+        t["baseline_cost_usd"] for t in b["turns"]
+    ]
+    assert (
+        b["worker_model"] == "gpt-4.1-nano"
+        and b["orchestrated_cost_usd"] < a["orchestrated_cost_usd"]
+    )
+    with CostLedger(tmp_path / "arm-1" / "ledger-orchestrated.sqlite") as ledger:
+        models = {c["model"] for c in ledger.calls()}
+    assert "gpt-4.1-nano" in models and "gpt-4.1-mini" not in models
+    table = bench.format_arms(reports)
+    assert "one baseline" in table and "gpt-4.1-nano" in table
+    with pytest.raises(ValueError, match="same main model"):
+        bench.run_arms(
+            [TINY], {"x": replay.BenchSettings(main_model="gpt-4o"), **arms}, workdir=tmp_path
+        )

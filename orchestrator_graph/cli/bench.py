@@ -44,7 +44,7 @@ import json
 import sys
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from statistics import median
@@ -202,31 +202,70 @@ def run_bench(
     settings: BenchSettings | None = None,
 ) -> dict[str, Any]:
     """Replay the workloads at ``paths`` and return the report (the JSON of ``--json``)."""
-    settings = settings or BenchSettings()
-    warm_up_s = warm_up(
-        settings.config, main_model=settings.main_model, worker_model=settings.worker_model
-    )
+    arms = {"": settings or BenchSettings()}
+    return run_arms(paths, arms, workdir=workdir, speedup=speedup, reference=reference)[""]
+
+
+def run_arms(
+    paths: Sequence[str | Path],
+    arms: Mapping[str, BenchSettings],
+    *,
+    workdir: Path,
+    speedup: bool = False,
+    reference: bool = False,
+) -> dict[str, dict[str, Any]]:
+    """An A/B (or more) on one baseline: the sessions are replayed once in the main
+    session alone, then once orchestrated per arm (its models and config), so every
+    arm's savings divide by the same baseline cost. One report per arm, as
+    :func:`run_bench` returns; the arms must share the main model (the baseline's).
+    With several arms, each one's ledger and checkpoints are in ``workdir/arm-<i>``."""
+    if len({s.main_model for s in arms.values()}) != 1:
+        raise ValueError("the arms of one baseline need the same main model")
+    warm = {
+        name: warm_up(s.config, main_model=s.main_model, worker_model=s.worker_model)
+        for name, s in arms.items()
+    }
     sessions = [(Path(p).stem, s) for p in paths for s in read_workloads([p])]
     total_turns = sum(len(s.turns) for _, s in sessions)
     progress = tqdm(
-        total=total_turns * (3 if reference else 2),
+        total=total_turns * (1 + len(arms) + reference),
         desc="bench",
         unit="turn",
         disable=not sys.stderr.isatty(),  # a bar only on a terminal, never in logs
     )
+    runs: dict[str, RunResult] = {}
     try:
+        first = next(iter(arms.values()))
         baseline = replay(
-            sessions, mode="baseline", workdir=workdir, progress=progress, settings=settings
+            sessions, mode="baseline", workdir=workdir, progress=progress, settings=first
         )
-        orchestrated = replay(
-            sessions, mode="orchestrated", workdir=workdir, progress=progress, settings=settings
-        )
+        for index, (name, settings) in enumerate(arms.items()):
+            folder = workdir if len(arms) == 1 else workdir / f"arm-{index}"
+            folder.mkdir(parents=True, exist_ok=True)
+            runs[name] = replay(
+                sessions, mode="orchestrated", workdir=folder, progress=progress, settings=settings
+            )
         ref = reference_overheads(sessions, workdir=workdir, progress=progress) if reference else []
     finally:
         progress.close()
     max_workers = OrchestratorConfig().max_parallel_workers
     speedups = parallel_speedups(workdir=workdir, max_workers=max_workers) if speedup else {}
+    return {
+        name: _report(sessions, baseline, runs[name], ref, speedups, arms[name], warm[name])
+        for name in arms
+    }
 
+
+def _report(
+    sessions: Sequence[tuple[str, Session]],
+    baseline: RunResult,
+    orchestrated: RunResult,
+    ref: Sequence[float],
+    speedups: Mapping[int, float],
+    settings: BenchSettings,
+    warm_up_s: float,
+) -> dict[str, Any]:
+    """The report of one orchestrated run beside the baseline."""
     outcomes = _outcomes(sessions, baseline, orchestrated)
     totals = _costs(outcomes)
     return {
@@ -257,6 +296,30 @@ def run_bench(
         },
         "turns": [{k: v for k, v in asdict(o).items() if k in TURN_KEYS} for o in outcomes],
     }
+
+
+def format_arms(reports: Mapping[str, dict[str, Any]]) -> str:
+    """Arms side by side on their one baseline: cost, savings, strong share and routes,
+    then the savings of each category per arm."""
+    first = next(iter(reports.values()))
+    lines = [
+        f"{first['sessions']} sessions, {first['turn_count']} turns; one baseline (main "
+        f"session only, {first['main_model']}): ${first['baseline_cost_usd']:.4f}",
+        f"{'arm':<22} {'worker model':<14} {'cost $':>9} {'savings':>8} {'strong':>7}  routes",
+    ]
+    for name, report in reports.items():
+        strong = sum("strong" in t["roles"] for t in report["turns"]) / report["turn_count"]
+        routes = ", ".join(f"{k.split('_')[0]} {v}" for k, v in report["routes"].items())
+        lines.append(
+            f"{name[:22]:<22} {report['worker_model']:<14} "
+            f"{report['orchestrated_cost_usd']:>9.4f} {_fmt(report['savings'], '>8.1%')} "
+            f"{strong:>7.1%}  {routes}"
+        )
+    lines += ["", f"{'savings by category':<22} " + " ".join(f"{n[:16]:>16}" for n in reports)]
+    for category in first["per_category"]:
+        cells = [_fmt(r["per_category"][category]["savings"], ">16.1%") for r in reports.values()]
+        lines.append(f"{category[:22]:<22} " + " ".join(cells))
+    return "\n".join(lines)
 
 
 def _fmt(value: float | None, spec: str) -> str:
