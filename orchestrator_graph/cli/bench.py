@@ -315,9 +315,12 @@ def format_arms(reports: Mapping[str, dict[str, Any]]) -> str:
             f"{report['orchestrated_cost_usd']:>9.4f} {_fmt(report['savings'], '>8.1%')} "
             f"{strong:>7.1%}  {routes}"
         )
-    lines += ["", f"{'savings by category':<22} " + " ".join(f"{n[:16]:>16}" for n in reports)]
+    width = max(10, *(len(n) for n in reports))
+    lines += ["", f"{'savings by category':<22} " + " ".join(f"{n:>{width}}" for n in reports)]
     for category in first["per_category"]:
-        cells = [_fmt(r["per_category"][category]["savings"], ">16.1%") for r in reports.values()]
+        cells = [
+            _fmt(r["per_category"][category]["savings"], f">{width}.1%") for r in reports.values()
+        ]
         lines.append(f"{category[:22]:<22} " + " ".join(cells))
     return "\n".join(lines)
 
