@@ -288,7 +288,8 @@ class OrchestratorService:
             route="parallel_workers" if len(sessions) > 1 else "worker_session",
         )
         thread = _thread(main_session_id)
-        before = list(self.main.get_state(thread).values.get("messages") or [])
+        values = self.main.get_state(thread).values
+        before = list(values.get("messages") or [])
         new: list[BaseMessage] = []
         if request:
             new.append(HumanMessage(content=request, id=str(uuid.uuid4())))
@@ -302,7 +303,7 @@ class OrchestratorService:
         update: dict[str, Any] = {"messages": [*new, answer], "digests": digests}
         baseline = None
         if new:  # a new turn: as if ``merge`` had joined it, then the graph's ``record``
-            decision = self._integrated(before, new[0], sessions)
+            decision = self._integrated(before, new[0], sessions, values.get("digests"))
             calls = [c for s in sessions for c in s.calls]
             update |= {
                 "thread_id": main_session_id,
@@ -329,7 +330,11 @@ class OrchestratorService:
         )
 
     def _integrated(
-        self, before: Sequence[BaseMessage], request: BaseMessage, sessions: Sequence[WorkerSession]
+        self,
+        before: Sequence[BaseMessage],
+        request: BaseMessage,
+        sessions: Sequence[WorkerSession],
+        digests: dict[str, str] | None,
     ) -> RoutingDecision:
         """The decision the ledger records for an integrated turn: the orchestrator's own
         (``evaluate_task`` on the same transcript) with the route the workers took."""
@@ -338,6 +343,7 @@ class OrchestratorService:
             config=self.config,
             main_model=self.main_model,
             worker_model=self.worker_model,
+            digests=digests,
         )
         route: Route = "parallel_workers" if len(sessions) > 1 else "worker_session"
         key = "parallel" if route == "parallel_workers" else "worker"
