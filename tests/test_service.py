@@ -205,3 +205,10 @@ def test_workers_and_integrations_are_in_the_ledger(tmp_path: Path) -> None:
         totals = ledger.totals("main-1")
         assert totals.cost_usd == pytest.approx(out["thread_cost_usd"])
         assert totals.baseline_usd == pytest.approx(out["thread_baseline_cost_usd"])
+
+        # no request: the answer joins the last turn; its calls stay billed under the worker
+        (task,) = service.evaluate_task("Name a green tea.").workers
+        extra = service.spawn_worker_session(task)
+        assert service.integrate_results([extra], "main-1").baseline_cost_usd is None
+        assert [r.turn for r in ledger.turns("main-1")] == [0, 1]  # no turn overwritten
+        assert [c["thread_id"] for c in ledger.calls(extra)] == [extra]
