@@ -40,6 +40,7 @@ from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.routing.edge import route
 from orchestrator_graph.state import OrchestratorInput, OrchestratorOutput, OrchestratorState
 from orchestrator_graph.tokens import message_text
+from orchestrator_graph.warmup import warm_up
 
 
 def create_orchestrator(
@@ -105,6 +106,8 @@ def create_orchestrator(
         check_ledger_file(Path(options.ledger_path))
     if options.min_quality is not None:  # a missing or stale quality model fails here
         load_quality_model(options.quality_model_path)
+    # the first decision's loads (encoding, embedding session, ...) happen here, once
+    warm_up(options, main_model=pricing.main_model, worker_model=pricing.worker_model)
     builder = OrchestratorGraph(
         OrchestratorState,
         context_schema=RunContext,
