@@ -190,3 +190,13 @@ def test_thompson_sampling_moves_toward_the_cheapest_route_that_keeps_the_target
     assert after > before and after > 180
     assert bad.guard_fired >= 1
     assert sum(bad.decide(p, 0.95, rng)[0] for _ in range(200)) < 20
+
+
+def test_a_decision_alone_writes_no_ledger(tmp_path: Path) -> None:
+    """``evaluate_task`` with a ledger path that does not exist yet: nothing learned to
+    read, and no file made (the ledger is created by the first recorded turn)."""
+    from orchestrator_graph import evaluate_task
+
+    path = tmp_path / "not-yet.sqlite"
+    decision = evaluate_task([HumanMessage(ASK)], config=OrchestratorConfig(ledger_path=path))
+    assert decision.quality is not None and not path.exists()

@@ -45,8 +45,10 @@ def adapt_verdict(
 ) -> QualityVerdict:
     """``verdict`` decided by the learned state of ``key``, when there is one;
     ``seed`` makes the draw of a turn the same when its decision is made again."""
+    if not verdict.in_domain or not Path(ledger_path).exists():  # no ledger: nothing learned
+        return verdict
     data = ledger_at(Path(ledger_path)).adaptive_state(key)
-    if data is None or not verdict.in_domain:
+    if data is None:
         return verdict
     cheap, note = ArmState.from_json(data).decide(
         verdict.p_weak_ok, verdict.min_quality, random.Random(f"{seed}/{key}")

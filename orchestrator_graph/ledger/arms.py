@@ -6,8 +6,8 @@ statistics too: confidence intervals come from a bootstrap over each arm's threa
 a thread. Per arm: threads, turns, cost, baseline, savings (1 - cost / baseline),
 cost per turn, quality (the mean feedback score, 0-1, of the turns that have one,
 over the sources that gave one) and fallbacks per turn. Each other arm is compared
-with the first by name (the control: name it so, e.g. ``a-control``): the difference and its interval, and whether it is
-significant (the interval excludes 0) or not yet.
+with the first by name (the control: name it so, e.g. ``a-control``): the difference
+and its interval, and whether it is significant (the interval excludes 0) or not yet.
 """
 
 from __future__ import annotations
