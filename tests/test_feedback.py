@@ -200,3 +200,16 @@ def test_a_decision_alone_writes_no_ledger(tmp_path: Path) -> None:
     path = tmp_path / "not-yet.sqlite"
     decision = evaluate_task([HumanMessage(ASK)], config=OrchestratorConfig(ledger_path=path))
     assert decision.quality is not None and not path.exists()
+
+
+def test_the_learned_threshold_moves_with_the_evidence() -> None:
+    """Good cheap answers just under the calibrated threshold lower the threshold the
+    posteriors imply; a run of bad ones closes the cheap route (the guard)."""
+    state = ArmState.prior(0.5, 0.9)
+    assert state.learned_threshold(0.9) == 0.5
+    for _ in range(20):
+        state.observe(0.45, True, 1.0, 0.9)
+    assert state.learned_threshold(0.9) == 0.4
+    for _ in range(20):
+        state.observe(0.45, True, 0.0, 0.9)
+    assert state.guard_fired and state.learned_threshold(0.9) == 1.0

@@ -92,6 +92,18 @@ class ArmState:
         a, b = self.strong
         return a / (a + b)
 
+    def learned_threshold(self, min_quality: float) -> float:
+        """The threshold the posterior means imply: the lowest bin edge above which every
+        bin's mean cheap good rate reaches the target (1.0: none does)."""
+        bar = min_quality * self.strong_mean
+        edge = 1.0
+        for b in reversed(range(BINS)):
+            a, b_ = self.cheap[b]
+            if a / (a + b_) < bar:
+                break
+            edge = b / BINS
+        return edge
+
     def decide(self, p: float, min_quality: float, rng: random.Random) -> tuple[bool, str]:
         """Cheap model or not for a turn predicted ``p``, and why (one line)."""
         if self.closed_for > 0:
@@ -105,7 +117,8 @@ class ArmState:
         bar = min_quality * strong_draw
         cheap = cheap_draw >= bar
         return cheap, (
-            f"learned from {self.feedback} scores: cheap good rate at p {p:.2f} "
+            f"learned from {self.feedback} scores (threshold by the posterior means "
+            f"{self.learned_threshold(min_quality):.1f}): cheap good rate at p {p:.2f} "
             f"(mean {a / (a + b):.2f}) drew {cheap_draw:.2f} {'>=' if cheap else '<'} "
             f"{min_quality:.2f} x strong draw {strong_draw:.2f}: "
             f"{'cheap' if cheap else 'strong'} model"
