@@ -2,7 +2,8 @@
 
 Routing counts, savings against the main-session-only baseline, integration
 success rate (worker results accepted by ``merge`` / worker results), fallback
-count, decision and overhead latencies, per model and per category.
+count, decision and overhead latencies, per model and per category; with ``--ab``
+the A/B arms compared (``ledger.arms``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from orchestrator_graph.config import DEFAULT_LEDGER_PATH
 from orchestrator_graph.ledger import CostLedger
+from orchestrator_graph.ledger.arms import ab_report, format_ab
 
 
 def _fmt(value: float | None, spec: str) -> str:
@@ -54,11 +56,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ledger", type=Path, default=DEFAULT_LEDGER_PATH, help="cost ledger")
     parser.add_argument("--thread", default=None, help="only this thread id")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument(
+        "--ab",
+        action="store_true",
+        help="compare the A/B arms: cost, savings, quality (feedback), fallbacks, with CIs",
+    )
 
 
 def run(args: argparse.Namespace, *, out: Callable[[str], None] = print) -> int:
     if not Path(args.ledger).exists():
         raise SystemExit(f"{args.ledger}: no cost ledger there (run the graph or the demo first)")
+    if args.ab:
+        with CostLedger(args.ledger) as ledger:
+            report = ab_report(ledger)
+        out(json.dumps(report, indent=2) if args.json else format_ab(report))
+        return 0
     with CostLedger(args.ledger) as ledger:
         kpis = ledger.kpis(args.thread)
     if args.thread is not None and not kpis["turns"]:

@@ -1,8 +1,9 @@
-"""The ledger's tables and records: turns, calls, feedback.
+"""The ledger's tables and records: turns, calls, feedback, the learned routing state.
 
-``TurnRecord`` is one turn as decided, estimated and billed; ``Feedback`` says
-whether a turn needed earlier turns. The column tables below are the SQLite
-schema (created and checked by ``store.CostLedger``).
+``TurnRecord`` is one turn as decided, estimated and billed; ``Feedback`` is what
+was said about a turn (its quality, whether it needed earlier turns); ``adaptive``
+holds the router's learned state per arm and category (``orchestrator_graph.adaptive``).
+The column tables below are the SQLite schema (created and checked by ``store.CostLedger``).
 """
 
 from __future__ import annotations
@@ -40,11 +41,14 @@ TURNS: dict[str, type] = {
     "features": str,
     "features_version": str,
     "trimmed": str,
+    "quality": str,
+    "arm": str,
     "saved_usd": float,
 }
-# columns newer than the first ledgers: a file without them gets them by ALTER TABLE
-ADDED_LATER = frozenset({"features", "features_version", "trimmed", "saved_usd"})
-JSON_COLUMNS = ("reasons", "estimate", "features", "trimmed")
+# columns newer than the first ledgers (in any table: "quality" is also feedback's):
+# a file without them gets them by ALTER TABLE
+ADDED_LATER = frozenset({"features", "features_version", "trimmed", "quality", "arm", "saved_usd"})
+JSON_COLUMNS = ("reasons", "estimate", "features", "trimmed", "quality")
 FEEDBACK_PK = ("thread_id", "turn", "source")
 FEEDBACK: dict[str, type] = {
     "thread_id": str,
@@ -52,7 +56,10 @@ FEEDBACK: dict[str, type] = {
     "source": str,
     "needed_earlier_turns": int,
     "recorded_at": float,
+    "quality": float,
 }
+# the router's learned state (``adaptive.ArmState`` as JSON) per A/B arm and category
+ADAPTIVE: dict[str, type] = {"key": str, "state": str, "updated_at": float}
 CALLS: dict[str, type] = {
     "call_id": str,
     "thread_id": str,
@@ -74,6 +81,7 @@ TABLES: dict[str, tuple[dict[str, type], tuple[str, ...]]] = {
     "calls": (CALLS, ("call_id",)),
     "feedback": (FEEDBACK, FEEDBACK_PK),
     "trims": (TRIMS, TRIMS_PK),
+    "adaptive": (ADAPTIVE, ("key",)),
 }
 # calls billed although their node raised: a turn recorded later keeps them
 UNANSWERED_PREFIXES = ("retry:", "failed:", "billed_unknown:")
@@ -119,6 +127,11 @@ class TurnRecord(BaseModel):
         description="what was cut from a view to fit a model's window (``FittedView.note``);"
         " read back with the notes the guarded calls of the turn stored",
     )
+    quality: dict[str, Any] | None = Field(
+        default=None,
+        description="what the quality feedback is learned against (``adaptive.TurnQuality``)",
+    )
+    arm: str | None = Field(default=None, description="the A/B arm of the thread (``ab``)")
 
     @field_validator("saved_usd", mode="before")
     @classmethod
@@ -128,13 +141,15 @@ class TurnRecord(BaseModel):
 
 
 class Feedback(BaseModel):
-    """Whether a turn needed earlier turns, said by ``source``, with the turn's stored
-    feature vector (None when the turn was not recorded or predates feature storage)."""
+    """What ``source`` said about a turn: whether it needed earlier turns, the quality of
+    its answer (0-1; thumbs up 1, down 0), None where it said nothing; with the turn's
+    stored feature vector (None when the turn was not recorded or predates it)."""
 
     thread_id: str
     turn: int = Field(ge=0)
     source: str
-    needed_earlier_turns: bool
+    needed_earlier_turns: bool | None = None
+    quality: float | None = Field(default=None, ge=0, le=1)
     recorded_at: float
     features: list[float] | None = None
     features_version: str | None = None
