@@ -123,7 +123,7 @@ def _postgres_url(url: str | None) -> str:
     return resolved
 
 
-def _redacted(url: str) -> str:
+def redacted_url(url: str) -> str:
     """``url`` without its password, for error messages."""
     from urllib.parse import urlsplit, urlunsplit
 
@@ -136,7 +136,7 @@ def _redacted(url: str) -> str:
 
 def _database_error(url: str, exc: Exception) -> CheckpointDatabaseError:
     return CheckpointDatabaseError(
-        f"Postgres checkpoints at {_redacted(url)} are unavailable: {exc}. Check that the "
+        f"Postgres checkpoints at {redacted_url(url)} are unavailable: {exc}. Check that the "
         f"server runs and the URL (or {POSTGRES_URL_ENV}) is right."
     )
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
 from pydantic import BaseModel, Field, computed_field
 
 from orchestrator_graph.ledger.schema import SUBTASK
+
+if TYPE_CHECKING:
+    from orchestrator_graph.ledger.rows import Rows
 
 
 class LedgerTotals(BaseModel):
@@ -39,15 +40,11 @@ class LedgerReports:
     """Read-only queries over the ledger's turns and calls."""
 
     if TYPE_CHECKING:  # provided by the ledger this mixes into (``store.CostLedger``)
-        db: sqlite_utils.Database
-
-        def _transaction(
-            self, mode: Literal["IMMEDIATE", "DEFERRED"] = ...
-        ) -> AbstractContextManager[None]: ...
+        rows: Rows
 
     def _rows(self, sql: str, args: Iterable[Any] = ()) -> list[dict[str, Any]]:
-        with self._transaction("DEFERRED"):
-            return list(self.db.query(sql, list(args)))
+        with self.rows.transaction(write=False) as tx:
+            return tx.query(sql, list(args))
 
     def totals(self, thread_id: str | None = None) -> LedgerTotals:
         """Turns, actual and baseline cost, savings, turns per route, cost per model."""

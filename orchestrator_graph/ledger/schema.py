@@ -1,8 +1,9 @@
-"""The ledger's tables and records: turns, calls, feedback.
+"""The ledger's tables and records: turns, calls, feedback, trims, budget holds.
 
 ``TurnRecord`` is one turn as decided, estimated and billed; ``Feedback`` says
-whether a turn needed earlier turns. The column tables below are the SQLite
-schema (created and checked by ``store.CostLedger``).
+whether a turn needed earlier turns. The column tables below are the one
+declaration of the schema: both backends (``sqlite_rows``, ``postgres_rows``)
+create their tables from it and add the ``ADDED_LATER`` columns to older ones.
 """
 
 from __future__ import annotations
@@ -40,9 +41,10 @@ TURNS: dict[str, type] = {
     "features": str,
     "features_version": str,
     "trimmed": str,
+    "tenant": str,
 }
-# columns newer than the first ledgers: a file without them gets them by ALTER TABLE
-ADDED_LATER = frozenset({"features", "features_version", "trimmed"})
+# columns newer than the first ledgers: a table without them gets them by ALTER TABLE
+ADDED_LATER = frozenset({"features", "features_version", "trimmed", "tenant", "reserved_at"})
 JSON_COLUMNS = ("reasons", "estimate", "features", "trimmed")
 FEEDBACK_PK = ("thread_id", "turn", "source")
 FEEDBACK: dict[str, type] = {
@@ -64,6 +66,7 @@ CALLS: dict[str, type] = {
     "cost_usd": float,
     "latency_ms": float,
     "status": str,
+    "tenant": str,
 }
 # what a guarded call cut from a view to fit its model's window, by call key
 TRIMS_PK = ("thread_id", "turn", "key")
@@ -73,6 +76,26 @@ TABLES: dict[str, tuple[dict[str, type], tuple[str, ...]]] = {
     "calls": (CALLS, ("call_id",)),
     "feedback": (FEEDBACK, FEEDBACK_PK),
     "trims": (TRIMS, TRIMS_PK),
+}
+# secondary indexes by table: the columns of each
+INDEXES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "calls": (("thread_id", "turn"),),
+    "budget_holds": (("thread_id", "turn"), ("tenant", "reserved_at")),
+}
+# the budget book's one table (``holds.BudgetBook``): what each call reserved, then cost
+HOLDS: dict[str, type] = {
+    "key": str,
+    "thread_id": str,
+    "turn": int,
+    "usd": float,
+    "tokens": int,
+    "settled": int,
+    "updated_at": float,
+    "tenant": str,
+    "reserved_at": float,
+}
+BOOK_TABLES: dict[str, tuple[dict[str, type], tuple[str, ...]]] = {
+    "budget_holds": (HOLDS, ("key",)),
 }
 # calls billed although their node raised: a turn recorded later keeps them
 UNANSWERED_PREFIXES = ("retry:", "failed:", "billed_unknown:")
@@ -106,6 +129,9 @@ class TurnRecord(BaseModel):
     )
     features_version: str | None = Field(
         default=None, description="its layout (``classifier.trained.FEATURES_VERSION``)"
+    )
+    tenant: str | None = Field(
+        default=None, description="the run's budget key (``RunContext.tenant``)"
     )
     trimmed: list[str] = Field(
         default_factory=list,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -14,7 +13,7 @@ from langgraph.runtime import Runtime
 from orchestrator_graph.classifier.trained import FEATURES, FEATURES_VERSION
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.context import last_turn
-from orchestrator_graph.ledger import TurnRecord, ledger_at
+from orchestrator_graph.ledger import TurnRecord, ledger_for
 from orchestrator_graph.nodes import overhead_ms
 from orchestrator_graph.routing.costs import Pricing, baseline_usd
 from orchestrator_graph.state import ModelCall, OrchestratorState, RoutingDecision
@@ -40,7 +39,7 @@ def make_record(pricing: Pricing, options: OrchestratorConfig) -> Callable[..., 
         )
         calls = state.get("calls") or []
         cost = sum(c.cost_usd for c in calls)
-        if run.ledger_path is not None:
+        if run.ledger_location is not None:
             overhead = (state.get("overhead_ms") or 0.0) + overhead_ms(started)
             _write_turn(run, state, turn.index, calls, cost, baseline, overhead)
         return {
@@ -72,7 +71,8 @@ def _write_turn(
     profile = state.get("profile") or decision.profile
     features = profile.features if len(profile.features) == len(FEATURES) else None
     thread_id = state["thread_id"]
-    ledger = ledger_at(Path(options.ledger_path))  # type: ignore[arg-type]
+    ledger = ledger_for(options)
+    assert ledger is not None, "record writes only where a ledger is kept"
     ledger.record_turn(
         TurnRecord(
             thread_id=thread_id,
@@ -96,6 +96,7 @@ def _write_turn(
             calls=calls,
             features=features,
             features_version=FEATURES_VERSION if features is not None else None,
+            tenant=options.tenant,
         )
     )
     if decision.picked_by_person is not None:
