@@ -22,7 +22,7 @@ from typing import Any
 from orchestrator_graph.checkpoints import redacted_url
 from orchestrator_graph.errors import LedgerError
 from orchestrator_graph.ledger.rows import Tables
-from orchestrator_graph.ledger.schema import ADDED_LATER, INDEXES
+from orchestrator_graph.ledger import schema
 
 LEDGER_SCHEMA = "orchestrator_ledger"
 POOL_SIZE = 8  # connections per ledger or book and process: parallel workers, threads
@@ -133,18 +133,18 @@ class PostgresRows:
                     )
                 }
                 missing = sorted(set(columns) - present)
-                for column in [c for c in missing if c in ADDED_LATER]:
+                for column in [c for c in missing if c in schema.ADDED_LATER]:
                     conn.execute(
                         f'ALTER TABLE {LEDGER_SCHEMA}.{name} ADD COLUMN "{column}"'
                         f" {_TYPES[columns[column]]}"
                     )
-                if missing := [c for c in missing if c not in ADDED_LATER]:
+                if missing := [c for c in missing if c not in schema.ADDED_LATER]:
                     raise LedgerError(
                         f"Postgres at {self.location} has a table {LEDGER_SCHEMA}.{name} that "
                         f"cannot {self._purpose} (missing columns {missing}). It was left as it "
                         "is: rename it or point ledger_url at another database."
                     )
-                for index in INDEXES.get(name, ()):
+                for index in schema.INDEXES.get(name, ()):
                     conn.execute(
                         f"CREATE INDEX IF NOT EXISTS {name}_{'_'.join(index)}"
                         f" ON {LEDGER_SCHEMA}.{name} ({', '.join(index)})"

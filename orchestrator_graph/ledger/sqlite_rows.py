@@ -18,7 +18,7 @@ from typing import Any
 from orchestrator_graph import database
 from orchestrator_graph.errors import LedgerError
 from orchestrator_graph.ledger.rows import Tables
-from orchestrator_graph.ledger.schema import ADDED_LATER, INDEXES
+from orchestrator_graph.ledger import schema
 
 
 class SqliteTransaction:
@@ -82,9 +82,9 @@ class SqliteRows:
                 continue
             missing = sorted(set(columns) - set(table.columns_dict))
             if create:
-                for column in [c for c in missing if c in ADDED_LATER]:
+                for column in [c for c in missing if c in schema.ADDED_LATER]:
                     table.add_column(column, columns[column])
-            missing = [c for c in missing if c not in ADDED_LATER]
+            missing = [c for c in missing if c not in schema.ADDED_LATER]
             if missing or tuple(table.pks) != pk:
                 raise LedgerError(
                     f"{self.path} has a table {name!r} that cannot {self._purpose} "
@@ -94,7 +94,7 @@ class SqliteRows:
                 )
         if create:
             for name in self._tables:
-                for index in INDEXES.get(name, ()):
+                for index in schema.INDEXES.get(name, ()):
                     db.table(name).create_index(list(index), if_not_exists=True)
 
     @contextmanager
