@@ -31,6 +31,7 @@ A run's ``tenant`` (``RunContext.tenant``) adds the tenant limits of
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -81,7 +82,8 @@ class CallSite:
 
     @property
     def hold(self) -> str:
-        return f"{self.thread_id}\0{self.turn}\0{self.key}"
+        """The hold's key: unambiguous, and text Postgres stores (no NUL byte)."""
+        return json.dumps([self.thread_id, self.turn, self.key])
 
     @property
     def worker(self) -> bool:

@@ -111,6 +111,9 @@ async def studio_checkpointer() -> AsyncIterator[AsyncSqliteSaver]:
 # -- Postgres: one database shared by several processes or machines ----------
 
 POSTGRES_URL_ENV = "ORCHESTRATOR_POSTGRES_URL"
+# one process at a time runs LangGraph's table setup (it is not safe to run concurrently)
+_SETUP_LOCK = "SELECT pg_advisory_lock(hashtextextended('orchestrator checkpoint setup', 0))"
+_SETUP_UNLOCK = "SELECT pg_advisory_unlock(hashtextextended('orchestrator checkpoint setup', 0))"
 _POSTGRES_EXTRA = "pip install 'orchestrator-graph[postgres]'"
 
 
@@ -169,7 +172,11 @@ def postgres_checkpointer(
         raise _database_error(url, exc) from exc
     with conn:
         saver = PostgresSaver(conn, serde=serde or serializer())
-        saver.setup()
+        conn.execute(_SETUP_LOCK)  # servers starting together would race to create tables
+        try:
+            saver.setup()
+        finally:
+            conn.execute(_SETUP_UNLOCK)
         yield saver
 
 
@@ -198,5 +205,9 @@ async def async_postgres_checkpointer(
         raise _database_error(url, exc) from exc
     async with conn:
         saver = AsyncPostgresSaver(conn, serde=serde or serializer())
-        await saver.setup()
+        await conn.execute(_SETUP_LOCK)
+        try:
+            await saver.setup()
+        finally:
+            await conn.execute(_SETUP_UNLOCK)
         yield saver

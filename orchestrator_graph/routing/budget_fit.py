@@ -54,7 +54,7 @@ class BudgetLeft:
         )
 
     def exceeded(self, decision: RoutingDecision) -> BudgetExceeded:
-        """The error naming the first limit the decision passes."""
+        """The error naming the limit the decision passes by the most."""
         option = decision.estimate.option(decision.route)
         usd, tokens = option.call_usd, option.input_tokens + option.output_tokens
         limits, (thread_usd, thread_tokens), (turn_usd, turn_tokens) = (
@@ -73,9 +73,12 @@ class BudgetLeft:
                 ("tenant", "usd", limits.tenant_usd, self.tenant_used[0], usd),
                 ("tenant", "tokens", limits.tenant_tokens, self.tenant_used[1], tokens),
             ]
-        scope, unit, limit, used, requested = next(
-            (s for s in scopes if s[2] is not None and s[3] + s[4] > s[2]),
-            next(s for s in scopes if s[2] is not None),
+        limited = [s for s in scopes if s[2] is not None]
+        passed = [s for s in limited if s[3] + s[4] > s[2]]  # type: ignore[operator]
+        # the limit passed by the most (in its unit's share of the limit): the one to raise
+        scope, unit, limit, used, requested = max(
+            passed or limited[:1],
+            key=lambda s: (s[3] + s[4] - s[2]) / s[2],  # type: ignore[operator]
         )
         what = f"the turn ({decision.route}, no route fits)"
         assert limit is not None  # the scopes above are the ones with a limit
