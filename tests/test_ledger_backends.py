@@ -23,8 +23,7 @@ from orchestrator_graph import OrchestratorConfig
 from orchestrator_graph.budget import BudgetBook, BudgetExceeded
 from orchestrator_graph.config import BudgetLimits
 from orchestrator_graph.holds import period_start
-from orchestrator_graph.ledger import CostLedger, LedgerError, schema
-from orchestrator_graph.ledger import postgres_rows
+from orchestrator_graph.ledger import CostLedger, LedgerError, postgres_rows, schema
 from orchestrator_graph.state import ModelCall
 from tests.test_ledger import make_turn
 

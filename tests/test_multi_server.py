@@ -116,7 +116,7 @@ def servers(pg_url: str, tmp_path: Path) -> Iterator[list[str]]:
                     stdout=subprocess.PIPE,
                     stderr=log,
                     text=True,
-                )  # fmt: skip
+                )
             )
         ports = [proc.stdout.readline().strip() for proc in procs]  # type: ignore[union-attr]
         assert all(ports), [p.read_text() for p in tmp_path.glob("server-*.log")]

@@ -21,8 +21,8 @@ from typing import Any
 
 from orchestrator_graph.checkpoints import redacted_url
 from orchestrator_graph.errors import LedgerError
-from orchestrator_graph.ledger.rows import Tables
 from orchestrator_graph.ledger import schema
+from orchestrator_graph.ledger.rows import Tables
 
 LEDGER_SCHEMA = "orchestrator_ledger"
 POOL_SIZE = 8  # connections per ledger or book and process: parallel workers, threads

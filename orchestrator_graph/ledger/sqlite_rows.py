@@ -17,8 +17,8 @@ from typing import Any
 
 from orchestrator_graph import database
 from orchestrator_graph.errors import LedgerError
-from orchestrator_graph.ledger.rows import Tables
 from orchestrator_graph.ledger import schema
+from orchestrator_graph.ledger.rows import Tables
 
 
 class SqliteTransaction:
