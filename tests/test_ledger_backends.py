@@ -1,7 +1,7 @@
 """One ledger API, two backends: the same answers from a SQLite file and from a real
 PostgreSQL server (``pg_url``: skipped without one outside CI, a failure under CI).
 
-Each Postgres test gets its own schema (``postgres_rows.LEDGER_SCHEMA``), dropped after.
+Each Postgres test gets its own schema (``pg_ledger``), dropped after.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from pydantic import ValidationError
 
@@ -23,7 +22,7 @@ from orchestrator_graph import OrchestratorConfig
 from orchestrator_graph.budget import BudgetBook, BudgetExceeded
 from orchestrator_graph.config import BudgetLimits
 from orchestrator_graph.holds import period_start
-from orchestrator_graph.ledger import CostLedger, LedgerError, postgres_rows, schema
+from orchestrator_graph.ledger import CostLedger, LedgerError, schema
 from orchestrator_graph.state import ModelCall
 from tests.test_ledger import make_turn
 
@@ -33,14 +32,8 @@ def location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | P
     """Where a test's ledger lives: a SQLite file, or a fresh schema of the Postgres server."""
     if request.param == "sqlite":
         yield tmp_path / "ledger.sqlite"
-        return
-    url = request.getfixturevalue("pg_url")
-    name = f"ledger_test_{uuid.uuid4().hex[:12]}"
-    monkeypatch = request.getfixturevalue("monkeypatch")
-    monkeypatch.setattr(postgres_rows, "LEDGER_SCHEMA", name)
-    yield url
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+    else:
+        yield request.getfixturevalue("pg_ledger")
 
 
 def failed_call(call_id: str) -> ModelCall:
@@ -179,13 +172,13 @@ RESERVER = textwrap.dedent(
 
 
 @pytest.mark.slow
-def test_reservations_are_atomic_across_processes_on_postgres(pg_url: str) -> None:
+def test_reservations_are_atomic_across_processes_on_postgres(pg_ledger: str) -> None:
     """Four processes, two per thread, one tenant: 80 reservations of $1 against a
     tenant limit of $25 and thread limits of $30: exactly 25 are held."""
     tenant, threads = f"acme-{uuid.uuid4()}", [f"t-{uuid.uuid4()}" for _ in range(2)]
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", RESERVER, pg_url, tenant, threads[n % 2], f"p{n}"],
+            [sys.executable, "-c", RESERVER, pg_ledger, tenant, threads[n % 2], f"p{n}"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -198,7 +191,7 @@ def test_reservations_are_atomic_across_processes_on_postgres(pg_url: str) -> No
         assert proc.returncode == 0, err
         held.append(int(out))
     assert sum(held) == 25
-    book = BudgetBook(pg_url)
+    book = BudgetBook(pg_ledger)
     assert book.tenant_used(tenant, 0.0) == (25.0, 25)
     assert sum(book.used(t)[0] for t in threads) == 25.0
     book.close()
@@ -219,3 +212,10 @@ def test_one_ledger_location_per_config() -> None:
         OrchestratorConfig(ledger_url="mysql://db/app")
     config = OrchestratorConfig(ledger_url="postgresql://db/app")
     assert config.ledger_location == "postgresql://db/app"
+
+
+def test_studio_takes_a_postgres_ledger_from_the_environment() -> None:
+    from orchestrator_graph.studio import LEDGER_ENV, config_from_env
+
+    config = config_from_env({LEDGER_ENV: "postgresql://app@db:5432/app"})
+    assert config.ledger_path is None and config.ledger_url == "postgresql://app@db:5432/app"

@@ -1,6 +1,7 @@
 """Ledger tables in a Postgres database, shared by every server that points at it.
 
-The tables live in their own Postgres schema (``LEDGER_SCHEMA``), apart from the
+The tables live in their own Postgres schema (``$ORCHESTRATOR_LEDGER_SCHEMA``, default
+``orchestrator_ledger``: one per deployment sharing a database), apart from the
 checkpointer's and the application's, and are created from the declaration in
 ``ledger.schema`` (``str`` is ``text``, ``int`` ``bigint``, ``float`` ``double
 precision``, plus a ``seq`` column that orders rows as inserted). Connections
@@ -13,6 +14,8 @@ reservations on unrelated keys run side by side.
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
@@ -25,6 +28,7 @@ from orchestrator_graph.ledger import schema
 from orchestrator_graph.ledger.rows import Tables
 
 LEDGER_SCHEMA = "orchestrator_ledger"
+LEDGER_SCHEMA_ENV = "ORCHESTRATOR_LEDGER_SCHEMA"
 POOL_SIZE = 8  # connections per ledger or book and process: parallel workers, threads
 CONNECT_TIMEOUT_S = 10
 _TYPES = {str: "text", int: "bigint", float: "double precision"}
@@ -44,9 +48,12 @@ def _number(value: Any) -> Any:
     return value
 
 
-def _use_ledger_schema(conn: Any) -> None:
-    """Each pooled connection reads and writes the ledger's schema."""
-    conn.execute(f"SET search_path TO {LEDGER_SCHEMA}")
+def ledger_schema() -> str:
+    """``$ORCHESTRATOR_LEDGER_SCHEMA`` if set, else ``LEDGER_SCHEMA``."""
+    name = os.environ.get(LEDGER_SCHEMA_ENV) or LEDGER_SCHEMA
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", name):
+        raise LedgerError(f"{LEDGER_SCHEMA_ENV}={name!r}: use lowercase letters, digits and _")
+    return name
 
 
 class PostgresTransaction:
@@ -90,6 +97,7 @@ class PostgresRows:
         except ImportError as exc:
             raise ImportError(f"A Postgres ledger needs the extra: {_EXTRA}") from exc
         self.location = redacted_url(url)
+        self.schema = ledger_schema()
         self._purpose = purpose
         kwargs: dict[str, Any] = {"autocommit": True, "prepare_threshold": None}
         try:  # the first connection surfaces a wrong URL at once, with the server's reason
@@ -105,23 +113,27 @@ class PostgresRows:
             min_size=1,
             max_size=POOL_SIZE,
             kwargs={**kwargs, "row_factory": dict_row},
-            configure=_use_ledger_schema,
+            configure=self._use_schema,
             open=True,
             name=f"orchestrator-ledger {self.location}",
         )
+
+    def _use_schema(self, conn: Any) -> None:
+        """Each pooled connection reads and writes the ledger's schema."""
+        conn.execute(f"SET search_path TO {self.schema}")
 
     def _ensure_tables(self, conn: Any, tables: Tables) -> None:
         """Create the schema and the tables, add the columns added since; one process
         at a time (an advisory lock), so servers starting together do not collide."""
         with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [LEDGER_SCHEMA])
-            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {LEDGER_SCHEMA}")
+            conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [self.schema])
+            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {self.schema}")
             for name, (columns, pk) in tables.items():
                 defined = ", ".join(
                     f'"{c}" {_TYPES[t]}{" NOT NULL" if c in pk else ""}' for c, t in columns.items()
                 )
                 conn.execute(
-                    f"CREATE TABLE IF NOT EXISTS {LEDGER_SCHEMA}.{name}"
+                    f"CREATE TABLE IF NOT EXISTS {self.schema}.{name}"
                     f" (seq bigserial, {defined}, PRIMARY KEY ({', '.join(pk)}))"
                 )
                 present = {
@@ -129,25 +141,25 @@ class PostgresRows:
                     for row in conn.execute(
                         "SELECT column_name FROM information_schema.columns"
                         " WHERE table_schema = %s AND table_name = %s",
-                        [LEDGER_SCHEMA, name],
+                        [self.schema, name],
                     )
                 }
                 missing = sorted(set(columns) - present)
                 for column in [c for c in missing if c in schema.ADDED_LATER]:
                     conn.execute(
-                        f'ALTER TABLE {LEDGER_SCHEMA}.{name} ADD COLUMN "{column}"'
+                        f'ALTER TABLE {self.schema}.{name} ADD COLUMN "{column}"'
                         f" {_TYPES[columns[column]]}"
                     )
                 if missing := [c for c in missing if c not in schema.ADDED_LATER]:
                     raise LedgerError(
-                        f"Postgres at {self.location} has a table {LEDGER_SCHEMA}.{name} that "
+                        f"Postgres at {self.location} has a table {self.schema}.{name} that "
                         f"cannot {self._purpose} (missing columns {missing}). It was left as it "
                         "is: rename it or point ledger_url at another database."
                     )
                 for index in schema.INDEXES.get(name, ()):
                     conn.execute(
                         f"CREATE INDEX IF NOT EXISTS {name}_{'_'.join(index)}"
-                        f" ON {LEDGER_SCHEMA}.{name} ({', '.join(index)})"
+                        f" ON {self.schema}.{name} ({', '.join(index)})"
                     )
 
     @contextmanager
