@@ -51,6 +51,7 @@ from orchestrator_graph.checkpoints import sqlite_checkpointer
 from orchestrator_graph.config import DEFAULT_MAIN_MODEL, DEFAULT_WORKER_MODEL
 from orchestrator_graph.joining import join_sessions
 from orchestrator_graph.replay import recorded_answers
+from orchestrator_graph.state import ModelCall
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 from orchestrator_graph.tokens import message_text
 from orchestrator_graph.transcript import TRANSCRIPT
@@ -128,11 +129,11 @@ def plain_graph(
     return builder.compile(checkpointer=saver)
 
 
-def model_ms(calls: list[dict[str, Any]]) -> float:
+def model_ms(calls: list[ModelCall]) -> float:
     """Model time of a turn as ``record`` counts it: parallel workers overlap."""
-    workers = [c["latency_ms"] for c in calls if c["node"] == "spawn_subgraph"]
+    workers = [c.latency_ms for c in calls if c.node == "spawn_subgraph"]
     return max(workers, default=0.0) + sum(
-        c["latency_ms"] for c in calls if c["node"] != "spawn_subgraph"
+        c.latency_ms for c in calls if c.node != "spawn_subgraph"
     )
 
 

@@ -4,9 +4,6 @@ can be measured before anyone makes them in the package:
 - ``delta-digests``, ``delta-prompts``: ``digests`` and ``prompts`` as ``DeltaChannel``s
   (now the package's own channels, ``state.DIGESTS`` and ``state.PROMPTS``: these
   proposals only swap in a channel without the per-turn update of ``classify``);
-- ``no-worker-checkpoints``: the worker's node run as a plain node, not a subgraph
-  with three checkpoints of its own per worker (the parent still stores each
-  finished worker's writes, which is what a crash mid fan-out resumes from);
 - ``fused-steps``: ``classify`` and ``cost_estimate`` one node, and ``record`` done
   inside ``main_session`` and ``merge``: two checkpoints fewer per turn.
 """
@@ -20,25 +17,27 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import RunnableConfig
 from langgraph.channels.delta import DeltaChannel
 from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
 
 import orchestrator_graph.graph as graph_module
 import orchestrator_graph.state as state_module
-from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.config import OrchestratorConfig, RunContext
 from orchestrator_graph.nodes.classify import make_classify
 from orchestrator_graph.nodes.cost_estimate import make_cost_estimate
 from orchestrator_graph.nodes.main_session import make_main_session
 from orchestrator_graph.nodes.merge import make_merge
 from orchestrator_graph.nodes.record import make_record
+from orchestrator_graph.nodes.spawn_subgraph import make_worker_node
 from orchestrator_graph.pricing import model_name_of
 from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.routing.edge import route
 from orchestrator_graph.state import OrchestratorInput, OrchestratorState, merge_dicts
 from orchestrator_graph.transcript import TRANSCRIPT
 
-PROPOSALS = ["delta-digests", "delta-prompts", "no-worker-checkpoints", "fused-steps"]
+PROPOSALS = ["delta-digests", "delta-prompts", "fused-steps"]
 _chosen: set[str] = set()
 
-Node = Callable[[dict[str, Any], RunnableConfig], dict[str, Any]]
+Node = Callable[[dict[str, Any], Runtime[RunContext]], dict[str, Any]]
 
 
 def merge_dicts_batch(state: dict[str, Any], writes: list[dict[str, Any]]) -> dict[str, Any]:
@@ -47,20 +46,6 @@ def merge_dicts_batch(state: dict[str, Any], writes: list[dict[str, Any]]) -> di
     for write in writes:
         merged = merge_dicts(merged, write)
     return merged
-
-
-def _worker_as_plain_node(build: Callable[..., Any]) -> Callable[..., Any]:
-    # `compile(checkpointer=False)` would do the same but fails under durability="sync"
-    # in LangGraph 1.2.24 (AttributeError: '_put_checkpoint_fut')
-    def without_checkpoints(*args: Any, **kwargs: Any) -> Any:
-        call_worker = build(*args, **kwargs).nodes["call_worker"].bound
-
-        def spawn_subgraph(task: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
-            return call_worker.invoke(task, config)
-
-        return spawn_subgraph
-
-    return without_checkpoints
 
 
 def propose(changes: list[str], snapshot_every: int | None) -> None:
@@ -73,19 +58,17 @@ def propose(changes: list[str], snapshot_every: int | None) -> None:
     for key in ("digests", "prompts"):
         if f"delta-{key}" in changes:
             OrchestratorState.__annotations__[key] = "Annotated[dict[str, Any], _DELTA_DICT]"
-    if "no-worker-checkpoints" in changes:
-        graph_module.build_worker_graph = _worker_as_plain_node(graph_module.build_worker_graph)
 
 
 def _then_record(node: Node, record: Node) -> Node:
-    def answer_and_record(state: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
-        update = node(state, config)
+    def answer_and_record(state: dict[str, Any], runtime: Runtime[RunContext]) -> dict[str, Any]:
+        update = node(state, runtime)
         after = {
             **state,
             "messages": [*state["messages"], *update["messages"]],
             "calls": [*(state.get("calls") or []), *(update.get("calls") or [])],
         }
-        return {**update, **record(after, config)}
+        return {**update, **record(after, runtime)}
 
     return answer_and_record
 
@@ -96,12 +79,17 @@ def _fused(main: BaseChatModel, worker: BaseChatModel, settings: OrchestratorCon
     estimate = make_cost_estimate(pricing, settings)
     record = make_record(pricing, settings)
 
-    def classify_and_estimate(state: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
-        update = classify(state)
-        return {**update, **estimate({**state, "profile": update["profile"]}, config)}
+    def classify_and_estimate(
+        state: dict[str, Any], config: RunnableConfig, runtime: Runtime[RunContext]
+    ) -> dict[str, Any]:
+        update = classify(state, config, runtime)
+        after = {**state, **update}
+        return {**update, **estimate(after, runtime)}
 
-    workers = graph_module.build_worker_graph({"main": main, "worker": worker}, pricing, settings)
-    builder = StateGraph(OrchestratorState, input_schema=OrchestratorInput)
+    workers = make_worker_node({"main": main, "worker": worker}, pricing, settings)
+    builder = StateGraph(
+        OrchestratorState, context_schema=RunContext, input_schema=OrchestratorInput
+    )
     builder.add_node("classify", classify_and_estimate)
     builder.add_node(
         "main_session", _then_record(make_main_session(main, pricing, settings), record)

@@ -33,7 +33,7 @@ from orchestrator_graph.nodes.cost_estimate import make_cost_estimate
 from orchestrator_graph.nodes.main_session import make_main_session
 from orchestrator_graph.nodes.merge import make_merge
 from orchestrator_graph.nodes.record import make_record
-from orchestrator_graph.nodes.spawn_subgraph import build_worker_graph
+from orchestrator_graph.nodes.spawn_subgraph import make_worker_node
 from orchestrator_graph.pricing import model_name_of
 from orchestrator_graph.quality import load_quality_model
 from orchestrator_graph.routing.costs import Pricing
@@ -114,10 +114,8 @@ def create_orchestrator(
     builder.add_node("classify", make_classify(worker_model, pricing, options))
     builder.add_node("cost_estimate", make_cost_estimate(pricing, options))
     builder.add_node("main_session", make_main_session(main_model, pricing, options))
-    builder.add_node(
-        "spawn_subgraph",
-        build_worker_graph({"main": main_model, "worker": worker_model}, pricing, options),
-    )
+    workers = {"main": main_model, "worker": worker_model}
+    builder.add_node("spawn_subgraph", make_worker_node(workers, pricing, options))
     builder.add_node("merge", make_merge(main_model, pricing, options))
     builder.add_node("record", make_record(pricing, options))
     builder.add_edge(START, "classify")

@@ -272,6 +272,7 @@ class OrchestratorOutput(TypedDict, total=False):
     baseline_cost_usd: float
     thread_cost_usd: Annotated[float, operator.add]
     thread_baseline_cost_usd: Annotated[float, operator.add]
+    calls: Annotated[list[ModelCall], operator.add]  # the turn's model calls, priced
 
 
 class OrchestratorState(OrchestratorOutput, total=False):
@@ -279,7 +280,6 @@ class OrchestratorState(OrchestratorOutput, total=False):
 
     thread_id: str  # the run's thread (a run without one gets its own id)
     worker_results: Annotated[list[WorkerResult], operator.add]
-    calls: Annotated[list[ModelCall], operator.add]
     digests: Annotated[dict[str, str], DIGESTS]
     prompts: Annotated[dict[str, bytes], PROMPTS]  # packed_fingerprints, by model
     overhead_ms: Annotated[float, operator.add]  # the turn's time outside model calls
@@ -291,8 +291,8 @@ def last_write(state: list[Any] | None, writes: Sequence[Any]) -> list[Any]:
 
 
 WORKER_CONTEXT = DeltaChannel(last_write, list, snapshot_frequency=1000)
-"""A worker's view, written once by its ``Send``: stored in that write only, not again
-in each of the worker subgraph's checkpoints."""
+"""A worker's view in the worker graph run alone (``build_worker_graph``), written once:
+stored in that write only, not again in each of its checkpoints."""
 
 
 class WorkerInput(TypedDict):
@@ -312,4 +312,4 @@ class WorkerOutput(TypedDict):
 
 
 class WorkerState(WorkerInput, WorkerOutput):
-    """The worker subgraph's own state."""
+    """The worker's state: the ``spawn_subgraph`` node's input and output."""

@@ -100,14 +100,13 @@ def test_stream_subgraphs_shows_each_node_and_worker_cost(tmp_path: Path) -> Non
     assert inner[:2] == ["classify", "cost_estimate"] and inner[-1] == "record"
     assert inner.count("spawn_subgraph") == 2 and "merge" in inner
 
-    # each worker's call, priced, from the worker subgraph's node, two levels down
-    # (the orchestrator's own updates carry only its output keys)
+    # each worker's call, priced, in the updates of the orchestrator's worker node
     calls = [
         call
         for ns, update in chunks
-        if len(ns) == 2
+        if len(ns) == 1
         for node, values in update.items()
-        if node == "call_worker"
+        if node == "spawn_subgraph"
         for call in values["calls"]
     ]
     assert len(calls) == 2

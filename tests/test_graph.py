@@ -194,7 +194,8 @@ def test_merge_falls_back_to_the_main_session(config: OrchestratorConfig, fault:
     thread = {"configurable": {"thread_id": f"fallback-{fault}"}}
     app = graph.compile()
     state = app.invoke({"messages": [HumanMessage("Explain how tides work.")]}, thread)
-    assert "calls" not in state  # internal channels stay inside the graph
+    assert "worker_results" not in state  # internal channels stay inside the graph
+    assert [c.status for c in state["calls"]][-1].startswith("fallback:")  # the turn's calls
     faulty, fallback = model.requests
     assert faulty.fault == fault and fallback.fault is None
     assert fallback.messages[-1].text == "Explain how tides work."
@@ -280,7 +281,7 @@ async def test_session_under_each_checkpointer(
     async def turn(graph, text: str) -> dict:
         """The whole state after a turn (the caller's output holds no internal channel)."""
         out = await checkpointer.invoke(graph, {"messages": [HumanMessage(text)]}, thread)
-        assert not {"calls", "worker_results", "digests", "prompts"} & set(out)
+        assert not {"worker_results", "digests", "prompts"} & set(out)
         return (await checkpointer.state(graph, thread)).values
 
     # turn 0: a worker summarises a pasted memo

@@ -46,4 +46,4 @@ def test_composition_example_runs(tmp_path: Path) -> None:
     out = run_offline(code, tmp_path)
     route = out.splitlines()[0].split()[0]
     assert route in {"main_session", "worker_session", "parallel_workers"}  # decision arrived
-    assert "call_worker" in out  # the workers' calls, seen with subgraphs=True
+    assert "spawn_subgraph" in out  # the workers' calls, seen with subgraphs=True

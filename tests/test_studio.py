@@ -159,10 +159,10 @@ def test_turns_stream_state_and_history(servers: dict[str, StudioServer]) -> Non
     assert not errors, f"{errors}\n{server.log()[-3000:]}"
     nodes = [node for p in parts if p.event.startswith("updates") for node in p.data]
     assert nodes[:2] == ["classify", "cost_estimate"] and nodes[-1] == "record"
-    # the worker subgraph's own node, streamed from inside it (event "updates|spawn_subgraph:<id>")
-    inner = [p for p in parts if p.event.startswith("updates|spawn_subgraph")]
-    assert len(inner) == 2 and all("call_worker" in p.data for p in inner)
-    worker_calls = [c for p in inner for c in p.data["call_worker"]["calls"]]
+    # each worker's calls, priced, in the updates of the worker node
+    workers = [p.data["spawn_subgraph"] for p in parts if "spawn_subgraph" in (p.data or {})]
+    assert len(workers) == 2
+    worker_calls = [c for update in workers for c in update["calls"]]
     assert all(c["node"] == "spawn_subgraph" and c["cost_usd"] > 0 for c in worker_calls)
 
     state = client.threads.get_state(thread_id)

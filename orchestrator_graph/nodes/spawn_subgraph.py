@@ -1,7 +1,12 @@
-"""``spawn_subgraph``: the worker, a compiled subgraph reached by one ``Send`` per task.
+"""``spawn_subgraph``: the worker session, reached by one ``Send`` per task.
 
 Its input is a ``WorkerTask`` and the messages of its minimal view; its output a
-``WorkerResult``. A call that still fails after its retries, or that the budget
+``WorkerResult``. In the orchestrator it is a plain node (``make_worker_node``): as
+a subgraph it stored three checkpoints of its own per worker, each with its view,
+a third of a long thread's checkpoint file; the parent still stores each finished
+worker's writes, which is what a crash mid fan-out resumes from. Run alone
+(``service.spawn_worker_session``) it is a one-node graph (``build_worker_graph``)
+whose state a checkpointer keeps. A call that still fails after its retries, or that the budget
 refuses, becomes a ``failed`` result (with the error text and the failed
 attempts billed at $0) that ``merge`` answers in the main session instead.
 """
@@ -41,11 +46,8 @@ def build_worker_graph(
     *,
     checkpointer: BaseCheckpointSaver | None = None,
 ) -> CompiledStateGraph[WorkerState, RunContext, WorkerInput, WorkerOutput]:
-    """The worker subgraph: one node that calls the task's model on its minimal view.
-
-    Inside the orchestrator it runs on the parent's checkpointer; run alone
-    (``service.spawn_worker_session``), give it one so its state can be read back.
-    """
+    """The worker as a graph of its own: one node that calls the task's model on its
+    minimal view; give it a checkpointer so its state can be read back."""
     graph = StateGraph(
         WorkerState, context_schema=RunContext, input_schema=WorkerInput, output_schema=WorkerOutput
     )
@@ -53,6 +55,22 @@ def build_worker_graph(
     graph.add_edge(START, "call_worker")
     graph.add_edge("call_worker", END)
     return graph.compile(checkpointer=checkpointer, name="spawn_subgraph")
+
+
+def make_worker_node(
+    models: Mapping[str, BaseChatModel],
+    pricing: Pricing,
+    options: OrchestratorConfig | None = None,
+) -> Callable[..., dict[str, Any]]:
+    """The orchestrator's ``spawn_subgraph`` node: ``Send`` hands it a ``WorkerInput``;
+    it writes the parent's ``worker_results``, ``calls`` and ``overhead_ms``."""
+    call_worker = make_call_worker(models, pricing, options)
+
+    def spawn_subgraph(state: dict[str, Any], runtime: Runtime[RunContext]) -> dict[str, Any]:
+        # annotated as a dict: a ``WorkerState`` hint would add its keys to the parent
+        return call_worker(state, runtime)
+
+    return spawn_subgraph
 
 
 def make_call_worker(
