@@ -7,8 +7,10 @@ there, so it imports the package absolutely.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
@@ -111,9 +113,23 @@ async def studio_checkpointer() -> AsyncIterator[AsyncSqliteSaver]:
 # -- Postgres: one database shared by several processes or machines ----------
 
 POSTGRES_URL_ENV = "ORCHESTRATOR_POSTGRES_URL"
-# one process at a time runs LangGraph's table setup (it is not safe to run concurrently)
-_SETUP_LOCK = "SELECT pg_advisory_lock(hashtextextended('orchestrator checkpoint setup', 0))"
-_SETUP_UNLOCK = "SELECT pg_advisory_unlock(hashtextextended('orchestrator checkpoint setup', 0))"
+# One process at a time runs LangGraph's table setup (concurrent runs collide creating
+# tables). The lock is polled, not waited for: a session blocked on it would be a
+# transaction that the setup's CREATE INDEX CONCURRENTLY waits for, a deadlock.
+_SETUP_KEY = "hashtextextended('orchestrator checkpoint setup', 0)"
+_SETUP_TRY_LOCK = f"SELECT pg_try_advisory_lock({_SETUP_KEY}) AS locked"
+_SETUP_UNLOCK = f"SELECT pg_advisory_unlock({_SETUP_KEY})"
+_SETUP_POLL_S = 0.05
+_SETUP_WAIT_S = 120.0
+
+
+def _setup_wait_error() -> CheckpointDatabaseError:
+    return CheckpointDatabaseError(
+        f"Another process has held the checkpoint setup lock for {_SETUP_WAIT_S:.0f} s; "
+        "check for a stuck server setting up the same database"
+    )
+
+
 _POSTGRES_EXTRA = "pip install 'orchestrator-graph[postgres]'"
 
 
@@ -172,7 +188,12 @@ def postgres_checkpointer(
         raise _database_error(url, exc) from exc
     with conn:
         saver = PostgresSaver(conn, serde=serde or serializer())
-        conn.execute(_SETUP_LOCK)  # servers starting together would race to create tables
+        for _ in range(int(_SETUP_WAIT_S / _SETUP_POLL_S)):
+            if (conn.execute(_SETUP_TRY_LOCK).fetchone() or {}).get("locked"):
+                break
+            time.sleep(_SETUP_POLL_S)
+        else:
+            raise _setup_wait_error()
         try:
             saver.setup()
         finally:
@@ -205,7 +226,12 @@ async def async_postgres_checkpointer(
         raise _database_error(url, exc) from exc
     async with conn:
         saver = AsyncPostgresSaver(conn, serde=serde or serializer())
-        await conn.execute(_SETUP_LOCK)
+        for _ in range(int(_SETUP_WAIT_S / _SETUP_POLL_S)):
+            if ((await (await conn.execute(_SETUP_TRY_LOCK)).fetchone()) or {}).get("locked"):
+                break
+            await asyncio.sleep(_SETUP_POLL_S)
+        else:
+            raise _setup_wait_error()
         try:
             await saver.setup()
         finally:
