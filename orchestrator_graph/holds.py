@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -158,7 +159,9 @@ class BudgetBook:
         row |= {"settled": 0, "updated_at": now, "tenant": tenant, "reserved_at": now}
         tx.upsert("budget_holds", [row], ("key",))
 
-    def _reservation(self, thread_id: str, tenant: str | None) -> Any:
+    def _reservation(
+        self, thread_id: str, tenant: str | None
+    ) -> AbstractContextManager[Transaction]:
         """The transaction of a reservation: one at a time per thread and per tenant."""
         locks = [f"budget-thread:{thread_id}"]
         if tenant is not None:
