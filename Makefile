@@ -20,8 +20,13 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# the replay; then (with the scored data) the adaptive router under drift and an A/B
+# test replayed 50/50 against each strategy alone
 bench: $(STAMP)
 	$(BIN)/orchestrator-graph bench --workload benchmarks/workloads/*.jsonl
+	test ! -f $(QUALITY_DATA) || $(BIN)/python benchmarks/adaptive_drift.py $(QUALITY_DATA)
+	test ! -f $(QUALITY_DATA) || $(BIN)/python benchmarks/ab_replay.py \
+		benchmarks/workloads/mixed.jsonl --scored $(QUALITY_DATA) --scored-sessions 200
 
 # the shipped quality model: trained ONLY on the Apache-2.0 part (routellm_gsm8k) of the
 # shared quality data; the CC BY-NC part (alpaca_eval_2) is for evaluation only

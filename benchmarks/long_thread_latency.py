@@ -27,6 +27,7 @@ from joined_threads import join_sessions, thread_tokens
 
 from orchestrator_graph import OrchestratorConfig, evaluate_task
 from orchestrator_graph.classifier import classify_request
+from orchestrator_graph.warmup import warm_up
 from orchestrator_graph.workloads import read_workloads
 
 FILES = ("structflowbench.jsonl", "mt_bench_101.jsonl", "canard_dev.jsonl", "sparc_dev.jsonl")
@@ -50,6 +51,7 @@ def main() -> None:
         sessions, seed=11, min_turns=args.turn + 1, count=args.threads, long_answers=True
     )
     config = OrchestratorConfig(ledger_path=None)
+    print(f"cold start: warm-up {warm_up(config):.2f} s (not in the percentiles)")
     classify_ms: list[float] = []
     decision_ms: list[float] = []
     first_ms: list[float] = []  # the turn's first decision: its new messages not seen yet

@@ -14,6 +14,7 @@ from orchestrator_graph.errors import (
     WorkloadError,
 )
 from orchestrator_graph.evaluate import evaluate_task
+from orchestrator_graph.feedback import record_outcome
 from orchestrator_graph.graph import create_orchestrator
 from orchestrator_graph.pricing import ModelPrice
 from orchestrator_graph.service import OrchestratorService
@@ -48,4 +49,5 @@ __all__ = [
     "WorkloadError",
     "create_orchestrator",
     "evaluate_task",
+    "record_outcome",
 ]

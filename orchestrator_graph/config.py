@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from orchestrator_graph.pricing import ModelPrice
 
@@ -52,6 +52,57 @@ class BudgetLimits(BaseModel):
     max_output_tokens: int = Field(
         default=8192, ge=16, le=1_000_000, description="output cap of a budgeted call"
     )
+
+
+# what an A/B arm may change: the options the routing decision reads (``cost_estimate``)
+ARM_OPTIONS = frozenset(
+    {
+        "min_quality",
+        "quality_model_path",
+        "adaptive",
+        "worker_cost_ratio",
+        "force_route",
+        "context_threshold",
+        "strong_categories",
+        "strong_worker_complexity",
+        "max_parallel_workers",
+    }
+)
+
+
+class ABArm(BaseModel):
+    """One routing strategy of an A/B test: its share of threads and what it changes."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    share: float = Field(gt=0, le=1)
+    options: dict[str, Any] = Field(
+        default_factory=dict, description=f"OrchestratorConfig fields, of {sorted(ARM_OPTIONS)}"
+    )
+
+    @field_validator("options")
+    @classmethod
+    def _routing_options(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if unknown := sorted(set(value) - ARM_OPTIONS):
+            raise ValueError(f"an arm may change {sorted(ARM_OPTIONS)}, not {unknown}")
+        return value
+
+
+class ABTest(BaseModel):
+    """Routing strategies compared on live traffic: each thread (never a single turn)
+    goes to one arm by a stable hash of ``salt`` and its id (``ab.assign_arm``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    arms: dict[str, ABArm] = Field(min_length=2)
+    salt: str = "ab"
+
+    @model_validator(mode="after")
+    def _shares_add_up(self) -> ABTest:
+        total = sum(arm.share for arm in self.arms.values())
+        if abs(total - 1) > 1e-6:
+            raise ValueError(f"the arms' shares add up to {total}, not 1")
+        return self
 
 
 class OrchestratorConfig(BaseModel):
@@ -119,6 +170,14 @@ class OrchestratorConfig(BaseModel):
             given per run (``RunContext.tenant``); recorded on each ledger turn.
         context_window: the main model's context window in tokens; None looks it
             up by model name (``context.context_window_for``).
+        adaptive: learn from quality feedback (``feedback.record_outcome``): per A/B
+            arm and category the cheap-or-strong choice moves by Thompson sampling,
+            with a guard that closes the cheap route when its quality falls below
+            ``min_quality`` (``adaptive``). Needs a ledger; changes nothing until a
+            category has quality feedback. False keeps the calibrated threshold.
+        ab: routing strategies compared on live traffic, threads split by a stable
+            hash (``ABTest``); the ledger records each turn's arm
+            (``orchestrator-graph report --ab``). None runs one strategy.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -151,6 +210,9 @@ class OrchestratorConfig(BaseModel):
     budget: BudgetLimits | None = None
     tenant: str | None = Field(default=None, min_length=1, max_length=200)
     context_window: int | None = Field(default=None, ge=1024, le=100_000_000)
+    # feedback, adaptation and A/B tests (issue 12)
+    adaptive: bool = True
+    ab: ABTest | None = None
 
     @model_validator(mode="after")
     def _one_ledger(self) -> OrchestratorConfig:

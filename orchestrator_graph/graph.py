@@ -30,6 +30,7 @@ from orchestrator_graph.config import OrchestratorConfig, RunContext
 from orchestrator_graph.errors import InvalidTurnError, LedgerError
 from orchestrator_graph.nodes.classify import make_classify
 from orchestrator_graph.nodes.cost_estimate import make_cost_estimate
+from orchestrator_graph.nodes.feedback import after_feedback, entry, make_feedback
 from orchestrator_graph.nodes.main_session import make_main_session
 from orchestrator_graph.nodes.merge import make_merge
 from orchestrator_graph.nodes.record import make_record
@@ -40,6 +41,7 @@ from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.routing.edge import route
 from orchestrator_graph.state import OrchestratorInput, OrchestratorOutput, OrchestratorState
 from orchestrator_graph.tokens import message_text
+from orchestrator_graph.warmup import warm_up
 
 
 def create_orchestrator(
@@ -105,6 +107,8 @@ def create_orchestrator(
         check_ledger_file(Path(options.ledger_path))
     if options.min_quality is not None:  # a missing or stale quality model fails here
         load_quality_model(options.quality_model_path)
+    # the first decision's loads (encoding, embedding session, ...) happen here, once
+    warm_up(options, main_model=pricing.main_model, worker_model=pricing.worker_model)
     builder = OrchestratorGraph(
         OrchestratorState,
         context_schema=RunContext,
@@ -118,7 +122,9 @@ def create_orchestrator(
     builder.add_node("spawn_subgraph", make_worker_node(workers, pricing, options))
     builder.add_node("merge", make_merge(main_model, pricing, options))
     builder.add_node("record", make_record(pricing, options))
-    builder.add_edge(START, "classify")
+    builder.add_node("feedback", make_feedback(options))
+    builder.add_conditional_edges(START, entry, ["feedback", "classify"])
+    builder.add_conditional_edges("feedback", after_feedback, ["classify", END])
     builder.add_edge("classify", "cost_estimate")
     builder.add_conditional_edges("cost_estimate", route, ["main_session", "spawn_subgraph"])
     builder.add_edge("main_session", "record")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
@@ -33,13 +33,12 @@ from orchestrator_graph.config import (
 from orchestrator_graph.context import turns_of
 from orchestrator_graph.graph import create_orchestrator
 from orchestrator_graph.ledger import ledger_at
-from orchestrator_graph.state import ModelCall
+from orchestrator_graph.quality.runs import answering_roles
 from orchestrator_graph.testing.simulated import SimulatedChatModel, SimulatedRequest
 from orchestrator_graph.tokens import message_text
 from orchestrator_graph.workloads import Session, Turn
 
 Role = Literal["strong", "weak"]
-ANSWERING_NODES = ("main_session", "spawn_subgraph", "merge")  # the nodes whose calls answer
 LATENCY_S = 0.5  # the fixed model latency of the parallel-speedup runs (a short LLM call)
 SPEEDUP_REPEATS = 3
 _ITEM_PATTERNS = (
@@ -128,18 +127,6 @@ def split_answer(answer: str, parts: int) -> tuple[list[str], bool]:
 def role_answer(turn: Turn, role: Role) -> str | None:
     """The recorded answer of ``role`` (``answers[role]``), else the turn's ``answer``."""
     return (turn.answers or {}).get(role) or turn.answer
-
-
-def answering_roles(calls: Iterable[ModelCall], main_model: str) -> list[Role]:
-    """The roles whose calls answered a turn: ``strong`` for the main model's calls in the
-    answering nodes (a worker on the main tier included), ``weak`` for the others; failed
-    attempts do not count."""
-    roles: set[Role] = {
-        "strong" if call.model == main_model else "weak"
-        for call in calls
-        if call.node in ANSWERING_NODES and not call.status.startswith(("retry:", "failed:"))
-    }
-    return sorted(roles)
 
 
 def recorded_answers(

@@ -10,10 +10,14 @@ over HTTP):
     runs one worker through the compiled worker subgraph
     (``nodes.spawn_subgraph.build_worker_graph``) on the service's checkpointer;
     the worker id is its thread id there, so ``worker_session(id)`` reads it back.
+    Its calls enter the cost ledger at once, under the worker id (turn 0).
 ``integrate_results(worker_ids, main_session_id)``
     joins the workers' answers as ``merge`` does and appends the request and the
     answer to the main conversation (a thread of the orchestrator graph, with the
-    digests that stand for them in later main views); returns a summary.
+    digests that stand for them in later main views); returns a summary. With a
+    request, the graph's own ``record`` node ends the turn: the ledger gets the turn
+    with the workers' calls (moved from the worker ids) and its baseline, as for a
+    turn the graph answered.
 """
 
 from __future__ import annotations
@@ -26,17 +30,20 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AnyMessage, BaseMessage, HumanMessage, convert_to_messages
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.types import Overwrite
 from pydantic import BaseModel, Field
 
 from orchestrator_graph.config import OrchestratorConfig, Route
 from orchestrator_graph.context import last_turn, make_digest
 from orchestrator_graph.evaluate import evaluate_task
 from orchestrator_graph.graph import create_orchestrator
+from orchestrator_graph.ledger import ledger_for
 from orchestrator_graph.nodes.merge import join_answers, turn_digests
 from orchestrator_graph.nodes.spawn_subgraph import build_worker_graph
 from orchestrator_graph.pricing import ModelPrice, model_name_of
 from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.state import (
+    ModelCall,
     RoutingDecision,
     WorkerInput,
     WorkerResult,
@@ -99,6 +106,7 @@ class WorkerSession(BaseModel):
     minimal_context: list[ChatMessage]
     result: WorkerResult | None = None
     cost_usd: float = 0.0
+    calls: list[ModelCall] = Field(default_factory=list, description="its model calls, billed")
 
 
 class IntegrateRequest(BaseModel):
@@ -122,6 +130,9 @@ class Integration(BaseModel):
         description="task ids whose result was not usable: answer them in the main session"
     )
     cost_usd: float
+    baseline_cost_usd: float | None = Field(
+        default=None, description="the same turn in the main session alone (with a request)"
+    )
     messages: int = Field(description="messages in the main conversation now")
 
 
@@ -231,6 +242,10 @@ class OrchestratorService:
             _thread(worker_id),
             durability="sync",
         )
+        if (ledger := ledger_for(self.config)) is not None:  # billed now, integrated or not
+            calls = self.workers.get_state(_thread(worker_id)).values.get("calls") or []
+            # rows of no turn yet: the integration's turn record moves them (same call ids)
+            ledger.record_failed_calls(worker_id, 0, calls, self.config.tenant)
         return worker_id
 
     def worker_session(self, worker_id: str) -> WorkerSession:
@@ -245,6 +260,7 @@ class OrchestratorService:
             minimal_context=chat_messages(values.get("context") or []),
             result=results[-1] if results else None,
             cost_usd=sum(c.cost_usd for c in values.get("calls") or []),
+            calls=values.get("calls") or [],
         )
 
     def integrate_results(
@@ -271,7 +287,8 @@ class OrchestratorService:
             route="parallel_workers" if len(sessions) > 1 else "worker_session",
         )
         thread = _thread(main_session_id)
-        before = list(self.main.get_state(thread).values.get("messages") or [])
+        values = self.main.get_state(thread).values
+        before = list(values.get("messages") or [])
         new: list[BaseMessage] = []
         if request:
             new.append(HumanMessage(content=request, id=str(uuid.uuid4())))
@@ -282,10 +299,24 @@ class OrchestratorService:
             digests = turn_digests(transcript[turn.start], answer, turn.index, tokens)
         else:  # an answer with no request in the thread: its own digest only
             digests = {str(answer.id): make_digest(answer.text, tokens, label="answer")}
-        # as if ``record`` ended the turn: the transcript, its digests and the spend
         update: dict[str, Any] = {"messages": [*new, answer], "digests": digests}
-        update |= {"cost_usd": cost, "thread_cost_usd": cost}
-        self.main.update_state(thread, update, as_node="record")
+        baseline = None
+        if new:  # a new turn: as if ``merge`` had joined it, then the graph's ``record``
+            decision = self._integrated(before, new[0], sessions, values.get("digests"))
+            calls = [c for s in sessions for c in s.calls]
+            update |= {
+                "thread_id": main_session_id,
+                "decision": decision,
+                "profile": decision.profile,
+                "calls": Overwrite(calls),
+                "worker_results": Overwrite(results),
+                "overhead_ms": Overwrite(0.0),
+            }
+            self.main.update_state(thread, update, as_node="merge")
+            baseline = self.main.invoke(None, thread, durability="sync")["baseline_cost_usd"]
+        else:  # an answer joining the last turn (or none): the spend, no turn of its own
+            update |= {"cost_usd": cost, "thread_cost_usd": cost}
+            self.main.update_state(thread, update, as_node="record")
         return Integration(
             main_session_id=main_session_id,
             answer=message_text(answer),
@@ -293,5 +324,40 @@ class OrchestratorService:
             statuses=statuses,
             needs_main_session=unusable,
             cost_usd=cost,
+            baseline_cost_usd=baseline,
             messages=len(transcript),
+        )
+
+    def _integrated(
+        self,
+        before: Sequence[BaseMessage],
+        request: BaseMessage,
+        sessions: Sequence[WorkerSession],
+        digests: dict[str, str] | None,
+    ) -> RoutingDecision:
+        """The decision the ledger records for an integrated turn: the orchestrator's own
+        (``evaluate_task`` on the same transcript) with the route the workers took."""
+        decision = evaluate_task(
+            [*before, request],
+            config=self.config,
+            main_model=self.main_model,
+            worker_model=self.worker_model,
+            digests=digests,
+        )
+        route: Route = "parallel_workers" if len(sessions) > 1 else "worker_session"
+        key = "parallel" if route == "parallel_workers" else "worker"
+        estimate = decision.estimate
+        if getattr(estimate, key) is None:  # not offered by the orchestrator: no estimate
+            estimate = estimate.model_copy(update={key: estimate.worker or estimate.main})
+        reason = (
+            f"integrated by the service from {len(sessions)} worker session(s); "
+            f"the orchestrator would have chosen {decision.route}"
+        )
+        return decision.model_copy(
+            update={
+                "route": route,
+                "reasons": [reason, *decision.reasons],
+                "tasks": [s.task for s in sessions],
+                "estimate": estimate,
+            }
         )

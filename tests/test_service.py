@@ -15,7 +15,9 @@ from fastapi.testclient import TestClient
 from langchain_core.messages import HumanMessage
 
 from orchestrator_graph.checkpoints import sqlite_checkpointer
+from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.http_api import create_app
+from orchestrator_graph.ledger import CostLedger
 from orchestrator_graph.service import OrchestratorService
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
@@ -161,3 +163,52 @@ def test_http_errors(client: TestClient) -> None:
     assert client.get("/orchestrator/workers/nope").status_code == 404
     unknown = {"worker_results": ["nope"], "main_session_id": "m"}
     assert client.post("/orchestrator/integrate", json=unknown).status_code == 404
+
+
+def test_workers_and_integrations_are_in_the_ledger(tmp_path: Path) -> None:
+    ledger_path = tmp_path / "ledger.sqlite"
+    with ExitStack() as stack:
+        saver = stack.enter_context(sqlite_checkpointer(tmp_path / "s.sqlite"))
+        service = OrchestratorService(
+            main_model=SimulatedChatModel(model_name="gpt-4.1"),
+            worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
+            checkpointer=saver,
+            config=OrchestratorConfig(ledger_path=ledger_path),
+        )
+        evaluation = service.evaluate_task(TWO_PARTS)
+        ids = [
+            service.spawn_worker_session(task, view)
+            for task, view in zip(evaluation.workers, evaluation.minimal_context, strict=True)
+        ]
+        ledger = CostLedger(ledger_path)
+        stack.callback(ledger.close)
+        spawned = {c["thread_id"]: c for c in ledger.calls()}
+        assert set(spawned) == set(ids)  # billed at once, before any integration
+        assert all(c["model"] == "gpt-4.1-mini" and c["cost_usd"] > 0 for c in spawned.values())
+        assert ledger.turns() == []
+
+        summary = service.integrate_results(ids, "main-1", request=TWO_PARTS)
+        (turn,) = ledger.turns()
+        assert (turn.thread_id, turn.turn, turn.route) == ("main-1", 0, "parallel_workers")
+        assert turn.cost_usd == pytest.approx(summary.cost_usd)
+        assert {c.call_id for c in turn.calls} == {c["call_id"] for c in spawned.values()}
+        assert summary.baseline_cost_usd == pytest.approx(turn.baseline_usd)
+        assert turn.baseline_usd > turn.cost_usd  # the main session alone: gpt-4.1
+        assert "integrated by the service from 2 worker session(s)" in turn.reasons[0]
+        assert {c["thread_id"] for c in ledger.calls()} == {"main-1"}  # moved, not copied
+
+        out = service.main.invoke(
+            {"messages": [HumanMessage("Write a haiku about green tea.")]},
+            {"configurable": {"thread_id": "main-1"}},
+        )
+        assert [r.turn for r in ledger.turns("main-1")] == [0, 1]
+        totals = ledger.totals("main-1")
+        assert totals.cost_usd == pytest.approx(out["thread_cost_usd"])
+        assert totals.baseline_usd == pytest.approx(out["thread_baseline_cost_usd"])
+
+        # no request: the answer joins the last turn; its calls stay billed under the worker
+        (task,) = service.evaluate_task("Name a green tea.").workers
+        extra = service.spawn_worker_session(task)
+        assert service.integrate_results([extra], "main-1").baseline_cost_usd is None
+        assert [r.turn for r in ledger.turns("main-1")] == [0, 1]  # no turn overwritten
+        assert [c["thread_id"] for c in ledger.calls(extra)] == [extra]

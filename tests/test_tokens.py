@@ -162,3 +162,8 @@ def test_message_text_is_langchains_text() -> None:
     message = HumanMessage(blocks)
     assert tokens.message_text(message) == message.text == "a b"
     assert type(tokens.message_text(message)) is str
+
+
+def test_the_default_encoding_is_built_once() -> None:
+    encoding = tokens.encoding
+    assert encoding() is encoding("o200k_base") is encoding(name="o200k_base")

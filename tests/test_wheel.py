@@ -1,9 +1,10 @@
 """The built wheel, installed on its own (not editable), runs offline.
 
 An sdist and the wheel built from it come from the repository without network
-(``python -m build --no-isolation``); the wheel is installed with ``--no-deps`` into a
-fresh virtual environment whose dependencies come from this environment's
-site-packages (a plain path in a ``.pth`` file: the project's own editable install
+(``python -m build --no-isolation``); the sdist carries the package's data files,
+``langgraph.json`` and ``docs/`` (``MANIFEST.in``). The wheel is installed with
+``--no-deps`` into a fresh virtual environment whose dependencies come from this
+environment's site-packages (a plain path in a ``.pth`` file: the project's own editable install
 stays invisible). From a temporary working directory, so the source tree is not on
 the path, that environment runs the demo, ``evaluate_task`` with the shipped
 quality model, and ``langgraph dev`` serving the installed graph (a ``langgraph.json``
@@ -138,7 +139,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     (sdist,) = dist.glob("orchestrator_graph-*.tar.gz")
     with tarfile.open(sdist) as archive:
         packed = {name.split("/", 1)[-1] for name in archive.getnames()}
-    assert packed >= DATA_FILES | {"README.md", "pyproject.toml"}
+    docs = {p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").rglob("*") if p.is_file()}
+    assert docs and packed >= DATA_FILES | docs | {"README.md", "pyproject.toml", "langgraph.json"}
     (wheel,) = dist.glob("orchestrator_graph-*.whl")
     venv = base / "venv"
     run([sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=base)

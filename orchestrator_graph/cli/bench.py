@@ -20,7 +20,10 @@ logs: a ``depends_on`` turn is present when every message of it (question and
 answer, in full, not a digest) is in every request made to answer the turn.
 ``overhead_ms`` is graph time per turn minus model time; ``overhead_ratio``
 divides its p50 by that of a one-node ``MessagesState`` graph with the same
-SQLite checkpointer, measured in the same run. ``parallel_speedup`` fans N
+SQLite checkpointer, measured in the same run. The percentiles leave out each run's
+first turn; ``cold_start`` shows it apart, with the warm-up of the process (the loads
+of the first decision, done once when the graph is built: ``warmup.warm_up``).
+``parallel_speedup`` fans N
 independent questions out on models with a fixed latency and divides the sum
 of the worker calls' times by the wall time of the fan-out.
 
@@ -41,7 +44,7 @@ import json
 import sys
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from statistics import median
@@ -67,6 +70,7 @@ from orchestrator_graph.replay import (
     reference_overheads,
     replay,
 )
+from orchestrator_graph.warmup import warm_up
 from orchestrator_graph.workloads import Session, read_workloads
 
 TURN_KEYS = (
@@ -81,6 +85,7 @@ TURN_KEYS = (
     "category",
     "source",
     "estimated_usd",
+    "decision_ms",
 )  # what the report keeps of each turn
 
 
@@ -134,20 +139,23 @@ def _costs_by(outcomes: Sequence[TurnOutcome], key: str) -> dict[str, dict[str, 
 def _measures(
     outcomes: Sequence[TurnOutcome], orchestrated: RunResult, ref: Sequence[float]
 ) -> dict[str, Any]:
-    """Context recall, estimate error, decision time and overhead of the run."""
+    """Context recall, estimate error, decision time and overhead of the run; the times
+    leave out the run's first turn (its cold start, reported apart)."""
     recalls = [o.context_recall for o in outcomes if o.context_recall is not None]
     errors = [abs(o.estimated_usd - o.cost_usd) / o.cost_usd for o in outcomes if o.cost_usd > 0]
-    overhead_p50 = percentile(orchestrated.overhead_ms, 50)
-    ref_p50 = percentile(list(ref), 50)
+    warm = outcomes[1:]
+    overheads = orchestrated.overhead_ms[1:]
+    overhead_p50 = percentile(overheads, 50)
+    ref_p50 = percentile(list(ref[1:]), 50)
     return {
         "context_recall": sum(recalls) / len(recalls) if recalls else None,
         "starved_rate": sum(r < 1 for r in recalls) / len(recalls) if recalls else None,
         "labelled_turns": len(recalls),
         "estimate_error_median": median(errors) if errors else None,
-        "decision_ms_p50": percentile([o.decision_ms for o in outcomes], 50),
-        "decision_ms_p99": percentile([o.decision_ms for o in outcomes], 99),
+        "decision_ms_p50": percentile([o.decision_ms for o in warm], 50),
+        "decision_ms_p99": percentile([o.decision_ms for o in warm], 99),
         "overhead_ms_p50": overhead_p50,
-        "overhead_ms_p99": percentile(orchestrated.overhead_ms, 99),
+        "overhead_ms_p99": percentile(overheads, 99),
         "reference_overhead_ms_p50": ref_p50,
         "overhead_ratio": overhead_p50 / ref_p50 if overhead_p50 is not None and ref_p50 else None,
     }
@@ -194,28 +202,70 @@ def run_bench(
     settings: BenchSettings | None = None,
 ) -> dict[str, Any]:
     """Replay the workloads at ``paths`` and return the report (the JSON of ``--json``)."""
-    settings = settings or BenchSettings()
+    arms = {"": settings or BenchSettings()}
+    return run_arms(paths, arms, workdir=workdir, speedup=speedup, reference=reference)[""]
+
+
+def run_arms(
+    paths: Sequence[str | Path],
+    arms: Mapping[str, BenchSettings],
+    *,
+    workdir: Path,
+    speedup: bool = False,
+    reference: bool = False,
+) -> dict[str, dict[str, Any]]:
+    """An A/B (or more) on one baseline: the sessions are replayed once in the main
+    session alone, then once orchestrated per arm (its models and config), so every
+    arm's savings divide by the same baseline cost. One report per arm, as
+    :func:`run_bench` returns; the arms must share the main model (the baseline's).
+    With several arms, each one's ledger and checkpoints are in ``workdir/arm-<i>``."""
+    if len({s.main_model for s in arms.values()}) != 1:
+        raise ValueError("the arms of one baseline need the same main model")
+    warm = {
+        name: warm_up(s.config, main_model=s.main_model, worker_model=s.worker_model)
+        for name, s in arms.items()
+    }
     sessions = [(Path(p).stem, s) for p in paths for s in read_workloads([p])]
     total_turns = sum(len(s.turns) for _, s in sessions)
     progress = tqdm(
-        total=total_turns * (3 if reference else 2),
+        total=total_turns * (1 + len(arms) + reference),
         desc="bench",
         unit="turn",
         disable=not sys.stderr.isatty(),  # a bar only on a terminal, never in logs
     )
+    runs: dict[str, RunResult] = {}
     try:
+        first = next(iter(arms.values()))
         baseline = replay(
-            sessions, mode="baseline", workdir=workdir, progress=progress, settings=settings
+            sessions, mode="baseline", workdir=workdir, progress=progress, settings=first
         )
-        orchestrated = replay(
-            sessions, mode="orchestrated", workdir=workdir, progress=progress, settings=settings
-        )
+        for index, (name, settings) in enumerate(arms.items()):
+            folder = workdir if len(arms) == 1 else workdir / f"arm-{index}"
+            folder.mkdir(parents=True, exist_ok=True)
+            runs[name] = replay(
+                sessions, mode="orchestrated", workdir=folder, progress=progress, settings=settings
+            )
         ref = reference_overheads(sessions, workdir=workdir, progress=progress) if reference else []
     finally:
         progress.close()
     max_workers = OrchestratorConfig().max_parallel_workers
     speedups = parallel_speedups(workdir=workdir, max_workers=max_workers) if speedup else {}
+    return {
+        name: _report(sessions, baseline, runs[name], ref, speedups, arms[name], warm[name])
+        for name in arms
+    }
 
+
+def _report(
+    sessions: Sequence[tuple[str, Session]],
+    baseline: RunResult,
+    orchestrated: RunResult,
+    ref: Sequence[float],
+    speedups: Mapping[int, float],
+    settings: BenchSettings,
+    warm_up_s: float,
+) -> dict[str, Any]:
+    """The report of one orchestrated run beside the baseline."""
     outcomes = _outcomes(sessions, baseline, orchestrated)
     totals = _costs(outcomes)
     return {
@@ -231,6 +281,11 @@ def run_bench(
         "per_file": _costs_by(outcomes, "file"),
         "per_category": _costs_by(outcomes, "category"),
         **_measures(outcomes, orchestrated, ref),
+        "cold_start": {
+            "warm_up_s": warm_up_s,  # 0 when the process had warmed these settings already
+            "first_decision_ms": outcomes[0].decision_ms if outcomes else None,
+            "first_overhead_ms": orchestrated.overhead_ms[0] if outcomes else None,
+        },
         "parallel_speedup": {str(n): s for n, s in speedups.items()},
         "parallel_latency_s": LATENCY_S,
         "invented_answers": baseline.invented + orchestrated.invented,
@@ -241,6 +296,33 @@ def run_bench(
         },
         "turns": [{k: v for k, v in asdict(o).items() if k in TURN_KEYS} for o in outcomes],
     }
+
+
+def format_arms(reports: Mapping[str, dict[str, Any]]) -> str:
+    """Arms side by side on their one baseline: cost, savings, strong share and routes,
+    then the savings of each category per arm."""
+    first = next(iter(reports.values()))
+    lines = [
+        f"{first['sessions']} sessions, {first['turn_count']} turns; one baseline (main "
+        f"session only, {first['main_model']}): ${first['baseline_cost_usd']:.4f}",
+        f"{'arm':<22} {'worker model':<14} {'cost $':>9} {'savings':>8} {'strong':>7}  routes",
+    ]
+    for name, report in reports.items():
+        strong = sum("strong" in t["roles"] for t in report["turns"]) / report["turn_count"]
+        routes = ", ".join(f"{k.split('_')[0]} {v}" for k, v in report["routes"].items())
+        lines.append(
+            f"{name[:22]:<22} {report['worker_model']:<14} "
+            f"{report['orchestrated_cost_usd']:>9.4f} {_fmt(report['savings'], '>8.1%')} "
+            f"{strong:>7.1%}  {routes}"
+        )
+    width = max(10, *(len(n) for n in reports))
+    lines += ["", f"{'savings by category':<22} " + " ".join(f"{n:>{width}}" for n in reports)]
+    for category in first["per_category"]:
+        cells = [
+            _fmt(r["per_category"][category]["savings"], f">{width}.1%") for r in reports.values()
+        ]
+        lines.append(f"{category[:22]:<22} " + " ".join(cells))
+    return "\n".join(lines)
 
 
 def _fmt(value: float | None, spec: str) -> str:
@@ -287,6 +369,10 @@ def format_table(report: dict[str, Any]) -> str:
         f"{_fmt(report['overhead_ms_p99'], '.2f')}   one-node graph p50 "
         f"{_fmt(report['reference_overhead_ms_p50'], '.2f')}",
         f"{'overhead_ratio':<24} {_fmt(report['overhead_ratio'], '.2f'):>10}   goal <= 2.0",
+        f"{'cold start':<24} warm-up {report['cold_start']['warm_up_s']:.2f} s (once per "
+        f"process, at graph build); first turn: decision "
+        f"{_fmt(report['cold_start']['first_decision_ms'], '.2f')} ms, overhead "
+        f"{_fmt(report['cold_start']['first_overhead_ms'], '.2f')} ms (not in the percentiles)",
         f"{'parallel_speedup':<24} {speedup or '-'}   goal >= 0.9 N "
         f"(latency {report['parallel_latency_s']} s per call)",
         f"{'invented answers':<24} {report['invented_answers']:>10}   fallbacks "

@@ -30,6 +30,7 @@ from orchestrator_graph.quality.dataset import Prices
 from orchestrator_graph.quality.metrics import ScoredTurn
 from orchestrator_graph.quality.runs import format_quality, quality_report, scored_turn
 from orchestrator_graph.state import RoutingDecision
+from orchestrator_graph.warmup import warm_up
 from orchestrator_graph.workloads import Session, read_workloads
 
 Part = Literal["all", "train", "test"]
@@ -83,8 +84,10 @@ def _rate(part: int, whole: int) -> float:
 def evaluate_sessions(
     sessions: Iterable[Session], *, config: OrchestratorConfig | None = None
 ) -> dict[str, Any]:
-    """The routing measures of ``sessions`` (keys as in ``docs/workloads.md``)."""
+    """The routing measures of ``sessions`` (keys as in ``docs/workloads.md``); the
+    decision times are warm (``warm_up`` first: the process's cold start is apart)."""
     config = config or OrchestratorConfig(ledger_path=None)
+    warm_up(config)
     confusion = {k: dict.fromkeys(ROUTES, 0) for k in ("dependent", "self_contained")}
     dependent = self_contained = starved_turns = later = later_offloaded = 0
     offloaded = {"dependent": 0, "self_contained": 0}
@@ -135,8 +138,10 @@ def evaluate_files(
 ) -> dict[str, Any]:
     """Per file and overall measures: ``{"files": {path: {...}}, "overall": {...}}``."""
     per_file: dict[str, list[Session]] = {str(p): select(read_workloads([p]), part) for p in paths}
+    cold_start_s = warm_up(config)  # the loads of the first decision, out of the percentiles
     return {
         "part": part,
+        "cold_start_s": cold_start_s,
         "files": {p: evaluate_sessions(s, config=config) for p, s in per_file.items()},
         "overall": evaluate_sessions(
             [s for group in per_file.values() for s in group], config=config
@@ -193,6 +198,7 @@ def run(args: argparse.Namespace) -> int:
         config = config.model_copy(update={"classifier_model_path": args.model})
     report = evaluate_files(args.workload, config=config, part=args.part)
     print(table(report))
+    print(f"\ncold start: {report['cold_start_s']:.2f} s (warm-up, not in the percentiles)")
     if report["overall"]["quality"] is not None:
         print("\n" + format_quality(report["overall"]["quality"]))
     if args.json:

@@ -2,9 +2,9 @@
 
 Routing counts, savings against the main-session-only baseline, integration
 success rate (worker results accepted by ``merge`` / worker results), fallback
-count, decision and overhead latencies, per model and per category; with
-``--by thread`` or ``--by tenant``, the spend of each thread or tenant instead.
-``--ledger`` is the SQLite file or the Postgres URL of the ledger.
+count, decision and overhead latencies, per model and per category; with ``--ab``
+the A/B arms compared (``ledger.arms``); with ``--by thread`` or ``--by tenant``, the
+spend of each thread or tenant. ``--ledger`` is the SQLite file or the Postgres URL.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 
 from orchestrator_graph.config import DEFAULT_LEDGER_PATH
 from orchestrator_graph.ledger import CostLedger
+from orchestrator_graph.ledger.arms import ab_report, format_ab
 from orchestrator_graph.ledger.rows import is_postgres_url
 
 
@@ -78,6 +79,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--by", choices=("thread", "tenant"), default=None, help="the spend per thread or tenant"
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument(
+        "--ab",
+        action="store_true",
+        help="compare the A/B arms: cost, savings, quality (feedback), fallbacks, with CIs",
+    )
 
 
 def run(args: argparse.Namespace, *, out: Callable[[str], None] = print) -> int:
@@ -85,6 +91,10 @@ def run(args: argparse.Namespace, *, out: Callable[[str], None] = print) -> int:
     if not is_postgres_url(location) and not Path(location).exists():
         raise SystemExit(f"{location}: no cost ledger there (run the graph or the demo first)")
     with CostLedger(location) as ledger:
+        if args.ab:
+            report = ab_report(ledger)
+            out(json.dumps(report, indent=2) if args.json else format_ab(report))
+            return 0
         if args.by is not None:
             rows = ledger.spend_by(args.by)
             out(json.dumps(rows, indent=2) if args.json else format_spend(rows, args.by))

@@ -59,6 +59,8 @@ def ledger_examples(ledger: CostLedger) -> tuple[np.ndarray, np.ndarray, int]:
     latest: dict[tuple[str, int], tuple[list[float], float]] = {}
     skipped = 0
     for row in ledger.feedback():  # oldest first: a later row on the same turn wins
+        if row.needed_earlier_turns is None:  # a quality score alone: nothing to learn here
+            continue
         usable = row.features is not None and row.features_version == FEATURES_VERSION
         if row.turn == 0 or not usable or len(row.features or ()) != len(FEATURES):
             skipped += 1

@@ -121,6 +121,16 @@ class LedgerReports:
         rows = self._rows("SELECT max(turn) + 1 AS n FROM turns GROUP BY thread_id")
         return [row["n"] for row in rows]
 
+    def turns_with_quality(self) -> list[dict[str, Any]]:
+        """Each turn's arm, cost, baseline and fallbacks, and the mean of its feedback
+        scores (over the sources that gave one; None without)."""
+        return self._rows(
+            "SELECT t.thread_id, t.turn, t.arm, t.cost_usd, t.baseline_usd, t.fallbacks,"
+            " (SELECT avg(f.quality) FROM feedback f WHERE f.thread_id = t.thread_id"
+            " AND f.turn = t.turn AND f.quality IS NOT NULL) AS quality"
+            " FROM turns t ORDER BY t.thread_id, t.turn"
+        )
+
     def kpis(self, thread_id: str | None = None) -> dict[str, Any]:
         """The ledger's KPIs: routing counts, savings, integration success, fallbacks,
         latencies, per model and per category."""

@@ -1,9 +1,12 @@
-"""The ledger's tables and records: turns, calls, feedback, trims, budget holds.
+"""The ledger's tables and records: turns, calls, feedback, trims, the learned routing
+state, budget holds.
 
-``TurnRecord`` is one turn as decided, estimated and billed; ``Feedback`` says
-whether a turn needed earlier turns. The column tables below are the one
-declaration of the schema: both backends (``sqlite_rows``, ``postgres_rows``)
-create their tables from it and add the ``ADDED_LATER`` columns to older ones.
+``TurnRecord`` is one turn as decided, estimated and billed; ``Feedback`` is what
+was said about a turn (its quality, whether it needed earlier turns); ``adaptive``
+holds the router's learned state per arm and category (``orchestrator_graph.adaptive``).
+The column tables below are the one declaration of the schema: both backends
+(``sqlite_rows``, ``postgres_rows``) create their tables from it and add the
+``ADDED_LATER`` columns to older ones.
 """
 
 from __future__ import annotations
@@ -41,11 +44,16 @@ TURNS: dict[str, type] = {
     "features": str,
     "features_version": str,
     "trimmed": str,
+    "quality": str,
+    "arm": str,
     "tenant": str,
 }
-# columns newer than the first ledgers: a table without them gets them by ALTER TABLE
-ADDED_LATER = frozenset({"features", "features_version", "trimmed", "tenant", "reserved_at"})
-JSON_COLUMNS = ("reasons", "estimate", "features", "trimmed")
+# columns newer than the first ledgers (in any table: "quality" is also feedback's,
+# "tenant" also calls' and budget_holds'): a table without them gets them by ALTER TABLE
+ADDED_LATER = frozenset(
+    {"features", "features_version", "trimmed", "quality", "arm", "tenant", "reserved_at"}
+)
+JSON_COLUMNS = ("reasons", "estimate", "features", "trimmed", "quality")
 FEEDBACK_PK = ("thread_id", "turn", "source")
 FEEDBACK: dict[str, type] = {
     "thread_id": str,
@@ -53,7 +61,10 @@ FEEDBACK: dict[str, type] = {
     "source": str,
     "needed_earlier_turns": int,
     "recorded_at": float,
+    "quality": float,
 }
+# the router's learned state (``adaptive.ArmState`` as JSON) per A/B arm and category
+ADAPTIVE: dict[str, type] = {"key": str, "state": str, "updated_at": float}
 CALLS: dict[str, type] = {
     "call_id": str,
     "thread_id": str,
@@ -76,6 +87,7 @@ TABLES: dict[str, tuple[dict[str, type], tuple[str, ...]]] = {
     "calls": (CALLS, ("call_id",)),
     "feedback": (FEEDBACK, FEEDBACK_PK),
     "trims": (TRIMS, TRIMS_PK),
+    "adaptive": (ADAPTIVE, ("key",)),
 }
 # secondary indexes by table: the columns of each
 INDEXES: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -138,16 +150,23 @@ class TurnRecord(BaseModel):
         description="what was cut from a view to fit a model's window (``FittedView.note``);"
         " read back with the notes the guarded calls of the turn stored",
     )
+    quality: dict[str, Any] | None = Field(
+        default=None,
+        description="what the quality feedback is learned against (``adaptive.TurnQuality``)",
+    )
+    arm: str | None = Field(default=None, description="the A/B arm of the thread (``ab``)")
 
 
 class Feedback(BaseModel):
-    """Whether a turn needed earlier turns, said by ``source``, with the turn's stored
-    feature vector (None when the turn was not recorded or predates feature storage)."""
+    """What ``source`` said about a turn: whether it needed earlier turns, the quality of
+    its answer (0-1; thumbs up 1, down 0), None where it said nothing; with the turn's
+    stored feature vector (None when the turn was not recorded or predates it)."""
 
     thread_id: str
     turn: int = Field(ge=0)
     source: str
-    needed_earlier_turns: bool
+    needed_earlier_turns: bool | None = None
+    quality: float | None = Field(default=None, ge=0, le=1)
     recorded_at: float
     features: list[float] | None = None
     features_version: str | None = None

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from types import TracebackType
@@ -123,21 +123,65 @@ class CostLedger(LedgerReports):
         return records
 
     def record_feedback(
-        self, thread_id: str, turn: int, *, needed_earlier_turns: bool, source: str = "user"
-    ) -> None:
-        """Say whether turn ``turn`` of ``thread_id`` needed earlier turns; one row per
-        thread, turn and source (recording again replaces it)."""
+        self,
+        thread_id: str,
+        turn: int,
+        *,
+        needed_earlier_turns: bool | None = None,
+        quality: float | None = None,
+        source: str = "user",
+    ) -> bool:
+        """Say whether turn ``turn`` of ``thread_id`` needed earlier turns and how good its
+        answer was (0-1); one row per thread, turn and source (recording again replaces
+        what it says, keeps what it does not). True when ``quality`` is new or changed."""
         if turn < 0 or not source:
             raise ValueError(f"feedback needs a turn >= 0 and a source, not {turn!r}, {source!r}")
-        row = {
+        if needed_earlier_turns is None and quality is None:
+            raise ValueError("feedback says nothing: give needed_earlier_turns or quality")
+        if quality is not None and not 0 <= quality <= 1:
+            raise ValueError(f"quality is a score from 0 to 1, not {quality!r}")
+        row: dict[str, Any] = {
             "thread_id": thread_id,
             "turn": turn,
             "source": source,
-            "needed_earlier_turns": int(bool(needed_earlier_turns)),
             "recorded_at": time.time(),
         }
-        with self.rows.transaction() as tx:
+        if needed_earlier_turns is not None:
+            row["needed_earlier_turns"] = int(bool(needed_earlier_turns))
+        if quality is not None:
+            row["quality"] = float(quality)
+        with self.rows.transaction(locks=[f"feedback:{thread_id}:{turn}:{source}"]) as tx:
+            before = tx.query(
+                "SELECT quality FROM feedback WHERE thread_id = ? AND turn = ? AND source = ?",
+                [thread_id, turn, source],
+            )
             tx.upsert("feedback", [row], FEEDBACK_PK)
+        return quality is not None and (not before or before[0]["quality"] != float(quality))
+
+    def turn_record(self, thread_id: str, turn: int | None = None) -> TurnRecord | None:
+        """Turn ``turn`` of ``thread_id`` as recorded (its last one when None), or None."""
+        records = self.turns(thread_id)
+        if turn is None:
+            return records[-1] if records else None
+        return next((r for r in records if r.turn == turn), None)
+
+    def adaptive_state(self, key: str) -> dict[str, Any] | None:
+        """The router's learned state under ``key`` (``adaptive``), None before any."""
+        with self.rows.transaction(write=False) as tx:
+            rows = tx.query("SELECT state FROM adaptive WHERE key = ?", [key])
+        return json.loads(rows[0]["state"]) if rows else None
+
+    def update_adaptive(
+        self, key: str, update: Callable[[dict[str, Any] | None], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Read, ``update`` and write the learned state under ``key`` in one transaction
+        (several processes learning at once lose no update)."""
+        with self.rows.transaction(locks=[f"adaptive:{key}"]) as tx:
+            rows = tx.query("SELECT state FROM adaptive WHERE key = ?", [key])
+            state = update(json.loads(rows[0]["state"]) if rows else None)
+            row = {"key": key, "state": json.dumps(state), "updated_at": time.time()}
+            tx.upsert("adaptive", [row], ("key",))
+        return state
 
     def feedback(self, thread_id: str | None = None) -> list[Feedback]:
         """The feedback rows with their turns' stored feature vectors, oldest first."""

@@ -9,6 +9,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from orchestrator_graph.ab import arm_options
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.nodes import overhead_ms
 from orchestrator_graph.routing.budget_fit import CHEAP_WORKERS, fit_budget
@@ -25,10 +26,10 @@ def make_cost_estimate(
     def cost_estimate(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         """Price the main session, one worker and parallel workers; pick one."""
         started = time.perf_counter()
-        run = run_options(options, runtime.context)
         profile = state["profile"]
         assert profile is not None, "classify sets the profile"
         thread_id = state["thread_id"]
+        run, arm = arm_options(run_options(options, runtime.context), thread_id)
 
         def plan(opts: OrchestratorConfig):
             return plan_turn(
@@ -38,6 +39,8 @@ def make_cost_estimate(
                 options=opts,
                 digests=state.get("digests") or {},
                 prompts=state.get("prompts") or {},
+                thread_id=thread_id,
+                arm=arm,
             )
 
         planned = plan(run)

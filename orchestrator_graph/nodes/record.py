@@ -10,11 +10,13 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from orchestrator_graph.adaptive import TurnQuality, state_key
 from orchestrator_graph.classifier.trained import FEATURES, FEATURES_VERSION
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.context import last_turn
 from orchestrator_graph.ledger import TurnRecord, ledger_for
 from orchestrator_graph.nodes import overhead_ms
+from orchestrator_graph.quality.runs import answering_roles
 from orchestrator_graph.routing.costs import Pricing, baseline_usd
 from orchestrator_graph.state import ModelCall, OrchestratorState, RoutingDecision
 from orchestrator_graph.tokens import message_text
@@ -41,7 +43,7 @@ def make_record(pricing: Pricing, options: OrchestratorConfig) -> Callable[..., 
         cost = sum(c.cost_usd for c in calls)
         if run.ledger_location is not None:
             overhead = (state.get("overhead_ms") or 0.0) + overhead_ms(started)
-            _write_turn(run, state, turn.index, calls, cost, baseline, overhead)
+            _write_turn(run, state, turn.index, calls, cost, baseline, overhead, pricing.main_model)
         return {
             "cost_usd": cost,
             "baseline_cost_usd": baseline,
@@ -60,9 +62,20 @@ def _write_turn(
     cost: float,
     baseline: float,
     overhead: float,
+    main_model: str,
 ) -> None:
     decision: RoutingDecision | None = state["decision"]
     assert decision is not None, "cost_estimate sets the decision"
+    prediction = decision.quality
+    learned = None
+    if prediction is not None and prediction.in_domain:  # what quality feedback learns
+        learned = TurnQuality(
+            key=state_key(decision.arm, decision.profile.category),
+            p_cheap_ok=prediction.p_cheap_ok,
+            threshold=prediction.threshold,
+            min_quality=prediction.min_quality,
+            cheap=answering_roles(calls, main_model) == ["weak"],
+        ).model_dump()
     worker_ms = [c.latency_ms for c in calls if c.node == "spawn_subgraph"]
     model_ms = max(worker_ms, default=0.0) + sum(
         c.latency_ms for c in calls if c.node != "spawn_subgraph"
@@ -96,6 +109,8 @@ def _write_turn(
             calls=calls,
             features=features,
             features_version=FEATURES_VERSION if features is not None else None,
+            quality=learned,
+            arm=decision.arm,
             tenant=options.tenant,
         )
     )

@@ -31,6 +31,7 @@ class QualityVerdict:
     expected_strong_share: float
     similarity: float | None = None  # to the training requests (None: not measured)
     min_similarity: float | None = None
+    adapted: str | None = None  # the learned state decided ``cheap_ok`` (``adaptive``)
 
     @property
     def in_domain(self) -> bool:
@@ -47,6 +48,11 @@ class QualityVerdict:
                 f"quality model abstains: the request is unlike its training data "
                 f"(similarity {self.similarity:.2f} < {self.min_similarity:.2f}); "
                 f"P(cheap answer as good) = {self.p_weak_ok:.2f} is not trusted"
+            )
+        if self.adapted is not None:
+            return (
+                f"{'cheap' if self.cheap_ok else 'strong'} model: P(cheap answer as good) = "
+                f"{self.p_weak_ok:.2f}, calibrated threshold {self.threshold:.2f}; {self.adapted}"
             )
         verdict = "cheap model" if self.cheap_ok else "strong model"
         return (

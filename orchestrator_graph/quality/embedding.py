@@ -41,6 +41,11 @@ class Embedder:
         self._session: Any = None
         self._tokenizer: Any = None
 
+    @property
+    def loaded(self) -> bool:
+        """True once the ONNX session and the tokenizer are open."""
+        return self._session is not None
+
     def _load(self) -> None:
         os.environ["ORT_DISABLE_TELEMETRY"] = "1"  # before onnxruntime is imported
         import onnxruntime

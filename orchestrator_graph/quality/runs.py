@@ -13,15 +13,29 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from orchestrator_graph.quality import metrics
 from orchestrator_graph.quality.dataset import Prices, turn_costs
 from orchestrator_graph.quality.metrics import ScoredTurn
+from orchestrator_graph.state import ModelCall
 from orchestrator_graph.workloads import Session
 
 FIGURES = ("quality_retained", "pgr", "strong_share", "savings")
+ANSWERING_NODES = ("main_session", "spawn_subgraph", "merge")  # the nodes whose calls answer
+
+
+def answering_roles(calls: Iterable[ModelCall], main_model: str) -> list[str]:
+    """The roles whose calls answered a turn: ``strong`` for the main model's calls in the
+    answering nodes (a worker on the main tier included), ``weak`` for the others; failed
+    attempts do not count."""
+    roles: set[str] = {
+        "strong" if call.model == main_model else "weak"
+        for call in calls
+        if call.node in ANSWERING_NODES and not call.status.startswith(("retry:", "failed:"))
+    }
+    return sorted(roles)
 
 
 def scored_turn(

@@ -43,6 +43,7 @@ class RoutingPlan:
     priced: PricedOptions
     pricing: Pricing
     options: OrchestratorConfig
+    arm: str | None = None  # the thread's A/B arm (``ab``)
 
     def routes(self) -> list[Route]:
         """The routes this plan can take."""
@@ -59,16 +60,20 @@ def plan_turn(
     options: OrchestratorConfig,
     digests: Mapping[str, str] | None = None,
     prompts: Mapping[str, bytes | Sequence[str]] | None = None,
+    thread_id: str = "",
+    arm: str | None = None,
 ) -> RoutingPlan:
-    """What the last message of ``messages`` needs, and every route priced."""
+    """What the last message of ``messages`` needs, and every route priced; ``arm``
+    (of an A/B test) and the turn choose what feedback taught (``adaptive``)."""
     facts = turn_facts(messages)
-    tier = choose_tier(profile, options, quality_verdict(messages, profile, options))
+    verdict = quality_verdict(messages, profile, options, arm=arm, seed=f"{thread_id}:{facts.turn}")
+    tier = choose_tier(profile, options, verdict)
     needs = context_needs(facts, profile, tier.tier, options)
     priced = price_options(
         facts, profile, needs, tier, pricing=pricing, options=options, digests=digests,
         prompts=prompts,
     )  # fmt: skip
-    return RoutingPlan(facts, profile, needs, priced, pricing, options)
+    return RoutingPlan(facts, profile, needs, priced, pricing, options, arm)
 
 
 def decision_for(
@@ -99,6 +104,7 @@ def decision_for(
         scope=scope,
         expanded_turns=plan.needs.expanded,
         quality=_prediction(plan.priced.tier.quality),
+        arm=plan.arm,
         decision_ms=0.0 if started is None else (time.perf_counter() - started) * 1000,
     )
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from langchain_core.messages import BaseMessage
 
+from orchestrator_graph.adaptive import adapt_verdict, state_key
 from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.quality import QualityVerdict, judge_quality, load_quality_model
 from orchestrator_graph.state import Subtask, TaskProfile, Tier
@@ -32,13 +33,24 @@ class TierChoice:
 
 
 def quality_verdict(
-    messages: Sequence[BaseMessage], profile: TaskProfile, options: OrchestratorConfig
+    messages: Sequence[BaseMessage],
+    profile: TaskProfile,
+    options: OrchestratorConfig,
+    *,
+    arm: str | None = None,
+    seed: str = "",
 ) -> QualityVerdict | None:
-    """The quality model's verdict on the turn, or None without a quality target."""
+    """The quality model's verdict on the turn, or None without a quality target;
+    with ``adaptive`` and a ledger, decided by what feedback taught the ``arm``'s
+    category (``adaptive.adapt_verdict``; ``seed``: the turn, for its draw)."""
     if options.min_quality is None:
         return None
     model = load_quality_model(options.quality_model_path)  # loaded once per path
-    return judge_quality(messages, min_quality=options.min_quality, model=model, profile=profile)
+    verdict = judge_quality(messages, min_quality=options.min_quality, model=model, profile=profile)
+    if options.adaptive and (ledger := options.ledger_location) is not None:
+        key = state_key(arm, profile.category)
+        verdict = adapt_verdict(verdict, ledger=ledger, key=key, seed=seed)
+    return verdict
 
 
 def choose_tier(
