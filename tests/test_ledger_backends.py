@@ -219,3 +219,27 @@ def test_studio_takes_a_postgres_ledger_from_the_environment() -> None:
 
     config = config_from_env({LEDGER_ENV: "postgresql://app@db:5432/app"})
     assert config.ledger_path is None and config.ledger_url == "postgresql://app@db:5432/app"
+
+
+def test_feedback_adaptive_state_and_arms_on_both_backends(location: str | Path) -> None:
+    with CostLedger(location) as ledger:
+        ledger.record_turn(make_turn("q", 0, arm="a-control", tenant="acme"))
+        assert ledger.record_feedback("q", 0, quality=0.5) is True  # new
+        assert ledger.record_feedback("q", 0, quality=0.5) is False  # the same again
+        assert ledger.record_feedback("q", 0, needed_earlier_turns=False) is False
+        (said,) = ledger.feedback("q")
+        assert said.quality == 0.5 and said.needed_earlier_turns is False  # kept both
+        (row,) = ledger.turns_with_quality()
+        assert row["arm"] == "a-control" and row["quality"] == 0.5
+
+        def bump(state: dict | None) -> dict:
+            return {"n": (state or {"n": 0})["n"] + 1}
+
+        workers = [
+            threading.Thread(target=ledger.update_adaptive, args=("k", bump)) for _ in range(8)
+        ]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
+        assert ledger.adaptive_state("k") == {"n": 8}  # no update lost
