@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -15,7 +14,7 @@ from orchestrator_graph.adaptive import TurnQuality, state_key
 from orchestrator_graph.classifier.trained import FEATURES, FEATURES_VERSION
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.context import last_turn
-from orchestrator_graph.ledger import TurnRecord, ledger_at
+from orchestrator_graph.ledger import TurnRecord, ledger_for
 from orchestrator_graph.nodes import overhead_ms
 from orchestrator_graph.quality.runs import answering_roles
 from orchestrator_graph.routing.costs import Pricing, baseline_usd
@@ -42,7 +41,7 @@ def make_record(pricing: Pricing, options: OrchestratorConfig) -> Callable[..., 
         )
         calls = state.get("calls") or []
         cost = sum(c.cost_usd for c in calls)
-        if run.ledger_path is not None:
+        if run.ledger_location is not None:
             overhead = (state.get("overhead_ms") or 0.0) + overhead_ms(started)
             _write_turn(run, state, turn.index, calls, cost, baseline, overhead, pricing.main_model)
         return {
@@ -85,7 +84,8 @@ def _write_turn(
     profile = state.get("profile") or decision.profile
     features = profile.features if len(profile.features) == len(FEATURES) else None
     thread_id = state["thread_id"]
-    ledger = ledger_at(Path(options.ledger_path))  # type: ignore[arg-type]
+    ledger = ledger_for(options)
+    assert ledger is not None, "record writes only where a ledger is kept"
     ledger.record_turn(
         TurnRecord(
             thread_id=thread_id,
@@ -111,6 +111,7 @@ def _write_turn(
             features_version=FEATURES_VERSION if features is not None else None,
             quality=learned,
             arm=decision.arm,
+            tenant=options.tenant,
         )
     )
     if decision.picked_by_person is not None:
