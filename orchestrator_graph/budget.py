@@ -23,14 +23,17 @@ Over budget:
   the main session, and if that does not fit either, ``merge`` raises it out of
   ``graph.invoke`` as ``main_session`` does (nothing enters the transcript).
 
-With ``ledger_path=None`` the holds live in memory, per process.
+The holds live where the ledger does (``ledger_path``'s file, or ``ledger_url``'s
+Postgres database for several servers); with neither, in memory, per process.
+A run's ``tenant`` (``RunContext.tenant``) adds the tenant limits of
+``BudgetLimits``, across all its threads.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
@@ -42,7 +45,7 @@ from orchestrator_graph.config import BudgetLimits, OrchestratorConfig
 from orchestrator_graph.context import FittedView, fit_view, model_context_window
 from orchestrator_graph.errors import BudgetExceeded, ModelCallError
 from orchestrator_graph.holds import BudgetBook, OutputRoom, book_for
-from orchestrator_graph.ledger import ledger_at
+from orchestrator_graph.ledger import ledger_for
 from orchestrator_graph.pricing import ModelPrice
 from orchestrator_graph.state import ModelCall
 from orchestrator_graph.tokens import count_messages, count_text
@@ -79,7 +82,8 @@ class CallSite:
 
     @property
     def hold(self) -> str:
-        return f"{self.thread_id}\0{self.turn}\0{self.key}"
+        """The hold's key: unambiguous, and text Postgres stores (no NUL byte)."""
+        return json.dumps([self.thread_id, self.turn, self.key])
 
     @property
     def worker(self) -> bool:
@@ -114,6 +118,7 @@ def budgeted_output_tokens(
         wanted=_wanted(limits, max_tokens),
         limits=limits,
         worker=site.worker,
+        tenant=settings.tenant,
     )
 
 
@@ -156,6 +161,7 @@ def _reserve(
         min_output=min(MIN_USEFUL_OUTPUT_TOKENS, wanted),
         limits=limits,
         worker=site.worker,
+        tenant=settings.tenant,
         what=f"{site.node} on {model_name} ({input_tokens} input tokens + a useful answer)",
     )
 
@@ -172,9 +178,8 @@ def _settle(settings: OrchestratorConfig, site: CallSite, calls: Sequence[ModelC
 def _gave_up(settings: OrchestratorConfig, site: CallSite, error: ModelCallError) -> None:
     """Settle the hold to what the attempts may have cost and put them in the ledger."""
     _settle(settings, site, error.attempts)
-    if settings.ledger_path is not None:
-        ledger = ledger_at(Path(settings.ledger_path))
-        ledger.record_failed_calls(site.thread_id, site.turn, error.attempts)
+    if (ledger := ledger_for(settings)) is not None:
+        ledger.record_failed_calls(site.thread_id, site.turn, error.attempts, settings.tenant)
 
 
 def _note_trim(
@@ -182,8 +187,7 @@ def _note_trim(
 ) -> str | None:
     """What fitting cut from the view, written to the ledger's trims of the turn."""
     note = fitted.note(f"{site.node} view for {model_name}")
-    if note and settings.ledger_path is not None:
-        ledger = ledger_at(Path(settings.ledger_path))
+    if note and (ledger := ledger_for(settings)) is not None:
         ledger.record_trim(site.thread_id, site.turn, site.key, note)
     return note
 

@@ -7,8 +7,10 @@ there, so it imports the package absolutely.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
@@ -111,6 +113,23 @@ async def studio_checkpointer() -> AsyncIterator[AsyncSqliteSaver]:
 # -- Postgres: one database shared by several processes or machines ----------
 
 POSTGRES_URL_ENV = "ORCHESTRATOR_POSTGRES_URL"
+# One process at a time runs LangGraph's table setup (concurrent runs collide creating
+# tables). The lock is polled, not waited for: a session blocked on it would be a
+# transaction that the setup's CREATE INDEX CONCURRENTLY waits for, a deadlock.
+_SETUP_KEY = "hashtextextended('orchestrator checkpoint setup', 0)"
+_SETUP_TRY_LOCK = f"SELECT pg_try_advisory_lock({_SETUP_KEY}) AS locked"
+_SETUP_UNLOCK = f"SELECT pg_advisory_unlock({_SETUP_KEY})"
+_SETUP_POLL_S = 0.05
+_SETUP_WAIT_S = 120.0
+
+
+def _setup_wait_error() -> CheckpointDatabaseError:
+    return CheckpointDatabaseError(
+        f"Another process has held the checkpoint setup lock for {_SETUP_WAIT_S:.0f} s; "
+        "check for a stuck server setting up the same database"
+    )
+
+
 _POSTGRES_EXTRA = "pip install 'orchestrator-graph[postgres]'"
 
 
@@ -123,7 +142,7 @@ def _postgres_url(url: str | None) -> str:
     return resolved
 
 
-def _redacted(url: str) -> str:
+def redacted_url(url: str) -> str:
     """``url`` without its password, for error messages."""
     from urllib.parse import urlsplit, urlunsplit
 
@@ -136,7 +155,7 @@ def _redacted(url: str) -> str:
 
 def _database_error(url: str, exc: Exception) -> CheckpointDatabaseError:
     return CheckpointDatabaseError(
-        f"Postgres checkpoints at {_redacted(url)} are unavailable: {exc}. Check that the "
+        f"Postgres checkpoints at {redacted_url(url)} are unavailable: {exc}. Check that the "
         f"server runs and the URL (or {POSTGRES_URL_ENV}) is right."
     )
 
@@ -169,7 +188,16 @@ def postgres_checkpointer(
         raise _database_error(url, exc) from exc
     with conn:
         saver = PostgresSaver(conn, serde=serde or serializer())
-        saver.setup()
+        for _ in range(int(_SETUP_WAIT_S / _SETUP_POLL_S)):
+            if (conn.execute(_SETUP_TRY_LOCK).fetchone() or {}).get("locked"):
+                break
+            time.sleep(_SETUP_POLL_S)
+        else:
+            raise _setup_wait_error()
+        try:
+            saver.setup()
+        finally:
+            conn.execute(_SETUP_UNLOCK)
         yield saver
 
 
@@ -198,5 +226,14 @@ async def async_postgres_checkpointer(
         raise _database_error(url, exc) from exc
     async with conn:
         saver = AsyncPostgresSaver(conn, serde=serde or serializer())
-        await saver.setup()
+        for _ in range(int(_SETUP_WAIT_S / _SETUP_POLL_S)):
+            if ((await (await conn.execute(_SETUP_TRY_LOCK)).fetchone()) or {}).get("locked"):
+                break
+            await asyncio.sleep(_SETUP_POLL_S)
+        else:
+            raise _setup_wait_error()
+        try:
+            await saver.setup()
+        finally:
+            await conn.execute(_SETUP_UNLOCK)
         yield saver

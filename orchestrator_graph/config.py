@@ -30,7 +30,10 @@ class BudgetLimits(BaseModel):
 
     Each limit is optional; ``None`` leaves that scope unlimited. Worker limits
     apply to one worker call, turn limits to all calls of a turn, thread limits
-    to the whole conversation (persisted in the ledger file).
+    to the whole conversation (persisted where the ledger is). Tenant limits
+    apply to all threads of a run's ``tenant`` (``RunContext.tenant``: a user,
+    team or customer) within one UTC calendar ``tenant_period``; a run without a
+    tenant is not under them.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -41,6 +44,11 @@ class BudgetLimits(BaseModel):
     thread_tokens: int | None = Field(default=None, gt=0, le=10**11)
     turn_tokens: int | None = Field(default=None, gt=0, le=10**11)
     worker_tokens: int | None = Field(default=None, gt=0, le=10**11)
+    tenant_usd: float | None = Field(default=None, gt=0, le=1e9)
+    tenant_tokens: int | None = Field(default=None, gt=0, le=10**13)
+    tenant_period: Literal["day", "month"] = Field(
+        default="month", description="the UTC calendar period a tenant limit covers"
+    )
     max_output_tokens: int = Field(
         default=8192, ge=16, le=1_000_000, description="output cap of a budgeted call"
     )
@@ -166,7 +174,12 @@ class OrchestratorConfig(BaseModel):
         ledger_path: the SQLite file of the cost ledger, opened (and created) on the
             first turn recorded; None (the default) keeps no ledger. Nothing is
             written when the graph is built; an existing file that is not a
-            ledger is an error there.
+            ledger is an error there. The budget holds live in the same file.
+        ledger_url: a Postgres URL (``postgresql://user@host:5432/db``, the
+            ``postgres`` extra) where the ledger and the budget holds live instead,
+            shared by every server that points there (tables in the schema
+            ``orchestrator_ledger``, created on first use); exclusive with
+            ``ledger_path``.
         force_route: always take this route (``main_session`` is the baseline).
         classifier_model_path: a trained classifier (``orchestrator-graph train``)
             consulted where the rules are unsure; None uses the rules alone.
@@ -179,8 +192,10 @@ class OrchestratorConfig(BaseModel):
             build ``ChatOpenAI(max_retries=0)`` so its client does not retry too.
         retry_backoff_s: the first backoff; it doubles per retry (with jitter).
         call_timeout_s: the deadline of one model call attempt; None waits forever.
-        budget: USD and token limits per thread, turn and worker call
+        budget: USD and token limits per thread, turn, worker call and tenant
             (``BudgetLimits``); None spends without limit.
+        tenant: the budget key of the runs (a user, team or customer), usually
+            given per run (``RunContext.tenant``); recorded on each ledger turn.
         context_window: the main model's context window in tokens; None looks it
             up by model name (``context.context_window_for``).
         cache: the guarded answer cache (``CacheConfig``); None (the default) keeps none.
@@ -213,6 +228,7 @@ class OrchestratorConfig(BaseModel):
     prompt_cache_min_tokens: int = Field(default=1024, ge=0)
     prices: dict[str, ModelPrice] = Field(default_factory=dict)
     ledger_path: Path | None = None
+    ledger_url: str | None = Field(default=None, pattern=r"^postgres(ql)?://")
     force_route: Route | None = None
     # classifier tiers and the person in the loop (issue 3)
     classifier_model_path: Path | None = None
@@ -223,6 +239,7 @@ class OrchestratorConfig(BaseModel):
     retry_backoff_s: float = Field(default=0.5, ge=0, le=60)
     call_timeout_s: float | None = Field(default=120.0, gt=0, le=3600)
     budget: BudgetLimits | None = None
+    tenant: str | None = Field(default=None, min_length=1, max_length=200)
     context_window: int | None = Field(default=None, ge=1024, le=100_000_000)
     cache: CacheConfig | None = None  # the answer cache (issue 12)
 
@@ -243,6 +260,17 @@ class OrchestratorConfig(BaseModel):
     adaptive: bool = True
     ab: ABTest | None = None
 
+    @model_validator(mode="after")
+    def _one_ledger(self) -> OrchestratorConfig:
+        if self.ledger_path is not None and self.ledger_url is not None:
+            raise ValueError("give ledger_path (SQLite) or ledger_url (Postgres), not both")
+        return self
+
+    @property
+    def ledger_location(self) -> str | Path | None:
+        """Where the ledger and the budget holds are: ``ledger_url`` or ``ledger_path``."""
+        return self.ledger_url if self.ledger_url is not None else self.ledger_path
+
 
 class RunContext(BaseModel):
     """Options a caller may change per run, LangGraph's ``context_schema``:
@@ -257,6 +285,13 @@ class RunContext(BaseModel):
     interrupt_below: float | None = Field(default=None, ge=0, le=1)
     worker_cost_ratio: float | None = Field(default=None, gt=0, le=1)
     budget: BudgetLimits | None = None
+    tenant: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="the budget key of this run (a user, team or customer): "
+        "BudgetLimits.tenant_usd / tenant_tokens hold across all its threads",
+    )
     cache_scope: str | None = Field(
         default=None,
         min_length=1,

@@ -75,10 +75,16 @@ class ModelCallError(OrchestratorError, RuntimeError):
         self.attempts = attempts
 
 
+_AFTER = {
+    "thread": "start a new thread",
+    "tenant": "wait for the tenant's next period (a UTC day or month)",
+}
+
+
 class BudgetExceeded(OrchestratorError, RuntimeError):
     """A call or a turn would go over a budget limit; nothing was spent on it.
 
-    ``scope`` is ``thread``, ``turn`` or ``worker``; ``unit`` ``usd`` or ``tokens``;
+    ``scope`` is ``thread``, ``turn``, ``worker`` or ``tenant``; ``unit`` ``usd`` or ``tokens``;
     ``limit``, ``used`` (spent and reserved before) and ``requested`` are in that unit.
     """
 
@@ -90,8 +96,8 @@ class BudgetExceeded(OrchestratorError, RuntimeError):
         super().__init__(
             f"{what} needs {requested:.6g} {unit} but the {scope} budget has "
             f"{max(0.0, limit - used):.6g} of {limit:.6g} {unit} left; raise "
-            f"OrchestratorConfig(budget=BudgetLimits({scope}_{unit}=...)) or start a new "
-            f"{'thread' if scope == 'thread' else 'turn'}"
+            f"OrchestratorConfig(budget=BudgetLimits({scope}_{unit}=...)) or "
+            f"{_AFTER.get(scope, 'start a new turn')}"
         )
 
     def as_dict(self) -> dict[str, Any]:

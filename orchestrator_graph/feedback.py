@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from orchestrator_graph.adaptive import TurnQuality, learn
 from orchestrator_graph.ledger import CostLedger, ledger_at
+from orchestrator_graph.ledger.rows import is_postgres_url
 from orchestrator_graph.state import TurnFeedback
 
 
@@ -89,4 +90,6 @@ def _guard_count(state: dict[str, Any] | None) -> int:
 
 
 def _ledger(ledger: CostLedger | str | Path) -> CostLedger:
-    return ledger if isinstance(ledger, CostLedger) else ledger_at(Path(ledger))
+    if isinstance(ledger, CostLedger):
+        return ledger
+    return ledger_at(ledger if is_postgres_url(ledger) else Path(ledger))

@@ -1,54 +1,63 @@
 """Budget holds: the spend reserved before each model call and settled after it.
 
-The holds live in the ``budget_holds`` table of the ledger's SQLite file (in
-memory without one), opened by ``database.open_sqlite``. A reservation checks
-every limit and writes its hold inside one ``BEGIN IMMEDIATE`` transaction, so
-parallel workers in several threads or processes cannot jointly overspend.
+The holds live in the ``budget_holds`` table (``ledger.schema.HOLDS``) where the
+ledger is: its SQLite file (in memory without one) or its Postgres database
+(``ledger_url``), so every server pointing there shares one budget. A
+reservation checks every limit and writes its hold inside one transaction that
+is serialised with every other reservation on the same thread or tenant
+(SQLite: ``BEGIN IMMEDIATE``; Postgres: advisory locks), so parallel workers and
+concurrent requests in several threads, processes or machines cannot jointly
+overspend.
 
 A call's output is not reserved at a fixed maximum: :meth:`BudgetBook.reserve_call`
 caps it at what the limits still allow (``output_room``) and refuses the call
 only when not even ``min_output`` tokens fit.
+
+A tenant (``RunContext.tenant``: a user, team or customer) is limited across all
+of its threads per UTC calendar day or month (``BudgetLimits.tenant_period``):
+its holds since the period began count.
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
-import sqlite3
-import threading
 import time
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from sqlite_utils.db import NotFoundError
-
-from orchestrator_graph import database
 from orchestrator_graph.config import BudgetLimits, OrchestratorConfig
-from orchestrator_graph.errors import BudgetExceeded, LedgerError
+from orchestrator_graph.errors import BudgetExceeded
+from orchestrator_graph.ledger.rows import Transaction, is_postgres_url, open_rows
+from orchestrator_graph.ledger.schema import BOOK_TABLES
 from orchestrator_graph.pricing import ModelPrice
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS budget_holds (
-    key TEXT PRIMARY KEY,
-    thread_id TEXT NOT NULL,
-    turn INTEGER NOT NULL,
-    usd REAL NOT NULL,
-    tokens INTEGER NOT NULL,
-    settled INTEGER NOT NULL DEFAULT 0,
-    updated_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS budget_holds_thread ON budget_holds (thread_id, turn);
-"""
+
+def period_start(period: Literal["day", "month"], now: float | None = None) -> float:
+    """When the UTC calendar day or month holding ``now`` (default: now) began."""
+    moment = datetime.fromtimestamp(time.time() if now is None else now, UTC)
+    start = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    return (start.replace(day=1) if period == "month" else start).timestamp()
+
+
+@dataclass(frozen=True)
+class Spent:
+    """USD and tokens spent or held by a thread, one of its turns and its tenant."""
+
+    thread: tuple[float, int] = (0.0, 0)
+    turn: tuple[float, int] = (0.0, 0)
+    tenant: tuple[float, int] = (0.0, 0)
 
 
 @dataclass(frozen=True)
 class Scope:
     """One limit and what is already spent or held against it."""
 
-    scope: str  # thread, turn or worker
+    scope: str  # thread, turn, worker or tenant
     unit: str  # usd or tokens
     limit: float
     used: float
@@ -63,16 +72,18 @@ class OutputRoom:
     binding: Scope | None
 
 
-def _scopes(
-    limits: BudgetLimits, sums: tuple[float, int, float, int], worker: bool
-) -> Iterator[Scope]:
-    thread_usd, thread_tokens, turn_usd, turn_tokens = sums
-    candidates = [
-        ("thread", "usd", limits.thread_usd, thread_usd),
-        ("thread", "tokens", limits.thread_tokens, thread_tokens),
-        ("turn", "usd", limits.turn_usd, turn_usd),
-        ("turn", "tokens", limits.turn_tokens, turn_tokens),
+def _scopes(limits: BudgetLimits, spent: Spent, worker: bool, tenant: bool) -> Iterator[Scope]:
+    candidates: list[tuple[str, str, float | None, float]] = [
+        ("thread", "usd", limits.thread_usd, spent.thread[0]),
+        ("thread", "tokens", limits.thread_tokens, spent.thread[1]),
+        ("turn", "usd", limits.turn_usd, spent.turn[0]),
+        ("turn", "tokens", limits.turn_tokens, spent.turn[1]),
     ]
+    if tenant:
+        candidates += [
+            ("tenant", "usd", limits.tenant_usd, spent.tenant[0]),
+            ("tenant", "tokens", limits.tenant_tokens, spent.tenant[1]),
+        ]
     if worker:
         candidates += [
             ("worker", "usd", limits.worker_usd, 0.0),
@@ -102,37 +113,60 @@ def output_room(
     return room
 
 
-def _book_error(path: Path, exc: sqlite3.DatabaseError) -> LedgerError:
-    return LedgerError.unusable(path, "hold budget reservations", exc)
-
-
 class BudgetBook:
-    """The holds (reserved and settled spend) in a SQLite file, safe across processes."""
+    """The holds (reserved and settled spend) at ``location``: a SQLite file (None: in
+    memory) or a Postgres URL; safe across threads, processes and servers."""
 
-    def __init__(self, path: str | Path | None) -> None:
-        self.path = Path(path) if path is not None else None
-        self._lock = threading.Lock()
-        self._conn = database.open_sqlite(path, file_error=_book_error)
-        try:
-            self._conn.executescript(_SCHEMA)
-        except sqlite3.DatabaseError as exc:
-            self._conn.close()
-            database.raise_mapped(self.path or Path(":memory:"), exc, _book_error)
-        self._db = database.rows_db(self._conn)
+    def __init__(self, location: str | Path | None) -> None:
+        if location is not None and not is_postgres_url(location):
+            location = Path(location)
+        self.rows = open_rows(location, BOOK_TABLES, purpose="hold budget reservations")
 
-    def _sums(self, thread_id: str, turn: int, key: str) -> tuple[float, int, float, int]:
-        return self._conn.execute(
-            "SELECT coalesce(sum(usd), 0), coalesce(sum(tokens), 0),"
-            " coalesce(sum(CASE WHEN turn = ? THEN usd END), 0),"
-            " coalesce(sum(CASE WHEN turn = ? THEN tokens END), 0)"
+    @staticmethod
+    def _spent(
+        tx: Transaction, key: str, thread_id: str, turn: int, tenant: str | None, since: float
+    ) -> Spent:
+        """What is spent or held, the hold ``key`` left out (a call re-run replaces it)."""
+        (row,) = tx.query(
+            "SELECT coalesce(sum(usd), 0) AS usd, coalesce(sum(tokens), 0) AS tokens,"
+            " coalesce(sum(CASE WHEN turn = ? THEN usd END), 0) AS turn_usd,"
+            " coalesce(sum(CASE WHEN turn = ? THEN tokens END), 0) AS turn_tokens"
             " FROM budget_holds WHERE thread_id = ? AND key != ?",
-            (turn, turn, thread_id, key),
-        ).fetchone()
+            [turn, turn, thread_id, key],
+        )
+        spent = Spent((row["usd"], row["tokens"]), (row["turn_usd"], row["turn_tokens"]))
+        if tenant is None:
+            return spent
+        (t,) = tx.query(
+            "SELECT coalesce(sum(usd), 0) AS usd, coalesce(sum(tokens), 0) AS tokens"
+            " FROM budget_holds WHERE tenant = ? AND reserved_at >= ? AND key != ?",
+            [tenant, since, key],
+        )
+        return Spent(spent.thread, spent.turn, (t["usd"], t["tokens"]))
 
-    def _hold(self, key: str, thread_id: str, turn: int, usd: float, tokens: int) -> None:
+    @staticmethod
+    def _hold(
+        tx: Transaction,
+        key: str,
+        thread_id: str,
+        turn: int,
+        usd: float,
+        tokens: int,
+        tenant: str | None,
+    ) -> None:
+        now = time.time()
         row = {"key": key, "thread_id": thread_id, "turn": turn, "usd": usd, "tokens": tokens}
-        row |= {"settled": 0, "updated_at": time.time()}
-        self._db.table("budget_holds").upsert(row, pk="key")
+        row |= {"settled": 0, "updated_at": now, "tenant": tenant, "reserved_at": now}
+        tx.upsert("budget_holds", [row], ("key",))
+
+    def _reservation(
+        self, thread_id: str, tenant: str | None
+    ) -> AbstractContextManager[Transaction]:
+        """The transaction of a reservation: one at a time per thread and per tenant."""
+        locks = [f"budget-thread:{thread_id}"]
+        if tenant is not None:
+            locks.append(f"budget-tenant:{tenant}")
+        return self.rows.transaction(locks=locks)
 
     def reserve(
         self,
@@ -144,18 +178,21 @@ class BudgetBook:
         tokens: int,
         limits: BudgetLimits,
         worker: bool = False,
+        tenant: str | None = None,
         what: str = "the call",
     ) -> None:
         """Check every limit and hold ``usd`` and ``tokens`` under ``key``, atomically.
 
         Raises :class:`BudgetExceeded` (and holds nothing) when one would be passed.
         """
-        with self._lock, database.transaction(self._conn):
-            for s in _scopes(limits, self._sums(thread_id, turn, key), worker):
+        since = period_start(limits.tenant_period)
+        with self._reservation(thread_id, tenant) as tx:
+            spent = self._spent(tx, key, thread_id, turn, tenant, since)
+            for s in _scopes(limits, spent, worker, tenant is not None):
                 requested = usd if s.unit == "usd" else tokens
                 if s.used + requested > s.limit:
                     raise BudgetExceeded(s.scope, s.unit, s.limit, s.used, requested, what)
-            self._hold(key, thread_id, turn, usd, tokens)
+            self._hold(tx, key, thread_id, turn, usd, tokens, tenant)
 
     def output_room(
         self,
@@ -168,11 +205,14 @@ class BudgetBook:
         wanted: int,
         limits: BudgetLimits,
         worker: bool = False,
+        tenant: str | None = None,
     ) -> OutputRoom:
         """The output cap a call of ``input_tokens`` would get now (nothing is held)."""
-        with self._lock:
-            sums = self._sums(thread_id, turn, key)
-        return output_room(_scopes(limits, sums, worker), input_tokens, price, wanted)
+        since = period_start(limits.tenant_period)
+        with self.rows.transaction(write=False) as tx:
+            spent = self._spent(tx, key, thread_id, turn, tenant, since)
+        scopes = _scopes(limits, spent, worker, tenant is not None)
+        return output_room(scopes, input_tokens, price, wanted)
 
     def reserve_call(
         self,
@@ -186,6 +226,7 @@ class BudgetBook:
         min_output: int,
         limits: BudgetLimits,
         worker: bool = False,
+        tenant: str | None = None,
         what: str = "the call",
     ) -> int:
         """Hold a call of ``input_tokens`` with the largest output cap (up to ``wanted``)
@@ -194,9 +235,12 @@ class BudgetBook:
         Raises :class:`BudgetExceeded` (and holds nothing) when fewer than
         ``min_output`` output tokens fit.
         """
-        with self._lock, database.transaction(self._conn):
-            scopes = _scopes(limits, self._sums(thread_id, turn, key), worker)
-            room = output_room(scopes, input_tokens, price, wanted)
+        since = period_start(limits.tenant_period)
+        with self._reservation(thread_id, tenant) as tx:
+            spent = self._spent(tx, key, thread_id, turn, tenant, since)
+            room = output_room(
+                _scopes(limits, spent, worker, tenant is not None), input_tokens, price, wanted
+            )
             if room.tokens < min_output and room.binding is not None:
                 s = room.binding
                 requested = (
@@ -206,43 +250,58 @@ class BudgetBook:
                 )
                 raise BudgetExceeded(s.scope, s.unit, s.limit, s.used, requested, what)
             cap = max(room.tokens, 0)
-            self._hold(key, thread_id, turn, price.cost(input_tokens, cap), input_tokens + cap)
+            usd, tokens = price.cost(input_tokens, cap), input_tokens + cap
+            self._hold(tx, key, thread_id, turn, usd, tokens, tenant)
         return cap
 
     def settle(self, key: str, usd: float, tokens: int) -> None:
-        """Replace the hold ``key`` by what the call actually cost."""
-        row = {"usd": usd, "tokens": tokens, "settled": 1, "updated_at": time.time()}
-        # nothing held: nothing to settle
-        with self._lock, database.transaction(self._conn), contextlib.suppress(NotFoundError):
-            self._db.table("budget_holds").update(key, row)
+        """Replace the hold ``key`` by what the call actually cost (nothing held: nothing
+        to settle)."""
+        with self.rows.transaction() as tx:
+            tx.execute(
+                "UPDATE budget_holds SET usd = ?, tokens = ?, settled = 1, updated_at = ?"
+                " WHERE key = ?",
+                [usd, tokens, time.time(), key],
+            )
 
     def used(self, thread_id: str, turn: int | None = None) -> tuple[float, int]:
         """USD and tokens spent or reserved by a thread (or one of its turns)."""
-        sql = "SELECT coalesce(sum(usd), 0), coalesce(sum(tokens), 0) FROM budget_holds"
-        sql += " WHERE thread_id = ?" + (" AND turn = ?" if turn is not None else "")
-        args = (thread_id,) if turn is None else (thread_id, turn)
-        with self._lock:
-            return self._conn.execute(sql, args).fetchone()
+        sql = "SELECT coalesce(sum(usd), 0) AS usd, coalesce(sum(tokens), 0) AS tokens"
+        sql += " FROM budget_holds WHERE thread_id = ?" + (
+            " AND turn = ?" if turn is not None else ""
+        )
+        with self.rows.transaction(write=False) as tx:
+            (row,) = tx.query(sql, [thread_id] if turn is None else [thread_id, turn])
+        return row["usd"], row["tokens"]
+
+    def tenant_used(self, tenant: str, since: float) -> tuple[float, int]:
+        """USD and tokens spent or reserved by a tenant since ``since`` (a POSIX time)."""
+        with self.rows.transaction(write=False) as tx:
+            (row,) = tx.query(
+                "SELECT coalesce(sum(usd), 0) AS usd, coalesce(sum(tokens), 0) AS tokens"
+                " FROM budget_holds WHERE tenant = ? AND reserved_at >= ?",
+                [tenant, since],
+            )
+        return row["usd"], row["tokens"]
 
     def holds(self, thread_id: str | None = None) -> list[dict[str, Any]]:
-        """The holds as dicts (key, thread_id, turn, usd, tokens, settled)."""
-        sql = "SELECT key, thread_id, turn, usd, tokens, settled FROM budget_holds"
-        args: tuple[str, ...] = ()
+        """The holds as dicts (key, thread_id, turn, usd, tokens, settled, tenant)."""
+        sql = "SELECT key, thread_id, turn, usd, tokens, settled, tenant FROM budget_holds"
+        args: list[str] = []
         if thread_id is not None:
-            sql, args = sql + " WHERE thread_id = ?", (thread_id,)
-        with self._lock:
-            return list(self._db.query(sql + " ORDER BY thread_id, turn, key", args))
+            sql, args = sql + " WHERE thread_id = ?", [thread_id]
+        with self.rows.transaction(write=False) as tx:
+            return tx.query(sql + " ORDER BY thread_id, turn, key", args)
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        self.rows.close()
 
 
 @cache
-def _book_at(path: Path | None) -> BudgetBook:
-    return BudgetBook(path)
+def _book_at(location: str | Path | None) -> BudgetBook:
+    return BudgetBook(location)
 
 
 def book_for(config: OrchestratorConfig) -> BudgetBook:
-    """The process's book on the ledger file of ``config`` (in memory without one)."""
-    return _book_at(Path(config.ledger_path) if config.ledger_path is not None else None)
+    """The process's book where ``config`` keeps its ledger (in memory without one)."""
+    return _book_at(config.ledger_location)

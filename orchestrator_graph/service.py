@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, Literal, cast
 
 from langchain_core.language_models import BaseChatModel
@@ -38,7 +37,7 @@ from orchestrator_graph.config import OrchestratorConfig, Route
 from orchestrator_graph.context import last_turn, make_digest
 from orchestrator_graph.evaluate import evaluate_task
 from orchestrator_graph.graph import create_orchestrator
-from orchestrator_graph.ledger import ledger_at
+from orchestrator_graph.ledger import ledger_for
 from orchestrator_graph.nodes.merge import join_answers, turn_digests
 from orchestrator_graph.nodes.spawn_subgraph import build_worker_graph
 from orchestrator_graph.pricing import ModelPrice, model_name_of
@@ -244,10 +243,10 @@ class OrchestratorService:
             _thread(worker_id),
             durability="sync",
         )
-        if self.config.ledger_path is not None:  # billed now, integrated or not
+        if (ledger := ledger_for(self.config)) is not None:  # billed now, integrated or not
             calls = self.workers.get_state(_thread(worker_id)).values.get("calls") or []
             # rows of no turn yet: the integration's turn record moves them (same call ids)
-            ledger_at(Path(self.config.ledger_path)).record_failed_calls(worker_id, 0, calls)
+            ledger.record_failed_calls(worker_id, 0, calls, self.config.tenant)
         return worker_id
 
     def worker_session(self, worker_id: str) -> WorkerSession:

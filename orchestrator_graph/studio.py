@@ -6,7 +6,8 @@ models; with ``OPENAI_API_KEY`` set, on ``ChatOpenAI`` (``OPENAI_BASE_URL`` poin
 it at any OpenAI-compatible endpoint).
 
 Environment read when the server loads the graph:
-    ``ORCHESTRATOR_LEDGER``: the cost ledger's SQLite file; ``none`` keeps no ledger
+    ``ORCHESTRATOR_LEDGER``: the cost ledger's SQLite file, or a ``postgresql://`` URL
+        (ledger and budget holds shared by several servers); ``none`` keeps no ledger
         (default ``checkpoints/ledger.sqlite``).
     ``ORCHESTRATOR_INTERRUPT_BELOW``: a confidence (0-1) under which a turn pauses
         with ``interrupt()`` for a person to pick the route in Studio.
@@ -20,6 +21,7 @@ from typing import Any
 from orchestrator_graph.chat_models import default_models
 from orchestrator_graph.config import DEFAULT_LEDGER_PATH, OrchestratorConfig
 from orchestrator_graph.graph import create_orchestrator
+from orchestrator_graph.ledger.rows import is_postgres_url
 
 LEDGER_ENV = "ORCHESTRATOR_LEDGER"
 INTERRUPT_BELOW_ENV = "ORCHESTRATOR_INTERRUPT_BELOW"
@@ -30,7 +32,9 @@ def config_from_env(environ: dict[str, str] | None = None) -> OrchestratorConfig
     environ = dict(os.environ if environ is None else environ)
     options: dict[str, Any] = {"ledger_path": DEFAULT_LEDGER_PATH}  # Studio keeps a ledger
     ledger = environ.get(LEDGER_ENV)
-    if ledger:
+    if ledger and is_postgres_url(ledger):
+        options |= {"ledger_path": None, "ledger_url": ledger}
+    elif ledger:
         options["ledger_path"] = None if ledger.lower() == "none" else ledger
     below = environ.get(INTERRUPT_BELOW_ENV)
     if below:

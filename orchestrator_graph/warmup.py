@@ -32,7 +32,9 @@ def warm_up(
     took (0.0 when these settings were warmed already in this process)."""
     from orchestrator_graph.evaluate import evaluate_task  # evaluate imports the graph's parts
 
-    options = (config or OrchestratorConfig()).model_copy(update={"ledger_path": None})
+    options = (config or OrchestratorConfig()).model_copy(
+        update={"ledger_path": None, "ledger_url": None}
+    )
     key = f"{main_model}|{worker_model}|{options.model_dump_json()}"
     with _lock:
         if key in _warmed:

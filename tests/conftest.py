@@ -112,6 +112,23 @@ def pg_url() -> Iterator[str]:
 
 
 @pytest.fixture
+def pg_ledger(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """``pg_url`` with a fresh ledger schema of its own (``$ORCHESTRATOR_LEDGER_SCHEMA``,
+    inherited by subprocesses), dropped after the test."""
+    import uuid
+
+    import psycopg
+
+    from orchestrator_graph.ledger.postgres_rows import LEDGER_SCHEMA_ENV
+
+    name = f"ledger_test_{uuid.uuid4().hex[:12]}"
+    monkeypatch.setenv(LEDGER_SCHEMA_ENV, name)
+    yield pg_url
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+
+
+@pytest.fixture
 def main_model() -> SimulatedChatModel:
     """The simulated strong model (priced as gpt-4.1)."""
     return SimulatedChatModel(model_name=MAIN_MODEL)

@@ -3,6 +3,8 @@ at $0 in the ledger with the cost it saved, and the turns it must leave alone.""
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -215,10 +217,16 @@ def test_a_ledger_from_before_the_cache_gets_the_saved_column(tmp_path: Path) ->
     path = tmp_path / "ledger.sqlite"
     graph, _ = make_graph(tmp_path)
     invoke(graph, [HumanMessage(QUESTION)], "old")
-    with CostLedger(path) as ledger:
-        ledger.db.execute("ALTER TABLE turns DROP COLUMN saved_usd")
-        assert "saved_usd" not in ledger.db.table("turns").columns_dict
+
+    def columns() -> list[str]:
+        with closing(sqlite3.connect(path)) as db:
+            return [row[1] for row in db.execute("PRAGMA table_info(turns)")]
+
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("ALTER TABLE turns DROP COLUMN saved_usd")
+        db.commit()
+    assert "saved_usd" not in columns()
     with CostLedger(path) as reopened:  # the column comes back, NULL reads as nothing saved
-        assert "saved_usd" in reopened.db.table("turns").columns_dict
         (row,) = reopened.turns("old")
+    assert "saved_usd" in columns()
     assert row.saved_usd == 0.0 and row.route != "cache"

@@ -22,7 +22,7 @@ def _journal_mode(path: Path) -> str:
 def test_every_file_is_opened_in_wal_with_a_busy_timeout(tmp_path: Path) -> None:
     ledger = CostLedger(tmp_path / "a" / "ledger.sqlite")
     book = BudgetBook(tmp_path / "b" / "holds.sqlite")
-    for conn in (ledger._conn, book._conn):
+    for conn in (ledger.rows._conn, book.rows._conn):  # type: ignore[attr-defined]
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 30_000
     with sqlite_checkpointer(tmp_path / "c" / "cp.sqlite") as saver:
         assert saver.conn.execute("PRAGMA busy_timeout").fetchone()[0] == 30_000

@@ -121,3 +121,30 @@ def test_report_for_one_thread(ledger_path: Path) -> None:
 def test_report_without_a_ledger_says_so(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match="no cost ledger"):
         _run("--ledger", str(tmp_path / "missing.sqlite"))
+
+
+def test_report_by_tenant_and_by_thread(tmp_path: Path) -> None:
+    path = tmp_path / "tenants.sqlite"
+    with CostLedger(path) as ledger:
+        ledger.record_turn(_turn("a", 0, "main_session", "qa", tenant="acme", cost=0.004))
+        ledger.record_turn(_turn("b", 0, "worker_session", "qa", tenant="acme"))
+        ledger.record_turn(_turn("c", 0, "worker_session", "qa"))  # a run without a tenant
+    rows = json.loads(_run("--ledger", str(path), "--by", "tenant", "--json"))
+    assert [(r["tenant"], r["turns"], r["calls"]) for r in rows] == [("acme", 2, 2), (None, 1, 1)]
+    assert rows[0]["billed_usd"] == pytest.approx(0.005)
+    assert rows[0]["savings"] == pytest.approx(1 - 0.005 / 0.004)  # over its baseline
+    text = _run("--ledger", str(path), "--by", "tenant").splitlines()
+    assert text[0].split() == [
+        "tenant",
+        "turns",
+        "calls",
+        "billed",
+        "$",
+        "baseline",
+        "$",
+        "savings",
+    ]
+    assert text[1].split()[:4] == ["acme", "2", "2", "0.00500"] and text[2].startswith("- ")
+    threads = json.loads(_run("--ledger", str(path), "--by", "thread", "--json"))
+    assert [r["thread"] for r in threads] == ["a", "b", "c"]
+    assert sum(r["billed_usd"] for r in threads) == pytest.approx(0.006)

@@ -41,13 +41,14 @@ def state_key(arm: str | None, category: str) -> str:
 
 
 def adapt_verdict(
-    verdict: QualityVerdict, *, ledger_path: Path, key: str, seed: str
+    verdict: QualityVerdict, *, ledger: str | Path, key: str, seed: str
 ) -> QualityVerdict:
-    """``verdict`` decided by the learned state of ``key``, when there is one;
-    ``seed`` makes the draw of a turn the same when its decision is made again."""
-    if not verdict.in_domain or not Path(ledger_path).exists():  # no ledger: nothing learned
-        return verdict
-    data = ledger_at(Path(ledger_path)).adaptive_state(key)
+    """``verdict`` decided by the learned state of ``key`` in the ledger at ``ledger`` (a
+    SQLite file or a Postgres URL), when there is one; ``seed`` makes the draw of a turn
+    the same when its decision is made again."""
+    if not verdict.in_domain or (isinstance(ledger, Path) and not ledger.exists()):
+        return verdict  # no ledger yet: nothing learned
+    data = ledger_at(ledger).adaptive_state(key)
     if data is None:
         return verdict
     cheap, note = ArmState.from_json(data).decide(

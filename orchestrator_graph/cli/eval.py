@@ -193,7 +193,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    config = load_config(args.config).model_copy(update={"ledger_path": None})
+    config = load_config(args.config).model_copy(update={"ledger_path": None, "ledger_url": None})
     if args.model is not None:
         config = config.model_copy(update={"classifier_model_path": args.model})
     report = evaluate_files(args.workload, config=config, part=args.part)

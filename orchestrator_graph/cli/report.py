@@ -3,7 +3,8 @@
 Routing counts, savings against the main-session-only baseline, integration
 success rate (worker results accepted by ``merge`` / worker results), fallback
 count, decision and overhead latencies, per model and per category; with ``--ab``
-the A/B arms compared (``ledger.arms``).
+the A/B arms compared (``ledger.arms``); with ``--by thread`` or ``--by tenant``, the
+spend of each thread or tenant. ``--ledger`` is the SQLite file or the Postgres URL.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from orchestrator_graph.config import DEFAULT_LEDGER_PATH
 from orchestrator_graph.ledger import CostLedger
 from orchestrator_graph.ledger.arms import ab_report, format_ab
+from orchestrator_graph.ledger.rows import is_postgres_url
 
 
 def _fmt(value: float | None, spec: str) -> str:
@@ -52,9 +54,30 @@ def format_report(kpis: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def format_spend(rows: list[dict[str, Any]], by: str) -> str:
+    """The spend per thread or tenant as text for the terminal."""
+    lines = [
+        f"{by:<28} {'turns':>5} {'calls':>6} {'billed $':>10} {'baseline $':>10} {'savings':>8}"
+    ]
+    for r in rows:
+        name = "-" if r[by] is None else str(r[by])
+        lines.append(
+            f"{name[:28]:<28} {r['turns']:>5} {r['calls']:>6} {r['billed_usd']:>10.5f} "
+            f"{r['baseline_usd']:>10.5f} {_fmt(r['savings'], '>8.1%')}"
+        )
+    return "\n".join(lines)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--ledger", type=Path, default=DEFAULT_LEDGER_PATH, help="cost ledger")
+    parser.add_argument(
+        "--ledger",
+        default=str(DEFAULT_LEDGER_PATH),
+        help="cost ledger: a SQLite file or a postgresql:// URL",
+    )
     parser.add_argument("--thread", default=None, help="only this thread id")
+    parser.add_argument(
+        "--by", choices=("thread", "tenant"), default=None, help="the spend per thread or tenant"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.add_argument(
         "--ab",
@@ -64,16 +87,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, *, out: Callable[[str], None] = print) -> int:
-    if not Path(args.ledger).exists():
-        raise SystemExit(f"{args.ledger}: no cost ledger there (run the graph or the demo first)")
-    if args.ab:
-        with CostLedger(args.ledger) as ledger:
+    location = str(args.ledger)
+    if not is_postgres_url(location) and not Path(location).exists():
+        raise SystemExit(f"{location}: no cost ledger there (run the graph or the demo first)")
+    with CostLedger(location) as ledger:
+        if args.ab:
             report = ab_report(ledger)
-        out(json.dumps(report, indent=2) if args.json else format_ab(report))
-        return 0
-    with CostLedger(args.ledger) as ledger:
+            out(json.dumps(report, indent=2) if args.json else format_ab(report))
+            return 0
+        if args.by is not None:
+            rows = ledger.spend_by(args.by)
+            out(json.dumps(rows, indent=2) if args.json else format_spend(rows, args.by))
+            return 0
         kpis = ledger.kpis(args.thread)
+        where = ledger.location
     if args.thread is not None and not kpis["turns"]:
-        raise SystemExit(f"{args.ledger} has no turns of thread {args.thread!r}")
+        raise SystemExit(f"{where} has no turns of thread {args.thread!r}")
     out(json.dumps(kpis, indent=2) if args.json else format_report(kpis))
     return 0

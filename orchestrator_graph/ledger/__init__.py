@@ -4,7 +4,7 @@ and what they tell (``reports``)."""
 from orchestrator_graph.errors import LedgerError
 from orchestrator_graph.ledger.reports import LedgerTotals, percentile
 from orchestrator_graph.ledger.schema import SUBTASK, Feedback, TurnRecord
-from orchestrator_graph.ledger.store import CostLedger, ledger_at
+from orchestrator_graph.ledger.store import CostLedger, ledger_at, ledger_for
 
 __all__ = [
     "SUBTASK",
@@ -14,5 +14,6 @@ __all__ = [
     "LedgerTotals",
     "TurnRecord",
     "ledger_at",
+    "ledger_for",
     "percentile",
 ]

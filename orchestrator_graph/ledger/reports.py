@@ -9,13 +9,14 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Literal
 
-import sqlite_utils
 from pydantic import BaseModel, Field, computed_field
 
 from orchestrator_graph.ledger.schema import SUBTASK
+
+if TYPE_CHECKING:
+    from orchestrator_graph.ledger.rows import Rows
 
 
 class LedgerTotals(BaseModel):
@@ -39,15 +40,11 @@ class LedgerReports:
     """Read-only queries over the ledger's turns and calls."""
 
     if TYPE_CHECKING:  # provided by the ledger this mixes into (``store.CostLedger``)
-        db: sqlite_utils.Database
-
-        def _transaction(
-            self, mode: Literal["IMMEDIATE", "DEFERRED"] = ...
-        ) -> AbstractContextManager[None]: ...
+        rows: Rows
 
     def _rows(self, sql: str, args: Iterable[Any] = ()) -> list[dict[str, Any]]:
-        with self._transaction("DEFERRED"):
-            return list(self.db.query(sql, list(args)))
+        with self.rows.transaction(write=False) as tx:
+            return tx.query(sql, list(args))
 
     def totals(self, thread_id: str | None = None) -> LedgerTotals:
         """Turns, actual and baseline cost, savings, turns per route, cost per model."""
@@ -70,6 +67,32 @@ class LedgerReports:
             by_route={r["route"]: r["n"] for r in by_route},
             by_model={r["model"]: r["usd"] for r in by_model},
         )
+
+    def spend_by(self, by: Literal["thread", "tenant"]) -> list[dict[str, Any]]:
+        """Per thread or per tenant (``None``: runs without one): turns recorded, model
+        calls billed and what they cost (``billed_usd``, calls of turns that raised
+        included), the turns' cost and baseline, and savings; by key."""
+        column = {"thread": "thread_id", "tenant": "tenant"}[by]
+        with self.rows.transaction(write=False) as tx:  # one snapshot for both sums
+            turns = tx.query(
+                f"SELECT {column} AS key, count(*) AS turns, coalesce(sum(cost_usd), 0) AS"
+                " cost_usd, coalesce(sum(baseline_usd), 0) AS baseline_usd"
+                f" FROM turns GROUP BY {column}"
+            )
+            calls = tx.query(
+                f"SELECT {column} AS key, count(*) AS calls, coalesce(sum(cost_usd), 0)"
+                f" AS billed_usd FROM calls GROUP BY {column}"
+            )
+        rows: dict[str | None, dict[str, Any]] = {}
+        for row in [*turns, *calls]:
+            rows.setdefault(row["key"], {by: row["key"], **_NO_SPEND}).update(row)
+        ordered = sorted(rows.values(), key=lambda r: (r[by] is None, r[by] or ""))
+        for row in ordered:
+            del row["key"]
+            row["savings"] = (
+                1 - row["cost_usd"] / row["baseline_usd"] if row["baseline_usd"] else None
+            )
+        return ordered
 
     def output_tokens_by_category(self) -> dict[str, tuple[float, int]]:
         """Per category, the median output tokens of one-task turns (answered by one call,
@@ -143,6 +166,9 @@ class LedgerReports:
                 for c, rows in sorted(categories.items())
             },
         }
+
+
+_NO_SPEND = {"turns": 0, "calls": 0, "billed_usd": 0.0, "cost_usd": 0.0, "baseline_usd": 0.0}
 
 
 def percentile(values: list[float], q: float) -> float | None:

@@ -1,9 +1,12 @@
-"""The ledger's tables and records: turns, calls, feedback, the learned routing state.
+"""The ledger's tables and records: turns, calls, feedback, trims, the learned routing
+state, budget holds.
 
 ``TurnRecord`` is one turn as decided, estimated and billed; ``Feedback`` is what
 was said about a turn (its quality, whether it needed earlier turns); ``adaptive``
 holds the router's learned state per arm and category (``orchestrator_graph.adaptive``).
-The column tables below are the SQLite schema (created and checked by ``store.CostLedger``).
+The column tables below are the one declaration of the schema: both backends
+(``sqlite_rows``, ``postgres_rows``) create their tables from it and add the
+``ADDED_LATER`` columns to older ones.
 """
 
 from __future__ import annotations
@@ -43,11 +46,23 @@ TURNS: dict[str, type] = {
     "trimmed": str,
     "quality": str,
     "arm": str,
+    "tenant": str,
     "saved_usd": float,
 }
-# columns newer than the first ledgers (in any table: "quality" is also feedback's):
-# a file without them gets them by ALTER TABLE
-ADDED_LATER = frozenset({"features", "features_version", "trimmed", "quality", "arm", "saved_usd"})
+# columns newer than the first ledgers (in any table: "quality" is also feedback's,
+# "tenant" also calls' and budget_holds'): a table without them gets them by ALTER TABLE
+ADDED_LATER = frozenset(
+    {
+        "features",
+        "features_version",
+        "trimmed",
+        "quality",
+        "arm",
+        "tenant",
+        "reserved_at",
+        "saved_usd",
+    }
+)
 JSON_COLUMNS = ("reasons", "estimate", "features", "trimmed", "quality")
 FEEDBACK_PK = ("thread_id", "turn", "source")
 FEEDBACK: dict[str, type] = {
@@ -72,6 +87,7 @@ CALLS: dict[str, type] = {
     "cost_usd": float,
     "latency_ms": float,
     "status": str,
+    "tenant": str,
 }
 # what a guarded call cut from a view to fit its model's window, by call key
 TRIMS_PK = ("thread_id", "turn", "key")
@@ -82,6 +98,26 @@ TABLES: dict[str, tuple[dict[str, type], tuple[str, ...]]] = {
     "feedback": (FEEDBACK, FEEDBACK_PK),
     "trims": (TRIMS, TRIMS_PK),
     "adaptive": (ADAPTIVE, ("key",)),
+}
+# secondary indexes by table: the columns of each
+INDEXES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "calls": (("thread_id", "turn"),),
+    "budget_holds": (("thread_id", "turn"), ("tenant", "reserved_at")),
+}
+# the budget book's one table (``holds.BudgetBook``): what each call reserved, then cost
+HOLDS: dict[str, type] = {
+    "key": str,
+    "thread_id": str,
+    "turn": int,
+    "usd": float,
+    "tokens": int,
+    "settled": int,
+    "updated_at": float,
+    "tenant": str,
+    "reserved_at": float,
+}
+BOOK_TABLES: dict[str, tuple[dict[str, type], tuple[str, ...]]] = {
+    "budget_holds": (HOLDS, ("key",)),
 }
 # calls billed although their node raised: a turn recorded later keeps them
 UNANSWERED_PREFIXES = ("retry:", "failed:", "billed_unknown:")
@@ -115,6 +151,9 @@ class TurnRecord(BaseModel):
     )
     features_version: str | None = Field(
         default=None, description="its layout (``classifier.trained.FEATURES_VERSION``)"
+    )
+    tenant: str | None = Field(
+        default=None, description="the run's budget key (``RunContext.tenant``)"
     )
     saved_usd: float = Field(
         default=0.0,

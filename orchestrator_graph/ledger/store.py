@@ -1,52 +1,51 @@
-"""The cost ledger: one row per turn and one per model call, in a SQLite file.
+"""The cost ledger: one row per turn and one per model call, in a SQLite file or,
+for several servers, a Postgres database (``rows.open_rows``).
 
 It also keeps each turn's classifier feature vector (numbers, no request text)
 and feedback on turns (``record_feedback``: did the turn need earlier turns?),
 which ``orchestrator-graph train --ledger`` learns from.
 
-Safe for several threads (one connection behind a lock) and several processes
-(``database.open_sqlite``: WAL journal, a 30 s busy timeout; short
-``BEGIN IMMEDIATE`` transactions). Recording a turn is an upsert, so recording
-it again after a crash and resume never double-counts.
+Safe for several threads and processes: short transactions (SQLite: WAL, a 30 s
+busy timeout, ``BEGIN IMMEDIATE``; Postgres: pooled connections). Recording a
+turn is an upsert, so recording it again after a crash and resume never
+double-counts.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Self
 
-from orchestrator_graph import database
-from orchestrator_graph.errors import LedgerError
 from orchestrator_graph.ledger.reports import LedgerReports, where_thread
+from orchestrator_graph.ledger.rows import Transaction, is_postgres_url, open_rows
 from orchestrator_graph.ledger.schema import (
-    ADDED_LATER,
+    CALLS,
+    FEEDBACK,
     FEEDBACK_PK,
     JSON_COLUMNS,
     TABLES,
     TRIMS_PK,
     TURN_PK,
+    TURNS,
     UNANSWERED_PREFIXES,
     Feedback,
     TurnRecord,
 )
 from orchestrator_graph.state import ModelCall
 
-
-def _ledger_error(path: Path, exc: sqlite3.DatabaseError) -> LedgerError:
-    return LedgerError.unusable(path, "be opened as a cost ledger", exc)
+if TYPE_CHECKING:
+    from orchestrator_graph.config import OrchestratorConfig
 
 
 class CostLedger(LedgerReports):
-    """The cost ledger in the SQLite file ``path`` (created with its folder if missing).
+    """The cost ledger at ``location``: a SQLite file (created with its folder if
+    missing) or a ``postgresql://`` URL (its tables created in the database).
 
     Example:
         >>> with CostLedger(tmp / "ledger.sqlite") as ledger:  # doctest: +SKIP
@@ -54,58 +53,12 @@ class CostLedger(LedgerReports):
         ...     ledger.totals().savings
     """
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self._lock = threading.Lock()
+    def __init__(self, location: str | Path) -> None:
         self.writes = 0  # turns recorded through this object (lets readers refresh caches)
-        self._conn = database.open_sqlite(path, file_error=_ledger_error, check=self._check)
-        self.db = database.rows_db(self._conn)
-        try:
-            # WAL + NORMAL: no fsync per turn; a power cut may lose the last turns, never
-            # corrupt the file (the checkpointer, not the ledger, is what resumes a thread)
-            self._conn.execute("PRAGMA synchronous = NORMAL")
-            with self._transaction():
-                self._ensure_schema(create=True)
-        except sqlite3.DatabaseError as exc:
-            self._conn.close()
-            database.raise_mapped(self.path, exc, _ledger_error)
-        except BaseException:
-            self._conn.close()
-            raise
-
-    def _check(self, conn: sqlite3.Connection) -> None:
-        """Refuse a file that is not a cost ledger before WAL rewrites its header."""
-        self.db = database.rows_db(conn)
-        with database.transaction(conn, "DEFERRED"):
-            self._ensure_schema(create=False)
-
-    def _ensure_schema(self, *, create: bool) -> None:
-        for name, (columns, pk) in TABLES.items():
-            table = self.db.table(name)
-            if not table.exists():
-                if create:
-                    table.create(columns, pk=pk if len(pk) > 1 else pk[0], not_null=set(pk))
-                continue
-            missing = sorted(set(columns) - set(table.columns_dict))
-            if create:
-                for column in [c for c in missing if c in ADDED_LATER]:
-                    table.add_column(column, columns[column])
-            missing = [c for c in missing if c not in ADDED_LATER]
-            if missing or tuple(table.pks) != pk:
-                raise LedgerError(
-                    f"{self.path} has a table {name!r} that is not a cost ledger's "
-                    f"(missing columns {missing}, primary key {table.pks}, expected {list(pk)}). "
-                    f"It was left as it is: move it away (mv {self.path} {self.path}.bak) "
-                    "or set ledger_path to another file."
-                )
-        if create:
-            self.db.table("calls").create_index(["thread_id", "turn"], if_not_exists=True)
-
-    @contextmanager
-    def _transaction(self, mode: Literal["IMMEDIATE", "DEFERRED"] = "IMMEDIATE") -> Iterator[None]:
-        """One short transaction under the connection's lock."""
-        with self._lock, database.transaction(self._conn, mode):
-            yield
+        # the SQLite file; None in Postgres
+        self.path = None if is_postgres_url(location) else Path(location)
+        self.rows = open_rows(self.path or location, TABLES, purpose="be opened as a cost ledger")
+        self.location = self.rows.location  # the file, or the URL without its password
 
     def record_turn(self, record: TurnRecord) -> None:
         """Upsert the turn and its calls in one transaction; they replace the turn's calls
@@ -113,45 +66,48 @@ class CostLedger(LedgerReports):
         row = record.model_dump(mode="json", exclude={"calls"})
         for column in JSON_COLUMNS:
             row[column] = None if row[column] is None else json.dumps(row[column])
-        calls = _call_rows(record.thread_id, record.turn, record.calls)
+        calls = _call_rows(record.thread_id, record.turn, record.calls, record.tenant)
         kept = " AND ".join("status NOT LIKE ?" for _ in UNANSWERED_PREFIXES)
-        with self._transaction():
-            self.db.table("turns").upsert(row, pk=TURN_PK)
-            self._conn.execute(
-                f"DELETE FROM calls WHERE thread_id = ? AND turn = ? AND {kept}"
-                " AND call_id NOT IN (SELECT value FROM json_each(?))",
-                [
-                    record.thread_id,
-                    record.turn,
-                    *(f"{p}%" for p in UNANSWERED_PREFIXES),
-                    json.dumps([c["call_id"] for c in calls]),
-                ],
+        ids = [c["call_id"] for c in calls]
+        replaced = f" AND call_id NOT IN ({', '.join('?' * len(ids))})" if ids else ""
+        with self.rows.transaction() as tx:
+            tx.upsert("turns", [row], TURN_PK)
+            tx.execute(
+                f"DELETE FROM calls WHERE thread_id = ? AND turn = ? AND {kept}{replaced}",
+                [record.thread_id, record.turn, *(f"{p}%" for p in UNANSWERED_PREFIXES), *ids],
             )
-            self.db.table("calls").upsert_all(calls, pk="call_id")
+            tx.upsert("calls", calls, ("call_id",))
         self.writes += 1
 
-    def record_failed_calls(self, thread_id: str, turn: int, calls: Iterable[ModelCall]) -> None:
+    def record_failed_calls(
+        self, thread_id: str, turn: int, calls: Iterable[ModelCall], tenant: str | None = None
+    ) -> None:
         """Keep the attempts of a call that gave up (its node raised, so no turn is
         recorded yet): the turn's record, once it completes, adds to them."""
-        rows = _call_rows(thread_id, turn, calls)
+        rows = _call_rows(thread_id, turn, calls, tenant)
         if rows:
-            with self._transaction():
-                self.db.table("calls").upsert_all(rows, pk="call_id")
+            with self.rows.transaction() as tx:
+                tx.upsert("calls", rows, ("call_id",))
 
     def record_trim(self, thread_id: str, turn: int, key: str, note: str) -> None:
         """Keep what the call ``key`` of a turn cut from its view to fit the window
         (``context.FittedView.note``); the turn's ``trimmed`` lists it."""
         row = {"thread_id": thread_id, "turn": turn, "key": key, "note": note}
-        with self._transaction():
-            self.db.table("trims").upsert(row, pk=TRIMS_PK)
+        with self.rows.transaction() as tx:
+            tx.upsert("trims", [row], TRIMS_PK)
 
     def turns(self, thread_id: str | None = None) -> list[TurnRecord]:
         """The recorded turns with their calls and trims, by thread and turn."""
         where, args = where_thread(thread_id)
-        with self._transaction("DEFERRED"):
-            rows = list(self.db.query(f"SELECT * FROM turns{where} ORDER BY thread_id, turn", args))
-            call_rows = self._call_rows(thread_id)
-            trim_rows = list(self.db.query(f"SELECT * FROM trims{where} ORDER BY rowid", args))
+        with self.rows.transaction(write=False) as tx:
+            rows = tx.query(
+                f"SELECT {', '.join(TURNS)} FROM turns{where} ORDER BY thread_id, turn", args
+            )
+            call_rows = self._call_rows(tx, thread_id)
+            trim_rows = tx.query(
+                f"SELECT thread_id, turn, note FROM trims{where} ORDER BY {self.rows.row_order}",
+                args,
+            )
         calls: defaultdict[tuple[str, int], list[ModelCall]] = defaultdict(list)
         for c in call_rows:
             calls[c["thread_id"], c["turn"]].append(ModelCall.model_validate(c))
@@ -194,14 +150,12 @@ class CostLedger(LedgerReports):
             row["needed_earlier_turns"] = int(bool(needed_earlier_turns))
         if quality is not None:
             row["quality"] = float(quality)
-        with self._transaction():
-            before = list(
-                self.db.query(
-                    "SELECT quality FROM feedback WHERE thread_id = ? AND turn = ? AND source = ?",
-                    [thread_id, turn, source],
-                )
+        with self.rows.transaction(locks=[f"feedback:{thread_id}:{turn}:{source}"]) as tx:
+            before = tx.query(
+                "SELECT quality FROM feedback WHERE thread_id = ? AND turn = ? AND source = ?",
+                [thread_id, turn, source],
             )
-            self.db.table("feedback").upsert(row, pk=FEEDBACK_PK)
+            tx.upsert("feedback", [row], FEEDBACK_PK)
         return quality is not None and (not before or before[0]["quality"] != float(quality))
 
     def turn_record(self, thread_id: str, turn: int | None = None) -> TurnRecord | None:
@@ -213,8 +167,8 @@ class CostLedger(LedgerReports):
 
     def adaptive_state(self, key: str) -> dict[str, Any] | None:
         """The router's learned state under ``key`` (``adaptive``), None before any."""
-        with self._transaction("DEFERRED"):
-            rows = list(self.db.query("SELECT state FROM adaptive WHERE key = ?", [key]))
+        with self.rows.transaction(write=False) as tx:
+            rows = tx.query("SELECT state FROM adaptive WHERE key = ?", [key])
         return json.loads(rows[0]["state"]) if rows else None
 
     def update_adaptive(
@@ -222,23 +176,25 @@ class CostLedger(LedgerReports):
     ) -> dict[str, Any]:
         """Read, ``update`` and write the learned state under ``key`` in one transaction
         (several processes learning at once lose no update)."""
-        with self._transaction():
-            rows = list(self.db.query("SELECT state FROM adaptive WHERE key = ?", [key]))
+        with self.rows.transaction(locks=[f"adaptive:{key}"]) as tx:
+            rows = tx.query("SELECT state FROM adaptive WHERE key = ?", [key])
             state = update(json.loads(rows[0]["state"]) if rows else None)
             row = {"key": key, "state": json.dumps(state), "updated_at": time.time()}
-            self.db.table("adaptive").upsert(row, pk="key")
+            tx.upsert("adaptive", [row], ("key",))
         return state
 
     def feedback(self, thread_id: str | None = None) -> list[Feedback]:
         """The feedback rows with their turns' stored feature vectors, oldest first."""
         where, args = where_thread(thread_id)
+        columns = ", ".join(f"f.{c}" for c in FEEDBACK)
         sql = (
-            "SELECT f.*, t.features, t.features_version FROM feedback f"
+            f"SELECT {columns}, t.features, t.features_version FROM feedback f"
             " LEFT JOIN turns t ON t.thread_id = f.thread_id AND t.turn = f.turn"
-            f"{where.replace('thread_id', 'f.thread_id')} ORDER BY f.recorded_at, f.rowid"
+            f"{where.replace('thread_id', 'f.thread_id')}"
+            f" ORDER BY f.recorded_at, f.{self.rows.row_order}"
         )
-        with self._transaction("DEFERRED"):
-            rows = list(self.db.query(sql, args))
+        with self.rows.transaction(write=False) as tx:
+            rows = tx.query(sql, args)
         return [
             Feedback.model_validate(
                 {**r, "features": json.loads(r["features"]) if r["features"] else None}
@@ -248,18 +204,17 @@ class CostLedger(LedgerReports):
 
     def calls(self, thread_id: str | None = None) -> list[dict[str, Any]]:
         """The recorded model calls as dicts (``ModelCall`` fields plus thread_id and turn)."""
-        with self._transaction("DEFERRED"):
-            return self._call_rows(thread_id)
+        with self.rows.transaction(write=False) as tx:
+            return self._call_rows(tx, thread_id)
 
-    def _call_rows(self, thread_id: str | None) -> list[dict[str, Any]]:
+    def _call_rows(self, tx: Transaction, thread_id: str | None) -> list[dict[str, Any]]:
         where, args = where_thread(thread_id)
-        sql = f"SELECT * FROM calls{where} ORDER BY thread_id, turn, rowid"
-        return list(self.db.query(sql, args))
+        order = f"thread_id, turn, {self.rows.row_order}"
+        return tx.query(f"SELECT {', '.join(CALLS)} FROM calls{where} ORDER BY {order}", args)
 
     def close(self) -> None:
         """Close the connection (idempotent)."""
-        with self._lock:
-            self._conn.close()
+        self.rows.close()
 
     def __enter__(self) -> Self:
         return self
@@ -273,11 +228,21 @@ class CostLedger(LedgerReports):
         self.close()
 
 
-def _call_rows(thread_id: str, turn: int, calls: Iterable[ModelCall]) -> list[dict[str, Any]]:
-    return [{**c.model_dump(mode="json"), "thread_id": thread_id, "turn": turn} for c in calls]
+def _call_rows(
+    thread_id: str, turn: int, calls: Iterable[ModelCall], tenant: str | None
+) -> list[dict[str, Any]]:
+    where = {"thread_id": thread_id, "turn": turn, "tenant": tenant}
+    return [{**c.model_dump(mode="json"), **where} for c in calls]
 
 
 @cache
-def ledger_at(path: Path) -> CostLedger:
-    """One open ledger per file and process."""
-    return CostLedger(path)
+def ledger_at(location: str | Path) -> CostLedger:
+    """One open ledger per file (or Postgres URL) and process."""
+    return CostLedger(location)
+
+
+def ledger_for(options: OrchestratorConfig) -> CostLedger | None:
+    """The process's ledger where ``options`` keeps it (``ledger_url`` or
+    ``ledger_path``); None when it keeps none."""
+    location = options.ledger_location
+    return None if location is None else ledger_at(location)

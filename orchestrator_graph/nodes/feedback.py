@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
@@ -14,7 +13,7 @@ from langgraph.runtime import Runtime
 
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.feedback import apply_feedback
-from orchestrator_graph.ledger import ledger_at
+from orchestrator_graph.ledger import ledger_for
 from orchestrator_graph.nodes.classify import run_thread_id
 from orchestrator_graph.state import OrchestratorState, TurnFeedback
 
@@ -26,10 +25,12 @@ def make_feedback(options: OrchestratorConfig) -> Callable[..., dict[str, Any]]:
         """Record each report on its turn of this thread and learn its score."""
         run = run_options(options, runtime.context)
         said = [TurnFeedback.model_validate(f) for f in state.get("feedback") or []]
-        if run.ledger_path is None:
-            warnings.warn("feedback needs a ledger (ledger_path): not recorded", stacklevel=1)
+        ledger = ledger_for(run)
+        if ledger is None:
+            warnings.warn(
+                "feedback needs a ledger (ledger_path or ledger_url): not recorded", stacklevel=1
+            )
         else:
-            ledger = ledger_at(Path(run.ledger_path))
             for item in said:
                 apply_feedback(ledger, run_thread_id(config), item, adapt=run.adaptive)
         return {"feedback": None}

@@ -17,7 +17,6 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -29,7 +28,7 @@ from orchestrator_graph.calls import ModelCallError
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.context import last_turn, main_view, make_digest, worker_view
 from orchestrator_graph.errors import BudgetExceeded
-from orchestrator_graph.ledger import ledger_at
+from orchestrator_graph.ledger import ledger_for
 from orchestrator_graph.nodes import overhead_ms
 from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.state import ModelCall, OrchestratorState, RoutingDecision
@@ -94,9 +93,9 @@ def _keep_billed(
     options: OrchestratorConfig, state: OrchestratorState, turn: int, calls: list[ModelCall]
 ) -> None:
     """The calls of a turn that raises are billed already: keep them in the ledger."""
-    if options.ledger_path is not None:
+    if (ledger := ledger_for(options)) is not None:
         billed = [*(state.get("calls") or []), *calls]
-        ledger_at(Path(options.ledger_path)).record_failed_calls(state["thread_id"], turn, billed)
+        ledger.record_failed_calls(state["thread_id"], turn, billed, options.tenant)
 
 
 def _joined_answer(

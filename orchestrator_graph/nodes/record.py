@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -18,7 +17,7 @@ from orchestrator_graph.cache.turn import cacheable, open_cache, store_answer
 from orchestrator_graph.classifier.trained import FEATURES, FEATURES_VERSION
 from orchestrator_graph.config import OrchestratorConfig, RunContext, cache_scope, run_options
 from orchestrator_graph.context import last_turn
-from orchestrator_graph.ledger import TurnRecord, ledger_at
+from orchestrator_graph.ledger import TurnRecord, ledger_for
 from orchestrator_graph.nodes import overhead_ms
 from orchestrator_graph.quality.runs import answering_roles
 from orchestrator_graph.routing.costs import Pricing, baseline_usd
@@ -48,7 +47,7 @@ def make_record(pricing: Pricing, options: OrchestratorConfig) -> Callable[..., 
         scope = cache_scope(runtime.context)
         if run.cache is not None and scope is not None:
             _keep_answer(run, state, messages[: turn.start + 1], answer, cost, scope)
-        if run.ledger_path is not None:
+        if run.ledger_location is not None:
             overhead = (state.get("overhead_ms") or 0.0) + overhead_ms(started)
             _write_turn(run, state, turn.index, calls, cost, baseline, overhead, pricing.main_model)
         return {
@@ -112,7 +111,8 @@ def _write_turn(
     profile = state.get("profile") or decision.profile
     features = profile.features if len(profile.features) == len(FEATURES) else None
     thread_id = state["thread_id"]
-    ledger = ledger_at(Path(options.ledger_path))  # type: ignore[arg-type]
+    ledger = ledger_for(options)
+    assert ledger is not None, "record writes only where a ledger is kept"
     ledger.record_turn(
         TurnRecord(
             thread_id=thread_id,
@@ -139,6 +139,7 @@ def _write_turn(
             saved_usd=decision.cache.saved_usd if decision.cache and decision.cache.hit else 0.0,
             quality=learned,
             arm=decision.arm,
+            tenant=options.tenant,
         )
     )
     if decision.picked_by_person is not None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from orchestrator_graph.budget import book_for
 from orchestrator_graph.config import BudgetLimits
 from orchestrator_graph.errors import BudgetExceeded
+from orchestrator_graph.holds import period_start
 from orchestrator_graph.routing.choice import RouteChoice
 from orchestrator_graph.routing.plan import RoutingPlan, decision_for
 from orchestrator_graph.state import RoutingDecision
@@ -33,6 +34,7 @@ class BudgetLeft:
     tokens: float
     thread_used: tuple[float, int]
     turn_used: tuple[float, int]
+    tenant_used: tuple[float, int] | None = None  # None: the run has no tenant
 
     def fits(self, decision: RoutingDecision) -> bool:
         option = decision.estimate.option(decision.route)
@@ -52,7 +54,7 @@ class BudgetLeft:
         )
 
     def exceeded(self, decision: RoutingDecision) -> BudgetExceeded:
-        """The error naming the first limit the decision passes."""
+        """The error naming the limit the decision passes by the most."""
         option = decision.estimate.option(decision.route)
         usd, tokens = option.call_usd, option.input_tokens + option.output_tokens
         limits, (thread_usd, thread_tokens), (turn_usd, turn_tokens) = (
@@ -66,9 +68,17 @@ class BudgetLeft:
             ("worker", "usd", limits.worker_usd, 0.0, usd),
             ("worker", "tokens", limits.worker_tokens, 0, tokens),
         ]
-        scope, unit, limit, used, requested = next(
-            (s for s in scopes if s[2] is not None and s[3] + s[4] > s[2]),
-            next(s for s in scopes if s[2] is not None),
+        if self.tenant_used is not None:
+            scopes += [
+                ("tenant", "usd", limits.tenant_usd, self.tenant_used[0], usd),
+                ("tenant", "tokens", limits.tenant_tokens, self.tenant_used[1], tokens),
+            ]
+        limited = [s for s in scopes if s[2] is not None]
+        passed = [s for s in limited if s[3] + s[4] > s[2]]  # type: ignore[operator]
+        # the limit passed by the most (in its unit's share of the limit): the one to raise
+        scope, unit, limit, used, requested = max(
+            passed or limited[:1],
+            key=lambda s: (s[3] + s[4] - s[2]) / s[2],  # type: ignore[operator]
         )
         what = f"the turn ({decision.route}, no route fits)"
         assert limit is not None  # the scopes above are the ones with a limit
@@ -76,22 +86,39 @@ class BudgetLeft:
 
 
 def budget_left(plan: RoutingPlan, thread_id: str) -> BudgetLeft | None:
-    """What the thread and the turn may still spend; None without a budget."""
+    """What the thread, the turn and the run's tenant may still spend; None without a
+    budget."""
     limits = plan.options.budget
     if limits is None:
         return None
     book = book_for(plan.options)
     thread_usd, thread_tokens = book.used(thread_id)
     turn_usd, turn_tokens = book.used(thread_id, plan.facts.turn)
+    tenant = plan.options.tenant
+    tenant_used = (
+        None if tenant is None else book.tenant_used(tenant, period_start(limits.tenant_period))
+    )
+    tenant_usd, tenant_tokens = tenant_used or (0.0, 0)
     inf = float("inf")
+    if tenant_used is None:
+        tenant_limits: tuple[float, float] = (inf, inf)
+    else:
+        tenant_limits = (limits.tenant_usd or inf, limits.tenant_tokens or inf)
     return BudgetLeft(
         limits=limits,
-        usd=min((limits.thread_usd or inf) - thread_usd, (limits.turn_usd or inf) - turn_usd),
+        usd=min(
+            (limits.thread_usd or inf) - thread_usd,
+            (limits.turn_usd or inf) - turn_usd,
+            tenant_limits[0] - tenant_usd,
+        ),
         tokens=min(
-            (limits.thread_tokens or inf) - thread_tokens, (limits.turn_tokens or inf) - turn_tokens
+            (limits.thread_tokens or inf) - thread_tokens,
+            (limits.turn_tokens or inf) - turn_tokens,
+            tenant_limits[1] - tenant_tokens,
         ),
         thread_used=(thread_usd, thread_tokens),
         turn_used=(turn_usd, turn_tokens),
+        tenant_used=tenant_used,
     )
 
 

@@ -110,26 +110,24 @@ class LearnedCosts:
         return fmean(reached) if len(reached) >= LEARN_MIN_SAMPLES else default
 
 
-_LEARNED: dict[Path, tuple[int, LearnedCosts]] = {}
+_LEARNED: dict[str | Path, tuple[int, LearnedCosts]] = {}
 
 
 def learned_costs(options: OrchestratorConfig | None) -> LearnedCosts:
-    """The ledger's lessons for ``options.ledger_path`` (empty when it has no ledger yet).
+    """The ledger's lessons where ``options`` keeps it (empty when it has no ledger yet).
 
-    Cached per ledger file and refreshed every ``LEARN_REFRESH_TURNS`` turns that
+    Cached per ledger and refreshed every ``LEARN_REFRESH_TURNS`` turns that
     this process records, so a decision costs no query.
     """
-    if options is None or options.ledger_path is None:
+    location = None if options is None else options.ledger_location
+    if location is None or (isinstance(location, Path) and not location.exists()):
         return LearnedCosts()
-    path = Path(options.ledger_path)
-    if not path.exists():
-        return LearnedCosts()
-    ledger = ledger_at(path)
-    cached = _LEARNED.get(path)
+    ledger = ledger_at(location)
+    cached = _LEARNED.get(location)
     if cached is not None and 0 <= ledger.writes - cached[0] < LEARN_REFRESH_TURNS:
         return cached[1]
     learned = LearnedCosts(ledger.output_tokens_by_category(), tuple(ledger.session_lengths()))
-    _LEARNED[path] = (ledger.writes, learned)
+    _LEARNED[location] = (ledger.writes, learned)
     return learned
 
 

@@ -47,9 +47,9 @@ def quality_verdict(
         return None
     model = load_quality_model(options.quality_model_path)  # loaded once per path
     verdict = judge_quality(messages, min_quality=options.min_quality, model=model, profile=profile)
-    if options.adaptive and options.ledger_path is not None:
+    if options.adaptive and (ledger := options.ledger_location) is not None:
         key = state_key(arm, profile.category)
-        verdict = adapt_verdict(verdict, ledger_path=options.ledger_path, key=key, seed=seed)
+        verdict = adapt_verdict(verdict, ledger=ledger, key=key, seed=seed)
     return verdict
 
 
