@@ -24,6 +24,7 @@ test: $(STAMP)
 # test replayed 50/50 against each strategy alone
 bench: $(STAMP)
 	$(BIN)/orchestrator-graph bench --workload benchmarks/workloads/*.jsonl
+	$(BIN)/python benchmarks/cache_eval.py --workload benchmarks/workloads/*.jsonl
 	test ! -f $(QUALITY_DATA) || $(BIN)/python benchmarks/adaptive_drift.py $(QUALITY_DATA)
 	test ! -f $(QUALITY_DATA) || $(BIN)/python benchmarks/ab_replay.py \
 		benchmarks/workloads/mixed.jsonl --scored $(QUALITY_DATA) --scored-sessions 200

@@ -1,6 +1,6 @@
 """orchestrator-graph: route each LLM request to the main session or to cheaper workers."""
 
-from orchestrator_graph.config import BudgetLimits, OrchestratorConfig, RunContext
+from orchestrator_graph.config import BudgetLimits, CacheConfig, OrchestratorConfig, RunContext
 from orchestrator_graph.errors import (
     BudgetExceeded,
     CallTimeoutError,
@@ -29,6 +29,7 @@ from orchestrator_graph.state import (
 __all__ = [
     "BudgetExceeded",
     "BudgetLimits",
+    "CacheConfig",
     "CallTimeoutError",
     "CheckpointDatabaseError",
     "CheckpointFileError",

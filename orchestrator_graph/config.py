@@ -54,6 +54,34 @@ class BudgetLimits(BaseModel):
     )
 
 
+class CacheConfig(BaseModel):
+    """The guarded answer cache (``orchestrator_graph.cache``): a self-contained request
+    that asks what an earlier one of the same scope asked is answered with that answer,
+    at no model cost.
+
+    Attributes:
+        path: the SQLite file of the entries (they hold request and answer text); None
+            keeps them next to the ledger, in ``answer_cache.sqlite``.
+        ttl_s: how long an answer may be reused, in seconds.
+        max_false_hit_rate: the bound on the share of near misses (same words, another
+            question) answered from the cache; sets the similarity threshold
+            (``cache.bound.threshold_for``). Exact repeats always match.
+        semantic: False reuses exact repeats only (no embedding lookup).
+        mid_conversation: also reuse and store answers of requests that do not open their
+            thread (and that the classifier calls self-contained). Off: on the workloads,
+            14% of the mid-conversation turns the classifier calls self-contained need an
+            earlier turn, and a reused answer carries no cover for that.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    path: Path | None = None
+    ttl_s: float = Field(default=86_400.0, gt=0, le=10 * 365 * 86_400)
+    max_false_hit_rate: float = Field(default=0.01, gt=0, le=0.5)
+    semantic: bool = True
+    mid_conversation: bool = False
+
+
 # what an A/B arm may change: the options the routing decision reads (``cost_estimate``)
 ARM_OPTIONS = frozenset(
     {
@@ -170,6 +198,9 @@ class OrchestratorConfig(BaseModel):
             given per run (``RunContext.tenant``); recorded on each ledger turn.
         context_window: the main model's context window in tokens; None looks it
             up by model name (``context.context_window_for``).
+        cache: the guarded answer cache (``CacheConfig``); None (the default) keeps none.
+            Entries are kept per scope: a run uses the cache only with a
+            ``RunContext(cache_scope=...)``.
         adaptive: learn from quality feedback (``feedback.record_outcome``): per A/B
             arm and category the cheap-or-strong choice moves by Thompson sampling,
             with a guard that closes the cheap route when its quality falls below
@@ -210,6 +241,21 @@ class OrchestratorConfig(BaseModel):
     budget: BudgetLimits | None = None
     tenant: str | None = Field(default=None, min_length=1, max_length=200)
     context_window: int | None = Field(default=None, ge=1024, le=100_000_000)
+    cache: CacheConfig | None = None  # the answer cache (issue 12)
+
+    def cache_path(self) -> Path | None:
+        """Where the answer cache is kept: ``cache.path``, else beside the ledger."""
+        if self.cache is None:
+            return None
+        if self.cache.path is not None:
+            return Path(self.cache.path)
+        if self.ledger_path is not None:
+            return Path(self.ledger_path).with_name("answer_cache.sqlite")
+        raise ValueError(
+            "the answer cache needs a file: set CacheConfig(path=...) or ledger_path "
+            "(it is then kept beside the ledger, in answer_cache.sqlite)"
+        )
+
     # feedback, adaptation and A/B tests (issue 12)
     adaptive: bool = True
     ab: ABTest | None = None
@@ -246,10 +292,17 @@ class RunContext(BaseModel):
         description="the budget key of this run (a user, team or customer): "
         "BudgetLimits.tenant_usd / tenant_tokens hold across all its threads",
     )
+    cache_scope: str | None = Field(
+        default=None,
+        min_length=1,
+        description="the answer cache's scope (a tenant or user id): entries are reused "
+        "only within it; None: the run neither looks up nor stores answers",
+    )
 
     def applied_to(self, options: OrchestratorConfig) -> OrchestratorConfig:
         """``options`` with this run's values in place of the built-in ones."""
-        update = {k: v for k in type(self).model_fields if (v := getattr(self, k)) is not None}
+        shared = OrchestratorConfig.model_fields.keys() & type(self).model_fields
+        update = {k: v for k in shared if (v := getattr(self, k)) is not None}
         return options.model_copy(update=update) if update else options
 
 
@@ -261,6 +314,14 @@ def run_options(options: OrchestratorConfig, context: object) -> OrchestratorCon
     if not isinstance(context, RunContext):
         context = RunContext.model_validate(context)
     return context.applied_to(options)
+
+
+def cache_scope(context: object) -> str | None:
+    """The answer cache's scope of a run (``RunContext.cache_scope``); None without one:
+    the run neither looks up nor stores answers."""
+    if context is not None and not isinstance(context, RunContext):
+        context = RunContext.model_validate(context)
+    return context.cache_scope if context is not None else None
 
 
 def load_config(path: Path | None) -> OrchestratorConfig:

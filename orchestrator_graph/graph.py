@@ -28,6 +28,7 @@ from langgraph.types import Command
 
 from orchestrator_graph.config import OrchestratorConfig, RunContext
 from orchestrator_graph.errors import InvalidTurnError, LedgerError
+from orchestrator_graph.nodes.cache_answer import cache_answer
 from orchestrator_graph.nodes.classify import make_classify
 from orchestrator_graph.nodes.cost_estimate import make_cost_estimate
 from orchestrator_graph.nodes.feedback import after_feedback, entry, make_feedback
@@ -61,8 +62,8 @@ def create_orchestrator(
         worker_model: the cheaper model for simple tasks sent to workers.
             Complex tasks sent to workers run on ``main_model`` in a fresh,
             minimal session.
-        config: thresholds, prices, budgets and the ledger path;
-            ``OrchestratorConfig()`` when omitted (no ledger).
+        config: thresholds, prices, budgets, the ledger path and the answer cache;
+            ``OrchestratorConfig()`` when omitted (no ledger, no cache).
 
     Returns:
         A ``StateGraph`` whose state is ``MessagesState``-compatible. Compile it
@@ -107,6 +108,7 @@ def create_orchestrator(
         check_ledger_file(Path(options.ledger_path))
     if options.min_quality is not None:  # a missing or stale quality model fails here
         load_quality_model(options.quality_model_path)
+    options.cache_path()  # a cache with nowhere to keep it fails here
     # the first decision's loads (encoding, embedding session, ...) happen here, once
     warm_up(options, main_model=pricing.main_model, worker_model=pricing.worker_model)
     builder = OrchestratorGraph(
@@ -122,11 +124,16 @@ def create_orchestrator(
     builder.add_node("spawn_subgraph", make_worker_node(workers, pricing, options))
     builder.add_node("merge", make_merge(main_model, pricing, options))
     builder.add_node("record", make_record(pricing, options))
+    routes = ["main_session", "spawn_subgraph"]
+    if options.cache is not None:  # the answer cache's own route (no model call)
+        builder.add_node("cache_answer", cache_answer)
+        builder.add_edge("cache_answer", "record")
+        routes.append("cache_answer")
     builder.add_node("feedback", make_feedback(options))
     builder.add_conditional_edges(START, entry, ["feedback", "classify"])
     builder.add_conditional_edges("feedback", after_feedback, ["classify", END])
     builder.add_edge("classify", "cost_estimate")
-    builder.add_conditional_edges("cost_estimate", route, ["main_session", "spawn_subgraph"])
+    builder.add_conditional_edges("cost_estimate", route, routes)
     builder.add_edge("main_session", "record")
     builder.add_edge("spawn_subgraph", "merge")
     builder.add_edge("merge", "record")

@@ -29,6 +29,7 @@ from orchestrator_graph.config import (
     DEFAULT_MAIN_MODEL,
     DEFAULT_WORKER_MODEL,
     OrchestratorConfig,
+    RunContext,
 )
 from orchestrator_graph.context import turns_of
 from orchestrator_graph.graph import create_orchestrator
@@ -195,8 +196,10 @@ def replay(
     progress: tqdm,
     latency_s: float = 0.0,
     settings: BenchSettings | None = None,
+    context: RunContext | None = None,
 ) -> RunResult:
-    """Replay every session in ``mode`` (``baseline`` or ``orchestrated``)."""
+    """Replay every session in ``mode`` (``baseline`` or ``orchestrated``); ``context``
+    is passed to every run (e.g. one answer-cache scope for all sessions)."""
     settings = settings or BenchSettings()
     ledger_path = workdir / f"ledger-{mode}.sqlite"
     config = settings.config.model_copy(
@@ -229,7 +232,7 @@ def replay(
                 worker.answers.update(weak)
                 before = (len(main.requests), len(worker.requests))
                 started = time.perf_counter()
-                graph.invoke({"messages": session.new_messages(index)}, thread)
+                graph.invoke({"messages": session.new_messages(index)}, thread, context=context)
                 walls.append((time.perf_counter() - started) * 1000)
                 new_main, new_worker = main.requests[before[0] :], worker.requests[before[1] :]
                 result.invented += sum(last_human(r) not in strong for r in new_main)

@@ -43,6 +43,7 @@ from orchestrator_graph.nodes.spawn_subgraph import build_worker_graph
 from orchestrator_graph.pricing import ModelPrice, model_name_of
 from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.state import (
+    DecisionRoute,
     ModelCall,
     RoutingDecision,
     WorkerInput,
@@ -79,7 +80,7 @@ class EvaluateRequest(BaseModel):
 class Evaluation(BaseModel):
     """The routing decision: route, worker configuration, estimated cost, confidence."""
 
-    route: Route
+    route: DecisionRoute
     reasons: list[str]
     confidence: float
     estimated_cost_usd: float = Field(description="the chosen route, its calls and growth")

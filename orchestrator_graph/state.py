@@ -45,6 +45,7 @@ Category = Literal[
 ]
 Scope = Literal["instructions", "segment", "referenced", "conversation"]
 Tier = Literal["main", "worker"]
+DecisionRoute = Literal["main_session", "worker_session", "parallel_workers", "cache"]
 WorkerStatus = Literal["ok", "empty", "truncated", "refused", "failed"]
 
 
@@ -81,7 +82,7 @@ class TaskProfile(BaseModel):
 class OptionCost(BaseModel):
     """The priced forecast of one route."""
 
-    route: Route
+    route: DecisionRoute
     models: list[str]
     input_tokens: int = Field(ge=0)
     cached_input_tokens: int = Field(ge=0)
@@ -102,7 +103,12 @@ class CostEstimate(BaseModel):
     parallel: OptionCost | None = None
     remaining_turns: float
 
-    def option(self, route: Route) -> OptionCost:
+    def option(self, route: DecisionRoute) -> OptionCost:
+        if route == "cache":  # no call; the answer still rides along in later main calls
+            return OptionCost(
+                route="cache", models=[], input_tokens=0, cached_input_tokens=0,
+                output_tokens=0, call_usd=0.0, growth_usd=self.main.growth_usd,
+            )  # fmt: skip
         chosen = {
             "main_session": self.main,
             "worker_session": self.worker,
@@ -124,10 +130,24 @@ class QualityPrediction(BaseModel):
     )
 
 
+class CacheMatch(BaseModel):
+    """The answer cache's entry for the request: a hit (the turn is answered with it),
+    or the nearest entry that passed the guards but not its threshold (a miss)."""
+
+    entry_id: str
+    similarity: float = Field(ge=-1, le=1)
+    threshold: float = Field(ge=0, le=1)
+    exact: bool
+    hit: bool
+    replaced: Route = Field(description="the route the decision had chosen")
+    saved_usd: float = Field(ge=0, description="on a hit, that route's estimated calls")
+    answer: str = Field(default="", repr=False, description="on a hit, the answer reused")
+
+
 class RoutingDecision(BaseModel):
     """Where the turn runs, why, and the task of each worker (none in the main session)."""
 
-    route: Route
+    route: DecisionRoute
     reasons: list[str]
     confidence: float = Field(ge=0, le=1)
     profile: TaskProfile
@@ -144,6 +164,7 @@ class RoutingDecision(BaseModel):
     picked_by_person: Route | None = Field(
         default=None, description="the route a person chose at the interrupt, if one did"
     )
+    cache: CacheMatch | None = Field(default=None, description="the answer cache's match")
     arm: str | None = Field(default=None, description="the thread's A/B arm (``ab``)")
 
     @property
@@ -273,6 +294,7 @@ STATE_TYPES: tuple[tuple[str, str], ...] = tuple(
         OptionCost,
         CostEstimate,
         QualityPrediction,
+        CacheMatch,
         RoutingDecision,
         TurnFeedback,
         ModelCall,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from orchestrator_graph.state import ModelCall
 
@@ -47,11 +47,21 @@ TURNS: dict[str, type] = {
     "quality": str,
     "arm": str,
     "tenant": str,
+    "saved_usd": float,
 }
 # columns newer than the first ledgers (in any table: "quality" is also feedback's,
 # "tenant" also calls' and budget_holds'): a table without them gets them by ALTER TABLE
 ADDED_LATER = frozenset(
-    {"features", "features_version", "trimmed", "quality", "arm", "tenant", "reserved_at"}
+    {
+        "features",
+        "features_version",
+        "trimmed",
+        "quality",
+        "arm",
+        "tenant",
+        "reserved_at",
+        "saved_usd",
+    }
 )
 JSON_COLUMNS = ("reasons", "estimate", "features", "trimmed", "quality")
 FEEDBACK_PK = ("thread_id", "turn", "source")
@@ -145,6 +155,12 @@ class TurnRecord(BaseModel):
     tenant: str | None = Field(
         default=None, description="the run's budget key (``RunContext.tenant``)"
     )
+    saved_usd: float = Field(
+        default=0.0,
+        ge=0,
+        description="route ``cache``: the estimated calls of the route the reused answer "
+        "replaced (the turn itself costs 0)",
+    )
     trimmed: list[str] = Field(
         default_factory=list,
         description="what was cut from a view to fit a model's window (``FittedView.note``);"
@@ -155,6 +171,12 @@ class TurnRecord(BaseModel):
         description="what the quality feedback is learned against (``adaptive.TurnQuality``)",
     )
     arm: str | None = Field(default=None, description="the A/B arm of the thread (``ab``)")
+
+    @field_validator("saved_usd", mode="before")
+    @classmethod
+    def _none_saved(cls, value: Any) -> Any:
+        """A turn recorded before the column existed reads back NULL: nothing saved."""
+        return 0.0 if value is None else value
 
 
 class Feedback(BaseModel):

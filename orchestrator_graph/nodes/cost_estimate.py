@@ -1,5 +1,6 @@
 """``cost_estimate``: every route priced and one chosen, in named steps:
-the plan (context needed, options priced), the choice, the person's pick, the budget fit."""
+the plan (context needed, options priced), the choice, the answer cache, the person's pick,
+the budget fit. A cache hit turns the decision into route ``cache`` (no person, no budget)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from orchestrator_graph.ab import arm_options
-from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
+from orchestrator_graph.cache.turn import cacheable, look_up
+from orchestrator_graph.config import OrchestratorConfig, RunContext, cache_scope, run_options
 from orchestrator_graph.nodes import overhead_ms
 from orchestrator_graph.routing.budget_fit import CHEAP_WORKERS, fit_budget
 from orchestrator_graph.routing.choice import choose_route
@@ -46,10 +48,16 @@ def make_cost_estimate(
         planned = plan(run)
         choice = choose_route(planned.profile, planned.needs, planned.priced, run)
         decision = decision_for(planned, choice, thread_id=thread_id, started=started)
-        decision = ask_person(decision, planned, thread_id=thread_id)
-        if run.budget is not None:
-            cheap = plan(run.model_copy(update=CHEAP_WORKERS))
-            decision = fit_budget(decision, planned, cheap, thread_id=thread_id)
+        scope = cache_scope(runtime.context)
+        if scope is not None and cacheable(state["messages"], profile, run):
+            looked = time.perf_counter()
+            decision = look_up(state["messages"], decision, scope=scope, options=run)
+            decision.decision_ms += (time.perf_counter() - looked) * 1000
+        if decision.route != "cache":  # a hit asks no one and spends nothing
+            decision = ask_person(decision, planned, thread_id=thread_id)
+            if run.budget is not None:
+                cheap = plan(run.model_copy(update=CHEAP_WORKERS))
+                decision = fit_budget(decision, planned, cheap, thread_id=thread_id)
         decision.decision_ms += profile.classify_ms
         return {"decision": decision, "overhead_ms": overhead_ms(started)}
 

@@ -1,6 +1,8 @@
 """``record``: the turn's decision, estimate, calls and baseline written to the ledger,
 with the classifier's feature vector and, when a person picked the route at the
-interrupt, that choice as feedback (``main_session``: the turn needed the conversation)."""
+interrupt, that choice as feedback (``main_session``: the turn needed the conversation).
+With the answer cache on, a self-contained turn answered normally is stored in it; a
+turn answered from it is recorded at $0 with what it saved (``saved_usd``)."""
 
 from __future__ import annotations
 
@@ -11,8 +13,9 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from orchestrator_graph.adaptive import TurnQuality, state_key
+from orchestrator_graph.cache.turn import cacheable, open_cache, store_answer
 from orchestrator_graph.classifier.trained import FEATURES, FEATURES_VERSION
-from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
+from orchestrator_graph.config import OrchestratorConfig, RunContext, cache_scope, run_options
 from orchestrator_graph.context import last_turn
 from orchestrator_graph.ledger import TurnRecord, ledger_for
 from orchestrator_graph.nodes import overhead_ms
@@ -41,6 +44,9 @@ def make_record(pricing: Pricing, options: OrchestratorConfig) -> Callable[..., 
         )
         calls = state.get("calls") or []
         cost = sum(c.cost_usd for c in calls)
+        scope = cache_scope(runtime.context)
+        if run.cache is not None and scope is not None:
+            _keep_answer(run, state, messages[: turn.start + 1], answer, cost, scope)
         if run.ledger_location is not None:
             overhead = (state.get("overhead_ms") or 0.0) + overhead_ms(started)
             _write_turn(run, state, turn.index, calls, cost, baseline, overhead, pricing.main_model)
@@ -52,6 +58,26 @@ def make_record(pricing: Pricing, options: OrchestratorConfig) -> Callable[..., 
         }
 
     return record
+
+
+def _keep_answer(
+    options: OrchestratorConfig,
+    state: OrchestratorState,
+    request: list[Any],
+    answer: str,
+    cost: float,
+    scope: str,
+) -> None:
+    """Count a cache hit, or store the answer of a cacheable turn answered normally."""
+    decision, profile = state["decision"], state.get("profile")
+    assert decision is not None, "cost_estimate sets the decision"
+    if decision.route == "cache" and decision.cache is not None:
+        open_cache(options).count_hit(decision.cache.entry_id)
+    elif profile is not None and answer.strip() and cacheable(request, profile, options):
+        models = ", ".join(dict.fromkeys(c.model for c in state.get("calls") or []))
+        store_answer(
+            request, decision, answer, scope=scope, cost_usd=cost, model=models, options=options
+        )
 
 
 def _write_turn(
@@ -68,7 +94,8 @@ def _write_turn(
     assert decision is not None, "cost_estimate sets the decision"
     prediction = decision.quality
     learned = None
-    if prediction is not None and prediction.in_domain:  # what quality feedback learns
+    # what quality feedback learns (not from an answer reused from the cache)
+    if prediction is not None and prediction.in_domain and decision.route != "cache":
         learned = TurnQuality(
             key=state_key(decision.arm, decision.profile.category),
             p_cheap_ok=prediction.p_cheap_ok,
@@ -109,6 +136,7 @@ def _write_turn(
             calls=calls,
             features=features,
             features_version=FEATURES_VERSION if features is not None else None,
+            saved_usd=decision.cache.saved_usd if decision.cache and decision.cache.hit else 0.0,
             quality=learned,
             arm=decision.arm,
             tenant=options.tenant,

@@ -1,0 +1,312 @@
+"""The answer cache's entries in a SQLite file, and the lookup: exact, then semantic.
+
+One table, ``answer_cache``: per entry its scope (the tenant key the caller sets;
+an entry is never seen from another scope), the hash of the standing instructions
+it was answered under, the request and its embedding (float32 bytes), the answer,
+its own threshold, the cost of the turn that produced it, and when it expires.
+Opened through ``database.open_sqlite`` (WAL, busy timeout), so several processes
+may share the file. Each process keeps, per scope, the vectors as one numpy matrix
+for a brute-force cosine search; it reloads them when another connection has
+written (``PRAGMA data_version``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import numpy as np
+
+from orchestrator_graph import database
+from orchestrator_graph.cache.bound import raised
+from orchestrator_graph.cache.guards import mismatch
+from orchestrator_graph.errors import LedgerError
+from orchestrator_graph.quality.embedding import DIMENSIONS
+
+TABLE = "answer_cache"
+COLUMNS: dict[str, type] = {
+    "entry_id": str,
+    "scope": str,
+    "context_key": str,
+    "request": str,
+    "request_key": str,
+    "vector": bytes,
+    "answer": str,
+    "threshold": float,
+    "model": str,
+    "cost_usd": float,
+    "created_at": float,
+    "expires_at": float,
+    "hits": int,
+}
+NEAR = 0.75  # a candidate this similar is reported (for the per-entry threshold) on a miss
+CANDIDATES = 8  # the most similar entries checked by the guards, best first
+
+
+def request_key(request: str) -> str:
+    """The exact-match key: the request lowercased, whitespace and end punctuation folded."""
+    folded = re.sub(r"\s+", " ", request.strip().lower()).rstrip(" .?!")
+    return hashlib.sha256(folded.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Match:
+    """The entry a request matched (a hit) or came nearest to without matching."""
+
+    entry_id: str
+    similarity: float
+    threshold: float
+    exact: bool
+    answer: str
+    cost_usd: float
+    hit: bool
+
+
+@dataclass
+class _ScopeIndex:
+    """One scope's live entries in memory: ids, requests, thresholds, expiry, vectors."""
+
+    ids: list[str] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    by_key: dict[tuple[str, str], int] = field(default_factory=dict)
+    vectors: list[np.ndarray] = field(default_factory=list)
+    matrix: np.ndarray | None = None  # rebuilt from ``vectors`` when stale
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.ids.append(row["entry_id"])
+        self.rows.append(row)
+        self.by_key[row["context_key"], row["request_key"]] = len(self.rows) - 1
+        vector = row["vector"]
+        self.vectors.append(
+            np.frombuffer(vector, dtype=np.float32)
+            if vector
+            else np.zeros(DIMENSIONS, dtype=np.float32)
+        )
+        self.matrix = None
+
+    def search(self) -> np.ndarray:
+        if self.matrix is None:
+            self.matrix = np.stack(self.vectors) if self.vectors else np.zeros((0, DIMENSIONS))
+        return self.matrix
+
+
+def _cache_error(path: Path, exc: sqlite3.DatabaseError) -> LedgerError:
+    return LedgerError(
+        f"{path} cannot be opened as an answer cache: {exc}. It was left as it is: "
+        "move it away or set CacheConfig.path to another file."
+    )
+
+
+class AnswerCache:
+    """Earlier answers in the SQLite file ``path``, looked up per scope.
+
+    Example:
+        >>> cache = AnswerCache(tmp / "answer_cache.sqlite")  # doctest: +SKIP
+        >>> cache.store("user-42", "", "Capital of Peru?", vector, "Lima.", ttl_s=3600)
+        >>> cache.lookup("user-42", "", "capital of peru", vector, threshold=0.93).hit
+        True
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._loading = threading.Lock()  # one thread loads a scope's index at a time
+        self._conn = database.open_sqlite(path, file_error=_cache_error)
+        self.db = database.rows_db(self._conn)
+        self._indexes: dict[str, _ScopeIndex] = {}
+        with self._transaction():
+            table = self.db.table(TABLE)
+            if not table.exists():
+                table.create(COLUMNS, pk="entry_id", not_null={"entry_id", "scope"})
+            missing = sorted(set(COLUMNS) - set(table.columns_dict))
+            if missing:
+                raise _cache_error(self.path, sqlite3.DatabaseError(f"no columns {missing}"))
+            table.create_index(["scope", "context_key", "request_key"], if_not_exists=True)
+        self._version = self._data_version()
+
+    @contextmanager
+    def _transaction(self, mode: str = "IMMEDIATE") -> Iterator[None]:
+        with self._lock, database.transaction(self._conn, mode):  # type: ignore[arg-type]
+            yield
+
+    def _data_version(self) -> int:
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def _index(self, scope: str) -> _ScopeIndex:
+        """The scope's entries in memory, reloaded when another connection wrote."""
+        with self._loading:
+            return self._load_index(scope)
+
+    def _load_index(self, scope: str) -> _ScopeIndex:
+        version = self._data_version()
+        if version != self._version:
+            self._indexes.clear()
+            self._version = version
+        index = self._indexes.get(scope)
+        if index is None:
+            index = _ScopeIndex()
+            with self._transaction("DEFERRED"):
+                rows = self.db.query(
+                    f"SELECT * FROM {TABLE} WHERE scope = ? AND expires_at > ? ORDER BY rowid",
+                    [scope, time.time()],
+                )
+                for row in rows:
+                    index.add(row)
+            self._indexes[scope] = index
+        return index
+
+    def lookup(
+        self,
+        scope: str,
+        context_key: str,
+        request: str,
+        vector: np.ndarray | None,
+        *,
+        threshold: float,
+        now: float | None = None,
+    ) -> Match | None:
+        """The entry that answers ``request`` in ``scope`` (under the same standing
+        instructions): an exact match, else the most similar live entry whose
+        similarity reaches its threshold (the larger of ``threshold`` and its own)
+        and that every guard accepts. On a miss, the nearest guard-passing entry
+        above ``NEAR`` with ``hit=False``, or None."""
+        now = time.time() if now is None else now
+        index = self._index(scope)
+        position = index.by_key.get((context_key, request_key(request)))
+        if position is not None and index.rows[position]["expires_at"] > now:
+            return _match(index.rows[position], 1.0, threshold, exact=True, hit=True)
+        if vector is None or not index.rows:
+            return None
+        similarities = index.search() @ vector.astype(np.float32)
+        if len(similarities) > CANDIDATES:  # the best few, unordered, in linear time
+            top = np.argpartition(-similarities, CANDIDATES - 1)[:CANDIDATES]
+        else:
+            top = np.arange(len(similarities))
+        near: Match | None = None
+        for position in top[np.argsort(-similarities[top])]:
+            similarity = float(similarities[position])
+            row = index.rows[position]
+            if similarity < NEAR:
+                break
+            if row["expires_at"] <= now or row["context_key"] != context_key:
+                continue
+            if mismatch(request, row["request"]) is not None:
+                continue
+            if similarity >= max(threshold, row["threshold"]):
+                return _match(row, similarity, threshold, exact=False, hit=True)
+            near = near or _match(row, similarity, threshold, exact=False, hit=False)
+        return near
+
+    def store(
+        self,
+        scope: str,
+        context_key: str,
+        request: str,
+        vector: np.ndarray | None,
+        answer: str,
+        *,
+        ttl_s: float,
+        cost_usd: float = 0.0,
+        model: str = "",
+        threshold: float = 0.0,
+        now: float | None = None,
+    ) -> str:
+        """Keep ``answer`` to ``request`` in ``scope`` for ``ttl_s`` seconds; ``vector``
+        None keeps it for exact matches only. Returns the entry's id."""
+        now = time.time() if now is None else now
+        row = {
+            "entry_id": uuid.uuid4().hex,
+            "scope": scope,
+            "context_key": context_key,
+            "request": request,
+            "request_key": request_key(request),
+            "vector": b"" if vector is None else vector.astype(np.float32).tobytes(),
+            "answer": answer,
+            "threshold": 1.0 if vector is None else threshold,
+            "model": model,
+            "cost_usd": cost_usd,
+            "created_at": now,
+            "expires_at": now + ttl_s,
+            "hits": 0,
+        }
+        index = self._index(scope)  # loaded before the write, which it then adds
+        with self._transaction():
+            self._conn.execute(f"DELETE FROM {TABLE} WHERE expires_at <= ?", [now])
+            self.db.table(TABLE).insert(row)
+        index.add(row)
+        return str(row["entry_id"])
+
+    def count_hit(self, entry_id: str) -> None:
+        """Count a hit of an entry."""
+        with self._transaction():
+            self._conn.execute(f"UPDATE {TABLE} SET hits = hits + 1 WHERE entry_id = ?", [entry_id])
+
+    def raise_threshold(self, scope: str, entry_id: str, neighbour_similarity: float) -> float:
+        """A request at ``neighbour_similarity`` proved to ask something else: the entry's
+        own threshold rises above it (``bound.raised``). Returns the new threshold."""
+        index = self._index(scope)
+        row = index.rows[index.ids.index(entry_id)]
+        row["threshold"] = raised(row["threshold"], neighbour_similarity)
+        with self._transaction():
+            self._conn.execute(
+                f"UPDATE {TABLE} SET threshold = ? WHERE entry_id = ?", [row["threshold"], entry_id]
+            )
+        return float(row["threshold"])
+
+    def answer(self, entry_id: str) -> str:
+        """The answer of an entry ("" when it is gone)."""
+        with self._transaction("DEFERRED"):
+            row = self._conn.execute(
+                f"SELECT answer FROM {TABLE} WHERE entry_id = ?", [entry_id]
+            ).fetchone()
+        return "" if row is None else str(row[0])
+
+    def entries(self, scope: str | None = None) -> list[dict[str, Any]]:
+        """The stored entries (live or not) as dicts, oldest first, without vectors."""
+        where, args = (" WHERE scope = ?", [scope]) if scope is not None else ("", [])
+        with self._transaction("DEFERRED"):
+            rows = list(self.db.query(f"SELECT * FROM {TABLE}{where} ORDER BY rowid", args))
+        return [{k: v for k, v in r.items() if k != "vector"} for r in rows]
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _match(row: dict[str, Any], similarity: float, threshold: float, **kind: bool) -> Match:
+    return Match(
+        entry_id=row["entry_id"],
+        similarity=similarity,
+        threshold=max(threshold, row["threshold"]) if not kind["exact"] else 1.0,
+        answer=row["answer"],
+        cost_usd=row["cost_usd"],
+        **kind,
+    )
+
+
+@cache
+def cache_at(path: Path) -> AnswerCache:
+    """One open answer cache per file and process."""
+    return AnswerCache(path)

@@ -1,0 +1,171 @@
+"""The graph's side of the answer cache: which turns are looked up and stored, and the hit.
+
+Only a self-contained request is looked up or stored: it opens its thread (unless
+``CacheConfig.mid_conversation``), the classifier says it needs no earlier turn
+(``context_dependency`` under ``context_threshold``, no turn named), and its answer
+does not depend on the day (``guards.time_sensitive``). A run without a
+``RunContext.cache_scope`` neither looks up nor stores. Entries are
+keyed by the run's scope and by the standing instructions in force (the system
+messages and instructions given mid-thread): an answer given under other
+instructions is never reused. The request's embedding is the quality model's
+(``quality.embedding.shared_embedder`` answers a text it embedded from its cache),
+so a turn embeds its request once; a request longer than ``SEMANTIC_MAX_WORDS``
+(the embedding reads only its head) is matched exactly or not at all.
+
+After a turn answered normally, :func:`store_answer` keeps the answer. When the
+lookup had come near an entry (guards passed, similarity under the threshold) and
+the new answer disagrees with that entry's, both get a threshold above that
+similarity (``bound.raised``): the neighbourhood holds two questions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import numpy as np
+from langchain_core.messages import BaseMessage
+
+from orchestrator_graph.cache.bound import raised, threshold_for
+from orchestrator_graph.cache.guards import signature, time_sensitive
+from orchestrator_graph.cache.store import AnswerCache, cache_at, request_key
+from orchestrator_graph.classifier.segments import standing_instructions
+from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.context import last_turn
+from orchestrator_graph.quality.embedding import shared_embedder
+from orchestrator_graph.state import CacheMatch, RoutingDecision, TaskProfile
+from orchestrator_graph.tokens import message_text
+
+SEMANTIC_MAX_WORDS = 30  # about the 48 tokens the embedding reads (``embedding.MAX_TOKENS``)
+AGREEING_ANSWERS = 0.9  # cosine of two answers' embeddings from which they say the same
+
+
+def cacheable(
+    messages: Sequence[BaseMessage], profile: TaskProfile, options: OrchestratorConfig
+) -> bool:
+    """Whether the request may be looked up and its answer stored."""
+    text = message_text(messages[-1])
+    return (
+        options.cache is not None
+        and options.force_route is None
+        and (options.cache.mid_conversation or last_turn(messages).index == 0)
+        and profile.context_dependency < options.context_threshold
+        and not profile.refers_to
+        and not time_sensitive(text)
+    )
+
+
+def context_key(messages: Sequence[BaseMessage]) -> str:
+    """A hash of the standing instructions in force for the last request ("" for none)."""
+    positions = standing_instructions(messages)
+    if not positions:
+        return ""
+    joined = "\x1e".join(f"{messages[p].type}:{message_text(messages[p])}" for p in positions)
+    return hashlib.sha256(joined.encode()).hexdigest()[:32]
+
+
+def request_vector(text: str, options: OrchestratorConfig) -> np.ndarray | None:
+    """The request's embedding (shared with the quality model), or None for exact
+    matching only (semantic lookup off, or a request too long for the embedding)."""
+    if options.cache is None or not options.cache.semantic:
+        return None
+    if len(text.split()) > SEMANTIC_MAX_WORDS:
+        return None
+    return shared_embedder().embed_one(text)
+
+
+def open_cache(options: OrchestratorConfig) -> AnswerCache:
+    path = options.cache_path()
+    assert path is not None, "only called with a cache configured"
+    return cache_at(path)
+
+
+def look_up(
+    messages: Sequence[BaseMessage],
+    decision: RoutingDecision,
+    *,
+    scope: str,
+    options: OrchestratorConfig,
+) -> RoutingDecision:
+    """``decision`` turned into route ``cache`` when an entry answers the request; on a
+    miss, the decision with the nearest entry noted (for the per-entry threshold)."""
+    assert options.cache is not None and decision.route != "cache"
+    text = message_text(messages[-1])
+    threshold = threshold_for(options.cache.max_false_hit_rate)
+    match = open_cache(options).lookup(
+        scope, context_key(messages), text, request_vector(text, options), threshold=threshold
+    )
+    if match is None:
+        return decision
+    replaced = decision.estimate.option(decision.route)
+    found = CacheMatch(
+        entry_id=match.entry_id,
+        similarity=max(-1.0, min(1.0, match.similarity)),
+        threshold=match.threshold,
+        exact=match.exact,
+        hit=match.hit,
+        replaced=decision.route,
+        saved_usd=replaced.call_usd if match.hit else 0.0,
+        answer=match.answer if match.hit else "",
+    )
+    if not match.hit:
+        return decision.model_copy(update={"cache": found})
+    how = (
+        "exact repeat"
+        if match.exact
+        else f"similarity {match.similarity:.3f} >= threshold {match.threshold:.3f}, guards agree"
+    )
+    reasons = [
+        *decision.reasons,
+        f"answer cache: entry {match.entry_id[:12]} ({how}); replaces {decision.route} "
+        f"(estimated ${replaced.call_usd:.6f}) at $0",
+    ]
+    return decision.model_copy(
+        update={"route": "cache", "cache": found, "reasons": reasons, "tasks": []}
+    )
+
+
+def store_answer(
+    messages: Sequence[BaseMessage],
+    decision: RoutingDecision,
+    answer: str,
+    *,
+    scope: str,
+    cost_usd: float,
+    model: str,
+    options: OrchestratorConfig,
+) -> str:
+    """Keep the answer of a turn answered normally; returns the new entry's id."""
+    assert options.cache is not None
+    cache = open_cache(options)
+    text = message_text(messages[-1])
+    vector = request_vector(text, options)
+    own = 0.0
+    near = decision.cache
+    if near is not None and not near.hit and not answers_agree(answer, cache.answer(near.entry_id)):
+        cache.raise_threshold(scope, near.entry_id, near.similarity)
+        own = raised(own, near.similarity)
+    return cache.store(
+        scope,
+        context_key(messages),
+        text,
+        vector,
+        answer,
+        ttl_s=options.cache.ttl_s,
+        cost_usd=cost_usd,
+        model=model,
+        threshold=own,
+    )
+
+
+def answers_agree(first: str, second: str) -> bool:
+    """Whether two answers say the same: equal up to case and spacing, or the same
+    numbers and embeddings at cosine >= ``AGREEING_ANSWERS``."""
+    if request_key(first) == request_key(second):
+        return True
+    if not first.strip() or not second.strip():
+        return False
+    if signature(first).numbers != signature(second).numbers:
+        return False
+    vectors = shared_embedder().embed([first, second])
+    return float(vectors[0] @ vectors[1]) >= AGREEING_ANSWERS
