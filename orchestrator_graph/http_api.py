@@ -8,12 +8,14 @@ LangGraph server) serves the graph and these routes; the server's
     POST /orchestrator/workers               SpawnRequest     -> WorkerSession (201)
     GET  /orchestrator/workers/{worker_id}                    -> WorkerSession
     POST /orchestrator/integrate             IntegrateRequest -> Integration
+    POST /orchestrator/feedback              FeedbackRequest  -> Outcome
 
 Workers and main conversations are threads of a SQLite checkpointer on
 ``checkpoints.default_checkpoint_path()`` (``$ORCHESTRATOR_CHECKPOINTS``), the file
 the server's graph uses. Models as in ``studio.py``: simulated offline, ``ChatOpenAI``
 with ``OPENAI_API_KEY``. Errors: 422 names the bad field, 400 an unknown model price
-(with how to give one), 404 an unknown worker id.
+(with how to give one), 404 an unknown worker id or a thread with no recorded turn,
+409 feedback to a service that keeps no ledger.
 """
 
 from __future__ import annotations
@@ -29,10 +31,12 @@ from fastapi.responses import JSONResponse
 
 from orchestrator_graph.chat_models import default_models
 from orchestrator_graph.checkpoints import default_checkpoint_path, sqlite_checkpointer
-from orchestrator_graph.errors import UnknownModelPriceError
+from orchestrator_graph.errors import LedgerError, UnknownModelPriceError
+from orchestrator_graph.feedback import Outcome
 from orchestrator_graph.service import (
     EvaluateRequest,
     Evaluation,
+    FeedbackRequest,
     IntegrateRequest,
     Integration,
     OrchestratorService,
@@ -114,6 +118,17 @@ def create_app(
             )
         except KeyError as error:
             raise HTTPException(status.HTTP_404_NOT_FOUND, error.args[0]) from error
+
+    @app.post(f"{PREFIX}/feedback", tags=["orchestrator"])
+    def feedback(body: FeedbackRequest, svc: Service) -> Outcome:
+        """A turn's outcome (quality or thumbs, needed earlier turns): in the ledger
+        against the turn's decision, and learned by the router."""
+        try:
+            return svc.record_feedback(body)
+        except LedgerError as error:
+            raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
+        except ValueError as error:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, str(error)) from error
 
     return app
 

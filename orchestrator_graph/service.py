@@ -35,7 +35,9 @@ from pydantic import BaseModel, Field
 
 from orchestrator_graph.config import OrchestratorConfig, Route
 from orchestrator_graph.context import last_turn, make_digest
+from orchestrator_graph.errors import LedgerError
 from orchestrator_graph.evaluate import evaluate_task
+from orchestrator_graph.feedback import Outcome, apply_feedback
 from orchestrator_graph.graph import create_orchestrator
 from orchestrator_graph.ledger import ledger_for
 from orchestrator_graph.nodes.merge import join_answers, turn_digests
@@ -46,6 +48,7 @@ from orchestrator_graph.state import (
     DecisionRoute,
     ModelCall,
     RoutingDecision,
+    TurnFeedback,
     WorkerInput,
     WorkerResult,
     WorkerStatus,
@@ -90,6 +93,13 @@ class Evaluation(BaseModel):
         description="per worker, the messages of its minimal view"
     )
     decision: RoutingDecision
+
+
+class FeedbackRequest(TurnFeedback):
+    """A turn's outcome: ``thread_id`` (a main conversation's id) and what is said of
+    its turn ``turn`` (None: the latest recorded)."""
+
+    thread_id: str = Field(min_length=1)
 
 
 class SpawnRequest(BaseModel):
@@ -191,6 +201,21 @@ class OrchestratorService:
         self.main = create_orchestrator(
             main_model=main_model, worker_model=worker_model, config=self.config
         ).compile(checkpointer=checkpointer)
+
+    def record_feedback(self, feedback: FeedbackRequest) -> Outcome:
+        """Record a turn's outcome in the ledger and learn from it (``feedback``).
+
+        Raises ``LedgerError`` when the service keeps no ledger, ``ValueError`` when the
+        thread has no recorded turn to judge.
+        """
+        ledger = ledger_for(self.config)
+        if ledger is None:
+            raise LedgerError(
+                "the service keeps no ledger, so feedback has nowhere to go: "
+                "set ledger_path or ledger_url (ORCHESTRATOR_LEDGER for the server)"
+            )
+        said = TurnFeedback.model_validate(feedback.model_dump(exclude={"thread_id"}))
+        return apply_feedback(ledger, feedback.thread_id, said, adapt=self.config.adaptive)
 
     def evaluate_task(
         self, task_request: str | EvaluateRequest, main_session_context: Sequence[Any] = ()

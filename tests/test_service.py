@@ -212,3 +212,41 @@ def test_workers_and_integrations_are_in_the_ledger(tmp_path: Path) -> None:
         assert service.integrate_results([extra], "main-1").baseline_cost_usd is None
         assert [r.turn for r in ledger.turns("main-1")] == [0, 1]  # no turn overwritten
         assert [c["thread_id"] for c in ledger.calls(extra)] == [extra]
+
+
+def test_feedback_over_http_lands_on_the_turn_and_teaches_the_router(tmp_path: Path) -> None:
+    ledger_path = tmp_path / "ledger.sqlite"
+
+    def with_ledger(stack: ExitStack) -> OrchestratorService:
+        saver = stack.enter_context(sqlite_checkpointer(tmp_path / "http.sqlite"))
+        return OrchestratorService(
+            main_model=SimulatedChatModel(model_name="gpt-4.1"),
+            worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
+            checkpointer=saver,
+            config=OrchestratorConfig(ledger_path=ledger_path),
+        )
+
+    with TestClient(create_app(with_ledger)) as client:
+        service = client.app.state.service  # type: ignore[attr-defined]
+        thread = {"configurable": {"thread_id": "main-fb"}}
+        service.main.invoke({"messages": [HumanMessage("What is 17 times 23?")]}, thread)
+        said = {"thread_id": "main-fb", "thumbs": "down", "needed_earlier_turns": False}
+        outcome = client.post("/orchestrator/feedback", json=said)
+        assert outcome.status_code == 200, outcome.text
+        assert outcome.json()["turn"] == 0 and outcome.json()["learned"] is True
+        assert outcome.json()["state"]["feedback"] == 1  # the router's posterior moved
+        (row,) = CostLedger(ledger_path).feedback("main-fb")
+        assert (row.turn, row.needed_earlier_turns) == (0, False)
+
+        assert (
+            client.post("/orchestrator/feedback", json={**said, "thread_id": "nobody"}).status_code
+            == 404
+        )
+        both = {"thread_id": "main-fb", "thumbs": "up", "quality": 0.5}
+        assert client.post("/orchestrator/feedback", json=both).status_code == 422
+        assert "/orchestrator/feedback" in client.get("/openapi.json").json()["paths"]
+
+
+def test_feedback_without_a_ledger_is_a_conflict(client: TestClient) -> None:
+    refused = client.post("/orchestrator/feedback", json={"thread_id": "t", "thumbs": "up"})
+    assert refused.status_code == 409 and "no ledger" in refused.json()["detail"]
