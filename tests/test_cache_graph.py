@@ -67,11 +67,13 @@ async def test_a_repeated_question_is_answered_from_the_cache_at_no_cost(
     assert any(f"entry {decision.cache.entry_id[:12]}" in r for r in decision.reasons)
     assert any(f"similarity {decision.cache.similarity:.3f}" in r for r in decision.reasons)
 
+    replaced = decision.estimate.option(decision.cache.replaced).call_usd
     with CostLedger(config.ledger_path) as ledger:  # type: ignore[arg-type]
         (row,) = ledger.turns("second")
         (original,) = ledger.turns("first")
+        kpis = ledger.kpis()
+    assert kpis["routes"]["cache"] == 1 and kpis["cache_saved_usd"] == pytest.approx(replaced)
     assert (row.route, row.cost_usd, row.calls) == ("cache", 0.0, [])
-    replaced = decision.estimate.option(decision.cache.replaced).call_usd
     assert row.saved_usd == pytest.approx(replaced) and row.saved_usd > 0
     assert row.estimated_usd == 0.0 and original.saved_usd == 0.0
     with AnswerCache(tmp_path / "answer_cache.sqlite") as cache:  # beside the ledger

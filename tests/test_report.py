@@ -21,6 +21,7 @@ KEYS = {
     "integration_success_rate",
     "worker_results",
     "fallbacks",
+    "cache_saved_usd",
     "decision_ms_p50",
     "decision_ms_p99",
     "overhead_ms_p50",

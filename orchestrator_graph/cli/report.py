@@ -34,6 +34,8 @@ def format_report(kpis: dict[str, Any]) -> str:
         f"savings {_fmt(kpis['savings'], '.1%')}",
         f"integration success {_fmt(kpis['integration_success_rate'], '.1%')} of "
         f"{kpis['worker_results']} worker results; fallbacks {kpis['fallbacks']}",
+        f"answer cache: {kpis['routes'].get('cache', 0)} turns, saved "
+        f"${kpis['cache_saved_usd']:.5f} against the routes they replaced",
         f"decision ms p50 {_fmt(kpis['decision_ms_p50'], '.2f')}, "
         f"p99 {_fmt(kpis['decision_ms_p99'], '.2f')}; overhead ms p50 "
         f"{_fmt(kpis['overhead_ms_p50'], '.2f')}, p99 {_fmt(kpis['overhead_ms_p99'], '.2f')}",

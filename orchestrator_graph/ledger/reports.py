@@ -133,11 +133,12 @@ class LedgerReports:
 
     def kpis(self, thread_id: str | None = None) -> dict[str, Any]:
         """The ledger's KPIs: routing counts, savings, integration success, fallbacks,
-        latencies, per model and per category."""
+        what the answer cache saved, latencies, per model and per category."""
         where, args = where_thread(thread_id)
         turns = self._rows(
             "SELECT route, category, cost_usd, baseline_usd, decision_ms, overhead_ms,"
-            f" fallbacks, worker_results, workers_accepted FROM turns{where}",
+            " fallbacks, worker_results, workers_accepted, coalesce(saved_usd, 0) AS saved_usd"
+            f" FROM turns{where}",
             args,
         )
         models = self._rows(
@@ -159,6 +160,7 @@ class LedgerReports:
             ),
             "worker_results": results,
             "fallbacks": sum(t["fallbacks"] for t in turns),
+            "cache_saved_usd": sum(t["saved_usd"] for t in turns),  # vs the routes replaced
             **dict(_latencies(turns)),
             "per_model": {m.pop("model"): m for m in models},
             "per_category": {
