@@ -5,9 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
+from orchestrator_graph.quality import embedding
 from orchestrator_graph.quality.embedding import DIMENSIONS, Embedder
 
 
@@ -36,6 +38,27 @@ def test_each_text_is_embedded_once_and_padding_does_not_change_vectors() -> Non
     assert np.allclose(again[0], alone) and np.allclose(again[2], alone)
     fresh = Embedder().embed([long, short])  # batched with a longer text: padded
     assert np.allclose(fresh[1], alone, atol=1e-5)
+
+
+def test_a_long_text_is_read_from_its_head_with_the_same_vector(monkeypatch) -> None:
+    pasted = "Quarterly revenue grew in every region, led by EMEA. " * 500  # 26 kB
+    unbroken = "x" * 3000 + " tail"  # no whitespace in the head: read whole
+    words = "internationalization " * 300  # a head of long words, still enough tokens
+    texts = [pasted, unbroken, words, "Hello there."]
+    assert len(embedding._head(pasted)) <= embedding.HEAD_CHARS
+    assert embedding._head(unbroken) == unbroken
+    read: list[list[str]] = []
+    embedder = Embedder(cache_size=0)
+    embedder.embed_one("warm")  # loads the tokenizer
+    encode = embedder._tokenizer.encode_batch
+    monkeypatch.setattr(
+        embedder, "_tokenizer", SimpleNamespace(encode_batch=lambda b: read.append(b) or encode(b))
+    )
+    heads = embedder.embed(texts)
+    assert max(len(t) for t in read[0]) <= embedding.HEAD_CHARS + len(unbroken)  # not 26 kB
+    monkeypatch.setattr(embedding, "HEAD_CHARS", 10**9)  # the tokenizer reads every text whole
+    whole = Embedder(cache_size=0).embed(texts)
+    assert np.array_equal(heads, whole)
 
 
 def test_the_cache_is_bounded() -> None:
