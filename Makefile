@@ -24,9 +24,9 @@ test: $(STAMP)
 # test replayed 50/50 against each strategy alone
 bench: $(STAMP)
 	$(BIN)/orchestrator-graph bench --workload benchmarks/workloads/*.jsonl
-	$(BIN)/python benchmarks/cache_eval.py --workload benchmarks/workloads/*.jsonl
-	test ! -f $(QUALITY_DATA) || $(BIN)/python benchmarks/adaptive_drift.py $(QUALITY_DATA)
-	test ! -f $(QUALITY_DATA) || $(BIN)/python benchmarks/ab_replay.py \
+	$(BIN)/python -u benchmarks/cache_eval.py --workload benchmarks/workloads/*.jsonl
+	test ! -f $(QUALITY_DATA) || $(BIN)/python -u benchmarks/adaptive_drift.py $(QUALITY_DATA)
+	test ! -f $(QUALITY_DATA) || $(BIN)/python -u benchmarks/ab_replay.py \
 		benchmarks/workloads/mixed.jsonl --scored $(QUALITY_DATA) --scored-sessions 200
 
 # the shipped quality model: trained ONLY on the Apache-2.0 part (routellm_gsm8k) of the
