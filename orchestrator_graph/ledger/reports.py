@@ -89,9 +89,7 @@ class LedgerReports:
         ordered = sorted(rows.values(), key=lambda r: (r[by] is None, r[by] or ""))
         for row in ordered:
             del row["key"]
-            row["savings"] = (
-                1 - row["cost_usd"] / row["baseline_usd"] if row["baseline_usd"] else None
-            )
+            row["savings"] = _savings(row["cost_usd"], row["baseline_usd"])
         return ordered
 
     def output_tokens_by_category(self) -> dict[str, tuple[float, int]]:
@@ -199,8 +197,13 @@ def _cost_summary(turns: list[dict[str, Any]]) -> dict[str, Any]:
         "turns": len(turns),
         "cost_usd": cost,
         "baseline_usd": baseline,
-        "savings": 1 - cost / baseline if baseline else None,
+        "savings": _savings(cost, baseline),
     }
+
+
+def _savings(cost: float, baseline: float) -> float | None:
+    """``1 - cost / baseline``; None without a baseline."""
+    return 1 - cost / baseline if baseline else None
 
 
 def where_thread(thread_id: str | None) -> tuple[str, list[str]]:
