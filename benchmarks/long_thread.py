@@ -15,10 +15,18 @@ one after the other, so both see the same machine load. Printed at the marks
   model time (goal: turn 800 <= 1.5x turn 10; orchestrator <= 2x the one-node graph),
   ``min_ms`` their minimum; ``cpu_ms`` the median CPU time of the process per turn
   (graph and simulated models together: the figure least moved by other jobs);
-- ``rss_MB``: the process's resident memory (both graphs; goal: flat); ``trim_MB``:
-  the same after ``gc.collect()`` and ``malloc_trim`` (what is really held).
+- ``rss_MB``: the process's resident memory (both graphs but with ``--only``; goal:
+  flat); ``trim_MB``: the same after ``gc.collect()`` and ``malloc_trim`` (what is
+  really held);
+  ``sqlite_MB``: SQLite's own heap in the process (page caches, prepared statements).
 
     .venv/bin/python benchmarks/long_thread.py [--turns 800] [--marks 10,100,400,800]
+
+``--only orchestrator`` (or ``one-node``) runs one graph alone, so the memory columns
+are that graph's own. ``--trace-memory`` adds ``py_MB``, the Python objects alive
+(``tracemalloc``: a few times slower, and the RSS columns then count its own
+bookkeeping), and prints the allocations that grew most between the last two marks,
+by traceback: what to look at when memory is not flat.
 
 ``--propose`` measures changes proposed for the graph without making them in the
 package (``long_thread_variants.py`` patches them in before the graph is built);
@@ -35,6 +43,7 @@ import sqlite3
 import statistics
 import tempfile
 import time
+import tracemalloc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -73,6 +82,7 @@ class Track:
     cpu_ms: list[float] = field(default_factory=list)
     messages: list[BaseMessage] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
+    snapshots: list[tracemalloc.Snapshot] = field(default_factory=list)
 
 
 def long_thread(turns: int, seed: int) -> Session:
@@ -97,6 +107,16 @@ def trimmed_rss_mb() -> float:
     with contextlib.suppress(OSError, AttributeError):  # not glibc: RSS as it is
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     return rss_mb()
+
+
+def sqlite_mb() -> float:
+    """What SQLite holds in the process (``sqlite3_memory_used``; 0 where its library
+    cannot be opened by name)."""
+    with contextlib.suppress(OSError, AttributeError):
+        used = ctypes.CDLL("libsqlite3.so.0").sqlite3_memory_used
+        used.restype = ctypes.c_int64
+        return float(used()) / 1e6
+    return 0.0
 
 
 def transcript_bytes(messages: list[BaseMessage]) -> tuple[int, int]:
@@ -172,8 +192,24 @@ def mark(track: Track, turn: int, thread_id: str) -> None:
             "cpu_ms": statistics.median(track.cpu_ms[-WINDOW:]),
             "rss_MB": rss_mb(),
             "trim_MB": trimmed_rss_mb(),
+            "sqlite_MB": sqlite_mb(),
         }
     )
+    if tracemalloc.is_tracing():
+        track.rows[-1]["py_MB"] = tracemalloc.get_traced_memory()[0] / 1e6
+        track.snapshots.append(tracemalloc.take_snapshot())
+
+
+def print_growth(track: Track, top: int = 12) -> None:
+    """The allocations that grew most between the last two marks, by traceback."""
+    if len(track.snapshots) < 2:
+        return
+    first, last = track.rows[-2]["turn"], track.rows[-1]["turn"]
+    print(f"\n{track.name}: Python allocations grown from turn {first} to {last}")
+    for stat in track.snapshots[-1].compare_to(track.snapshots[-2], "traceback")[:top]:
+        print(f"{stat.size_diff / 1e6:+8.2f} MB {stat.count_diff:+8d} blocks")
+        for line in stat.traceback.format(limit=4):
+            print(f"    {line}")
 
 
 def print_table(track: Track) -> None:
@@ -192,7 +228,8 @@ def print_table(track: Track) -> None:
         f"  turn {last['turn']}: file {last['x_text']:.2f}x text (goal <= 3), "
         f"{last['x_stored']:.2f}x the stored transcript, overhead {ratio:.2f}x turn "
         f"{first['turn']}'s (goal <= 1.5; minimum {low:.2f}x, cpu {cpu:.2f}x), rss "
-        f"{last['rss_MB'] - first['rss_MB']:+.0f} MB since turn {first['turn']}"
+        f"{last['rss_MB'] - first['rss_MB']:+.0f} MB since turn {first['turn']} (trimmed "
+        f"{last['trim_MB'] - first['trim_MB']:+.0f} MB)"
     )
 
 
@@ -204,7 +241,8 @@ def run(
     *,
     durability: Durability = "sync",
     plain_delta: bool = False,
-) -> tuple[Track, Track]:
+    only: str | None = None,
+) -> list[Track]:
     thread = long_thread(turns, seed)
     config = OrchestratorConfig(ledger_path=None)
     main = SimulatedChatModel(model_name=DEFAULT_MAIN_MODEL)
@@ -215,6 +253,9 @@ def run(
         f"one-node MessagesState graph ({'delta transcript' if plain_delta else 'add_messages'})",
         workdir / "plain.sqlite",
     )
+    tracks = [t for key, t in (("orchestrator", orch), ("one-node", plain)) if only in (None, key)]
+    for track in tracks:
+        track.name += "" if only is None else ", alone in the process"
     timer: list[float] = []
     config_of = {"configurable": {"thread_id": "long"}}
     builder = build_orchestrator(main, worker, config)
@@ -228,24 +269,27 @@ def run(
                 model.reset()  # the simulator's request log would grow with the thread
                 model.answers.clear()
                 model.answers.update(answers)
-            started, cpu = time.perf_counter(), time.process_time()
-            out = graph.invoke({"messages": messages}, config_of, durability=durability)
-            wall = (time.perf_counter() - started) * 1000
-            orch.cpu_ms.append((time.process_time() - cpu) * 1000)
-            orch.overhead_ms.append(wall - model_ms(out.get("calls") or []))
-            orch.messages = out["messages"]
-            started, cpu = time.perf_counter(), time.process_time()
-            result = baseline.invoke({"messages": messages}, config_of)
-            wall = (time.perf_counter() - started) * 1000
-            plain.cpu_ms.append((time.process_time() - cpu) * 1000)
-            plain.overhead_ms.append(wall - timer.pop())
-            plain.messages = result["messages"]
+            if only != "one-node":
+                started, cpu = time.perf_counter(), time.process_time()
+                out = graph.invoke({"messages": messages}, config_of, durability=durability)
+                wall = (time.perf_counter() - started) * 1000
+                orch.cpu_ms.append((time.process_time() - cpu) * 1000)
+                orch.overhead_ms.append(wall - model_ms(out.get("calls") or []))
+                orch.messages = out["messages"]
+                del out  # what a caller keeps between turns is its own
+            if only != "orchestrator":
+                started, cpu = time.perf_counter(), time.process_time()
+                result = baseline.invoke({"messages": messages}, config_of)
+                wall = (time.perf_counter() - started) * 1000
+                plain.cpu_ms.append((time.process_time() - cpu) * 1000)
+                plain.overhead_ms.append(wall - timer.pop())
+                plain.messages = result["messages"]
+                del result
             if index + 1 in marks:
-                mark(orch, index + 1, "long")
-                mark(plain, index + 1, "long")
-                print(f"turn {index + 1}: orchestrator {orch.rows[-1]}", flush=True)
-                print(f"turn {index + 1}: one-node {plain.rows[-1]}", flush=True)
-    return orch, plain
+                for track in tracks:
+                    mark(track, index + 1, "long")
+                    print(f"turn {index + 1}: {track.name} {track.rows[-1]}", flush=True)
+    return tracks
 
 
 def main() -> None:
@@ -262,24 +306,32 @@ def main() -> None:
     parser.add_argument(
         "--plain-delta", action="store_true", help="the one-node graph on the delta transcript"
     )
+    parser.add_argument("--only", choices=["orchestrator", "one-node"], help="one graph alone")
+    parser.add_argument("--trace-memory", action="store_true", help="tracemalloc at the marks")
     args = parser.parse_args()
+    if args.trace_memory:
+        tracemalloc.start(12)
     propose(args.propose, args.snapshot_every)
     print(f"proposed: {args.propose or 'none'}; snapshot every {TRANSCRIPT.snapshot_frequency}")
     marks = sorted(m for m in map(int, args.marks.split(",")) if m <= args.turns)
     with tempfile.TemporaryDirectory() as tmp:
         workdir = args.dir or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
-        orch, plain = run(
+        tracks = run(
             args.turns,
             marks,
             workdir,
             args.seed,
             durability=args.durability,
             plain_delta=args.plain_delta,
+            only=args.only,
         )
-    print_table(orch)
-    print_table(plain)
-    last, base = orch.rows[-1], plain.rows[-1]
+    for track in tracks:
+        print_table(track)
+        print_growth(track)
+    if len(tracks) < 2:
+        return
+    last, base = tracks[0].rows[-1], tracks[1].rows[-1]
     ratio = last["overhead_ms"] / max(base["overhead_ms"], 1e-9)
     low = last["min_ms"] / max(base["min_ms"], 1e-9)
     cpu = last["cpu_ms"] / max(base["cpu_ms"], 1e-9)

@@ -21,7 +21,9 @@ import gzip
 import hashlib
 import os
 import types
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -44,7 +46,9 @@ DEFAULT_ENCODING = "o200k_base"
 TOKENS_PER_MESSAGE = 3  # <|start|>{role}\n ... <|end|>
 TOKENS_PER_NAME = 1
 REPLY_PRIMING = 3  # every reply is primed with <|start|>assistant<|message|>
-_COUNT_CACHE_SIZE = 200_000
+# messages the shared counter remembers, the least recently used dropped: the transcripts
+# of the threads indexed at once (``transcript_index.MAX_INDEXES``) and their views
+COUNT_CACHE_SIZE = 65_536
 _ROLES = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool"}
 
 
@@ -145,12 +149,18 @@ class TokenCounter:
 
     A message is looked up by its role, name and text (Python's string hash, which
     a string keeps once computed), so a repeated message costs a dict lookup and an
-    edited one is counted again.
+    edited one is counted again. At most ``cache_size`` messages are remembered, the least
+    recently used dropped first.
     """
 
-    def __init__(self, encoding_name: str = DEFAULT_ENCODING) -> None:
+    def __init__(
+        self, encoding_name: str = DEFAULT_ENCODING, *, cache_size: int = COUNT_CACHE_SIZE
+    ) -> None:
         self.encoding_name = encoding_name
-        self._entries: dict[tuple[str, str | None, int, int], tuple[str, int]] = {}
+        self.cache_size = cache_size
+        self._entries: OrderedDict[tuple[str, str | None, int, int], tuple[str, int]] = (
+            OrderedDict()
+        )
         self.encoded = 0  # how many messages were actually tokenized
 
     def _entry(self, message: BaseMessage) -> tuple[str, int]:
@@ -162,6 +172,8 @@ class TokenCounter:
         key = (role, name, len(text), hash(text))
         entry = self._entries.get(key)
         if entry is not None:
+            with suppress(KeyError):  # another thread may have just dropped it
+                self._entries.move_to_end(key)
             return entry
         fingerprint = hashlib.blake2b(
             f"{role}\0{name or ''}\0{text}".encode(), digest_size=12
@@ -171,9 +183,9 @@ class TokenCounter:
         if name:
             tokens += TOKENS_PER_NAME + count_text(name, self.encoding_name)
         self.encoded += 1
-        if len(self._entries) >= _COUNT_CACHE_SIZE:
-            self._entries.clear()
         self._entries[key] = entry = (fingerprint, tokens)
+        if len(self._entries) > self.cache_size:
+            self._entries.popitem(last=False)
         return entry
 
     def count_message(self, message: BaseMessage) -> int:

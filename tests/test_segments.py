@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from orchestrator_graph.classifier import classify_request, rules, segments
+from orchestrator_graph.classifier import classify_request, lexicon, rules, segments, signals, tasks
 from orchestrator_graph.classifier.message_features import FeatureCache, shared_features
 from orchestrator_graph.classifier.segments import (
     MAX_SEGMENT_TURNS,
@@ -14,6 +15,7 @@ from orchestrator_graph.classifier.segments import (
     task_segment,
 )
 from orchestrator_graph.config import SELF_CONTAINED_BELOW
+from orchestrator_graph.quality import features as quality_features
 from orchestrator_graph.tokens import shared_counter
 
 
@@ -136,6 +138,43 @@ def test_features_are_computed_once_per_message():
     assert cache.computed == 1
     cache.of(HumanMessage("Compute the median of 4, 8 and 16 for test_segments."))
     assert cache.computed == 2  # an edited text is a new message
+
+
+def test_features_of_at_most_the_bound_are_kept_the_least_recently_used_dropped():
+    cache = FeatureCache(size=3)
+    messages = [HumanMessage(f"Bounded feature cache, message {n}.") for n in range(5)]
+    for message in messages:
+        cache.of(message)
+    for message in messages[2:]:  # the last three are held
+        cache.of(message)
+    assert cache.computed == 5
+    cache.of(messages[3])
+    cache.of(messages[0])  # dropped when the fourth came in; now drops 2, the least recent
+    assert cache.computed == 6
+    cache.of(messages[3])
+    assert cache.computed == 6
+    cache.of(messages[2])
+    assert cache.computed == 7
+
+
+@pytest.mark.parametrize(
+    "helper",
+    [
+        lexicon.content_words,
+        lexicon.artifacts,
+        lexicon.identifiers,
+        signals.text_signals,
+        tasks.category_of,
+        quality_features._text_statistics,
+    ],
+)
+def test_per_text_helpers_remember_at_most_text_cache_size_texts(helper) -> None:
+    helper.cache_clear()
+    for n in range(lexicon.TEXT_CACHE_SIZE + 10):
+        helper(f"distinct text {n} for the bound")
+    info = helper.cache_info()
+    assert info.misses == lexicon.TEXT_CACHE_SIZE + 10
+    assert info.currsize == lexicon.TEXT_CACHE_SIZE
 
 
 def test_a_turn_computes_features_only_for_its_new_messages():

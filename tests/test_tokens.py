@@ -167,3 +167,18 @@ def test_message_text_is_langchains_text() -> None:
 def test_the_default_encoding_is_built_once() -> None:
     encoding = tokens.encoding
     assert encoding() is encoding("o200k_base") is encoding(name="o200k_base")
+
+
+def test_the_counter_remembers_at_most_its_bound_the_least_recently_used_dropped() -> None:
+    counter = TokenCounter(cache_size=3)
+    messages = [HumanMessage(f"bounded counter {n}") for n in range(5)]
+    counter.count_messages(messages)
+    assert counter.encoded == 5
+    counter.count_messages(messages[2:])  # the last three are held
+    assert counter.encoded == 5
+    counter.count_message(messages[0])  # dropped when the fourth came in: encoded again
+    assert counter.encoded == 6
+    counter.count_message(messages[3])  # still held (used more recently than 2 and 4)
+    assert counter.encoded == 6
+    counter.count_message(messages[2])  # dropped for the first's return
+    assert counter.encoded == 7

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from langchain_core.messages import AIMessage, HumanMessage, RemoveMessage
+from langgraph.channels.delta import DeltaChannel
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
@@ -111,11 +113,11 @@ def test_the_metadata_walk_reads_what_langgraph_walk_reads(tmp_path: Path, monke
             graph.invoke({"messages": [HumanMessage(f"{ask} ({n})")]}, THREAD, durability="sync")
         configs = [t.config for t in saver.list(THREAD)]
         assert any("messages" in t.checkpoint["channel_values"] for t in saver.list(THREAD))
+        deltas = [n for n, c in graph.channels.items() if isinstance(c, DeltaChannel)]
+        assert len(deltas) > 1  # the query of their writes reads several at once
         for config in configs:
-            ours = saver.get_delta_channel_history(config=config, channels=["messages"])
-            theirs = SqliteSaver.get_delta_channel_history(
-                saver, config=config, channels=["messages"]
-            )
+            ours = saver.get_delta_channel_history(config=config, channels=deltas)
+            theirs = SqliteSaver.get_delta_channel_history(saver, config=config, channels=deltas)
             assert ours.keys() == theirs.keys()
             for channel, history in theirs.items():
                 assert ("seed" in ours[channel]) == ("seed" in history)
@@ -147,3 +149,28 @@ async def test_the_async_metadata_walk_reads_what_langgraph_walk_reads(
             assert repr(ours) == repr(theirs)
         latest = (await graph.aget_state(THREAD)).values["messages"]
         assert len(latest) == 12
+
+
+def test_the_chains_writes_are_read_with_one_query_text_whatever_their_lengths(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """``sqlite3`` keeps a prepared statement per query text: one text per chain length
+    held megabytes of them in a long thread."""
+    monkeypatch.setattr(TRANSCRIPT, "snapshot_frequency", 6)
+    builder = create_orchestrator(
+        main_model=SimulatedChatModel(model_name="gpt-4.1"),
+        worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
+        config=OrchestratorConfig(ledger_path=None),
+    )
+    executed: list[str] = []
+    with sqlite_checkpointer(tmp_path / "checkpoints.sqlite") as saver:
+        graph = builder.compile(checkpointer=saver)
+        saver.conn.set_trace_callback(executed.append)
+        for n in range(8):
+            graph.invoke({"messages": [HumanMessage(f"Capital of Peru? ({n})")]}, THREAD)
+    literal = re.compile(r"'(?:[^']|'')*'|\b\d+\b")  # the trace shows bound values inline
+    reads = {literal.sub("?", sql) for sql in executed if "FROM writes WHERE" in sql}
+    chain_reads = [sql for sql in reads if "channel = " in sql and "checkpoint_id IN" in sql]
+    assert chain_reads  # the walk ran
+    # one text per number of channels read, none per chain length
+    assert len(chain_reads) == len({sql.count("UNION ALL") for sql in chain_reads})

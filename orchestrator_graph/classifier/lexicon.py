@@ -113,15 +113,19 @@ AND_ALSO = re.compile(r"(?:[.?!;]\s+|,?\s+)and also\s+", re.I)
 
 
 OWN_MATERIAL_CHARS = 600  # a request this long carries its own material
+# distinct texts each per-text helper remembers (each holds its text), the least recently
+# used dropped: a decision reads its thread's last 32 turns (``segments.LOOKBACK_TURNS``);
+# a message's features are kept whole, per message, by ``message_features.FeatureCache``
+TEXT_CACHE_SIZE = 4096
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def content_words(text: str) -> frozenset[str]:
     """Lower-cased words of a text, stopwords and one-letter words dropped."""
     return frozenset(w for w in WORD.findall(text.lower()) if w not in STOPWORDS)
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def artifacts(text: str) -> frozenset[str]:
     """Kinds of artifact a message holds: code, table, document."""
     kinds = set()
@@ -161,7 +165,7 @@ ARTIFACT_KIND = {
 # =====
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def identifiers(text: str) -> tuple[str, ...]:
     """Code-like names in a text (backticked, snake_case, camelCase), 4+ characters."""
     return tuple(

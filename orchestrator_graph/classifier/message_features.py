@@ -11,6 +11,8 @@ operations over the few recent turns it reads, whatever the length of the thread
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
+from contextlib import suppress
 from dataclasses import dataclass
 
 from langchain_core.messages import BaseMessage
@@ -28,7 +30,10 @@ from orchestrator_graph.classifier.lexicon import (
 from orchestrator_graph.classifier.signals import RuleSignals, text_signals
 from orchestrator_graph.tokens import message_text
 
-_CACHE_SIZE = 200_000
+# messages whose features are remembered (a few KB each), the least recently used dropped:
+# a decision reads its thread's last ``segments.LOOKBACK_TURNS`` turns, so this holds them
+# for a hundred threads and more at once
+FEATURE_CACHE_SIZE = 16_384
 # a message that sets standing instructions mid-thread (a persona, a topic, rules for what follows)
 _INSTRUCTIONS = re.compile(
     r"^\s*(?:you are (?:an? |my |the )|act as\b|pretend (?:to be|you are)\b|from now on\b"
@@ -83,10 +88,14 @@ def compute_features(message: BaseMessage) -> MessageFeatures:
 
 
 class FeatureCache:
-    """Per-message features, each distinct message computed once (``computed`` counts them)."""
+    """Per-message features, each distinct message computed once (``computed`` counts them);
+    at most ``size`` messages are remembered, the least recently used dropped first."""
 
-    def __init__(self) -> None:
-        self._entries: dict[tuple[str, str | None, int, int], MessageFeatures] = {}
+    def __init__(self, size: int = FEATURE_CACHE_SIZE) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[str, str | None, int, int], MessageFeatures] = (
+            OrderedDict()
+        )
         self.computed = 0
 
     def of(self, message: BaseMessage) -> MessageFeatures:
@@ -95,10 +104,12 @@ class FeatureCache:
         key = (message.type, message.name, len(text), hash(text))
         found = self._entries.get(key)
         if found is not None:
+            with suppress(KeyError):  # another thread may have just dropped it
+                self._entries.move_to_end(key)
             return found
-        if len(self._entries) >= _CACHE_SIZE:
-            self._entries.clear()
         self._entries[key] = found = compute_features(message)
+        if len(self._entries) > self.size:
+            self._entries.popitem(last=False)
         self.computed += 1
         return found
 

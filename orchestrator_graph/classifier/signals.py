@@ -21,6 +21,7 @@ from orchestrator_graph.classifier.lexicon import (
     OWN_MATERIAL_CHARS,
     PRONOUN,
     QUOTED,
+    TEXT_CACHE_SIZE,
     YOU_SAID,
     artifacts,
     first_sentence,
@@ -87,7 +88,7 @@ class RuleSignals:
         return max(0.0, min(1.0, sum(self.features.values())))
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def text_signals(text: str) -> RuleSignals:
     """The signals a request carries by itself, before looking at the conversation."""
     found = RuleSignals()

@@ -11,6 +11,7 @@ from orchestrator_graph.classifier.lexicon import (
     ITEM_NEEDS_PREVIOUS,
     LIST_ITEM,
     OWN_MATERIAL_CHARS,
+    TEXT_CACHE_SIZE,
 )
 from orchestrator_graph.state import Category, Subtask
 
@@ -154,7 +155,7 @@ WRITES_CODE = re.compile(
 )
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def category_of(text: str) -> Category:
     for category, pattern in CATEGORY_RULES:
         if pattern.search(text):

@@ -25,6 +25,7 @@ import numpy as np
 from langchain_core.messages import BaseMessage
 
 from orchestrator_graph.classifier import classify_request
+from orchestrator_graph.classifier.lexicon import TEXT_CACHE_SIZE
 from orchestrator_graph.classifier.trained import FEATURES as DEPENDENCY_FEATURES
 from orchestrator_graph.context import latest_request
 from orchestrator_graph.quality.embedding import (
@@ -137,7 +138,7 @@ def rules_features(
     ]
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def _text_statistics(text: str) -> tuple[float, ...]:
     words = text.split()
     numbers = _NUMBER.findall(text)
