@@ -22,6 +22,7 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from orchestrator_graph import database
+from orchestrator_graph.compression import CompressedSerializer
 from orchestrator_graph.database import BUSY_TIMEOUT_S
 from orchestrator_graph.delta_sqlite import AsyncDeltaSqliteSaver, DeltaSqliteSaver
 from orchestrator_graph.errors import CheckpointDatabaseError, CheckpointFileError
@@ -56,7 +57,9 @@ def sqlite_checkpointer(
     path: str | Path | None = None, *, serde: SerializerProtocol | None = None
 ) -> Iterator[SqliteSaver]:
     """A ``SqliteSaver`` on ``path`` (default: ``default_checkpoint_path()``); a
-    ``DeltaSqliteSaver``, which reads the transcript's history faster.
+    ``DeltaSqliteSaver``, which reads the transcript's history faster, storing values
+    compressed (``CompressedSerializer`` over ``state.serializer()``) unless ``serde``
+    is given.
 
     Example:
         >>> with sqlite_checkpointer("checkpoints/demo.sqlite") as saver:  # doctest: +SKIP
@@ -65,7 +68,7 @@ def sqlite_checkpointer(
     path = _prepare(path)
     conn = database.open_sqlite(path, file_error=_file_error, autocommit=False)
     try:
-        saver = DeltaSqliteSaver(conn, serde=serde or serializer())
+        saver = DeltaSqliteSaver(conn, serde=serde or CompressedSerializer(serializer()))
         try:
             saver.setup()
         except sqlite3.DatabaseError as exc:
@@ -89,7 +92,7 @@ async def async_sqlite_checkpointer(
     """
     path = _prepare(path)
     async with aiosqlite.connect(path, timeout=BUSY_TIMEOUT_S) as conn:
-        saver = AsyncDeltaSqliteSaver(conn, serde=serde or serializer())
+        saver = AsyncDeltaSqliteSaver(conn, serde=serde or CompressedSerializer(serializer()))
         try:
             for pragma in database.PRAGMAS:
                 await conn.execute(pragma)

@@ -2,7 +2,7 @@
 checkpoint.
 
 LangGraph's ``SqliteSaver.get_delta_channel_history`` deserializes each ancestor
-checkpoint (with every Send payload and decision in it) until one holds a
+checkpoint (with every decision and profile in it) until one holds a
 snapshot of the channel: at 5-10 checkpoints a turn, the biggest cost of a turn
 in a long thread. A checkpoint's metadata counts the steps since each delta
 channel's last snapshot (``counters_since_delta_snapshot``). These savers read

@@ -231,8 +231,9 @@ class ModelCall(BaseModel):
 class WorkerTask(BaseModel):
     """A worker's input: the brief, the model it runs on, its budget and its view.
 
-    The messages of its minimal view (``context_indices``, positions in the
-    transcript) travel beside it in the ``Send`` (``WorkerInput.context``).
+    The messages of its minimal view are ``context_indices``, positions in the
+    transcript: ``spawn_subgraph`` reads them from the state (``WorkerInput.context``
+    for the worker graph run alone).
     """
 
     task_id: str
@@ -354,7 +355,7 @@ stored in that write only, not again in each of its checkpoints."""
 
 
 class WorkerInput(TypedDict):
-    """What one ``Send`` carries to ``spawn_subgraph``."""
+    """A worker's input: its task and the messages of its view."""
 
     task: WorkerTask
     context: Annotated[list[AnyMessage], WORKER_CONTEXT]

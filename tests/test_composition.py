@@ -98,9 +98,12 @@ def test_stream_subgraphs_shows_each_node_and_worker_cost(tmp_path: Path) -> Non
     assert parent == ["triage", "orchestrator", "note"]
     inner = [node for ns, node, *_ in by_namespace if ns == "orchestrator"]
     assert inner[:2] == ["classify", "cost_estimate"] and inner[-1] == "record"
-    assert inner.count("spawn_subgraph") == 2 and "merge" in inner
+    # each worker's update as it finishes, then the worker node's with all of them
+    assert inner.count("worker") == 2 and inner.count("spawn_subgraph") == 1 and "merge" in inner
+    each = [u["worker"]["calls"] for ns, u in chunks if len(ns) == 1 and "worker" in u]
+    assert [len(calls) for calls in each] == [1, 1]
 
-    # each worker's call, priced, in the updates of the orchestrator's worker node
+    # the workers' calls, priced, in the update of the orchestrator's worker node
     calls = [
         call
         for ns, update in chunks
@@ -113,7 +116,7 @@ def test_stream_subgraphs_shows_each_node_and_worker_cost(tmp_path: Path) -> Non
     assert all(c.node == "spawn_subgraph" and c.model == "gpt-4.1-mini" for c in calls)
     assert all(c.cost_usd > 0 and c.input_tokens > 0 for c in calls)
     assert all(
-        set(update) <= {"classify", "cost_estimate", "spawn_subgraph", "merge", "record"}
+        set(update) <= {"classify", "cost_estimate", "worker", "spawn_subgraph", "merge", "record"}
         for ns, update in chunks
         if len(ns) == 1
     )

@@ -41,7 +41,7 @@ def finished_workers() -> int:
     with sqlite3.connect(db, timeout=30) as conn:
         return conn.execute(
             "SELECT count(DISTINCT task_id) FROM writes WHERE thread_id = 'crash'"
-            " AND checkpoint_ns = '' AND channel = 'worker_results'"
+            " AND checkpoint_ns = '' AND channel = '__return__'"  # a worker task's result
         ).fetchone()[0]
 
 

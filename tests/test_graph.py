@@ -11,7 +11,7 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.serde.event_hooks import register_serde_event_listener
 from langgraph.runtime import Runtime
-from langgraph.types import Overwrite, Send
+from langgraph.types import Overwrite
 
 from orchestrator_graph import OrchestratorConfig, RunContext, create_orchestrator
 from orchestrator_graph.cli.demo import MEMO
@@ -104,16 +104,15 @@ def test_route_sends_one_minimal_view_per_subtask(config: OrchestratorConfig) ->
     ]
     state = {"messages": messages, **classify({"messages": messages})}
     state.update(run_node(make_cost_estimate(pricing_of(config), config), state))
-    sends = route(state)
-    assert isinstance(sends, list) and len(sends) == 3
-    for index, (send, question) in enumerate(zip(sends, QUESTIONS, strict=True)):
-        assert isinstance(send, Send) and send.node == "spawn_subgraph"
-        task = send.arg["task"]
+    assert route(state) == "spawn_subgraph"
+    tasks = state["decision"].tasks
+    assert len(tasks) == 3
+    for index, (task, question) in enumerate(zip(tasks, QUESTIONS, strict=True)):
         assert task.thread_id == "nodes"
         assert (task.index, task.turn, task.task_id) == (index, 1, f"1-{index}")
         assert task.brief == question
         assert task.model == "gpt-4.1-mini" and task.max_tokens == config.worker_max_tokens
-        assert [m.id for m in send.arg["context"]] == ["sys"]  # not the octopus turn
+        assert [messages[p].id for p in task.context_indices] == ["sys"]  # not the octopus turn
 
     main_only = forced(config, "main_session")
     state.update(run_node(make_cost_estimate(pricing_of(main_only), main_only), state))

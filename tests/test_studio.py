@@ -159,10 +159,15 @@ def test_turns_stream_state_and_history(servers: dict[str, StudioServer]) -> Non
     assert not errors, f"{errors}\n{server.log()[-3000:]}"
     nodes = [node for p in parts if p.event.startswith("updates") for node in p.data]
     assert nodes[:2] == ["classify", "cost_estimate"] and nodes[-1] == "record"
-    # each worker's calls, priced, in the updates of the worker node
-    workers = [p.data["spawn_subgraph"] for p in parts if "spawn_subgraph" in (p.data or {})]
-    assert len(workers) == 2
-    worker_calls = [c for update in workers for c in update["calls"]]
+    # each worker's update as it finishes, then the worker node's with their calls, priced
+    assert [node for node in nodes if node in {"worker", "spawn_subgraph"}] == [
+        "worker",
+        "worker",
+        "spawn_subgraph",
+    ]
+    (workers,) = [p.data["spawn_subgraph"] for p in parts if "spawn_subgraph" in (p.data or {})]
+    worker_calls = workers["calls"]
+    assert len(worker_calls) == 2
     assert all(c["node"] == "spawn_subgraph" and c["cost_usd"] > 0 for c in worker_calls)
 
     state = client.threads.get_state(thread_id)

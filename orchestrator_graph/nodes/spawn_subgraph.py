@@ -1,10 +1,11 @@
-"""``spawn_subgraph``: the worker session, reached by one ``Send`` per task.
+"""``spawn_subgraph``: the worker sessions of a turn.
 
-Its input is a ``WorkerTask`` and the messages of its minimal view; its output a
-``WorkerResult``. In the orchestrator it is a plain node (``make_worker_node``): as
-a subgraph it stored three checkpoints of its own per worker, each with its view,
-a third of a long thread's checkpoint file; the parent still stores each finished
-worker's writes, which is what a crash mid fan-out resumes from. Run alone
+A worker's input is a ``WorkerTask`` and the messages of its minimal view; its
+output a ``WorkerResult``. In the orchestrator the node runs one LangGraph ``task``
+per worker (``make_worker_node``). A ``Send`` per worker, as before, stored each
+view twice per turn (in the task write and the next checkpoint): more than half
+of a long thread's checkpoint file. A task stores only its result, which is what
+a crash mid fan-out resumes from. Run alone
 (``service.spawn_worker_session``) it is a one-node graph (``build_worker_graph``)
 whose state a checkpointer keeps. A call that still fails after its retries, or that the budget
 refuses, becomes a ``failed`` result (with the error text and the failed
@@ -18,10 +19,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AnyMessage
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.func import task
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
-from langgraph.runtime import Runtime
+from langgraph.runtime import Runtime, get_runtime
 
 from orchestrator_graph.budget import BudgetExceeded, guarded_call
 from orchestrator_graph.calls import ModelCallError, answer_status
@@ -30,6 +33,7 @@ from orchestrator_graph.context import worker_view
 from orchestrator_graph.nodes import overhead_ms
 from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.state import (
+    OrchestratorState,
     WorkerInput,
     WorkerOutput,
     WorkerResult,
@@ -62,15 +66,37 @@ def make_worker_node(
     pricing: Pricing,
     options: OrchestratorConfig | None = None,
 ) -> Callable[..., dict[str, Any]]:
-    """The orchestrator's ``spawn_subgraph`` node: ``Send`` hands it a ``WorkerInput``;
-    it writes the parent's ``worker_results``, ``calls`` and ``overhead_ms``."""
+    """The orchestrator's ``spawn_subgraph`` node: one LangGraph ``task`` (``worker``)
+    per ``WorkerTask`` of the decision, run in parallel, each on the messages of its
+    view read from the state; it writes ``worker_results``, ``calls`` and ``overhead_ms``.
+
+    A task's result is checkpointed when it finishes (its input is not: the view is
+    read again from the transcript), so a resumed run re-runs only unfinished workers.
+    """
     call_worker = make_call_worker(models, pricing, options)
 
-    def spawn_subgraph(state: dict[str, Any], runtime: Runtime[RunContext]) -> dict[str, Any]:
-        # annotated as a dict: a ``WorkerState`` hint would add its keys to the parent
-        return call_worker(state, runtime)
+    @task
+    def worker(brief: WorkerTask, context: list[AnyMessage]) -> dict[str, Any]:
+        return call_worker({"task": brief, "context": context}, get_runtime(RunContext))
+
+    def spawn_subgraph(state: OrchestratorState) -> dict[str, Any]:
+        decision = state["decision"]
+        assert decision is not None, "cost_estimate sets the decision before the edge"
+        messages = state["messages"]
+        futures = [
+            worker(brief, [messages[p] for p in brief.context_indices]) for brief in decision.tasks
+        ]
+        done: list[dict[str, Any]] = [future.result() for future in futures]
+        return {key: _joined(key, done) for key in ("worker_results", "calls", "overhead_ms")}
 
     return spawn_subgraph
+
+
+def _joined(key: str, outputs: list[dict[str, Any]]) -> Any:
+    """The workers' outputs for one key of the node's update, in task order."""
+    if key == "overhead_ms":
+        return sum(out[key] for out in outputs)
+    return [item for out in outputs for item in out[key]]
 
 
 def make_call_worker(
@@ -80,7 +106,7 @@ def make_call_worker(
 ) -> Callable[..., dict[str, Any]]:
     base = options or OrchestratorConfig()
 
-    def call_worker(state: WorkerState, runtime: Runtime[RunContext]) -> dict[str, Any]:
+    def call_worker(state: WorkerInput, runtime: Runtime[RunContext]) -> dict[str, Any]:
         """The task's model on its view; a failure or a refused budget is a failed result."""
         started = time.perf_counter()
         task = state["task"]

@@ -9,7 +9,7 @@
 ``plan``       the steps composed (``plan_turn``, ``decision_for``, ``decide``)
 ``person``     the person's pick at an ``interrupt()`` (``ask_person``)
 ``budget_fit`` the cheapest route that fits the budget left (``fit_budget``)
-``edge``       ``route``, the conditional edge: the main session or ``Send``s
+``edge``       ``route``, the conditional edge: the main session, the workers or the cache
 """
 
 from orchestrator_graph.routing.costs import Pricing
