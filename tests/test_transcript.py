@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from pathlib import Path
@@ -174,3 +175,33 @@ def test_the_chains_writes_are_read_with_one_query_text_whatever_their_lengths(
     assert chain_reads  # the walk ran
     # one text per number of channels read, none per chain length
     assert len(chain_reads) == len({sql.count("UNION ALL") for sql in chain_reads})
+
+
+def test_a_turn_reads_only_the_writes_it_has_not_decoded_before(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The saver keeps each checkpoint's decoded writes: a turn of a long thread reads the
+    checkpoints made since its last turn, not the whole chain back to the snapshot."""
+    monkeypatch.setattr(TRANSCRIPT, "snapshot_frequency", 100)
+    builder = create_orchestrator(
+        main_model=SimulatedChatModel(model_name="gpt-4.1"),
+        worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
+        config=OrchestratorConfig(ledger_path=None),
+    )
+    path = tmp_path / "checkpoints.sqlite"
+    executed: list[str] = []
+    with sqlite_checkpointer(path) as saver:
+        graph = builder.compile(checkpointer=saver)
+        for n in range(8):
+            graph.invoke({"messages": [HumanMessage(f"Capital of Peru? ({n})")]}, THREAD)
+        chain = len(list(saver.list(THREAD)))
+        saver.conn.set_trace_callback(executed.append)
+        graph.invoke({"messages": [HumanMessage("And of Chile?")]}, THREAD)
+        saver.conn.set_trace_callback(None)
+        cached = graph.get_state(THREAD).values["messages"]
+    arrays = [re.findall(r"json_each\('(\[[^']*\])'\)", sql) for sql in executed]
+    read = [len(json.loads(ids)) for found in arrays for ids in found]
+    assert read and max(read) <= 8 < chain  # one turn's checkpoints, not the chain
+    with sqlite_checkpointer(path) as fresh:  # nothing decoded: the whole chain, same state
+        assert builder.compile(checkpointer=fresh).get_state(THREAD).values["messages"] == cached
+    assert cached[-2].text == "And of Chile?" and len(cached) == 18
