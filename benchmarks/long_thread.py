@@ -28,6 +28,11 @@ are that graph's own. ``--trace-memory`` adds ``py_MB``, the Python objects aliv
 bookkeeping), and prints the allocations that grew most between the last two marks,
 by traceback: what to look at when memory is not flat.
 
+``--compact-every N`` compacts the orchestrator's thread every N turns
+(``prune.compact_thread``: its latest state in one checkpoint, the file vacuumed),
+outside the timed turns; the time it takes is printed at the end. The marks then
+show the file under that retention policy: no history before the last compaction.
+
 ``--propose`` measures changes proposed for the graph without making them in the
 package (``long_thread_variants.py`` patches them in before the graph is built);
 ``--snapshot-every`` sets the transcript's snapshot frequency.
@@ -59,6 +64,7 @@ from orchestrator_graph import OrchestratorConfig
 from orchestrator_graph.checkpoints import sqlite_checkpointer
 from orchestrator_graph.config import DEFAULT_MAIN_MODEL, DEFAULT_WORKER_MODEL
 from orchestrator_graph.joining import join_sessions
+from orchestrator_graph.prune import compact_thread
 from orchestrator_graph.replay import recorded_answers
 from orchestrator_graph.state import ModelCall
 from orchestrator_graph.testing.simulated import SimulatedChatModel
@@ -83,6 +89,7 @@ class Track:
     messages: list[BaseMessage] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
     snapshots: list[tracemalloc.Snapshot] = field(default_factory=list)
+    compact_ms: list[float] = field(default_factory=list)  # each compaction's time
 
 
 def long_thread(turns: int, seed: int) -> Session:
@@ -242,6 +249,7 @@ def run(
     durability: Durability = "sync",
     plain_delta: bool = False,
     only: str | None = None,
+    compact_every: int = 0,
 ) -> list[Track]:
     thread = long_thread(turns, seed)
     config = OrchestratorConfig(ledger_path=None)
@@ -277,6 +285,10 @@ def run(
                 orch.overhead_ms.append(wall - model_ms(out.get("calls") or []))
                 orch.messages = out["messages"]
                 del out  # what a caller keeps between turns is its own
+                if compact_every and (index + 1) % compact_every == 0:
+                    started = time.perf_counter()
+                    compact_thread(graph, config_of, vacuum=True)
+                    orch.compact_ms.append((time.perf_counter() - started) * 1000)
             if only != "orchestrator":
                 started, cpu = time.perf_counter(), time.process_time()
                 result = baseline.invoke({"messages": messages}, config_of)
@@ -307,6 +319,7 @@ def main() -> None:
         "--plain-delta", action="store_true", help="the one-node graph on the delta transcript"
     )
     parser.add_argument("--only", choices=["orchestrator", "one-node"], help="one graph alone")
+    parser.add_argument("--compact-every", type=int, default=0, help="compact every N turns")
     parser.add_argument("--trace-memory", action="store_true", help="tracemalloc at the marks")
     args = parser.parse_args()
     if args.trace_memory:
@@ -325,10 +338,17 @@ def main() -> None:
             durability=args.durability,
             plain_delta=args.plain_delta,
             only=args.only,
+            compact_every=args.compact_every,
         )
     for track in tracks:
         print_table(track)
         print_growth(track)
+        if track.compact_ms:
+            print(
+                f"  compacted every {args.compact_every} turns: {len(track.compact_ms)} times, "
+                f"median {statistics.median(track.compact_ms):.0f} ms, "
+                f"max {max(track.compact_ms):.0f} ms"
+            )
     if len(tracks) < 2:
         return
     last, base = tracks[0].rows[-1], tracks[1].rows[-1]

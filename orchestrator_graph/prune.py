@@ -1,7 +1,9 @@
 """Pruning and paging: long threads without their whole history.
 
 ``prune_thread`` removes a thread's old checkpoints while keeping it resumable;
-``checkpoint_pages`` and ``state_pages`` read a thread's history a page at a time.
+``compact_thread`` first stores the latest state whole, so that one checkpoint is
+all that is kept; ``checkpoint_pages`` and ``state_pages`` read a thread's history a
+page at a time.
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from langchain_core.runnables import RunnableConfig
+from langgraph.channels.delta import DeltaChannel
 from langgraph.checkpoint.base import BaseCheckpointSaver, CheckpointTuple
 from langgraph.checkpoint.serde.base import SerializerProtocol
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.pregel import Pregel
-from langgraph.types import StateSnapshot
+from langgraph.types import Overwrite, StateSnapshot
 
 TRANSCRIPT_CHANNEL = "messages"
 
@@ -167,6 +170,43 @@ def prune_thread(saver: BaseCheckpointSaver, thread_id: str, **options: Any) -> 
     raise TypeError(
         f"prune_thread works on a SqliteSaver or a PostgresSaver, not {type(saver).__name__}"
     )
+
+
+def compact_thread(graph: Pregel, config: RunnableConfig, *, vacuum: bool = False) -> PruneReport:
+    """Keep only a thread's latest state, in one checkpoint that stores it whole.
+
+    ``prune_thread`` must keep the chain back to the transcript's last snapshot (up
+    to about 200 turns). Here the latest state's ``DeltaChannel`` values (the
+    transcript, digests, prompts) are first written back as ``Overwrite``s
+    (``graph.update_state``), which makes LangGraph store a snapshot of each in a
+    new checkpoint; then every other checkpoint of the thread is deleted. The thread
+    resumes from it as before; its earlier states are gone (time travel starts
+    there). ``vacuum`` gives the freed pages of a SQLite file back to the disk.
+
+    Raises:
+        ValueError: the thread has a turn in progress or waiting at an interrupt
+            (``next`` is not empty); finish or resume it first.
+    """
+    state = graph.get_state(config)
+    if state.next:
+        raise ValueError(
+            f"thread {config['configurable']['thread_id']!r} has a turn in progress "
+            f"(next: {', '.join(state.next)}); finish or resume it before compacting"
+        )
+    deltas = [k for k, ch in graph.channels.items() if isinstance(ch, DeltaChannel)]
+    whole = {k: Overwrite(state.values[k]) for k in deltas if k in state.values}
+    if whole:
+        graph.update_state(state.config, whole)
+    saver = graph.checkpointer
+    if not isinstance(saver, BaseCheckpointSaver):
+        raise TypeError("compact_thread needs a graph compiled with a checkpointer")
+    report = prune_thread(saver, str(config["configurable"]["thread_id"]), keep=1)
+    if vacuum and isinstance(saver, SqliteSaver):
+        with saver.lock:  # in WAL mode the freed pages reach the file at the checkpoint
+            saver.conn.commit()
+            saver.conn.execute("VACUUM")
+            saver.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return report
 
 
 PageItem = TypeVar("PageItem", CheckpointTuple, StateSnapshot)

@@ -12,7 +12,7 @@ from langgraph.types import Command
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
 from orchestrator_graph.checkpoints import sqlite_checkpointer
 from orchestrator_graph.cli import main
-from orchestrator_graph.prune import checkpoint_pages, prune_thread, state_pages
+from orchestrator_graph.prune import checkpoint_pages, compact_thread, prune_thread, state_pages
 from orchestrator_graph.state import DIGESTS, PROMPTS
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 from orchestrator_graph.transcript import TRANSCRIPT
@@ -51,6 +51,11 @@ def run_turns(graph, turns: int) -> None:
 
 def count(saver, table: str) -> int:
     return saver.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def on_disk(path: Path) -> int:
+    """The database's bytes with its write-ahead log."""
+    return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
 
 
 def shown(messages) -> list[tuple[str, str, str]]:
@@ -99,6 +104,41 @@ def test_an_interrupted_turn_resumes_after_pruning(tmp_path: Path, snapshot_ever
         final = graph.invoke(Command(resume="worker_session"), THREAD)
         assert final["decision"].route == "worker_session"
         assert final["messages"][-1].type == "ai"
+
+
+def test_compacting_keeps_one_checkpoint_holding_the_whole_state(tmp_path: Path) -> None:
+    """Without compaction the chain back to the transcript's snapshot stays (here the
+    whole thread: no snapshot yet); compacted, one checkpoint, the same state, resumable."""
+    path = tmp_path / "checkpoints.sqlite"
+    with sqlite_checkpointer(path) as saver:
+        graph = build().compile(checkpointer=saver)
+        run_turns(graph, 8)
+        before = graph.get_state(THREAD)
+        assert prune_thread(saver, "long").deleted_checkpoints == 0  # all needed
+        size = on_disk(path)
+        report = compact_thread(graph, THREAD, vacuum=True)
+        assert report.kept_checkpoints == count(saver, "checkpoints") == 1
+        assert on_disk(path) < size / 5
+    with sqlite_checkpointer(path) as saver:  # as a new process would
+        graph = build().compile(checkpointer=saver)
+        after = graph.get_state(THREAD)
+        assert after.next == () and after.values == before.values
+        assert shown(after.values["messages"]) == shown(before.values["messages"])
+        out = graph.invoke({"messages": [HumanMessage("And one more: 2 + 2?")]}, THREAD)
+        assert len(out["messages"]) == len(before.values["messages"]) + 2
+        assert out["thread_cost_usd"] > before.values["thread_cost_usd"]
+
+
+def test_a_turn_waiting_at_an_interrupt_is_not_compacted(tmp_path: Path) -> None:
+    with sqlite_checkpointer(tmp_path / "checkpoints.sqlite") as saver:
+        graph = build(interrupt_below=1.0).compile(checkpointer=saver)
+        paused = graph.invoke({"messages": [HumanMessage("Tell me about Zappa.")]}, THREAD)
+        assert paused.get("__interrupt__")
+        stored = count(saver, "checkpoints")
+        with pytest.raises(ValueError, match="turn in progress"):
+            compact_thread(graph, THREAD)
+        assert count(saver, "checkpoints") == stored
+        assert graph.invoke(Command(resume="main_session"), THREAD)["messages"][-1].type == "ai"
 
 
 def test_a_plain_messages_graph_keeps_only_its_latest(tmp_path: Path) -> None:
