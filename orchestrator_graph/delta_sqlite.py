@@ -66,13 +66,14 @@ _CHECKPOINT_SQL = (
     " WHERE thread_id = ? AND checkpoint_ns = ? AND checkpoint_id = ?"
 )
 _COUNTERS = "counters_since_delta_snapshot"
-DECODED_SEEDS = 64
+DECODED_SEEDS = 16
 """Snapshot values a saver keeps decoded (one per thread and delta channel in use)."""
 DECODED_THREADS = 64
 """Threads whose checkpoints' parents a saver keeps (ids only)."""
-DECODED_WRITES = 16_384
-"""Checkpoints whose writes of one delta channel a saver keeps decoded (a chain back to
-the transcript's snapshot is up to about 1,400 checkpoints: 200 turns)."""
+DECODED_WRITES = 4096
+"""Checkpoints whose writes of one delta channel a saver keeps decoded. A thread's
+chain back to the transcript's snapshot is up to about 1,400 checkpoints (200 turns):
+this holds two or three threads' chains; beyond, a turn reads from the file as before."""
 
 _Key = tuple[str, str, str, str]  # thread, namespace, checkpoint id, channel
 _Write = tuple[tuple[str, str, int], str, Any]  # sort key, task id, value
