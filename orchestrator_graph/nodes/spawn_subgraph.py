@@ -2,10 +2,10 @@
 
 A worker's input is a ``WorkerTask`` and the messages of its minimal view; its
 output a ``WorkerResult``. In the orchestrator the node runs one LangGraph ``task``
-per worker (``make_worker_node``). A ``Send`` per worker, as before, stored each
-view twice per turn (in the task write and the next checkpoint): more than half
-of a long thread's checkpoint file. A task stores only its result, which is what
-a crash mid fan-out resumes from. Run alone
+per worker (``make_worker_node``), which reads the view from the transcript and
+stores only its result: what a crash mid fan-out resumes from. (The ``Send`` per
+worker it replaces stored each view twice, in the task write and the next
+checkpoint: more than half of a long thread's checkpoint file.) Run alone
 (``service.spawn_worker_session``) it is a one-node graph (``build_worker_graph``)
 whose state a checkpointer keeps. A call that still fails after its retries, or that the budget
 refuses, becomes a ``failed`` result (with the error text and the failed
