@@ -64,8 +64,8 @@ def make_classify(
             "worker_results": Overwrite([]),
             "calls": Overwrite(list(calls)),
             "overhead_ms": Overwrite(overhead_ms(started, calls)),
-            # an empty update a turn: the delta channels reach a snapshot every few turns
-            # even in a thread that stops writing them (a short walk back, and prune)
+            # an empty update a turn: the delta channels reach a snapshot on a regular
+            # cadence even in a thread that stops writing them (a bounded walk back)
             "digests": {},
             "prompts": {},
         }
