@@ -20,9 +20,11 @@ connection held about 26 MB of them.
 
 Each saver keeps what it decoded (``Decoded``): a snapshot's value and each
 ancestor checkpoint's writes of a delta channel, which never change once the
-checkpoint has a child. The next turn of a thread reads from the file only the
-writes of checkpoints it has not seen: a turn no longer deserializes the whole
-chain back to the snapshot (at turn 400, 27 ms of every turn).
+checkpoint has a child, and the last chain it walked with the writes collected
+along it. The next turn of a thread reads and walks only the checkpoints made
+since: a turn no longer deserializes the whole chain back to the snapshot (at
+turn 400, 27 ms of every turn), nor looks each of its checkpoints up (at turn 800,
+12 ms). Turn 800 then costs what turn 10 does (``benchmarks/long_thread.py``).
 """
 
 from __future__ import annotations
@@ -81,10 +83,23 @@ _Write = tuple[tuple[str, str, int], str, Any]  # sort key, task id, value
 
 @dataclass
 class _Parents:
-    """A thread's checkpoints read so far: each one's parent, and the newest id."""
+    """A thread's checkpoints read so far: each one's parent, the newest id, and the
+    last chain walked (newest first), which the next walk joins."""
 
     newest: str = ""
     of: dict[str, str | None] = field(default_factory=dict)
+    last: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Collected:
+    """A channel's writes along the last chain read (oldest first), and that chain's
+    newest checkpoint and length: the next turn's chain ends with it, and adds only
+    the checkpoints made since."""
+
+    head: str
+    length: int
+    writes: list[PendingWrite]
 
 
 class Decoded:
@@ -97,6 +112,7 @@ class Decoded:
         self.seeds: OrderedDict[_Key, Any] = OrderedDict()
         self.writes: OrderedDict[_Key, list[_Write]] = OrderedDict()
         self.parents: OrderedDict[tuple[str, str], _Parents] = OrderedDict()
+        self.collected: OrderedDict[tuple[str, str, str], _Collected] = OrderedDict()
 
     @staticmethod
     def get(entries: OrderedDict[Any, Any], key: Any) -> Any:
@@ -149,6 +165,8 @@ class _Walk:
     chain: list[str] = field(default_factory=list)  # the target's ancestors, nearest first
     seeds: dict[str, Any] = field(default_factory=dict)
     missing: dict[str, list[str]] = field(default_factory=dict)  # ids whose writes to read
+    new: dict[str, list[str]] = field(default_factory=dict)  # each chain's part not collected
+    reused: dict[str, list[PendingWrite]] = field(default_factory=dict)  # the part collected
     known: dict[_Key, list[_Write]] = field(default_factory=dict)  # writes decoded before
 
     @classmethod
@@ -195,12 +213,17 @@ class _Walk:
         parents.newest = max([parents.newest, *(cid for cid, _ in rows)])
         chain, limit = [self.target], max(self.distance.values()) + 1
         while len(chain) < limit:
+            if parents.last and chain[-1] == parents.last[0]:
+                chain.extend(parents.last[1 : limit - len(chain) + 1])
+                if len(chain) == limit or parents.of.get(chain[-1], "") is None:
+                    break
             if chain[-1] not in parents.of:
                 return None
             parent = parents.of[chain[-1]]
             if parent is None:
                 break
             chain.append(parent)
+        parents.last = chain
         return chain
 
     def snapshot_ids(self, chain: list[str]) -> dict[str, str]:
@@ -220,7 +243,8 @@ class _Walk:
         others are taken from ``decoded`` now."""
         missing: dict[str, list[str]] = {}
         for ch, chain in self.chains().items():
-            for cid in chain:
+            self.new[ch] = self.uncollected(ch, chain, decoded)
+            for cid in self.new[ch]:
                 known = Decoded.get(decoded.writes, self.key(cid, ch))
                 if known is None:
                     missing.setdefault(ch, []).append(cid)
@@ -230,6 +254,15 @@ class _Walk:
         ids = (self.thread_id, self.namespace)
         params = [p for ch, chain in missing.items() for p in (*ids, ch, json.dumps(chain))]
         return (_writes_sql(len(missing), has_task_path) if missing else ""), params
+
+    def uncollected(self, channel: str, chain: list[str], decoded: Decoded) -> list[str]:
+        """The newest part of ``chain`` whose writes the last turn did not collect."""
+        last = Decoded.get(decoded.collected, (self.thread_id, self.namespace, channel))
+        cut = len(chain) - last.length if last is not None else -1
+        if last is not None and cut >= 0 and chain[cut] == last.head:
+            self.reused[channel] = last.writes
+            return chain[:cut]
+        return chain
 
     def history(
         self, rows: Sequence[Any], serde: SerializerProtocol, decoded: Decoded
@@ -249,10 +282,17 @@ class _Walk:
         result: dict[str, DeltaChannelHistory] = {}
         for ch, chain in self.chains().items():
             collected: list[PendingWrite] = [
-                (task_id, ch, value)
-                for cid in reversed(chain)
-                for _, task_id, value in self.known[self.key(cid, ch)]
+                *self.reused.get(ch, ()),
+                *(
+                    (task_id, ch, value)
+                    for cid in reversed(self.new[ch])
+                    for _, task_id, value in self.known[self.key(cid, ch)]
+                ),
             ]
+            if chain:
+                last = _Collected(chain[0], len(chain), collected)
+                where = (self.thread_id, self.namespace, ch)
+                Decoded.put(decoded.collected, where, last, DECODED_THREADS)
             entry: DeltaChannelHistory = {"writes": collected}
             if ch in self.seeds:
                 entry["seed"] = self.seeds[ch]

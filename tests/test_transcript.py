@@ -109,14 +109,10 @@ def test_the_metadata_walk_reads_what_langgraph_walk_reads(tmp_path: Path, monke
     with sqlite_checkpointer(tmp_path / "checkpoints.sqlite") as saver:
         assert isinstance(saver, DeltaSqliteSaver)
         graph = builder.compile(checkpointer=saver)
-        for n in range(8):
-            ask = ["What is the capital of Peru?", "Write a haiku about rain.", "Shorter?"][n % 3]
-            graph.invoke({"messages": [HumanMessage(f"{ask} ({n})")]}, THREAD, durability="sync")
-        configs = [t.config for t in saver.list(THREAD)]
-        assert any("messages" in t.checkpoint["channel_values"] for t in saver.list(THREAD))
         deltas = [n for n, c in graph.channels.items() if isinstance(c, DeltaChannel)]
         assert len(deltas) > 1  # the query of their writes reads several at once
-        for config in configs:
+
+        def same_as_langgraph(config) -> None:
             ours = saver.get_delta_channel_history(config=config, channels=deltas)
             theirs = SqliteSaver.get_delta_channel_history(saver, config=config, channels=deltas)
             assert ours.keys() == theirs.keys()
@@ -124,6 +120,15 @@ def test_the_metadata_walk_reads_what_langgraph_walk_reads(tmp_path: Path, monke
                 assert ("seed" in ours[channel]) == ("seed" in history)
                 assert repr(ours[channel].get("seed")) == repr(history.get("seed"))
                 assert repr(ours[channel]["writes"]) == repr(history["writes"])
+
+        for n in range(8):
+            ask = ["What is the capital of Peru?", "Write a haiku about rain.", "Shorter?"][n % 3]
+            graph.invoke({"messages": [HumanMessage(f"{ask} ({n})")]}, THREAD, durability="sync")
+            same_as_langgraph(THREAD)  # the chain read last turn, joined to the new part
+        configs = [t.config for t in saver.list(THREAD)]
+        assert any("messages" in t.checkpoint["channel_values"] for t in saver.list(THREAD))
+        for config in configs:  # newest first: every other chain, with what is decoded
+            same_as_langgraph(config)
 
 
 async def test_the_async_metadata_walk_reads_what_langgraph_walk_reads(
