@@ -1,5 +1,6 @@
 """One long thread through the orchestrator and a one-node ``MessagesState`` graph, side
-by side on SQLite checkpoint files: storage, per-turn overhead and memory.
+by side on SQLite checkpoint files: storage, per-turn overhead and memory. The
+one-node graph's saver uses LangGraph's own serializer (uncompressed), as a user has it.
 
 The thread is the project's workloads joined into one thread (``joining``), its
 recorded answers replayed by the simulated models. Each turn runs in both graphs,
@@ -66,7 +67,7 @@ from orchestrator_graph.config import DEFAULT_MAIN_MODEL, DEFAULT_WORKER_MODEL
 from orchestrator_graph.joining import join_sessions
 from orchestrator_graph.prune import compact_thread
 from orchestrator_graph.replay import recorded_answers
-from orchestrator_graph.state import ModelCall
+from orchestrator_graph.state import ModelCall, serializer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 from orchestrator_graph.tokens import message_text
 from orchestrator_graph.transcript import TRANSCRIPT
@@ -267,7 +268,10 @@ def run(
     timer: list[float] = []
     config_of = {"configurable": {"thread_id": "long"}}
     builder = build_orchestrator(main, worker, config)
-    with sqlite_checkpointer(orch.path) as orch_saver, sqlite_checkpointer(plain.path) as saver:
+    with (
+        sqlite_checkpointer(orch.path) as orch_saver,
+        sqlite_checkpointer(plain.path, serde=serializer()) as saver,  # as LangGraph stores
+    ):
         graph = builder.compile(checkpointer=orch_saver)
         baseline = plain_graph(plain_model, saver, timer, delta=plain_delta)
         for index in range(turns):

@@ -35,6 +35,7 @@ from orchestrator_graph.context import turns_of
 from orchestrator_graph.graph import create_orchestrator
 from orchestrator_graph.ledger import ledger_at
 from orchestrator_graph.quality.runs import answering_roles
+from orchestrator_graph.state import serializer
 from orchestrator_graph.testing.simulated import SimulatedChatModel, SimulatedRequest
 from orchestrator_graph.tokens import message_text
 from orchestrator_graph.workloads import Session, Turn
@@ -275,8 +276,9 @@ def _collect(
 def reference_overheads(
     sessions: Sequence[tuple[str, Session]], *, workdir: Path, progress: tqdm
 ) -> list[float]:
-    """Graph time minus model time per turn of a one-node ``MessagesState`` graph with
-    the same SQLite checkpointer, on the same sessions and recorded answers."""
+    """Graph time minus model time per turn of a one-node ``MessagesState`` graph on the
+    same SQLite saver with LangGraph's own serializer (no compression: the graph as a
+    user has it without the orchestrator), on the same sessions and recorded answers."""
     model = SimulatedChatModel(model_name=DEFAULT_MAIN_MODEL)
     model_ms: list[float] = []
 
@@ -291,7 +293,8 @@ def reference_overheads(
     builder.add_edge(START, "respond")
     builder.add_edge("respond", END)
     overheads = []
-    with sqlite_checkpointer(workdir / "checkpoints-reference.sqlite") as saver:
+    plain = serializer()
+    with sqlite_checkpointer(workdir / "checkpoints-reference.sqlite", serde=plain) as saver:
         graph = builder.compile(checkpointer=saver)
         for file, session in sessions:
             thread: RunnableConfig = {

@@ -19,8 +19,9 @@ one: ``invented_answers`` counts them.
 logs: a ``depends_on`` turn is present when every message of it (question and
 answer, in full, not a digest) is in every request made to answer the turn.
 ``overhead_ms`` is graph time per turn minus model time; ``overhead_ratio``
-divides its p50 by that of a one-node ``MessagesState`` graph with the same
-SQLite checkpointer, measured in the same run. The percentiles leave out each run's
+divides its p50 by that of a one-node ``MessagesState`` graph on the same
+SQLite saver with LangGraph's own serializer (uncompressed, as a user has it),
+measured in the same run. The percentiles leave out each run's
 first turn; ``cold_start`` shows it apart, with the warm-up of the process (the loads
 of the first decision, done once when the graph is built: ``warmup.warm_up``).
 ``parallel_speedup`` fans N
