@@ -26,7 +26,9 @@ from orchestrator_graph.quality.embedding import Embedder
 from orchestrator_graph.quality.features import feature_matrix, feature_names, features_version
 from orchestrator_graph.state import TaskProfile
 
-FORMAT = "orchestrator-graph/quality-logreg/2"
+FORMAT = "orchestrator-graph/quality-logreg/3"
+# the files this version reads: /2 has the "as good" head only (p_weak_ok = its probability)
+READABLE_FORMATS = (FORMAT, "orchestrator-graph/quality-logreg/2")
 # the share of training requests a request must be as similar to the training data as
 DOMAIN_PERCENTILE = 1.0
 DEFAULT_MODEL = "default_model.npz"
@@ -86,14 +88,22 @@ class QualityModel:
     # a request below it is unlike the training data, and the model abstains
     centroid: np.ndarray | None = None
     min_similarity: float | None = None
+    # the "better" head (P(cheap answer better)); None: the "as good" head alone
+    better_weights: np.ndarray | None = None
+    better_bias: float = 0.0
 
     @property
     def features(self) -> tuple[str, ...]:
         return feature_names(self.feature_set)
 
     def predict_matrix(self, matrix: np.ndarray) -> np.ndarray:
-        """P(weak ok) for rows of features (``features.feature_matrix``)."""
-        return sigmoid(((matrix - self.mean) / self.scale) @ self.weights + self.bias)
+        """P(weak ok) for rows of features (``features.feature_matrix``): the mean of
+        P(as good) and P(better), the cheap answer's win rate with a tie counting half."""
+        x = (matrix - self.mean) / self.scale
+        p = sigmoid(x @ self.weights + self.bias)
+        if self.better_weights is None:
+            return p
+        return (p + sigmoid(x @ self.better_weights + self.better_bias)) / 2
 
     def predict_many(
         self,
@@ -165,16 +175,18 @@ class QualityModel:
                 cal_savings=cal.savings,
                 # numpy's stub types **kwds as ArrayLike but a ** dict could also
                 # name ``allow_pickle: bool``; these keys never do
-                **self._domain_arrays(),  # type: ignore[arg-type]
+                **self._optional_arrays(),  # type: ignore[arg-type]
             )
 
-    def _domain_arrays(self) -> dict[str, np.ndarray]:
-        if self.centroid is None or self.min_similarity is None:
-            return {}
-        return {
-            "centroid": self.centroid.astype(np.float32),
-            "min_similarity": np.array(self.min_similarity),
-        }
+    def _optional_arrays(self) -> dict[str, np.ndarray]:
+        arrays = {}
+        if self.centroid is not None and self.min_similarity is not None:
+            arrays["centroid"] = self.centroid.astype(np.float32)
+            arrays["min_similarity"] = np.array(self.min_similarity)
+        if self.better_weights is not None:
+            arrays["better_weights"] = self.better_weights.astype(np.float32)
+            arrays["better_bias"] = np.array(self.better_bias)
+        return arrays
 
     @classmethod
     def load(cls, path: str | Path) -> QualityModel:
@@ -187,7 +199,7 @@ class QualityModel:
             raise ValueError(f"{path}: not a quality model file ({error})") from error
         features = tuple(str(name) for name in arrays["features"])
         if (
-            meta.get("format") != FORMAT
+            meta.get("format") not in READABLE_FORMATS
             or features != feature_names(meta["feature_set"])
             or meta.get("features_version") != features_version(meta["feature_set"])
         ):
@@ -207,6 +219,10 @@ class QualityModel:
             trained_on=meta.get("trained_on", {}),
             centroid=arrays["centroid"].astype(np.float64) if "centroid" in arrays else None,
             min_similarity=float(arrays["min_similarity"]) if "min_similarity" in arrays else None,
+            better_weights=(
+                arrays["better_weights"].astype(np.float64) if "better_weights" in arrays else None
+            ),
+            better_bias=float(arrays["better_bias"]) if "better_bias" in arrays else 0.0,
         )
 
 
@@ -229,7 +245,13 @@ def load_quality_model(path: str | Path | None = None) -> QualityModel:
     return QualityModel.load(path if path is not None else default_model_path())
 
 
-def describe_weights(model: QualityModel, top: int = 12) -> list[tuple[str, float]]:
-    """The features that move the prediction most (standardised weight, by size)."""
-    order = np.argsort(-np.abs(model.weights))[:top]
-    return [(model.features[i], float(model.weights[i])) for i in order]
+def describe_weights(
+    model: QualityModel, top: int = 12, *, head: str = "as_good"
+) -> list[tuple[str, float]]:
+    """The features that move a head's prediction most (standardised weight, by size);
+    ``head``: ``as_good`` or ``better``."""
+    weights = model.weights if head == "as_good" else model.better_weights
+    if weights is None:
+        return []
+    order = np.argsort(-np.abs(weights))[:top]
+    return [(model.features[i], float(weights[i])) for i in order]
