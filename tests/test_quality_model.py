@@ -15,8 +15,10 @@ from orchestrator_graph.quality.dataset import Prices, examples_of
 from orchestrator_graph.quality.features import feature_names
 from orchestrator_graph.quality.model import (
     QualityModel,
+    apply_platt,
     cheap_model_ok,
     default_model_path,
+    fit_platt,
     load_quality_model,
 )
 from orchestrator_graph.quality.training import (
@@ -204,3 +206,32 @@ def test_a_single_head_file_of_the_previous_format_still_loads(trained, tmp_path
     both = tmp_path / "v3.npz"
     result.model.save(both)
     assert QualityModel.load(both).better_weights is not None
+
+
+def test_the_platt_map_keeps_the_order_and_makes_a_probability() -> None:
+    rng = np.random.default_rng(1)
+    score = rng.uniform(0.3, 0.5, size=2000)  # a compressed score: the heads' mean
+    truth = 1 / (1 + np.exp(-(score - 0.4) * 40))  # the real P(as good) behind it
+    labels = rng.uniform(size=score.size) < truth
+    platt = fit_platt(score, labels)
+    assert platt is not None and platt[0] > 0
+    mapped = apply_platt(score, platt)
+    assert np.array_equal(np.argsort(mapped, kind="stable"), np.argsort(score, kind="stable"))
+    assert np.abs(mapped - truth).max() < 0.1  # back on the probability scale
+    assert fit_platt(score, np.zeros(score.size, dtype=bool)) is None
+    assert fit_platt(score, score < 0.4) is None  # a falling rate: no monotone map up
+    assert apply_platt(score, None) is score
+
+
+def test_train_maps_its_predictions_to_p_as_good(trained) -> None:
+    examples, result = trained
+    model = result.model
+    assert model.platt is not None
+    labels = np.array([e.weak_ok for e in examples])
+    # on the out-of-fold predictions the mean prediction is about the label rate
+    assert abs(result.out_of_fold.mean() - labels.mean()) < 0.05
+    raw = replace(model, platt=None)
+    messages = [HumanMessage("What is 3 plus 3?")]
+    assert model.predict(messages) == pytest.approx(
+        float(apply_platt(np.array([raw.predict(messages)]), model.platt)[0])
+    )

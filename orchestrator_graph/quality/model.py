@@ -91,6 +91,9 @@ class QualityModel:
     # the "better" head (P(cheap answer better)); None: the "as good" head alone
     better_weights: np.ndarray | None = None
     better_bias: float = 0.0
+    # (slope, bias) on the logit of the heads' mean: the monotone map, fitted on the
+    # out-of-fold predictions, that makes it P(cheap answer as good); None: no map
+    platt: tuple[float, float] | None = None
 
     @property
     def features(self) -> tuple[str, ...]:
@@ -98,12 +101,13 @@ class QualityModel:
 
     def predict_matrix(self, matrix: np.ndarray) -> np.ndarray:
         """P(weak ok) for rows of features (``features.feature_matrix``): the mean of
-        P(as good) and P(better), the cheap answer's win rate with a tie counting half."""
+        P(as good) and P(better) (the cheap answer's win rate, a tie counting half) orders
+        the requests, and ``platt`` maps it to P(cheap answer as good)."""
         x = (matrix - self.mean) / self.scale
         p = sigmoid(x @ self.weights + self.bias)
-        if self.better_weights is None:
-            return p
-        return (p + sigmoid(x @ self.better_weights + self.better_bias)) / 2
+        if self.better_weights is not None:
+            p = (p + sigmoid(x @ self.better_weights + self.better_bias)) / 2
+        return apply_platt(p, self.platt)
 
     def predict_many(
         self,
@@ -186,6 +190,8 @@ class QualityModel:
         if self.better_weights is not None:
             arrays["better_weights"] = self.better_weights.astype(np.float32)
             arrays["better_bias"] = np.array(self.better_bias)
+        if self.platt is not None:
+            arrays["platt"] = np.array(self.platt, dtype=np.float64)
         return arrays
 
     @classmethod
@@ -223,7 +229,43 @@ class QualityModel:
                 arrays["better_weights"].astype(np.float64) if "better_weights" in arrays else None
             ),
             better_bias=float(arrays["better_bias"]) if "better_bias" in arrays else 0.0,
+            platt=_pair(arrays["platt"]) if "platt" in arrays else None,
         )
+
+
+def _pair(values: np.ndarray) -> tuple[float, float]:
+    return float(values[0]), float(values[1])
+
+
+def apply_platt(p: np.ndarray, platt: tuple[float, float] | None) -> np.ndarray:
+    """``sigmoid(slope * logit(p) + bias)``: a monotone map of ``p`` (``p`` itself
+    without one)."""
+    if platt is None:
+        return p
+    slope, bias = platt
+    clipped = np.clip(p, 1e-9, 1 - 1e-9)
+    return sigmoid(slope * np.log(clipped / (1 - clipped)) + bias)
+
+
+def fit_platt(p: np.ndarray, labels: np.ndarray) -> tuple[float, float] | None:
+    """The (slope, bias) of a logistic regression of ``labels`` on ``logit(p)``: maps
+    scores to probabilities of the label without changing their order (None when the
+    slope is not positive, or the labels are of one class)."""
+    y = labels.astype(np.float64)
+    if y.size == 0 or y.min() == y.max():
+        return None
+    clipped = np.clip(p, 1e-9, 1 - 1e-9)
+    z = np.log(clipped / (1 - clipped))
+    x = np.column_stack([z, np.ones_like(z)])
+    beta = np.zeros(2)
+    for _ in range(50):
+        q = sigmoid(x @ beta)
+        hessian = (x * (q * (1 - q))[:, None]).T @ x + np.eye(2) * 1e-9
+        step = np.linalg.solve(hessian, x.T @ (q - y))
+        beta -= step
+        if np.max(np.abs(step)) < 1e-9:
+            break
+    return (float(beta[0]), float(beta[1])) if beta[0] > 0 else None
 
 
 def training_domain(embeddings: np.ndarray) -> tuple[np.ndarray, float]:

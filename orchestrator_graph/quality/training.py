@@ -27,7 +27,14 @@ from orchestrator_graph.quality.dataset import Example
 from orchestrator_graph.quality.embedding import DIMENSIONS, Embedder
 from orchestrator_graph.quality.features import feature_matrix, feature_names
 from orchestrator_graph.quality.metrics import ScoredTurn
-from orchestrator_graph.quality.model import Calibration, QualityModel, sigmoid, training_domain
+from orchestrator_graph.quality.model import (
+    Calibration,
+    QualityModel,
+    apply_platt,
+    fit_platt,
+    sigmoid,
+    training_domain,
+)
 
 # ridge penalties on standardised features: rules and lexical columns, embedding columns.
 # Chosen by nested CV on quality_dev (routellm_gsm8k: an inner 5-fold CV on each outer
@@ -152,7 +159,8 @@ def out_of_fold(
     folds: np.ndarray,
     l2: float | np.ndarray = DEFAULT_L2,
 ) -> np.ndarray:
-    """Each row predicted by the model (both heads) fitted on the other folds."""
+    """Each row predicted by the model (both heads) fitted on the other folds: the
+    heads' mean, before any map to P(as good) (``model.fit_platt``)."""
     predictions = np.zeros(len(as_good))
     for fold in np.unique(folds):
         test = folds == fold
@@ -205,7 +213,9 @@ def train(
     as_good, better = labels_of(examples)
     penalty = penalties(feature_set, l2, l2_embedding)
     fold_of = grouped_folds([e.turn.session for e in examples], folds, seed)
-    oof = out_of_fold(matrix, as_good, better, fold_of, penalty)
+    scores = out_of_fold(matrix, as_good, better, fold_of, penalty)
+    platt = fit_platt(scores, as_good)
+    oof = apply_platt(scores, platt)
     turns = [e.turn for e in examples]
     fit = fit_quality(matrix, as_good, better, penalty)
     sources = sorted({t.source for t in turns})
@@ -231,5 +241,6 @@ def train(
         min_similarity=min_similarity,
         better_weights=fit.better_weights,
         better_bias=fit.better_bias,
+        platt=platt,
     )
     return TrainingResult(model=model, out_of_fold=oof, folds=fold_of)
