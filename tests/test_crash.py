@@ -68,6 +68,7 @@ config = OrchestratorConfig(
     strong_categories=frozenset(),
     strong_worker_complexity=6,
     max_parallel_workers=3,
+    min_quality=None,  # every worker on the worker model by these rules, whatever the quality model
 )
 builder = create_orchestrator(
     main_model=LoggedModel(model_name="gpt-4.1"),

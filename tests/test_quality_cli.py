@@ -23,7 +23,17 @@ def test_train_saves_a_model_that_loads(tmp_path: Path, capsys: pytest.CaptureFi
     )
     model = QualityModel.load(out)
     assert model.feature_set == "lexical"
-    assert "features that matter most" in capsys.readouterr().out
+    assert model.better_weights is not None  # both heads: as good, and better
+    printed = capsys.readouterr().out
+    assert "head 'as_good'" in printed and "head 'better'" in printed
+
+
+def test_train_records_both_penalties(tmp_path: Path) -> None:
+    out = tmp_path / "model.npz"
+    argv = ["train", str(_workload(tmp_path)), "--out", str(out), "--feature-set", "embedding"]
+    assert main([*argv, "--l2", "2", "--l2-embedding", "50"]) == 0
+    trained_on = QualityModel.load(out).trained_on
+    assert (trained_on["l2"], trained_on["l2_embedding"]) == (2.0, 50.0)
 
 
 def test_curve_reports_each_source_and_draws(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,13 +12,22 @@ from langchain_core.messages import HumanMessage
 
 from orchestrator_graph.quality import judge_quality
 from orchestrator_graph.quality.dataset import Prices, examples_of
+from orchestrator_graph.quality.features import feature_names
 from orchestrator_graph.quality.model import (
     QualityModel,
+    apply_platt,
     cheap_model_ok,
     default_model_path,
+    fit_platt,
     load_quality_model,
 )
-from orchestrator_graph.quality.training import grouped_folds, train
+from orchestrator_graph.quality.training import (
+    fit_logistic,
+    fit_quality,
+    grouped_folds,
+    penalties,
+    train,
+)
 from orchestrator_graph.workloads import read_workloads
 
 EASY = ["What is {n} plus {n}?", "Say hello to {n} friends.", "Name a colour, number {n}."]
@@ -139,3 +149,89 @@ def test_judge_quality_explains_and_only_tightens_with_the_target(trained) -> No
     assert choices == sorted(choices, reverse=True)  # once strong, a higher target stays strong
     assert not verdicts[-1].cheap_ok  # a hard request under the strictest target
     assert "threshold" in verdicts[-1].reason and "min_quality 1.00" in verdicts[-1].reason
+
+
+def test_penalties_shrink_the_embedding_harder() -> None:
+    names = feature_names("embedding")
+    penalty = penalties("embedding", l2=3.0, l2_embedding=70.0)
+    assert penalty.shape == (len(names),)
+    assert {p for n, p in zip(names, penalty, strict=True) if n.startswith("embedding_")} == {70.0}
+    assert {p for n, p in zip(names, penalty, strict=True) if not n.startswith("embedding_")} == {
+        3.0
+    }
+    assert set(penalties("lexical", l2=3.0, l2_embedding=70.0)) == {3.0}
+
+
+def test_the_two_heads_rank_a_weak_win_above_a_tie_above_a_loss() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(600, 3))
+    # the first column decides: low, the strong answer wins; middle, a tie; high, the weak one
+    outcome = np.digitize(x[:, 0] + rng.normal(scale=0.3, size=600), [-0.5, 0.5])
+    as_good, better = outcome >= 1, outcome == 2
+    fit = fit_quality(x, as_good, better, l2=1.0)
+    assert fit.better_weights is not None
+    loss, tie, win = fit.predict(np.array([[-2.0, 0, 0], [0.0, 0, 0], [2.0, 0, 0]]))
+    assert loss < tie < win
+    # p_weak_ok is the mean of the heads: the cheap model's win rate, a tie counting half
+    alone = fit_logistic(x, as_good, l2=1.0).predict(np.array([[0.0, 0, 0]]))[0]
+    head = replace(fit, better_weights=None).predict(np.array([[0.0, 0, 0]]))[0]
+    assert head == pytest.approx(alone)
+    z = (np.array([0.0, 0, 0]) - fit.mean) / fit.scale
+    win_rate = 1 / (1 + np.exp(-(z @ fit.better_weights + fit.better_bias)))
+    assert tie == pytest.approx((head + win_rate) / 2)
+    assert 0.3 < tie < 0.7  # a tie: as good (about 1) and not better (about 0)
+
+
+def test_a_label_of_one_class_gives_its_smoothed_rate() -> None:
+    fit = fit_logistic(np.eye(4), np.zeros(4, dtype=bool), l2=1.0)
+    assert not fit.weights.any()
+    assert fit.predict(np.eye(4)) == pytest.approx(np.full(4, 0.5 / 5))
+
+
+def test_a_single_head_file_of_the_previous_format_still_loads(trained, tmp_path: Path) -> None:
+    _, result = trained
+    single = replace(result.model, better_weights=None, better_bias=0.0)
+    path = tmp_path / "v2.npz"
+    single.save(path)
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {name: data[name] for name in data.files}
+    meta = json.loads(str(arrays["meta"]))
+    arrays["meta"] = np.array(json.dumps({**meta, "format": "orchestrator-graph/quality-logreg/2"}))
+    np.savez(path, **arrays)
+    loaded = QualityModel.load(path)
+    assert loaded.better_weights is None
+    messages = [HumanMessage("What is 3 plus 3?")]
+    assert loaded.predict(messages) == pytest.approx(single.predict(messages), abs=1e-5)
+    assert result.model.better_weights is not None  # what `train` makes: both heads
+    both = tmp_path / "v3.npz"
+    result.model.save(both)
+    assert QualityModel.load(both).better_weights is not None
+
+
+def test_the_platt_map_keeps_the_order_and_makes_a_probability() -> None:
+    rng = np.random.default_rng(1)
+    score = rng.uniform(0.3, 0.5, size=2000)  # a compressed score: the heads' mean
+    truth = 1 / (1 + np.exp(-(score - 0.4) * 40))  # the real P(as good) behind it
+    labels = rng.uniform(size=score.size) < truth
+    platt = fit_platt(score, labels)
+    assert platt is not None and platt[0] > 0
+    mapped = apply_platt(score, platt)
+    assert np.array_equal(np.argsort(mapped, kind="stable"), np.argsort(score, kind="stable"))
+    assert np.abs(mapped - truth).max() < 0.1  # back on the probability scale
+    assert fit_platt(score, np.zeros(score.size, dtype=bool)) is None
+    assert fit_platt(score, score < 0.4) is None  # a falling rate: no monotone map up
+    assert apply_platt(score, None) is score
+
+
+def test_train_maps_its_predictions_to_p_as_good(trained) -> None:
+    examples, result = trained
+    model = result.model
+    assert model.platt is not None
+    labels = np.array([e.weak_ok for e in examples])
+    # on the out-of-fold predictions the mean prediction is about the label rate
+    assert abs(result.out_of_fold.mean() - labels.mean()) < 0.05
+    raw = replace(model, platt=None)
+    messages = [HumanMessage("What is 3 plus 3?")]
+    assert model.predict(messages) == pytest.approx(
+        float(apply_platt(np.array([raw.predict(messages)]), model.platt)[0])
+    )

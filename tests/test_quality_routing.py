@@ -20,6 +20,13 @@ ASK = [
         "long. How far does it travel?"
     )
 ]
+# a harder one: its prediction clears a lax target's threshold, not the strictest's
+HARD_ASK = [
+    HumanMessage(
+        "John is twice as old as Mary was when John was as old as Mary is now. If Mary is "
+        "24, how old is John?"
+    )
+]
 
 
 def test_the_default_target_puts_the_predicted_quality_in_the_decision() -> None:
@@ -38,16 +45,16 @@ def test_the_default_target_puts_the_predicted_quality_in_the_decision() -> None
 def test_the_target_moves_the_turn_between_the_models() -> None:
     """The same request: the cheap model under a lax target, the strong one under a
     strict target whose threshold its prediction does not clear."""
-    p = evaluate_task(ASK).quality.p_cheap_ok  # type: ignore[union-attr]
+    p = evaluate_task(HARD_ASK).quality.p_cheap_ok  # type: ignore[union-attr]
     shipped = load_quality_model()
     lax = evaluate_task(
-        ASK, config=OrchestratorConfig(min_quality=0.5, force_route="worker_session")
+        HARD_ASK, config=OrchestratorConfig(min_quality=0.5, force_route="worker_session")
     )
     assert shipped.threshold_for(0.5) < p
     assert [t.tier for t in lax.tasks] == ["worker"]
-    assert shipped.threshold_for(1.0) >= p  # nothing is as good as the strong model at 1.0
+    assert shipped.threshold_for(1.0) >= p  # predicted below what keeps all quality
     strict = OrchestratorConfig(min_quality=1.0, force_route="worker_session")
-    assert [t.tier for t in evaluate_task(ASK, config=strict).tasks] == ["main"]
+    assert [t.tier for t in evaluate_task(HARD_ASK, config=strict).tasks] == ["main"]
 
 
 def test_unlike_its_training_data_the_model_abstains_and_the_rules_choose() -> None:

@@ -31,7 +31,14 @@ from orchestrator_graph.quality.report import (
     format_summary,
     reports_by_source,
 )
-from orchestrator_graph.quality.training import DEFAULT_L2, FOLDS, grouped_folds, train
+from orchestrator_graph.quality.training import (
+    DEFAULT_L2,
+    DEFAULT_L2_EMBEDDING,
+    FOLDS,
+    grouped_folds,
+    penalties,
+    train,
+)
 from orchestrator_graph.workloads import read_workloads
 
 DEFAULT_TARGET = 0.95  # share of all-strong quality a careful user keeps
@@ -46,7 +53,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         sub.add_argument("workloads", nargs="+", type=Path, help="JSON Lines workload files")
         sub.add_argument("--source", action="append", help="only turns of this source (repeatable)")
         sub.add_argument("--feature-set", choices=sorted(FEATURE_SETS), default="embedding")
-        sub.add_argument("--l2", type=float, default=DEFAULT_L2, help="ridge penalty")
+        sub.add_argument(
+            "--l2", type=float, default=DEFAULT_L2, help="ridge penalty (rules, lexical)"
+        )
+        sub.add_argument(
+            "--l2-embedding",
+            type=float,
+            default=DEFAULT_L2_EMBEDDING,
+            help="ridge penalty of the embedding's columns",
+        )
         sub.add_argument("--folds", type=int, default=FOLDS, help="folds, grouped by session")
         sub.add_argument("--seed", type=int, default=0, help="seed of the fold assignment")
         sub.add_argument("--strong-model", default=DEFAULT_STRONG_MODEL, help="priced as strong")
@@ -70,15 +85,23 @@ def _examples(args: argparse.Namespace) -> list[Example]:
 
 def _train(args: argparse.Namespace) -> int:
     examples = _examples(args)
-    result = train(examples, args.feature_set, l2=args.l2, folds=args.folds, seed=args.seed)
+    result = train(
+        examples,
+        args.feature_set,
+        l2=args.l2,
+        l2_embedding=args.l2_embedding,
+        folds=args.folds,
+        seed=args.seed,
+    )
     result.model.save(args.out)
     turns = [e.turn for e in examples]
     print(f"trained on {len(examples)} turns of {sorted({t.source for t in turns})}")
     for report in reports_by_source(turns, result.out_of_fold, DEFAULT_TARGET, result.folds):
         print(f"  {report.source}: CV CPT(50%) {report.cpt50:.3f}  APGR {report.apgr:.3f}")
-    print("features that matter most (standardised weight):")
-    for name, weight in describe_weights(result.model, 10):
-        print(f"  {name:<32} {weight:+.3f}")
+    for head in ("as_good", "better"):
+        print(f"features that matter most, head {head!r} (standardised weight):")
+        for name, weight in describe_weights(result.model, 10, head=head):
+            print(f"  {name:<32} {weight:+.3f}")
     print(f"saved {args.out}")
     return 0
 
@@ -87,7 +110,8 @@ def _curve(args: argparse.Namespace) -> int:
     examples = _examples(args)
     matrix = feature_matrix([e.messages for e in examples], args.feature_set)
     folds = grouped_folds([e.turn.session for e in examples], args.folds, args.seed)
-    predictions = evaluate(examples, matrix, per_source=not args.pooled, l2=args.l2, folds=folds)
+    penalty = penalties(args.feature_set, args.l2, args.l2_embedding)
+    predictions = evaluate(examples, matrix, per_source=not args.pooled, l2=penalty, folds=folds)
     reports = reports_by_source(
         [e.turn for e in examples], np.asarray(predictions), args.target, folds
     )

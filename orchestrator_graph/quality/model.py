@@ -26,7 +26,9 @@ from orchestrator_graph.quality.embedding import Embedder
 from orchestrator_graph.quality.features import feature_matrix, feature_names, features_version
 from orchestrator_graph.state import TaskProfile
 
-FORMAT = "orchestrator-graph/quality-logreg/2"
+FORMAT = "orchestrator-graph/quality-logreg/3"
+# the files this version reads: /2 has the "as good" head only (p_weak_ok = its probability)
+READABLE_FORMATS = (FORMAT, "orchestrator-graph/quality-logreg/2")
 # the share of training requests a request must be as similar to the training data as
 DOMAIN_PERCENTILE = 1.0
 DEFAULT_MODEL = "default_model.npz"
@@ -86,14 +88,26 @@ class QualityModel:
     # a request below it is unlike the training data, and the model abstains
     centroid: np.ndarray | None = None
     min_similarity: float | None = None
+    # the "better" head (P(cheap answer better)); None: the "as good" head alone
+    better_weights: np.ndarray | None = None
+    better_bias: float = 0.0
+    # (slope, bias) on the logit of the heads' mean: the monotone map, fitted on the
+    # out-of-fold predictions, that makes it P(cheap answer as good); None: no map
+    platt: tuple[float, float] | None = None
 
     @property
     def features(self) -> tuple[str, ...]:
         return feature_names(self.feature_set)
 
     def predict_matrix(self, matrix: np.ndarray) -> np.ndarray:
-        """P(weak ok) for rows of features (``features.feature_matrix``)."""
-        return sigmoid(((matrix - self.mean) / self.scale) @ self.weights + self.bias)
+        """P(weak ok) for rows of features (``features.feature_matrix``): the mean of
+        P(as good) and P(better) (the cheap answer's win rate, a tie counting half) orders
+        the requests, and ``platt`` maps it to P(cheap answer as good)."""
+        x = (matrix - self.mean) / self.scale
+        p = sigmoid(x @ self.weights + self.bias)
+        if self.better_weights is not None:
+            p = (p + sigmoid(x @ self.better_weights + self.better_bias)) / 2
+        return apply_platt(p, self.platt)
 
     def predict_many(
         self,
@@ -165,16 +179,20 @@ class QualityModel:
                 cal_savings=cal.savings,
                 # numpy's stub types **kwds as ArrayLike but a ** dict could also
                 # name ``allow_pickle: bool``; these keys never do
-                **self._domain_arrays(),  # type: ignore[arg-type]
+                **self._optional_arrays(),  # type: ignore[arg-type]
             )
 
-    def _domain_arrays(self) -> dict[str, np.ndarray]:
-        if self.centroid is None or self.min_similarity is None:
-            return {}
-        return {
-            "centroid": self.centroid.astype(np.float32),
-            "min_similarity": np.array(self.min_similarity),
-        }
+    def _optional_arrays(self) -> dict[str, np.ndarray]:
+        arrays = {}
+        if self.centroid is not None and self.min_similarity is not None:
+            arrays["centroid"] = self.centroid.astype(np.float32)
+            arrays["min_similarity"] = np.array(self.min_similarity)
+        if self.better_weights is not None:
+            arrays["better_weights"] = self.better_weights.astype(np.float32)
+            arrays["better_bias"] = np.array(self.better_bias)
+        if self.platt is not None:
+            arrays["platt"] = np.array(self.platt, dtype=np.float64)
+        return arrays
 
     @classmethod
     def load(cls, path: str | Path) -> QualityModel:
@@ -187,7 +205,7 @@ class QualityModel:
             raise ValueError(f"{path}: not a quality model file ({error})") from error
         features = tuple(str(name) for name in arrays["features"])
         if (
-            meta.get("format") != FORMAT
+            meta.get("format") not in READABLE_FORMATS
             or features != feature_names(meta["feature_set"])
             or meta.get("features_version") != features_version(meta["feature_set"])
         ):
@@ -207,7 +225,47 @@ class QualityModel:
             trained_on=meta.get("trained_on", {}),
             centroid=arrays["centroid"].astype(np.float64) if "centroid" in arrays else None,
             min_similarity=float(arrays["min_similarity"]) if "min_similarity" in arrays else None,
+            better_weights=(
+                arrays["better_weights"].astype(np.float64) if "better_weights" in arrays else None
+            ),
+            better_bias=float(arrays["better_bias"]) if "better_bias" in arrays else 0.0,
+            platt=_pair(arrays["platt"]) if "platt" in arrays else None,
         )
+
+
+def _pair(values: np.ndarray) -> tuple[float, float]:
+    return float(values[0]), float(values[1])
+
+
+def apply_platt(p: np.ndarray, platt: tuple[float, float] | None) -> np.ndarray:
+    """``sigmoid(slope * logit(p) + bias)``: a monotone map of ``p`` (``p`` itself
+    without one)."""
+    if platt is None:
+        return p
+    slope, bias = platt
+    clipped = np.clip(p, 1e-9, 1 - 1e-9)
+    return sigmoid(slope * np.log(clipped / (1 - clipped)) + bias)
+
+
+def fit_platt(p: np.ndarray, labels: np.ndarray) -> tuple[float, float] | None:
+    """The (slope, bias) of a logistic regression of ``labels`` on ``logit(p)``: maps
+    scores to probabilities of the label without changing their order (None when the
+    slope is not positive, or the labels are of one class)."""
+    y = labels.astype(np.float64)
+    if y.size == 0 or y.min() == y.max():
+        return None
+    clipped = np.clip(p, 1e-9, 1 - 1e-9)
+    z = np.log(clipped / (1 - clipped))
+    x = np.column_stack([z, np.ones_like(z)])
+    beta = np.zeros(2)
+    for _ in range(50):
+        q = sigmoid(x @ beta)
+        hessian = (x * (q * (1 - q))[:, None]).T @ x + np.eye(2) * 1e-9
+        step = np.linalg.solve(hessian, x.T @ (q - y))
+        beta -= step
+        if np.max(np.abs(step)) < 1e-9:
+            break
+    return (float(beta[0]), float(beta[1])) if beta[0] > 0 else None
 
 
 def training_domain(embeddings: np.ndarray) -> tuple[np.ndarray, float]:
@@ -229,7 +287,13 @@ def load_quality_model(path: str | Path | None = None) -> QualityModel:
     return QualityModel.load(path if path is not None else default_model_path())
 
 
-def describe_weights(model: QualityModel, top: int = 12) -> list[tuple[str, float]]:
-    """The features that move the prediction most (standardised weight, by size)."""
-    order = np.argsort(-np.abs(model.weights))[:top]
-    return [(model.features[i], float(model.weights[i])) for i in order]
+def describe_weights(
+    model: QualityModel, top: int = 12, *, head: str = "as_good"
+) -> list[tuple[str, float]]:
+    """The features that move a head's prediction most (standardised weight, by size);
+    ``head``: ``as_good`` or ``better``."""
+    weights = model.weights if head == "as_good" else model.better_weights
+    if weights is None:
+        return []
+    order = np.argsort(-np.abs(weights))[:top]
+    return [(model.features[i], float(weights[i])) for i in order]

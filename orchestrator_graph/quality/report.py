@@ -18,7 +18,8 @@ import numpy as np
 from orchestrator_graph.quality import metrics
 from orchestrator_graph.quality.dataset import Example
 from orchestrator_graph.quality.metrics import Curve, RunSummary, ScoredTurn
-from orchestrator_graph.quality.training import DEFAULT_L2, calibrate, out_of_fold
+from orchestrator_graph.quality.model import apply_platt, fit_platt
+from orchestrator_graph.quality.training import DEFAULT_L2, calibrate, labels_of, out_of_fold
 
 
 @dataclass(frozen=True)
@@ -48,19 +49,24 @@ def evaluate(
     matrix: np.ndarray,
     *,
     per_source: bool = True,
-    l2: float = DEFAULT_L2,
+    l2: float | np.ndarray = DEFAULT_L2,
     folds: np.ndarray,
 ) -> np.ndarray:
     """Out-of-fold P(weak ok) of every example, from models fitted per source (the
-    default: each source's traffic gets its own model) or on all sources pooled."""
-    labels = np.array([e.weak_ok for e in examples])
+    default: each source's traffic gets its own model) or on all sources pooled;
+    ``l2``: one penalty, or one per column (``training.penalties``). Each model's
+    predictions are mapped to P(as good) by the monotone fit that ``train`` makes on
+    them (``model.fit_platt``): no curve, CPT or threshold's quality changes by it."""
+    as_good, better = labels_of(examples)
     if not per_source:
-        return out_of_fold(matrix, labels, folds, l2)
+        scores = out_of_fold(matrix, as_good, better, folds, l2)
+        return apply_platt(scores, fit_platt(scores, as_good))
     sources = np.array([e.turn.source for e in examples])
     predictions = np.zeros(len(examples))
     for source in np.unique(sources):
         rows = sources == source
-        predictions[rows] = out_of_fold(matrix[rows], labels[rows], folds[rows], l2)
+        scores = out_of_fold(matrix[rows], as_good[rows], better[rows], folds[rows], l2)
+        predictions[rows] = apply_platt(scores, fit_platt(scores, as_good[rows]))
     return predictions
 
 

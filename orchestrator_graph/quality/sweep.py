@@ -33,7 +33,13 @@ from orchestrator_graph.quality.report import (
     format_summary,
     source_report,
 )
-from orchestrator_graph.quality.training import DEFAULT_L2, FOLDS, calibrate, grouped_folds
+from orchestrator_graph.quality.training import (
+    DEFAULT_L2,
+    FOLDS,
+    calibrate,
+    grouped_folds,
+    penalties,
+)
 from orchestrator_graph.workloads import Session
 
 TARGETS = (0.90, 0.95, 0.98)  # the min_quality targets whose operating points are shown
@@ -69,7 +75,9 @@ def predict(
         raise ValueError(f"cross-validation needs at least {FOLDS} sessions")
     matrix = feature_matrix([e.messages for e in examples], model.feature_set)
     l2 = float(model.trained_on.get("l2", DEFAULT_L2))
-    return evaluate(examples, matrix, per_source=True, l2=l2, folds=folds)
+    l2_embedding = float(model.trained_on.get("l2_embedding", l2))  # older files: one penalty
+    penalty = penalties(model.feature_set, l2, l2_embedding)
+    return evaluate(examples, matrix, per_source=True, l2=penalty, folds=folds)
 
 
 def _folds(examples: Sequence[Example], seed: int) -> np.ndarray | None:

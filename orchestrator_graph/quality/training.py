@@ -1,7 +1,14 @@
 """Fitting the quality model on scored workloads, measured honestly.
 
-Label: the weak answer scored at least the strong one. A logistic regression
-(L2, Newton steps in numpy) is fitted on standardised features. K-fold
+Two labels, two logistic regressions (L2, Newton steps in numpy) on the same
+standardised features: the weak answer scored at least the strong one ("as
+good"), and it scored more ("better"). The model's ``p_weak_ok`` is their mean,
+the cheap model's expected win rate against the strong one with a tie counting
+half: with win/lose scores it orders requests by the expected quality gap
+(P(strong better) - P(weak better)), which is what a cost-quality curve rewards,
+where "as good" alone counts a request the weak model wins like a tie. The
+embedding's many correlated columns get a stronger penalty than the rules' and
+lexical ones. K-fold
 cross-validation groups turns by session (a session is never in both the
 training and the test part of a fold); its out-of-fold predictions give the
 cost-quality curve and the calibration (threshold per quality target) that the
@@ -12,29 +19,50 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from orchestrator_graph.quality.dataset import Example
 from orchestrator_graph.quality.embedding import DIMENSIONS, Embedder
-from orchestrator_graph.quality.features import feature_matrix
+from orchestrator_graph.quality.features import feature_matrix, feature_names
 from orchestrator_graph.quality.metrics import ScoredTurn
-from orchestrator_graph.quality.model import Calibration, QualityModel, sigmoid, training_domain
+from orchestrator_graph.quality.model import (
+    Calibration,
+    QualityModel,
+    apply_platt,
+    fit_platt,
+    sigmoid,
+    training_domain,
+)
 
-DEFAULT_L2 = 1000.0  # ridge penalty on standardised features (chosen by CV on quality_dev)
+# ridge penalties on standardised features: rules and lexical columns, embedding columns.
+# Chosen by nested CV on quality_dev (routellm_gsm8k: an inner 5-fold CV on each outer
+# fold's training part picked (300, 3000) from six pairs most often), then fixed.
+DEFAULT_L2 = 300.0
+DEFAULT_L2_EMBEDDING = 3000.0
 FOLDS = 5
 
 
 @dataclass(frozen=True)
 class Fit:
+    """The two heads over one standardisation: "as good" and "better" (optional)."""
+
     weights: np.ndarray
     bias: float
     mean: np.ndarray
     scale: np.ndarray
+    better_weights: np.ndarray | None = None
+    better_bias: float = 0.0
 
     def predict(self, matrix: np.ndarray) -> np.ndarray:
-        return sigmoid(((matrix - self.mean) / self.scale) @ self.weights + self.bias)
+        """P(weak ok): the mean of the heads' probabilities (the "as good" head alone
+        without a "better" head)."""
+        x = (matrix - self.mean) / self.scale
+        p = sigmoid(x @ self.weights + self.bias)
+        if self.better_weights is None:
+            return p
+        return (p + sigmoid(x @ self.better_weights + self.better_bias)) / 2
 
 
 @dataclass(frozen=True)
@@ -46,15 +74,45 @@ class TrainingResult:
     folds: np.ndarray
 
 
-def fit_logistic(matrix: np.ndarray, labels: np.ndarray, l2: float = DEFAULT_L2) -> Fit:
-    """L2-penalised logistic regression by Newton's method (the bias is not penalised)."""
+def penalties(
+    feature_set: str, l2: float = DEFAULT_L2, l2_embedding: float = DEFAULT_L2_EMBEDDING
+) -> np.ndarray:
+    """The ridge penalty of each column of a feature set: ``l2_embedding`` on the
+    embedding's columns, ``l2`` on the others."""
+    names = feature_names(feature_set)
+    return np.array([l2_embedding if n.startswith("embedding_") else l2 for n in names])
+
+
+def fit_logistic(
+    matrix: np.ndarray, labels: np.ndarray, l2: float | np.ndarray = DEFAULT_L2
+) -> Fit:
+    """L2-penalised logistic regression by Newton's method (the bias is not penalised);
+    ``l2``: one penalty for all columns, or one per column."""
     mean = matrix.mean(axis=0)
     scale = matrix.std(axis=0)
     scale[scale < 1e-9] = 1.0
-    x = np.hstack([(matrix - mean) / scale, np.ones((len(matrix), 1))])
+    weights, bias = _newton((matrix - mean) / scale, labels, l2)
+    return Fit(weights=weights, bias=bias, mean=mean, scale=scale)
+
+
+def fit_quality(
+    matrix: np.ndarray, as_good: np.ndarray, better: np.ndarray, l2: float | np.ndarray
+) -> Fit:
+    """Both heads on one standardisation: P(weak >= strong) and P(weak > strong)."""
+    single = fit_logistic(matrix, as_good, l2)
+    weights, bias = _newton((matrix - single.mean) / single.scale, better, l2)
+    return replace(single, better_weights=weights, better_bias=bias)
+
+
+def _newton(
+    x_std: np.ndarray, labels: np.ndarray, l2: float | np.ndarray
+) -> tuple[np.ndarray, float]:
     y = labels.astype(np.float64)
-    penalty = np.full(x.shape[1], l2)
-    penalty[-1] = 0.0
+    if y.size == 0 or y.min() == y.max():  # one class only: its smoothed rate, no weights
+        rate = (y.sum() + 0.5) / (y.size + 1)
+        return np.zeros(x_std.shape[1]), float(np.log(rate / (1 - rate)))
+    x = np.hstack([x_std, np.ones((len(x_std), 1))])
+    penalty = np.append(np.broadcast_to(np.asarray(l2, dtype=np.float64), x_std.shape[1]), 0.0)
     beta = np.zeros(x.shape[1])
     for _ in range(50):
         p = sigmoid(x @ beta)
@@ -64,7 +122,15 @@ def fit_logistic(matrix: np.ndarray, labels: np.ndarray, l2: float = DEFAULT_L2)
         beta -= step
         if np.max(np.abs(step)) < 1e-7:
             break
-    return Fit(weights=beta[:-1], bias=float(beta[-1]), mean=mean, scale=scale)
+    return beta[:-1], float(beta[-1])
+
+
+def labels_of(examples: Sequence[Example]) -> tuple[np.ndarray, np.ndarray]:
+    """Each example's labels: the weak answer as good as the strong one, and better."""
+    return (
+        np.array([e.weak_ok for e in examples]),
+        np.array([e.turn.weak > e.turn.strong for e in examples]),
+    )
 
 
 def grouped_folds(groups: Sequence[str], k: int = FOLDS, seed: int = 0) -> np.ndarray:
@@ -87,13 +153,19 @@ def grouped_folds(groups: Sequence[str], k: int = FOLDS, seed: int = 0) -> np.nd
 
 
 def out_of_fold(
-    matrix: np.ndarray, labels: np.ndarray, folds: np.ndarray, l2: float = DEFAULT_L2
+    matrix: np.ndarray,
+    as_good: np.ndarray,
+    better: np.ndarray,
+    folds: np.ndarray,
+    l2: float | np.ndarray = DEFAULT_L2,
 ) -> np.ndarray:
-    """Each row predicted by the model fitted on the other folds."""
-    predictions = np.zeros(len(labels))
+    """Each row predicted by the model (both heads) fitted on the other folds: the
+    heads' mean, before any map to P(as good) (``model.fit_platt``)."""
+    predictions = np.zeros(len(as_good))
     for fold in np.unique(folds):
         test = folds == fold
-        predictions[test] = fit_logistic(matrix[~test], labels[~test], l2).predict(matrix[test])
+        fit = fit_quality(matrix[~test], as_good[~test], better[~test], l2)
+        predictions[test] = fit.predict(matrix[test])
     return predictions
 
 
@@ -131,17 +203,21 @@ def train(
     feature_set: str = "embedding",
     *,
     l2: float = DEFAULT_L2,
+    l2_embedding: float = DEFAULT_L2_EMBEDDING,
     folds: int = FOLDS,
     seed: int = 0,
     embedder: Embedder | None = None,
 ) -> TrainingResult:
     """Cross-validate by session, calibrate on the out-of-fold predictions, fit on all."""
     matrix = feature_matrix([e.messages for e in examples], feature_set, embedder=embedder)
-    labels = np.array([e.weak_ok for e in examples])
+    as_good, better = labels_of(examples)
+    penalty = penalties(feature_set, l2, l2_embedding)
     fold_of = grouped_folds([e.turn.session for e in examples], folds, seed)
-    oof = out_of_fold(matrix, labels, fold_of, l2)
+    scores = out_of_fold(matrix, as_good, better, fold_of, penalty)
+    platt = fit_platt(scores, as_good)
+    oof = apply_platt(scores, platt)
     turns = [e.turn for e in examples]
-    fit = fit_logistic(matrix, labels, l2)
+    fit = fit_quality(matrix, as_good, better, penalty)
     sources = sorted({t.source for t in turns})
     centroid: np.ndarray | None = None
     min_similarity: float | None = None
@@ -154,8 +230,17 @@ def train(
         mean=fit.mean,
         scale=fit.scale,
         calibration=calibrate(turns, oof),
-        trained_on={"sources": sources, "turns": len(examples), "l2": l2, "folds": folds},
+        trained_on={
+            "sources": sources,
+            "turns": len(examples),
+            "l2": l2,
+            "l2_embedding": l2_embedding,
+            "folds": folds,
+        },
         centroid=centroid,
         min_similarity=min_similarity,
+        better_weights=fit.better_weights,
+        better_bias=fit.better_bias,
+        platt=platt,
     )
     return TrainingResult(model=model, out_of_fold=oof, folds=fold_of)
