@@ -3,8 +3,9 @@
 Out-of-fold predictions of the quality model's features (5 folds by session, as
 ``quality curve`` makes them) on a scored workload's turns of one source; the
 category of each turn is the classifier's. Not a test: it prints the figures against
-the goals. The bandit's constants (``adaptive.thompson``) were set on seed 0; the
-figures are reported on seeds 1-5.
+the goals. The bandit's constants (``adaptive.thompson``) were set on seed 0 and its
+``BINS`` on seeds 0 and 6-15 (``--seeds 0 6 7 ...``); the figures are reported on
+seeds 1-5.
 
     .venv/bin/python benchmarks/adaptive_drift.py ../shared/data/quality_dev.jsonl
 """

@@ -12,7 +12,7 @@ from langgraph.graph import START, MessagesState, StateGraph
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
 from orchestrator_graph.adaptive import ArmState, state_key
-from orchestrator_graph.adaptive.thompson import GUARD_MIN
+from orchestrator_graph.adaptive.thompson import BINS, GUARD_MIN
 from orchestrator_graph.checkpoints import sqlite_checkpointer
 from orchestrator_graph.feedback import record_outcome
 from orchestrator_graph.ledger import CostLedger, ledger_at
@@ -209,7 +209,19 @@ def test_the_learned_threshold_moves_with_the_evidence() -> None:
     assert state.learned_threshold(0.9) == 0.5
     for _ in range(20):
         state.observe(0.45, True, 1.0, 0.9)
-    assert state.learned_threshold(0.9) == 0.4
+    assert state.learned_threshold(0.9) == 0.45  # the lower edge of p 0.45's bin
     for _ in range(20):
         state.observe(0.45, True, 0.0, 0.9)
     assert state.guard_fired and state.learned_threshold(0.9) == 1.0
+
+
+def test_a_state_stored_with_other_bins_is_rebinned() -> None:
+    """States written with 10 bins (before ``BINS`` was 20) still decide every ``p``."""
+    old = ArmState.prior(0.5, 0.95).to_json()
+    old["cheap"] = [[float(b + 1), 1.0] for b in range(10)]  # bin b: mean (b+1)/(b+2)
+    state = ArmState.from_json(old)
+    assert len(state.cheap) == BINS == 20
+    assert state.cheap[0] == [1.0, 1.0] and state.cheap[19] == [10.0, 1.0]
+    assert state.cheap[6] == state.cheap[7] == [4.0, 1.0]  # centres 0.325, 0.375: old bin 3
+    cheap, _ = state.decide(0.99, 0.95, random.Random(0))
+    assert isinstance(cheap, bool)

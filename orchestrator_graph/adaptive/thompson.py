@@ -29,7 +29,10 @@ import random
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-BINS = 10
+BINS = 20
+"""Bins of ``p``. The calibrated predictions sit in a narrow band (on GSM8K 90% of them
+within 0.54-0.83), where 10 bins left three or four to learn in; 20 was chosen on the
+development seeds of ``benchmarks/adaptive_drift.py`` (worst regret 14.4% -> 11.3%)."""
 PRIOR_ANSWERS = 4.0
 STRONG_PRIOR_MEAN = 0.9
 GUARD_WINDOW = 20
@@ -82,7 +85,13 @@ class ArmState:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ArmState:
-        return cls(**data)
+        """A stored state; one kept with another number of bins is re-binned (each bin
+        takes the posterior of the stored bin its centre falls in)."""
+        state = cls(**data)
+        if len(state.cheap) != BINS:
+            stored = state.cheap
+            state.cheap = [list(stored[b * len(stored) // BINS]) for b in range(BINS)]
+        return state
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
