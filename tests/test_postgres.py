@@ -26,7 +26,8 @@ from orchestrator_graph.checkpoints import (
     postgres_checkpointer,
 )
 from orchestrator_graph.ledger import CostLedger
-from orchestrator_graph.prune import prune_thread
+from orchestrator_graph.prune import compact_thread, prune_thread
+from orchestrator_graph.state import DIGESTS, PROMPTS
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 from orchestrator_graph.transcript import TRANSCRIPT
 
@@ -63,7 +64,7 @@ def test_sync_session_survives_reconnect(pg_url: str, tmp_path: Path) -> None:
         for text in TURNS[:2]:
             out = graph.invoke({"messages": [HumanMessage(text)]}, config)
             routes.append(out["decision"].route)
-        assert routes[0] == "parallel_workers"  # the Send fan-out is checkpointed too
+        assert routes[0] == "parallel_workers"  # the workers' results are checkpointed too
         assert len(out["messages"]) == 4
     with postgres_checkpointer(
         pg_url
@@ -82,6 +83,8 @@ def test_sync_session_survives_reconnect(pg_url: str, tmp_path: Path) -> None:
 
 def test_prune_keeps_a_delta_thread_resumable(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(TRANSCRIPT, "snapshot_frequency", 4)  # a snapshot every 2 turns
+    for channel in (DIGESTS, PROMPTS):  # updated once or twice a turn
+        monkeypatch.setattr(channel, "snapshot_frequency", 2)
     config = thread()
     with postgres_checkpointer(pg_url) as saver:
         graph = orchestrator().compile(checkpointer=saver)
@@ -97,6 +100,22 @@ def test_prune_keeps_a_delta_thread_resumable(pg_url: str, monkeypatch: pytest.M
         assert [(m.id, m.text) for m in graph.get_state(config).values["messages"]] == before
         out = graph.invoke({"messages": [HumanMessage("Thanks!")]}, config)
         assert len(out["messages"]) == len(before) + 2
+
+
+def test_compacting_keeps_one_checkpoint_on_postgres(pg_url: str) -> None:
+    config = thread()
+    with postgres_checkpointer(pg_url) as saver:
+        graph = orchestrator().compile(checkpointer=saver)
+        for n in range(4):
+            graph.invoke({"messages": [HumanMessage(f"{TURNS[n % 3]} ({n})")]}, config)
+        before = graph.get_state(config).values
+        report = compact_thread(graph, config)
+        assert report.kept_checkpoints == len(list(saver.list(config))) == 1
+    with postgres_checkpointer(pg_url) as saver:
+        graph = orchestrator().compile(checkpointer=saver)
+        assert graph.get_state(config).values == before
+        out = graph.invoke({"messages": [HumanMessage("Thanks!")]}, config)
+        assert len(out["messages"]) == len(before["messages"]) + 2
 
 
 async def test_async_session(pg_url: str) -> None:
