@@ -18,11 +18,11 @@ from orchestrator_graph.quality.model import (
     apply_platt,
     cheap_model_ok,
     default_model_path,
-    fit_platt,
     load_quality_model,
 )
 from orchestrator_graph.quality.training import (
     fit_logistic,
+    fit_platt,
     fit_quality,
     grouped_folds,
     penalties,

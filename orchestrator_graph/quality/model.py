@@ -247,27 +247,6 @@ def apply_platt(p: np.ndarray, platt: tuple[float, float] | None) -> np.ndarray:
     return sigmoid(slope * np.log(clipped / (1 - clipped)) + bias)
 
 
-def fit_platt(p: np.ndarray, labels: np.ndarray) -> tuple[float, float] | None:
-    """The (slope, bias) of a logistic regression of ``labels`` on ``logit(p)``: maps
-    scores to probabilities of the label without changing their order (None when the
-    slope is not positive, or the labels are of one class)."""
-    y = labels.astype(np.float64)
-    if y.size == 0 or y.min() == y.max():
-        return None
-    clipped = np.clip(p, 1e-9, 1 - 1e-9)
-    z = np.log(clipped / (1 - clipped))
-    x = np.column_stack([z, np.ones_like(z)])
-    beta = np.zeros(2)
-    for _ in range(50):
-        q = sigmoid(x @ beta)
-        hessian = (x * (q * (1 - q))[:, None]).T @ x + np.eye(2) * 1e-9
-        step = np.linalg.solve(hessian, x.T @ (q - y))
-        beta -= step
-        if np.max(np.abs(step)) < 1e-9:
-            break
-    return (float(beta[0]), float(beta[1])) if beta[0] > 0 else None
-
-
 def training_domain(embeddings: np.ndarray) -> tuple[np.ndarray, float]:
     """The mean direction of the training requests' embeddings, and the cosine to it
     that all but ``DOMAIN_PERCENTILE`` percent of them reach."""

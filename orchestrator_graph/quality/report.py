@@ -18,8 +18,14 @@ import numpy as np
 from orchestrator_graph.quality import metrics
 from orchestrator_graph.quality.dataset import Example
 from orchestrator_graph.quality.metrics import Curve, RunSummary, ScoredTurn
-from orchestrator_graph.quality.model import apply_platt, fit_platt
-from orchestrator_graph.quality.training import DEFAULT_L2, calibrate, labels_of, out_of_fold
+from orchestrator_graph.quality.model import apply_platt
+from orchestrator_graph.quality.training import (
+    DEFAULT_L2,
+    calibrate,
+    fit_platt,
+    labels_of,
+    out_of_fold,
+)
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,7 @@ def evaluate(
     default: each source's traffic gets its own model) or on all sources pooled;
     ``l2``: one penalty, or one per column (``training.penalties``). Each model's
     predictions are mapped to P(as good) by the monotone fit that ``train`` makes on
-    them (``model.fit_platt``): no curve, CPT or threshold's quality changes by it."""
+    them (``training.fit_platt``): no curve, CPT or threshold's quality changes by it."""
     as_good, better = labels_of(examples)
     if not per_source:
         scores = out_of_fold(matrix, as_good, better, folds, l2)

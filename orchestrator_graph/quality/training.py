@@ -31,7 +31,6 @@ from orchestrator_graph.quality.model import (
     Calibration,
     QualityModel,
     apply_platt,
-    fit_platt,
     sigmoid,
     training_domain,
 )
@@ -104,6 +103,19 @@ def fit_quality(
     return replace(single, better_weights=weights, better_bias=bias)
 
 
+def fit_platt(p: np.ndarray, labels: np.ndarray) -> tuple[float, float] | None:
+    """The (slope, bias) of a logistic regression of ``labels`` on ``logit(p)``
+    (``model.apply_platt`` applies it): maps scores to probabilities of the label
+    without changing their order (None when the slope is not positive, or the labels
+    are of one class)."""
+    y = labels.astype(np.float64)
+    if y.size == 0 or y.min() == y.max():
+        return None
+    clipped = np.clip(p, 1e-9, 1 - 1e-9)
+    weights, bias = _newton(np.log(clipped / (1 - clipped))[:, None], y, 0.0)
+    return (float(weights[0]), bias) if weights[0] > 0 else None
+
+
 def _newton(
     x_std: np.ndarray, labels: np.ndarray, l2: float | np.ndarray
 ) -> tuple[np.ndarray, float]:
@@ -160,7 +172,7 @@ def out_of_fold(
     l2: float | np.ndarray = DEFAULT_L2,
 ) -> np.ndarray:
     """Each row predicted by the model (both heads) fitted on the other folds: the
-    heads' mean, before any map to P(as good) (``model.fit_platt``)."""
+    heads' mean, before any map to P(as good) (``fit_platt``)."""
     predictions = np.zeros(len(as_good))
     for fold in np.unique(folds):
         test = folds == fold
