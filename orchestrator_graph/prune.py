@@ -172,7 +172,9 @@ def prune_thread(saver: BaseCheckpointSaver, thread_id: str, **options: Any) -> 
     )
 
 
-def compact_thread(graph: Pregel, config: RunnableConfig, *, vacuum: bool = False) -> PruneReport:
+def compact_thread(
+    graph: Pregel[Any, Any, Any, Any], config: RunnableConfig, *, vacuum: bool = False
+) -> PruneReport:
     """Keep only a thread's latest state, in one checkpoint that stores it whole.
 
     ``prune_thread`` must keep the chain back to the transcript's last snapshot (up
@@ -185,8 +187,15 @@ def compact_thread(graph: Pregel, config: RunnableConfig, *, vacuum: bool = Fals
 
     Raises:
         ValueError: the thread has a turn in progress or waiting at an interrupt
-            (``next`` is not empty); finish or resume it first.
+            (``next`` is not empty; finish or resume it first), or it was written by
+            another graph (nodes or channels ``graph`` does not have). Nothing is
+            changed then.
     """
+    saver = graph.checkpointer
+    if not isinstance(saver, BaseCheckpointSaver):
+        raise TypeError("compact_thread needs a graph compiled with a checkpointer")
+    if (saved := saver.get_tuple(config)) is not None:
+        _check_written_by(graph, saved, config)
     state = graph.get_state(config)
     if state.next:
         raise ValueError(
@@ -197,9 +206,6 @@ def compact_thread(graph: Pregel, config: RunnableConfig, *, vacuum: bool = Fals
     whole = {k: Overwrite(state.values[k]) for k in deltas if k in state.values}
     if whole:
         graph.update_state(state.config, whole)
-    saver = graph.checkpointer
-    if not isinstance(saver, BaseCheckpointSaver):
-        raise TypeError("compact_thread needs a graph compiled with a checkpointer")
     report = prune_thread(saver, str(config["configurable"]["thread_id"]), keep=1)
     if vacuum and isinstance(saver, SqliteSaver):
         with saver.lock:  # in WAL mode the freed pages reach the file at the checkpoint
@@ -207,6 +213,24 @@ def compact_thread(graph: Pregel, config: RunnableConfig, *, vacuum: bool = Fals
             saver.conn.execute("VACUUM")
             saver.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return report
+
+
+def _check_written_by(
+    graph: Pregel[Any, Any, Any, Any], saved: CheckpointTuple, config: RunnableConfig
+) -> None:
+    """The thread's nodes and channels are ``graph``'s. Not counted: LangGraph tasks
+    (``worker``), which see no channel, and a route's trigger channel
+    (``branch:to:cache_answer`` of a graph with the answer cache holds nothing between
+    turns)."""
+    checkpoint = saved.checkpoint
+    nodes = {n for n, seen in checkpoint["versions_seen"].items() if seen}
+    channels = {c for c in checkpoint["channel_versions"] if not c.startswith("branch:to:")}
+    foreign = sorted((nodes - {*graph.nodes, "__input__"}) | (channels - set(graph.channels)))
+    if foreign:
+        raise ValueError(
+            f"thread {config['configurable']['thread_id']!r} was written by another graph "
+            f"(it has {', '.join(foreign)}); compact it with the graph that wrote it"
+        )
 
 
 PageItem = TypeVar("PageItem", CheckpointTuple, StateSnapshot)

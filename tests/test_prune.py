@@ -53,6 +53,18 @@ def count(saver, table: str) -> int:
     return saver.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
+def one_node_graph() -> StateGraph:
+    """A plain ``MessagesState`` graph of one node, ``answer``."""
+
+    def answer(state: MessagesState) -> dict:
+        return {"messages": [AIMessage(f"answer {len(state['messages'])}")]}
+
+    builder = StateGraph(MessagesState)
+    builder.add_node("answer", answer)
+    builder.add_edge(START, "answer")
+    return builder
+
+
 def on_disk(path: Path) -> int:
     """The database's bytes with its write-ahead log."""
     return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
@@ -141,15 +153,20 @@ def test_a_turn_waiting_at_an_interrupt_is_not_compacted(tmp_path: Path) -> None
         assert graph.invoke(Command(resume="main_session"), THREAD)["messages"][-1].type == "ai"
 
 
-def test_a_plain_messages_graph_keeps_only_its_latest(tmp_path: Path) -> None:
-    def answer(state: MessagesState) -> dict:
-        return {"messages": [AIMessage(f"answer {len(state['messages'])}")]}
-
-    builder = StateGraph(MessagesState)
-    builder.add_node("answer", answer)
-    builder.add_edge(START, "answer")
+def test_a_thread_of_another_graph_is_not_compacted(tmp_path: Path) -> None:
     with sqlite_checkpointer(tmp_path / "checkpoints.sqlite") as saver:
-        graph = builder.compile(checkpointer=saver)
+        plain = one_node_graph().compile(checkpointer=saver)
+        plain.invoke({"messages": [HumanMessage("q0")]}, THREAD)
+        stored = count(saver, "checkpoints")
+        with pytest.raises(ValueError, match=r"written by another graph.*answer"):
+            compact_thread(build().compile(checkpointer=saver), THREAD)
+        assert count(saver, "checkpoints") == stored
+        assert len(plain.invoke({"messages": [HumanMessage("q1")]}, THREAD)["messages"]) == 4
+
+
+def test_a_plain_messages_graph_keeps_only_its_latest(tmp_path: Path) -> None:
+    with sqlite_checkpointer(tmp_path / "checkpoints.sqlite") as saver:
+        graph = one_node_graph().compile(checkpointer=saver)
         for n in range(5):
             graph.invoke({"messages": [HumanMessage(f"q{n}")]}, THREAD)
         assert prune_thread(saver, "long").kept_checkpoints == 1
@@ -183,3 +200,22 @@ def test_the_prune_command(tmp_path: Path, capsys) -> None:
     assert "long: kept" in printed and "MB ->" in printed
     with pytest.raises(SystemExit, match="no checkpoint file"):
         main(["prune", "long", "--db", str(tmp_path / "missing.sqlite")])
+
+
+def test_the_prune_command_compacts(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "checkpoints.sqlite"
+    with sqlite_checkpointer(path) as saver:
+        graph = build().compile(checkpointer=saver)
+        run_turns(graph, 3)
+        before = graph.get_state(THREAD).values
+        one_node_graph().compile(checkpointer=saver).invoke(
+            {"messages": [HumanMessage("q0")]}, {"configurable": {"thread_id": "plain"}}
+        )
+    assert main(["prune", "long", "--db", str(path), "--compact", "--vacuum"]) == 0
+    assert "long: kept 1 checkpoints" in capsys.readouterr().out
+    with sqlite_checkpointer(path) as saver:
+        graph = build().compile(checkpointer=saver)
+        assert graph.get_state(THREAD).values == before
+        assert len(list(saver.list(THREAD))) == 1
+    with pytest.raises(SystemExit, match=r"plain: not compacted: .*another graph"):
+        main(["prune", "plain", "--db", str(path), "--compact"])

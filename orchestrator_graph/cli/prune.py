@@ -1,5 +1,7 @@
-"""``orchestrator-graph prune THREAD... [--db FILE | --postgres URL]``: delete old
-checkpoints of threads, keeping each thread resumable (``prune.prune_thread``)."""
+"""``orchestrator-graph prune THREAD... [--db FILE | --postgres URL] [--compact]``: delete
+old checkpoints of threads, keeping each thread resumable (``prune.prune_thread``);
+``--compact`` keeps one checkpoint per thread (``prune.compact_thread``, on the
+orchestrator's graph: threads it wrote, as ``langgraph dev`` serves it)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,10 @@ from orchestrator_graph.checkpoints import (
     postgres_checkpointer,
     sqlite_checkpointer,
 )
-from orchestrator_graph.prune import PruneReport, prune_thread
+from orchestrator_graph.config import DEFAULT_MAIN_MODEL, DEFAULT_WORKER_MODEL
+from orchestrator_graph.graph import OrchestratorGraph, create_orchestrator
+from orchestrator_graph.prune import PruneReport, compact_thread, prune_thread
+from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,6 +35,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--keep", type=int, default=1, help="keep at least this many latest checkpoints"
     )
     parser.add_argument("--vacuum", action="store_true", help="SQLite: give the freed space back")
+    parser.add_argument(
+        "--compact",
+        action="store_true",
+        help="keep one checkpoint per thread, holding its latest state whole",
+    )
+
+
+def _orchestrator() -> OrchestratorGraph:
+    """The orchestrator's graph, to read and write its threads' state: compacting calls
+    no model, so simulated ones stand in."""
+    return create_orchestrator(
+        main_model=SimulatedChatModel(model_name=DEFAULT_MAIN_MODEL),
+        worker_model=SimulatedChatModel(model_name=DEFAULT_WORKER_MODEL),
+    )
 
 
 def _vacuum(path: Path) -> None:
@@ -59,8 +78,15 @@ def run(args: argparse.Namespace, *, out: Callable[[str], None] = print) -> int:
         saver = sqlite_checkpointer(path)
     before = 0 if args.postgres else path.stat().st_size
     with saver as opened:
+        graph = _orchestrator().compile(checkpointer=opened) if args.compact else None
         for thread_id in args.threads:
-            out(_describe(prune_thread(opened, thread_id, keep=args.keep)))
+            if graph is None:
+                out(_describe(prune_thread(opened, thread_id, keep=args.keep)))
+                continue
+            try:
+                out(_describe(compact_thread(graph, {"configurable": {"thread_id": thread_id}})))
+            except ValueError as error:
+                raise SystemExit(f"{thread_id}: not compacted: {error}") from error
     if args.vacuum and not args.postgres:
         _vacuum(path)
         out(f"{path}: {before / 1e6:.1f} MB -> {path.stat().st_size / 1e6:.1f} MB")
