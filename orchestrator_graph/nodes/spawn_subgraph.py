@@ -86,17 +86,14 @@ def make_worker_node(
         futures = [
             worker(brief, [messages[p] for p in brief.context_indices]) for brief in decision.tasks
         ]
-        done: list[dict[str, Any]] = [future.result() for future in futures]
-        return {key: _joined(key, done) for key in ("worker_results", "calls", "overhead_ms")}
+        done: list[dict[str, Any]] = [future.result() for future in futures]  # in task order
+        return {
+            "worker_results": [result for out in done for result in out["worker_results"]],
+            "calls": [call for out in done for call in out["calls"]],
+            "overhead_ms": sum(out["overhead_ms"] for out in done),
+        }
 
     return spawn_subgraph
-
-
-def _joined(key: str, outputs: list[dict[str, Any]]) -> Any:
-    """The workers' outputs for one key of the node's update, in task order."""
-    if key == "overhead_ms":
-        return sum(out[key] for out in outputs)
-    return [item for out in outputs for item in out[key]]
 
 
 def make_call_worker(
