@@ -208,11 +208,17 @@ def compact_thread(
         graph.update_state(state.config, whole)
     report = prune_thread(saver, str(config["configurable"]["thread_id"]), keep=1)
     if vacuum and isinstance(saver, SqliteSaver):
-        with saver.lock:  # in WAL mode the freed pages reach the file at the checkpoint
-            saver.conn.commit()
-            saver.conn.execute("VACUUM")
-            saver.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        with saver.lock:
+            vacuum_sqlite(saver.conn)
     return report
+
+
+def vacuum_sqlite(conn: sqlite3.Connection) -> None:
+    """Give a SQLite file's freed pages back to the disk (outside any transaction; in
+    WAL mode they reach the file at the checkpoint)."""
+    conn.commit()
+    conn.execute("VACUUM")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _check_written_by(

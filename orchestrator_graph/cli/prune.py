@@ -19,7 +19,7 @@ from orchestrator_graph.checkpoints import (
 )
 from orchestrator_graph.config import DEFAULT_MAIN_MODEL, DEFAULT_WORKER_MODEL
 from orchestrator_graph.graph import OrchestratorGraph, create_orchestrator
-from orchestrator_graph.prune import PruneReport, compact_thread, prune_thread
+from orchestrator_graph.prune import PruneReport, compact_thread, prune_thread, vacuum_sqlite
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 
@@ -53,9 +53,8 @@ def _orchestrator() -> OrchestratorGraph:
 
 def _vacuum(path: Path) -> None:
     conn = sqlite3.connect(path)
-    try:  # in WAL mode the vacuumed pages reach the file at the checkpoint
-        conn.execute("VACUUM")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    try:
+        vacuum_sqlite(conn)
     finally:
         conn.close()
 
