@@ -43,6 +43,22 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-np.clip(z, -30, 30)))
 
 
+def heads_mean(
+    x: np.ndarray,
+    weights: np.ndarray,
+    bias: float,
+    better_weights: np.ndarray | None,
+    better_bias: float,
+) -> np.ndarray:
+    """On standardised rows ``x``: the mean of P(as good) and P(better), the cheap
+    answer's win rate with a tie counting half (P(as good) alone without a "better"
+    head)."""
+    p = sigmoid(x @ weights + bias)
+    if better_weights is None:
+        return p
+    return (p + sigmoid(x @ better_weights + better_bias)) / 2
+
+
 @dataclass(frozen=True)
 class Calibration:
     """Measured on out-of-fold predictions, averaged over sources: at each threshold of
@@ -104,9 +120,7 @@ class QualityModel:
         P(as good) and P(better) (the cheap answer's win rate, a tie counting half) orders
         the requests, and ``platt`` maps it to P(cheap answer as good)."""
         x = (matrix - self.mean) / self.scale
-        p = sigmoid(x @ self.weights + self.bias)
-        if self.better_weights is not None:
-            p = (p + sigmoid(x @ self.better_weights + self.better_bias)) / 2
+        p = heads_mean(x, self.weights, self.bias, self.better_weights, self.better_bias)
         return apply_platt(p, self.platt)
 
     def predict_many(

@@ -31,6 +31,7 @@ from orchestrator_graph.quality.model import (
     Calibration,
     QualityModel,
     apply_platt,
+    heads_mean,
     sigmoid,
     training_domain,
 )
@@ -58,10 +59,7 @@ class Fit:
         """P(weak ok): the mean of the heads' probabilities (the "as good" head alone
         without a "better" head)."""
         x = (matrix - self.mean) / self.scale
-        p = sigmoid(x @ self.weights + self.bias)
-        if self.better_weights is None:
-            return p
-        return (p + sigmoid(x @ self.better_weights + self.better_bias)) / 2
+        return heads_mean(x, self.weights, self.bias, self.better_weights, self.better_bias)
 
 
 @dataclass(frozen=True)
