@@ -30,7 +30,6 @@ turn 400, 27 ms of every turn), nor looks each of its checkpoints up (at turn 80
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +44,8 @@ from langgraph.checkpoint.base import (
 from langgraph.checkpoint.serde.base import SerializerProtocol
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+from orchestrator_graph.lru import Lru
 
 _TARGET_SQL = (
     "SELECT checkpoint_id, metadata FROM checkpoints WHERE thread_id = ? AND checkpoint_ns = ?"
@@ -109,24 +110,10 @@ class Decoded:
     checkpoints made since are those with a greater id)."""
 
     def __init__(self) -> None:
-        self.seeds: OrderedDict[_Key, Any] = OrderedDict()
-        self.writes: OrderedDict[_Key, list[_Write]] = OrderedDict()
-        self.parents: OrderedDict[tuple[str, str], _Parents] = OrderedDict()
-        self.collected: OrderedDict[tuple[str, str, str], _Collected] = OrderedDict()
-
-    @staticmethod
-    def get(entries: OrderedDict[Any, Any], key: Any) -> Any:
-        if key in entries:
-            entries.move_to_end(key)
-            return entries[key]
-        return None
-
-    @staticmethod
-    def put(entries: OrderedDict[Any, Any], key: Any, value: Any, size: int) -> None:
-        entries[key] = value
-        entries.move_to_end(key)
-        while len(entries) > size:
-            entries.popitem(last=False)
+        self.seeds: Lru[_Key, Any] = Lru(DECODED_SEEDS)
+        self.writes: Lru[_Key, list[_Write]] = Lru(DECODED_WRITES)
+        self.parents: Lru[tuple[str, str], _Parents] = Lru(DECODED_THREADS)
+        self.collected: Lru[tuple[str, str, str], _Collected] = Lru(DECODED_THREADS)
 
 
 def _writes_sql(channels: int, has_task_path: bool) -> str:
@@ -193,11 +180,8 @@ class _Walk:
 
     def parents(self, decoded: Decoded) -> _Parents:
         key = (self.thread_id, self.namespace)
-        parents = Decoded.get(decoded.parents, key)
-        if parents is None:
-            parents = _Parents()
-            Decoded.put(decoded.parents, key, parents, DECODED_THREADS)
-        return parents
+        parents = decoded.parents.recent(key)
+        return parents if parents is not None else decoded.parents.keep(key, _Parents())
 
     def new_parents_params(self, decoded: Decoded) -> tuple[str, str, str]:
         """The query's parameters for the checkpoints made since the newest one seen."""
@@ -245,7 +229,7 @@ class _Walk:
         for ch, chain in self.chains().items():
             self.new[ch] = self.uncollected(ch, chain, decoded)
             for cid in self.new[ch]:
-                known = Decoded.get(decoded.writes, self.key(cid, ch))
+                known = decoded.writes.recent(self.key(cid, ch))
                 if known is None:
                     missing.setdefault(ch, []).append(cid)
                 else:
@@ -257,7 +241,7 @@ class _Walk:
 
     def uncollected(self, channel: str, chain: list[str], decoded: Decoded) -> list[str]:
         """The newest part of ``chain`` whose writes the last turn did not collect."""
-        last = Decoded.get(decoded.collected, (self.thread_id, self.namespace, channel))
+        last = decoded.collected.recent((self.thread_id, self.namespace, channel))
         cut = len(chain) - last.length if last is not None else -1
         if last is not None and cut >= 0 and chain[cut] == last.head:
             self.reused[channel] = last.writes
@@ -277,7 +261,7 @@ class _Walk:
             fresh[self.key(cid, ch)].append((order, task_id, serde.loads_typed((type_, value))))
         for key, writes in fresh.items():
             writes.sort(key=lambda write: write[0])
-            Decoded.put(decoded.writes, key, writes, DECODED_WRITES)
+            decoded.writes.keep(key, writes)
         self.known.update(fresh)
         result: dict[str, DeltaChannelHistory] = {}
         for ch, chain in self.chains().items():
@@ -291,8 +275,7 @@ class _Walk:
             ]
             if chain:
                 last = _Collected(chain[0], len(chain), collected)
-                where = (self.thread_id, self.namespace, ch)
-                Decoded.put(decoded.collected, where, last, DECODED_THREADS)
+                decoded.collected.keep((self.thread_id, self.namespace, ch), last)
             entry: DeltaChannelHistory = {"writes": collected}
             if ch in self.seeds:
                 entry["seed"] = self.seeds[ch]
@@ -301,7 +284,7 @@ class _Walk:
 
     def seed(self, channel: str, checkpoint_id: str, decoded: Decoded) -> bool:
         """Take ``channel``'s snapshot from ``decoded``; False when not decoded yet."""
-        seed = Decoded.get(decoded.seeds, self.key(checkpoint_id, channel))
+        seed = decoded.seeds.recent(self.key(checkpoint_id, channel))
         if seed is not None:
             self.seeds[channel] = seed
         return seed is not None
@@ -312,8 +295,7 @@ class _Walk:
         """The checkpoint where ``channel``'s snapshot should be (deserialized)."""
         if channel in checkpoint["channel_values"]:
             self.seeds[channel] = checkpoint["channel_values"][channel]
-            key = self.key(checkpoint_id, channel)
-            Decoded.put(decoded.seeds, key, self.seeds[channel], DECODED_SEEDS)
+            decoded.seeds.keep(self.key(checkpoint_id, channel), self.seeds[channel])
         elif channel in checkpoint["channel_versions"]:
             raise _Fallback  # a version but no value: not a snapshot after all
 

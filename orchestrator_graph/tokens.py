@@ -21,9 +21,7 @@ import gzip
 import hashlib
 import os
 import types
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from contextlib import suppress
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -31,6 +29,8 @@ from pathlib import Path
 import tiktoken
 from langchain_core.messages import BaseMessage
 from tiktoken_ext import openai_public
+
+from orchestrator_graph.lru import Lru
 
 _ENCODINGS = {
     "o200k_base": (
@@ -157,10 +157,7 @@ class TokenCounter:
         self, encoding_name: str = DEFAULT_ENCODING, *, cache_size: int = COUNT_CACHE_SIZE
     ) -> None:
         self.encoding_name = encoding_name
-        self.cache_size = cache_size
-        self._entries: OrderedDict[tuple[str, str | None, int, int], tuple[str, int]] = (
-            OrderedDict()
-        )
+        self._entries: Lru[tuple[str, str | None, int, int], tuple[str, int]] = Lru(cache_size)
         self.encoded = 0  # how many messages were actually tokenized
 
     def _entry(self, message: BaseMessage) -> tuple[str, int]:
@@ -170,10 +167,8 @@ class TokenCounter:
         """The fingerprint and tokens of a message of ``role`` (a message ``type``),
         ``name`` and ``text``: of a message's copy with other text, with no copy made."""
         key = (role, name, len(text), hash(text))
-        entry = self._entries.get(key)
+        entry = self._entries.recent(key)
         if entry is not None:
-            with suppress(KeyError):  # another thread may have just dropped it
-                self._entries.move_to_end(key)
             return entry
         fingerprint = hashlib.blake2b(
             f"{role}\0{name or ''}\0{text}".encode(), digest_size=12
@@ -183,10 +178,7 @@ class TokenCounter:
         if name:
             tokens += TOKENS_PER_NAME + count_text(name, self.encoding_name)
         self.encoded += 1
-        self._entries[key] = entry = (fingerprint, tokens)
-        if len(self._entries) > self.cache_size:
-            self._entries.popitem(last=False)
-        return entry
+        return self._entries.keep(key, (fingerprint, tokens))
 
     def count_message(self, message: BaseMessage) -> int:
         """Tokens of one message, its per-message overhead included."""

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from langchain_core.messages import BaseMessage
 
+from orchestrator_graph.lru import Lru
 from orchestrator_graph.tokens import FINGERPRINT_BYTES, shared_counter
 
 MAX_INDEXES = 64  # transcripts (threads) indexed at once, the least recently used dropped
@@ -107,7 +107,7 @@ class TranscriptIndex:
         return Turn(index, self.starts[index], after)
 
 
-_INDEXES: OrderedDict[tuple[str | None, str], TranscriptIndex] = OrderedDict()
+_INDEXES: Lru[tuple[str | None, str], TranscriptIndex] = Lru(MAX_INDEXES)
 _LOCK = threading.Lock()
 
 
@@ -122,12 +122,8 @@ def transcript_index(messages: Sequence[BaseMessage]) -> TranscriptIndex:
         return TranscriptIndex()
     key = (messages[0].id, shared_counter().fingerprint(messages[0]))
     with _LOCK:
-        index = _INDEXES.get(key)
+        index = _INDEXES.recent(key)
         if index is None:
-            index = _INDEXES[key] = TranscriptIndex()
-            if len(_INDEXES) > MAX_INDEXES:
-                _INDEXES.popitem(last=False)
-        else:
-            _INDEXES.move_to_end(key)
+            index = _INDEXES.keep(key, TranscriptIndex())
         index.sync(messages)
     return index

@@ -11,8 +11,6 @@ operations over the few recent turns it reads, whatever the length of the thread
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
-from contextlib import suppress
 from dataclasses import dataclass
 
 from langchain_core.messages import BaseMessage
@@ -28,6 +26,7 @@ from orchestrator_graph.classifier.lexicon import (
     identifiers,
 )
 from orchestrator_graph.classifier.signals import RuleSignals, text_signals
+from orchestrator_graph.lru import Lru
 from orchestrator_graph.tokens import message_text
 
 # messages whose features are remembered (a few KB each), the least recently used dropped:
@@ -92,26 +91,18 @@ class FeatureCache:
     at most ``size`` messages are remembered, the least recently used dropped first."""
 
     def __init__(self, size: int = FEATURE_CACHE_SIZE) -> None:
-        self.size = size
-        self._entries: OrderedDict[tuple[str, str | None, int, int], MessageFeatures] = (
-            OrderedDict()
-        )
+        self._entries: Lru[tuple[str, str | None, int, int], MessageFeatures] = Lru(size)
         self.computed = 0
 
     def of(self, message: BaseMessage) -> MessageFeatures:
         """The features of ``message``, from the cache when it was seen before."""
         text = message_text(message)
         key = (message.type, message.name, len(text), hash(text))
-        found = self._entries.get(key)
+        found = self._entries.recent(key)
         if found is not None:
-            with suppress(KeyError):  # another thread may have just dropped it
-                self._entries.move_to_end(key)
             return found
-        self._entries[key] = found = compute_features(message)
-        if len(self._entries) > self.size:
-            self._entries.popitem(last=False)
         self.computed += 1
-        return found
+        return self._entries.keep(key, compute_features(message))
 
 
 _shared = FeatureCache()

