@@ -24,13 +24,13 @@ from typing import Any
 
 from tqdm import tqdm
 
-from orchestrator_graph.ab import assign_arm
+from orchestrator_graph.accounting.feedback import record_outcome
+from orchestrator_graph.accounting.ledger import ledger_at
+from orchestrator_graph.accounting.ledger.arms import FIGURES, NO_ARM, ab_report, format_ab
 from orchestrator_graph.config import ABArm, ABTest, OrchestratorConfig
-from orchestrator_graph.feedback import record_outcome
-from orchestrator_graph.ledger import ledger_at
-from orchestrator_graph.ledger.arms import FIGURES, NO_ARM, ab_report, format_ab
-from orchestrator_graph.replay import BenchSettings, RunResult, replay
-from orchestrator_graph.workloads import Session, read_workloads
+from orchestrator_graph.lab.replay import BenchSettings, RunResult, replay
+from orchestrator_graph.lab.workloads import Session, read_workloads
+from orchestrator_graph.routing.ab import assign_arm
 
 TEST = ABTest(
     arms={

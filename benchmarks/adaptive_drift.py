@@ -1,4 +1,4 @@
-"""The drift simulation of the adaptive router (``orchestrator_graph.adaptive.drift``).
+"""The drift simulation of the adaptive router (``orchestrator_graph.lab.drift``).
 
 Out-of-fold predictions of the quality model's features (5 folds by session, as
 ``quality curve`` makes them) on a scored workload's turns of one source; the
@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import argparse
 
-from orchestrator_graph.adaptive.drift import DriftSettings, format_drift, simulate
+from orchestrator_graph.lab.drift import DriftSettings, format_drift, simulate
+from orchestrator_graph.lab.quality.dataset import Prices, examples_of
+from orchestrator_graph.lab.quality.sweep import _folds, predict
+from orchestrator_graph.lab.workloads import read_workloads
 from orchestrator_graph.quality import load_quality_model
-from orchestrator_graph.quality.dataset import Prices, examples_of
-from orchestrator_graph.quality.sweep import _folds, predict
-from orchestrator_graph.workloads import read_workloads
 
 
 def main() -> None:

@@ -31,10 +31,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from near_miss import FRESH_1, Pair, fresh_pairs, held_out, near_miss_pairs
 
+from orchestrator_graph.accounting.ledger import percentile
 from orchestrator_graph.cache.bound import CALIBRATION, Calibration, shipped_calibration
 from orchestrator_graph.cache.guards import mismatch
 from orchestrator_graph.cache.store import AnswerCache
-from orchestrator_graph.ledger import percentile
 from orchestrator_graph.quality.embedding import shared_embedder
 
 PACKAGE = Path(__file__).resolve().parents[1] / "orchestrator_graph" / "cache"
@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def workload_requests(paths: list[Path]) -> list[str]:
-    from orchestrator_graph.workloads import read_workloads
+    from orchestrator_graph.lab.workloads import read_workloads
 
     return [t.user for s in read_workloads(paths) for t in s.turns] if paths else []
 

@@ -2,7 +2,7 @@
 
 Every session of a workload file runs in one cache scope (the file is one tenant),
 through the graph on the simulated models that replay the recorded answers
-(``orchestrator_graph.replay``). Reported per file and in all: the turns answered
+(``orchestrator_graph.lab.replay``). Reported per file and in all: the turns answered
 from the cache (hit rate), hits on turns the workload labels as needing earlier
 turns, hits whose reused answer is not the turn's own recorded answer (wrong
 hits), and the savings against the main-session baseline without and with the
@@ -21,9 +21,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from orchestrator_graph.config import CacheConfig, RunContext
-from orchestrator_graph.context import turns_of
-from orchestrator_graph.replay import BenchSettings, RunResult, replay, role_answer
-from orchestrator_graph.workloads import Session, read_workloads
+from orchestrator_graph.conversation.views import turns_of
+from orchestrator_graph.lab.replay import BenchSettings, RunResult, replay, role_answer
+from orchestrator_graph.lab.workloads import Session, read_workloads
 
 
 @dataclass

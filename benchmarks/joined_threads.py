@@ -1,5 +1,5 @@
 """Long threads joined from labelled sessions, for measuring segments (a stand-in
-for ``orchestrator_graph.joining`` until it lands).
+for ``orchestrator_graph.lab.joining`` until it lands).
 
 Whole sessions in seeded random order, ``depends_on`` shifted to the thread's
 numbering; a session's standing instructions become a turn of their own that
@@ -14,9 +14,9 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from orchestrator_graph.conversation.tokens import count_text
+from orchestrator_graph.lab.workloads import Session, Turn
 from orchestrator_graph.testing.invented import invent_answer
-from orchestrator_graph.tokens import count_text
-from orchestrator_graph.workloads import Session, Turn
 
 INSTRUCTIONS_ANSWER = "Understood."
 

@@ -62,16 +62,16 @@ from long_thread_variants import PROPOSALS, build_orchestrator, propose
 from typing_extensions import TypedDict
 
 from orchestrator_graph import OrchestratorConfig
-from orchestrator_graph.checkpoints import sqlite_checkpointer
 from orchestrator_graph.config import DEFAULT_MAIN_MODEL, DEFAULT_WORKER_MODEL
-from orchestrator_graph.joining import join_sessions
-from orchestrator_graph.prune import compact_thread
-from orchestrator_graph.replay import recorded_answers
+from orchestrator_graph.conversation.tokens import message_text
+from orchestrator_graph.conversation.transcript import TRANSCRIPT
+from orchestrator_graph.lab.joining import join_sessions
+from orchestrator_graph.lab.replay import recorded_answers
+from orchestrator_graph.lab.workloads import Session, read_workloads
 from orchestrator_graph.state import ModelCall, serializer
+from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
+from orchestrator_graph.storage.prune import compact_thread
 from orchestrator_graph.testing.simulated import SimulatedChatModel
-from orchestrator_graph.tokens import message_text
-from orchestrator_graph.transcript import TRANSCRIPT
-from orchestrator_graph.workloads import Session, read_workloads
 
 WORKLOADS = Path(__file__).resolve().parent / "workloads"
 SOURCES = ["analysis", "assistants", "coding", "documents", "mixed"]

@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from joined_threads import join_sessions, thread_tokens
 
 from orchestrator_graph import OrchestratorConfig, evaluate_task
-from orchestrator_graph.classifier import classify_request
-from orchestrator_graph.warmup import warm_up
-from orchestrator_graph.workloads import read_workloads
+from orchestrator_graph.lab.workloads import read_workloads
+from orchestrator_graph.routing.classify import classify_request
+from orchestrator_graph.routing.warmup import warm_up
 
 FILES = ("structflowbench.jsonl", "mt_bench_101.jsonl", "canard_dev.jsonl", "sparc_dev.jsonl")
 

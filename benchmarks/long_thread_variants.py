@@ -21,18 +21,18 @@ from langgraph.runtime import Runtime
 
 import orchestrator_graph.graph as graph_module
 import orchestrator_graph.state as state_module
+from orchestrator_graph.accounting.estimates import Pricing
+from orchestrator_graph.accounting.pricing import model_name_of
 from orchestrator_graph.config import OrchestratorConfig, RunContext
+from orchestrator_graph.conversation.transcript import TRANSCRIPT
 from orchestrator_graph.nodes.classify import make_classify
 from orchestrator_graph.nodes.cost_estimate import make_cost_estimate
 from orchestrator_graph.nodes.main_session import make_main_session
 from orchestrator_graph.nodes.merge import make_merge
 from orchestrator_graph.nodes.record import make_record
 from orchestrator_graph.nodes.spawn_subgraph import make_worker_node
-from orchestrator_graph.pricing import model_name_of
-from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.routing.edge import route
 from orchestrator_graph.state import OrchestratorInput, OrchestratorState, merge_dicts
-from orchestrator_graph.transcript import TRANSCRIPT
 
 PROPOSALS = ["delta-digests", "delta-prompts", "fused-steps"]
 _chosen: set[str] = set()

@@ -20,9 +20,9 @@ import time
 import numpy as np
 from decision_latency import session  # the same synthetic sessions as the decision bench
 
-from orchestrator_graph.classifier import classify_request
 from orchestrator_graph.quality.features import feature_names
 from orchestrator_graph.quality.model import QualityModel, load_quality_model
+from orchestrator_graph.routing.classify import classify_request
 
 
 def _lexical_model(like: QualityModel) -> QualityModel:

@@ -29,16 +29,16 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from joined_threads import JoinedThread, join_sessions
 
-from orchestrator_graph.classifier import classify_request
-from orchestrator_graph.classifier.rules import rule_signals
-from orchestrator_graph.classifier.segments import segment_context
-from orchestrator_graph.classifier.trained import TrainedClassifier, features_of
 from orchestrator_graph.cli.eval import evaluate_sessions
 from orchestrator_graph.cli.train import fit
 from orchestrator_graph.config import OrchestratorConfig
-from orchestrator_graph.context import turns_of
-from orchestrator_graph.tokens import shared_counter
-from orchestrator_graph.workloads import read_workloads
+from orchestrator_graph.conversation.tokens import shared_counter
+from orchestrator_graph.conversation.views import turns_of
+from orchestrator_graph.lab.workloads import read_workloads
+from orchestrator_graph.routing.classify import classify_request
+from orchestrator_graph.routing.classify.rules import rule_signals
+from orchestrator_graph.routing.classify.segments import segment_context
+from orchestrator_graph.routing.classify.trained import TrainedClassifier, features_of
 
 FILES = ("structflowbench.jsonl", "mt_bench_101.jsonl", "canard_dev.jsonl", "sparc_dev.jsonl")
 Turn = tuple[JoinedThread, int]

@@ -1,5 +1,7 @@
 """orchestrator-graph: route each LLM request to the main session or to cheaper workers."""
 
+from orchestrator_graph.accounting.feedback import record_outcome
+from orchestrator_graph.accounting.pricing import ModelPrice
 from orchestrator_graph.config import BudgetLimits, CacheConfig, OrchestratorConfig, RunContext
 from orchestrator_graph.errors import (
     BudgetExceeded,
@@ -13,11 +15,9 @@ from orchestrator_graph.errors import (
     UnknownModelPriceError,
     WorkloadError,
 )
-from orchestrator_graph.evaluate import evaluate_task
-from orchestrator_graph.feedback import record_outcome
 from orchestrator_graph.graph import create_orchestrator
-from orchestrator_graph.pricing import ModelPrice
-from orchestrator_graph.service import OrchestratorService
+from orchestrator_graph.routing.evaluate import evaluate_task
+from orchestrator_graph.server.service import OrchestratorService
 from orchestrator_graph.state import (
     CostEstimate,
     RoutingDecision,

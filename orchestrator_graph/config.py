@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from orchestrator_graph.pricing import ModelPrice
+from orchestrator_graph.accounting.pricing import ModelPrice
 
 Route = Literal["main_session", "worker_session", "parallel_workers"]
 

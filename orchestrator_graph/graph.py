@@ -10,7 +10,7 @@ saves nothing until the run ends.
 
 Faults: ``calls.call_model`` is the one retry layer (``max_retries``,
 ``retry_backoff_s``, ``call_timeout_s``); build ``ChatOpenAI(max_retries=0)``.
-Budgets: see ``orchestrator_graph.budget``.
+Budgets: see ``orchestrator_graph.accounting.budget``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,10 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
+from orchestrator_graph.accounting.estimates import Pricing
+from orchestrator_graph.accounting.pricing import model_name_of
 from orchestrator_graph.config import OrchestratorConfig, RunContext
+from orchestrator_graph.conversation.tokens import message_text
 from orchestrator_graph.errors import InvalidTurnError, LedgerError
 from orchestrator_graph.nodes.cache_answer import cache_answer
 from orchestrator_graph.nodes.classify import make_classify
@@ -36,13 +39,10 @@ from orchestrator_graph.nodes.main_session import make_main_session
 from orchestrator_graph.nodes.merge import make_merge
 from orchestrator_graph.nodes.record import make_record
 from orchestrator_graph.nodes.spawn_subgraph import make_worker_node
-from orchestrator_graph.pricing import model_name_of
 from orchestrator_graph.quality import load_quality_model
-from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.routing.edge import route
+from orchestrator_graph.routing.warmup import warm_up
 from orchestrator_graph.state import OrchestratorInput, OrchestratorOutput, OrchestratorState
-from orchestrator_graph.tokens import message_text
-from orchestrator_graph.warmup import warm_up
 
 
 def create_orchestrator(
@@ -87,7 +87,7 @@ def create_orchestrator(
         ```python
         from langchain_core.messages import HumanMessage
         from orchestrator_graph import OrchestratorConfig, create_orchestrator
-        from orchestrator_graph.checkpoints import sqlite_checkpointer
+        from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
         from orchestrator_graph.testing.simulated import SimulatedChatModel
 
         builder = create_orchestrator(

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from typing_extensions import TypedDict
 
 from orchestrator_graph.config import Route
-from orchestrator_graph.transcript import TRANSCRIPT
+from orchestrator_graph.conversation.transcript import TRANSCRIPT
 
 Category = Literal[
     "follow_up",

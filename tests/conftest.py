@@ -22,13 +22,13 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import StateSnapshot
 
-from orchestrator_graph.checkpoints import (
+from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.state import serializer
+from orchestrator_graph.storage.checkpoints import (
     async_sqlite_checkpointer,
     postgres_checkpointer,
     sqlite_checkpointer,
 )
-from orchestrator_graph.config import OrchestratorConfig
-from orchestrator_graph.state import serializer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 POSTGRES_URL_ENV = "ORCHESTRATOR_TEST_POSTGRES_URL"
@@ -119,7 +119,7 @@ def pg_ledger(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
     import psycopg
 
-    from orchestrator_graph.ledger.postgres_rows import LEDGER_SCHEMA_ENV
+    from orchestrator_graph.accounting.ledger.postgres_rows import LEDGER_SCHEMA_ENV
 
     name = f"ledger_test_{uuid.uuid4().hex[:12]}"
     monkeypatch.setenv(LEDGER_SCHEMA_ENV, name)

@@ -10,11 +10,11 @@ from langchain_core.messages import HumanMessage
 from pydantic import ValidationError
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
-from orchestrator_graph.ab import assign_arm
-from orchestrator_graph.checkpoints import sqlite_checkpointer
+from orchestrator_graph.accounting.ledger import CostLedger, TurnRecord, ledger_at
 from orchestrator_graph.cli import main as cli_main
 from orchestrator_graph.config import ABArm, ABTest
-from orchestrator_graph.ledger import CostLedger, TurnRecord, ledger_at
+from orchestrator_graph.routing.ab import assign_arm
+from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 TEST = ABTest(

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
-from orchestrator_graph.adaptive.drift import DriftSettings, format_drift, simulate
-from orchestrator_graph.ledger import CostLedger
-from orchestrator_graph.quality.metrics import ScoredTurn
+from orchestrator_graph.accounting.ledger import CostLedger
+from orchestrator_graph.lab.drift import DriftSettings, format_drift, simulate
+from orchestrator_graph.lab.quality.metrics import ScoredTurn
 
 
 def test_a_ledger_from_before_quality_feedback_gains_its_columns(tmp_path: Path) -> None:

@@ -9,12 +9,12 @@ from langchain_core.messages import HumanMessage
 from pydantic import ValidationError
 
 from orchestrator_graph import InvalidTurnError, OrchestratorConfig, create_orchestrator
-from orchestrator_graph.checkpoints import sqlite_checkpointer
-from orchestrator_graph.context import context_window_for
-from orchestrator_graph.ledger import LedgerError
-from orchestrator_graph.pricing import UnknownModelPriceError
+from orchestrator_graph.accounting.ledger import LedgerError
+from orchestrator_graph.accounting.pricing import UnknownModelPriceError
+from orchestrator_graph.conversation.views import context_window_for
+from orchestrator_graph.lab.workloads import WorkloadError, read_workloads
+from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
-from orchestrator_graph.workloads import WorkloadError, read_workloads
 
 IMAGE = {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}
 

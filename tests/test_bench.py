@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-from orchestrator_graph import replay
-from orchestrator_graph.classifier import split_subtasks
+from orchestrator_graph.accounting.ledger import CostLedger, percentile
 from orchestrator_graph.cli import bench
-from orchestrator_graph.ledger import CostLedger, percentile
+from orchestrator_graph.lab import replay
+from orchestrator_graph.lab.workloads import read_workloads
+from orchestrator_graph.routing.classify import split_subtasks
 from orchestrator_graph.testing.simulated import SimulatedRequest
-from orchestrator_graph.workloads import read_workloads
 
 TINY = Path(__file__).parent / "data" / "tiny_workload.jsonl"
 
@@ -162,13 +162,13 @@ def test_subtask_briefs_get_the_parts_of_the_recorded_answer() -> None:
 def test_cost_model_learns_from_the_ledger_with_defaults_when_empty(tmp_path: Path) -> None:
     from langchain_core.messages import HumanMessage as H
 
-    from orchestrator_graph.config import OrchestratorConfig
-    from orchestrator_graph.ledger import TurnRecord, ledger_at
-    from orchestrator_graph.routing.costs import (
+    from orchestrator_graph.accounting.estimates import (
         TYPICAL_OUTPUT_TOKENS,
         expected_remaining_turns,
         typical_output_tokens,
     )
+    from orchestrator_graph.accounting.ledger import TurnRecord, ledger_at
+    from orchestrator_graph.config import OrchestratorConfig
     from orchestrator_graph.state import ModelCall
 
     config = OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite", expected_remaining_turns=4)

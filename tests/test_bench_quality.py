@@ -12,12 +12,12 @@ import pytest
 from langchain_core.messages import AIMessage
 from tqdm import tqdm
 
-from orchestrator_graph import replay
 from orchestrator_graph.cli import bench, main
 from orchestrator_graph.cli.eval import evaluate_sessions
 from orchestrator_graph.config import OrchestratorConfig
-from orchestrator_graph.quality.runs import quality_report, scored_turn
-from orchestrator_graph.workloads import read_workloads
+from orchestrator_graph.lab import replay
+from orchestrator_graph.lab.quality.runs import quality_report, scored_turn
+from orchestrator_graph.lab.workloads import read_workloads
 
 SCORED = Path(__file__).parent / "data" / "tiny_scored.jsonl"
 

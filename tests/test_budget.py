@@ -10,25 +10,25 @@ from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator, evaluate_task
-from orchestrator_graph.budget import (
+from orchestrator_graph.accounting.budget import (
     BudgetBook,
     BudgetExceeded,
     budgeted_output_tokens,
     output_cap_reason,
 )
-from orchestrator_graph.chat_models import default_models
-from orchestrator_graph.checkpoints import sqlite_checkpointer
+from orchestrator_graph.accounting.ledger import CostLedger
+from orchestrator_graph.accounting.pricing import price_for
 from orchestrator_graph.cli.demo import SCRIPT
 from orchestrator_graph.config import BudgetLimits
-from orchestrator_graph.context import worker_view
-from orchestrator_graph.ledger import CostLedger
-from orchestrator_graph.pricing import price_for
+from orchestrator_graph.conversation.tokens import count_messages, count_text
+from orchestrator_graph.conversation.views import worker_view
+from orchestrator_graph.server.chat_models import default_models
+from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 from orchestrator_graph.testing.simulated import (
     SimulatedChatModel,
     invent_answer,
     truncate_tokens,
 )
-from orchestrator_graph.tokens import count_messages, count_text
 
 CHEAP = {
     "strong_categories": frozenset(),

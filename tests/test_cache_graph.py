@@ -14,9 +14,9 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
 from orchestrator_graph import OrchestratorConfig, RunContext, create_orchestrator
+from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.cache.store import AnswerCache
 from orchestrator_graph.config import CacheConfig
-from orchestrator_graph.ledger import CostLedger
 from orchestrator_graph.quality.embedding import shared_embedder
 from orchestrator_graph.state import serializer
 from orchestrator_graph.testing.simulated import SimulatedChatModel

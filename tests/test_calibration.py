@@ -11,11 +11,11 @@ from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_core.outputs import ChatResult
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
-from orchestrator_graph.calibration import calibrated_baseline_usd, token_ratio
-from orchestrator_graph.context import turns_of
-from orchestrator_graph.ledger import CostLedger
-from orchestrator_graph.pricing import TokenRatio, calibrated_cost, price_for
-from orchestrator_graph.routing.costs import baseline_usd, request_tokens
+from orchestrator_graph.accounting.calibration import calibrated_baseline_usd, token_ratio
+from orchestrator_graph.accounting.estimates import baseline_usd, request_tokens
+from orchestrator_graph.accounting.ledger import CostLedger
+from orchestrator_graph.accounting.pricing import TokenRatio, calibrated_cost, price_for
+from orchestrator_graph.conversation.views import turns_of
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 

@@ -11,7 +11,7 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.graph import START, MessagesState, StateGraph
 
-from orchestrator_graph.checkpoints import (
+from orchestrator_graph.storage.checkpoints import (
     CHECKPOINT_PATH_ENV,
     DEFAULT_CHECKPOINT_PATH,
     CheckpointFileError,

@@ -6,12 +6,16 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from langgraph.checkpoint.memory import InMemorySaver
 
 from orchestrator_graph import OrchestratorConfig, evaluate_task
-from orchestrator_graph.classifier import classify_request, split_subtasks
-from orchestrator_graph.classifier.cheap_model import ask_model, classification_prompt, parse_answer
-from orchestrator_graph.classifier.rules import referred_closure
+from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.config import SELF_CONTAINED_BELOW
 from orchestrator_graph.routing import model_tier
-from orchestrator_graph.routing.costs import Pricing
+from orchestrator_graph.routing.classify import classify_request, split_subtasks
+from orchestrator_graph.routing.classify.cheap_model import (
+    ask_model,
+    classification_prompt,
+    parse_answer,
+)
+from orchestrator_graph.routing.classify.rules import referred_closure
 from orchestrator_graph.state import TaskProfile, serializer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 

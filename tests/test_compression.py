@@ -11,9 +11,9 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
-from orchestrator_graph.checkpoints import sqlite_checkpointer
-from orchestrator_graph.compression import COMPRESS_FROM, CompressedSerializer
 from orchestrator_graph.state import serializer
+from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
+from orchestrator_graph.storage.compression import COMPRESS_FROM, CompressedSerializer
 
 THREAD = {"configurable": {"thread_id": "t"}}
 LONG = "The quarterly report covers revenue, costs and the outlook. " * 40

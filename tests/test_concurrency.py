@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
-from orchestrator_graph.budget import BudgetBook
-from orchestrator_graph.checkpoints import sqlite_checkpointer
-from orchestrator_graph.ledger import CostLedger
+from orchestrator_graph.accounting.budget import BudgetBook
+from orchestrator_graph.accounting.ledger import CostLedger
+from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 pytestmark = pytest.mark.slow  # starts processes
@@ -23,7 +23,7 @@ CHILD = r"""
 import asyncio, json, sys
 from langchain_core.messages import HumanMessage
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
-from orchestrator_graph.checkpoints import async_sqlite_checkpointer, sqlite_checkpointer
+from orchestrator_graph.storage.checkpoints import async_sqlite_checkpointer, sqlite_checkpointer
 from orchestrator_graph.config import BudgetLimits
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 

@@ -9,7 +9,9 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
 
 from orchestrator_graph import InvalidTurnError, OrchestratorConfig, create_orchestrator
-from orchestrator_graph.context import (
+from orchestrator_graph.accounting.ledger import CostLedger
+from orchestrator_graph.conversation.tokens import count_messages, count_text
+from orchestrator_graph.conversation.views import (
     fit_view,
     instruction_positions,
     latest_request,
@@ -20,9 +22,7 @@ from orchestrator_graph.context import (
     worker_positions,
     worker_view,
 )
-from orchestrator_graph.ledger import CostLedger
 from orchestrator_graph.testing.simulated import SimulatedChatModel
-from orchestrator_graph.tokens import count_messages, count_text
 
 LONG = " ".join(f"Sentence {i} of a long pasted report about storage costs." for i in range(60))
 

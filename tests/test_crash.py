@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator_graph.ledger import CostLedger
+from orchestrator_graph.accounting.ledger import CostLedger
 
 pytestmark = pytest.mark.slow  # starts processes
 
@@ -30,7 +30,7 @@ CHILD = r'''
 import json, os, sqlite3, sys, time
 from langchain_core.messages import HumanMessage
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
-from orchestrator_graph.checkpoints import sqlite_checkpointer
+from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 db, ledger, log, request = sys.argv[1:5]

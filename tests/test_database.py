@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator_graph import database
-from orchestrator_graph.budget import BudgetBook
-from orchestrator_graph.checkpoints import sqlite_checkpointer
+from orchestrator_graph.accounting.budget import BudgetBook
+from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.errors import CheckpointFileError, LedgerError
-from orchestrator_graph.ledger import CostLedger
+from orchestrator_graph.storage import database
+from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 
 
 def _journal_mode(path: Path) -> str:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.cli.demo import SCRIPT
-from orchestrator_graph.ledger import CostLedger
 
 pytestmark = pytest.mark.slow  # starts processes
 

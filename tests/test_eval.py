@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from orchestrator_graph.cli import main
-from orchestrator_graph.workloads import WorkloadError, read_workloads
+from orchestrator_graph.lab.workloads import WorkloadError, read_workloads
 
 SESSIONS = [
     {

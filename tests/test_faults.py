@@ -10,9 +10,9 @@ from langchain_core.messages import HumanMessage
 from langchain_openai import ChatOpenAI
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
-from orchestrator_graph.calls import ModelCallError
-from orchestrator_graph.checkpoints import sqlite_checkpointer
-from orchestrator_graph.ledger import CostLedger
+from orchestrator_graph.accounting.calls import ModelCallError
+from orchestrator_graph.accounting.ledger import CostLedger
+from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 from orchestrator_graph.testing.openai_server import OpenAICompatibleServer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 

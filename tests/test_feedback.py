@@ -11,12 +11,12 @@ from langchain_core.messages import HumanMessage
 from langgraph.graph import START, MessagesState, StateGraph
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
-from orchestrator_graph.adaptive import ArmState, state_key
-from orchestrator_graph.adaptive.thompson import BINS, GUARD_MIN
-from orchestrator_graph.checkpoints import sqlite_checkpointer
-from orchestrator_graph.feedback import record_outcome
-from orchestrator_graph.ledger import CostLedger, ledger_at
+from orchestrator_graph.accounting.feedback import record_outcome
+from orchestrator_graph.accounting.ledger import CostLedger, ledger_at
+from orchestrator_graph.quality.adaptive import ArmState, state_key
+from orchestrator_graph.quality.adaptive.thompson import BINS, GUARD_MIN
 from orchestrator_graph.state import TurnFeedback
+from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 # a word problem, like the shipped quality model's training data: it is in its domain

@@ -11,7 +11,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
-from orchestrator_graph.ledger import CostLedger
+from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.testing.openai_server import OpenAICompatibleServer
 
 pytestmark = [pytest.mark.integration]  # an OpenAI-compatible server on 127.0.0.1

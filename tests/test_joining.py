@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from orchestrator_graph.cli import main
-from orchestrator_graph.joining import CARRIER_CATEGORY, join_sessions, session_tokens
-from orchestrator_graph.workloads import Session, Turn, read_workloads
+from orchestrator_graph.lab.joining import CARRIER_CATEGORY, join_sessions, session_tokens
+from orchestrator_graph.lab.workloads import Session, Turn, read_workloads
 
 WORKLOADS = Path(__file__).resolve().parents[1] / "benchmarks" / "workloads"
 

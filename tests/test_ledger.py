@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator_graph.ledger import CostLedger, LedgerError, LedgerTotals, TurnRecord
+from orchestrator_graph.accounting.ledger import CostLedger, LedgerError, LedgerTotals, TurnRecord
 from orchestrator_graph.state import ModelCall
 
 

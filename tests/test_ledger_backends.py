@@ -19,10 +19,10 @@ import pytest
 from pydantic import ValidationError
 
 from orchestrator_graph import OrchestratorConfig
-from orchestrator_graph.budget import BudgetBook, BudgetExceeded
+from orchestrator_graph.accounting.budget import BudgetBook, BudgetExceeded
+from orchestrator_graph.accounting.holds import period_start
+from orchestrator_graph.accounting.ledger import CostLedger, LedgerError, schema
 from orchestrator_graph.config import BudgetLimits
-from orchestrator_graph.holds import period_start
-from orchestrator_graph.ledger import CostLedger, LedgerError, schema
 from orchestrator_graph.state import ModelCall
 from tests.test_ledger import make_turn
 
@@ -152,7 +152,7 @@ def test_reservations_are_atomic_across_threads(location: str | Path) -> None:
 RESERVER = textwrap.dedent(
     """
     import sys
-    from orchestrator_graph.budget import BudgetBook, BudgetExceeded
+    from orchestrator_graph.accounting.budget import BudgetBook, BudgetExceeded
     from orchestrator_graph.config import BudgetLimits
 
     url, tenant, thread_id, tag = sys.argv[1:5]
@@ -215,7 +215,7 @@ def test_one_ledger_location_per_config() -> None:
 
 
 def test_studio_takes_a_postgres_ledger_from_the_environment() -> None:
-    from orchestrator_graph.studio import LEDGER_ENV, config_from_env
+    from orchestrator_graph.server.studio import LEDGER_ENV, config_from_env
 
     config = config_from_env({LEDGER_ENV: "postgresql://app@db:5432/app"})
     assert config.ledger_path is None and config.ledger_url == "postgresql://app@db:5432/app"

@@ -24,9 +24,9 @@ from typing import Any
 
 import pytest
 
-from orchestrator_graph.budget import BudgetBook
+from orchestrator_graph.accounting.budget import BudgetBook
+from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.config import BudgetLimits
-from orchestrator_graph.ledger import CostLedger
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]  # servers and a PostgreSQL server
 
@@ -53,8 +53,8 @@ SERVER = textwrap.dedent(
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
     from langchain_core.messages import HumanMessage
     from orchestrator_graph import OrchestratorConfig, create_orchestrator
-    from orchestrator_graph.budget import BudgetExceeded
-    from orchestrator_graph.checkpoints import postgres_checkpointer
+    from orchestrator_graph.accounting.budget import BudgetExceeded
+    from orchestrator_graph.storage.checkpoints import postgres_checkpointer
     from orchestrator_graph.config import BudgetLimits, RunContext
     from orchestrator_graph.testing.simulated import SimulatedChatModel
 

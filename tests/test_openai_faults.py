@@ -18,12 +18,12 @@ from langchain_openai import ChatOpenAI
 from langgraph.checkpoint.memory import InMemorySaver
 
 from orchestrator_graph import BudgetLimits, ModelCallError, OrchestratorConfig, create_orchestrator
-from orchestrator_graph.budget import book_for
-from orchestrator_graph.ledger import CostLedger
-from orchestrator_graph.pricing import price_for
+from orchestrator_graph.accounting.budget import book_for
+from orchestrator_graph.accounting.ledger import CostLedger
+from orchestrator_graph.accounting.pricing import price_for
+from orchestrator_graph.conversation.tokens import count_messages
 from orchestrator_graph.state import serializer
 from orchestrator_graph.testing.openai_server import OpenAICompatibleServer
-from orchestrator_graph.tokens import count_messages
 
 pytestmark = [pytest.mark.integration]  # an OpenAI-compatible server on 127.0.0.1
 

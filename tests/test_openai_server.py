@@ -13,9 +13,9 @@ import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
 
+from orchestrator_graph.conversation.tokens import count_messages, count_text
 from orchestrator_graph.testing.openai_server import OpenAICompatibleServer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
-from orchestrator_graph.tokens import count_messages, count_text
 
 pytestmark = [pytest.mark.integration]  # an OpenAI-compatible server on 127.0.0.1
 

@@ -19,17 +19,17 @@ from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
-from orchestrator_graph.checkpoints import (
+from orchestrator_graph.accounting.ledger import CostLedger
+from orchestrator_graph.conversation.transcript import TRANSCRIPT
+from orchestrator_graph.state import DIGESTS, PROMPTS
+from orchestrator_graph.storage.checkpoints import (
     POSTGRES_URL_ENV,
     CheckpointDatabaseError,
     async_postgres_checkpointer,
     postgres_checkpointer,
 )
-from orchestrator_graph.ledger import CostLedger
-from orchestrator_graph.prune import compact_thread, prune_thread
-from orchestrator_graph.state import DIGESTS, PROMPTS
+from orchestrator_graph.storage.prune import compact_thread, prune_thread
 from orchestrator_graph.testing.simulated import SimulatedChatModel
-from orchestrator_graph.transcript import TRANSCRIPT
 
 pytestmark = [pytest.mark.slow]  # starts a PostgreSQL server
 
@@ -138,7 +138,7 @@ WORKER = textwrap.dedent(
     import sys
     from langchain_core.messages import HumanMessage
     from orchestrator_graph import OrchestratorConfig, create_orchestrator
-    from orchestrator_graph.checkpoints import postgres_checkpointer
+    from orchestrator_graph.storage.checkpoints import postgres_checkpointer
     from orchestrator_graph.testing.simulated import SimulatedChatModel
 
     url, thread_id, tag = sys.argv[1:4]

@@ -14,7 +14,7 @@ from orchestrator_graph import (
     create_orchestrator,
     evaluate_task,
 )
-from orchestrator_graph.pricing import model_name_of, price_for
+from orchestrator_graph.accounting.pricing import model_name_of, price_for
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 PRIVATE = "acme-private-llama-7b"

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from orchestrator_graph import InvalidTurnError, OrchestratorConfig, evaluate_task
-from orchestrator_graph.classifier import classify_request
-from orchestrator_graph.context import fit_to_window, main_view, make_digest, worker_view
-from orchestrator_graph.tokens import count_messages
+from orchestrator_graph.conversation.tokens import count_messages
+from orchestrator_graph.conversation.views import fit_to_window, main_view, make_digest, worker_view
+from orchestrator_graph.routing.classify import classify_request
 
 TEXT = st.text(max_size=400)
 FAST = settings(max_examples=60, deadline=None)

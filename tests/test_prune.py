@@ -10,12 +10,17 @@ from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.types import Command
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
-from orchestrator_graph.checkpoints import sqlite_checkpointer
 from orchestrator_graph.cli import main
-from orchestrator_graph.prune import checkpoint_pages, compact_thread, prune_thread, state_pages
+from orchestrator_graph.conversation.transcript import TRANSCRIPT
 from orchestrator_graph.state import DIGESTS, PROMPTS
+from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
+from orchestrator_graph.storage.prune import (
+    checkpoint_pages,
+    compact_thread,
+    prune_thread,
+    state_pages,
+)
 from orchestrator_graph.testing.simulated import SimulatedChatModel
-from orchestrator_graph.transcript import TRANSCRIPT
 
 THREAD = {"configurable": {"thread_id": "long"}}
 ASKS = [

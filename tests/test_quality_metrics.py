@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from orchestrator_graph.quality import metrics
-from orchestrator_graph.quality.metrics import ScoredTurn
+from orchestrator_graph.lab.quality import metrics
+from orchestrator_graph.lab.quality.metrics import ScoredTurn
 
 
 def _turns() -> list[ScoredTurn]:

@@ -10,8 +10,17 @@ import numpy as np
 import pytest
 from langchain_core.messages import HumanMessage
 
+from orchestrator_graph.lab.quality.dataset import Prices, examples_of
+from orchestrator_graph.lab.quality.training import (
+    fit_logistic,
+    fit_platt,
+    fit_quality,
+    grouped_folds,
+    penalties,
+    train,
+)
+from orchestrator_graph.lab.workloads import read_workloads
 from orchestrator_graph.quality import judge_quality
-from orchestrator_graph.quality.dataset import Prices, examples_of
 from orchestrator_graph.quality.features import feature_names
 from orchestrator_graph.quality.model import (
     QualityModel,
@@ -20,15 +29,6 @@ from orchestrator_graph.quality.model import (
     default_model_path,
     load_quality_model,
 )
-from orchestrator_graph.quality.training import (
-    fit_logistic,
-    fit_platt,
-    fit_quality,
-    grouped_folds,
-    penalties,
-    train,
-)
-from orchestrator_graph.workloads import read_workloads
 
 EASY = ["What is {n} plus {n}?", "Say hello to {n} friends.", "Name a colour, number {n}."]
 HARD = [

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from orchestrator_graph.quality.metrics import ScoredTurn
-from orchestrator_graph.quality.runs import format_quality, quality_report
-from orchestrator_graph.replay import answering_roles, role_answer
+from orchestrator_graph.lab.quality.metrics import ScoredTurn
+from orchestrator_graph.lab.quality.runs import format_quality, quality_report
+from orchestrator_graph.lab.replay import answering_roles, role_answer
+from orchestrator_graph.lab.workloads import Turn
 from orchestrator_graph.state import ModelCall
-from orchestrator_graph.workloads import Turn
 
 
 def _turn(source: str, strong: float, weak: float) -> ScoredTurn:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator_graph.workloads import WorkloadError, read_workloads
+from orchestrator_graph.lab.workloads import WorkloadError, read_workloads
 
 
 def _write(tmp_path: Path, *sessions: dict) -> Path:

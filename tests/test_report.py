@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from orchestrator_graph.accounting.ledger import CostLedger, TurnRecord
 from orchestrator_graph.cli import report
-from orchestrator_graph.ledger import CostLedger, TurnRecord
 from orchestrator_graph.state import ModelCall
 
 KEYS = {

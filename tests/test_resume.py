@@ -11,8 +11,8 @@ import pytest
 from langchain_core.messages import HumanMessage
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
-from orchestrator_graph.checkpoints import sqlite_checkpointer
-from orchestrator_graph.ledger import CostLedger
+from orchestrator_graph.accounting.ledger import CostLedger
+from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 QUESTIONS = [
@@ -27,7 +27,7 @@ SECOND_PROCESS = """
 import json, sys
 from langchain_core.messages import HumanMessage
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
-from orchestrator_graph.checkpoints import sqlite_checkpointer
+from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 db, ledger = sys.argv[1], sys.argv[2]

@@ -12,11 +12,11 @@ from genai_prices import Usage, calc_price
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from orchestrator_graph import OrchestratorConfig
+from orchestrator_graph.accounting.estimates import TYPICAL_OUTPUT_TOKENS, Pricing, length_hint
 from orchestrator_graph.config import load_config
+from orchestrator_graph.conversation.tokens import seed_tiktoken_cache, shared_counter
 from orchestrator_graph.routing import decide, model_tier
-from orchestrator_graph.routing.costs import TYPICAL_OUTPUT_TOKENS, Pricing, length_hint
 from orchestrator_graph.state import Subtask, TaskProfile
-from orchestrator_graph.tokens import seed_tiktoken_cache, shared_counter
 
 ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 LONG_RULES = "Standing instructions. " + " ".join(

@@ -10,7 +10,7 @@ from langchain_core.messages import HumanMessage
 from langchain_openai import ChatOpenAI
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
-from orchestrator_graph.checkpoints import sqlite_checkpointer
+from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 from orchestrator_graph.testing.openai_server import OpenAICompatibleServer
 
 pytestmark = [pytest.mark.integration]  # an OpenAI-compatible server on 127.0.0.1

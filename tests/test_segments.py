@@ -5,18 +5,25 @@ from __future__ import annotations
 import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from orchestrator_graph.classifier import classify_request, lexicon, rules, segments, signals, tasks
-from orchestrator_graph.classifier.message_features import FeatureCache, shared_features
-from orchestrator_graph.classifier.segments import (
+from orchestrator_graph.config import SELF_CONTAINED_BELOW
+from orchestrator_graph.conversation.tokens import shared_counter
+from orchestrator_graph.quality import features as quality_features
+from orchestrator_graph.routing.classify import (
+    classify_request,
+    lexicon,
+    rules,
+    segments,
+    signals,
+    tasks,
+)
+from orchestrator_graph.routing.classify.message_features import FeatureCache, shared_features
+from orchestrator_graph.routing.classify.segments import (
     MAX_SEGMENT_TURNS,
     request_boundary,
     segment_context,
     standing_instructions,
     task_segment,
 )
-from orchestrator_graph.config import SELF_CONTAINED_BELOW
-from orchestrator_graph.quality import features as quality_features
-from orchestrator_graph.tokens import shared_counter
 
 
 def thread(*pairs: str) -> list[BaseMessage]:

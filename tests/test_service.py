@@ -14,11 +14,11 @@ import pytest
 from fastapi.testclient import TestClient
 from langchain_core.messages import HumanMessage
 
-from orchestrator_graph.checkpoints import sqlite_checkpointer
+from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.config import OrchestratorConfig
-from orchestrator_graph.http_api import create_app
-from orchestrator_graph.ledger import CostLedger
-from orchestrator_graph.service import OrchestratorService
+from orchestrator_graph.server.http_api import create_app
+from orchestrator_graph.server.service import OrchestratorService
+from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 TWO_PARTS = "1. Capital of Peru?\n2. 30 C in F?"

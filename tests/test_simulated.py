@@ -9,6 +9,7 @@ import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from pydantic import ValidationError
 
+from orchestrator_graph.conversation.tokens import count_messages, count_text, shared_counter
 from orchestrator_graph.testing.invented import LENGTH_RANGES, guess_category
 from orchestrator_graph.testing.simulated import (
     REFUSAL_TEXT,
@@ -18,7 +19,6 @@ from orchestrator_graph.testing.simulated import (
     SimulatedServerError,
     SimulatedTimeoutError,
 )
-from orchestrator_graph.tokens import count_messages, count_text, shared_counter
 
 LONG_SYSTEM = "You are a meticulous assistant. " + " ".join(
     f"Rule {i}: answer precisely, cite the relevant section and keep units consistent."

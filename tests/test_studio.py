@@ -26,9 +26,9 @@ import pytest
 from langgraph_sdk import get_sync_client
 from langgraph_sdk.client import SyncLangGraphClient
 
+from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.config import DEFAULT_LEDGER_PATH
-from orchestrator_graph.ledger import CostLedger
-from orchestrator_graph.studio import config_from_env
+from orchestrator_graph.server.studio import config_from_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]  # starts `langgraph dev`
 

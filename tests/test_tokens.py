@@ -15,8 +15,8 @@ import tiktoken
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
 
-from orchestrator_graph import tokens
-from orchestrator_graph.tokens import (
+from orchestrator_graph.conversation import tokens
+from orchestrator_graph.conversation.tokens import (
     TokenCounter,
     count_messages,
     count_text,
@@ -48,7 +48,7 @@ def test_importing_the_package_writes_nothing_and_sets_no_variable(tmp_path: Pat
     env |= {"HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"), "TMPDIR": str(tmp_path)}
     script = (
         "import os, orchestrator_graph\n"
-        "from orchestrator_graph.tokens import count_text\n"
+        "from orchestrator_graph.conversation.tokens import count_text\n"
         "assert count_text('hello world') == 2\n"
         "print(os.environ.get('TIKTOKEN_CACHE_DIR'))\n"
     )

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 
-from orchestrator_graph.classifier import classify_request
-from orchestrator_graph.classifier.trained import FEATURES, TrainedClassifier
 from orchestrator_graph.cli import main
 from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.routing.classify import classify_request
+from orchestrator_graph.routing.classify.trained import FEATURES, TrainedClassifier
 
 
 def sessions() -> list[dict]:
@@ -80,7 +80,7 @@ def test_a_foreign_model_file_is_refused(tmp_path: Path):
 
 def test_training_needs_both_kinds(tmp_path: Path):
     from orchestrator_graph.cli.train import train
-    from orchestrator_graph.workloads import Session
+    from orchestrator_graph.lab.workloads import Session
 
     only_dependent = [
         Session.model_validate(
@@ -140,10 +140,10 @@ def flagged(n: int) -> list[str]:
 
 
 def test_train_from_ledger_feedback_moves_the_model(tmp_path: Path):
-    from orchestrator_graph.checkpoints import sqlite_checkpointer
-    from orchestrator_graph.classifier.rules import rule_signals
-    from orchestrator_graph.classifier.trained import FEATURES_VERSION, features_of
-    from orchestrator_graph.ledger import ledger_at
+    from orchestrator_graph.accounting.ledger import ledger_at
+    from orchestrator_graph.routing.classify.rules import rule_signals
+    from orchestrator_graph.routing.classify.trained import FEATURES_VERSION, features_of
+    from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 
     path = tmp_path / "ledger.sqlite"
     with sqlite_checkpointer(tmp_path / "checkpoints.sqlite") as saver:
@@ -192,8 +192,8 @@ def test_train_from_ledger_feedback_moves_the_model(tmp_path: Path):
 
 
 def test_a_person_picking_a_worker_is_feedback_that_the_turn_stood_alone(tmp_path: Path):
-    from orchestrator_graph.checkpoints import sqlite_checkpointer
-    from orchestrator_graph.ledger import ledger_at
+    from orchestrator_graph.accounting.ledger import ledger_at
+    from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 
     path = tmp_path / "ledger.sqlite"
     with sqlite_checkpointer(tmp_path / "checkpoints.sqlite") as saver:
@@ -211,7 +211,7 @@ def test_a_person_picking_a_worker_is_feedback_that_the_turn_stood_alone(tmp_pat
 
 
 def test_feedback_without_usable_features_is_skipped(tmp_path: Path, capsys):
-    from orchestrator_graph.ledger import CostLedger
+    from orchestrator_graph.accounting.ledger import CostLedger
 
     path = tmp_path / "ledger.sqlite"
     with CostLedger(path) as ledger:
@@ -233,9 +233,9 @@ def test_feedback_without_usable_features_is_skipped(tmp_path: Path, capsys):
 def test_features_of_another_layout_are_not_trained_on(tmp_path: Path):
     import sqlite3
 
-    from orchestrator_graph.checkpoints import sqlite_checkpointer
+    from orchestrator_graph.accounting.ledger import CostLedger
     from orchestrator_graph.cli.train import ledger_examples
-    from orchestrator_graph.ledger import CostLedger
+    from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 
     path = tmp_path / "ledger.sqlite"
     with sqlite_checkpointer(tmp_path / "c.sqlite") as saver:
@@ -255,8 +255,8 @@ def test_features_of_another_layout_are_not_trained_on(tmp_path: Path):
 def test_an_old_ledger_without_features_still_opens_and_records(tmp_path: Path):
     import sqlite3
 
-    from orchestrator_graph.checkpoints import sqlite_checkpointer
-    from orchestrator_graph.ledger import CostLedger, TurnRecord
+    from orchestrator_graph.accounting.ledger import CostLedger, TurnRecord
+    from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 
     path = tmp_path / "old.sqlite"
     with CostLedger(path) as ledger:

@@ -15,11 +15,11 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
-from orchestrator_graph.checkpoints import async_sqlite_checkpointer, sqlite_checkpointer
-from orchestrator_graph.context import add_request_messages
-from orchestrator_graph.delta_sqlite import AsyncDeltaSqliteSaver, DeltaSqliteSaver
+from orchestrator_graph.conversation.transcript import TRANSCRIPT, add_request_messages_batch
+from orchestrator_graph.conversation.views import add_request_messages
+from orchestrator_graph.storage.checkpoints import async_sqlite_checkpointer, sqlite_checkpointer
+from orchestrator_graph.storage.delta_sqlite import AsyncDeltaSqliteSaver, DeltaSqliteSaver
 from orchestrator_graph.testing.simulated import SimulatedChatModel
-from orchestrator_graph.transcript import TRANSCRIPT, add_request_messages_batch
 
 THREAD = {"configurable": {"thread_id": "t"}}
 

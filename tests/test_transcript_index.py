@@ -7,24 +7,24 @@ import random
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
+from orchestrator_graph.accounting.estimates import cached_input_tokens, request_tokens
+from orchestrator_graph.accounting.pricing import cacheable
 from orchestrator_graph.config import OrchestratorConfig
-from orchestrator_graph.context import (
-    last_turn,
-    main_view,
-    main_view_tokens,
-    turns_of,
-    worker_positions,
-)
-from orchestrator_graph.pricing import cacheable
-from orchestrator_graph.routing.costs import cached_input_tokens, request_tokens
-from orchestrator_graph.tokens import (
+from orchestrator_graph.conversation.tokens import (
     REPLY_PRIMING,
     count_messages,
     packed_fingerprints,
     shared_counter,
     shared_messages,
 )
-from orchestrator_graph.transcript_index import transcript_index
+from orchestrator_graph.conversation.transcript_index import transcript_index
+from orchestrator_graph.conversation.views import (
+    last_turn,
+    main_view,
+    main_view_tokens,
+    turns_of,
+    worker_positions,
+)
 
 
 def thread(turns: int, seed: int = 0) -> list[BaseMessage]:

@@ -15,9 +15,9 @@ from orchestrator_graph import (
     create_orchestrator,
     evaluate_task,
 )
-from orchestrator_graph.checkpoints import sqlite_checkpointer
-from orchestrator_graph.classifier import classify_request
-from orchestrator_graph.ledger import CostLedger
+from orchestrator_graph.accounting.ledger import CostLedger
+from orchestrator_graph.routing.classify import classify_request
+from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 MAIN, WORKER = "gpt-4.1", "gpt-4.1-mini"

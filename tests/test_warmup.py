@@ -19,8 +19,8 @@ import json, sys
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
 from orchestrator_graph.quality.embedding import shared_embedder
 from orchestrator_graph.testing.simulated import SimulatedChatModel
-from orchestrator_graph.tokens import _encoding
-from orchestrator_graph.warmup import warm_up
+from orchestrator_graph.conversation.tokens import _encoding
+from orchestrator_graph.routing.warmup import warm_up
 
 def loaded():
     return {"encoding": _encoding.cache_info().currsize, "embedding": shared_embedder().loaded}

@@ -45,8 +45,8 @@ OFFLINE = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:
 # what a user of the installed package serves: module paths, no source folder
 LANGGRAPH_JSON = {
     "dependencies": ["."],
-    "graphs": {"orchestrator": "orchestrator_graph.studio:graph"},
-    "checkpointer": {"path": "orchestrator_graph.checkpoints.studio_checkpointer"},
+    "graphs": {"orchestrator": "orchestrator_graph.server.studio:graph"},
+    "checkpointer": {"path": "orchestrator_graph.storage.checkpoints.studio_checkpointer"},
 }
 # ``langgraph dev`` run by the venv's python (the CLI itself comes from the deps)
 LANGGRAPH_DEV = "import sys; from langgraph_cli.cli import cli; sys.argv[0] = 'langgraph'; cli()"

@@ -28,11 +28,11 @@ from typing import Any, Self
 
 import numpy as np
 
-from orchestrator_graph import database
 from orchestrator_graph.cache.bound import raised
 from orchestrator_graph.cache.guards import mismatch
 from orchestrator_graph.errors import LedgerError
 from orchestrator_graph.quality.embedding import DIMENSIONS
+from orchestrator_graph.storage import database
 
 TABLE = "answer_cache"
 COLUMNS: dict[str, type] = {

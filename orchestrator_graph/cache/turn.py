@@ -29,12 +29,12 @@ from langchain_core.messages import BaseMessage
 from orchestrator_graph.cache.bound import raised, threshold_for
 from orchestrator_graph.cache.guards import signature, time_sensitive
 from orchestrator_graph.cache.store import AnswerCache, cache_at, request_key
-from orchestrator_graph.classifier.segments import standing_instructions
 from orchestrator_graph.config import OrchestratorConfig
-from orchestrator_graph.context import last_turn
+from orchestrator_graph.conversation.tokens import message_text
+from orchestrator_graph.conversation.views import last_turn
 from orchestrator_graph.quality.embedding import shared_embedder
+from orchestrator_graph.routing.classify.segments import standing_instructions
 from orchestrator_graph.state import CacheMatch, RoutingDecision, TaskProfile
-from orchestrator_graph.tokens import message_text
 
 SEMANTIC_MAX_WORDS = 30  # about the 48 tokens the embedding reads (``embedding.MAX_TOKENS``)
 AGREEING_ANSWERS = 0.9  # cosine of two answers' embeddings from which they say the same

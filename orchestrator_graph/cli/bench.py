@@ -53,16 +53,16 @@ from typing import Any
 
 from tqdm import tqdm
 
+from orchestrator_graph.accounting.ledger import percentile
 from orchestrator_graph.config import (
     DEFAULT_MAIN_MODEL,
     DEFAULT_WORKER_MODEL,
     OrchestratorConfig,
     load_config,
 )
-from orchestrator_graph.ledger import percentile
-from orchestrator_graph.quality.metrics import ScoredTurn
-from orchestrator_graph.quality.runs import format_quality, quality_report, scored_turn
-from orchestrator_graph.replay import (
+from orchestrator_graph.lab.quality.metrics import ScoredTurn
+from orchestrator_graph.lab.quality.runs import format_quality, quality_report, scored_turn
+from orchestrator_graph.lab.replay import (
     LATENCY_S,
     BenchSettings,
     RunResult,
@@ -71,8 +71,8 @@ from orchestrator_graph.replay import (
     reference_overheads,
     replay,
 )
-from orchestrator_graph.warmup import warm_up
-from orchestrator_graph.workloads import Session, read_workloads
+from orchestrator_graph.lab.workloads import Session, read_workloads
+from orchestrator_graph.routing.warmup import warm_up
 
 TURN_KEYS = (
     "session",

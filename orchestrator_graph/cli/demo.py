@@ -16,16 +16,16 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 from langchain_core.runnables import RunnableConfig
 
-from orchestrator_graph.chat_models import default_models
-from orchestrator_graph.checkpoints import default_checkpoint_path, sqlite_checkpointer
+from orchestrator_graph.accounting.ledger import CostLedger, TurnRecord
 from orchestrator_graph.config import (
     DEFAULT_LEDGER_PATH,
     DEFAULT_MAIN_MODEL,
     OrchestratorConfig,
 )
-from orchestrator_graph.context import turns_of
+from orchestrator_graph.conversation.views import turns_of
 from orchestrator_graph.graph import create_orchestrator
-from orchestrator_graph.ledger import CostLedger, TurnRecord
+from orchestrator_graph.server.chat_models import default_models
+from orchestrator_graph.storage.checkpoints import default_checkpoint_path, sqlite_checkpointer
 
 MEMO = """\
 To: Platform engineering

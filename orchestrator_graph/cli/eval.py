@@ -24,14 +24,14 @@ from orchestrator_graph.config import (
     OrchestratorConfig,
     load_config,
 )
-from orchestrator_graph.context import instruction_positions, turns_of
-from orchestrator_graph.evaluate import evaluate_task
-from orchestrator_graph.quality.dataset import Prices
-from orchestrator_graph.quality.metrics import ScoredTurn
-from orchestrator_graph.quality.runs import format_quality, quality_report, scored_turn
+from orchestrator_graph.conversation.views import instruction_positions, turns_of
+from orchestrator_graph.lab.quality.dataset import Prices
+from orchestrator_graph.lab.quality.metrics import ScoredTurn
+from orchestrator_graph.lab.quality.runs import format_quality, quality_report, scored_turn
+from orchestrator_graph.lab.workloads import Session, read_workloads
+from orchestrator_graph.routing.evaluate import evaluate_task
+from orchestrator_graph.routing.warmup import warm_up
 from orchestrator_graph.state import RoutingDecision
-from orchestrator_graph.warmup import warm_up
-from orchestrator_graph.workloads import Session, read_workloads
 
 Part = Literal["all", "train", "test"]
 TRAIN_SHARE = 0.7  # sessions whose id hashes below this share form the training part

@@ -12,14 +12,19 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from orchestrator_graph.checkpoints import (
+from orchestrator_graph.config import DEFAULT_MAIN_MODEL, DEFAULT_WORKER_MODEL
+from orchestrator_graph.graph import OrchestratorGraph, create_orchestrator
+from orchestrator_graph.storage.checkpoints import (
     default_checkpoint_path,
     postgres_checkpointer,
     sqlite_checkpointer,
 )
-from orchestrator_graph.config import DEFAULT_MAIN_MODEL, DEFAULT_WORKER_MODEL
-from orchestrator_graph.graph import OrchestratorGraph, create_orchestrator
-from orchestrator_graph.prune import PruneReport, compact_thread, prune_thread, vacuum_sqlite
+from orchestrator_graph.storage.prune import (
+    PruneReport,
+    compact_thread,
+    prune_thread,
+    vacuum_sqlite,
+)
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 

@@ -16,22 +16,20 @@ from pathlib import Path
 
 import numpy as np
 
-from orchestrator_graph.quality.dataset import (
+from orchestrator_graph.lab.quality.dataset import (
     DEFAULT_STRONG_MODEL,
     DEFAULT_WEAK_MODEL,
     Example,
     Prices,
     examples_of,
 )
-from orchestrator_graph.quality.features import FEATURE_SETS, feature_matrix
-from orchestrator_graph.quality.model import describe_weights
-from orchestrator_graph.quality.report import (
+from orchestrator_graph.lab.quality.report import (
     evaluate,
     format_report,
     format_summary,
     reports_by_source,
 )
-from orchestrator_graph.quality.training import (
+from orchestrator_graph.lab.quality.training import (
     DEFAULT_L2,
     DEFAULT_L2_EMBEDDING,
     FOLDS,
@@ -39,7 +37,9 @@ from orchestrator_graph.quality.training import (
     penalties,
     train,
 )
-from orchestrator_graph.workloads import read_workloads
+from orchestrator_graph.lab.workloads import read_workloads
+from orchestrator_graph.quality.features import FEATURE_SETS, feature_matrix
+from orchestrator_graph.quality.model import describe_weights
 
 DEFAULT_TARGET = 0.95  # share of all-strong quality a careful user keeps
 
@@ -124,7 +124,7 @@ def _curve(args: argparse.Namespace) -> int:
         print(format_report(report) + "\n")
     print(format_summary(reports))
     if args.plot:
-        from orchestrator_graph.quality.plot import plot_curves
+        from orchestrator_graph.lab.quality.plot import plot_curves
 
         print(f"plot: {plot_curves(reports, args.plot)}")
     return 0

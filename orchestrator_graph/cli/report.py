@@ -15,10 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from orchestrator_graph.accounting.ledger import CostLedger
+from orchestrator_graph.accounting.ledger.arms import ab_report, format_ab
+from orchestrator_graph.accounting.ledger.rows import is_postgres_url
 from orchestrator_graph.config import DEFAULT_LEDGER_PATH
-from orchestrator_graph.ledger import CostLedger
-from orchestrator_graph.ledger.arms import ab_report, format_ab
-from orchestrator_graph.ledger.rows import is_postgres_url
 
 
 def _fmt(value: float | None, spec: str) -> str:

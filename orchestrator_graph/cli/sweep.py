@@ -18,12 +18,10 @@ from typing import Any
 
 from orchestrator_graph.cli.eval import answering_roles
 from orchestrator_graph.config import OrchestratorConfig, load_config
-from orchestrator_graph.evaluate import evaluate_task
-from orchestrator_graph.quality import load_quality_model
-from orchestrator_graph.quality.dataset import Prices, examples_of
-from orchestrator_graph.quality.metrics import RunSummary
-from orchestrator_graph.quality.runs import format_quality, quality_report, scored_turn
-from orchestrator_graph.quality.sweep import (
+from orchestrator_graph.lab.quality.dataset import Prices, examples_of
+from orchestrator_graph.lab.quality.metrics import RunSummary
+from orchestrator_graph.lab.quality.runs import format_quality, quality_report, scored_turn
+from orchestrator_graph.lab.quality.sweep import (
     Sweep,
     format_shares,
     format_sweep,
@@ -31,7 +29,9 @@ from orchestrator_graph.quality.sweep import (
     strong_shares,
     sweep_json,
 )
-from orchestrator_graph.workloads import Session, read_workloads
+from orchestrator_graph.lab.workloads import Session, read_workloads
+from orchestrator_graph.quality import load_quality_model
+from orchestrator_graph.routing.evaluate import evaluate_task
 
 
 def routing_quality(
@@ -68,7 +68,7 @@ def _routing_points(routing: dict[str, Any] | None) -> dict[str, RunSummary]:
 
 
 def _plot(args: argparse.Namespace, result: Sweep, routing: dict[str, Any] | None) -> str:
-    from orchestrator_graph.quality.plot import plot_curves
+    from orchestrator_graph.lab.quality.plot import plot_curves
 
     label = "quality router (CV)" if args.cv else "quality router"
     reports = [s.report for s in result.sources]

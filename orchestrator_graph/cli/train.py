@@ -25,16 +25,16 @@ from pathlib import Path
 
 import numpy as np
 
-from orchestrator_graph.classifier.rules import rule_signals
-from orchestrator_graph.classifier.trained import (
+from orchestrator_graph.accounting.ledger import CostLedger, LedgerError
+from orchestrator_graph.cli.eval import Part, select
+from orchestrator_graph.lab.workloads import Session, read_workloads
+from orchestrator_graph.routing.classify.rules import rule_signals
+from orchestrator_graph.routing.classify.trained import (
     FEATURES,
     FEATURES_VERSION,
     TrainedClassifier,
     features_of,
 )
-from orchestrator_graph.cli.eval import Part, select
-from orchestrator_graph.ledger import CostLedger, LedgerError
-from orchestrator_graph.workloads import Session, read_workloads
 
 DEPENDENT_ABOVE = 0.9  # P above which a turn the rules would offload stays in the main session
 MAX_MISSED = 0.005  # share of training dependents allowed below the self-contained threshold

@@ -1,5 +1,5 @@
 """``orchestrator-graph workloads join IN... --out F``: labelled sessions joined into
-long threads (``orchestrator_graph.joining``), written as a workload file."""
+long threads (``orchestrator_graph.lab.joining``), written as a workload file."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from orchestrator_graph.joining import join_sessions, session_tokens
-from orchestrator_graph.workloads import Session, read_workloads
+from orchestrator_graph.lab.joining import join_sessions, session_tokens
+from orchestrator_graph.lab.workloads import Session, read_workloads
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -13,13 +13,13 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.runtime import Runtime
 from langgraph.types import Overwrite
 
-from orchestrator_graph.budget import thread_of
-from orchestrator_graph.classifier import classify_request
-from orchestrator_graph.classifier.cheap_model import ask_model
-from orchestrator_graph.classifier.trained import load_trained
+from orchestrator_graph.accounting.budget import thread_of
+from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.nodes import overhead_ms
-from orchestrator_graph.routing.costs import Pricing
+from orchestrator_graph.routing.classify import classify_request
+from orchestrator_graph.routing.classify.cheap_model import ask_model
+from orchestrator_graph.routing.classify.trained import load_trained
 from orchestrator_graph.state import ModelCall, OrchestratorState, TaskProfile
 
 

@@ -10,13 +10,13 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from orchestrator_graph.ab import arm_options
+from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.cache.turn import cacheable, look_up
 from orchestrator_graph.config import OrchestratorConfig, RunContext, cache_scope, run_options
 from orchestrator_graph.nodes import overhead_ms
+from orchestrator_graph.routing.ab import arm_options
 from orchestrator_graph.routing.budget_fit import CHEAP_WORKERS, fit_budget
 from orchestrator_graph.routing.choice import choose_route
-from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.routing.person import ask_person
 from orchestrator_graph.routing.plan import decision_for, plan_turn
 from orchestrator_graph.state import OrchestratorState

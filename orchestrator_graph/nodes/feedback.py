@@ -11,9 +11,9 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END
 from langgraph.runtime import Runtime
 
+from orchestrator_graph.accounting.feedback import apply_feedback
+from orchestrator_graph.accounting.ledger import ledger_for
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
-from orchestrator_graph.feedback import apply_feedback
-from orchestrator_graph.ledger import ledger_for
 from orchestrator_graph.nodes.classify import run_thread_id
 from orchestrator_graph.state import OrchestratorState, TurnFeedback
 

@@ -16,14 +16,14 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langgraph.runtime import Runtime
 
-from orchestrator_graph.budget import guarded_call
-from orchestrator_graph.calls import ModelCallError
+from orchestrator_graph.accounting.budget import guarded_call
+from orchestrator_graph.accounting.calls import ModelCallError
+from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
-from orchestrator_graph.context import last_turn, main_view
+from orchestrator_graph.conversation.tokens import packed_fingerprints
+from orchestrator_graph.conversation.views import last_turn, main_view
 from orchestrator_graph.nodes import overhead_ms
-from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.state import OrchestratorState
-from orchestrator_graph.tokens import packed_fingerprints
 
 
 def make_main_session(

@@ -23,16 +23,16 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langgraph.runtime import Runtime
 
-from orchestrator_graph.budget import guarded_call
-from orchestrator_graph.calls import ModelCallError
+from orchestrator_graph.accounting.budget import guarded_call
+from orchestrator_graph.accounting.calls import ModelCallError
+from orchestrator_graph.accounting.estimates import Pricing
+from orchestrator_graph.accounting.ledger import ledger_for
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
-from orchestrator_graph.context import last_turn, main_view, make_digest, worker_view
+from orchestrator_graph.conversation.tokens import message_text, packed_fingerprints
+from orchestrator_graph.conversation.views import last_turn, main_view, make_digest, worker_view
 from orchestrator_graph.errors import BudgetExceeded
-from orchestrator_graph.ledger import ledger_for
 from orchestrator_graph.nodes import overhead_ms
-from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.state import ModelCall, OrchestratorState, RoutingDecision
-from orchestrator_graph.tokens import message_text, packed_fingerprints
 
 
 def make_merge(

@@ -12,18 +12,18 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from orchestrator_graph.adaptive import TurnQuality, state_key
+from orchestrator_graph.accounting.estimates import Pricing, baseline_usd
+from orchestrator_graph.accounting.ledger import TurnRecord, ledger_for
 from orchestrator_graph.cache.turn import cacheable, open_cache, store_answer
-from orchestrator_graph.classifier.trained import FEATURES, FEATURES_VERSION
 from orchestrator_graph.config import OrchestratorConfig, RunContext, cache_scope, run_options
-from orchestrator_graph.context import last_turn
-from orchestrator_graph.ledger import TurnRecord, ledger_for
+from orchestrator_graph.conversation.tokens import message_text
+from orchestrator_graph.conversation.transcript_index import transcript_index
+from orchestrator_graph.conversation.views import last_turn
+from orchestrator_graph.lab.quality.runs import answering_roles
 from orchestrator_graph.nodes import overhead_ms
-from orchestrator_graph.quality.runs import answering_roles
-from orchestrator_graph.routing.costs import Pricing, baseline_usd
+from orchestrator_graph.quality.adaptive import TurnQuality, state_key
+from orchestrator_graph.routing.classify.trained import FEATURES, FEATURES_VERSION
 from orchestrator_graph.state import ModelCall, OrchestratorState, RoutingDecision
-from orchestrator_graph.tokens import message_text
-from orchestrator_graph.transcript_index import transcript_index
 
 
 def make_record(pricing: Pricing, options: OrchestratorConfig) -> Callable[..., dict[str, Any]]:

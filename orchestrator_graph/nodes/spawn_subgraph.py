@@ -26,12 +26,13 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime, get_runtime
 
-from orchestrator_graph.budget import BudgetExceeded, guarded_call
-from orchestrator_graph.calls import ModelCallError, answer_status
+from orchestrator_graph.accounting.budget import BudgetExceeded, guarded_call
+from orchestrator_graph.accounting.calls import ModelCallError, answer_status
+from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
-from orchestrator_graph.context import worker_view
+from orchestrator_graph.conversation.tokens import message_text
+from orchestrator_graph.conversation.views import worker_view
 from orchestrator_graph.nodes import overhead_ms
-from orchestrator_graph.routing.costs import Pricing
 from orchestrator_graph.state import (
     OrchestratorState,
     WorkerInput,
@@ -40,7 +41,6 @@ from orchestrator_graph.state import (
     WorkerState,
     WorkerTask,
 )
-from orchestrator_graph.tokens import message_text
 
 
 def build_worker_graph(

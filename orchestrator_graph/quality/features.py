@@ -24,10 +24,8 @@ from typing import get_args
 import numpy as np
 from langchain_core.messages import BaseMessage
 
-from orchestrator_graph.classifier import classify_request
-from orchestrator_graph.classifier.lexicon import TEXT_CACHE_SIZE
-from orchestrator_graph.classifier.trained import FEATURES as DEPENDENCY_FEATURES
-from orchestrator_graph.context import latest_request
+from orchestrator_graph.conversation.transcript_index import transcript_index
+from orchestrator_graph.conversation.views import latest_request
 from orchestrator_graph.quality.embedding import (
     DIMENSIONS,
     EMBEDDING_MODEL,
@@ -35,8 +33,10 @@ from orchestrator_graph.quality.embedding import (
     Embedder,
     shared_embedder,
 )
+from orchestrator_graph.routing.classify import classify_request
+from orchestrator_graph.routing.classify.lexicon import TEXT_CACHE_SIZE
+from orchestrator_graph.routing.classify.trained import FEATURES as DEPENDENCY_FEATURES
 from orchestrator_graph.state import Category, TaskProfile
-from orchestrator_graph.transcript_index import transcript_index
 
 CATEGORIES: tuple[str, ...] = get_args(Category)
 FEATURE_SETS: dict[str, tuple[str, ...]] = {

@@ -12,7 +12,7 @@
 ``edge``       ``route``, the conditional edge: the main session, the workers or the cache
 """
 
-from orchestrator_graph.routing.costs import Pricing
+from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.routing.plan import RoutingPlan, decide, decision_for, plan_turn
 from orchestrator_graph.routing.tiers import TierChoice, choose_tier, model_tier
 

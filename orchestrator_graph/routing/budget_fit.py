@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from orchestrator_graph.budget import book_for
+from orchestrator_graph.accounting.budget import book_for
+from orchestrator_graph.accounting.holds import period_start
 from orchestrator_graph.config import BudgetLimits
 from orchestrator_graph.errors import BudgetExceeded
-from orchestrator_graph.holds import period_start
 from orchestrator_graph.routing.choice import RouteChoice
 from orchestrator_graph.routing.plan import RoutingPlan, decision_for
 from orchestrator_graph.state import RoutingDecision

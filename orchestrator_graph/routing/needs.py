@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from langchain_core.messages import BaseMessage
 
-from orchestrator_graph.classifier.segments import segment_context
 from orchestrator_graph.config import OrchestratorConfig
-from orchestrator_graph.context import latest_request, worker_positions
+from orchestrator_graph.conversation.tokens import shared_counter
+from orchestrator_graph.conversation.transcript_index import transcript_index
+from orchestrator_graph.conversation.views import latest_request, worker_positions
+from orchestrator_graph.routing.classify.segments import segment_context
 from orchestrator_graph.state import Scope, TaskProfile, Tier
-from orchestrator_graph.tokens import shared_counter
-from orchestrator_graph.transcript_index import transcript_index
 
 # Confidence needed to send a dependent turn to a worker with only the turns it names.
 DEPENDENT_OFFLOAD_CONFIDENCE = 0.8

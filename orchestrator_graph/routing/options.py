@@ -10,15 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from orchestrator_graph.config import OrchestratorConfig
-from orchestrator_graph.context import main_view_tokens, worker_view
-from orchestrator_graph.routing.costs import (
+from orchestrator_graph.accounting.estimates import (
     Pricing,
     expected_remaining_turns,
     price_main,
     price_workers,
     subtask_output_tokens,
 )
+from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.conversation.views import main_view_tokens, worker_view
 from orchestrator_graph.routing.needs import ContextNeeds, TurnFacts
 from orchestrator_graph.routing.tiers import TierChoice, choose_group_tier
 from orchestrator_graph.state import CostEstimate, Subtask, TaskProfile

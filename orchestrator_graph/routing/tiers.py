@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 from langchain_core.messages import BaseMessage
 
-from orchestrator_graph.adaptive import adapt_verdict, state_key
 from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.quality import QualityVerdict, judge_quality, load_quality_model
+from orchestrator_graph.quality.adaptive import adapt_verdict, state_key
 from orchestrator_graph.state import Subtask, TaskProfile, Tier
 
 

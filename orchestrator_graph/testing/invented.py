@@ -12,7 +12,7 @@ import random
 import re
 from typing import Literal
 
-from orchestrator_graph.tokens import count_text, encoding
+from orchestrator_graph.conversation.tokens import count_text, encoding
 
 Category = Literal["code", "summary", "factual", "math", "default"]
 

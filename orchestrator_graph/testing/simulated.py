@@ -37,14 +37,14 @@ from langchain_core.messages.ai import UsageMetadata
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import Field, PrivateAttr
 
-from orchestrator_graph.pricing import cacheable
+from orchestrator_graph.accounting.pricing import cacheable
+from orchestrator_graph.conversation.tokens import REPLY_PRIMING, count_text, message_text
+from orchestrator_graph.conversation.tokens import shared_counter as _counter
 from orchestrator_graph.testing.invented import (
     guess_category,
     invent_answer,
     truncate_tokens,
 )
-from orchestrator_graph.tokens import REPLY_PRIMING, count_text, message_text
-from orchestrator_graph.tokens import shared_counter as _counter
 
 FaultKind = Literal["rate_limit", "server_error", "timeout", "truncated", "empty", "refusal"]
 

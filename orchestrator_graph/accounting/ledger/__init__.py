@@ -1,0 +1,19 @@
+"""The cost ledger: turns and calls as billed (``store``), their schema (``schema``)
+and what they tell (``reports``)."""
+
+from orchestrator_graph.accounting.ledger.reports import LedgerTotals, percentile
+from orchestrator_graph.accounting.ledger.schema import SUBTASK, Feedback, TurnRecord
+from orchestrator_graph.accounting.ledger.store import CostLedger, ledger_at, ledger_for
+from orchestrator_graph.errors import LedgerError
+
+__all__ = [
+    "SUBTASK",
+    "CostLedger",
+    "Feedback",
+    "LedgerError",
+    "LedgerTotals",
+    "TurnRecord",
+    "ledger_at",
+    "ledger_for",
+    "percentile",
+]

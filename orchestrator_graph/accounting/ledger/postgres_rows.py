@@ -1,0 +1,180 @@
+"""Ledger tables in a Postgres database, shared by every server that points at it.
+
+The tables live in their own Postgres schema (``$ORCHESTRATOR_LEDGER_SCHEMA``, default
+``orchestrator_ledger``: one per deployment sharing a database), apart from the
+checkpointer's and the application's, and are created from the declaration in
+``ledger.schema`` (``str`` is ``text``, ``int`` ``bigint``, ``float`` ``double
+precision``, plus a ``seq`` column that orders rows as inserted). Connections
+come from a ``psycopg_pool.ConnectionPool`` (the ``postgres`` extra). A writing
+transaction takes a transaction-level advisory lock per key it names
+(``locks``), in sorted order, so two budget reservations on one thread or one
+tenant run one after the other in whichever processes they are made, and
+reservations on unrelated keys run side by side.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from orchestrator_graph.accounting.ledger import schema
+from orchestrator_graph.accounting.ledger.rows import Tables
+from orchestrator_graph.errors import LedgerError
+from orchestrator_graph.storage.checkpoints import redacted_url
+
+LEDGER_SCHEMA = "orchestrator_ledger"
+LEDGER_SCHEMA_ENV = "ORCHESTRATOR_LEDGER_SCHEMA"
+POOL_SIZE = 8  # connections per ledger or book and process: parallel workers, threads
+CONNECT_TIMEOUT_S = 10
+_TYPES = {str: "text", int: "bigint", float: "double precision"}
+_EXTRA = "pip install 'orchestrator-graph[postgres]'"
+
+
+@cache
+def _dialect(sql: str) -> str:
+    """``sql`` with psycopg's ``%s`` placeholders for ``?`` (and ``%`` escaped)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+def _number(value: Any) -> Any:
+    """A ``numeric`` (what ``sum`` of a ``bigint`` is) as the int or float SQLite gives."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def ledger_schema() -> str:
+    """``$ORCHESTRATOR_LEDGER_SCHEMA`` if set, else ``LEDGER_SCHEMA``."""
+    name = os.environ.get(LEDGER_SCHEMA_ENV) or LEDGER_SCHEMA
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", name):
+        raise LedgerError(f"{LEDGER_SCHEMA_ENV}={name!r}: use lowercase letters, digits and _")
+    return name
+
+
+class PostgresTransaction:
+    """Statements on one pooled connection inside one transaction."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    def query(self, sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        rows = self._conn.execute(_dialect(sql), list(args)).fetchall()
+        return [{k: _number(v) for k, v in row.items()} for row in rows]
+
+    def execute(self, sql: str, args: Sequence[Any] = ()) -> int:
+        return int(self._conn.execute(_dialect(sql), list(args)).rowcount)
+
+    def upsert(self, table: str, rows: Sequence[dict[str, Any]], pk: tuple[str, ...]) -> None:
+        if not rows:
+            return
+        columns = list(rows[0])
+        updates = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in columns if c not in pk)
+        names = ", ".join(f'"{c}"' for c in columns)
+        sql = (
+            f"INSERT INTO {table} ({names})"
+            f" VALUES ({', '.join(['%s'] * len(columns))})"
+            f" ON CONFLICT ({', '.join(pk)}) DO {f'UPDATE SET {updates}' if updates else 'NOTHING'}"
+        )
+        with self._conn.cursor() as cur:
+            cur.executemany(sql, [[row[c] for c in columns] for row in rows])
+
+
+class PostgresRows:
+    """The tables ``tables`` in the Postgres database at ``url``."""
+
+    row_order = "seq"
+
+    def __init__(self, url: str, tables: Tables, *, purpose: str) -> None:
+        try:
+            import psycopg
+            from psycopg.rows import dict_row
+            from psycopg_pool import ConnectionPool
+        except ImportError as exc:
+            raise ImportError(f"A Postgres ledger needs the extra: {_EXTRA}") from exc
+        self.location = redacted_url(url)
+        self.schema = ledger_schema()
+        self._purpose = purpose
+        kwargs: dict[str, Any] = {"autocommit": True, "prepare_threshold": None}
+        try:  # the first connection surfaces a wrong URL at once, with the server's reason
+            with psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S, **kwargs) as conn:
+                self._ensure_tables(conn, tables)
+        except psycopg.OperationalError as exc:
+            raise LedgerError(
+                f"Postgres at {self.location} cannot {purpose}: {exc}. Check that the "
+                "server runs and that the URL (OrchestratorConfig.ledger_url) is right."
+            ) from exc
+        self._pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=POOL_SIZE,
+            kwargs={**kwargs, "row_factory": dict_row},
+            configure=self._use_schema,
+            open=True,
+            name=f"orchestrator-ledger {self.location}",
+        )
+
+    def _use_schema(self, conn: Any) -> None:
+        """Each pooled connection reads and writes the ledger's schema."""
+        conn.execute(f"SET search_path TO {self.schema}")
+
+    def _ensure_tables(self, conn: Any, tables: Tables) -> None:
+        """Create the schema and the tables, add the columns added since; one process
+        at a time (an advisory lock), so servers starting together do not collide."""
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [self.schema])
+            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {self.schema}")
+            for name, (columns, pk) in tables.items():
+                defined = ", ".join(
+                    f'"{c}" {_TYPES[t]}{" NOT NULL" if c in pk else ""}' for c, t in columns.items()
+                )
+                conn.execute(
+                    f"CREATE TABLE IF NOT EXISTS {self.schema}.{name}"
+                    f" (seq bigserial, {defined}, PRIMARY KEY ({', '.join(pk)}))"
+                )
+                present = {
+                    row[0]
+                    for row in conn.execute(
+                        "SELECT column_name FROM information_schema.columns"
+                        " WHERE table_schema = %s AND table_name = %s",
+                        [self.schema, name],
+                    )
+                }
+                missing = sorted(set(columns) - present)
+                for column in [c for c in missing if c in schema.ADDED_LATER]:
+                    conn.execute(
+                        f'ALTER TABLE {self.schema}.{name} ADD COLUMN "{column}"'
+                        f" {_TYPES[columns[column]]}"
+                    )
+                if missing := [c for c in missing if c not in schema.ADDED_LATER]:
+                    raise LedgerError(
+                        f"Postgres at {self.location} has a table {self.schema}.{name} that "
+                        f"cannot {self._purpose} (missing columns {missing}). It was left as it "
+                        "is: rename it or point ledger_url at another database."
+                    )
+                for index in schema.INDEXES.get(name, ()):
+                    conn.execute(
+                        f"CREATE INDEX IF NOT EXISTS {name}_{'_'.join(index)}"
+                        f" ON {self.schema}.{name} ({', '.join(index)})"
+                    )
+
+    @contextmanager
+    def transaction(
+        self, *, write: bool = True, locks: Sequence[str] = ()
+    ) -> Iterator[PostgresTransaction]:
+        """One transaction on a pooled connection: a writing one first takes an advisory
+        lock per key of ``locks``; a reading one sees one snapshot (repeatable read)."""
+        with self._pool.connection() as conn, conn.transaction():
+            if not write:
+                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            for key in sorted(set(locks)):
+                conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+            yield PostgresTransaction(conn)
+
+    def close(self) -> None:
+        """Close the pool (idempotent)."""
+        self._pool.close()

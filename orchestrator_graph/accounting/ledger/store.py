@@ -1,0 +1,248 @@
+"""The cost ledger: one row per turn and one per model call, in a SQLite file or,
+for several servers, a Postgres database (``rows.open_rows``).
+
+It also keeps each turn's classifier feature vector (numbers, no request text)
+and feedback on turns (``record_feedback``: did the turn need earlier turns?),
+which ``orchestrator-graph train --ledger`` learns from.
+
+Safe for several threads and processes: short transactions (SQLite: WAL, a 30 s
+busy timeout, ``BEGIN IMMEDIATE``; Postgres: pooled connections). Recording a
+turn is an upsert, so recording it again after a crash and resume never
+double-counts.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from functools import cache
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
+
+from orchestrator_graph.accounting.ledger.reports import LedgerReports, where_thread
+from orchestrator_graph.accounting.ledger.rows import Transaction, is_postgres_url, open_rows
+from orchestrator_graph.accounting.ledger.schema import (
+    CALLS,
+    FEEDBACK,
+    FEEDBACK_PK,
+    JSON_COLUMNS,
+    TABLES,
+    TRIMS_PK,
+    TURN_PK,
+    TURNS,
+    UNANSWERED_PREFIXES,
+    Feedback,
+    TurnRecord,
+)
+from orchestrator_graph.state import ModelCall
+
+if TYPE_CHECKING:
+    from orchestrator_graph.config import OrchestratorConfig
+
+
+class CostLedger(LedgerReports):
+    """The cost ledger at ``location``: a SQLite file (created with its folder if
+    missing) or a ``postgresql://`` URL (its tables created in the database).
+
+    Example:
+        >>> with CostLedger(tmp / "ledger.sqlite") as ledger:  # doctest: +SKIP
+        ...     ledger.record_turn(record)
+        ...     ledger.totals().savings
+    """
+
+    def __init__(self, location: str | Path) -> None:
+        self.writes = 0  # turns recorded through this object (lets readers refresh caches)
+        # the SQLite file; None in Postgres
+        self.path = None if is_postgres_url(location) else Path(location)
+        self.rows = open_rows(self.path or location, TABLES, purpose="be opened as a cost ledger")
+        self.location = self.rows.location  # the file, or the URL without its password
+
+    def record_turn(self, record: TurnRecord) -> None:
+        """Upsert the turn and its calls in one transaction; they replace the turn's calls
+        (except attempts billed while their node raised: those stay on the bill)."""
+        row = record.model_dump(mode="json", exclude={"calls"})
+        for column in JSON_COLUMNS:
+            row[column] = None if row[column] is None else json.dumps(row[column])
+        calls = _call_rows(record.thread_id, record.turn, record.calls, record.tenant)
+        kept = " AND ".join("status NOT LIKE ?" for _ in UNANSWERED_PREFIXES)
+        ids = [c["call_id"] for c in calls]
+        replaced = f" AND call_id NOT IN ({', '.join('?' * len(ids))})" if ids else ""
+        with self.rows.transaction() as tx:
+            tx.upsert("turns", [row], TURN_PK)
+            tx.execute(
+                f"DELETE FROM calls WHERE thread_id = ? AND turn = ? AND {kept}{replaced}",
+                [record.thread_id, record.turn, *(f"{p}%" for p in UNANSWERED_PREFIXES), *ids],
+            )
+            tx.upsert("calls", calls, ("call_id",))
+        self.writes += 1
+
+    def record_failed_calls(
+        self, thread_id: str, turn: int, calls: Iterable[ModelCall], tenant: str | None = None
+    ) -> None:
+        """Keep the attempts of a call that gave up (its node raised, so no turn is
+        recorded yet): the turn's record, once it completes, adds to them."""
+        rows = _call_rows(thread_id, turn, calls, tenant)
+        if rows:
+            with self.rows.transaction() as tx:
+                tx.upsert("calls", rows, ("call_id",))
+
+    def record_trim(self, thread_id: str, turn: int, key: str, note: str) -> None:
+        """Keep what the call ``key`` of a turn cut from its view to fit the window
+        (``context.FittedView.note``); the turn's ``trimmed`` lists it."""
+        row = {"thread_id": thread_id, "turn": turn, "key": key, "note": note}
+        with self.rows.transaction() as tx:
+            tx.upsert("trims", [row], TRIMS_PK)
+
+    def turns(self, thread_id: str | None = None) -> list[TurnRecord]:
+        """The recorded turns with their calls and trims, by thread and turn."""
+        where, args = where_thread(thread_id)
+        with self.rows.transaction(write=False) as tx:
+            rows = tx.query(
+                f"SELECT {', '.join(TURNS)} FROM turns{where} ORDER BY thread_id, turn", args
+            )
+            call_rows = self._call_rows(tx, thread_id)
+            trim_rows = tx.query(
+                f"SELECT thread_id, turn, note FROM trims{where} ORDER BY {self.rows.row_order}",
+                args,
+            )
+        calls: defaultdict[tuple[str, int], list[ModelCall]] = defaultdict(list)
+        for c in call_rows:
+            calls[c["thread_id"], c["turn"]].append(ModelCall.model_validate(c))
+        trims: defaultdict[tuple[str, int], list[str]] = defaultdict(list)
+        for t in trim_rows:
+            trims[t["thread_id"], t["turn"]].append(t["note"])
+        records = []
+        for r in rows:
+            key = (r["thread_id"], r["turn"])
+            decoded = {c: json.loads(r[c]) if r.get(c) else None for c in JSON_COLUMNS}
+            decoded["trimmed"] = list(dict.fromkeys([*(decoded["trimmed"] or []), *trims[key]]))
+            records.append(TurnRecord.model_validate({**r, **decoded, "calls": calls[key]}))
+        return records
+
+    def record_feedback(
+        self,
+        thread_id: str,
+        turn: int,
+        *,
+        needed_earlier_turns: bool | None = None,
+        quality: float | None = None,
+        source: str = "user",
+    ) -> bool:
+        """Say whether turn ``turn`` of ``thread_id`` needed earlier turns and how good its
+        answer was (0-1); one row per thread, turn and source (recording again replaces
+        what it says, keeps what it does not). True when ``quality`` is new or changed."""
+        if turn < 0 or not source:
+            raise ValueError(f"feedback needs a turn >= 0 and a source, not {turn!r}, {source!r}")
+        if needed_earlier_turns is None and quality is None:
+            raise ValueError("feedback says nothing: give needed_earlier_turns or quality")
+        if quality is not None and not 0 <= quality <= 1:
+            raise ValueError(f"quality is a score from 0 to 1, not {quality!r}")
+        row: dict[str, Any] = {
+            "thread_id": thread_id,
+            "turn": turn,
+            "source": source,
+            "recorded_at": time.time(),
+        }
+        if needed_earlier_turns is not None:
+            row["needed_earlier_turns"] = int(bool(needed_earlier_turns))
+        if quality is not None:
+            row["quality"] = float(quality)
+        with self.rows.transaction(locks=[f"feedback:{thread_id}:{turn}:{source}"]) as tx:
+            before = tx.query(
+                "SELECT quality FROM feedback WHERE thread_id = ? AND turn = ? AND source = ?",
+                [thread_id, turn, source],
+            )
+            tx.upsert("feedback", [row], FEEDBACK_PK)
+        return quality is not None and (not before or before[0]["quality"] != float(quality))
+
+    def turn_record(self, thread_id: str, turn: int | None = None) -> TurnRecord | None:
+        """Turn ``turn`` of ``thread_id`` as recorded (its last one when None), or None."""
+        records = self.turns(thread_id)
+        if turn is None:
+            return records[-1] if records else None
+        return next((r for r in records if r.turn == turn), None)
+
+    def adaptive_state(self, key: str) -> dict[str, Any] | None:
+        """The router's learned state under ``key`` (``adaptive``), None before any."""
+        with self.rows.transaction(write=False) as tx:
+            rows = tx.query("SELECT state FROM adaptive WHERE key = ?", [key])
+        return json.loads(rows[0]["state"]) if rows else None
+
+    def update_adaptive(
+        self, key: str, update: Callable[[dict[str, Any] | None], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Read, ``update`` and write the learned state under ``key`` in one transaction
+        (several processes learning at once lose no update)."""
+        with self.rows.transaction(locks=[f"adaptive:{key}"]) as tx:
+            rows = tx.query("SELECT state FROM adaptive WHERE key = ?", [key])
+            state = update(json.loads(rows[0]["state"]) if rows else None)
+            row = {"key": key, "state": json.dumps(state), "updated_at": time.time()}
+            tx.upsert("adaptive", [row], ("key",))
+        return state
+
+    def feedback(self, thread_id: str | None = None) -> list[Feedback]:
+        """The feedback rows with their turns' stored feature vectors, oldest first."""
+        where, args = where_thread(thread_id)
+        columns = ", ".join(f"f.{c}" for c in FEEDBACK)
+        sql = (
+            f"SELECT {columns}, t.features, t.features_version FROM feedback f"
+            " LEFT JOIN turns t ON t.thread_id = f.thread_id AND t.turn = f.turn"
+            f"{where.replace('thread_id', 'f.thread_id')}"
+            f" ORDER BY f.recorded_at, f.{self.rows.row_order}"
+        )
+        with self.rows.transaction(write=False) as tx:
+            rows = tx.query(sql, args)
+        return [
+            Feedback.model_validate(
+                {**r, "features": json.loads(r["features"]) if r["features"] else None}
+            )
+            for r in rows
+        ]
+
+    def calls(self, thread_id: str | None = None) -> list[dict[str, Any]]:
+        """The recorded model calls as dicts (``ModelCall`` fields plus thread_id and turn)."""
+        with self.rows.transaction(write=False) as tx:
+            return self._call_rows(tx, thread_id)
+
+    def _call_rows(self, tx: Transaction, thread_id: str | None) -> list[dict[str, Any]]:
+        where, args = where_thread(thread_id)
+        order = f"thread_id, turn, {self.rows.row_order}"
+        return tx.query(f"SELECT {', '.join(CALLS)} FROM calls{where} ORDER BY {order}", args)
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        self.rows.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _call_rows(
+    thread_id: str, turn: int, calls: Iterable[ModelCall], tenant: str | None
+) -> list[dict[str, Any]]:
+    where = {"thread_id": thread_id, "turn": turn, "tenant": tenant}
+    return [{**c.model_dump(mode="json"), **where} for c in calls]
+
+
+@cache
+def ledger_at(location: str | Path) -> CostLedger:
+    """One open ledger per file (or Postgres URL) and process."""
+    return CostLedger(location)
+
+
+def ledger_for(options: OrchestratorConfig) -> CostLedger | None:
+    """The process's ledger where ``options`` keeps it (``ledger_url`` or
+    ``ledger_path``); None when it keeps none."""
+    location = options.ledger_location
+    return None if location is None else ledger_at(location)

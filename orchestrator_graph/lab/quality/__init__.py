@@ -1,0 +1,1 @@
+"""Offline quality work: datasets, metrics, training, sweeps, reports and plots of the quality model."""

@@ -1,0 +1,106 @@
+"""Pruning a thread in a Postgres checkpoint database without breaking its delta channels.
+
+LangGraph's ``PostgresSaver.prune(strategy="keep_latest")`` refuses threads that use a
+``DeltaChannel`` (the latest checkpoint rebuilds the transcript from older ones).
+``prune_postgres`` keeps the latest root checkpoint and its ancestors back to the
+snapshot of every delta channel it rebuilds, and deletes the thread's older
+checkpoints, their writes, the blobs only they used, and the subgraph calls they
+started. Checkpoints newer than the kept chain's oldest (a run saving meanwhile, a
+fork) are left alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from orchestrator_graph.storage.prune import TRANSCRIPT_CHANNEL, PruneReport
+
+_COUNTERS = "counters_since_delta_snapshot"
+
+_OLD_CHECKPOINTS_SQL = """
+WITH deleted AS (
+    DELETE FROM checkpoints
+    WHERE thread_id = %s AND checkpoint_ns = '' AND checkpoint_id < %s
+    RETURNING checkpoint_id, checkpoint -> 'channel_versions' AS versions
+)
+SELECT d.checkpoint_id, v.key AS channel, v.value AS version
+FROM deleted d CROSS JOIN LATERAL jsonb_each_text(d.versions) AS v
+"""
+_OLD_WRITES_SQL = """
+DELETE FROM checkpoint_writes
+WHERE thread_id = %s AND checkpoint_ns = '' AND checkpoint_id < %s
+"""
+_OLD_CALLS_SQL = """
+SELECT DISTINCT checkpoint_ns FROM checkpoints
+WHERE thread_id = %s AND checkpoint_ns <> '' AND position(':' in checkpoint_ns) > 0
+AND metadata -> 'parents' ->> '' < %s
+"""
+_KEPT_VERSIONS_SQL = """
+SELECT DISTINCT v.key AS channel, v.value AS version FROM checkpoints c
+CROSS JOIN LATERAL jsonb_each_text(c.checkpoint -> 'channel_versions') AS v
+WHERE c.thread_id = %s AND c.checkpoint_ns = ''
+"""
+_BLOBS_SQL = """
+DELETE FROM checkpoint_blobs
+WHERE thread_id = %s AND checkpoint_ns = '' AND channel = %s AND version = ANY(%s)
+"""
+_CALL_SQL = (
+    "DELETE FROM checkpoints WHERE thread_id = %s AND checkpoint_ns = ANY(%s)",
+    "DELETE FROM checkpoint_writes WHERE thread_id = %s AND checkpoint_ns = ANY(%s)",
+    "DELETE FROM checkpoint_blobs WHERE thread_id = %s AND checkpoint_ns = ANY(%s)",
+)
+
+
+def kept_chain(saver: Any, thread_id: str, delta_channels: Sequence[str], keep: int) -> list[str]:
+    """The latest root checkpoint's id and its ancestors' back to the snapshot of every
+    delta channel it rebuilds (and at least ``keep`` in all), newest first."""
+    config: Any = {"configurable": {"thread_id": thread_id, "checkpoint_ns": ""}}
+    kept: list[str] = []
+    missing: set[str] = set()
+    enough = False
+    while config is not None and (tup := saver.get_tuple(config)) is not None:
+        stored = set(tup.checkpoint["channel_values"])
+        if not kept:
+            counted = set(tup.metadata.get(_COUNTERS) or {})
+            versioned = set(tup.checkpoint["channel_versions"])
+            missing = {c for c in {*counted, *delta_channels} if c in versioned} - stored
+            transcript = TRANSCRIPT_CHANNEL in versioned
+        else:
+            missing -= stored
+        kept.append(tup.config["configurable"]["checkpoint_id"])
+        whole = not transcript or TRANSCRIPT_CHANNEL in stored  # every kept state rebuilds it
+        enough = enough or (not missing and whole)  # from here on, only ``keep`` counts
+        if enough and len(kept) >= max(1, keep):
+            break
+        config = tup.parent_config
+    return kept
+
+
+def prune_postgres(
+    saver: Any, thread_id: str, *, delta_channels: Sequence[str] = (), keep: int = 1
+) -> PruneReport:
+    """Delete a thread's checkpoints older than what its latest one needs, in one
+    transaction (``saver``: a ``PostgresSaver``)."""
+    kept = kept_chain(saver, thread_id, delta_channels, keep)
+    if not kept:
+        return PruneReport(thread_id, 0, 0, 0)
+    oldest = min(kept)
+    with saver._cursor() as cur, cur.connection.transaction():
+        cur.execute(_OLD_CALLS_SQL, (thread_id, oldest))
+        calls = [row["checkpoint_ns"] for row in cur.fetchall()]
+        for sql in _CALL_SQL if calls else ():
+            cur.execute(sql, (thread_id, calls))
+        writes = cur.execute(_OLD_WRITES_SQL, (thread_id, oldest)).rowcount
+        cur.execute(_OLD_CHECKPOINTS_SQL, (thread_id, oldest))
+        freed = cur.fetchall()
+        cur.execute(_KEPT_VERSIONS_SQL, (thread_id,))
+        used = {(row["channel"], row["version"]) for row in cur.fetchall()}
+        garbage: dict[str, list[str]] = {}
+        for row in freed:
+            if (row["channel"], row["version"]) not in used:
+                garbage.setdefault(row["channel"], []).append(row["version"])
+        for channel, versions in garbage.items():
+            cur.execute(_BLOBS_SQL, (thread_id, channel, versions))
+    deleted = len({row["checkpoint_id"] for row in freed})
+    return PruneReport(thread_id, len(kept), deleted, writes)
