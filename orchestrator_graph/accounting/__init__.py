@@ -1,1 +1,3 @@
-"""Money: prices, estimates and the baseline, the one guarded model call, budget holds, feedback, the ledger."""
+"""Money: prices, estimates and the baseline, the one guarded model call, budget holds,
+feedback, the ledger.
+"""

@@ -1,1 +1,2 @@
-"""The transcript: its channel and index, the context views, window fitting, token counts."""
+"""The transcript: its channel and index, the context views, window fitting, token counts.
+"""

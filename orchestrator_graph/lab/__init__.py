@@ -1,1 +1,3 @@
-"""Offline only: workloads, replay, bench, training, sweeps, metrics, drift, plots. The runtime never imports it."""
+"""Offline only: workloads, replay, bench, training, sweeps, metrics, drift, plots. The runtime
+never imports it.
+"""

@@ -1,1 +1,3 @@
-"""Where state is kept: the SQLite opener, checkpointer factories, the delta saver, compression, prune and compaction."""
+"""Where state is kept: the SQLite opener, checkpointer factories, the delta saver,
+compression, prune and compaction.
+"""

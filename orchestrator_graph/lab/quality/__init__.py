@@ -1,1 +1,3 @@
-"""Offline quality work: datasets, metrics, training, sweeps, reports and plots of the quality model."""
+"""Offline quality work: datasets, metrics, training, sweeps, reports and plots of the quality
+model.
+"""
