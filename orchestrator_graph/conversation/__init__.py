@@ -1,2 +1,1 @@
-"""The transcript: its channel and index, the context views, window fitting, token counts.
-"""
+"""The transcript: its channel and index, the context views, window fitting, token counts."""

@@ -1,2 +1,1 @@
-"""Serving the graph: the service, the HTTP app, the Studio graph.
-"""
+"""Serving the graph: the service, the HTTP app, the Studio graph."""
