@@ -8,7 +8,6 @@ from langgraph.checkpoint.memory import InMemorySaver
 from orchestrator_graph import OrchestratorConfig, evaluate_task
 from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.config import SELF_CONTAINED_BELOW
-from orchestrator_graph.routing import model_tier
 from orchestrator_graph.routing.classify import classify_request, split_subtasks
 from orchestrator_graph.routing.classify.cheap_model import (
     ask_model,
@@ -16,6 +15,7 @@ from orchestrator_graph.routing.classify.cheap_model import (
     parse_answer,
 )
 from orchestrator_graph.routing.classify.rules import referred_closure
+from orchestrator_graph.routing.tiers import model_tier
 from orchestrator_graph.state import TaskProfile, serializer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 

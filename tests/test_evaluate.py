@@ -8,7 +8,7 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from orchestrator_graph import InvalidTurnError, OrchestratorConfig, RoutingDecision, evaluate_task
 from orchestrator_graph.accounting.estimates import Pricing
-from orchestrator_graph.routing import decide
+from orchestrator_graph.routing.plan import decide
 from orchestrator_graph.state import TaskProfile
 
 QUESTIONS = [

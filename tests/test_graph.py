@@ -14,14 +14,15 @@ from langgraph.runtime import Runtime
 from langgraph.types import Overwrite
 
 from orchestrator_graph import OrchestratorConfig, RunContext, create_orchestrator
+from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.cli.demo import MEMO
 from orchestrator_graph.conversation.tokens import count_messages, count_text
 from orchestrator_graph.nodes.classify import make_classify
 from orchestrator_graph.nodes.cost_estimate import make_cost_estimate
 from orchestrator_graph.nodes.spawn_subgraph import build_worker_graph
-from orchestrator_graph.routing import Pricing, decide
 from orchestrator_graph.routing.edge import route
+from orchestrator_graph.routing.plan import decide
 from orchestrator_graph.state import ModelCall, RoutingDecision, TaskProfile, WorkerTask, serializer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 

@@ -15,7 +15,8 @@ from orchestrator_graph import OrchestratorConfig
 from orchestrator_graph.accounting.estimates import TYPICAL_OUTPUT_TOKENS, Pricing, length_hint
 from orchestrator_graph.config import load_config
 from orchestrator_graph.conversation.tokens import seed_tiktoken_cache, shared_counter
-from orchestrator_graph.routing import decide, model_tier
+from orchestrator_graph.routing.plan import decide
+from orchestrator_graph.routing.tiers import model_tier
 from orchestrator_graph.state import Subtask, TaskProfile
 
 ROLES = {"system": "system", "human": "user", "ai": "assistant"}

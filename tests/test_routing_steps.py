@@ -9,12 +9,14 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from orchestrator_graph import BudgetExceeded, OrchestratorConfig
+from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.config import BudgetLimits
-from orchestrator_graph.routing import Pricing, choose_tier, decision_for, plan_turn
 from orchestrator_graph.routing.budget_fit import CHEAP_WORKERS, fit_budget
 from orchestrator_graph.routing.choice import RouteChoice, choose_route
 from orchestrator_graph.routing.classify import classify_request
 from orchestrator_graph.routing.needs import context_needs, turn_facts
+from orchestrator_graph.routing.plan import decision_for, plan_turn
+from orchestrator_graph.routing.tiers import choose_tier
 from orchestrator_graph.state import Subtask, TaskProfile
 
 OPTIONS = OrchestratorConfig()

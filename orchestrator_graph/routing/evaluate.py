@@ -7,9 +7,10 @@ from collections.abc import Mapping, Sequence
 
 from langchain_core.messages import MessageLikeRepresentation, convert_to_messages
 
+from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.config import DEFAULT_MAIN_MODEL, DEFAULT_WORKER_MODEL, OrchestratorConfig
-from orchestrator_graph.routing import Pricing, decide
 from orchestrator_graph.routing.classify import classify_request
+from orchestrator_graph.routing.plan import decide
 from orchestrator_graph.state import RoutingDecision
 
 
