@@ -4,7 +4,7 @@ Durability: invoke the compiled graph with ``durability="sync"``
 (``graph.invoke(value, thread, durability="sync")``). Each step's checkpoint
 and every finished worker's writes are then on disk before the next step, so
 after a crash mid fan-out ``invoke(None, thread)`` re-runs only the unfinished
-workers (``tests/test_crash.py``). ``"async"`` may lose writes in flight when
+workers (``tests/graph/test_crash.py``). ``"async"`` may lose writes in flight when
 the process dies (a finished worker is called and billed again); ``"exit"``
 saves nothing until the run ends.
 

@@ -1,8 +1,12 @@
 """Shared fixtures: the checkpointer under test, simulated models and a config.
 
-Markers (registered in pyproject.toml): ``slow`` (a server, a subprocess or a
-notebook: ``pytest -m "not slow"`` is the quick loop) and ``integration``
-(an HTTP server on 127.0.0.1: the LangGraph server or the OpenAI-compatible one).
+The folders mirror the package: ``unit/<package folder>`` (fast, in-process),
+``graph/`` (whole turns under the checkpointer matrix), ``integration/`` (servers,
+PostgreSQL, several processes, notebooks, the wheel; every test there is ``slow``).
+
+Markers (registered in pyproject.toml): ``slow`` (a server, PostgreSQL, a subprocess or
+a notebook: ``pytest -m "not slow"`` is the quick loop, and a test not marked slow that
+starts a subprocess fails) and ``integration`` (an HTTP server on 127.0.0.1).
 """
 
 from __future__ import annotations
@@ -61,7 +65,28 @@ class Checkpointer:
         return graph.get_state(config)
 
 
-@pytest.fixture(params=["memory", "sqlite", "async_sqlite", "postgres"])
+# PostgreSQL is a server: its runs are ``slow``
+CHECKPOINTERS = [
+    "memory",
+    "sqlite",
+    "async_sqlite",
+    pytest.param("postgres", marks=pytest.mark.slow),
+]
+
+
+@pytest.fixture(autouse=True)
+def _quick_tests_start_no_process(request: pytest.FixtureRequest, monkeypatch) -> None:
+    """A test not marked ``slow`` may start no subprocess (the quick loop stays quick)."""
+    if request.node.get_closest_marker("slow") is not None:
+        return
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError(f"{request.node.nodeid} starts a subprocess: mark it slow")
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
+
+
+@pytest.fixture(params=CHECKPOINTERS)
 async def checkpointer(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> AsyncIterator[Checkpointer]:

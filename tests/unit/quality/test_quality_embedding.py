@@ -8,6 +8,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 
 from orchestrator_graph.quality import embedding
 from orchestrator_graph.quality.embedding import DIMENSIONS, Embedder
@@ -68,6 +69,7 @@ def test_the_cache_is_bounded() -> None:
     assert embedder.computed == 4  # "one" was evicted
 
 
+@pytest.mark.slow  # a subprocess
 def test_importing_loads_nothing() -> None:
     code = (
         "import sys, orchestrator_graph.quality.embedding, orchestrator_graph.quality.model; "
@@ -77,6 +79,7 @@ def test_importing_loads_nothing() -> None:
     assert out.stdout.split() == ["False", "False"]
 
 
+@pytest.mark.slow  # a subprocess
 def test_embedding_writes_nothing_under_home(tmp_path: Path) -> None:  # onnxruntime telemetry
     home = tmp_path / "home"
     home.mkdir()

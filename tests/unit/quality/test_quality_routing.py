@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 from langchain_core.messages import HumanMessage
-from test_quality_model import _workload
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator, evaluate_task
 from orchestrator_graph.cli import main as cli_main
 from orchestrator_graph.quality import load_quality_model
 from orchestrator_graph.testing.simulated import SimulatedChatModel
+from tests.unit.quality.test_quality_model import _workload
 
 # a word problem, like the shipped model's training data (GSM8K)
 ASK = [

@@ -17,7 +17,7 @@ from orchestrator_graph.lab.workloads import read_workloads
 from orchestrator_graph.routing.classify import split_subtasks
 from orchestrator_graph.testing.simulated import SimulatedRequest
 
-TINY = Path(__file__).parent / "data" / "tiny_workload.jsonl"
+TINY = Path(__file__).resolve().parents[2] / "data" / "tiny_workload.jsonl"
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,7 @@ from orchestrator_graph.server.studio import config_from_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]  # starts `langgraph dev`
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LANGGRAPH = Path(sys.executable).with_name("langgraph")
 GRAPH = "orchestrator"
 STARTUP_S = 60.0

@@ -24,7 +24,7 @@ from orchestrator_graph.accounting.holds import period_start
 from orchestrator_graph.accounting.ledger import CostLedger, LedgerError, schema
 from orchestrator_graph.config import BudgetLimits
 from orchestrator_graph.state import ModelCall
-from tests.test_ledger import make_turn
+from tests.unit.accounting.test_ledger import make_turn
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

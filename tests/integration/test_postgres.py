@@ -33,7 +33,7 @@ from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 pytestmark = [pytest.mark.slow]  # starts a PostgreSQL server
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / ".ci" / "postgres.sh"
 URL_ENV = "ORCHESTRATOR_TEST_POSTGRES_URL"
 TURNS = [

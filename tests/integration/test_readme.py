@@ -13,7 +13,7 @@ import pytest
 
 pytestmark = pytest.mark.slow  # starts a process
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def first_python_block(text: str, after: str = "") -> str:

@@ -19,7 +19,7 @@ from orchestrator_graph.lab import replay
 from orchestrator_graph.lab.quality.runs import quality_report, scored_turn
 from orchestrator_graph.lab.workloads import read_workloads
 
-SCORED = Path(__file__).parent / "data" / "tiny_scored.jsonl"
+SCORED = Path(__file__).resolve().parents[2] / "data" / "tiny_scored.jsonl"
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_quality_model import _workload
 
 from orchestrator_graph.cli import main as cli_main
 from orchestrator_graph.quality.model import QualityModel
+from tests.unit.quality.test_quality_model import _workload
 
 
 def main(argv: list[str]) -> int:

@@ -41,6 +41,7 @@ def _seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seed_tiktoken_cache.__wrapped__(tmp_path / "tiktoken")
 
 
+@pytest.mark.slow  # a subprocess
 def test_importing_the_package_writes_nothing_and_sets_no_variable(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()

@@ -13,7 +13,7 @@ from nbclient import NotebookClient
 
 pytestmark = [pytest.mark.slow]  # a Jupyter kernel
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 WATCHED = (ROOT / "notebooks", ROOT / "checkpoints", ROOT / "benchmarks" / "workloads")
 

@@ -30,7 +30,7 @@ import pytest
 # builds a wheel, creates a venv, starts processes and `langgraph dev` on 127.0.0.1
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # every file the package reads at run time besides its modules
 DATA_FILES = {
     "orchestrator_graph/py.typed",

@@ -12,7 +12,7 @@ import pytest
 
 pytestmark = [pytest.mark.slow]  # a fresh Python process: the loads are per process
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 PROBE = """
 import json, sys

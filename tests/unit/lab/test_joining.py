@@ -10,7 +10,7 @@ from orchestrator_graph.cli import main
 from orchestrator_graph.lab.joining import CARRIER_CATEGORY, join_sessions, session_tokens
 from orchestrator_graph.lab.workloads import Session, Turn, read_workloads
 
-WORKLOADS = Path(__file__).resolve().parents[1] / "benchmarks" / "workloads"
+WORKLOADS = Path(__file__).resolve().parents[3] / "benchmarks" / "workloads"
 
 
 def _session(name: str, n: int, *, system: str | None = None) -> Session:

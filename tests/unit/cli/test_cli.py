@@ -10,7 +10,7 @@ import pytest
 
 from orchestrator_graph.cli import main
 
-TINY = Path(__file__).parent / "data" / "tiny_workload.jsonl"
+TINY = Path(__file__).resolve().parents[2] / "data" / "tiny_workload.jsonl"
 
 
 def _one_error_line(capsys: pytest.CaptureFixture[str]) -> str:
@@ -41,6 +41,7 @@ def test_an_unpriced_model_is_one_line_that_says_how_to_price_it(capsys) -> None
     assert "acme-private-7b" in line and "ModelPrice(" in line
 
 
+@pytest.mark.slow  # a subprocess
 def test_the_progress_bar_stays_out_of_a_log(tmp_path: Path) -> None:
     """stderr is a pipe here, not a terminal: no bar is drawn into it."""
     done = subprocess.run(

@@ -30,7 +30,7 @@ from orchestrator_graph.config import BudgetLimits
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]  # servers and a PostgreSQL server
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LIMITS = BudgetLimits(
     thread_usd=0.005, tenant_usd=0.014, tenant_period="day", max_output_tokens=400
 )
