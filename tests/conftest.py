@@ -53,11 +53,11 @@ class Checkpointer:
         return self.kind == "async_sqlite"
 
     async def invoke(
-        self, graph: CompiledStateGraph, value: Any, config: dict[str, Any]
+        self, graph: CompiledStateGraph, value: Any, config: dict[str, Any], **kwargs: Any
     ) -> dict[str, Any]:
         if self.is_async:
-            return await graph.ainvoke(value, config)
-        return graph.invoke(value, config)
+            return await graph.ainvoke(value, config, **kwargs)
+        return graph.invoke(value, config, **kwargs)
 
     async def state(self, graph: CompiledStateGraph, config: dict[str, Any]) -> StateSnapshot:
         if self.is_async:

@@ -1,9 +1,10 @@
 """A process killed (``os._exit``) in the middle of a fan-out, resumed in a new process.
 
 The orchestrator runs with LangGraph durability ``"sync"``: each finished
-worker's writes are in the SQLite checkpoint before the step goes on, so the
-resumed run takes them from the pending writes and calls only the unfinished
-worker.
+worker's writes are in the checkpoint before the step goes on, so the resumed run
+takes them from the pending writes and calls only the unfinished worker. Run under
+every checkpointer that outlives a process (SQLite, async SQLite, PostgreSQL): the
+in-memory saver dies with it.
 """
 
 from __future__ import annotations
@@ -27,22 +28,28 @@ QUESTIONS = [
 CRASH_ON = QUESTIONS[1]
 
 CHILD = r'''
-import json, os, sqlite3, sys, time
+import asyncio, json, os, sys, time
 from langchain_core.messages import HumanMessage
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
-from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
+from orchestrator_graph.storage.checkpoints import (
+    async_sqlite_checkpointer, postgres_checkpointer, sqlite_checkpointer,
+)
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
-db, ledger, log, request = sys.argv[1:5]
+kind, db, ledger, log, request = sys.argv[1:6]
 thread = {"configurable": {"thread_id": "crash"}}
+SAVERS = []  # the run's checkpointer, read by a dying worker
 
 
 def finished_workers() -> int:
-    with sqlite3.connect(db, timeout=30) as conn:
-        return conn.execute(
-            "SELECT count(DISTINCT task_id) FROM writes WHERE thread_id = 'crash'"
-            " AND checkpoint_ns = '' AND channel = '__return__'"  # a worker task's result
-        ).fetchone()[0]
+    """Workers whose result (a task's ``__return__`` write) is in the checkpoint."""
+    if kind == "async_sqlite":  # its sync reads are refused on the loop's thread: a file of its own
+        with sqlite_checkpointer(db) as saver:
+            found = saver.get_tuple(thread)
+    else:
+        found = SAVERS[0].get_tuple(thread)
+    writes = found.pending_writes if found is not None else []
+    return len({task for task, channel, _ in writes if channel == "__return__"})
 
 
 class LoggedModel(SimulatedChatModel):
@@ -75,13 +82,42 @@ builder = create_orchestrator(
     worker_model=LoggedModel(model_name="gpt-4.1-mini"),
     config=config,
 )
-with sqlite_checkpointer(db) as saver:
-    graph = builder.compile(checkpointer=saver)
-    value = {"messages": [HumanMessage(request)]} if request else None
-    state = graph.invoke(value, thread, durability="sync")
-    pending = list(graph.get_state(thread).next)
-    print(json.dumps({"answer": state["messages"][-1].text, "next": pending}))
+value = {"messages": [HumanMessage(request)]} if request else None
+
+
+def report(state, snapshot):
+    print(json.dumps({"answer": state["messages"][-1].text, "next": list(snapshot.next)}))
+
+
+async def run_async():
+    async with async_sqlite_checkpointer(db) as saver:
+        graph = builder.compile(checkpointer=saver)
+        state = await graph.ainvoke(value, thread, durability="sync")
+        report(state, await graph.aget_state(thread))
+
+
+if kind == "async_sqlite":
+    asyncio.run(run_async())
+else:
+    opened = postgres_checkpointer(db) if kind == "postgres" else sqlite_checkpointer(db)
+    with opened as saver:
+        SAVERS.append(saver)
+        graph = builder.compile(checkpointer=saver)
+        state = graph.invoke(value, thread, durability="sync")
+        report(state, graph.get_state(thread))
 '''
+
+
+def _fresh_database(url: str) -> str:
+    """A new, empty database on the server of ``url`` (the thread id is fixed)."""
+    import uuid
+
+    import psycopg
+
+    name = f"crash_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return url.rsplit("/", 1)[0] + f"/{name}"
 
 
 def _run(args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -94,14 +130,22 @@ def _run(args: list[str], env: dict[str, str] | None = None) -> subprocess.Compl
     )
 
 
-def test_crash_mid_fan_out_resumes_only_unfinished_workers(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "kind", ["sqlite", "async_sqlite", "postgres"]
+)  # every saver that outlives a process
+def test_crash_mid_fan_out_resumes_only_unfinished_workers(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     import os
 
-    db, ledger, log = tmp_path / "cp.sqlite", tmp_path / "ledger.sqlite", tmp_path / "calls.jsonl"
-    request = "\n".join(f"{n}. {q}" for n, q in enumerate(QUESTIONS, 1))
-    paths = [str(db), str(ledger), str(log)]
+    ledger, log = tmp_path / "ledger.sqlite", tmp_path / "calls.jsonl"
+    db = request.getfixturevalue("pg_url") if kind == "postgres" else str(tmp_path / "cp.sqlite")
+    if kind == "postgres":  # a thread id of its own in the shared database
+        db = _fresh_database(db)
+    request_text = "\n".join(f"{n}. {q}" for n, q in enumerate(QUESTIONS, 1))
+    paths = [kind, db, str(ledger), str(log)]
 
-    crashed = _run([*paths, request], env={**os.environ, "CRASH_ON": CRASH_ON})
+    crashed = _run([*paths, request_text], env={**os.environ, "CRASH_ON": CRASH_ON})
     assert crashed.returncode == 17, crashed.stderr[-2000:]
     first = [json.loads(line) for line in log.read_text().splitlines()]
     assert sorted(c["brief"] for c in first) == sorted(q for q in QUESTIONS if q != CRASH_ON)

@@ -1,10 +1,13 @@
-"""A person picks the route: ``interrupt()`` in ``cost_estimate``, resumed through SQLite."""
+"""A person picks the route: ``interrupt()`` in ``cost_estimate``, resumed under every
+checkpointer, and through a SQLite file reopened as a new process would."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
+from conftest import Checkpointer
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.types import Command
 
@@ -28,10 +31,27 @@ def build(tmp_path: Path):
     )
 
 
-@pytest.mark.parametrize(
-    ("answer", "route"),
-    [("worker_session", "worker_session"), ({"route": "main_session"}, "main_session")],
-)
+ANSWERS = [("worker_session", "worker_session"), ({"route": "main_session"}, "main_session")]
+
+
+@pytest.mark.parametrize(("answer", "route"), ANSWERS)
+async def test_a_person_picks_the_route_under_every_checkpointer(
+    checkpointer: Checkpointer, tmp_path: Path, answer, route
+) -> None:
+    thread = {"configurable": {"thread_id": f"person-{uuid.uuid4().hex}"}}
+    graph = build(tmp_path).compile(checkpointer=checkpointer.saver)
+    paused = await checkpointer.invoke(graph, {"messages": UNSURE}, thread)
+    request = paused["__interrupt__"][0].value
+    assert request["route"] in request["options"] and request["confidence"] < 0.7
+    assert (await checkpointer.state(graph, thread)).next == ("cost_estimate",)
+    final = await checkpointer.invoke(graph, Command(resume=answer), thread)
+    assert final["decision"].route == route
+    assert any("picked by a person" in r for r in final["decision"].reasons)
+    assert final["messages"][-1].type == "ai"
+    assert (await checkpointer.state(graph, thread)).next == ()
+
+
+@pytest.mark.parametrize(("answer", "route"), ANSWERS)
 def test_interrupt_round_trip_through_sqlite(tmp_path: Path, answer, route):
     path = tmp_path / "checkpoints.sqlite"
     thread = {"configurable": {"thread_id": "person"}}
