@@ -1,10 +1,12 @@
-"""A session checkpointed in SQLite continues in a second process, state intact."""
+"""A session checkpointed in SQLite or PostgreSQL continues in a second process, state intact
+(the in-memory saver does not outlive its process)."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from langchain_core.messages import HumanMessage
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
 from orchestrator_graph.accounting.ledger import CostLedger
-from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
+from orchestrator_graph.storage.checkpoints import postgres_checkpointer, sqlite_checkpointer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 QUESTIONS = [
@@ -27,16 +29,16 @@ SECOND_PROCESS = """
 import json, sys
 from langchain_core.messages import HumanMessage
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
-from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
+from orchestrator_graph.storage.checkpoints import postgres_checkpointer, sqlite_checkpointer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
-db, ledger = sys.argv[1], sys.argv[2]
+kind, db, ledger = sys.argv[1], sys.argv[2], sys.argv[3]
 main = SimulatedChatModel(model_name="gpt-4.1")
 worker = SimulatedChatModel(model_name="gpt-4.1-mini")
 config = OrchestratorConfig(ledger_path=ledger, force_route="main_session")
 builder = create_orchestrator(main_model=main, worker_model=worker, config=config)
-thread = {"configurable": {"thread_id": "resume"}}
-with sqlite_checkpointer(db) as saver:
+thread = {"configurable": {"thread_id": sys.argv[4]}}
+with (postgres_checkpointer(db) if kind == "postgres" else sqlite_checkpointer(db)) as saver:
     graph = builder.compile(checkpointer=saver)
     before = graph.get_state(thread)
     report = {
@@ -54,13 +56,22 @@ print(json.dumps(report))
 """
 
 
+def _saver(kind: str, db: str):
+    return postgres_checkpointer(db) if kind == "postgres" else sqlite_checkpointer(db)
+
+
 @pytest.mark.slow  # a second process
-def test_second_process_continues_the_thread(tmp_path: Path) -> None:
-    db, ledger = tmp_path / "checkpoints.sqlite", tmp_path / "ledger.sqlite"
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_second_process_continues_the_thread(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    db = request.getfixturevalue("pg_url") if kind == "postgres" else str(tmp_path / "cp.sqlite")
+    ledger = tmp_path / "ledger.sqlite"
     model = SimulatedChatModel(model_name="gpt-4.1")  # both tiers: every call in one log
     models = {"main_model": model, "worker_model": model}
-    thread = {"configurable": {"thread_id": "resume"}}
-    with sqlite_checkpointer(db) as saver:
+    thread_id = f"resume-{uuid.uuid4().hex}"
+    thread = {"configurable": {"thread_id": thread_id}}
+    with _saver(kind, db) as saver:
         config = OrchestratorConfig(ledger_path=ledger, force_route="worker_session")
         graph = create_orchestrator(**models, config=config).compile(checkpointer=saver)
         graph.invoke({"messages": [HumanMessage("Explain what a bowline knot is.")]}, thread)
@@ -76,7 +87,7 @@ def test_second_process_continues_the_thread(tmp_path: Path) -> None:
     assert sorted(worker_texts) == sorted(QUESTIONS)
 
     done = subprocess.run(
-        [sys.executable, "-c", SECOND_PROCESS, str(db), str(ledger)],
+        [sys.executable, "-c", SECOND_PROCESS, kind, db, str(ledger), thread_id],
         capture_output=True,
         text=True,
         timeout=120,
@@ -91,12 +102,12 @@ def test_second_process_continues_the_thread(tmp_path: Path) -> None:
     assert report["route"] == "main_session"
     assert report["sent"] == [5]  # the main view of four earlier messages and the new request
 
-    with sqlite_checkpointer(db) as saver:
+    with _saver(kind, db) as saver:
         graph = create_orchestrator(**models, config=config).compile(checkpointer=saver)
         final = graph.get_state(thread).values
     assert [m.text for m in final["messages"][:3]] == transcript
     assert len(final["messages"]) == 6
-    turns = CostLedger(ledger).turns("resume")
+    turns = CostLedger(ledger).turns(thread_id)
     assert [(t.turn, t.route) for t in turns] == [
         (0, "worker_session"),
         (1, "parallel_workers"),
