@@ -34,8 +34,6 @@ by traceback: what to look at when memory is not flat.
 outside the timed turns; the time it takes is printed at the end. The marks then
 show the file under that retention policy: no history before the last compaction.
 
-``--propose`` measures changes proposed for the graph without making them in the
-package (``long_thread_variants.py`` patches them in before the graph is built);
 ``--snapshot-every`` sets the transcript's snapshot frequency.
 """
 
@@ -58,10 +56,9 @@ from langchain_core.messages import AnyMessage, BaseMessage
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.types import Durability
-from long_thread_variants import PROPOSALS, build_orchestrator, propose
 from typing_extensions import TypedDict
 
-from orchestrator_graph import OrchestratorConfig
+from orchestrator_graph import OrchestratorConfig, create_orchestrator
 from orchestrator_graph.config import DEFAULT_MAIN_MODEL, DEFAULT_WORKER_MODEL
 from orchestrator_graph.conversation.tokens import message_text
 from orchestrator_graph.conversation.transcript import TRANSCRIPT
@@ -267,7 +264,7 @@ def run(
         track.name += "" if only is None else ", alone in the process"
     timer: list[float] = []
     config_of = {"configurable": {"thread_id": "long"}}
-    builder = build_orchestrator(main, worker, config)
+    builder = create_orchestrator(main_model=main, worker_model=worker, config=config)
     with (
         sqlite_checkpointer(orch.path) as orch_saver,
         sqlite_checkpointer(plain.path, serde=serializer()) as saver,  # as LangGraph stores
@@ -314,9 +311,6 @@ def main() -> None:
     parser.add_argument("--marks", default="10,100,400,800", help="turns to report at")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--dir", type=Path, default=None, help="keep the files here")
-    parser.add_argument(
-        "--propose", action="append", default=[], choices=PROPOSALS, help="see the docstring"
-    )
     parser.add_argument("--snapshot-every", type=int, default=None)
     parser.add_argument("--durability", default="sync", choices=["sync", "async", "exit"])
     parser.add_argument(
@@ -328,8 +322,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.trace_memory:
         tracemalloc.start(12)
-    propose(args.propose, args.snapshot_every)
-    print(f"proposed: {args.propose or 'none'}; snapshot every {TRANSCRIPT.snapshot_frequency}")
+    if args.snapshot_every:
+        TRANSCRIPT.snapshot_frequency = args.snapshot_every
+    print(f"transcript snapshot every {TRANSCRIPT.snapshot_frequency} writes")
     marks = sorted(m for m in map(int, args.marks.split(",")) if m <= args.turns)
     with tempfile.TemporaryDirectory() as tmp:
         workdir = args.dir or Path(tmp)

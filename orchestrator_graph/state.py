@@ -259,13 +259,9 @@ class WorkerResult(BaseModel):
     error: str | None = None
 
 
-def merge_dicts(left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
-    """Later keys win."""
-    return {**(left or {}), **(right or {})}
-
-
 def merge_dicts_batch(state: dict[str, Any] | None, writes: Sequence[Any]) -> dict[str, Any]:
-    """``merge_dicts`` folded over a batch of writes: the reducer of a ``DeltaChannel``."""
+    """The writes merged into ``state`` in order, later keys winning: the reducer of a
+    ``DeltaChannel``."""
     merged = dict(state or {})
     for write in writes:
         merged.update(write or {})

@@ -12,11 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import cast
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AnyMessage, BaseMessage, HumanMessage, trim_messages
-from langgraph.graph.message import Messages, add_messages
+from langchain_core.messages import BaseMessage, HumanMessage, trim_messages
 
 from orchestrator_graph.conversation.tokens import (
     FINGERPRINT_BYTES,
@@ -304,24 +302,3 @@ def fit_view(
         )
         total = count_messages(fitted)
     return FittedView(fitted, window, before, total, dropped, kept - total)
-
-
-def fit_to_window(
-    view: Sequence[BaseMessage], window: int, reserve: int = OUTPUT_RESERVE_TOKENS
-) -> list[BaseMessage]:
-    """The messages of :func:`fit_view` (what was trimmed is not reported: prefer
-    ``fit_view`` or ``budget.guarded_call(window=...)``, which report it)."""
-    return fit_view(view, window, reserve).messages
-
-
-def add_request_messages(left: Messages, right: Messages) -> list[AnyMessage]:
-    """``add_messages`` that drops a new user message with no text before it enters the state.
-
-    An empty or whitespace-only request (or one made only of non-text blocks) is
-    never stored, so the thread stays as it was; ``classify`` then finds no
-    request to route and raises :class:`InvalidTurnError` out of ``graph.invoke``.
-    """
-    # both sides are messages once in the state: add_messages returns them as a list
-    merged = cast("list[AnyMessage]", add_messages(left, right))
-    known = {m.id for m in merged[: len(left)]} if isinstance(left, list) else set()
-    return [m for m in merged if m.type != "human" or m.id in known or m.text.strip()]

@@ -13,15 +13,24 @@ from langchain_core.messages import AIMessage, HumanMessage, RemoveMessage
 from langgraph.channels.delta import DeltaChannel
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+from langgraph.graph.message import add_messages
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
 from orchestrator_graph.conversation.transcript import TRANSCRIPT, add_request_messages_batch
-from orchestrator_graph.conversation.views import add_request_messages
 from orchestrator_graph.storage.checkpoints import async_sqlite_checkpointer, sqlite_checkpointer
 from orchestrator_graph.storage.delta_sqlite import AsyncDeltaSqliteSaver, DeltaSqliteSaver
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 THREAD = {"configurable": {"thread_id": "t"}}
+
+
+def add_request_messages(left: list, right: list) -> list:
+    """The reference the batch reducer must equal: ``add_messages`` that drops a new
+    user message with no text (an empty or whitespace-only request, or one made only
+    of non-text blocks) before it enters the state."""
+    merged = add_messages(left, right)
+    known = {m.id for m in merged[: len(left)]} if isinstance(left, list) else set()
+    return [m for m in merged if m.type != "human" or m.id in known or m.text.strip()]
 
 
 def shown(messages) -> list[tuple[str, str, str]]:

@@ -9,7 +9,7 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from orchestrator_graph import InvalidTurnError, OrchestratorConfig, evaluate_task
 from orchestrator_graph.conversation.tokens import count_messages
-from orchestrator_graph.conversation.views import fit_to_window, main_view, make_digest, worker_view
+from orchestrator_graph.conversation.views import fit_view, main_view, make_digest, worker_view
 from orchestrator_graph.routing.classify import classify_request
 
 TEXT = st.text(max_size=400)
@@ -58,6 +58,6 @@ def test_context_views_never_raise(
         m.id = m.id or str(n)
     view = main_view(messages, digests, expand=[0])
     assert len(view) == len(messages)
-    fitted = fit_to_window(view, window)
+    fitted = fit_view(view, window).messages
     assert count_messages(fitted) <= window
     assert worker_view(messages, range(len(messages)), request)[-1].text == request
