@@ -59,7 +59,8 @@ def _stable_id(position: int, message: BaseMessage) -> str:
 
 
 def _apply(result: list[AnyMessage], index: dict[str, int], write: Any) -> list[AnyMessage]:
-    """One write, as ``context.add_request_messages(result, write)`` would apply it."""
+    """One write applied as ``add_messages`` applies it, a new user message with no text
+    dropped."""
     right = _as_messages(write)
     for offset, message in enumerate(right):
         if message.id is None:
@@ -101,7 +102,8 @@ def _apply(result: list[AnyMessage], index: dict[str, int], write: Any) -> list[
 
 
 def add_request_messages_batch(state: Any, writes: Sequence[Any]) -> list[AnyMessage]:
-    """``context.add_request_messages`` folded over a batch of writes, in one pass.
+    """LangGraph's ``add_messages`` folded over a batch of writes in one pass, a new user
+    message with no text dropped before it enters the state.
 
     The ``DeltaChannel`` reducer: ``reducer(reducer(s, xs), ys) == reducer(s, xs + ys)``
     because it applies the writes one by one; the id index is built once per batch,
