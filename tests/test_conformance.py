@@ -80,8 +80,8 @@ def async_view(saver: BaseCheckpointSaver) -> BaseCheckpointSaver:
         if getattr(type(saver), name) is not getattr(BaseCheckpointSaver, name):
             methods[f"a{name}"] = _calls(name)
     view = type(f"Async{type(saver).__name__}", (BaseCheckpointSaver,), methods)(serde=saver.serde)
-    view.saver = saver  # type: ignore[attr-defined]
-    view.get_next_version = saver.get_next_version  # type: ignore[method-assign]
+    view.saver = saver
+    view.get_next_version = saver.get_next_version
     return view
 
 
