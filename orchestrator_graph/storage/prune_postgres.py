@@ -13,11 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langgraph.checkpoint.base import Checkpoint
 
 from orchestrator_graph.storage.prune import PruneReport, kept_chain
+
+if TYPE_CHECKING:
+    from langgraph.checkpoint.postgres import PostgresSaver
+    from psycopg import Cursor
+    from psycopg.rows import DictRow
 
 _OLD_CHECKPOINTS_SQL = """
 WITH deleted AS (
@@ -54,7 +59,7 @@ _CALL_SQL = (
 
 
 def _postgres_chain(
-    saver: Any, thread_id: str
+    saver: PostgresSaver, thread_id: str
 ) -> Iterator[tuple[str, Checkpoint, Mapping[str, Any]]]:
     """A thread's latest root checkpoint and its ancestors, newest first
     (``saver.get_tuple`` along ``parent_config``), read one at a time."""
@@ -65,7 +70,7 @@ def _postgres_chain(
 
 
 @contextmanager
-def _transaction(saver: Any) -> Iterator[Any]:
+def _transaction(saver: PostgresSaver) -> Iterator[Cursor[DictRow]]:
     """A dict-row cursor in one transaction on the saver's connection (its ``conn``, a
     connection or a pool), under the saver's ``lock`` as its own queries run."""
     import psycopg
@@ -80,7 +85,7 @@ def _transaction(saver: Any) -> Iterator[Any]:
 
 
 def prune_postgres(
-    saver: Any, thread_id: str, *, delta_channels: Sequence[str] = (), keep: int = 1
+    saver: PostgresSaver, thread_id: str, *, delta_channels: Sequence[str] = (), keep: int = 1
 ) -> PruneReport:
     """Delete a thread's checkpoints older than what its latest one needs, in one
     transaction (``saver``: a ``PostgresSaver``)."""
