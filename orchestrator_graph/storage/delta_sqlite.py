@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,11 +65,15 @@ _NEW_PARENTS_SQL = (
     "SELECT checkpoint_id, parent_checkpoint_id FROM checkpoints"
     " WHERE thread_id = ? AND checkpoint_ns = ? AND checkpoint_id > ?"
 )
+_TASK_PATH_SQL = "SELECT count(*) FROM pragma_table_info('writes') WHERE name = 'task_path'"
+"""Whether the writes table has ``task_path`` (LangGraph adds it in ``setup``, except to
+a read-only file from before the column)."""
 _CHECKPOINT_SQL = (
     "SELECT type, checkpoint FROM checkpoints"
     " WHERE thread_id = ? AND checkpoint_ns = ? AND checkpoint_id = ?"
 )
-_COUNTERS = "counters_since_delta_snapshot"
+COUNTERS = "counters_since_delta_snapshot"
+"""The ``CheckpointMetadata`` key counting each delta channel's steps since its snapshot."""
 DECODED_SEEDS = 16
 """Snapshot values a saver keeps decoded (one per thread and delta channel in use)."""
 DECODED_THREADS = 64
@@ -162,7 +167,7 @@ class _Walk:
     ) -> _Walk:
         if row is None:
             raise _Fallback
-        counters = json.loads(row[1] or "{}").get(_COUNTERS) or {}
+        counters = json.loads(row[1] or "{}").get(COUNTERS) or {}
         if any(ch not in counters or int(counters[ch][1]) < 1 for ch in channels):
             raise _Fallback  # the target holds the snapshot itself: nothing to walk
         configurable = config["configurable"]
@@ -306,6 +311,7 @@ class DeltaSqliteSaver(SqliteSaver):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.decoded = Decoded()
+        self.task_path: bool | None = None  # read from the file on the first use
 
     def get_delta_channel_history(
         self, *, config: RunnableConfig, channels: Sequence[str]
@@ -313,7 +319,10 @@ class DeltaSqliteSaver(SqliteSaver):
         if not channels:
             return {}
         try:
-            with self.cursor(transaction=False) as cur:
+            with self.lock, closing(self.conn.cursor()) as cur:
+                self.setup()
+                if self.task_path is None:
+                    self.task_path = bool(cur.execute(_TASK_PATH_SQL).fetchone()[0])
                 walk = _Walk.of(config, channels, cur.execute(*_target_query(config)).fetchone())
                 parents = cur.execute(_NEW_PARENTS_SQL, walk.new_parents_params(self.decoded))
                 chain = walk.chain_of(parents.fetchall(), self.decoded) or [
@@ -326,7 +335,7 @@ class DeltaSqliteSaver(SqliteSaver):
                     type_, blob = cur.execute(_CHECKPOINT_SQL, key).fetchone()
                     checkpoint = self.serde.loads_typed((type_, blob))
                     walk.found(channel, checkpoint_id, checkpoint, self.decoded)
-                sql, params = walk.stage2(self._has_task_path, self.decoded)
+                sql, params = walk.stage2(self.task_path, self.decoded)
                 rows = cur.execute(sql, params).fetchall() if sql else []
                 return walk.history(rows, self.serde, self.decoded)
         except _Fallback:
@@ -339,6 +348,7 @@ class AsyncDeltaSqliteSaver(AsyncSqliteSaver):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.decoded = Decoded()
+        self.task_path: bool | None = None  # read from the file on the first use
 
     async def _fetch(self, sql: str, params: Sequence[Any]) -> list[Any]:
         async with self.conn.execute(sql, params) as cur:
@@ -352,6 +362,8 @@ class AsyncDeltaSqliteSaver(AsyncSqliteSaver):
         await self.setup()
         try:
             async with self.lock:
+                if self.task_path is None:
+                    self.task_path = bool((await self._fetch(_TASK_PATH_SQL, ()))[0][0])
                 target = await self._fetch(*_target_query(config))
                 walk = _Walk.of(config, channels, target[0] if target else None)
                 parents = await self._fetch(_NEW_PARENTS_SQL, walk.new_parents_params(self.decoded))
@@ -365,7 +377,7 @@ class AsyncDeltaSqliteSaver(AsyncSqliteSaver):
                     [(type_, blob)] = await self._fetch(_CHECKPOINT_SQL, key)
                     checkpoint = self.serde.loads_typed((type_, blob))
                     walk.found(channel, checkpoint_id, checkpoint, self.decoded)
-                sql, params = walk.stage2(self._has_task_path, self.decoded)
+                sql, params = walk.stage2(self.task_path, self.decoded)
                 rows = await self._fetch(sql, params) if sql else []
                 return walk.history(rows, self.serde, self.decoded)
         except _Fallback:

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.channels.delta import DeltaChannel
-from langgraph.checkpoint.base import BaseCheckpointSaver, CheckpointTuple
+from langgraph.checkpoint.base import BaseCheckpointSaver, Checkpoint, CheckpointTuple
 from langgraph.checkpoint.serde.base import SerializerProtocol
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.pregel import Pregel
 from langgraph.types import Overwrite, StateSnapshot
+
+from orchestrator_graph.storage.delta_sqlite import COUNTERS
 
 TRANSCRIPT_CHANNEL = "messages"
 
@@ -49,41 +51,46 @@ _CHAIN_SQL = (
 )
 
 
-def _kept_chain(
-    conn: sqlite3.Connection,
-    serde: SerializerProtocol,
-    thread_id: str,
+def kept_chain(
+    chain: Iterable[tuple[str, Checkpoint, Mapping[str, Any]]],
     delta_channels: Sequence[str],
     keep: int,
 ) -> list[str]:
-    """The latest root checkpoint and the ancestors it needs: at least ``keep`` of
-    them, and back to one that stores a value (a snapshot) of every delta channel
-    that the latest one has a version of but does not store itself (the channels
-    its metadata counts steps since a snapshot for, and ``delta_channels``). The
-    oldest kept stores the transcript (``TRANSCRIPT_CHANNEL``), so that every kept
-    state rebuilds it whole (the other delta channels, snapshotted more often, may
-    be partial in the states older than their latest snapshot)."""
+    """The ids to keep of a thread's root chain, given newest first as (id, checkpoint,
+    metadata) and read only as far as needed: the latest and the ancestors it needs,
+    at least ``keep`` of them, back to one that stores a value (a snapshot) of every
+    delta channel that the latest one has a version of but does not store itself (the
+    channels its metadata counts steps since a snapshot for, and ``delta_channels``).
+    The oldest kept stores the transcript (``TRANSCRIPT_CHANNEL``), so that every kept
+    state rebuilds it whole (the other delta channels, snapshotted more often, may be
+    partial in the states older than their latest snapshot). Both backends use it."""
     kept: list[str] = []
     missing: set[str] = set()
-    enough = False
-    rows = conn.execute(_CHAIN_SQL, {"thread": thread_id})
-    for checkpoint_id, type_, blob, metadata in rows:
-        checkpoint = serde.loads_typed((type_, blob))
+    enough = transcript = False
+    for checkpoint_id, checkpoint, metadata in chain:
         stored = set(checkpoint["channel_values"])
         if not kept:  # the latest: what it rebuilds from its ancestors' writes
-            counted = json.loads(metadata or "{}").get("counters_since_delta_snapshot") or {}
+            counted = metadata.get(COUNTERS) or {}
             versioned = set(checkpoint["channel_versions"])
-            delta = {*counted, *delta_channels}
-            missing = {c for c in delta if c in versioned and c not in stored}
+            missing = {c for c in {*counted, *delta_channels} if c in versioned} - stored
             transcript = TRANSCRIPT_CHANNEL in versioned
         else:
             missing -= stored
         kept.append(checkpoint_id)
         whole = not transcript or TRANSCRIPT_CHANNEL in stored
         enough = enough or (not missing and whole)  # from here on, only ``keep`` counts
-        if enough and len(kept) >= keep:
+        if enough and len(kept) >= max(1, keep):
             break
     return kept
+
+
+def _sqlite_chain(
+    conn: sqlite3.Connection, serde: SerializerProtocol, thread_id: str
+) -> Iterator[tuple[str, Checkpoint, Mapping[str, Any]]]:
+    """A thread's latest root checkpoint and its ancestors, newest first, decoded one
+    at a time (``kept_chain`` stops reading where it has enough)."""
+    for checkpoint_id, type_, blob, metadata in conn.execute(_CHAIN_SQL, {"thread": thread_id}):
+        yield checkpoint_id, serde.loads_typed((type_, blob)), json.loads(metadata or "{}")
 
 
 def _kept_namespaces(conn: sqlite3.Connection, thread_id: str, roots: set[str]) -> set[str]:
@@ -124,7 +131,7 @@ def prune_sqlite(
     serde = serde or JsonPlusSerializer()
     with conn:  # one transaction: all or nothing
         conn.execute("BEGIN IMMEDIATE")
-        kept = _kept_chain(conn, serde, thread_id, delta_channels, max(1, keep))
+        kept = kept_chain(_sqlite_chain(conn, serde, thread_id), delta_channels, keep)
         namespaces = _kept_namespaces(conn, thread_id, set(kept))
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS prune_keep (ns TEXT, id TEXT)")
         conn.execute("DELETE FROM prune_keep")

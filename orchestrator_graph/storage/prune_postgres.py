@@ -11,12 +11,18 @@ fork) are left alone.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
+from typing import TYPE_CHECKING, Any
 
-from orchestrator_graph.storage.prune import TRANSCRIPT_CHANNEL, PruneReport
+from langgraph.checkpoint.base import Checkpoint
 
-_COUNTERS = "counters_since_delta_snapshot"
+from orchestrator_graph.storage.prune import PruneReport, kept_chain
+
+if TYPE_CHECKING:
+    from langgraph.checkpoint.postgres import PostgresSaver
+    from psycopg import Cursor
+    from psycopg.rows import DictRow
 
 _OLD_CHECKPOINTS_SQL = """
 WITH deleted AS (
@@ -52,41 +58,42 @@ _CALL_SQL = (
 )
 
 
-def kept_chain(saver: Any, thread_id: str, delta_channels: Sequence[str], keep: int) -> list[str]:
-    """The latest root checkpoint's id and its ancestors' back to the snapshot of every
-    delta channel it rebuilds (and at least ``keep`` in all), newest first."""
+def _postgres_chain(
+    saver: PostgresSaver, thread_id: str
+) -> Iterator[tuple[str, Checkpoint, Mapping[str, Any]]]:
+    """A thread's latest root checkpoint and its ancestors, newest first
+    (``saver.get_tuple`` along ``parent_config``), read one at a time."""
     config: Any = {"configurable": {"thread_id": thread_id, "checkpoint_ns": ""}}
-    kept: list[str] = []
-    missing: set[str] = set()
-    enough = False
     while config is not None and (tup := saver.get_tuple(config)) is not None:
-        stored = set(tup.checkpoint["channel_values"])
-        if not kept:
-            counted = set(tup.metadata.get(_COUNTERS) or {})
-            versioned = set(tup.checkpoint["channel_versions"])
-            missing = {c for c in {*counted, *delta_channels} if c in versioned} - stored
-            transcript = TRANSCRIPT_CHANNEL in versioned
-        else:
-            missing -= stored
-        kept.append(tup.config["configurable"]["checkpoint_id"])
-        whole = not transcript or TRANSCRIPT_CHANNEL in stored  # every kept state rebuilds it
-        enough = enough or (not missing and whole)  # from here on, only ``keep`` counts
-        if enough and len(kept) >= max(1, keep):
-            break
+        yield tup.config["configurable"]["checkpoint_id"], tup.checkpoint, tup.metadata
         config = tup.parent_config
-    return kept
+
+
+@contextmanager
+def _transaction(saver: PostgresSaver) -> Iterator[Cursor[DictRow]]:
+    """A dict-row cursor in one transaction on the saver's connection (its ``conn``, a
+    connection or a pool), under the saver's ``lock`` as its own queries run."""
+    import psycopg
+    from psycopg.rows import dict_row
+
+    with saver.lock, ExitStack() as stack:
+        conn = saver.conn
+        if not isinstance(conn, psycopg.Connection):  # a pool: borrow a connection
+            conn = stack.enter_context(conn.connection())
+        stack.enter_context(conn.transaction())
+        yield stack.enter_context(conn.cursor(row_factory=dict_row))
 
 
 def prune_postgres(
-    saver: Any, thread_id: str, *, delta_channels: Sequence[str] = (), keep: int = 1
+    saver: PostgresSaver, thread_id: str, *, delta_channels: Sequence[str] = (), keep: int = 1
 ) -> PruneReport:
     """Delete a thread's checkpoints older than what its latest one needs, in one
     transaction (``saver``: a ``PostgresSaver``)."""
-    kept = kept_chain(saver, thread_id, delta_channels, keep)
+    kept = kept_chain(_postgres_chain(saver, thread_id), delta_channels, keep)
     if not kept:
         return PruneReport(thread_id, 0, 0, 0)
     oldest = min(kept)
-    with saver._cursor() as cur, cur.connection.transaction():
+    with _transaction(saver) as cur:
         cur.execute(_OLD_CALLS_SQL, (thread_id, oldest))
         calls = [row["checkpoint_ns"] for row in cur.fetchall()]
         for sql in _CALL_SQL if calls else ():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import sqlite3
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -219,3 +220,36 @@ def test_a_turn_reads_only_the_writes_it_has_not_decoded_before(
     with sqlite_checkpointer(path) as fresh:  # nothing decoded: the whole chain, same state
         assert builder.compile(checkpointer=fresh).get_state(THREAD).values["messages"] == cached
     assert cached[-2].text == "And of Chile?" and len(cached) == 18
+
+
+def test_a_read_only_file_from_before_task_path_is_read_as_langgraph_reads_it(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A file whose writes table has no ``task_path`` (LangGraph adds it in ``setup``,
+    which a read-only file refuses): the saver sees that from the file and reads the
+    chain's writes without it, as LangGraph does."""
+    monkeypatch.setattr(TRANSCRIPT, "snapshot_frequency", 4)
+    path = tmp_path / "checkpoints.sqlite"
+    builder = create_orchestrator(
+        main_model=SimulatedChatModel(model_name="gpt-4.1"),
+        worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
+        config=OrchestratorConfig(ledger_path=None),
+    )
+    with sqlite_checkpointer(path) as saver:
+        graph = builder.compile(checkpointer=saver)
+        for n in range(5):
+            graph.invoke({"messages": [HumanMessage(f"Write a haiku ({n})")]}, THREAD)
+        deltas = [n for n, c in graph.channels.items() if isinstance(c, DeltaChannel)]
+        saver.conn.execute("ALTER TABLE writes DROP COLUMN task_path")
+        saver.conn.commit()
+        serde = saver.serde
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    try:
+        old = DeltaSqliteSaver(conn, serde=serde)
+        ours = old.get_delta_channel_history(config=THREAD, channels=deltas)
+        theirs = SqliteSaver.get_delta_channel_history(old, config=THREAD, channels=deltas)
+        assert old.task_path is False
+        assert repr(ours) == repr(theirs)
+        assert ours["messages"]["writes"]  # the chain's writes were read
+    finally:
+        conn.close()

@@ -21,7 +21,7 @@ from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
 from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.conversation.transcript import TRANSCRIPT
-from orchestrator_graph.state import DIGESTS, PROMPTS
+from orchestrator_graph.state import DIGESTS, PROMPTS, serializer
 from orchestrator_graph.storage.checkpoints import (
     POSTGRES_URL_ENV,
     CheckpointDatabaseError,
@@ -100,6 +100,33 @@ def test_prune_keeps_a_delta_thread_resumable(pg_url: str, monkeypatch: pytest.M
         assert [(m.id, m.text) for m in graph.get_state(config).values["messages"]] == before
         out = graph.invoke({"messages": [HumanMessage("Thanks!")]}, config)
         assert len(out["messages"]) == len(before) + 2
+
+
+def test_prune_on_a_saver_over_a_connection_pool(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``prune_thread`` borrows a connection from a ``PostgresSaver``'s pool (its public
+    ``conn``) and deletes in one transaction on it."""
+    from psycopg.rows import dict_row
+    from psycopg_pool import ConnectionPool
+
+    monkeypatch.setattr(TRANSCRIPT, "snapshot_frequency", 4)  # a snapshot every 2 turns
+    for channel in (DIGESTS, PROMPTS):
+        monkeypatch.setattr(channel, "snapshot_frequency", 2)
+    config = thread()
+    with postgres_checkpointer(pg_url):  # the tables
+        pass
+    kwargs = {"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row}
+    with ConnectionPool(pg_url, kwargs=kwargs, min_size=1, max_size=2) as pool:
+        saver = PostgresSaver(pool, serde=serializer())  # type: ignore[arg-type]
+        graph = orchestrator().compile(checkpointer=saver)
+        for n in range(5):
+            graph.invoke({"messages": [HumanMessage(f"{TURNS[n % 3]} ({n})")]}, config)
+        before = graph.get_state(config).values["messages"]
+        report = prune_thread(saver, config["configurable"]["thread_id"])
+        assert report.deleted_checkpoints > 0
+        assert report.kept_checkpoints == len(list(saver.list(config)))
+        assert graph.get_state(config).values["messages"] == before
 
 
 def test_compacting_keeps_one_checkpoint_on_postgres(pg_url: str) -> None:

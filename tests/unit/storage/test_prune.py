@@ -17,6 +17,7 @@ from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 from orchestrator_graph.storage.prune import (
     checkpoint_pages,
     compact_thread,
+    kept_chain,
     prune_thread,
     state_pages,
 )
@@ -77,6 +78,35 @@ def on_disk(path: Path) -> int:
 
 def shown(messages) -> list[tuple[str, str, str]]:
     return [(m.id, m.type, m.text) for m in messages]
+
+
+def link(cid: str, stored: set[str], counted: dict[str, list[int]] | None = None):
+    """One checkpoint of a chain as ``kept_chain`` reads it: versions of the transcript
+    and of ``digests``, values of ``stored``."""
+    versions = {"messages": 1, "digests": 1, "route": 1}
+    checkpoint = {"channel_values": dict.fromkeys(stored, 0), "channel_versions": versions}
+    return cid, checkpoint, {"counters_since_delta_snapshot": counted or {}}
+
+
+def test_the_kept_chain_reaches_back_to_every_snapshot_the_latest_needs() -> None:
+    chain = [
+        link("c5", {"route"}, {"messages": [3, 3], "digests": [1, 1]}),
+        link("c4", {"route"}),
+        link("c3", {"route", "digests"}),  # the digests' snapshot
+        link("c2", {"route"}),
+        link("c1", {"route", "messages"}),  # the transcript's snapshot
+        link("c0", {"route", "messages", "digests"}),
+    ]
+    assert kept_chain(iter(chain), (), keep=1) == ["c5", "c4", "c3", "c2", "c1"]
+    assert kept_chain(iter(chain), (), keep=6) == ["c5", "c4", "c3", "c2", "c1", "c0"]
+    stored_whole = [link("c9", {"route", "messages", "digests"}), *chain]
+    assert kept_chain(iter(stored_whole), (), keep=1) == ["c9"]
+    assert kept_chain(iter(stored_whole), (), keep=2) == ["c9", "c5"]
+    not_counted = [link("c5", {"route", "messages"}), *chain[1:]]  # no counters
+    assert kept_chain(iter(not_counted), (), keep=1) == ["c5"]
+    # digests named: back to their snapshot, and on to a checkpoint storing the transcript
+    assert kept_chain(iter(not_counted), ["digests"], keep=1) == ["c5", "c4", "c3", "c2", "c1"]
+    assert kept_chain(iter([]), (), keep=1) == []
 
 
 def test_prune_keeps_the_thread_whole_and_resumable(tmp_path: Path, snapshot_every_4) -> None:
