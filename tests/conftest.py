@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,8 +104,29 @@ async def checkpointer(
         async with async_sqlite_checkpointer(tmp_path / "checkpoints-async.sqlite") as saver:
             yield Checkpointer(kind, saver)
     else:
-        with postgres_checkpointer(request.getfixturevalue("pg_url")) as saver:
+        with (
+            fresh_database(request.getfixturevalue("pg_url")) as url,
+            postgres_checkpointer(url) as saver,
+        ):
             yield Checkpointer(kind, saver)
+
+
+@contextmanager
+def fresh_database(url: str) -> Iterator[str]:
+    """A new, empty database on the server of ``url``, dropped after: a test's threads
+    never meet another run's in a server that outlives the test session."""
+    import uuid
+
+    import psycopg
+
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    try:
+        yield url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture(scope="session")
@@ -134,6 +156,13 @@ def pg_url() -> Iterator[str]:
     finally:
         subprocess.run([str(POSTGRES_SCRIPT), "stop", folder], capture_output=True, timeout=60)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_database(pg_url: str) -> Iterator[str]:
+    """A fresh database of its own on the PostgreSQL server (``fresh_database``)."""
+    with fresh_database(pg_url) as url:
+        yield url
 
 
 @pytest.fixture

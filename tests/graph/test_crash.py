@@ -108,18 +108,6 @@ else:
 '''
 
 
-def _fresh_database(url: str) -> str:
-    """A new, empty database on the server of ``url`` (the thread id is fixed)."""
-    import uuid
-
-    import psycopg
-
-    name = f"crash_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    return url.rsplit("/", 1)[0] + f"/{name}"
-
-
 def _run(args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-c", CHILD, *args],
@@ -139,9 +127,10 @@ def test_crash_mid_fan_out_resumes_only_unfinished_workers(
     import os
 
     ledger, log = tmp_path / "ledger.sqlite", tmp_path / "calls.jsonl"
-    db = request.getfixturevalue("pg_url") if kind == "postgres" else str(tmp_path / "cp.sqlite")
-    if kind == "postgres":  # a thread id of its own in the shared database
-        db = _fresh_database(db)
+    if kind == "postgres":  # a database of its own: the thread id is fixed
+        db = request.getfixturevalue("pg_database")
+    else:
+        db = str(tmp_path / "cp.sqlite")
     request_text = "\n".join(f"{n}. {q}" for n, q in enumerate(QUESTIONS, 1))
     paths = [kind, db, str(ledger), str(log)]
 
