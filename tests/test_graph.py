@@ -22,7 +22,7 @@ from orchestrator_graph.nodes.classify import make_classify
 from orchestrator_graph.nodes.cost_estimate import make_cost_estimate
 from orchestrator_graph.nodes.spawn_subgraph import build_worker_graph
 from orchestrator_graph.routing.edge import route
-from orchestrator_graph.routing.plan import decide
+from orchestrator_graph.routing.decide import decide_turn
 from orchestrator_graph.state import ModelCall, RoutingDecision, TaskProfile, WorkerTask, serializer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
@@ -87,7 +87,7 @@ def test_cost_estimate_node_prices_every_route(config: OrchestratorConfig) -> No
     state = {"messages": messages, **classify({"messages": messages})}
     update = run_node(make_cost_estimate(pricing_of(config), config), state)
     profile = state["profile"]
-    expected = decide(messages, profile, pricing=pricing_of(config), options=config)
+    expected = decide_turn(messages, profile, pricing=pricing_of(config), options=config)
     decision = update["decision"]
     assert decision.route == expected.route
     assert decision.estimate == expected.estimate
