@@ -21,8 +21,8 @@ from orchestrator_graph.conversation.tokens import count_messages, count_text
 from orchestrator_graph.nodes.classify import make_classify
 from orchestrator_graph.nodes.cost_estimate import make_cost_estimate
 from orchestrator_graph.nodes.spawn_subgraph import build_worker_graph
-from orchestrator_graph.routing.edge import route
 from orchestrator_graph.routing.decide import decide_turn
+from orchestrator_graph.routing.edge import route
 from orchestrator_graph.state import ModelCall, RoutingDecision, TaskProfile, WorkerTask, serializer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 

@@ -234,7 +234,10 @@ def test_worker_only_when_cheap_enough(settings: OrchestratorConfig, pricing: Pr
     decision = decide_turn(messages, profile(), pricing=pricing, options=strict)
     assert decision.route == "main_session"
     assert any("more than 0.001 x main" in r for r in decision.reasons)
-    assert decide_turn(messages, profile(), pricing=pricing, options=settings).route == "worker_session"
+    assert (
+        decide_turn(messages, profile(), pricing=pricing, options=settings).route
+        == "worker_session"
+    )
 
 
 def test_dependent_subtasks_go_to_one_worker(

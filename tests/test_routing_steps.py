@@ -3,7 +3,6 @@ the worker tasks, and the budget fit choosing among the same plan's options."""
 
 from __future__ import annotations
 
-
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
