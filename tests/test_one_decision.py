@@ -1,17 +1,25 @@
 """One decision path: ``evaluate_task`` and the compiled graph decide the same turns the
-same way (route, reasons, tasks, arm, estimate), A/B arms, the person's pick and the
-budget fit included."""
+same way (route, reasons, tasks, arm, estimate), A/B arms, the answer cache, the
+person's pick and the budget fit included."""
 
 from __future__ import annotations
 
 import uuid
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 from langchain_core.messages import HumanMessage
 from langgraph.types import Command
 
-from orchestrator_graph import OrchestratorConfig, create_orchestrator, evaluate_task
+from orchestrator_graph import (
+    CacheConfig,
+    OrchestratorConfig,
+    RunContext,
+    create_orchestrator,
+    evaluate_task,
+)
+from orchestrator_graph.cache.store import AnswerCache
 from orchestrator_graph.config import ABArm, ABTest, BudgetLimits
 from orchestrator_graph.routing.ab import assign_arm
 from orchestrator_graph.state import RoutingDecision
@@ -39,15 +47,21 @@ AB = ABTest(
     salt="one-decision",
 )
 PERSON = "worker_session"
+SCOPE = "one-decision"
 
 
-def _config() -> OrchestratorConfig:
-    """An A/B test, a person below 0.7 confidence and a turn budget that an essay on the
-    main model just passes (so the budget fit moves it to a worker)."""
+def _config(tmp_path: Path) -> OrchestratorConfig:
+    """An A/B test, an answer cache (the second thread's first request repeats the
+    first's), a person below 0.7 confidence and a turn budget that an essay on the main
+    model just passes (so the budget fit moves it to a worker)."""
     essay = evaluate_task([ESSAY], config=OrchestratorConfig(ledger_path=None))
     limit = essay.estimate.main.call_usd * 0.9
     return OrchestratorConfig(
-        ledger_path=None, ab=AB, interrupt_below=0.7, budget=BudgetLimits(turn_usd=limit)
+        ledger_path=None,
+        ab=AB,
+        cache=CacheConfig(path=tmp_path / "cache.sqlite"),
+        interrupt_below=0.7,
+        budget=BudgetLimits(turn_usd=limit),
     )
 
 
@@ -67,14 +81,18 @@ def _comparable(decision: RoutingDecision) -> dict[str, Any]:
 
 
 def test_evaluate_task_and_the_graph_decide_alike(tmp_path: Path) -> None:
-    config = _config()
+    config = _config(tmp_path)
     builder = create_orchestrator(
         main_model=SimulatedChatModel(model_name="gpt-4.1"),
         worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
         config=config,
     )
     seen: list[RoutingDecision] = []
-    with sqlite_checkpointer(tmp_path / "checkpoints.sqlite") as saver:
+    context = RunContext(cache_scope=SCOPE)
+    with (
+        sqlite_checkpointer(tmp_path / "checkpoints.sqlite") as saver,
+        closing(AnswerCache(tmp_path / "cache.sqlite")) as cache,
+    ):
         graph = builder.compile(checkpointer=saver)
         for thread_id in _threads():
             thread = {"configurable": {"thread_id": thread_id}}
@@ -88,15 +106,18 @@ def test_evaluate_task_and_the_graph_decide_alike(tmp_path: Path) -> None:
                     digests=before.get("digests"),
                     prompts=before.get("prompts"),
                     person=PERSON,
+                    cache=cache,
+                    cache_scope=SCOPE,
                 )
-                result = graph.invoke({"messages": [request]}, thread)
+                result = graph.invoke({"messages": [request]}, thread, context=context)
                 if "__interrupt__" in result:
-                    result = graph.invoke(Command(resume=PERSON), thread)
+                    result = graph.invoke(Command(resume=PERSON), thread, context=context)
                 decision = result["decision"]
                 assert _comparable(decision) == _comparable(expected), (thread_id, text)
                 seen.append(decision)
-    # the turns cover what the decision does: both arms, a person, the budget, workers
+    # the turns cover what the decision does: both arms, the cache, a person, the budget
     assert {d.arm for d in seen} == {"control", "main-only"}
+    assert [d.route for d in seen].count("cache") == 1  # the repeated first request
     assert any(d.picked_by_person == PERSON for d in seen)
     assert any(r.startswith("budget:") for d in seen for r in d.reasons)
     assert {"main_session", "worker_session", "parallel_workers"} <= {d.route for d in seen}

@@ -3,8 +3,8 @@
 It classifies the request (the rules and the trained tier; never the cheap-model
 tier, a model call) and runs the graph's own decision, ``decide.decide_turn``: the
 A/B arm of ``thread_id``, the quality verdict, the budget fit (with nothing spent
-yet: no budget book is read) and the person's pick (``person``). It looks nothing
-up in the answer cache and writes no ledger, book or cache."""
+yet: no budget book is read), the person's pick (``person``) and, when given a
+cache and a scope, the answer cache's lookup. It writes no ledger, book or cache."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from langchain_core.messages import MessageLikeRepresentation, convert_to_messages
 
 from orchestrator_graph.accounting.estimates import Pricing
+from orchestrator_graph.cache.store import AnswerCache
 from orchestrator_graph.config import (
     DEFAULT_MAIN_MODEL,
     DEFAULT_WORKER_MODEL,
@@ -35,6 +36,8 @@ def evaluate_task(
     thread_id: str = "",
     prompts: Mapping[str, bytes | Sequence[str]] | None = None,
     person: Route | None = None,
+    cache: AnswerCache | None = None,
+    cache_scope: str | None = None,
 ) -> RoutingDecision:
     """Decide where the last message of ``messages`` would run, without running it.
 
@@ -52,7 +55,8 @@ def evaluate_task(
     last sent, for its prompt-cache reads) and ``thread_id`` (its A/B arm). Below
     ``interrupt_below`` the graph asks a person; here ``person`` is the route that
     person picks (None: the decision stands and its reasons say a person would be
-    asked).
+    asked). With ``cache`` (an open answer cache) and ``cache_scope`` (a run's
+    ``RunContext.cache_scope``), a cacheable request is looked up in it, read only.
 
     Example:
         ```python
@@ -80,6 +84,8 @@ def evaluate_task(
         thread_id=thread_id,
         digests=digests,
         prompts=prompts,
+        cache=cache,
+        cache_scope=cache_scope,
         ask=None if person is None else lambda _question: person,
     )
     decision.decision_ms += profile.classify_ms
