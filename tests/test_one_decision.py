@@ -66,12 +66,13 @@ def _config(tmp_path: Path) -> OrchestratorConfig:
 
 
 def _threads() -> list[str]:
-    """Two new thread ids, one in each arm."""
-    found: dict[str, str] = {}
-    while len(found) < 2:
+    """Three new thread ids: one in the control arm, one in main-only, another in
+    control (whose first request the cache answers: a forced route is never looked up)."""
+    threads: dict[str, list[str]] = {"control": [], "main-only": []}
+    while len(threads["control"]) < 2 or not threads["main-only"]:
         thread = f"one-decision-{uuid.uuid4().hex[:8]}"
-        found.setdefault(assign_arm(AB, thread), thread)
-    return list(found.values())
+        threads[assign_arm(AB, thread)].append(thread)
+    return [threads["control"][0], threads["main-only"][0], threads["control"][1]]
 
 
 def _comparable(decision: RoutingDecision) -> dict[str, Any]:

@@ -91,13 +91,13 @@ def budget_left(plan: RoutingPlan, thread_id: str, book: BudgetBook | None) -> B
     if limits is None:
         return None
     nothing = (0.0, 0)
-    thread_usd, thread_tokens = book.used(thread_id) if book else nothing
-    turn_usd, turn_tokens = book.used(thread_id, plan.facts.turn) if book else nothing
+    thread_usd, thread_tokens = book.used(thread_id) if book is not None else nothing
+    turn_usd, turn_tokens = book.used(thread_id, plan.facts.turn) if book is not None else nothing
     tenant = plan.options.tenant
     tenant_used: tuple[float, int] | None = None
     if tenant is not None:
         since = period_start(limits.tenant_period)
-        tenant_used = book.tenant_used(tenant, since) if book else nothing
+        tenant_used = book.tenant_used(tenant, since) if book is not None else nothing
     tenant_usd, tenant_tokens = tenant_used or (0.0, 0)
     inf = float("inf")
     if tenant_used is None:

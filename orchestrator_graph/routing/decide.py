@@ -32,7 +32,7 @@ from orchestrator_graph.routing.ab import arm_options
 from orchestrator_graph.routing.budget_fit import CHEAP_WORKERS, fit_budget
 from orchestrator_graph.routing.choice import choose_route
 from orchestrator_graph.routing.person import Ask, ask_person
-from orchestrator_graph.routing.plan import decision_for, plan_turn
+from orchestrator_graph.routing.plan import RoutingPlan, decision_for, plan_turn
 from orchestrator_graph.state import RoutingDecision, TaskProfile
 
 
@@ -63,7 +63,7 @@ def decide_turn(
     started = time.perf_counter()
     run, arm = arm_options(options, thread_id)
 
-    def plan(opts: OrchestratorConfig):
+    def plan(opts: OrchestratorConfig) -> RoutingPlan:
         return plan_turn(
             messages, profile, pricing=pricing, options=opts, digests=digests,
             prompts=prompts, thread_id=thread_id, arm=arm,
