@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -276,7 +277,8 @@ async def test_session_under_each_checkpointer(
     offload = offload.compile(checkpointer=saver)
     in_main = create_orchestrator(**models, config=forced(config, "main_session"))
     in_main = in_main.compile(checkpointer=saver)
-    thread = {"configurable": {"thread_id": f"session-{checkpointer.kind}"}}
+    # a new id each run: the Postgres server may keep the threads of earlier runs
+    thread = {"configurable": {"thread_id": f"session-{checkpointer.kind}-{uuid.uuid4().hex}"}}
 
     async def turn(graph, text: str) -> dict:
         """The whole state after a turn (the caller's output holds no internal channel)."""
