@@ -161,7 +161,7 @@ def routed_lookup_ms(
             decision = evaluate_task(messages, config=options)  # embeds the request
             for _ in range(3):
                 started = time.perf_counter()
-                look_up(messages, decision, scope="scope:tenant", options=options)
+                look_up(messages, decision, cache=cache, scope="scope:tenant", options=options)
                 timings.append((time.perf_counter() - started) * 1000)
         cache.close()
     return timings

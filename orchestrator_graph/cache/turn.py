@@ -84,15 +84,17 @@ def look_up(
     messages: Sequence[BaseMessage],
     decision: RoutingDecision,
     *,
+    cache: AnswerCache,
     scope: str,
     options: OrchestratorConfig,
 ) -> RoutingDecision:
-    """``decision`` turned into route ``cache`` when an entry answers the request; on a
-    miss, the decision with the nearest entry noted (for the per-entry threshold)."""
+    """``decision`` turned into route ``cache`` when an entry of ``cache`` answers the
+    request; on a miss, the decision with the nearest entry noted (for the per-entry
+    threshold). Reads only."""
     assert options.cache is not None and decision.route != "cache"
     text = message_text(messages[-1])
     threshold = threshold_for(options.cache.max_false_hit_rate)
-    match = open_cache(options).lookup(
+    match = cache.lookup(
         scope, context_key(messages), text, request_vector(text, options), threshold=threshold
     )
     if match is None:

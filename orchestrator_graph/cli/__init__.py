@@ -1,5 +1,8 @@
 """``orchestrator-graph``: the command line. Each command lives in its own module,
-which gives ``add_arguments(parser)`` and ``run(args) -> int``.
+which gives ``add_arguments(parser)`` and ``run(args) -> int``; only the module of
+the command given is imported, so ``--help``, ``demo``, ``report`` and ``prune``
+never import the lab (``orchestrator_graph.lab``) or its extra dependencies. A lab
+command run without them says which extra to install.
 
 A bad input (a config, model or workload file, a ledger) ends the command with
 one line on stderr that names the file and the problem, and exit status 2; a
@@ -37,22 +40,48 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+LAB_EXTRA = frozenset({"tqdm", "matplotlib"})  # pyproject.toml's ``lab`` extra
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(
         prog="orchestrator-graph", description="Route LLM requests to the cheapest safe session."
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    modules = {}
+    # the top-level parser has no option but --help: the first word is the command
+    chosen = next((word for word in argv if not word.startswith("-")), None)
+    module = None
     for name, (module_name, help_text) in COMMANDS.items():
-        module = importlib.import_module(module_name)
-        module.add_arguments(commands.add_parser(name, help=help_text, description=help_text))
-        modules[name] = module
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        if name == chosen:
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as error:
+                return _missing_extra(name, error)
+            module.add_arguments(sub)
     args = parser.parse_args(argv)
+    assert module is not None, "argparse accepts only the commands above"
     try:
-        return modules[args.command].run(args)
+        return module.run(args)
+    except ModuleNotFoundError as error:
+        return _missing_extra(args.command, error)
     except (OrchestratorError, ValidationError, ValueError, OSError) as error:
         print(f"orchestrator-graph {args.command}: error: {one_line(error)}", file=sys.stderr)
         return 2
+
+
+def _missing_extra(command: str, error: ModuleNotFoundError) -> int:
+    """Exit status 2 with the extra to install, for a lab dependency missing; other
+    missing modules are bugs (raised again)."""
+    if (error.name or "").split(".")[0] not in LAB_EXTRA:
+        raise error
+    print(
+        f"orchestrator-graph {command}: error: needs the lab extra ({error.name} is not "
+        "installed): pip install 'orchestrator-graph[lab]'",
+        file=sys.stderr,
+    )
+    return 2
 
 
 def one_line(error: BaseException) -> str:

@@ -29,6 +29,7 @@ from orchestrator_graph.lab.quality.dataset import Prices
 from orchestrator_graph.lab.quality.metrics import ScoredTurn
 from orchestrator_graph.lab.quality.runs import format_quality, quality_report, scored_turn
 from orchestrator_graph.lab.workloads import Session, read_workloads
+from orchestrator_graph.quality.roles import decision_roles
 from orchestrator_graph.routing.evaluate import evaluate_task
 from orchestrator_graph.routing.warmup import warm_up
 from orchestrator_graph.state import RoutingDecision
@@ -62,14 +63,6 @@ def starved(session: Session, index: int, decision: RoutingDecision) -> bool:
     return any(not need <= set(view) for view in decision.worker_context for need in needed)
 
 
-def answering_roles(decision: RoutingDecision) -> list[str]:
-    """The model roles that would answer: the main session and workers on the main
-    tier are the strong model, workers on the worker tier the weak one."""
-    if decision.route == "main_session":
-        return ["strong"]
-    return sorted({"strong" if tier == "main" else "weak" for tier in decision.worker_tiers})
-
-
 def _percentile(values: Sequence[float], share: float) -> float:
     if not values:
         return 0.0
@@ -98,11 +91,11 @@ def evaluate_sessions(
         for index, turn in enumerate(session.turns):
             if not turn.labelled and not turn.scored:
                 continue
-            decision = evaluate_task(session.transcript(index), config=config)
+            decision = evaluate_task(session.transcript(index), config=config, thread_id=session.id)
             timings.append(decision.decision_ms)
             quality = scored_turn(session, index, prices=prices)
             if quality is not None:
-                scored.append((quality, answering_roles(decision)))
+                scored.append((quality, decision_roles(decision)))
             if not turn.labelled:
                 continue
             kind = "dependent" if turn.dependent else "self_contained"

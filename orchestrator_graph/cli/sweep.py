@@ -16,7 +16,6 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from orchestrator_graph.cli.eval import answering_roles
 from orchestrator_graph.config import OrchestratorConfig, load_config
 from orchestrator_graph.lab.quality.dataset import Prices, examples_of
 from orchestrator_graph.lab.quality.metrics import RunSummary
@@ -31,6 +30,7 @@ from orchestrator_graph.lab.quality.sweep import (
 )
 from orchestrator_graph.lab.workloads import Session, read_workloads
 from orchestrator_graph.quality import load_quality_model
+from orchestrator_graph.quality.roles import decision_roles
 from orchestrator_graph.routing.evaluate import evaluate_task
 
 
@@ -47,9 +47,11 @@ def routing_quality(
                 continue
             main, worker = models
             messages = session.transcript(index)
-            decision = evaluate_task(messages, config=config, main_model=main, worker_model=worker)
+            decision = evaluate_task(
+                messages, config=config, main_model=main, worker_model=worker, thread_id=session.id
+            )
             turns.append(turn)
-            roles.append(answering_roles(decision))
+            roles.append(decision_roles(decision))
     return quality_report(turns, roles)
 
 

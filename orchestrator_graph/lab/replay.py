@@ -33,8 +33,8 @@ from orchestrator_graph.config import (
 from orchestrator_graph.conversation.tokens import message_text
 from orchestrator_graph.conversation.views import turns_of
 from orchestrator_graph.graph import create_orchestrator
-from orchestrator_graph.lab.quality.runs import answering_roles
 from orchestrator_graph.lab.workloads import Session, Turn
+from orchestrator_graph.quality.roles import answering_roles
 from orchestrator_graph.routing.classify import split_subtasks
 from orchestrator_graph.state import serializer
 from orchestrator_graph.storage.checkpoints import sqlite_checkpointer

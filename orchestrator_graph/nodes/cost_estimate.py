@@ -1,6 +1,6 @@
-"""``cost_estimate``: every route priced and one chosen, in named steps:
-the plan (context needed, options priced), the choice, the answer cache, the person's pick,
-the budget fit. A cache hit turns the decision into route ``cache`` (no person, no budget)."""
+"""``cost_estimate``: the turn decided by ``routing.decide.decide_turn`` with the graph's
+state, the run's options, its answer cache and budget book, and ``interrupt`` as the
+way to ask a person."""
 
 from __future__ import annotations
 
@@ -9,16 +9,14 @@ from collections.abc import Callable
 from typing import Any
 
 from langgraph.runtime import Runtime
+from langgraph.types import interrupt
 
+from orchestrator_graph.accounting.budget import book_for
 from orchestrator_graph.accounting.estimates import Pricing
-from orchestrator_graph.cache.turn import cacheable, look_up
+from orchestrator_graph.cache.turn import open_cache
 from orchestrator_graph.config import OrchestratorConfig, RunContext, cache_scope, run_options
 from orchestrator_graph.nodes import overhead_ms
-from orchestrator_graph.routing.ab import arm_options
-from orchestrator_graph.routing.budget_fit import CHEAP_WORKERS, fit_budget
-from orchestrator_graph.routing.choice import choose_route
-from orchestrator_graph.routing.person import ask_person
-from orchestrator_graph.routing.plan import decision_for, plan_turn
+from orchestrator_graph.routing.decide import decide_turn
 from orchestrator_graph.state import OrchestratorState
 
 
@@ -30,34 +28,21 @@ def make_cost_estimate(
         started = time.perf_counter()
         profile = state["profile"]
         assert profile is not None, "classify sets the profile"
-        thread_id = state["thread_id"]
-        run, arm = arm_options(run_options(options, runtime.context), thread_id)
-
-        def plan(opts: OrchestratorConfig):
-            return plan_turn(
-                state["messages"],
-                profile,
-                pricing=pricing,
-                options=opts,
-                digests=state.get("digests") or {},
-                prompts=state.get("prompts") or {},
-                thread_id=thread_id,
-                arm=arm,
-            )
-
-        planned = plan(run)
-        choice = choose_route(planned.profile, planned.needs, planned.priced, run)
-        decision = decision_for(planned, choice, thread_id=thread_id, started=started)
+        run = run_options(options, runtime.context)
         scope = cache_scope(runtime.context)
-        if scope is not None and cacheable(state["messages"], profile, run):
-            looked = time.perf_counter()
-            decision = look_up(state["messages"], decision, scope=scope, options=run)
-            decision.decision_ms += (time.perf_counter() - looked) * 1000
-        if decision.route != "cache":  # a hit asks no one and spends nothing
-            decision = ask_person(decision, planned, thread_id=thread_id)
-            if run.budget is not None:
-                cheap = plan(run.model_copy(update=CHEAP_WORKERS))
-                decision = fit_budget(decision, planned, cheap, thread_id=thread_id)
+        decision = decide_turn(
+            state["messages"],
+            profile,
+            pricing=pricing,
+            options=run,
+            thread_id=state["thread_id"],
+            digests=state.get("digests") or {},
+            prompts=state.get("prompts") or {},
+            cache=open_cache(run) if scope is not None and run.cache is not None else None,
+            cache_scope=scope,
+            book=book_for(run) if run.budget is not None else None,
+            ask=interrupt,
+        )
         decision.decision_ms += profile.classify_ms
         return {"decision": decision, "overhead_ms": overhead_ms(started)}
 

@@ -19,9 +19,9 @@ from orchestrator_graph.config import OrchestratorConfig, RunContext, cache_scop
 from orchestrator_graph.conversation.tokens import message_text
 from orchestrator_graph.conversation.transcript_index import transcript_index
 from orchestrator_graph.conversation.views import last_turn
-from orchestrator_graph.lab.quality.runs import answering_roles
 from orchestrator_graph.nodes import overhead_ms
 from orchestrator_graph.quality.adaptive import TurnQuality, state_key
+from orchestrator_graph.quality.roles import answering_roles
 from orchestrator_graph.routing.classify.trained import FEATURES, FEATURES_VERSION
 from orchestrator_graph.state import ModelCall, OrchestratorState, RoutingDecision
 

@@ -1,16 +1,15 @@
 """The budget fit: the chosen route if its forecast fits what is left, else the cheapest
 route (or cheaper worker model) of the same plan that does; ``BudgetExceeded`` when none.
 
-What is left comes from the budget book (``budget.book_for``); the calls
-themselves are reserved and settled by ``budget.guarded_call``.
+What is left comes from the budget book the caller passes (none: nothing spent
+yet); the calls themselves are reserved and settled by ``budget.guarded_call``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from orchestrator_graph.accounting.budget import book_for
-from orchestrator_graph.accounting.holds import period_start
+from orchestrator_graph.accounting.holds import BudgetBook, period_start
 from orchestrator_graph.config import BudgetLimits
 from orchestrator_graph.errors import BudgetExceeded
 from orchestrator_graph.routing.choice import RouteChoice
@@ -85,19 +84,20 @@ class BudgetLeft:
         return BudgetExceeded(scope, unit, float(limit), used, requested, what)
 
 
-def budget_left(plan: RoutingPlan, thread_id: str) -> BudgetLeft | None:
-    """What the thread, the turn and the run's tenant may still spend; None without a
-    budget."""
+def budget_left(plan: RoutingPlan, thread_id: str, book: BudgetBook | None) -> BudgetLeft | None:
+    """What the thread, the turn and the run's tenant may still spend by ``book`` (None:
+    nothing spent yet); None without a budget."""
     limits = plan.options.budget
     if limits is None:
         return None
-    book = book_for(plan.options)
-    thread_usd, thread_tokens = book.used(thread_id)
-    turn_usd, turn_tokens = book.used(thread_id, plan.facts.turn)
+    nothing = (0.0, 0)
+    thread_usd, thread_tokens = book.used(thread_id) if book is not None else nothing
+    turn_usd, turn_tokens = book.used(thread_id, plan.facts.turn) if book is not None else nothing
     tenant = plan.options.tenant
-    tenant_used = (
-        None if tenant is None else book.tenant_used(tenant, period_start(limits.tenant_period))
-    )
+    tenant_used: tuple[float, int] | None = None
+    if tenant is not None:
+        since = period_start(limits.tenant_period)
+        tenant_used = book.tenant_used(tenant, since) if book is not None else nothing
     tenant_usd, tenant_tokens = tenant_used or (0.0, 0)
     inf = float("inf")
     if tenant_used is None:
@@ -123,14 +123,19 @@ def budget_left(plan: RoutingPlan, thread_id: str) -> BudgetLeft | None:
 
 
 def fit_budget(
-    decision: RoutingDecision, plan: RoutingPlan, cheap_plan: RoutingPlan, *, thread_id: str
+    decision: RoutingDecision,
+    plan: RoutingPlan,
+    cheap_plan: RoutingPlan,
+    *,
+    thread_id: str,
+    book: BudgetBook | None,
 ) -> RoutingDecision:
-    """``decision`` if it fits the budget left, else the cheapest route of ``plan`` or of
-    ``cheap_plan`` (every worker on the worker model) that does.
+    """``decision`` if it fits the budget left by ``book``, else the cheapest route of
+    ``plan`` or of ``cheap_plan`` (every worker on the worker model) that does.
 
     Raises :class:`BudgetExceeded` when no route fits.
     """
-    left = budget_left(plan, thread_id)
+    left = budget_left(plan, thread_id, book)
     if left is None or left.fits(decision):
         return decision
     candidates = [
@@ -150,5 +155,4 @@ def fit_budget(
         f"(${chosen.estimate.option(chosen.route).call_usd:.6f})"
     )
     chosen.picked_by_person = decision.picked_by_person  # a label for training
-    chosen.decision_ms = decision.decision_ms
     return chosen

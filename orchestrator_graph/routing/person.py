@@ -1,27 +1,44 @@
-"""The person's pick: below ``interrupt_below`` confidence the graph pauses for a
-person to choose the route among the plan's priced options."""
+"""The person's pick: below ``interrupt_below`` confidence a person chooses the route
+among the plan's priced options.
+
+``ask`` puts the question: in the graph it is LangGraph's ``interrupt`` (the run
+stops; ``Command(resume=...)`` answers), elsewhere any function that returns the
+answer. Without ``ask`` no one is asked: the decision stands and its reasons say
+that the graph would have asked.
+"""
 
 from __future__ import annotations
 
-from langgraph.types import interrupt
+from collections.abc import Callable
+from typing import Any
 
 from orchestrator_graph.routing.choice import RouteChoice
 from orchestrator_graph.routing.plan import RoutingPlan, decision_for
 from orchestrator_graph.state import RoutingDecision
 
+Ask = Callable[[dict[str, Any]], Any]
+"""Asks a person the question (a dict) and returns the answer: a route, or ``{"route": ...}``."""
 
-def ask_person(decision: RoutingDecision, plan: RoutingPlan, *, thread_id: str) -> RoutingDecision:
+
+def ask_person(
+    decision: RoutingDecision, plan: RoutingPlan, *, thread_id: str, ask: Ask | None
+) -> RoutingDecision:
     """``decision``, or the plan's decision on the route a person picks.
 
-    The graph stops with ``interrupt({...})`` (the decision, its reasons and the
-    options); ``Command(resume="main_session" | "worker_session" | {"route": ...})``
-    resumes it on the person's choice.
+    The question holds the decision, its reasons and the options' costs; the answer
+    is ``"main_session" | "worker_session" | ...`` or ``{"route": ...}``.
     """
     below = plan.options.interrupt_below
     if below is None or decision.confidence >= below:
         return decision
+    if ask is None:
+        note = (
+            f"person: confidence {decision.confidence:.2f} < interrupt_below {below:g}; "
+            "the graph would ask a person to pick the route"
+        )
+        return decision.model_copy(update={"reasons": [*decision.reasons, note]})
     options = plan.routes()
-    answer = interrupt(
+    answer = ask(
         {
             "question": "Where should this turn run?",
             "route": decision.route,
@@ -38,5 +55,4 @@ def ask_person(decision: RoutingDecision, plan: RoutingPlan, *, thread_id: str) 
         plan, RouteChoice(route, (f"route picked by a person: {route}",)), thread_id=thread_id
     )
     picked.picked_by_person = route
-    picked.decision_ms = decision.decision_ms
     return picked

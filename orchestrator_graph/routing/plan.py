@@ -4,12 +4,11 @@
 option costs); ``decision_for`` turns a plan and a route into the
 ``RoutingDecision`` with its ``WorkerTask`` list. The later steps (a person's
 pick, the budget fit) choose another route of the same plan: nothing is decided
-twice.
+twice. ``decide.decide_turn`` runs them all.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -18,7 +17,7 @@ from langchain_core.messages import BaseMessage
 from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.config import OrchestratorConfig, Route
 from orchestrator_graph.quality import QualityVerdict
-from orchestrator_graph.routing.choice import RouteChoice, choose_route, profile_reasons
+from orchestrator_graph.routing.choice import RouteChoice, profile_reasons
 from orchestrator_graph.routing.needs import ContextNeeds, TurnFacts, context_needs, turn_facts
 from orchestrator_graph.routing.options import PricedOptions, price_options
 from orchestrator_graph.routing.tasks import worker_tasks
@@ -76,9 +75,7 @@ def plan_turn(
     return RoutingPlan(facts, profile, needs, priced, pricing, options, arm)
 
 
-def decision_for(
-    plan: RoutingPlan, choice: RouteChoice, *, thread_id: str = "", started: float | None = None
-) -> RoutingDecision:
+def decision_for(plan: RoutingPlan, choice: RouteChoice, *, thread_id: str = "") -> RoutingDecision:
     """The decision of ``plan`` on ``choice.route``, with its reasons and worker tasks."""
     route = choice.route
     tasks = worker_tasks(plan, route, thread_id=thread_id)
@@ -105,27 +102,7 @@ def decision_for(
         expanded_turns=plan.needs.expanded,
         quality=_prediction(plan.priced.tier.quality),
         arm=plan.arm,
-        decision_ms=0.0 if started is None else (time.perf_counter() - started) * 1000,
     )
-
-
-def decide(
-    messages: Sequence[BaseMessage],
-    profile: TaskProfile,
-    *,
-    pricing: Pricing,
-    options: OrchestratorConfig,
-    digests: Mapping[str, str] | None = None,
-    prompts: Mapping[str, bytes | Sequence[str]] | None = None,
-    thread_id: str = "",
-) -> RoutingDecision:
-    """Price every route for the last message of ``messages`` and pick one."""
-    started = time.perf_counter()
-    plan = plan_turn(
-        messages, profile, pricing=pricing, options=options, digests=digests, prompts=prompts
-    )
-    choice = choose_route(profile, plan.needs, plan.priced, options)
-    return decision_for(plan, choice, thread_id=thread_id, started=started)
 
 
 def _prediction(verdict: QualityVerdict | None) -> QualityPrediction | None:

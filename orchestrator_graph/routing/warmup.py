@@ -34,8 +34,9 @@ def warm_up(
         evaluate_task,  # evaluate imports the graph's parts
     )
 
+    # no ledger (nothing written) and no budget (a small one would refuse the request)
     options = (config or OrchestratorConfig()).model_copy(
-        update={"ledger_path": None, "ledger_url": None}
+        update={"ledger_path": None, "ledger_url": None, "budget": None}
     )
     key = f"{main_model}|{worker_model}|{options.model_dump_json()}"
     with _lock:

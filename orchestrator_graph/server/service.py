@@ -328,7 +328,7 @@ class OrchestratorService:
         update: dict[str, Any] = {"messages": [*new, answer], "digests": digests}
         baseline = None
         if new:  # a new turn: as if ``merge`` had joined it, then the graph's ``record``
-            decision = self._integrated(before, new[0], sessions, values.get("digests"))
+            decision = self._integrated(before, new[0], sessions, main_session_id, values)
             calls = [c for s in sessions for c in s.calls]
             update |= {
                 "thread_id": main_session_id,
@@ -359,16 +359,21 @@ class OrchestratorService:
         before: Sequence[BaseMessage],
         request: BaseMessage,
         sessions: Sequence[WorkerSession],
-        digests: dict[str, str] | None,
+        thread_id: str,
+        values: dict[str, Any],
     ) -> RoutingDecision:
         """The decision the ledger records for an integrated turn: the orchestrator's own
-        (``evaluate_task`` on the same transcript) with the route the workers took."""
+        (``evaluate_task`` on the thread's transcript, digests, prompts and A/B arm, with
+        no person asked and no budget fitted: the workers ran already) with the route
+        the workers took."""
         decision = evaluate_task(
             [*before, request],
-            config=self.config,
+            config=self.config.model_copy(update={"budget": None, "interrupt_below": None}),
             main_model=self.main_model,
             worker_model=self.worker_model,
-            digests=digests,
+            digests=values.get("digests"),
+            prompts=values.get("prompts"),
+            thread_id=thread_id,
         )
         route: Route = "parallel_workers" if len(sessions) > 1 else "worker_session"
         key = "parallel" if route == "parallel_workers" else "worker"

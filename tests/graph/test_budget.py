@@ -257,3 +257,18 @@ def test_the_decision_can_read_the_cap_before_the_call(tmp_path: Path) -> None:
     roomy = config.model_copy(update={"budget": BudgetLimits(turn_usd=10.0)})
     free = budgeted_output_tokens(roomy, view, thread_id="t", turn=0, price=price, node="x")
     assert free is not None and free.binding is None and output_cap_reason(free) is None
+
+
+def test_a_budget_too_small_for_any_turn_still_builds_the_graph() -> None:
+    """The warm-up decision runs without the budget: building refuses nothing, the turn
+    is refused when it runs."""
+    from orchestrator_graph.errors import BudgetExceeded
+
+    config = OrchestratorConfig(ledger_path=None, budget=BudgetLimits(turn_usd=1e-9))
+    graph = create_orchestrator(
+        main_model=SimulatedChatModel(model_name="gpt-4.1"),
+        worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
+        config=config,
+    ).compile()
+    with pytest.raises(BudgetExceeded):
+        graph.invoke({"messages": [HumanMessage("Name a green tea.")]})

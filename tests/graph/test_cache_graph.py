@@ -4,6 +4,7 @@ at $0 in the ledger with the cost it saved, and the turns it must leave alone.""
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -52,11 +53,12 @@ async def test_a_repeated_question_is_answered_from_the_cache_at_no_cost(
     graph = create_orchestrator(
         main_model=main_model, worker_model=worker_model, config=config
     ).compile(checkpointer=checkpointer.saver)
-    first = await ask(checkpointer, graph, QUESTION, "first")
+    run = uuid.uuid4().hex  # new threads each run: the Postgres server keeps earlier ones
+    first = await ask(checkpointer, graph, QUESTION, f"first-{run}")
     calls = len(main_model.requests) + len(worker_model.requests)
     assert first["decision"].route != "cache" and first["cost_usd"] > 0
 
-    second = await ask(checkpointer, graph, PARAPHRASE, "second")
+    second = await ask(checkpointer, graph, PARAPHRASE, f"second-{run}")
     decision = second["decision"]
     assert decision.route == "cache"
     assert len(main_model.requests) + len(worker_model.requests) == calls  # no model call
@@ -69,8 +71,8 @@ async def test_a_repeated_question_is_answered_from_the_cache_at_no_cost(
 
     replaced = decision.estimate.option(decision.cache.replaced).call_usd
     with CostLedger(config.ledger_path) as ledger:  # type: ignore[arg-type]
-        (row,) = ledger.turns("second")
-        (original,) = ledger.turns("first")
+        (row,) = ledger.turns(f"second-{run}")
+        (original,) = ledger.turns(f"first-{run}")
         kpis = ledger.kpis()
     assert kpis["routes"]["cache"] == 1 and kpis["cache_saved_usd"] == pytest.approx(replaced)
     assert (row.route, row.cost_usd, row.calls) == ("cache", 0.0, [])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,8 @@ from orchestrator_graph.conversation.tokens import count_messages, count_text
 from orchestrator_graph.nodes.classify import make_classify
 from orchestrator_graph.nodes.cost_estimate import make_cost_estimate
 from orchestrator_graph.nodes.spawn_subgraph import build_worker_graph
+from orchestrator_graph.routing.decide import decide_turn
 from orchestrator_graph.routing.edge import route
-from orchestrator_graph.routing.plan import decide
 from orchestrator_graph.state import ModelCall, RoutingDecision, TaskProfile, WorkerTask, serializer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
@@ -87,7 +88,7 @@ def test_cost_estimate_node_prices_every_route(config: OrchestratorConfig) -> No
     state = {"messages": messages, **classify({"messages": messages})}
     update = run_node(make_cost_estimate(pricing_of(config), config), state)
     profile = state["profile"]
-    expected = decide(messages, profile, pricing=pricing_of(config), options=config)
+    expected = decide_turn(messages, profile, pricing=pricing_of(config), options=config)
     decision = update["decision"]
     assert decision.route == expected.route
     assert decision.estimate == expected.estimate
@@ -276,7 +277,8 @@ async def test_session_under_each_checkpointer(
     offload = offload.compile(checkpointer=saver)
     in_main = create_orchestrator(**models, config=forced(config, "main_session"))
     in_main = in_main.compile(checkpointer=saver)
-    thread = {"configurable": {"thread_id": f"session-{checkpointer.kind}"}}
+    # a new id each run: the Postgres server may keep the threads of earlier runs
+    thread = {"configurable": {"thread_id": f"session-{checkpointer.kind}-{uuid.uuid4().hex}"}}
 
     async def turn(graph, text: str) -> dict:
         """The whole state after a turn (the caller's output holds no internal channel)."""

@@ -13,29 +13,15 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from orchestrator_graph.lab.quality import metrics
 from orchestrator_graph.lab.quality.dataset import Prices, turn_costs
 from orchestrator_graph.lab.quality.metrics import ScoredTurn
 from orchestrator_graph.lab.workloads import Session
-from orchestrator_graph.state import ModelCall
 
 FIGURES = ("quality_retained", "pgr", "strong_share", "savings")
-ANSWERING_NODES = ("main_session", "spawn_subgraph", "merge")  # the nodes whose calls answer
-
-
-def answering_roles(calls: Iterable[ModelCall], main_model: str) -> list[str]:
-    """The roles whose calls answered a turn: ``strong`` for the main model's calls in the
-    answering nodes (a worker on the main tier included), ``weak`` for the others; failed
-    attempts do not count."""
-    roles: set[str] = {
-        "strong" if call.model == main_model else "weak"
-        for call in calls
-        if call.node in ANSWERING_NODES and not call.status.startswith(("retry:", "failed:"))
-    }
-    return sorted(roles)
 
 
 def scored_turn(

@@ -8,8 +8,9 @@ import pytest
 
 from orchestrator_graph.lab.quality.metrics import ScoredTurn
 from orchestrator_graph.lab.quality.runs import format_quality, quality_report
-from orchestrator_graph.lab.replay import answering_roles, role_answer
+from orchestrator_graph.lab.replay import role_answer
 from orchestrator_graph.lab.workloads import Turn
+from orchestrator_graph.quality.roles import answering_roles
 from orchestrator_graph.state import ModelCall
 
 

@@ -8,7 +8,7 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from orchestrator_graph import InvalidTurnError, OrchestratorConfig, RoutingDecision, evaluate_task
 from orchestrator_graph.accounting.estimates import Pricing
-from orchestrator_graph.routing.plan import decide
+from orchestrator_graph.routing.decide import decide_turn
 from orchestrator_graph.state import TaskProfile
 
 QUESTIONS = [
@@ -70,7 +70,7 @@ def test_numbered_list_fans_out_with_worker_positions() -> None:
     assert any("3 independent subtasks" in r for r in decision.reasons)
 
 
-def test_matches_decide_and_honours_the_config() -> None:
+def test_matches_decide_turn_and_honours_the_config() -> None:
     messages = [HumanMessage("What is the tallest mountain in Africa?")]
     config = OrchestratorConfig(ledger_path=None, force_route="main_session")
     decision = evaluate_task(messages, config=config, worker_model="gpt-4o-mini")
@@ -79,7 +79,7 @@ def test_matches_decide_and_honours_the_config() -> None:
     assert decision.estimate.worker is not None
     assert decision.estimate.worker.models == ["gpt-4o-mini"]
     profile = TaskProfile.model_validate(decision.profile.model_dump())
-    again = decide(
+    again = decide_turn(
         messages, profile, pricing=Pricing.resolve("gpt-4.1", "gpt-4o-mini", config), options=config
     )
     assert again.estimate == decision.estimate

@@ -1,4 +1,4 @@
-"""``decide`` and the estimates behind it, recomputed independently.
+"""``decide_turn`` and the estimates behind it, recomputed independently.
 
 Token counts come straight from tiktoken and prices straight from genai-prices;
 profiles are written by hand so the tests do not depend on the classifier.
@@ -15,7 +15,7 @@ from orchestrator_graph import OrchestratorConfig
 from orchestrator_graph.accounting.estimates import TYPICAL_OUTPUT_TOKENS, Pricing, length_hint
 from orchestrator_graph.config import load_config
 from orchestrator_graph.conversation.tokens import seed_tiktoken_cache, shared_counter
-from orchestrator_graph.routing.plan import decide
+from orchestrator_graph.routing.decide import decide_turn
 from orchestrator_graph.routing.tiers import model_tier
 from orchestrator_graph.state import Subtask, TaskProfile
 
@@ -87,7 +87,7 @@ def history(turns: int) -> list[BaseMessage]:
 
 def test_main_and_worker_options(settings: OrchestratorConfig, pricing: Pricing) -> None:
     messages = [SystemMessage("Be brief."), HumanMessage("What is the capital of Peru?")]
-    decision = decide(messages, profile(), pricing=pricing, options=settings)
+    decision = decide_turn(messages, profile(), pricing=pricing, options=settings)
     est = decision.estimate
     remaining = settings.expected_remaining_turns
     typical = TYPICAL_OUTPUT_TOKENS["qa"]
@@ -129,7 +129,7 @@ def test_parallel_option_is_the_sum_over_subtasks(
     text = "\n".join(f"{n}. {item}" for n, item in enumerate(items, 1))
     messages = [SystemMessage("Be brief."), HumanMessage(text)]
     subtasks = [Subtask(text=item, category="qa", complexity=1) for item in items]
-    decision = decide(messages, profile(subtasks=subtasks), pricing=pricing, options=settings)
+    decision = decide_turn(messages, profile(subtasks=subtasks), pricing=pricing, options=settings)
     est = decision.estimate
     parallel = est.parallel
     assert parallel is not None
@@ -169,7 +169,7 @@ def test_cached_prefix_of_the_previous_main_call(
     previous = [counter.fingerprint(m) for m in messages[:2]]
     prefix = message_tokens(messages[0]) + message_tokens(messages[1])
     assert prefix >= 1024  # the test needs a cacheable prefix
-    decision = decide(
+    decision = decide_turn(
         messages, profile(), pricing=pricing, options=settings, prompts={"gpt-4.1": previous}
     )
     main = decision.estimate.main
@@ -189,7 +189,7 @@ def test_dependent_turn_without_known_references_gets_the_whole_conversation(
 ) -> None:
     messages = [*history(3), HumanMessage("Why?")]
     unnamed = profile(context_dependency=0.9, category="follow_up", confidence=0.9)
-    decision = decide(messages, unnamed, pricing=pricing, options=settings)
+    decision = decide_turn(messages, unnamed, pricing=pricing, options=settings)
     assert decision.scope == "conversation"
     assert decision.route == "worker_session"  # the cheap model, sent every earlier message
     assert decision.worker_context == [list(range(len(messages) - 1))]
@@ -197,7 +197,7 @@ def test_dependent_turn_without_known_references_gets_the_whole_conversation(
 
     # on the strong model, the whole conversation is the main session itself
     hard = unnamed.model_copy(update={"category": "code_generation"})
-    decision = decide(messages, hard, pricing=pricing, options=settings)
+    decision = decide_turn(messages, hard, pricing=pricing, options=settings)
     assert decision.route == "main_session"
     assert any("whole conversation" in r or "any earlier turn" in r for r in decision.reasons)
     assert decision.worker_context == [] and decision.worker_briefs == []
@@ -213,7 +213,7 @@ def test_dependent_turn_whose_references_fit_goes_to_a_worker(
     dependent = profile(
         context_dependency=0.9, refers_to=[0], confidence=0.9, category="code_generation"
     )
-    decision = decide(messages, dependent, pricing=pricing, options=settings)
+    decision = decide_turn(messages, dependent, pricing=pricing, options=settings)
     assert decision.scope == "referenced"
     est = decision.estimate
     assert est.worker is not None
@@ -223,7 +223,7 @@ def test_dependent_turn_whose_references_fit_goes_to_a_worker(
     assert est.worker.input_tokens == request_tokens([*messages[:3], messages[-1]])
 
     small = settings.model_copy(update={"worker_context_tokens": 10})
-    decision = decide(messages, dependent, pricing=pricing, options=small)
+    decision = decide_turn(messages, dependent, pricing=pricing, options=small)
     assert decision.route == "main_session"
     assert any("exceeds the worker view" in r for r in decision.reasons)
 
@@ -231,10 +231,13 @@ def test_dependent_turn_whose_references_fit_goes_to_a_worker(
 def test_worker_only_when_cheap_enough(settings: OrchestratorConfig, pricing: Pricing) -> None:
     messages = [*history(6), HumanMessage("What is the capital of Peru?")]
     strict = settings.model_copy(update={"worker_cost_ratio": 0.001})
-    decision = decide(messages, profile(), pricing=pricing, options=strict)
+    decision = decide_turn(messages, profile(), pricing=pricing, options=strict)
     assert decision.route == "main_session"
     assert any("more than 0.001 x main" in r for r in decision.reasons)
-    assert decide(messages, profile(), pricing=pricing, options=settings).route == "worker_session"
+    assert (
+        decide_turn(messages, profile(), pricing=pricing, options=settings).route
+        == "worker_session"
+    )
 
 
 def test_dependent_subtasks_go_to_one_worker(
@@ -245,7 +248,7 @@ def test_dependent_subtasks_go_to_one_worker(
         Subtask(text="Compute 17 * 23.", category="math"),
         Subtask(text="Then add 5 to the result above.", needs=[0], category="math"),
     ]
-    decision = decide(
+    decision = decide_turn(
         [*history(6), HumanMessage(text)],
         profile(subtasks=subtasks, category="math", complexity=2),
         pricing=pricing,
@@ -261,11 +264,11 @@ def test_dependent_subtasks_go_to_one_worker(
 def test_forced_route(settings: OrchestratorConfig, pricing: Pricing) -> None:
     messages = [HumanMessage("What is the capital of Peru?")]
     forced = settings.model_copy(update={"force_route": "main_session"})
-    decision = decide(messages, profile(), pricing=pricing, options=forced)
+    decision = decide_turn(messages, profile(), pricing=pricing, options=forced)
     assert decision.route == "main_session"
     assert any("forced" in r for r in decision.reasons)
     no_subtasks = settings.model_copy(update={"force_route": "parallel_workers"})
-    decision = decide(messages, profile(), pricing=pricing, options=no_subtasks)
+    decision = decide_turn(messages, profile(), pricing=pricing, options=no_subtasks)
     assert decision.route == "worker_session"
 
 
@@ -294,13 +297,13 @@ def test_scope_follows_the_history_and_the_model(
     ``worker_history_tokens``; a strong-model task never gets it whole."""
     request = HumanMessage("What is the capital of Peru?")
     short = [*history(1), request]
-    decision = decide(short, profile(), pricing=pricing, options=settings)
+    decision = decide_turn(short, profile(), pricing=pricing, options=settings)
     assert decision.scope == "conversation"
     assert decision.worker_context == [list(range(len(short) - 1))]
 
     long = [*history(12), request]
     assert sum(message_tokens(m) for m in long[:-1]) > settings.worker_history_tokens
-    decision = decide(long, profile(), pricing=pricing, options=settings)
+    decision = decide_turn(long, profile(), pricing=pricing, options=settings)
     assert decision.scope == "instructions"
     (sent,) = decision.worker_context
     latest = sent[1:]  # after the instructions: a run of the latest messages
@@ -312,7 +315,7 @@ def test_scope_follows_the_history_and_the_model(
     )  # nothing more would fit
 
     strong = profile(category="code_generation", complexity=4)
-    decision = decide(short, strong, pricing=pricing, options=settings)
+    decision = decide_turn(short, strong, pricing=pricing, options=settings)
     assert decision.scope == "instructions" and decision.worker_models == ["gpt-4.1"]
 
 
@@ -333,7 +336,7 @@ def test_an_asked_length_sets_the_expected_output(
     settings: OrchestratorConfig, pricing: Pricing
 ) -> None:
     messages = [HumanMessage("Describe the bowline knot in two sentences.")]
-    decision = decide(messages, profile(), pricing=pricing, options=settings)
+    decision = decide_turn(messages, profile(), pricing=pricing, options=settings)
     assert decision.estimate.main.output_tokens == length_hint(messages[0].text)
 
 
@@ -358,7 +361,7 @@ def test_a_short_turn_adds_no_more_to_later_calls_as_a_worker_than_in_the_main_s
     session for that difference alone, and short turns stayed in the main session."""
     long_thread = settings.model_copy(update={"expected_remaining_turns": 200})
     messages = [*history(2), HumanMessage("Capital of Peru? Answer in two words.")]
-    decision = decide(messages, profile(), pricing=pricing, options=long_thread)
+    decision = decide_turn(messages, profile(), pricing=pricing, options=long_thread)
     main, worker = decision.estimate.main, decision.estimate.worker
     assert worker is not None
     assert worker.growth_usd <= main.growth_usd
@@ -374,7 +377,7 @@ def test_what_a_turn_adds_to_later_calls_is_compared_as_is_not_scaled_by_the_rat
     main session whenever many turns were expected to follow (a long thread)."""
     long_thread = settings.model_copy(update={"expected_remaining_turns": 230})
     messages = [HumanMessage("Capital of Peru? Answer in two words.")]  # a thread's first turn
-    decision = decide(messages, profile(), pricing=pricing, options=long_thread)
+    decision = decide_turn(messages, profile(), pricing=pricing, options=long_thread)
     main, worker = decision.estimate.main, decision.estimate.worker
     assert worker is not None
     assert worker.call_usd <= settings.worker_cost_ratio * main.call_usd

@@ -3,8 +3,6 @@ the worker tasks, and the budget fit choosing among the same plan's options."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
@@ -93,7 +91,7 @@ def test_decision_for_each_route_of_one_plan_shares_its_estimate() -> None:
     )
 
 
-def test_fit_budget_takes_the_cheapest_route_of_the_same_plan(tmp_path: Path) -> None:
+def test_fit_budget_takes_the_cheapest_route_of_the_same_plan() -> None:
     messages = [HumanMessage("Write a detailed essay on the history of Rome.")]
     profile = classify_request(messages)
     main = plan_turn(messages, profile, pricing=PRICING, options=OPTIONS)
@@ -107,10 +105,10 @@ def test_fit_budget_takes_the_cheapest_route_of_the_same_plan(tmp_path: Path) ->
         messages, profile, pricing=PRICING, options=options.model_copy(update=CHEAP_WORKERS)
     )
     wanted = decision_for(plan, choose_route(profile, plan.needs, plan.priced, options))
-    fitted = fit_budget(wanted, plan, cheap, thread_id=f"fit-{tmp_path.name}")
+    fitted = fit_budget(wanted, plan, cheap, thread_id="fit", book=None)
     assert wanted.route == "main_session" and fitted.route == "worker_session"
     assert fitted.reasons[-1].startswith("budget: main_session")
     tiny = options.model_copy(update={"budget": BudgetLimits(turn_usd=1e-9)})
     plan = plan_turn(messages, profile, pricing=PRICING, options=tiny)
     with pytest.raises(BudgetExceeded, match="no route fits"):
-        fit_budget(wanted, plan, plan, thread_id=f"none-{tmp_path.name}")
+        fit_budget(wanted, plan, plan, thread_id="none", book=None)

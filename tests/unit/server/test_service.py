@@ -250,3 +250,27 @@ def test_feedback_over_http_lands_on_the_turn_and_teaches_the_router(tmp_path: P
 def test_feedback_without_a_ledger_is_a_conflict(client: TestClient) -> None:
     refused = client.post("/orchestrator/feedback", json={"thread_id": "t", "thumbs": "up"})
     assert refused.status_code == 409 and "no ledger" in refused.json()["detail"]
+
+
+def test_an_integrated_turn_records_the_threads_ab_arm(tmp_path: Path) -> None:
+    """The integrated turn's decision is the graph's own for that thread: its A/B arm
+    (the service decided without the thread id before, so with no arm)."""
+    from orchestrator_graph.config import ABArm, ABTest
+    from orchestrator_graph.routing.ab import assign_arm
+
+    test = ABTest(arms={"a": ABArm(share=0.5), "b": ABArm(share=0.5)}, salt="svc")
+    with ExitStack() as stack:
+        saver = stack.enter_context(sqlite_checkpointer(tmp_path / "s.sqlite"))
+        service = OrchestratorService(
+            main_model=SimulatedChatModel(model_name="gpt-4.1"),
+            worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
+            checkpointer=saver,
+            config=OrchestratorConfig(ledger_path=None, ab=test),
+        )
+        (task,) = service.evaluate_task("Name a green tea.").workers
+        worker = service.spawn_worker_session(task)
+        service.integrate_results([worker], "main-ab", request="Name a green tea.")
+        decision = service.main.get_state({"configurable": {"thread_id": "main-ab"}}).values[
+            "decision"
+        ]
+    assert decision.arm == assign_arm(test, "main-ab")
