@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "orchestrator_graph"
+PACKAGE = Path(__file__).resolve().parents[2] / "orchestrator_graph"
 OFFLINE_COMMANDS = ("__init__", "__main__", "demo", "report", "prune")  # no lab extra
 
 
