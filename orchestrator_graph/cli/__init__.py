@@ -1,16 +1,21 @@
 """``orchestrator-graph``: the command line. Each command lives in its own module,
 which gives ``add_arguments(parser)`` and ``run(args) -> int``.
 
-A bad input (a config, model or workload file, a ledger) ends the command with
-one line on stderr that names the file and the problem, and exit status 2; a
-traceback means a bug."""
+Exit status: 0 done; 2 bad input (an argument out of range, a config, model,
+workload, ledger or checkpoint file that is missing, of another kind or malformed,
+an unknown thread), with one line on stderr that names the file or argument and
+the problem; 1 when the output pipe closes early (``report --json | head``), ended
+quietly as Python's documentation advises. A traceback means a bug.
+"""
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 
 from pydantic import ValidationError
 
@@ -37,10 +42,22 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+class UsageError(OrchestratorError, ValueError):
+    """The command cannot run on what it was given; the message says what to change."""
+
+
+def _version() -> str:
+    try:
+        return version("orchestrator-graph")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="orchestrator-graph", description="Route LLM requests to the cheapest safe session."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     modules = {}
     for name, (module_name, help_text) in COMMANDS.items():
@@ -49,7 +66,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         modules[name] = module
     args = parser.parse_args(argv)
     try:
-        return modules[args.command].run(args)
+        code: int = modules[args.command].run(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
+    except BrokenPipeError:
+        # the reader stopped (``| head``): send what is still buffered nowhere, say nothing
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except (OrchestratorError, ValidationError, ValueError, OSError) as error:
         print(f"orchestrator-graph {args.command}: error: {one_line(error)}", file=sys.stderr)
         return 2
