@@ -45,6 +45,7 @@ def test_an_unpriced_model_is_one_line_that_says_how_to_price_it(capsys) -> None
     assert "acme-private-7b" in line and "ModelPrice(" in line
 
 
+@pytest.mark.slow  # a subprocess: stderr must be a real pipe
 def test_the_progress_bar_stays_out_of_a_log(tmp_path: Path) -> None:
     """stderr is a pipe here, not a terminal: no bar is drawn into it."""
     done = subprocess.run(
