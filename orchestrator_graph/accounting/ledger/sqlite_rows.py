@@ -52,12 +52,13 @@ class SqliteRows:
         self._tables, self._purpose = tables, purpose
         self._lock = threading.Lock()
 
-        def file_error(path: Path, exc: sqlite3.DatabaseError) -> LedgerError:
-            return LedgerError.unusable(path, purpose, exc)
-
         if read_only:
             self._conn = self._open_read_only()
             return
+
+        def file_error(path: Path, exc: sqlite3.DatabaseError) -> LedgerError:
+            return LedgerError.unusable(path, purpose, exc)
+
         self._conn = database.open_sqlite(path, file_error=file_error, check=self._check)
         try:
             # WAL + NORMAL: no fsync per write; a power cut may lose the last rows, never
