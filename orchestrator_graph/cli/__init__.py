@@ -4,16 +4,21 @@ the command given is imported, so ``--help``, ``demo``, ``report`` and ``prune``
 never import the lab (``orchestrator_graph.lab``) or its extra dependencies. A lab
 command run without them says which extra to install.
 
-A bad input (a config, model or workload file, a ledger) ends the command with
-one line on stderr that names the file and the problem, and exit status 2; a
-traceback means a bug."""
+Exit status: 0 done; 2 bad input (an argument out of range, a config, model,
+workload, ledger or checkpoint file that is missing, of another kind or malformed,
+an unknown thread), with one line on stderr that names the file or argument and
+the problem; 1 when the output pipe closes early (``report --json | head``), ended
+quietly as Python's documentation advises. A traceback means a bug.
+"""
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 
 from pydantic import ValidationError
 
@@ -43,11 +48,23 @@ COMMANDS: dict[str, tuple[str, str]] = {
 LAB_EXTRA = frozenset({"tqdm", "matplotlib"})  # pyproject.toml's ``lab`` extra
 
 
+class UsageError(OrchestratorError, ValueError):
+    """The command cannot run on what it was given; the message says what to change."""
+
+
+def _version() -> str:
+    try:
+        return version("orchestrator-graph")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(
         prog="orchestrator-graph", description="Route LLM requests to the cheapest safe session."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     # the top-level parser has no option but --help: the first word is the command
     chosen = next((word for word in argv if not word.startswith("-")), None)
@@ -63,9 +80,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     assert module is not None, "argparse accepts only the commands above"
     try:
-        return module.run(args)
+        code: int = module.run(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
     except ModuleNotFoundError as error:
         return _missing_extra(args.command, error)
+    except BrokenPipeError:
+        # the reader stopped (``| head``): send what is still buffered nowhere, say nothing
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except (OrchestratorError, ValidationError, ValueError, OSError) as error:
         print(f"orchestrator-graph {args.command}: error: {one_line(error)}", file=sys.stderr)
         return 2

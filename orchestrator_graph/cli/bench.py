@@ -54,6 +54,8 @@ from typing import Any
 from tqdm import tqdm
 
 from orchestrator_graph.accounting.ledger import percentile
+from orchestrator_graph.cli import UsageError
+from orchestrator_graph.cli.arguments import number_in
 from orchestrator_graph.config import (
     DEFAULT_MAIN_MODEL,
     DEFAULT_WORKER_MODEL,
@@ -417,7 +419,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="predict each turn out of fold (5 folds by session) with the model's features",
     )
-    sweep.add_argument("--target", type=float, default=0.95, help="min_quality of the plot")
+    sweep.add_argument(
+        "--target",
+        type=number_in(0.0, 1.0, low_open=True),
+        default=0.95,
+        help="min_quality of the plot, in (0, 1]",
+    )
     sweep.add_argument("--plot", type=Path, default=None, help="draw the curve as a PNG here")
 
 
@@ -436,7 +443,7 @@ def run(args: argparse.Namespace, *, out: Callable[[str], None] = print) -> int:
     if args.workdir is not None:
         args.workdir.mkdir(parents=True, exist_ok=True)
         if any(args.workdir.glob("*.sqlite")):
-            raise SystemExit(f"{args.workdir} already holds bench files: give an empty folder")
+            raise UsageError(f"{args.workdir} already holds bench files: give an empty folder")
         report = bench(args.workdir)
     else:
         with tempfile.TemporaryDirectory(prefix="orchestrator-bench-") as tmp:

@@ -17,6 +17,7 @@ from langchain_core.messages import HumanMessage
 from langchain_core.runnables import RunnableConfig
 
 from orchestrator_graph.accounting.ledger import CostLedger, TurnRecord
+from orchestrator_graph.cli import UsageError
 from orchestrator_graph.config import (
     DEFAULT_LEDGER_PATH,
     DEFAULT_MAIN_MODEL,
@@ -79,7 +80,7 @@ SCRIPT: list[str] = [
 
 def _models(live: bool) -> tuple[BaseChatModel, BaseChatModel]:
     if live and not os.environ.get("OPENAI_API_KEY"):
-        raise SystemExit("--live needs OPENAI_API_KEY (and optionally OPENAI_BASE_URL)")
+        raise UsageError("--live needs OPENAI_API_KEY (and optionally OPENAI_BASE_URL)")
     return default_models(live=live)
 
 
@@ -108,11 +109,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    path = args.db or default_checkpoint_path()
+    for file in (path, args.ledger):
+        if file.is_dir():
+            raise UsageError(f"{file} is a directory: give a file (new or existing)")
     main_model, worker_model = _models(args.live)
     config = OrchestratorConfig(ledger_path=args.ledger)
     builder = create_orchestrator(main_model=main_model, worker_model=worker_model, config=config)
     thread: RunnableConfig = {"configurable": {"thread_id": args.thread}}
-    path = args.db or default_checkpoint_path()
     with sqlite_checkpointer(path) as saver:
         graph = builder.compile(checkpointer=saver)
         snapshot = graph.get_state(thread)

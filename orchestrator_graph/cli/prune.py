@@ -1,7 +1,10 @@
 """``orchestrator-graph prune THREAD... [--db FILE | --postgres URL] [--compact]``: delete
 old checkpoints of threads, keeping each thread resumable (``prune.prune_thread``);
 ``--compact`` keeps one checkpoint per thread (``prune.compact_thread``, on the
-orchestrator's graph: threads it wrote, as ``langgraph dev`` serves it)."""
+orchestrator's graph: threads it wrote, as ``langgraph dev`` serves it).
+
+A file without checkpoint tables (a cost ledger, an empty file) is refused before it
+is opened for writing, and so is a thread with no checkpoint: nothing is changed."""
 
 from __future__ import annotations
 
@@ -12,8 +15,12 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from orchestrator_graph.cli import UsageError
+from orchestrator_graph.cli.arguments import file_path, int_at_least
 from orchestrator_graph.config import DEFAULT_MAIN_MODEL, DEFAULT_WORKER_MODEL
+from orchestrator_graph.errors import CheckpointFileError
 from orchestrator_graph.graph import OrchestratorGraph, create_orchestrator
+from orchestrator_graph.storage import database
 from orchestrator_graph.storage.checkpoints import (
     default_checkpoint_path,
     postgres_checkpointer,
@@ -32,12 +39,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("threads", nargs="+", metavar="THREAD", help="thread ids to prune")
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
-        "--db", type=Path, default=None, help="SQLite checkpoint file (default: "
+        "--db", type=file_path, default=None, help="SQLite checkpoint file (default: "
         "$ORCHESTRATOR_CHECKPOINTS or checkpoints/orchestrator.sqlite)",
     )  # fmt: skip
     where.add_argument("--postgres", metavar="URL", help="a Postgres checkpoint database")
     parser.add_argument(
-        "--keep", type=int, default=1, help="keep at least this many latest checkpoints"
+        "--keep",
+        type=int_at_least(1),
+        default=1,
+        help="keep at least this many latest checkpoints (1 or more)",
     )
     parser.add_argument("--vacuum", action="store_true", help="SQLite: give the freed space back")
     parser.add_argument(
@@ -71,17 +81,42 @@ def _describe(report: PruneReport) -> str:
     )
 
 
+def _require_checkpoints(path: Path) -> None:
+    """Refuse ``path`` unless it is a SQLite file with checkpoint tables; read only."""
+    if not path.is_file():
+        raise UsageError(f"{path}: no checkpoint file there")
+
+    def file_error(path: Path, exc: sqlite3.DatabaseError) -> CheckpointFileError:
+        return CheckpointFileError(f"{path} cannot be pruned: {exc}")
+
+    tables = database.tables_in(path, file_error=file_error)
+    if not {"checkpoints", "writes"} <= tables:
+        raise CheckpointFileError(
+            f"{path} is {database.kind_of(tables)}, not a checkpoint file: nothing pruned, "
+            "the file was left as it is"
+        )
+
+
+def _require_threads(saver: Any, threads: list[str], where: str) -> None:
+    """Refuse the threads that have no checkpoint, before any is pruned."""
+    unknown = [t for t in threads if saver.get_tuple({"configurable": {"thread_id": t}}) is None]
+    if unknown:
+        raise UsageError(
+            f"{where} has no checkpoint of thread {', '.join(unknown)}: nothing pruned"
+        )
+
+
 def run(args: argparse.Namespace, *, out: Callable[[str], None] = print) -> int:
     path = args.db or default_checkpoint_path()
     saver: AbstractContextManager[Any]
     if args.postgres:
         saver = postgres_checkpointer(args.postgres)
-    elif not path.is_file():
-        raise SystemExit(f"{path}: no checkpoint file there")
     else:
+        _require_checkpoints(path)
         saver = sqlite_checkpointer(path)
     before = 0 if args.postgres else path.stat().st_size
     with saver as opened:
+        _require_threads(opened, args.threads, "the database" if args.postgres else str(path))
         graph = _orchestrator().compile(checkpointer=opened) if args.compact else None
         for thread_id in args.threads:
             if graph is None:
@@ -90,7 +125,7 @@ def run(args: argparse.Namespace, *, out: Callable[[str], None] = print) -> int:
             try:
                 out(_describe(compact_thread(graph, {"configurable": {"thread_id": thread_id}})))
             except ValueError as error:
-                raise SystemExit(f"{thread_id}: not compacted: {error}") from error
+                raise UsageError(f"{thread_id}: not compacted: {error}") from error
     if args.vacuum and not args.postgres:
         _vacuum(path)
         out(f"{path}: {before / 1e6:.1f} MB -> {path.stat().st_size / 1e6:.1f} MB")

@@ -6,7 +6,10 @@
   gpt-4o / gpt-4o-mini prices: CPT(50%), CPT(80%), APGR, the baselines and the
   operating point of ``--target``; ``--plot PATH`` draws it.
 
-Run as ``orchestrator-graph quality train|curve ...``.
+Run as ``orchestrator-graph quality train|curve ...``. Arguments are checked before
+any work (``--folds`` 2 or more, ``--target`` in (0, 1], ``--out`` in an existing
+folder); a source whose sessions all fall in one fold cannot be cross-validated
+per source: ``curve`` says so and leaves it out (``--pooled`` keeps it).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from orchestrator_graph.cli import UsageError
+from orchestrator_graph.cli.arguments import int_at_least, new_file, non_negative, number_in
 from orchestrator_graph.lab.quality.dataset import (
     DEFAULT_STRONG_MODEL,
     DEFAULT_WEAK_MODEL,
@@ -54,21 +59,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         sub.add_argument("--source", action="append", help="only turns of this source (repeatable)")
         sub.add_argument("--feature-set", choices=sorted(FEATURE_SETS), default="embedding")
         sub.add_argument(
-            "--l2", type=float, default=DEFAULT_L2, help="ridge penalty (rules, lexical)"
+            "--l2", type=non_negative, default=DEFAULT_L2, help="ridge penalty (rules, lexical)"
         )
         sub.add_argument(
             "--l2-embedding",
-            type=float,
+            type=non_negative,
             default=DEFAULT_L2_EMBEDDING,
             help="ridge penalty of the embedding's columns",
         )
-        sub.add_argument("--folds", type=int, default=FOLDS, help="folds, grouped by session")
+        sub.add_argument(
+            "--folds", type=int_at_least(2), default=FOLDS, help="folds, grouped by session (2+)"
+        )
         sub.add_argument("--seed", type=int, default=0, help="seed of the fold assignment")
         sub.add_argument("--strong-model", default=DEFAULT_STRONG_MODEL, help="priced as strong")
         sub.add_argument("--weak-model", default=DEFAULT_WEAK_MODEL, help="priced as weak")
-    fit.add_argument("--out", type=Path, required=True, help="where to save the model (.npz)")
+    fit.add_argument("--out", type=new_file, required=True, help="where to save the model (.npz)")
     curve.add_argument(
-        "--target", type=float, default=DEFAULT_TARGET, help="min_quality of the operating point"
+        "--target",
+        type=number_in(0.0, 1.0, low_open=True),
+        default=DEFAULT_TARGET,
+        help="min_quality of the operating point, in (0, 1]",
     )
     curve.add_argument(
         "--pooled",
@@ -106,10 +116,39 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cross_validated_sources(
+    examples: list[Example], matrix: np.ndarray, folds: np.ndarray
+) -> tuple[list[Example], np.ndarray, np.ndarray]:
+    """The rows of the sources whose sessions span two folds or more: a source in one
+    fold has no other fold to learn from, so no prediction and no threshold. Says which
+    sources are left out; raises when none is left."""
+    sources = np.array([e.turn.source for e in examples])
+    kept = np.ones(len(examples), dtype=bool)
+    for source in sorted(set(sources.tolist())):
+        rows = sources == source
+        if np.unique(folds[rows]).size < 2:
+            sessions = len({e.turn.session for e, row in zip(examples, rows, strict=True) if row})
+            print(
+                f"{source} ({int(rows.sum())} turns, {sessions} sessions): too little data to "
+                "cross-validate or calibrate a threshold (its sessions are all in one fold); "
+                "left out: give it more scored sessions, or use --pooled\n"
+            )
+            kept &= ~rows
+    if not kept.any():
+        raise UsageError(
+            "too little scored data: no source has sessions in two folds, so no threshold can "
+            "be calibrated; give more scored sessions, or use --pooled"
+        )
+    chosen = np.flatnonzero(kept)
+    return [examples[i] for i in chosen.tolist()], matrix[kept], folds[kept]
+
+
 def _curve(args: argparse.Namespace) -> int:
     examples = _examples(args)
     matrix = feature_matrix([e.messages for e in examples], args.feature_set)
     folds = grouped_folds([e.turn.session for e in examples], args.folds, args.seed)
+    if not args.pooled:
+        examples, matrix, folds = _cross_validated_sources(examples, matrix, folds)
     penalty = penalties(args.feature_set, args.l2, args.l2_embedding)
     predictions = evaluate(examples, matrix, per_source=not args.pooled, l2=penalty, folds=folds)
     reports = reports_by_source(

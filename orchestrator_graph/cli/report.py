@@ -4,20 +4,24 @@ Routing counts, savings against the main-session-only baseline, integration
 success rate (worker results accepted by ``merge`` / worker results), fallback
 count, decision and overhead latencies, per model and per category; with ``--ab``
 the A/B arms compared (``ledger.arms``); with ``--by thread`` or ``--by tenant``, the
-spend of each thread or tenant. ``--ledger`` is the SQLite file or the Postgres URL.
+spend of each thread or tenant. ``--ledger`` is the SQLite file or the Postgres URL;
+a file is only read (SQLite ``mode=ro``), never created or changed, and one that is
+not a cost ledger (a checkpoint file, an empty file) is refused with what it is.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.accounting.ledger.arms import ab_report, format_ab
 from orchestrator_graph.accounting.ledger.rows import is_postgres_url
+from orchestrator_graph.cli import UsageError
+from orchestrator_graph.cli.arguments import ledger_location
 from orchestrator_graph.config import DEFAULT_LEDGER_PATH
 
 
@@ -74,7 +78,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--ledger",
         default=str(DEFAULT_LEDGER_PATH),
-        help="cost ledger: a SQLite file or a postgresql:// URL",
+        type=ledger_location,
+        help="cost ledger: a SQLite file (only read) or a postgresql:// URL",
     )
     parser.add_argument("--thread", default=None, help="only this thread id")
     parser.add_argument(
@@ -90,9 +95,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, *, out: Callable[[str], None] = print) -> int:
     location = str(args.ledger)
-    if not is_postgres_url(location) and not Path(location).exists():
-        raise SystemExit(f"{location}: no cost ledger there (run the graph or the demo first)")
-    with CostLedger(location) as ledger:
+    if not is_postgres_url(location) and not os.path.exists(location):
+        raise UsageError(f"{location}: no cost ledger there (run the graph or the demo first)")
+    with CostLedger(location, read_only=True) as ledger:
         if args.ab:
             report = ab_report(ledger)
             out(json.dumps(report, indent=2) if args.json else format_ab(report))
@@ -104,6 +109,6 @@ def run(args: argparse.Namespace, *, out: Callable[[str], None] = print) -> int:
         kpis = ledger.kpis(args.thread)
         where = ledger.location
     if args.thread is not None and not kpis["turns"]:
-        raise SystemExit(f"{where} has no turns of thread {args.thread!r}")
+        raise UsageError(f"{where} has no turns of thread {args.thread!r}")
     out(json.dumps(kpis, indent=2) if args.json else format_report(kpis))
     return 0

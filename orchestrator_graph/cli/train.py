@@ -21,11 +21,14 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterable
+from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
 
-from orchestrator_graph.accounting.ledger import CostLedger, LedgerError
+from orchestrator_graph.accounting.ledger import CostLedger
+from orchestrator_graph.cli import UsageError
+from orchestrator_graph.cli.arguments import number_in
 from orchestrator_graph.cli.eval import Part, select
 from orchestrator_graph.lab.workloads import Session, read_workloads
 from orchestrator_graph.routing.classify.rules import rule_signals
@@ -154,7 +157,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--max-missed",
-        type=float,
+        type=number_in(0.0, 1.0),
         default=MAX_MISSED,
         help="share of training dependents allowed below the self-contained threshold",
     )
@@ -162,23 +165,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if not args.workload and not args.ledger:
-        raise SystemExit("train: give --workload FILE..., --ledger PATH..., or both")
+        raise UsageError("give --workload FILE..., --ledger PATH..., or both")
     missing = [str(p) for p in args.ledger if not p.is_file()]
     if missing:
-        raise SystemExit(f"train: no cost ledger at {', '.join(missing)}")
+        raise UsageError(f"no cost ledger at {', '.join(missing)}")
     part: Part = args.part
     sessions = select(read_workloads(args.workload), part) if args.workload else []
-    try:
-        ledgers = [CostLedger(path) for path in args.ledger]
-    except LedgerError as error:
-        raise SystemExit(f"train: {error}") from error
-    try:
+    with ExitStack() as opened:
+        ledgers = [opened.enter_context(CostLedger(p, read_only=True)) for p in args.ledger]
         model = train(sessions, ledgers=ledgers, max_missed=args.max_missed)
-    except ValueError as error:
-        raise SystemExit(f"train: {error}") from error
-    finally:
-        for ledger in ledgers:
-            ledger.close()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     model.save(args.out)
     stats = ", ".join(f"{k}={v:g}" for k, v in model.trained_on.items())

@@ -32,6 +32,13 @@ class Turn(BaseModel):
     answers: dict[str, str] | None = None
     scores: dict[str, float] | None = None
 
+    @field_validator("user")
+    @classmethod
+    def _has_text(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the request is empty: a turn needs the user's text")
+        return value
+
     @field_validator("answers", "scores")
     @classmethod
     def _known_roles(cls, value: dict | None) -> dict | None:
@@ -108,8 +115,9 @@ class Session(BaseModel):
 def read_workloads(paths: Iterable[str | Path]) -> list[Session]:
     """Every session of the given JSON Lines files, in order.
 
-    Raises ``WorkloadError`` naming the file and line of the first bad session,
-    and when a file is missing or an id repeats within a file.
+    Raises ``WorkloadError`` naming the file, the line and the session of the first
+    bad session ("w.jsonl line 3: session 'a': turns.1.user: ..."), and when a file
+    is missing, holds no session, or an id repeats within a file.
     """
     sessions: list[Session] = []
     for raw in paths:
@@ -121,12 +129,34 @@ def read_workloads(paths: Iterable[str | Path]) -> list[Session]:
             for number, line in enumerate(lines, start=1):
                 if not line.strip():
                     continue
-                try:
-                    session = Session.model_validate(json.loads(line))
-                except (json.JSONDecodeError, ValidationError) as error:
-                    raise WorkloadError(f"{path}:{number}: not a valid session: {error}") from error
+                session = _session(line, f"{path} line {number}")
                 if session.id in seen:
-                    raise WorkloadError(f"{path}:{number}: session id {session.id!r} repeats")
+                    raise WorkloadError(f"{path} line {number}: session id {session.id!r} repeats")
                 seen.add(session.id)
                 sessions.append(session)
+        if not seen:
+            raise WorkloadError(f"{path}: no sessions (an empty workload): nothing to measure")
     return sessions
+
+
+def _session(line: str, where: str) -> Session:
+    """The session on one line; ``where`` ("w.jsonl line 3") starts the error."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as error:
+        if error.pos >= len(line.rstrip()):
+            raise WorkloadError(f"{where}: truncated JSON (the line ends mid-session)") from None
+        raise WorkloadError(f"{where}: not JSON at column {error.pos + 1}: {error.msg}") from None
+    try:
+        return Session.model_validate(row)
+    except ValidationError as error:
+        name = row.get("id") if isinstance(row, dict) else None
+        session = f" session {name!r}:" if isinstance(name, str) else ""
+        problems = "; ".join(_problem(e["loc"], e["msg"]) for e in error.errors())
+        raise WorkloadError(f"{where}:{session} not a valid session: {problems}") from None
+
+
+def _problem(loc: tuple[int | str, ...], message: str) -> str:
+    """One validation problem: where in the session ("turns.1.user"), then what."""
+    message = message.removeprefix("Value error, ")
+    return f"{'.'.join(map(str, loc))}: {message}" if loc else message

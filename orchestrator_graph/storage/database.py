@@ -107,3 +107,48 @@ def transaction(
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+
+
+def open_read_only(
+    path: Path, *, file_error: FileError, snapshot: bool = False
+) -> sqlite3.Connection:
+    """A connection that only reads the existing file ``path`` (SQLite ``mode=ro``):
+    it creates no table and leaves the journal mode as it is; a WAL file gets its
+    ``-wal`` and ``-shm`` companions, as with any reader. ``snapshot``: when no
+    ``-wal`` file exists (no connection is open on the file), read it as immutable,
+    which leaves no companion behind (for a quick look, not a long read). Raises
+    ``file_error`` when ``path`` is not a SQLite database."""
+    immutable = snapshot and not path.with_name(f"{path.name}-wal").exists()
+    uri = f"{path.resolve().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}"
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    conn.isolation_level = None
+    try:
+        conn.execute(PRAGMAS[0])
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchall()  # reads the header
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise_mapped(path, exc, file_error)
+    return conn
+
+
+def tables_in(path: Path, *, file_error: FileError) -> set[str]:
+    """The names of the tables in the SQLite file ``path``, read without changing it."""
+    conn = open_read_only(path, file_error=file_error, snapshot=True)
+    try:
+        rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    finally:
+        conn.close()
+    return {r[0] for r in rows}
+
+
+def kind_of(tables: set[str]) -> str:
+    """What a SQLite file holding ``tables`` is, for messages ("a checkpoint file")."""
+    if not tables:
+        return "an empty SQLite database"
+    if {"checkpoints", "writes"} <= tables:
+        return "a checkpoint file"
+    if {"turns", "calls"} <= tables:
+        return "a cost ledger"
+    if "budget_holds" in tables:
+        return "a budget book"
+    return f"a SQLite database with the tables {', '.join(sorted(tables))}"

@@ -109,15 +109,27 @@ def test_absurd_settings_are_refused_with_the_field_named(field: dict[str, objec
 @pytest.mark.parametrize(
     ("text", "match"),
     [
-        ("{not json\n", "not a valid session"),
-        ('{"id": "a", "turns": []}\n', "not a valid session"),
+        ("{not json\n", "not JSON at column 2"),
+        ('{"id": "a", "turns": []}\n', "session 'a': not a valid session: turns: List should"),
         ('{"id": "a", "turns": [{"user": "x", "depends_on": [3]}]}\n', "not earlier turns"),
+        # a line cut short: the line it is on, not "line 2 column 1" of the JSON parser
+        ('{"id": "a", "turns": [{"user": "hi"}]\n', "truncated JSON"),
+        ('{"id": "cut", "turns": [{"user": "x"}, {"user": " "}]}\n', "session 'cut'.*turns.1.user"),
     ],
 )
 def test_a_malformed_workload_file_names_the_line(tmp_path: Path, text: str, match: str) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text(text)
-    with pytest.raises(WorkloadError, match=rf"(?s)bad.jsonl:1: .*{match}"):
+    with pytest.raises(WorkloadError, match=rf"bad.jsonl line 1: .*{match}") as raised:
+        read_workloads([path])
+    assert "column 1" not in str(raised.value)
+
+
+def test_an_empty_workload_file_is_refused(tmp_path: Path) -> None:
+    """Decided for ``eval`` and ``bench`` alike: no session, nothing to measure."""
+    path = tmp_path / "empty.jsonl"
+    path.write_text("\n")
+    with pytest.raises(WorkloadError, match=r"empty\.jsonl: no sessions"):
         read_workloads([path])
 
 

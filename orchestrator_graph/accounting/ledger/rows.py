@@ -60,9 +60,13 @@ def is_postgres_url(location: str | Path) -> bool:
     return isinstance(location, str) and location.startswith(POSTGRES_SCHEMES)
 
 
-def open_rows(location: str | Path | None, tables: Tables, *, purpose: str) -> Rows:
+def open_rows(
+    location: str | Path | None, tables: Tables, *, purpose: str, read_only: bool = False
+) -> Rows:
     """The tables ``tables`` at ``location`` (created, and older ones given the
     columns added since); ``None`` or ``":memory:"`` is a private in-memory SQLite.
+    ``read_only``: a SQLite file is opened to read (``mode=ro``) and must hold the
+    tables already; nothing is created or changed (a Postgres database opens as usual).
 
     ``purpose`` says what the tables are for in error messages ("be opened as a
     cost ledger"). Raises ``LedgerError`` when the location holds tables of the same
@@ -74,4 +78,4 @@ def open_rows(location: str | Path | None, tables: Tables, *, purpose: str) -> R
         return PostgresRows(str(location), tables, purpose=purpose)
     from orchestrator_graph.accounting.ledger.sqlite_rows import SqliteRows
 
-    return SqliteRows(location, tables, purpose=purpose)
+    return SqliteRows(location, tables, purpose=purpose, read_only=read_only)

@@ -44,11 +44,17 @@ class SqliteRows:
 
     row_order = "rowid"
 
-    def __init__(self, path: str | Path | None, tables: Tables, *, purpose: str) -> None:
+    def __init__(
+        self, path: str | Path | None, tables: Tables, *, purpose: str, read_only: bool = False
+    ) -> None:
         self.path = Path(path) if path is not None else Path(":memory:")
         self.location = str(self.path)
         self._tables, self._purpose = tables, purpose
         self._lock = threading.Lock()
+
+        if read_only:
+            self._conn = self._open_read_only()
+            return
 
         def file_error(path: Path, exc: sqlite3.DatabaseError) -> LedgerError:
             return LedgerError.unusable(path, purpose, exc)
@@ -66,6 +72,32 @@ class SqliteRows:
         except BaseException:
             self._conn.close()
             raise
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """The existing file, read-only, refused unless it holds every one of the tables."""
+        if self.path.is_dir() or not self.path.exists():
+            what = "a directory" if self.path.is_dir() else "not there"
+            raise LedgerError(f"{self.path} is {what}: it cannot {self._purpose}")
+
+        def file_error(path: Path, exc: sqlite3.DatabaseError) -> LedgerError:
+            return LedgerError(f"{path} cannot {self._purpose}: {exc}")
+
+        tables = database.tables_in(self.path, file_error=file_error)
+        if missing := [name for name in self._tables if name not in tables]:
+            raise LedgerError(
+                f"{self.path} is {database.kind_of(tables)}, with no {', '.join(missing)} "
+                f"tables: it cannot {self._purpose}. It was left as it is."
+            )
+        conn = database.open_read_only(self.path, file_error=file_error)
+        try:
+            self._check(conn)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            database.raise_mapped(self.path, exc, file_error)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
 
     def _check(self, conn: sqlite3.Connection) -> None:
         """Refuse a file whose tables are not these before WAL rewrites its header."""

@@ -46,6 +46,8 @@ if TYPE_CHECKING:
 class CostLedger(LedgerReports):
     """The cost ledger at ``location``: a SQLite file (created with its folder if
     missing) or a ``postgresql://`` URL (its tables created in the database).
+    ``read_only``: a SQLite file that must already be a cost ledger, opened to read
+    (reports): nothing is created or changed.
 
     Example:
         >>> with CostLedger(tmp / "ledger.sqlite") as ledger:  # doctest: +SKIP
@@ -53,11 +55,12 @@ class CostLedger(LedgerReports):
         ...     ledger.totals().savings
     """
 
-    def __init__(self, location: str | Path) -> None:
+    def __init__(self, location: str | Path, *, read_only: bool = False) -> None:
         self.writes = 0  # turns recorded through this object (lets readers refresh caches)
         # the SQLite file; None in Postgres
         self.path = None if is_postgres_url(location) else Path(location)
-        self.rows = open_rows(self.path or location, TABLES, purpose="be opened as a cost ledger")
+        purpose = "be read as a cost ledger" if read_only else "be opened as a cost ledger"
+        self.rows = open_rows(self.path or location, TABLES, purpose=purpose, read_only=read_only)
         self.location = self.rows.location  # the file, or the URL without its password
 
     def record_turn(self, record: TurnRecord) -> None:

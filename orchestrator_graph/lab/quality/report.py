@@ -143,6 +143,10 @@ def _run(name: str, run: RunSummary) -> str:
     )
 
 
+def _margin(value: float) -> str:
+    return "not measured" if math.isnan(value) else f"{value:+.1%}"
+
+
 def format_report(report: SourceReport) -> str:
     """A plain-text block for one source."""
     lines = [
@@ -159,12 +163,8 @@ def format_report(report: SourceReport) -> str:
     lines.append(_run(f"router @ min_quality {report.target:.2f}", report.operating))
     lines.append(
         f"  threshold {report.threshold:.3f}; quality retained vs the best category rules at "
-        f"the same cost: {report.hull_margin:+.1%} (rules chosen on these turns), "
-        + (
-            "not measured (chosen on the other folds)"
-            if math.isnan(report.rules_cv_margin)
-            else f"{report.rules_cv_margin:+.1%} (chosen on the other folds)"
-        )
+        f"the same cost: {_margin(report.hull_margin)} (rules chosen on these turns), "
+        f"{_margin(report.rules_cv_margin)} (chosen on the other folds)"
     )
     return "\n".join(lines)
 

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator_graph.accounting.ledger import CostLedger, TurnRecord
-from orchestrator_graph.cli import report
+from orchestrator_graph.accounting.ledger import CostLedger, LedgerError, TurnRecord
+from orchestrator_graph.cli import UsageError, main, report
 from orchestrator_graph.state import ModelCall
+from orchestrator_graph.storage import database
+from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 
 KEYS = {
     "turns",
@@ -120,8 +122,40 @@ def test_report_for_one_thread(ledger_path: Path) -> None:
 
 
 def test_report_without_a_ledger_says_so(tmp_path: Path) -> None:
-    with pytest.raises(SystemExit, match="no cost ledger"):
+    with pytest.raises(UsageError, match="no cost ledger"):
         _run("--ledger", str(tmp_path / "missing.sqlite"))
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+@pytest.mark.parametrize("kind", ["a checkpoint file", "an empty SQLite database"])
+def test_a_report_changes_nothing_in_a_file_that_is_not_a_ledger(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    folder = tmp_path / "files"
+    folder.mkdir()
+    path = folder / "other.sqlite"
+    if kind == "a checkpoint file":
+        with sqlite_checkpointer(path):
+            pass
+    else:
+        path.touch()
+    before = _files(folder)
+    assert main(["report", "--ledger", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path} is {kind}" in err and "cannot be read as a cost ledger" in err
+    assert _files(folder) == before  # same bytes, no table added, no file created
+    assert database.tables_in(path, file_error=LedgerError.unusable) == (
+        {"checkpoints", "writes"} if kind == "a checkpoint file" else set()
+    )
+
+
+def test_a_report_reads_a_ledger_without_writing_to_it(ledger_path: Path) -> None:
+    before = ledger_path.read_bytes()
+    assert json.loads(_run("--ledger", str(ledger_path), "--json"))["turns"] == 3
+    assert ledger_path.read_bytes() == before
 
 
 def test_report_by_tenant_and_by_thread(tmp_path: Path) -> None:

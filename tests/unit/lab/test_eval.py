@@ -93,8 +93,48 @@ def test_a_worker_view_missing_a_needed_turn_is_starved(tmp_path: Path):
 def test_malformed_workload_names_file_and_line(tmp_path: Path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps(SESSIONS[0]) + "\n{not json\n", encoding="utf-8")
-    with pytest.raises(WorkloadError, match=r"bad\.jsonl:2"):
+    with pytest.raises(WorkloadError, match=r"bad\.jsonl line 2: not JSON"):
         read_workloads([bad])
     later = dict(SESSIONS[1], turns=[{"user": "x", "depends_on": [3]}])
     with pytest.raises(WorkloadError, match="not earlier turns"):
         read_workloads([write(tmp_path / "later.jsonl", [later])])
+
+
+def test_the_overall_row_adds_up_the_files_runs(tmp_path: Path, monkeypatch) -> None:
+    """Each turn is decided once: the overall row is the files' runs added up (its
+    times as cold as theirs), not a second run on warm caches."""
+    from orchestrator_graph.cli import eval as eval_command
+
+    first = write(tmp_path / "first.jsonl", SESSIONS[:1])
+    second = write(tmp_path / "second.jsonl", SESSIONS[1:])
+    decided: list[int] = []
+    decide = eval_command.evaluate_task
+
+    def counted(*args, **kwargs):
+        decided.append(1)
+        return decide(*args, **kwargs)
+
+    monkeypatch.setattr(eval_command, "evaluate_task", counted)
+    report = eval_command.evaluate_files([first, second])
+    files = list(report["files"].values())
+    overall = report["overall"]
+    assert len(decided) == overall["turns"] == sum(f["turns"] for f in files) == 5
+    p50s = [f["decision_ms_p50"] for f in files]
+    assert min(p50s) <= overall["decision_ms_p50"] <= max(p50s)
+    assert overall["decision_ms_p99"] == max(f["decision_ms_p99"] for f in files)
+    confusion = overall["confusion"]["dependent"]
+    assert sum(confusion.values()) == sum(f["dependent_turns"] for f in files) == 2
+
+
+def test_a_rate_over_no_turns_is_undefined_not_zero(tmp_path: Path, capsys) -> None:
+    alone = {"id": "s", "turns": [{"user": "What is the capital of Peru?", "depends_on": []}]}
+    out = tmp_path / "report.json"
+    assert (
+        main(["eval", "--workload", str(write(tmp_path / "w.jsonl", [alone])), "--json", str(out)])
+        == 0
+    )
+    overall = json.loads(out.read_text())["overall"]
+    assert overall["starved_rate"] is None and overall["offload_rate_dependent"] is None
+    assert overall["offload_rate_self_contained_later"] is None  # no later turn
+    row = capsys.readouterr().out.splitlines()[2].split("|")
+    assert row[5].strip() == "-"  # starved_rate, as bench prints it

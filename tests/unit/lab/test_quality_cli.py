@@ -54,3 +54,58 @@ def test_a_workload_without_scores_is_a_clear_error(
     path.write_text('{"id": "a", "turns": [{"user": "hi"}]}\n', encoding="utf-8")
     assert main(["curve", str(path), "--feature-set", "lexical"]) == 2
     assert "no turn carries scores" in capsys.readouterr().err
+
+
+TINY_SCORED = Path(__file__).resolve().parents[2] / "data" / "tiny_scored.jsonl"
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--folds", "0"], "argument --folds: 0 is below the minimum, 2"),
+        (["--folds", "-1"], "argument --folds: -1 is below the minimum, 2"),
+        (["--target", "2"], "argument --target: 2 is outside (0, 1]"),
+        (["--target", "0"], "argument --target: 0 is outside (0, 1]"),
+        (["--l2", "-1"], "argument --l2: -1 is outside"),
+    ],
+)
+def test_curve_refuses_arguments_out_of_range(
+    capsys: pytest.CaptureFixture, option: list[str], message: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["curve", str(TINY_SCORED), "--feature-set", "lexical", *option])
+    assert exited.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_train_checks_the_output_folder_before_training(
+    tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orchestrator_graph.cli import quality
+
+    monkeypatch.setattr(quality, "train", lambda *a, **k: pytest.fail("trained before the check"))
+    out = tmp_path / "missing" / "dir" / "q.npz"
+    with pytest.raises(SystemExit) as exited:
+        main(["train", str(TINY_SCORED), "--feature-set", "lexical", "--out", str(out)])
+    assert exited.value.code == 2
+    assert f"{out.parent} is not an existing folder" in capsys.readouterr().err
+
+
+def test_curve_says_when_a_source_is_too_small_to_calibrate(
+    capsys: pytest.CaptureFixture,
+) -> None:
+    """tiny_scored: source beta has one session, so its turns all fall in one fold."""
+    assert main(["curve", str(TINY_SCORED), "--feature-set", "lexical", "--folds", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "beta (2 turns, 1 sessions): too little data to cross-validate" in out
+    assert "nan" not in out and "alpha (" in out
+
+
+def test_curve_with_no_source_to_calibrate_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    a1, _, b1 = TINY_SCORED.read_text().splitlines()  # one session of each source
+    path = tmp_path / "two.jsonl"
+    path.write_text(f"{a1}\n{b1}\n")
+    assert main(["curve", str(path), "--feature-set", "lexical", "--folds", "2"]) == 2
+    assert "too little scored data" in capsys.readouterr().err

@@ -47,7 +47,10 @@ def test_one_role_scored_is_not_a_scored_turn(tmp_path: Path) -> None:
     [
         ({"scores": {"strong": 1, "cheap": 0}}, "unknown model roles \\['cheap'\\]"),
         ({"answers": {"medium": "x"}}, "unknown model roles \\['medium'\\]"),
-        ({"scores": {"strong": "good", "weak": 0}}, "w.jsonl:1: not a valid session"),
+        (
+            {"scores": {"strong": "good", "weak": 0}},
+            "w.jsonl line 1: session 's1': not a valid session",
+        ),
         ({"scores": {"strong": float("nan"), "weak": 0}}, "finite"),
     ],
 )

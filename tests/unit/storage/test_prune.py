@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -233,8 +234,8 @@ def test_the_prune_command(tmp_path: Path, capsys) -> None:
     assert main(["prune", "long", "--db", str(path), "--vacuum"]) == 0
     printed = capsys.readouterr().out
     assert "long: kept" in printed and "MB ->" in printed
-    with pytest.raises(SystemExit, match="no checkpoint file"):
-        main(["prune", "long", "--db", str(tmp_path / "missing.sqlite")])
+    assert main(["prune", "long", "--db", str(tmp_path / "missing.sqlite")]) == 2
+    assert "no checkpoint file" in capsys.readouterr().err
 
 
 def test_the_prune_command_compacts(tmp_path: Path, capsys) -> None:
@@ -252,5 +253,42 @@ def test_the_prune_command_compacts(tmp_path: Path, capsys) -> None:
         graph = build().compile(checkpointer=saver)
         assert graph.get_state(THREAD).values == before
         assert len(list(saver.list(THREAD))) == 1
-    with pytest.raises(SystemExit, match=r"plain: not compacted: .*another graph"):
-        main(["prune", "plain", "--db", str(path), "--compact"])
+    assert main(["prune", "plain", "--db", str(path), "--compact"]) == 2
+    assert re.search(r"plain: not compacted: .*another graph", capsys.readouterr().err)
+
+
+def _bytes(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def test_prune_refuses_a_file_without_checkpoint_tables(tmp_path: Path, capsys) -> None:
+    from orchestrator_graph.accounting.ledger import CostLedger
+
+    ledger = tmp_path / "ledger.sqlite"
+    with CostLedger(ledger):
+        pass
+    before = _bytes(tmp_path)
+    assert main(["prune", "--db", str(ledger), "t"]) == 2
+    assert f"{ledger} is a cost ledger, not a checkpoint file" in capsys.readouterr().err
+    assert _bytes(tmp_path) == before  # no checkpoint tables added, no file created
+
+
+def test_prune_of_a_thread_without_checkpoints_is_an_error_pruning_nothing(
+    tmp_path: Path, capsys
+) -> None:
+    path = tmp_path / "cp.sqlite"
+    with sqlite_checkpointer(path) as saver:
+        run_turns(build().compile(checkpointer=saver), 2)
+        kept = count(saver, "checkpoints")
+    assert main(["prune", "--db", str(path), "long", "no-such-thread"]) == 2
+    assert "no checkpoint of thread no-such-thread" in capsys.readouterr().err
+    with sqlite_checkpointer(path) as saver:
+        assert count(saver, "checkpoints") == kept  # "long" was not pruned either
+
+
+@pytest.mark.parametrize("keep", ["0", "-1"])
+def test_prune_refuses_keeping_no_checkpoint(tmp_path: Path, capsys, keep: str) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["prune", "--db", str(tmp_path / "cp.sqlite"), "t", "--keep", keep])
+    assert exited.value.code == 2
+    assert f"argument --keep: {keep} is below the minimum, 1" in capsys.readouterr().err
