@@ -20,6 +20,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import convert_to_messages
 from langgraph.graph import END, START, StateGraph
@@ -29,8 +30,8 @@ from langgraph.types import Command
 from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.accounting.pricing import model_name_of
 from orchestrator_graph.config import OrchestratorConfig, RunContext
-from orchestrator_graph.conversation.tokens import message_text
-from orchestrator_graph.errors import InvalidTurnError, LedgerError
+from orchestrator_graph.conversation.views import request_text
+from orchestrator_graph.errors import LedgerError
 from orchestrator_graph.nodes.cache_answer import cache_answer
 from orchestrator_graph.nodes.classify import make_classify
 from orchestrator_graph.nodes.cost_estimate import make_cost_estimate
@@ -153,45 +154,37 @@ def check_ledger_file(path: Path) -> None:
         raise LedgerError.unusable(path, "be opened as a cost ledger", exc) from exc
 
 
-def check_request(value: Any) -> None:
-    """Refuse a new request with no text before it enters the thread.
+class RequestCheck(BaseCallbackHandler):
+    """Refuses a new request with no text when a run starts, before LangGraph
+    checkpoints its input, so the thread stays exactly as it was.
 
-    ``None`` and ``Command`` (a resume) pass; so does a value without messages.
+    A callback because ``on_chain_start`` of the graph's run is the one public hook
+    that runs before the input checkpoint: a node or START edge that raised would
+    leave that checkpoint and a failed task on the thread. ``None`` and a
+    ``Command`` (a resume) pass, as does an input whose last new message is not
+    the user's.
     """
-    if not isinstance(value, dict) or isinstance(value, Command) or not value.get("messages"):
-        return
-    messages = value["messages"]
-    new = convert_to_messages(messages if isinstance(messages, list) else [messages])
-    if new and new[-1].type == "human" and not message_text(new[-1]).strip():
-        raise InvalidTurnError(
-            "the user's request has no text (an empty, whitespace-only or image-only "
-            "request is dropped and never enters the thread); send a HumanMessage with text. "
-            "The thread is as it was before this call."
-        )
 
+    raise_error = True  # the error ends the run instead of being logged
+    run_inline = True
 
-class CompiledOrchestrator(
-    CompiledStateGraph[OrchestratorState, RunContext, OrchestratorInput, OrchestratorOutput]
-):
-    """The compiled graph: input is checked before LangGraph checkpoints it (a node that
-    raised would leave the thread pending on a request it can never route)."""
-
-    def stream(self, input: Any, *args: Any, **kwargs: Any) -> Any:
-        check_request(input)
-        return super().stream(input, *args, **kwargs)
-
-    def astream(self, input: Any, *args: Any, **kwargs: Any) -> Any:
-        check_request(input)
-        return super().astream(input, *args, **kwargs)
+    def on_chain_start(self, serialized: Any, inputs: Any, **kwargs: Any) -> None:
+        if not isinstance(inputs, dict) or isinstance(inputs, Command):
+            return
+        if not (messages := inputs.get("messages")):
+            return
+        new = messages if isinstance(messages, list) else [messages]
+        (last,) = convert_to_messages(new[-1:])
+        if last.type == "human":
+            request_text(last)
 
 
 class OrchestratorGraph(
     StateGraph[OrchestratorState, RunContext, OrchestratorInput, OrchestratorOutput]
 ):
-    """``StateGraph`` whose ``compile`` returns a :class:`CompiledOrchestrator`."""
+    """``StateGraph`` whose compiled graph refuses a request with no text (``RequestCheck``)."""
 
-    def compile(self, *args: Any, **kwargs: Any) -> CompiledOrchestrator:
-        compiled = super().compile(*args, **kwargs)
-        compiled.__class__ = CompiledOrchestrator
-        assert isinstance(compiled, CompiledOrchestrator)  # the class set on the line above
-        return compiled
+    def compile(
+        self, *args: Any, **kwargs: Any
+    ) -> CompiledStateGraph[OrchestratorState, RunContext, OrchestratorInput, OrchestratorOutput]:
+        return super().compile(*args, **kwargs).with_config(callbacks=[RequestCheck()])

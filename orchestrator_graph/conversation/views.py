@@ -12,11 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import cast
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AnyMessage, BaseMessage, HumanMessage, trim_messages
-from langgraph.graph.message import Messages, add_messages
+from langchain_core.messages import BaseMessage, HumanMessage, trim_messages
 
 from orchestrator_graph.conversation.tokens import (
     FINGERPRINT_BYTES,
@@ -158,16 +156,24 @@ def latest_request(messages: Sequence[BaseMessage]) -> tuple[int, str]:
     """
     if not messages or messages[-1].type != "human":
         raise InvalidTurnError(
-            "the last message must be the user's request, a HumanMessage with text (an empty, "
-            "whitespace-only or image-only request is dropped and never enters the thread); "
+            "the last message must be the user's request, a HumanMessage with text; "
             "pass {'messages': [HumanMessage('...')]} to the graph"
         )
-    text = messages[-1].text
+    return len(messages) - 1, request_text(messages[-1])
+
+
+def request_text(request: BaseMessage) -> str:
+    """The text of the user's request ``request``: the one check that a request has text.
+
+    Raises ``InvalidTurnError`` when it is empty, whitespace-only or image-only.
+    """
+    text = request.text
     if not text.strip():
         raise InvalidTurnError(
-            "the user's request is empty or only whitespace; send a request with text"
+            "the user's request has no text (it is empty, whitespace-only or image-only); "
+            "send a HumanMessage with text. It was refused before it entered the thread."
         )
-    return len(messages) - 1, text
+    return text
 
 
 # -- bad input: requests with no text, contexts larger than the model's window --
@@ -312,16 +318,3 @@ def fit_to_window(
     """The messages of :func:`fit_view` (what was trimmed is not reported: prefer
     ``fit_view`` or ``budget.guarded_call(window=...)``, which report it)."""
     return fit_view(view, window, reserve).messages
-
-
-def add_request_messages(left: Messages, right: Messages) -> list[AnyMessage]:
-    """``add_messages`` that drops a new user message with no text before it enters the state.
-
-    An empty or whitespace-only request (or one made only of non-text blocks) is
-    never stored, so the thread stays as it was; ``classify`` then finds no
-    request to route and raises :class:`InvalidTurnError` out of ``graph.invoke``.
-    """
-    # both sides are messages once in the state: add_messages returns them as a list
-    merged = cast("list[AnyMessage]", add_messages(left, right))
-    known = {m.id for m in merged[: len(left)]} if isinstance(left, list) else set()
-    return [m for m in merged if m.type != "human" or m.id in known or m.text.strip()]
