@@ -30,6 +30,7 @@ def make_service(stack: ExitStack, path: Path, **worker: Any) -> OrchestratorSer
         main_model=SimulatedChatModel(model_name="gpt-4.1"),
         worker_model=SimulatedChatModel(model_name="gpt-4.1-mini", **worker),
         checkpointer=saver,
+        chat_model=lambda name: SimulatedChatModel(model_name=name),
     )
 
 
@@ -242,6 +243,9 @@ def test_feedback_over_http_lands_on_the_turn_and_teaches_the_router(tmp_path: P
             client.post("/orchestrator/feedback", json={**said, "thread_id": "nobody"}).status_code
             == 404
         )
+        orphan = client.post("/orchestrator/feedback", json={**said, "turn": 99})  # defect 7
+        assert orphan.status_code == 404 and "turn 99" in orphan.json()["detail"]
+        assert len(CostLedger(ledger_path).feedback("main-fb")) == 1
         both = {"thread_id": "main-fb", "thumbs": "up", "quality": 0.5}
         assert client.post("/orchestrator/feedback", json=both).status_code == 422
         assert "/orchestrator/feedback" in client.get("/openapi.json").json()["paths"]
@@ -250,3 +254,57 @@ def test_feedback_over_http_lands_on_the_turn_and_teaches_the_router(tmp_path: P
 def test_feedback_without_a_ledger_is_a_conflict(client: TestClient) -> None:
     refused = client.post("/orchestrator/feedback", json={"thread_id": "t", "thumbs": "up"})
     assert refused.status_code == 409 and "no ledger" in refused.json()["detail"]
+
+
+def test_a_request_with_no_text_is_a_400_not_a_500(client: TestClient) -> None:
+    """Defect 2: under uvicorn ``InvalidTurnError`` had no handler (a 500)."""
+    refused = client.post("/orchestrator/evaluate", json={"task_request": "  \n "})
+    assert refused.status_code == 400
+    assert "no text" in refused.json()["detail"]
+
+
+def _task(client: TestClient, **change: Any) -> dict[str, Any]:
+    evaluation = client.post("/orchestrator/evaluate", json={"task_request": "Name a tea."}).json()
+    (task,) = evaluation["workers"]
+    return {**task, **change}
+
+
+def test_spawn_runs_the_model_asked_for(client: TestClient) -> None:
+    """Defect 12: ``task.model`` was ignored (gpt-4.1 ran gpt-4.1-mini)."""
+    task = _task(client, model="gpt-4.1")
+    spawned = client.post("/orchestrator/workers", json={"task": task})
+    assert spawned.status_code == 201, spawned.text
+    (call,) = spawned.json()["calls"]
+    assert call["model"] == "gpt-4.1"
+    assert spawned.json()["result"]["call"]["model"] == "gpt-4.1"
+
+
+def test_spawn_validates_its_request(client: TestClient) -> None:
+    """Defect 12: an unpriced model, ``max_tokens: -5``, an empty brief and unknown
+    fields were all 201."""
+    unpriced = client.post("/orchestrator/workers", json={"task": _task(client, model="my-llm")})
+    assert unpriced.status_code == 400, unpriced.text
+    assert "my-llm" in unpriced.json()["detail"] and "`prices`" in unpriced.json()["detail"]
+    price = {"input_per_mtok": 0.1, "cached_input_per_mtok": 0.05, "output_per_mtok": 0.2}
+    priced = {"task": _task(client, model="my-llm"), "prices": {"my-llm": price}}
+    served = client.post("/orchestrator/workers", json=priced)
+    assert served.status_code == 201, served.text
+    assert served.json()["calls"][0]["model"] == "my-llm"
+
+    bad = {
+        ("task", "max_tokens"): _task(client, max_tokens=-5),
+        ("task", "brief"): _task(client, brief=""),
+    }
+    for loc, task in bad.items():
+        response = client.post("/orchestrator/workers", json={"task": task})
+        assert response.status_code == 422, response.text
+        assert tuple(response.json()["detail"][0]["loc"]) == ("body", *loc)
+    blank = client.post("/orchestrator/workers", json={"task": _task(client, brief="  \n")})
+    assert blank.status_code == 422 and "no text" in blank.text
+    unknown = client.post("/orchestrator/workers", json={"task": _task(client), "priority": 1})
+    assert unknown.status_code == 422 and unknown.json()["detail"][0]["loc"] == [
+        "body",
+        "priority",
+    ]
+    typo = client.post("/orchestrator/workers", json={"task": _task(client, max_token=5)})
+    assert typo.status_code == 422 and "max_token" in typo.text

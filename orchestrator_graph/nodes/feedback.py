@@ -11,7 +11,7 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END
 from langgraph.runtime import Runtime
 
-from orchestrator_graph.accounting.feedback import apply_feedback
+from orchestrator_graph.accounting.feedback import apply_feedback, judged_turn
 from orchestrator_graph.accounting.ledger import ledger_for
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.nodes.classify import run_thread_id
@@ -31,8 +31,11 @@ def make_feedback(options: OrchestratorConfig) -> Callable[..., dict[str, Any]]:
                 "feedback needs a ledger (ledger_path or ledger_url): not recorded", stacklevel=1
             )
         else:
+            thread_id = run_thread_id(config)
+            for item in said:  # every report names a recorded turn, or none is written
+                judged_turn(ledger, thread_id, item)
             for item in said:
-                apply_feedback(ledger, run_thread_id(config), item, adapt=run.adaptive)
+                apply_feedback(ledger, thread_id, item, adapt=run.adaptive)
         return {"feedback": None}
 
     return feedback

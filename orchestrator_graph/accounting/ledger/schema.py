@@ -92,12 +92,15 @@ CALLS: dict[str, type] = {
 # what a guarded call cut from a view to fit its model's window, by call key
 TRIMS_PK = ("thread_id", "turn", "key")
 TRIMS: dict[str, type] = {"thread_id": str, "turn": int, "key": str, "note": str}
+# each worker of the service merged into a conversation, once (``CostLedger.claim_workers``)
+INTEGRATIONS: dict[str, type] = {"worker_id": str, "thread_id": str, "integrated_at": float}
 TABLES: dict[str, tuple[dict[str, type], tuple[str, ...]]] = {
     "turns": (TURNS, TURN_PK),
     "calls": (CALLS, ("call_id",)),
     "feedback": (FEEDBACK, FEEDBACK_PK),
     "trims": (TRIMS, TRIMS_PK),
     "adaptive": (ADAPTIVE, ("key",)),
+    "integrations": (INTEGRATIONS, ("worker_id",)),
 }
 # secondary indexes by table: the columns of each
 INDEXES: dict[str, tuple[tuple[str, ...], ...]] = {
