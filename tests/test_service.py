@@ -16,6 +16,7 @@ from langchain_core.messages import HumanMessage
 
 from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.errors import AlreadyIntegratedError
 from orchestrator_graph.server.http_api import create_app
 from orchestrator_graph.server.service import OrchestratorService
 from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
@@ -308,3 +309,45 @@ def test_spawn_validates_its_request(client: TestClient) -> None:
     ]
     typo = client.post("/orchestrator/workers", json={"task": _task(client, max_token=5)})
     assert typo.status_code == 422 and "max_token" in typo.text
+
+
+def test_a_worker_is_integrated_once(tmp_path: Path) -> None:
+    """Defect 3: the same workers merged twice, or into two conversations, appended the
+    answer each time and billed their calls under two turns."""
+    ledger_path = tmp_path / "ledger.sqlite"
+
+    def with_ledger(stack: ExitStack) -> OrchestratorService:
+        saver = stack.enter_context(sqlite_checkpointer(tmp_path / "s.sqlite"))
+        return OrchestratorService(
+            main_model=SimulatedChatModel(model_name="gpt-4.1"),
+            worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
+            checkpointer=saver,
+            config=OrchestratorConfig(ledger_path=ledger_path),
+        )
+
+    with TestClient(create_app(with_ledger)) as client:
+        service: OrchestratorService = client.app.state.service  # type: ignore[attr-defined]
+        ids = [service.spawn_worker_session(t) for t in service.evaluate_task(TWO_PARTS).workers]
+        first = service.integrate_results(ids, "main-1", request=TWO_PARTS)
+        assert first.messages == 2
+        with pytest.raises(AlreadyIntegratedError, match="already integrated into 'main-1'"):
+            service.integrate_results(ids, "main-1", request=TWO_PARTS)
+        with pytest.raises(AlreadyIntegratedError):  # nor into another conversation
+            service.integrate_results(ids[1:], "main-2", request=TWO_PARTS)
+        again = {"worker_results": ids, "main_session_id": "main-2", "request": TWO_PARTS}
+        refused = client.post("/orchestrator/integrate", json=again)
+        assert refused.status_code == 409 and ids[0] in refused.json()["detail"]
+        twice = {"worker_results": [ids[0], ids[0]], "main_session_id": "main-3"}
+        assert client.post("/orchestrator/integrate", json=twice).status_code == 409
+
+        main = service.main.get_state({"configurable": {"thread_id": "main-1"}}).values
+        assert len(main["messages"]) == 2  # appended once
+        assert service.main.get_state({"configurable": {"thread_id": "main-2"}}).values == {}
+    with CostLedger(ledger_path) as ledger:
+        (turn,) = ledger.turns()
+        assert turn.thread_id == "main-1" and len(turn.calls) == 2  # billed once
+        assert {c["thread_id"] for c in ledger.calls()} == {"main-1"}
+        # another process on the same ledger: the claim is in the file, not in memory
+        with pytest.raises(AlreadyIntegratedError):
+            ledger.claim_workers([ids[1]], "main-9")
+        ledger.claim_workers(["worker-new"], "main-9")  # an unclaimed one goes through

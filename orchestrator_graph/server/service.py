@@ -239,8 +239,28 @@ class OrchestratorService:
         self, worker_results: Sequence[str], main_session_id: str, *, request: str | None = None
     ) -> Integration:
         """Join the workers' usable answers into one and append it (after ``request``,
-        if given) to the main conversation ``main_session_id``."""
+        if given) to the main conversation ``main_session_id``.
+
+        Raises ``KeyError`` for an unknown worker id and ``AlreadyIntegratedError`` for a
+        worker integrated before, into any conversation: with a ledger the claim is a
+        row there, so it holds across processes that share it; nothing is merged or
+        billed twice.
+        """
         sessions = [self.worker_session(worker_id) for worker_id in worker_results]
+        ledger = ledger_for(self.config)
+        if ledger is not None:
+            ledger.claim_workers(worker_results, main_session_id)
+        try:
+            return self._merge(sessions, main_session_id, request)
+        except BaseException:
+            if ledger is not None:  # not merged: the workers may be integrated again
+                ledger.release_workers(worker_results)
+            raise
+
+    def _merge(
+        self, sessions: Sequence[WorkerSession], main_session_id: str, request: str | None
+    ) -> Integration:
+        """``integrate_results`` once its workers are claimed."""
         results = [s.result for s in sessions if s.result is not None]
         usable = [r for r in results if r.status == "ok"]
         statuses = [s.result.status if s.result else "failed" for s in sessions]
