@@ -37,6 +37,7 @@ from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.accounting.feedback import Outcome, apply_feedback
 from orchestrator_graph.accounting.ledger import ledger_for
 from orchestrator_graph.accounting.pricing import ModelPrice, model_name_of, price_for
+from orchestrator_graph.cache.turn import open_cache
 from orchestrator_graph.config import OrchestratorConfig, Route
 from orchestrator_graph.conversation.tokens import message_text
 from orchestrator_graph.conversation.views import last_turn, make_digest
@@ -127,7 +128,10 @@ class OrchestratorService:
                 "set ledger_path or ledger_url (ORCHESTRATOR_LEDGER for the server)"
             )
         said = TurnFeedback.model_validate(feedback.model_dump(exclude={"thread_id"}))
-        return apply_feedback(ledger, feedback.thread_id, said, adapt=self.config.adaptive)
+        cache = open_cache(self.config) if self.config.cache is not None else None
+        return apply_feedback(
+            ledger, feedback.thread_id, said, adapt=self.config.adaptive, cache=cache
+        )
 
     def evaluate_task(
         self, task_request: str | EvaluateRequest, main_session_context: Sequence[Any] = ()

@@ -48,6 +48,7 @@ TURNS: dict[str, type] = {
     "arm": str,
     "tenant": str,
     "saved_usd": float,
+    "cache_entry": str,
 }
 # columns newer than the first ledgers (in any table: "quality" is also feedback's,
 # "tenant" also calls' and budget_holds'): a table without them gets them by ALTER TABLE
@@ -61,6 +62,7 @@ ADDED_LATER = frozenset(
         "tenant",
         "reserved_at",
         "saved_usd",
+        "cache_entry",
     }
 )
 JSON_COLUMNS = ("reasons", "estimate", "features", "trimmed", "quality")
@@ -174,6 +176,9 @@ class TurnRecord(BaseModel):
         description="what the quality feedback is learned against (``adaptive.TurnQuality``)",
     )
     arm: str | None = Field(default=None, description="the A/B arm of the thread (``ab``)")
+    cache_entry: str | None = Field(
+        default=None, description="route ``cache``: the answer cache entry that answered"
+    )
 
     @field_validator("saved_usd", mode="before")
     @classmethod
