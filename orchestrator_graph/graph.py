@@ -20,22 +20,19 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import convert_to_messages
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Command
 
 from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.accounting.pricing import model_name_of
 from orchestrator_graph.config import OrchestratorConfig, RunContext
-from orchestrator_graph.conversation.views import request_text
 from orchestrator_graph.errors import LedgerError
 from orchestrator_graph.nodes.cache_answer import cache_answer
 from orchestrator_graph.nodes.classify import make_classify
 from orchestrator_graph.nodes.cost_estimate import make_cost_estimate
 from orchestrator_graph.nodes.feedback import after_feedback, entry, make_feedback
+from orchestrator_graph.nodes.input_check import InputCheck
 from orchestrator_graph.nodes.main_session import make_main_session
 from orchestrator_graph.nodes.merge import make_merge
 from orchestrator_graph.nodes.record import make_record
@@ -112,12 +109,7 @@ def create_orchestrator(
     options.cache_path()  # a cache with nowhere to keep it fails here
     # the first decision's loads (encoding, embedding session, ...) happen here, once
     warm_up(options, main_model=pricing.main_model, worker_model=pricing.worker_model)
-    builder = OrchestratorGraph(
-        OrchestratorState,
-        context_schema=RunContext,
-        input_schema=OrchestratorInput,
-        output_schema=OrchestratorOutput,
-    )
+    builder = OrchestratorGraph(options)
     builder.add_node("classify", make_classify(worker_model, pricing, options))
     builder.add_node("cost_estimate", make_cost_estimate(pricing, options))
     builder.add_node("main_session", make_main_session(main_model, pricing, options))
@@ -154,37 +146,23 @@ def check_ledger_file(path: Path) -> None:
         raise LedgerError.unusable(path, "be opened as a cost ledger", exc) from exc
 
 
-class RequestCheck(BaseCallbackHandler):
-    """Refuses a new request with no text when a run starts, before LangGraph
-    checkpoints its input, so the thread stays exactly as it was.
-
-    A callback because ``on_chain_start`` of the graph's run is the one public hook
-    that runs before the input checkpoint: a node or START edge that raised would
-    leave that checkpoint and a failed task on the thread. ``None`` and a
-    ``Command`` (a resume) pass, as does an input whose last new message is not
-    the user's.
-    """
-
-    raise_error = True  # the error ends the run instead of being logged
-    run_inline = True
-
-    def on_chain_start(self, serialized: Any, inputs: Any, **kwargs: Any) -> None:
-        if not isinstance(inputs, dict) or isinstance(inputs, Command):
-            return
-        if not (messages := inputs.get("messages")):
-            return
-        new = messages if isinstance(messages, list) else [messages]
-        (last,) = convert_to_messages(new[-1:])
-        if last.type == "human":
-            request_text(last)
-
-
 class OrchestratorGraph(
     StateGraph[OrchestratorState, RunContext, OrchestratorInput, OrchestratorOutput]
 ):
-    """``StateGraph`` whose compiled graph refuses a request with no text (``RequestCheck``)."""
+    """``StateGraph`` whose compiled graph checks each run's input before LangGraph
+    checkpoints it (``nodes.input_check.InputCheck``)."""
+
+    def __init__(self, options: OrchestratorConfig) -> None:
+        super().__init__(
+            OrchestratorState,
+            context_schema=RunContext,
+            input_schema=OrchestratorInput,
+            output_schema=OrchestratorOutput,
+        )
+        self.options = options
 
     def compile(
         self, *args: Any, **kwargs: Any
     ) -> CompiledStateGraph[OrchestratorState, RunContext, OrchestratorInput, OrchestratorOutput]:
-        return super().compile(*args, **kwargs).with_config(callbacks=[RequestCheck()])
+        compiled = super().compile(*args, **kwargs)
+        return compiled.with_config(callbacks=[InputCheck(self.options)])

@@ -235,9 +235,15 @@ def test_feedback_on_a_turn_that_does_not_exist_is_refused(tmp_path: Path) -> No
         graph.invoke({"messages": [HumanMessage(ASK)]}, _thread("one"))
         with pytest.raises(UnknownTurnError, match="turn 99"):
             record_outcome(path, "one", 99, thumbs="down")
+        before = graph.get_state(_thread("one"))
+        bad = [{"thumbs": "up"}, {"turn": 99, "quality": 0.1}]
         with pytest.raises(UnknownTurnError, match="turn 99"):  # none of the list is written
-            graph.invoke({"feedback": [{"thumbs": "up"}, {"turn": 99, "quality": 0.1}]},
-                         _thread("one"))  # fmt: skip
+            graph.invoke({"feedback": bad}, _thread("one"))
+        with pytest.raises(UnknownTurnError, match="turn 99"):  # nor the request beside it
+            graph.invoke({"messages": [HumanMessage(ASK)], "feedback": bad}, _thread("one"))
+        assert graph.get_state(_thread("one")).config == before.config  # refused before
+        out = graph.invoke({"messages": [HumanMessage(ASK)]}, _thread("one"))  # the thread goes on
+        assert len(out["messages"]) == 4
     assert ledger_at(path).feedback() == []
     with pytest.raises(UnknownTurnError, match="no recorded turn"):
         record_outcome(path, "unknown-thread", thumbs="up")
