@@ -173,9 +173,10 @@ class CostLedger(LedgerReports):
                 list(worker_ids),
             )
             if done:
+                first = min(done, key=lambda row: list(worker_ids).index(row["worker_id"]))
                 raise AlreadyIntegratedError(
-                    f"worker {done[0]['worker_id']!r} was already integrated into "
-                    f"{done[0]['thread_id']!r}; its answer and calls are there, "
+                    f"worker {first['worker_id']!r} was already integrated into "
+                    f"{first['thread_id']!r}; its answer and calls are there, "
                     "so it is not merged (nor billed) again"
                 )
             now = time.time()
