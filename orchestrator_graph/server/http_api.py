@@ -78,18 +78,22 @@ def default_service(stack: ExitStack) -> OrchestratorService:
     )
 
 
-ERROR_STATUS: dict[type[Exception], int] = {
-    InvalidTurnError: status.HTTP_400_BAD_REQUEST,
-    UnknownModelError: status.HTTP_400_BAD_REQUEST,
-    UnknownTurnError: status.HTTP_404_NOT_FOUND,
-    AlreadyIntegratedError: status.HTTP_409_CONFLICT,
+ERROR_STATUS: dict[type[Exception], tuple[int, str]] = {
+    InvalidTurnError: (status.HTTP_400_BAD_REQUEST, ""),
+    UnknownModelError: (status.HTTP_400_BAD_REQUEST, ""),
+    UnknownModelPriceError: (
+        status.HTTP_400_BAD_REQUEST,
+        " Over HTTP: give it in the request's `prices` field.",
+    ),
+    UnknownTurnError: (status.HTTP_404_NOT_FOUND, ""),
+    AlreadyIntegratedError: (status.HTTP_409_CONFLICT, ""),
 }
-"""The service's errors as HTTP statuses (``detail`` is the error's message)."""
+"""The service's errors as HTTP statuses; ``detail`` is the error's message and the hint."""
 
 
-def _answer_with(code: int) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
+def _answer_with(code: int, hint: str) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
     async def answer(request: Request, error: Exception) -> JSONResponse:
-        return JSONResponse({"detail": str(error)}, status_code=code)
+        return JSONResponse({"detail": f"{error}{hint}"}, status_code=code)
 
     return answer
 
@@ -115,13 +119,8 @@ def create_app(
         lifespan=lifespan,
     )
 
-    @app.exception_handler(UnknownModelPriceError)
-    async def unknown_price(request: Request, error: UnknownModelPriceError) -> JSONResponse:
-        detail = f"{error} Over HTTP: give it in the request's `prices` field."
-        return JSONResponse({"detail": detail}, status_code=status.HTTP_400_BAD_REQUEST)
-
-    for error_type, code in ERROR_STATUS.items():
-        app.add_exception_handler(error_type, _answer_with(code))
+    for error_type, (code, hint) in ERROR_STATUS.items():
+        app.add_exception_handler(error_type, _answer_with(code, hint))
 
     @app.post(f"{PREFIX}/evaluate", tags=["orchestrator"])
     def evaluate(body: EvaluateRequest, svc: Service) -> Evaluation:
