@@ -7,7 +7,7 @@ over HTTP):
     the routing decision (``evaluate.evaluate_task``): route, worker tasks,
     estimated cost, confidence. No model call.
 ``spawn_worker_session(task, minimal_context)``
-    runs one worker through the compiled worker subgraph
+    runs one worker on the model its task names through the compiled worker subgraph
     (``nodes.spawn_subgraph.build_worker_graph``) on the service's checkpointer;
     the worker id is its thread id there, so ``worker_session(id)`` reads it back.
     Its calls enter the cost ledger at once, under the worker id (turn 0).
@@ -17,7 +17,7 @@ over HTTP):
     digests that stand for them in later main views); returns a summary. With a
     request, the graph's own ``record`` node ends the turn: the ledger gets the turn
     with the workers' calls (moved from the worker ids) and its baseline, as for a
-    turn the graph answered.
+    turn the graph answered. A worker is integrated once: the ledger keeps the claim.
 """
 
 from __future__ import annotations
