@@ -4,6 +4,7 @@ from orchestrator_graph.accounting.feedback import record_outcome
 from orchestrator_graph.accounting.pricing import ModelPrice
 from orchestrator_graph.config import BudgetLimits, CacheConfig, OrchestratorConfig, RunContext
 from orchestrator_graph.errors import (
+    AlreadyIntegratedError,
     BudgetExceeded,
     CallTimeoutError,
     CheckpointDatabaseError,
@@ -12,7 +13,9 @@ from orchestrator_graph.errors import (
     LedgerError,
     ModelCallError,
     OrchestratorError,
+    UnknownModelError,
     UnknownModelPriceError,
+    UnknownTurnError,
     WorkloadError,
 )
 from orchestrator_graph.graph import create_orchestrator
@@ -27,6 +30,7 @@ from orchestrator_graph.state import (
 )
 
 __all__ = [
+    "AlreadyIntegratedError",
     "BudgetExceeded",
     "BudgetLimits",
     "CacheConfig",
@@ -44,7 +48,9 @@ __all__ = [
     "RoutingDecision",
     "RunContext",
     "TaskProfile",
+    "UnknownModelError",
     "UnknownModelPriceError",
+    "UnknownTurnError",
     "WorkerResult",
     "WorkerTask",
     "WorkloadError",

@@ -35,6 +35,18 @@ class UnknownModelPriceError(OrchestratorError, LookupError):
         )
 
 
+class UnknownModelError(OrchestratorError, LookupError):
+    """The service has no chat model for a model name (``OrchestratorService(chat_model=...)``)."""
+
+
+class AlreadyIntegratedError(OrchestratorError, RuntimeError):
+    """A worker's answer was already merged into a conversation; it is never merged twice."""
+
+
+class UnknownTurnError(OrchestratorError, ValueError):
+    """Feedback names a turn that the thread has not recorded."""
+
+
 class WorkloadError(OrchestratorError, ValueError):
     """A workload file is missing or malformed; the message names the file and line."""
 

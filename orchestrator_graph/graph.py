@@ -21,20 +21,18 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import convert_to_messages
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Command
 
 from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.accounting.pricing import model_name_of
 from orchestrator_graph.config import OrchestratorConfig, RunContext
-from orchestrator_graph.conversation.tokens import message_text
-from orchestrator_graph.errors import InvalidTurnError, LedgerError
+from orchestrator_graph.errors import LedgerError
 from orchestrator_graph.nodes.cache_answer import cache_answer
 from orchestrator_graph.nodes.classify import make_classify
 from orchestrator_graph.nodes.cost_estimate import make_cost_estimate
 from orchestrator_graph.nodes.feedback import after_feedback, entry, make_feedback
+from orchestrator_graph.nodes.input_check import InputCheck
 from orchestrator_graph.nodes.main_session import make_main_session
 from orchestrator_graph.nodes.merge import make_merge
 from orchestrator_graph.nodes.record import make_record
@@ -111,12 +109,7 @@ def create_orchestrator(
     options.cache_path()  # a cache with nowhere to keep it fails here
     # the first decision's loads (encoding, embedding session, ...) happen here, once
     warm_up(options, main_model=pricing.main_model, worker_model=pricing.worker_model)
-    builder = OrchestratorGraph(
-        OrchestratorState,
-        context_schema=RunContext,
-        input_schema=OrchestratorInput,
-        output_schema=OrchestratorOutput,
-    )
+    builder = OrchestratorGraph(options)
     builder.add_node("classify", make_classify(worker_model, pricing, options))
     builder.add_node("cost_estimate", make_cost_estimate(pricing, options))
     builder.add_node("main_session", make_main_session(main_model, pricing, options))
@@ -153,45 +146,23 @@ def check_ledger_file(path: Path) -> None:
         raise LedgerError.unusable(path, "be opened as a cost ledger", exc) from exc
 
 
-def check_request(value: Any) -> None:
-    """Refuse a new request with no text before it enters the thread.
-
-    ``None`` and ``Command`` (a resume) pass; so does a value without messages.
-    """
-    if not isinstance(value, dict) or isinstance(value, Command) or not value.get("messages"):
-        return
-    messages = value["messages"]
-    new = convert_to_messages(messages if isinstance(messages, list) else [messages])
-    if new and new[-1].type == "human" and not message_text(new[-1]).strip():
-        raise InvalidTurnError(
-            "the user's request has no text (an empty, whitespace-only or image-only "
-            "request is dropped and never enters the thread); send a HumanMessage with text. "
-            "The thread is as it was before this call."
-        )
-
-
-class CompiledOrchestrator(
-    CompiledStateGraph[OrchestratorState, RunContext, OrchestratorInput, OrchestratorOutput]
-):
-    """The compiled graph: input is checked before LangGraph checkpoints it (a node that
-    raised would leave the thread pending on a request it can never route)."""
-
-    def stream(self, input: Any, *args: Any, **kwargs: Any) -> Any:
-        check_request(input)
-        return super().stream(input, *args, **kwargs)
-
-    def astream(self, input: Any, *args: Any, **kwargs: Any) -> Any:
-        check_request(input)
-        return super().astream(input, *args, **kwargs)
-
-
 class OrchestratorGraph(
     StateGraph[OrchestratorState, RunContext, OrchestratorInput, OrchestratorOutput]
 ):
-    """``StateGraph`` whose ``compile`` returns a :class:`CompiledOrchestrator`."""
+    """``StateGraph`` whose compiled graph checks each run's input before LangGraph
+    checkpoints it (``nodes.input_check.InputCheck``)."""
 
-    def compile(self, *args: Any, **kwargs: Any) -> CompiledOrchestrator:
+    def __init__(self, options: OrchestratorConfig) -> None:
+        super().__init__(
+            OrchestratorState,
+            context_schema=RunContext,
+            input_schema=OrchestratorInput,
+            output_schema=OrchestratorOutput,
+        )
+        self.options = options
+
+    def compile(
+        self, *args: Any, **kwargs: Any
+    ) -> CompiledStateGraph[OrchestratorState, RunContext, OrchestratorInput, OrchestratorOutput]:
         compiled = super().compile(*args, **kwargs)
-        compiled.__class__ = CompiledOrchestrator
-        assert isinstance(compiled, CompiledOrchestrator)  # the class set on the line above
-        return compiled
+        return compiled.with_config(callbacks=[InputCheck(self.options)])

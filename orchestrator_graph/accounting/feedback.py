@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from orchestrator_graph.accounting.ledger import CostLedger, ledger_at
+from orchestrator_graph.accounting.ledger import CostLedger, TurnRecord, ledger_at
 from orchestrator_graph.accounting.ledger.rows import is_postgres_url
+from orchestrator_graph.cache.store import WITHDRAW_BELOW, AnswerCache
+from orchestrator_graph.errors import UnknownTurnError
 from orchestrator_graph.quality.adaptive import TurnQuality, learn
 from orchestrator_graph.state import TurnFeedback
 
@@ -29,6 +31,7 @@ class Outcome:
     learned: bool
     guard_fired: bool = False
     state: dict[str, Any] | None = None
+    withdrawn_entry: str | None = None
 
 
 def record_outcome(
@@ -41,10 +44,14 @@ def record_outcome(
     needed_earlier_turns: bool | None = None,
     source: str = "user",
     adapt: bool = True,
+    cache: AnswerCache | str | Path | None = None,
 ) -> Outcome:
     """Report turn ``turn`` of ``thread_id`` (None: its latest recorded turn): a quality
     score in 0-1 or ``thumbs``, and/or whether it needed earlier turns. ``adapt=False``
     records without learning (as ``OrchestratorConfig(adaptive=False)`` does).
+    With ``cache`` (the answer cache, or its file), a turn answered from it and scored
+    under ``WITHDRAW_BELOW`` (thumbs down) withdraws the entry that answered it.
+    ``UnknownTurnError`` when the thread has not recorded that turn (nothing is written).
 
     Example:
         >>> record_outcome("checkpoints/ledger.sqlite", "user-42", thumbs="down")  # doctest: +SKIP
@@ -56,17 +63,26 @@ def record_outcome(
         needed_earlier_turns=needed_earlier_turns,
         source=source,
     )
-    return apply_feedback(_ledger(ledger), thread_id, said, adapt=adapt)
+    if cache is None or isinstance(cache, AnswerCache):
+        return apply_feedback(_ledger(ledger), thread_id, said, adapt=adapt, cache=cache)
+    with AnswerCache(cache) as opened:
+        return apply_feedback(_ledger(ledger), thread_id, said, adapt=adapt, cache=opened)
 
 
 def apply_feedback(
-    ledger: CostLedger, thread_id: str, said: TurnFeedback, *, adapt: bool = True
+    ledger: CostLedger,
+    thread_id: str,
+    said: TurnFeedback,
+    *,
+    adapt: bool = True,
+    cache: AnswerCache | None = None,
 ) -> Outcome:
-    """Record ``said`` on its turn and learn its score (``record_outcome``)."""
-    record = ledger.turn_record(thread_id, said.turn)
-    if said.turn is None and record is None:
-        raise ValueError(f"thread {thread_id!r} has no recorded turn to give feedback on")
-    index = said.turn if said.turn is not None else record.turn  # type: ignore[union-attr]
+    """Record ``said`` on its turn and learn its score (``record_outcome``).
+
+    Raises ``UnknownTurnError`` (nothing written) when the thread has not recorded that turn.
+    """
+    record = judged_turn(ledger, thread_id, said)
+    index = record.turn
     score = said.score
     new_score = ledger.record_feedback(
         thread_id,
@@ -75,13 +91,44 @@ def apply_feedback(
         quality=score,
         source=said.source,
     )
-    if not (adapt and new_score and record is not None and record.quality is not None):
-        return Outcome(thread_id, index, learned=False)
+    withdrawn = _withdraw(cache, record, score, f"turn {index} of thread {thread_id!r}")
+    if not (adapt and new_score and record.quality is not None):
+        return Outcome(thread_id, index, learned=False, withdrawn_entry=withdrawn)
     assert score is not None  # new_score says a score was given
     fired_before = _guard_count(ledger.adaptive_state(record.quality["key"]))
     state = learn(ledger, TurnQuality.model_validate(record.quality), score)
     return Outcome(
-        thread_id, index, learned=True, guard_fired=_guard_count(state) > fired_before, state=state
+        thread_id,
+        index,
+        learned=True,
+        guard_fired=_guard_count(state) > fired_before,
+        state=state,
+        withdrawn_entry=withdrawn,
+    )
+
+
+def _withdraw(
+    cache: AnswerCache | None, record: TurnRecord, score: float | None, where: str
+) -> str | None:
+    """Withdraw the cache entry that answered ``record`` when ``score`` is low; its id."""
+    if cache is None or record.cache_entry is None or score is None or score >= WITHDRAW_BELOW:
+        return None
+    cache.withdraw(
+        record.cache_entry, f"withdrawn after negative feedback (score {score:g} on {where})"
+    )
+    return record.cache_entry
+
+
+def judged_turn(ledger: CostLedger, thread_id: str, said: TurnFeedback) -> TurnRecord:
+    """The recorded turn ``said`` judges; ``UnknownTurnError`` when there is none."""
+    record = ledger.turn_record(thread_id, said.turn)
+    if record is not None:
+        return record
+    if said.turn is None or ledger.turn_record(thread_id) is None:
+        raise UnknownTurnError(f"thread {thread_id!r} has no recorded turn to give feedback on")
+    raise UnknownTurnError(
+        f"thread {thread_id!r} has no recorded turn {said.turn} (its turns are 0 to "
+        f"{ledger.turn_record(thread_id).turn}); feedback names a turn it recorded"  # type: ignore[union-attr]
     )
 
 

@@ -3,7 +3,8 @@
 One table, ``answer_cache``: per entry its scope (the tenant key the caller sets;
 an entry is never seen from another scope), the hash of the standing instructions
 it was answered under, the request and its embedding (float32 bytes), the answer,
-its own threshold, the cost of the turn that produced it, and when it expires.
+its own threshold, the cost of the turn that produced it, when it expires, and why
+it was withdrawn ("" while it serves: negative feedback withdraws an entry).
 Opened through ``database.open_sqlite`` (WAL, busy timeout), so several processes
 may share the file. Each process keeps, per scope, the vectors as one numpy matrix
 for a brute-force cosine search; it reloads them when another connection has
@@ -49,7 +50,10 @@ COLUMNS: dict[str, type] = {
     "created_at": float,
     "expires_at": float,
     "hits": int,
+    "withdrawn": str,
 }
+ADDED_LATER = {"withdrawn": ""}  # columns newer than the first caches, with their default
+WITHDRAW_BELOW = 0.5  # feedback scoring a cached answer under this withdraws its entry
 NEAR = 0.75  # a candidate this similar is reported (for the per-entry threshold) on a miss
 CANDIDATES = 8  # the most similar entries checked by the guards, best first
 
@@ -129,6 +133,9 @@ class AnswerCache:
             table = self.db.table(TABLE)
             if not table.exists():
                 table.create(COLUMNS, pk="entry_id", not_null={"entry_id", "scope"})
+            for column, default in ADDED_LATER.items():
+                if column not in table.columns_dict:
+                    table.add_column(column, COLUMNS[column], not_null_default=default)
             missing = sorted(set(COLUMNS) - set(table.columns_dict))
             if missing:
                 raise _cache_error(self.path, sqlite3.DatabaseError(f"no columns {missing}"))
@@ -158,7 +165,8 @@ class AnswerCache:
             index = _ScopeIndex()
             with self._transaction("DEFERRED"):
                 rows = self.db.query(
-                    f"SELECT * FROM {TABLE} WHERE scope = ? AND expires_at > ? ORDER BY rowid",
+                    f"SELECT * FROM {TABLE} WHERE scope = ? AND expires_at > ? AND withdrawn = ''"
+                    " ORDER BY rowid",
                     [scope, time.time()],
                 )
                 for row in rows:
@@ -239,6 +247,7 @@ class AnswerCache:
             "created_at": now,
             "expires_at": now + ttl_s,
             "hits": 0,
+            "withdrawn": "",
         }
         index = self._index(scope)  # loaded before the write, which it then adds
         with self._transaction():
@@ -263,6 +272,30 @@ class AnswerCache:
                 f"UPDATE {TABLE} SET threshold = ? WHERE entry_id = ?", [row["threshold"], entry_id]
             )
         return float(row["threshold"])
+
+    def withdraw(self, entry_id: str, reason: str) -> None:
+        """Stop serving an entry (e.g. its answer got negative feedback); ``reason`` is
+        kept and told by ``withdrawal`` to the next turn asking the same."""
+        with self._transaction():
+            self._conn.execute(
+                f"UPDATE {TABLE} SET withdrawn = ? WHERE entry_id = ?", [reason, entry_id]
+            )
+        with self._loading:
+            self._indexes.clear()  # this connection's write: reload (others see data_version)
+
+    def withdrawal(
+        self, scope: str, context_key: str, request: str, now: float | None = None
+    ) -> tuple[str, str] | None:
+        """The id and reason of the latest unexpired entry withdrawn that asked exactly
+        ``request`` in ``scope``, or None."""
+        with self._transaction("DEFERRED"):
+            row = self._conn.execute(
+                f"SELECT entry_id, withdrawn FROM {TABLE} WHERE scope = ? AND context_key = ?"
+                " AND request_key = ? AND withdrawn != '' AND expires_at > ?"
+                " ORDER BY rowid DESC LIMIT 1",
+                [scope, context_key, request_key(request), time.time() if now is None else now],
+            ).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]))
 
     def answer(self, entry_id: str) -> str:
         """The answer of an entry ("" when it is gone)."""

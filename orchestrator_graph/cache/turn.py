@@ -94,11 +94,10 @@ def look_up(
     assert options.cache is not None and decision.route != "cache"
     text = message_text(messages[-1])
     threshold = threshold_for(options.cache.max_false_hit_rate)
-    match = cache.lookup(
-        scope, context_key(messages), text, request_vector(text, options), threshold=threshold
-    )
+    key = context_key(messages)
+    match = cache.lookup(scope, key, text, request_vector(text, options), threshold=threshold)
     if match is None:
-        return decision
+        return _told_withdrawn(decision, cache.withdrawal(scope, key, text))
     replaced = decision.estimate.option(decision.route)
     found = CacheMatch(
         entry_id=match.entry_id,
@@ -111,7 +110,8 @@ def look_up(
         answer=match.answer if match.hit else "",
     )
     if not match.hit:
-        return decision.model_copy(update={"cache": found})
+        missed = decision.model_copy(update={"cache": found})
+        return _told_withdrawn(missed, cache.withdrawal(scope, key, text))
     how = (
         "exact repeat"
         if match.exact
@@ -125,6 +125,17 @@ def look_up(
     return decision.model_copy(
         update={"route": "cache", "cache": found, "reasons": reasons, "tasks": []}
     )
+
+
+def _told_withdrawn(
+    decision: RoutingDecision, withdrawn: tuple[str, str] | None
+) -> RoutingDecision:
+    """``decision`` with the reason an entry asking the same no longer serves it."""
+    if withdrawn is None:
+        return decision
+    entry_id, why = withdrawn
+    reason = f"answer cache: entry {entry_id[:12]} {why}; answered anew"
+    return decision.model_copy(update={"reasons": [*decision.reasons, reason]})
 
 
 def store_answer(

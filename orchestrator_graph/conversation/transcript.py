@@ -5,7 +5,7 @@ thread's checkpoints grow with the square of its length. ``TRANSCRIPT`` is a
 LangGraph ``DeltaChannel`` (beta in LangGraph 1.2): a checkpoint stores only the
 step's writes, plus a full snapshot every ``TRANSCRIPT_SNAPSHOT_EVERY`` updates,
 and reading a checkpoint replays the writes since the nearest snapshot through
-``add_request_messages_batch``. Resume, ``get_state_history`` and invoking from an
+``add_messages_batch``. Resume, ``get_state_history`` and invoking from an
 earlier checkpoint work as before: every checkpoint's value is rebuilt from its
 own ancestors. Supported by LangGraph's memory, SQLite and Postgres savers.
 
@@ -59,8 +59,7 @@ def _stable_id(position: int, message: BaseMessage) -> str:
 
 
 def _apply(result: list[AnyMessage], index: dict[str, int], write: Any) -> list[AnyMessage]:
-    """One write applied as ``add_messages`` applies it, a new user message with no text
-    dropped."""
+    """One write, as LangGraph's ``add_messages(result, write)`` would apply it."""
     right = _as_messages(write)
     for offset, message in enumerate(right):
         if message.id is None:
@@ -71,7 +70,6 @@ def _apply(result: list[AnyMessage], index: dict[str, int], write: Any) -> list[
             index.clear()
             right = right[i + 1 :]
             break
-    known = len(result)
     removed: set[str] = set()
     for message in right:
         message_id = message.id
@@ -88,22 +86,16 @@ def _apply(result: list[AnyMessage], index: dict[str, int], write: Any) -> list[
         else:
             index[message_id] = len(result)
             result.append(message)
-    empty = [  # a new request with no text never enters the transcript
-        i for i in range(known, len(result))
-        if result[i].type == "human" and not message_text(result[i]).strip()
-    ]  # fmt: skip
-    if removed or empty:
-        dropped = set(empty)
-        kept = [m for i, m in enumerate(result) if m.id not in removed and i not in dropped]
+    if removed:
+        kept = [m for m in result if m.id not in removed]
         result[:] = kept
         index.clear()
         index.update({m.id: i for i, m in enumerate(kept) if m.id is not None})
     return result
 
 
-def add_request_messages_batch(state: Any, writes: Sequence[Any]) -> list[AnyMessage]:
-    """LangGraph's ``add_messages`` folded over a batch of writes in one pass, a new user
-    message with no text dropped before it enters the state.
+def add_messages_batch(state: Any, writes: Sequence[Any]) -> list[AnyMessage]:
+    """LangGraph's ``add_messages`` folded over a batch of writes, in one pass.
 
     The ``DeltaChannel`` reducer: ``reducer(reducer(s, xs), ys) == reducer(s, xs + ys)``
     because it applies the writes one by one; the id index is built once per batch,
@@ -119,6 +111,6 @@ def add_request_messages_batch(state: Any, writes: Sequence[Any]) -> list[AnyMes
 
 
 TRANSCRIPT: DeltaChannel = DeltaChannel(
-    add_request_messages_batch, list, snapshot_frequency=TRANSCRIPT_SNAPSHOT_EVERY
+    add_messages_batch, list, snapshot_frequency=TRANSCRIPT_SNAPSHOT_EVERY
 )
 """The ``messages`` channel of the orchestrator's state (``Annotated[list, TRANSCRIPT]``)."""

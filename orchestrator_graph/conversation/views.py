@@ -156,16 +156,24 @@ def latest_request(messages: Sequence[BaseMessage]) -> tuple[int, str]:
     """
     if not messages or messages[-1].type != "human":
         raise InvalidTurnError(
-            "the last message must be the user's request, a HumanMessage with text (an empty, "
-            "whitespace-only or image-only request is dropped and never enters the thread); "
+            "the last message must be the user's request, a HumanMessage with text; "
             "pass {'messages': [HumanMessage('...')]} to the graph"
         )
-    text = messages[-1].text
+    return len(messages) - 1, request_text(messages[-1])
+
+
+def request_text(request: BaseMessage) -> str:
+    """The text of the user's request ``request``: the one check that a request has text.
+
+    Raises ``InvalidTurnError`` when it is empty, whitespace-only or image-only.
+    """
+    text = request.text
     if not text.strip():
         raise InvalidTurnError(
-            "the user's request is empty or only whitespace; send a request with text"
+            "the user's request has no text (it is empty, whitespace-only or image-only); "
+            "send a HumanMessage with text. It was refused before it entered the thread."
         )
-    return len(messages) - 1, text
+    return text
 
 
 # -- bad input: requests with no text, contexts larger than the model's window --

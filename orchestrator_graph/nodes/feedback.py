@@ -11,8 +11,9 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END
 from langgraph.runtime import Runtime
 
-from orchestrator_graph.accounting.feedback import apply_feedback
+from orchestrator_graph.accounting.feedback import apply_feedback, judged_turn
 from orchestrator_graph.accounting.ledger import ledger_for
+from orchestrator_graph.cache.turn import open_cache
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.nodes.classify import run_thread_id
 from orchestrator_graph.state import OrchestratorState, TurnFeedback
@@ -31,8 +32,12 @@ def make_feedback(options: OrchestratorConfig) -> Callable[..., dict[str, Any]]:
                 "feedback needs a ledger (ledger_path or ledger_url): not recorded", stacklevel=1
             )
         else:
+            thread_id = run_thread_id(config)
+            for item in said:  # every report names a recorded turn, or none is written
+                judged_turn(ledger, thread_id, item)
+            cache = open_cache(run) if run.cache is not None else None
             for item in said:
-                apply_feedback(ledger, run_thread_id(config), item, adapt=run.adaptive)
+                apply_feedback(ledger, thread_id, item, adapt=run.adaptive, cache=cache)
         return {"feedback": None}
 
     return feedback

@@ -137,6 +137,9 @@ def _write_turn(
             features=features,
             features_version=FEATURES_VERSION if features is not None else None,
             saved_usd=decision.cache.saved_usd if decision.cache and decision.cache.hit else 0.0,
+            cache_entry=decision.cache.entry_id
+            if decision.route == "cache" and decision.cache
+            else None,
             quality=learned,
             arm=decision.arm,
             tenant=options.tenant,

@@ -1,4 +1,4 @@
-"""The default main and worker chat models of the demo and Studio."""
+"""The chat models of the demo, Studio and the HTTP service, by model name."""
 
 from __future__ import annotations
 
@@ -7,20 +7,19 @@ from langchain_core.language_models import BaseChatModel
 from orchestrator_graph.config import DEFAULT_MAIN_MODEL, DEFAULT_WORKER_MODEL
 
 
-def default_models(*, live: bool) -> tuple[BaseChatModel, BaseChatModel]:
-    """The default main and worker models: ``ChatOpenAI`` when ``live`` (it reads
-    ``OPENAI_API_KEY`` and ``OPENAI_BASE_URL``; the orchestrator does the retries),
-    else the simulated ones (``orchestrator_graph.testing``)."""
+def chat_model(name: str, *, live: bool) -> BaseChatModel:
+    """The chat model ``name``: ``ChatOpenAI`` when ``live`` (it reads ``OPENAI_API_KEY``
+    and ``OPENAI_BASE_URL``; the orchestrator does the retries), else the simulated
+    one (``orchestrator_graph.testing``)."""
     if live:
         from langchain_openai import ChatOpenAI
 
-        return (
-            ChatOpenAI(model=DEFAULT_MAIN_MODEL, stream_usage=True, max_retries=0),
-            ChatOpenAI(model=DEFAULT_WORKER_MODEL, stream_usage=True, max_retries=0),
-        )
+        return ChatOpenAI(model=name, stream_usage=True, max_retries=0)
     from orchestrator_graph.testing.simulated import SimulatedChatModel
 
-    return (
-        SimulatedChatModel(model_name=DEFAULT_MAIN_MODEL),
-        SimulatedChatModel(model_name=DEFAULT_WORKER_MODEL),
-    )
+    return SimulatedChatModel(model_name=name)
+
+
+def default_models(*, live: bool) -> tuple[BaseChatModel, BaseChatModel]:
+    """The default main and worker models (``chat_model`` of each)."""
+    return chat_model(DEFAULT_MAIN_MODEL, live=live), chat_model(DEFAULT_WORKER_MODEL, live=live)

@@ -13,16 +13,18 @@ LangGraph server) serves the graph and these routes; the server's
 Workers and main conversations are threads of a SQLite checkpointer on
 ``checkpoints.default_checkpoint_path()`` (``$ORCHESTRATOR_CHECKPOINTS``), the file
 the server's graph uses. Models as in ``studio.py``: simulated offline, ``ChatOpenAI``
-with ``OPENAI_API_KEY``. Errors: 422 names the bad field, 400 an unknown model price
-(with how to give one), 404 an unknown worker id or a thread with no recorded turn,
-409 feedback to a service that keeps no ledger.
+with ``OPENAI_API_KEY``; a worker runs the model its task names. Errors: 422 names the
+bad field (missing, mistyped, out of range or unknown); 400 a request the orchestrator
+cannot run (a request with no text, a model with no price, with how to give one);
+404 an unknown worker id, or feedback on a turn the thread has not recorded; 409 a
+worker already integrated, or feedback to a service that keeps no ledger.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import ExitStack, asynccontextmanager
 from typing import Annotated
 
@@ -30,18 +32,25 @@ from fastapi import Depends, FastAPI, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 
 from orchestrator_graph.accounting.feedback import Outcome
-from orchestrator_graph.errors import LedgerError, UnknownModelPriceError
-from orchestrator_graph.server.chat_models import default_models
-from orchestrator_graph.server.service import (
+from orchestrator_graph.errors import (
+    AlreadyIntegratedError,
+    InvalidTurnError,
+    LedgerError,
+    UnknownModelError,
+    UnknownModelPriceError,
+    UnknownTurnError,
+)
+from orchestrator_graph.server.chat_models import chat_model, default_models
+from orchestrator_graph.server.schemas import (
     EvaluateRequest,
     Evaluation,
     FeedbackRequest,
     IntegrateRequest,
     Integration,
-    OrchestratorService,
     SpawnRequest,
     WorkerSession,
 )
+from orchestrator_graph.server.service import OrchestratorService
 from orchestrator_graph.server.studio import config_from_env
 from orchestrator_graph.storage.checkpoints import default_checkpoint_path, sqlite_checkpointer
 
@@ -57,11 +66,36 @@ Service = Annotated[OrchestratorService, Depends(_service)]
 
 def default_service(stack: ExitStack) -> OrchestratorService:
     """The service the server runs: the Studio models and config, the SQLite checkpoints."""
-    main, worker = default_models(live=bool(os.environ.get("OPENAI_API_KEY")))
+    live = bool(os.environ.get("OPENAI_API_KEY"))
+    main, worker = default_models(live=live)
     saver = stack.enter_context(sqlite_checkpointer(default_checkpoint_path()))
     return OrchestratorService(
-        main_model=main, worker_model=worker, checkpointer=saver, config=config_from_env()
+        main_model=main,
+        worker_model=worker,
+        checkpointer=saver,
+        config=config_from_env(),
+        chat_model=lambda name: chat_model(name, live=live),
     )
+
+
+ERROR_STATUS: dict[type[Exception], tuple[int, str]] = {
+    InvalidTurnError: (status.HTTP_400_BAD_REQUEST, ""),
+    UnknownModelError: (status.HTTP_400_BAD_REQUEST, ""),
+    UnknownModelPriceError: (
+        status.HTTP_400_BAD_REQUEST,
+        " Over HTTP: give it in the request's `prices` field.",
+    ),
+    UnknownTurnError: (status.HTTP_404_NOT_FOUND, ""),
+    AlreadyIntegratedError: (status.HTTP_409_CONFLICT, ""),
+}
+"""The service's errors as HTTP statuses; ``detail`` is the error's message and the hint."""
+
+
+def _answer_with(code: int, hint: str) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
+    async def answer(request: Request, error: Exception) -> JSONResponse:
+        return JSONResponse({"detail": f"{error}{hint}"}, status_code=code)
+
+    return answer
 
 
 def create_app(
@@ -85,10 +119,8 @@ def create_app(
         lifespan=lifespan,
     )
 
-    @app.exception_handler(UnknownModelPriceError)
-    async def unknown_price(request: Request, error: UnknownModelPriceError) -> JSONResponse:
-        detail = f"{error} Over HTTP: give it in the request's `prices` field."
-        return JSONResponse({"detail": detail}, status_code=status.HTTP_400_BAD_REQUEST)
+    for error_type, (code, hint) in ERROR_STATUS.items():
+        app.add_exception_handler(error_type, _answer_with(code, hint))
 
     @app.post(f"{PREFIX}/evaluate", tags=["orchestrator"])
     def evaluate(body: EvaluateRequest, svc: Service) -> Evaluation:
@@ -98,7 +130,7 @@ def create_app(
     @app.post(f"{PREFIX}/workers", status_code=status.HTTP_201_CREATED, tags=["orchestrator"])
     def spawn(body: SpawnRequest, svc: Service) -> WorkerSession:
         """Run one worker; its id reads it back (``GET /orchestrator/workers/{id}``)."""
-        worker_id = svc.spawn_worker_session(body.task, body.minimal_context)
+        worker_id = svc.spawn_worker_session(body.task, body.minimal_context, prices=body.prices)
         return svc.worker_session(worker_id)
 
     @app.get(f"{PREFIX}/workers/{{worker_id}}", tags=["orchestrator"])
@@ -127,8 +159,6 @@ def create_app(
             return svc.record_feedback(body)
         except LedgerError as error:
             raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
-        except ValueError as error:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, str(error)) from error
 
     return app
 

@@ -7,7 +7,7 @@ over HTTP):
     the routing decision (``evaluate.evaluate_task``): route, worker tasks,
     estimated cost, confidence. No model call.
 ``spawn_worker_session(task, minimal_context)``
-    runs one worker through the compiled worker subgraph
+    runs one worker on the model its task names through the compiled worker subgraph
     (``nodes.spawn_subgraph.build_worker_graph``) on the service's checkpointer;
     the worker id is its thread id there, so ``worker_session(id)`` reads it back.
     Its calls enter the cost ledger at once, under the worker id (turn 0).
@@ -17,150 +17,58 @@ over HTTP):
     digests that stand for them in later main views); returns a summary. With a
     request, the graph's own ``record`` node ends the turn: the ledger gets the turn
     with the workers' calls (moved from the worker ids) and its baseline, as for a
-    turn the graph answered.
+    turn the graph answered. A worker is integrated once: the ledger keeps the claim.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from typing import Any, Literal, cast
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, cast
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AnyMessage, BaseMessage, HumanMessage, convert_to_messages
+from langchain_core.messages import AnyMessage, BaseMessage, HumanMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Overwrite
-from pydantic import BaseModel, Field
 
 from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.accounting.feedback import Outcome, apply_feedback
 from orchestrator_graph.accounting.ledger import ledger_for
-from orchestrator_graph.accounting.pricing import ModelPrice, model_name_of
+from orchestrator_graph.accounting.pricing import ModelPrice, model_name_of, price_for
+from orchestrator_graph.cache.turn import open_cache
 from orchestrator_graph.config import OrchestratorConfig, Route
 from orchestrator_graph.conversation.tokens import message_text
 from orchestrator_graph.conversation.views import last_turn, make_digest
-from orchestrator_graph.errors import LedgerError
+from orchestrator_graph.errors import LedgerError, UnknownModelError
 from orchestrator_graph.graph import create_orchestrator
 from orchestrator_graph.nodes.merge import join_answers, turn_digests
 from orchestrator_graph.nodes.spawn_subgraph import build_worker_graph
 from orchestrator_graph.routing.evaluate import evaluate_task
+from orchestrator_graph.server.schemas import (
+    ChatMessage,
+    EvaluateRequest,
+    Evaluation,
+    FeedbackRequest,
+    Integration,
+    SpawnTask,
+    WorkerSession,
+    chat_messages,
+    langchain_messages,
+)
 from orchestrator_graph.state import (
-    DecisionRoute,
-    ModelCall,
     RoutingDecision,
     TurnFeedback,
     WorkerInput,
-    WorkerResult,
-    WorkerStatus,
     WorkerTask,
 )
 
-Role = Literal["system", "user", "assistant"]
-
-
-class ChatMessage(BaseModel):
-    """One message of a conversation, as OpenAI-style chat APIs write it."""
-
-    role: Role
-    content: str
-
-
-class EvaluateRequest(BaseModel):
-    """Where would ``task_request`` run, after ``main_session_context``?"""
-
-    task_request: str = Field(min_length=1, description="the user's new request")
-    main_session_context: list[ChatMessage] = Field(
-        default_factory=list, description="the main session's conversation before it"
-    )
-    main_model: str | None = Field(default=None, description="default: the service's")
-    worker_model: str | None = Field(default=None, description="default: the service's")
-    prices: dict[str, ModelPrice] = Field(
-        default_factory=dict, description="USD per million tokens, for models not priced"
-    )
-
-
-class Evaluation(BaseModel):
-    """The routing decision: route, worker configuration, estimated cost, confidence."""
-
-    route: DecisionRoute
-    reasons: list[str]
-    confidence: float
-    estimated_cost_usd: float = Field(description="the chosen route, its calls and growth")
-    main_session_cost_usd: float = Field(description="the same turn in the main session")
-    workers: list[WorkerTask] = Field(description="one task per worker (none in main)")
-    minimal_context: list[list[ChatMessage]] = Field(
-        description="per worker, the messages of its minimal view"
-    )
-    decision: RoutingDecision
-
-
-class FeedbackRequest(TurnFeedback):
-    """A turn's outcome: ``thread_id`` (a main conversation's id) and what is said of
-    its turn ``turn`` (None: the latest recorded)."""
-
-    thread_id: str = Field(min_length=1)
-
-
-class SpawnRequest(BaseModel):
-    """One worker: its task (e.g. from ``Evaluation.workers``) and its minimal view."""
-
-    task: WorkerTask
-    minimal_context: list[ChatMessage] = Field(default_factory=list)
-
-
-class WorkerSession(BaseModel):
-    """A worker as stored in the checkpointer: its task, its view and its result."""
-
-    worker_id: str
-    task: WorkerTask
-    minimal_context: list[ChatMessage]
-    result: WorkerResult | None = None
-    cost_usd: float = 0.0
-    calls: list[ModelCall] = Field(default_factory=list, description="its model calls, billed")
-
-
-class IntegrateRequest(BaseModel):
-    """Merge these workers' answers into the main conversation ``main_session_id``."""
-
-    worker_results: list[str] = Field(min_length=1, description="worker ids, in task order")
-    main_session_id: str = Field(min_length=1)
-    request: str | None = Field(
-        default=None, description="the user's request they answered, appended before the answer"
-    )
-
-
-class Integration(BaseModel):
-    """What was merged: the answer, the digest that stands for it, and the costs."""
-
-    main_session_id: str
-    answer: str
-    digest: str = Field(description="what later main views show instead of the answer")
-    statuses: list[WorkerStatus] = Field(description="per worker, in order")
-    needs_main_session: list[str] = Field(
-        description="task ids whose result was not usable: answer them in the main session"
-    )
-    cost_usd: float
-    baseline_cost_usd: float | None = Field(
-        default=None, description="the same turn in the main session alone (with a request)"
-    )
-    messages: int = Field(description="messages in the main conversation now")
-
-
-_ROLES: dict[str, Role] = {"human": "user", "ai": "assistant", "system": "system"}
-
-
-def chat_messages(messages: Sequence[BaseMessage]) -> list[ChatMessage]:
-    """LangChain messages as ``ChatMessage``s (a tool message is read as the user's)."""
-    return [ChatMessage(role=_ROLES.get(m.type, "user"), content=message_text(m)) for m in messages]
+WorkerGraph = CompiledStateGraph[Any, Any, Any, Any]
 
 
 def _thread(thread_id: str) -> RunnableConfig:
     return {"configurable": {"thread_id": thread_id}}
-
-
-def _langchain(messages: Sequence[ChatMessage]) -> list[BaseMessage]:
-    return convert_to_messages([m.model_dump() for m in messages])
 
 
 class OrchestratorService:
@@ -192,12 +100,17 @@ class OrchestratorService:
         worker_model: BaseChatModel,
         checkpointer: BaseCheckpointSaver,
         config: OrchestratorConfig | None = None,
+        chat_model: Callable[[str], BaseChatModel] | None = None,
     ) -> None:
+        """``chat_model`` builds the chat model a worker task names (``task.model``);
+        without it a task runs only on the main or the worker model, by name."""
         self.config = config or OrchestratorConfig()
         self.main_model, self.worker_model = model_name_of(main_model), model_name_of(worker_model)
         pricing = Pricing.resolve(self.main_model, self.worker_model, self.config)
-        models = {"main": main_model, "worker": worker_model}
-        self.workers = build_worker_graph(models, pricing, self.config, checkpointer=checkpointer)
+        self._checkpointer, self._chat_model = checkpointer, chat_model
+        self._served = {self.main_model: main_model, self.worker_model: worker_model}
+        self._worker_graphs: dict[tuple[str, str], WorkerGraph] = {}
+        self.workers = self._worker_graph(self.worker_model, pricing.worker)
         self.main = create_orchestrator(
             main_model=main_model, worker_model=worker_model, config=self.config
         ).compile(checkpointer=checkpointer)
@@ -215,7 +128,10 @@ class OrchestratorService:
                 "set ledger_path or ledger_url (ORCHESTRATOR_LEDGER for the server)"
             )
         said = TurnFeedback.model_validate(feedback.model_dump(exclude={"thread_id"}))
-        return apply_feedback(ledger, feedback.thread_id, said, adapt=self.config.adaptive)
+        cache = open_cache(self.config) if self.config.cache is not None else None
+        return apply_feedback(
+            ledger, feedback.thread_id, said, adapt=self.config.adaptive, cache=cache
+        )
 
     def evaluate_task(
         self, task_request: str | EvaluateRequest, main_session_context: Sequence[Any] = ()
@@ -232,7 +148,7 @@ class OrchestratorService:
         if request.prices:
             config = config.model_copy(update={"prices": {**config.prices, **request.prices}})
         messages = [
-            *_langchain(request.main_session_context),
+            *langchain_messages(request.main_session_context),
             HumanMessage(content=request.task_request),
         ]
         decision = evaluate_task(
@@ -257,22 +173,56 @@ class OrchestratorService:
         )
 
     def spawn_worker_session(
-        self, task: WorkerTask, minimal_context: Sequence[ChatMessage | dict] = ()
+        self,
+        task: WorkerTask | Mapping[str, Any],
+        minimal_context: Sequence[ChatMessage | dict] = (),
+        *,
+        prices: Mapping[str, ModelPrice] | None = None,
     ) -> str:
-        """Run one worker on ``task`` and its minimal view; returns its id (a thread id
-        of the checkpointer, read back with ``worker_session``)."""
+        """Run one worker on ``task`` (on ``task.model``) and its minimal view; returns its
+        id (a thread id of the checkpointer, read back with ``worker_session``).
+
+        Raises ``pydantic.ValidationError`` for a task with no brief, a token limit
+        under 1 or an unknown field; ``UnknownModelPriceError`` for a model with no
+        price (give ``prices``); ``UnknownModelError`` for one the service cannot run.
+        """
+        fields = task.model_dump() if isinstance(task, WorkerTask) else dict(task)
+        checked = SpawnTask.model_validate(fields)
+        price = price_for(checked.model, {**self.config.prices, **(prices or {})})
+        workers = self._worker_graph(checked.model, price)
         worker_id = f"worker-{uuid.uuid4()}"
-        view = _langchain([ChatMessage.model_validate(m) for m in minimal_context])
-        self.workers.invoke(
-            WorkerInput(task=task, context=cast(list[AnyMessage], view)),
+        view = langchain_messages([ChatMessage.model_validate(m) for m in minimal_context])
+        workers.invoke(
+            WorkerInput(
+                task=WorkerTask.model_validate(fields), context=cast(list[AnyMessage], view)
+            ),
             _thread(worker_id),
             durability="sync",
         )
         if (ledger := ledger_for(self.config)) is not None:  # billed now, integrated or not
-            calls = self.workers.get_state(_thread(worker_id)).values.get("calls") or []
+            calls = workers.get_state(_thread(worker_id)).values.get("calls") or []
             # rows of no turn yet: the integration's turn record moves them (same call ids)
             ledger.record_failed_calls(worker_id, 0, calls, self.config.tenant)
         return worker_id
+
+    def _worker_graph(self, model: str, price: ModelPrice) -> WorkerGraph:
+        """The worker graph that runs ``model`` at ``price`` (one per model and price)."""
+        key = (model, price.model_dump_json())
+        if key not in self._worker_graphs:
+            chat = self._served.get(model) or (self._chat_model and self._chat_model(model))
+            if chat is None:
+                raise UnknownModelError(
+                    f"this service runs no model {model!r}: it runs {self.main_model!r} and "
+                    f"{self.worker_model!r} (OrchestratorService(chat_model=...) runs others)"
+                )
+            pricing = Pricing(main_model=model, main=price, worker_model=model, worker=price)
+            self._worker_graphs[key] = build_worker_graph(
+                {"main": chat, "worker": chat},
+                pricing,
+                self.config,
+                checkpointer=self._checkpointer,
+            )
+        return self._worker_graphs[key]
 
     def worker_session(self, worker_id: str) -> WorkerSession:
         """The stored worker ``worker_id``; ``KeyError`` when there is none."""
@@ -293,8 +243,28 @@ class OrchestratorService:
         self, worker_results: Sequence[str], main_session_id: str, *, request: str | None = None
     ) -> Integration:
         """Join the workers' usable answers into one and append it (after ``request``,
-        if given) to the main conversation ``main_session_id``."""
+        if given) to the main conversation ``main_session_id``.
+
+        Raises ``KeyError`` for an unknown worker id and ``AlreadyIntegratedError`` for a
+        worker integrated before, into any conversation: with a ledger the claim is a
+        row there, so it holds across processes that share it; nothing is merged or
+        billed twice.
+        """
         sessions = [self.worker_session(worker_id) for worker_id in worker_results]
+        ledger = ledger_for(self.config)
+        if ledger is not None:
+            ledger.claim_workers(worker_results, main_session_id)
+        try:
+            return self._merge(sessions, main_session_id, request)
+        except BaseException:
+            if ledger is not None:  # not merged: the workers may be integrated again
+                ledger.release_workers(worker_results)
+            raise
+
+    def _merge(
+        self, sessions: Sequence[WorkerSession], main_session_id: str, request: str | None
+    ) -> Integration:
+        """``integrate_results`` once its workers are claimed."""
         results = [s.result for s in sessions if s.result is not None]
         usable = [r for r in results if r.status == "ok"]
         statuses = [s.result.status if s.result else "failed" for s in sessions]

@@ -13,7 +13,7 @@ from orchestrator_graph.accounting.ledger import LedgerError
 from orchestrator_graph.accounting.pricing import UnknownModelPriceError
 from orchestrator_graph.conversation.views import context_window_for
 from orchestrator_graph.lab.workloads import WorkloadError, read_workloads
-from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
+from orchestrator_graph.storage.checkpoints import async_sqlite_checkpointer, sqlite_checkpointer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 IMAGE = {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}
@@ -32,7 +32,7 @@ def _graph(tmp_path: Path, **update: object):
 
 @pytest.mark.parametrize(
     ("content", "match"),
-    [("", "with text"), ("  \n\t ", "with text"), ([IMAGE], "image-only request is dropped")],
+    [("", "with text"), ("  \n\t ", "with text"), ([IMAGE], "image-only")],
 )
 def test_a_request_with_no_text_never_enters_the_thread(
     tmp_path: Path, content: object, match: str
@@ -43,13 +43,32 @@ def test_a_request_with_no_text_never_enters_the_thread(
         graph = builder.compile(checkpointer=saver)
         graph.invoke({"messages": [HumanMessage("Name a prime number.")]}, thread)
         before = graph.get_state(thread)
+        history = len(list(saver.list(thread)))
         with pytest.raises(InvalidTurnError, match=match):
             graph.invoke({"messages": [HumanMessage(content=content)]}, thread)
         after = graph.get_state(thread)
         assert after.values["messages"] == before.values["messages"]  # nothing entered
+        # not even a checkpoint: the thread's head, history and tasks are as they were
+        assert after.config == before.config and after.next == () and after.tasks == ()
+        assert len(list(graph.get_state_history(thread))) == len(list(saver.list(thread)))
+        assert len(list(saver.list(thread))) == history
         state = graph.invoke({"messages": [HumanMessage("And another one?")]}, thread)
     assert [m.type for m in state["messages"]] == ["human", "ai", "human", "ai"]
     assert len(main.requests) == 2
+
+
+async def test_a_request_with_no_text_is_refused_under_astream_too(tmp_path: Path) -> None:
+    builder, _ = _graph(tmp_path)
+    thread = {"configurable": {"thread_id": "bad"}}
+    async with async_sqlite_checkpointer(tmp_path / "cp.sqlite") as saver:
+        graph = builder.compile(checkpointer=saver)
+        await graph.ainvoke({"messages": [HumanMessage("Name a prime number.")]}, thread)
+        before = await graph.aget_state(thread)
+        as_the_server_sends = {"messages": [{"type": "human", "content": " "}]}
+        with pytest.raises(InvalidTurnError, match="no text"):
+            async for _ in graph.astream(as_the_server_sends, thread):
+                pass
+        assert (await graph.aget_state(thread)).config == before.config
 
 
 def test_text_with_an_image_block_is_routed_by_its_text(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from conftest import Checkpointer
 from langchain_core.messages import HumanMessage, SystemMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
-from orchestrator_graph import OrchestratorConfig, RunContext, create_orchestrator
+from orchestrator_graph import OrchestratorConfig, RunContext, create_orchestrator, record_outcome
 from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.cache.store import AnswerCache
 from orchestrator_graph.config import CacheConfig
@@ -234,3 +234,44 @@ def test_a_ledger_from_before_the_cache_gets_the_saved_column(tmp_path: Path) ->
         (row,) = reopened.turns("old")
     assert "saved_usd" in columns()
     assert row.saved_usd == 0.0 and row.route != "cache"
+
+
+@pytest.mark.parametrize(
+    ("said", "how"),
+    [({"thumbs": "down"}, "graph"), ({"quality": 0.2}, "graph"), ({"thumbs": "down"}, "api")],
+)
+def test_negative_feedback_on_a_cached_answer_withdraws_the_entry(
+    tmp_path: Path, said: dict[str, Any], how: str
+) -> None:
+    """Defect 8: thumbs down on a turn answered from the cache changed nothing."""
+    graph, _ = make_graph(tmp_path)
+    invoke(graph, [HumanMessage(QUESTION)], "w1")
+    served = invoke(graph, [HumanMessage(QUESTION)], "w2")["decision"]
+    assert served.route == "cache" and served.cache is not None
+    entry = served.cache.entry_id
+    if how == "graph":
+        graph.invoke({"feedback": [said]}, thread("w2"))
+    else:  # another connection to the cache file: the graph's sees the write
+        outcome = record_outcome(
+            tmp_path / "ledger.sqlite", "w2", **said, cache=tmp_path / "answer_cache.sqlite"
+        )
+        assert outcome.withdrawn_entry == entry
+
+    again = invoke(graph, [HumanMessage(QUESTION)], "w3")["decision"]
+    assert again.route != "cache"  # answered anew, not from the disliked entry
+    (why,) = [r for r in again.reasons if "withdrawn" in r]
+    assert f"entry {entry[:12]}" in why and "negative feedback" in why
+    with AnswerCache(tmp_path / "answer_cache.sqlite") as cache:
+        rows = {r["entry_id"]: r for r in cache.entries("tenant-a")}
+    assert "negative feedback" in rows[entry]["withdrawn"]
+    # the fresh answer is the one kept: the next repeat is served from it
+    after = invoke(graph, [HumanMessage(QUESTION)], "w4")["decision"]
+    assert after.route == "cache" and after.cache is not None and after.cache.entry_id != entry
+
+
+def test_positive_feedback_on_a_cached_answer_keeps_the_entry(tmp_path: Path) -> None:
+    graph, _ = make_graph(tmp_path)
+    invoke(graph, [HumanMessage(QUESTION)], "k1")
+    invoke(graph, [HumanMessage(QUESTION)], "k2")
+    graph.invoke({"feedback": [{"thumbs": "up"}]}, thread("k2"))
+    assert invoke(graph, [HumanMessage(QUESTION)], "k3")["decision"].route == "cache"

@@ -10,7 +10,7 @@ import pytest
 from langchain_core.messages import HumanMessage
 from langgraph.graph import START, MessagesState, StateGraph
 
-from orchestrator_graph import OrchestratorConfig, create_orchestrator
+from orchestrator_graph import OrchestratorConfig, UnknownTurnError, create_orchestrator
 from orchestrator_graph.accounting.feedback import record_outcome
 from orchestrator_graph.accounting.ledger import CostLedger, ledger_at
 from orchestrator_graph.quality.adaptive import ArmState, state_key
@@ -225,3 +225,25 @@ def test_a_state_stored_with_other_bins_is_rebinned() -> None:
     assert state.cheap[6] == state.cheap[7] == [4.0, 1.0]  # centres 0.325, 0.375: old bin 3
     cheap, _ = state.decide(0.99, 0.95, random.Random(0))
     assert isinstance(cheap, bool)
+
+
+def test_feedback_on_a_turn_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    """Defect 7: turn 99 of a one-turn thread was stored as an orphan row."""
+    path = tmp_path / "ledger.sqlite"
+    with sqlite_checkpointer(tmp_path / "cp.sqlite") as saver:
+        graph = _builder(path).compile(checkpointer=saver)
+        graph.invoke({"messages": [HumanMessage(ASK)]}, _thread("one"))
+        with pytest.raises(UnknownTurnError, match="turn 99"):
+            record_outcome(path, "one", 99, thumbs="down")
+        before = graph.get_state(_thread("one"))
+        bad = [{"thumbs": "up"}, {"turn": 99, "quality": 0.1}]
+        with pytest.raises(UnknownTurnError, match="turn 99"):  # none of the list is written
+            graph.invoke({"feedback": bad}, _thread("one"))
+        with pytest.raises(UnknownTurnError, match="turn 99"):  # nor the request beside it
+            graph.invoke({"messages": [HumanMessage(ASK)], "feedback": bad}, _thread("one"))
+        assert graph.get_state(_thread("one")).config == before.config  # refused before
+        out = graph.invoke({"messages": [HumanMessage(ASK)]}, _thread("one"))  # the thread goes on
+        assert len(out["messages"]) == 4
+    assert ledger_at(path).feedback() == []
+    with pytest.raises(UnknownTurnError, match="no recorded turn"):
+        record_outcome(path, "unknown-thread", thumbs="up")

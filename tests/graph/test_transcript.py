@@ -17,21 +17,12 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.graph.message import add_messages
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
-from orchestrator_graph.conversation.transcript import TRANSCRIPT, add_request_messages_batch
+from orchestrator_graph.conversation.transcript import TRANSCRIPT, add_messages_batch
 from orchestrator_graph.storage.checkpoints import async_sqlite_checkpointer, sqlite_checkpointer
 from orchestrator_graph.storage.delta_sqlite import AsyncDeltaSqliteSaver, DeltaSqliteSaver
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 THREAD = {"configurable": {"thread_id": "t"}}
-
-
-def add_request_messages(left: list, right: list) -> list:
-    """The reference the batch reducer must equal: ``add_messages`` that drops a new
-    user message with no text (an empty or whitespace-only request, or one made only
-    of non-text blocks) before it enters the state."""
-    merged = add_messages(left, right)
-    known = {m.id for m in merged[: len(left)]} if isinstance(left, list) else set()
-    return [m for m in merged if m.type != "human" or m.id in known or m.text.strip()]
 
 
 def shown(messages) -> list[tuple[str, str, str]]:
@@ -55,7 +46,7 @@ def random_writes(seed: int) -> list[list]:
                 write.append(HumanMessage(rng.choice(["", " ", "ask"]), id=f"h{rng.random()}"))
             else:
                 write.append(AIMessage("answer", id=f"a{rng.random()}"))
-        fold = add_request_messages([], [m for w in [*writes, write] for m in w])
+        fold = add_messages([], [m for w in [*writes, write] for m in w])
         writes.append(write)
         ids = [m.id for m in fold]
     return writes
@@ -63,24 +54,24 @@ def random_writes(seed: int) -> list[list]:
 
 @settings(max_examples=200, deadline=None)
 @given(st.integers(0, 10**6), st.integers(0, 8))
-def test_one_batch_equals_the_fold_of_add_request_messages(seed: int, cut: int) -> None:
+def test_one_batch_equals_the_fold_of_add_messages(seed: int, cut: int) -> None:
     writes = random_writes(seed)
     fold: list = []
     for write in writes:
-        fold = add_request_messages(fold, [m.model_copy() for m in write])
+        fold = add_messages(fold, [m.model_copy() for m in write])
     copies = [[m.model_copy() for m in w] for w in writes]
-    assert shown(add_request_messages_batch([], copies)) == shown(fold)
+    assert shown(add_messages_batch([], copies)) == shown(fold)
     cut = min(cut, len(writes))
-    head = add_request_messages_batch([], [[m.model_copy() for m in w] for w in writes[:cut]])
+    head = add_messages_batch([], [[m.model_copy() for m in w] for w in writes[:cut]])
     tail = [[m.model_copy() for m in w] for w in writes[cut:]]
-    assert shown(add_request_messages_batch(head, tail)) == shown(fold)
+    assert shown(add_messages_batch(head, tail)) == shown(fold)
 
 
 def test_messages_without_ids_get_the_same_ids_on_every_replay() -> None:
     writes = [[("user", "hi")], [("ai", "hello")], [("user", "   ")]]
-    first = add_request_messages_batch([], writes)
-    again = add_request_messages_batch([], writes)
-    assert [m.type for m in first] == ["human", "ai"]  # the empty request never enters
+    first = add_messages_batch([], writes)
+    again = add_messages_batch([], writes)
+    assert [m.type for m in first] == ["human", "ai", "human"]
     assert [m.id for m in first] == [m.id for m in again] and all(m.id for m in first)
 
 

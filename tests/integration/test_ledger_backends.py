@@ -23,6 +23,7 @@ from orchestrator_graph.accounting.budget import BudgetBook, BudgetExceeded
 from orchestrator_graph.accounting.holds import period_start
 from orchestrator_graph.accounting.ledger import CostLedger, LedgerError, schema
 from orchestrator_graph.config import BudgetLimits
+from orchestrator_graph.errors import AlreadyIntegratedError
 from orchestrator_graph.state import ModelCall
 from tests.unit.accounting.test_ledger import make_turn
 
@@ -149,11 +150,37 @@ def test_reservations_are_atomic_across_threads(location: str | Path) -> None:
     book.close()
 
 
+def test_a_worker_is_claimed_by_one_integration(location: str | Path) -> None:
+    """Issue 18 defect 3: 8 ledgers on one store (as 8 processes) race to integrate the
+    same worker; exactly one wins, each of the others is refused."""
+    ledgers = [CostLedger(location) for _ in range(8)]
+    outcomes: list[str] = []
+
+    def claim(n: int) -> None:
+        try:
+            ledgers[n].claim_workers(["worker-a", f"worker-{n}"], f"main-{n}")
+            outcomes.append("claimed")
+        except AlreadyIntegratedError:
+            outcomes.append("refused")
+
+    racers = [threading.Thread(target=claim, args=(n,)) for n in range(8)]
+    for r in racers:
+        r.start()
+    for r in racers:
+        r.join()
+    assert sorted(outcomes) == ["claimed"] + ["refused"] * 7
+    ledgers[0].release_workers(["worker-a"])
+    ledgers[1].claim_workers(["worker-a"], "main-x")  # released: claimable again
+    for ledger in ledgers:
+        ledger.close()
+
+
 RESERVER = textwrap.dedent(
     """
     import sys
     from orchestrator_graph.accounting.budget import BudgetBook, BudgetExceeded
     from orchestrator_graph.config import BudgetLimits
+from orchestrator_graph.errors import AlreadyIntegratedError
 
     url, tenant, thread_id, tag = sys.argv[1:5]
     book = BudgetBook(url)

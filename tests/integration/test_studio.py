@@ -287,3 +287,23 @@ def test_service_routes_over_http(servers: dict[str, StudioServer]) -> None:
     else:
         pytest.fail("an unknown model price must be a 400")
     assert "Blocking call" not in server.log()
+
+
+def test_refused_input_leaves_the_servers_thread_as_it_was(
+    servers: dict[str, StudioServer],
+) -> None:
+    """The compiled graph's input check (``nodes.input_check``) holds on the server's copy
+    of the graph: a request with no text and feedback on an unknown turn fail the run
+    and leave the thread's state and history unchanged."""
+    client = servers["plain"].client
+    thread_id = client.threads.create()["thread_id"]
+    client.runs.wait(thread_id, GRAPH, input=user("Name a prime number."))
+    before = client.threads.get_state(thread_id)
+    history = len(client.threads.get_history(thread_id, limit=100))
+    for refused in (user("   "), {"feedback": [{"turn": 99, "thumbs": "down"}]}):
+        run = client.runs.create(thread_id, GRAPH, input=refused)
+        client.runs.join(thread_id, run["run_id"])
+        assert client.runs.get(thread_id, run["run_id"])["status"] == "error"
+        after = client.threads.get_state(thread_id)
+        assert after["checkpoint"] == before["checkpoint"] and after["next"] == []
+        assert len(client.threads.get_history(thread_id, limit=100)) == history

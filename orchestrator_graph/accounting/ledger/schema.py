@@ -48,6 +48,7 @@ TURNS: dict[str, type] = {
     "arm": str,
     "tenant": str,
     "saved_usd": float,
+    "cache_entry": str,
 }
 # columns newer than the first ledgers (in any table: "quality" is also feedback's,
 # "tenant" also calls' and budget_holds'): a table without them gets them by ALTER TABLE
@@ -61,6 +62,7 @@ ADDED_LATER = frozenset(
         "tenant",
         "reserved_at",
         "saved_usd",
+        "cache_entry",
     }
 )
 JSON_COLUMNS = ("reasons", "estimate", "features", "trimmed", "quality")
@@ -92,12 +94,15 @@ CALLS: dict[str, type] = {
 # what a guarded call cut from a view to fit its model's window, by call key
 TRIMS_PK = ("thread_id", "turn", "key")
 TRIMS: dict[str, type] = {"thread_id": str, "turn": int, "key": str, "note": str}
+# each worker of the service merged into a conversation, once (``CostLedger.claim_workers``)
+INTEGRATIONS: dict[str, type] = {"worker_id": str, "thread_id": str, "integrated_at": float}
 TABLES: dict[str, tuple[dict[str, type], tuple[str, ...]]] = {
     "turns": (TURNS, TURN_PK),
     "calls": (CALLS, ("call_id",)),
     "feedback": (FEEDBACK, FEEDBACK_PK),
     "trims": (TRIMS, TRIMS_PK),
     "adaptive": (ADAPTIVE, ("key",)),
+    "integrations": (INTEGRATIONS, ("worker_id",)),
 }
 # secondary indexes by table: the columns of each
 INDEXES: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -171,6 +176,9 @@ class TurnRecord(BaseModel):
         description="what the quality feedback is learned against (``adaptive.TurnQuality``)",
     )
     arm: str | None = Field(default=None, description="the A/B arm of the thread (``ab``)")
+    cache_entry: str | None = Field(
+        default=None, description="route ``cache``: the answer cache entry that answered"
+    )
 
     @field_validator("saved_usd", mode="before")
     @classmethod

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
 from types import TracebackType
@@ -37,6 +37,7 @@ from orchestrator_graph.accounting.ledger.schema import (
     Feedback,
     TurnRecord,
 )
+from orchestrator_graph.errors import AlreadyIntegratedError
 from orchestrator_graph.state import ModelCall
 
 if TYPE_CHECKING:
@@ -160,6 +161,38 @@ class CostLedger(LedgerReports):
             )
             tx.upsert("feedback", [row], FEEDBACK_PK)
         return quality is not None and (not before or before[0]["quality"] != float(quality))
+
+    def claim_workers(self, worker_ids: Sequence[str], thread_id: str) -> None:
+        """Mark the service's workers ``worker_ids`` as merged into ``thread_id``, all or
+        none, in one transaction that holds each worker's lock: two processes cannot
+        both claim a worker. ``AlreadyIntegratedError`` names one claimed before."""
+        repeated = sorted({w for w in worker_ids if list(worker_ids).count(w) > 1})
+        if repeated:
+            raise AlreadyIntegratedError(f"worker {repeated[0]!r} is listed twice")
+        marks = ", ".join("?" * len(worker_ids))
+        with self.rows.transaction(locks=[f"integrate:{w}" for w in worker_ids]) as tx:
+            done = tx.query(
+                f"SELECT worker_id, thread_id FROM integrations WHERE worker_id IN ({marks})",
+                list(worker_ids),
+            )
+            if done:
+                first = min(done, key=lambda row: list(worker_ids).index(row["worker_id"]))
+                raise AlreadyIntegratedError(
+                    f"worker {first['worker_id']!r} was already integrated into "
+                    f"{first['thread_id']!r}; its answer and calls are there, "
+                    "so it is not merged (nor billed) again"
+                )
+            now = time.time()
+            rows = [
+                {"worker_id": w, "thread_id": thread_id, "integrated_at": now} for w in worker_ids
+            ]
+            tx.upsert("integrations", rows, ("worker_id",))
+
+    def release_workers(self, worker_ids: Sequence[str]) -> None:
+        """Undo ``claim_workers`` (an integration that failed before it merged)."""
+        marks = ", ".join("?" * len(worker_ids))
+        with self.rows.transaction() as tx:
+            tx.execute(f"DELETE FROM integrations WHERE worker_id IN ({marks})", list(worker_ids))
 
     def turn_record(self, thread_id: str, turn: int | None = None) -> TurnRecord | None:
         """Turn ``turn`` of ``thread_id`` as recorded (its last one when None), or None."""

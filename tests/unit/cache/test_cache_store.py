@@ -91,3 +91,25 @@ def test_a_raised_threshold_turns_a_hit_into_a_near_miss(cache: AnswerCache) -> 
     with AnswerCache(cache.path) as reopened:  # the entry's own threshold is stored
         again = reopened.lookup("t", "", DUNE_AGAIN, vector(DUNE_AGAIN), threshold=THRESHOLD)
         assert again is not None and not again.hit
+
+
+def test_a_withdrawn_entry_stops_serving_and_says_why(cache: AnswerCache) -> None:
+    entry = cache.store("t", "", DUNE, vector(DUNE), "Brian Herbert.", ttl_s=60)
+    cache.withdraw(entry, "withdrawn after negative feedback")
+    assert cache.lookup("t", "", DUNE, vector(DUNE), threshold=THRESHOLD) is None
+    assert cache.lookup("t", "", DUNE_AGAIN, vector(DUNE_AGAIN), threshold=THRESHOLD) is None
+    assert cache.withdrawal("t", "", "who wrote the novel dune") == (
+        entry,
+        "withdrawn after negative feedback",
+    )
+    assert cache.withdrawal("other-scope", "", DUNE) is None
+
+
+def test_a_cache_from_before_withdrawals_gets_the_column(tmp_path: Path) -> None:
+    path = tmp_path / "answer_cache.sqlite"
+    with AnswerCache(path) as first:
+        first.store("t", "", DUNE, vector(DUNE), "Frank Herbert.", ttl_s=60)
+        first.db.execute("ALTER TABLE answer_cache DROP COLUMN withdrawn")
+    with AnswerCache(path) as again:
+        hit = again.lookup("t", "", DUNE, vector(DUNE), threshold=THRESHOLD)
+        assert hit is not None and hit.hit

@@ -16,6 +16,7 @@ from langchain_core.messages import HumanMessage
 
 from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.errors import AlreadyIntegratedError
 from orchestrator_graph.server.http_api import create_app
 from orchestrator_graph.server.service import OrchestratorService
 from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
@@ -30,6 +31,7 @@ def make_service(stack: ExitStack, path: Path, **worker: Any) -> OrchestratorSer
         main_model=SimulatedChatModel(model_name="gpt-4.1"),
         worker_model=SimulatedChatModel(model_name="gpt-4.1-mini", **worker),
         checkpointer=saver,
+        chat_model=lambda name: SimulatedChatModel(model_name=name),
     )
 
 
@@ -242,6 +244,9 @@ def test_feedback_over_http_lands_on_the_turn_and_teaches_the_router(tmp_path: P
             client.post("/orchestrator/feedback", json={**said, "thread_id": "nobody"}).status_code
             == 404
         )
+        orphan = client.post("/orchestrator/feedback", json={**said, "turn": 99})  # defect 7
+        assert orphan.status_code == 404 and "turn 99" in orphan.json()["detail"]
+        assert len(CostLedger(ledger_path).feedback("main-fb")) == 1
         both = {"thread_id": "main-fb", "thumbs": "up", "quality": 0.5}
         assert client.post("/orchestrator/feedback", json=both).status_code == 422
         assert "/orchestrator/feedback" in client.get("/openapi.json").json()["paths"]
@@ -274,3 +279,99 @@ def test_an_integrated_turn_records_the_threads_ab_arm(tmp_path: Path) -> None:
             "decision"
         ]
     assert decision.arm == assign_arm(test, "main-ab")
+
+
+def test_a_request_with_no_text_is_a_400_not_a_500(client: TestClient) -> None:
+    """Defect 2: under uvicorn ``InvalidTurnError`` had no handler (a 500)."""
+    refused = client.post("/orchestrator/evaluate", json={"task_request": "  \n "})
+    assert refused.status_code == 400
+    assert "no text" in refused.json()["detail"]
+
+
+def _task(client: TestClient, **change: Any) -> dict[str, Any]:
+    evaluation = client.post("/orchestrator/evaluate", json={"task_request": "Name a tea."}).json()
+    (task,) = evaluation["workers"]
+    return {**task, **change}
+
+
+def test_spawn_runs_the_model_asked_for(client: TestClient) -> None:
+    """Defect 12: ``task.model`` was ignored (gpt-4.1 ran gpt-4.1-mini)."""
+    task = _task(client, model="gpt-4.1")
+    spawned = client.post("/orchestrator/workers", json={"task": task})
+    assert spawned.status_code == 201, spawned.text
+    (call,) = spawned.json()["calls"]
+    assert call["model"] == "gpt-4.1"
+    assert spawned.json()["result"]["call"]["model"] == "gpt-4.1"
+
+
+def test_spawn_validates_its_request(client: TestClient) -> None:
+    """Defect 12: an unpriced model, ``max_tokens: -5``, an empty brief and unknown
+    fields were all 201."""
+    unpriced = client.post("/orchestrator/workers", json={"task": _task(client, model="my-llm")})
+    assert unpriced.status_code == 400, unpriced.text
+    assert "my-llm" in unpriced.json()["detail"] and "`prices`" in unpriced.json()["detail"]
+    price = {"input_per_mtok": 0.1, "cached_input_per_mtok": 0.05, "output_per_mtok": 0.2}
+    priced = {"task": _task(client, model="my-llm"), "prices": {"my-llm": price}}
+    served = client.post("/orchestrator/workers", json=priced)
+    assert served.status_code == 201, served.text
+    assert served.json()["calls"][0]["model"] == "my-llm"
+
+    bad = {
+        ("task", "max_tokens"): _task(client, max_tokens=-5),
+        ("task", "brief"): _task(client, brief=""),
+    }
+    for loc, task in bad.items():
+        response = client.post("/orchestrator/workers", json={"task": task})
+        assert response.status_code == 422, response.text
+        assert tuple(response.json()["detail"][0]["loc"]) == ("body", *loc)
+    blank = client.post("/orchestrator/workers", json={"task": _task(client, brief="  \n")})
+    assert blank.status_code == 422 and "no text" in blank.text
+    unknown = client.post("/orchestrator/workers", json={"task": _task(client), "priority": 1})
+    assert unknown.status_code == 422 and unknown.json()["detail"][0]["loc"] == [
+        "body",
+        "priority",
+    ]
+    typo = client.post("/orchestrator/workers", json={"task": _task(client, max_token=5)})
+    assert typo.status_code == 422 and "max_token" in typo.text
+
+
+def test_a_worker_is_integrated_once(tmp_path: Path) -> None:
+    """Defect 3: the same workers merged twice, or into two conversations, appended the
+    answer each time and billed their calls under two turns."""
+    ledger_path = tmp_path / "ledger.sqlite"
+
+    def with_ledger(stack: ExitStack) -> OrchestratorService:
+        saver = stack.enter_context(sqlite_checkpointer(tmp_path / "s.sqlite"))
+        return OrchestratorService(
+            main_model=SimulatedChatModel(model_name="gpt-4.1"),
+            worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
+            checkpointer=saver,
+            config=OrchestratorConfig(ledger_path=ledger_path),
+        )
+
+    with TestClient(create_app(with_ledger)) as client:
+        service: OrchestratorService = client.app.state.service  # type: ignore[attr-defined]
+        ids = [service.spawn_worker_session(t) for t in service.evaluate_task(TWO_PARTS).workers]
+        first = service.integrate_results(ids, "main-1", request=TWO_PARTS)
+        assert first.messages == 2
+        with pytest.raises(AlreadyIntegratedError, match="already integrated into 'main-1'"):
+            service.integrate_results(ids, "main-1", request=TWO_PARTS)
+        with pytest.raises(AlreadyIntegratedError):  # nor into another conversation
+            service.integrate_results(ids[1:], "main-2", request=TWO_PARTS)
+        again = {"worker_results": ids, "main_session_id": "main-2", "request": TWO_PARTS}
+        refused = client.post("/orchestrator/integrate", json=again)
+        assert refused.status_code == 409 and ids[0] in refused.json()["detail"]
+        twice = {"worker_results": [ids[0], ids[0]], "main_session_id": "main-3"}
+        assert client.post("/orchestrator/integrate", json=twice).status_code == 409
+
+        main = service.main.get_state({"configurable": {"thread_id": "main-1"}}).values
+        assert len(main["messages"]) == 2  # appended once
+        assert service.main.get_state({"configurable": {"thread_id": "main-2"}}).values == {}
+    with CostLedger(ledger_path) as ledger:
+        (turn,) = ledger.turns()
+        assert turn.thread_id == "main-1" and len(turn.calls) == 2  # billed once
+        assert {c["thread_id"] for c in ledger.calls()} == {"main-1"}
+        # another process on the same ledger: the claim is in the file, not in memory
+        with pytest.raises(AlreadyIntegratedError):
+            ledger.claim_workers([ids[1]], "main-9")
+        ledger.claim_workers(["worker-new"], "main-9")  # an unclaimed one goes through
