@@ -10,12 +10,12 @@ answered). Recording the same score again learns nothing more.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from orchestrator_graph.accounting.ledger import CostLedger, ledger_at
-from orchestrator_graph.accounting.ledger.rows import is_postgres_url
+from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.quality.adaptive import TurnQuality, learn
 from orchestrator_graph.state import TurnFeedback
 
@@ -46,6 +46,9 @@ def record_outcome(
     score in 0-1 or ``thumbs``, and/or whether it needed earlier turns. ``adapt=False``
     records without learning (as ``OrchestratorConfig(adaptive=False)`` does).
 
+    ``ledger`` is an open ``CostLedger`` (left open) or where one is (a SQLite file or a
+    Postgres URL: opened for this report and closed before returning).
+
     Example:
         >>> record_outcome("checkpoints/ledger.sqlite", "user-42", thumbs="down")  # doctest: +SKIP
     """
@@ -56,7 +59,9 @@ def record_outcome(
         needed_earlier_turns=needed_earlier_turns,
         source=source,
     )
-    return apply_feedback(_ledger(ledger), thread_id, said, adapt=adapt)
+    opened = nullcontext(ledger) if isinstance(ledger, CostLedger) else CostLedger(ledger)
+    with opened as open_ledger:
+        return apply_feedback(open_ledger, thread_id, said, adapt=adapt)
 
 
 def apply_feedback(
@@ -87,9 +92,3 @@ def apply_feedback(
 
 def _guard_count(state: dict[str, Any] | None) -> int:
     return 0 if state is None else int(state.get("guard_fired", 0))
-
-
-def _ledger(ledger: CostLedger | str | Path) -> CostLedger:
-    if isinstance(ledger, CostLedger):
-        return ledger
-    return ledger_at(ledger if is_postgres_url(ledger) else Path(ledger))

@@ -21,7 +21,6 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -304,9 +303,3 @@ def _match(row: dict[str, Any], similarity: float, threshold: float, **kind: boo
         cost_usd=row["cost_usd"],
         **kind,
     )
-
-
-@cache
-def cache_at(path: Path) -> AnswerCache:
-    """One open answer cache per file and process."""
-    return AnswerCache(path)

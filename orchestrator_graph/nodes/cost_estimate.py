@@ -14,6 +14,7 @@ from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.cache.turn import cacheable, look_up
 from orchestrator_graph.config import OrchestratorConfig, RunContext, cache_scope, run_options
 from orchestrator_graph.nodes import overhead_ms
+from orchestrator_graph.resources import Resources
 from orchestrator_graph.routing.ab import arm_options
 from orchestrator_graph.routing.budget_fit import CHEAP_WORKERS, fit_budget
 from orchestrator_graph.routing.choice import choose_route
@@ -23,7 +24,7 @@ from orchestrator_graph.state import OrchestratorState
 
 
 def make_cost_estimate(
-    pricing: Pricing, options: OrchestratorConfig
+    pricing: Pricing, options: OrchestratorConfig, resources: Resources
 ) -> Callable[..., dict[str, Any]]:
     def cost_estimate(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         """Price the main session, one worker and parallel workers; pick one."""
@@ -32,6 +33,7 @@ def make_cost_estimate(
         assert profile is not None, "classify sets the profile"
         thread_id = state["thread_id"]
         run, arm = arm_options(run_options(options, runtime.context), thread_id)
+        ledger = resources.existing_ledger()  # what it taught; a decision creates no file
 
         def plan(opts: OrchestratorConfig):
             return plan_turn(
@@ -43,6 +45,7 @@ def make_cost_estimate(
                 prompts=state.get("prompts") or {},
                 thread_id=thread_id,
                 arm=arm,
+                ledger=ledger,
             )
 
         planned = plan(run)
@@ -51,13 +54,16 @@ def make_cost_estimate(
         scope = cache_scope(runtime.context)
         if scope is not None and cacheable(state["messages"], profile, run):
             looked = time.perf_counter()
-            decision = look_up(state["messages"], decision, scope=scope, options=run)
+            cache = resources.cache
+            assert cache is not None, "cacheable: the config keeps a cache"
+            decision = look_up(state["messages"], decision, cache=cache, scope=scope, options=run)
             decision.decision_ms += (time.perf_counter() - looked) * 1000
         if decision.route != "cache":  # a hit asks no one and spends nothing
             decision = ask_person(decision, planned, thread_id=thread_id)
             if run.budget is not None:
                 cheap = plan(run.model_copy(update=CHEAP_WORKERS))
-                decision = fit_budget(decision, planned, cheap, thread_id=thread_id)
+                book = resources.book
+                decision = fit_budget(decision, planned, cheap, thread_id=thread_id, book=book)
         decision.decision_ms += profile.classify_ms
         return {"decision": decision, "overhead_ms": overhead_ms(started)}
 

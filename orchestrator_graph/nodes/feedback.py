@@ -12,20 +12,22 @@ from langgraph.graph import END
 from langgraph.runtime import Runtime
 
 from orchestrator_graph.accounting.feedback import apply_feedback
-from orchestrator_graph.accounting.ledger import ledger_for
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.nodes.classify import run_thread_id
+from orchestrator_graph.resources import Resources
 from orchestrator_graph.state import OrchestratorState, TurnFeedback
 
 
-def make_feedback(options: OrchestratorConfig) -> Callable[..., dict[str, Any]]:
+def make_feedback(
+    options: OrchestratorConfig, resources: Resources
+) -> Callable[..., dict[str, Any]]:
     def feedback(
         state: OrchestratorState, config: RunnableConfig, runtime: Runtime[RunContext]
     ) -> dict[str, Any]:
         """Record each report on its turn of this thread and learn its score."""
         run = run_options(options, runtime.context)
         said = [TurnFeedback.model_validate(f) for f in state.get("feedback") or []]
-        ledger = ledger_for(run)
+        ledger = resources.ledger
         if ledger is None:
             warnings.warn(
                 "feedback needs a ledger (ledger_path or ledger_url): not recorded", stacklevel=1

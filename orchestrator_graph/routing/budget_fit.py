@@ -1,7 +1,7 @@
 """The budget fit: the chosen route if its forecast fits what is left, else the cheapest
 route (or cheaper worker model) of the same plan that does; ``BudgetExceeded`` when none.
 
-What is left comes from the budget book (``budget.book_for``); the calls
+What is left comes from the budget book (the graph's ``Resources.book``); the calls
 themselves are reserved and settled by ``budget.guarded_call``.
 """
 
@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from orchestrator_graph.accounting.budget import book_for
-from orchestrator_graph.accounting.holds import period_start
+from orchestrator_graph.accounting.holds import BudgetBook, period_start
 from orchestrator_graph.config import BudgetLimits
 from orchestrator_graph.errors import BudgetExceeded
 from orchestrator_graph.routing.choice import RouteChoice
@@ -85,13 +84,12 @@ class BudgetLeft:
         return BudgetExceeded(scope, unit, float(limit), used, requested, what)
 
 
-def budget_left(plan: RoutingPlan, thread_id: str) -> BudgetLeft | None:
-    """What the thread, the turn and the run's tenant may still spend; None without a
-    budget."""
+def budget_left(plan: RoutingPlan, thread_id: str, book: BudgetBook) -> BudgetLeft | None:
+    """What the thread, the turn and the run's tenant may still spend by ``book``; None
+    without a budget."""
     limits = plan.options.budget
     if limits is None:
         return None
-    book = book_for(plan.options)
     thread_usd, thread_tokens = book.used(thread_id)
     turn_usd, turn_tokens = book.used(thread_id, plan.facts.turn)
     tenant = plan.options.tenant
@@ -123,14 +121,19 @@ def budget_left(plan: RoutingPlan, thread_id: str) -> BudgetLeft | None:
 
 
 def fit_budget(
-    decision: RoutingDecision, plan: RoutingPlan, cheap_plan: RoutingPlan, *, thread_id: str
+    decision: RoutingDecision,
+    plan: RoutingPlan,
+    cheap_plan: RoutingPlan,
+    *,
+    thread_id: str,
+    book: BudgetBook,
 ) -> RoutingDecision:
-    """``decision`` if it fits the budget left, else the cheapest route of ``plan`` or of
-    ``cheap_plan`` (every worker on the worker model) that does.
+    """``decision`` if it fits the budget left in ``book``, else the cheapest route of
+    ``plan`` or of ``cheap_plan`` (every worker on the worker model) that does.
 
     Raises :class:`BudgetExceeded` when no route fits.
     """
-    left = budget_left(plan, thread_id)
+    left = budget_left(plan, thread_id, book)
     if left is None or left.fits(decision):
         return decision
     candidates = [

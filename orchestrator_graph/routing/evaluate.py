@@ -9,6 +9,7 @@ from langchain_core.messages import MessageLikeRepresentation, convert_to_messag
 
 from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.config import DEFAULT_MAIN_MODEL, DEFAULT_WORKER_MODEL, OrchestratorConfig
+from orchestrator_graph.resources import Resources
 from orchestrator_graph.routing.classify import classify_request
 from orchestrator_graph.routing.plan import decide
 from orchestrator_graph.state import RoutingDecision
@@ -31,7 +32,8 @@ def evaluate_task(
     Returns the route, its reasons and confidence, the profile, every option's
     estimated cost, the task of each worker (``decision.tasks``: brief, model,
     the message positions it would be sent), and the time the decision took
-    (``decision_ms``).
+    (``decision_ms``). What the config's ledger taught (answer lengths, the adaptive
+    state) counts as in the graph; the ledger is opened for the call and closed after.
 
     Example:
         ```python
@@ -50,6 +52,10 @@ def evaluate_task(
     transcript = convert_to_messages(messages)
     pricing = Pricing.resolve(main_model, worker_model, options)
     profile = classify_request(transcript, config=options)
-    decision = decide(transcript, profile, pricing=pricing, options=options, digests=digests)
+    with Resources(options) as resources:
+        decision = decide(
+            transcript, profile, pricing=pricing, options=options, digests=digests,
+            ledger=resources.existing_ledger(),
+        )  # fmt: skip
     decision.decision_ms = (time.perf_counter() - started) * 1000
     return decision

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from langchain_core.messages import BaseMessage
 
-from orchestrator_graph.accounting.estimates import Pricing
+from orchestrator_graph.accounting.estimates import Pricing, learned_costs
+from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.config import OrchestratorConfig, Route
 from orchestrator_graph.quality import QualityVerdict
 from orchestrator_graph.routing.choice import RouteChoice, choose_route, profile_reasons
@@ -62,16 +63,20 @@ def plan_turn(
     prompts: Mapping[str, bytes | Sequence[str]] | None = None,
     thread_id: str = "",
     arm: str | None = None,
+    ledger: CostLedger | None = None,
 ) -> RoutingPlan:
     """What the last message of ``messages`` needs, and every route priced; ``arm``
-    (of an A/B test) and the turn choose what feedback taught (``adaptive``)."""
+    (of an A/B test) and the turn choose what feedback taught (``adaptive``). What
+    ``ledger`` taught (answer lengths, session lengths, the adaptive state) is read
+    from it; None (the default) learns nothing."""
     facts = turn_facts(messages)
-    verdict = quality_verdict(messages, profile, options, arm=arm, seed=f"{thread_id}:{facts.turn}")
+    seed = f"{thread_id}:{facts.turn}"
+    verdict = quality_verdict(messages, profile, options, arm=arm, seed=seed, ledger=ledger)
     tier = choose_tier(profile, options, verdict)
     needs = context_needs(facts, profile, tier.tier, options)
     priced = price_options(
         facts, profile, needs, tier, pricing=pricing, options=options, digests=digests,
-        prompts=prompts,
+        prompts=prompts, learned=learned_costs(ledger),
     )  # fmt: skip
     return RoutingPlan(facts, profile, needs, priced, pricing, options, arm)
 
@@ -118,12 +123,15 @@ def decide(
     digests: Mapping[str, str] | None = None,
     prompts: Mapping[str, bytes | Sequence[str]] | None = None,
     thread_id: str = "",
+    ledger: CostLedger | None = None,
 ) -> RoutingDecision:
-    """Price every route for the last message of ``messages`` and pick one."""
+    """Price every route for the last message of ``messages`` and pick one (with what
+    ``ledger`` taught, if given)."""
     started = time.perf_counter()
     plan = plan_turn(
-        messages, profile, pricing=pricing, options=options, digests=digests, prompts=prompts
-    )
+        messages, profile, pricing=pricing, options=options, digests=digests, prompts=prompts,
+        ledger=ledger,
+    )  # fmt: skip
     choice = choose_route(profile, plan.needs, plan.priced, options)
     return decision_for(plan, choice, thread_id=thread_id, started=started)
 

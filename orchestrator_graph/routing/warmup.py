@@ -35,7 +35,7 @@ def warm_up(
     )
 
     options = (config or OrchestratorConfig()).model_copy(
-        update={"ledger_path": None, "ledger_url": None}
+        update={"ledger_path": None, "ledger_url": None, "cache": None}  # nothing opened
     )
     key = f"{main_model}|{worker_model}|{options.model_dump_json()}"
     with _lock:

@@ -59,8 +59,10 @@ def default_service(stack: ExitStack) -> OrchestratorService:
     """The service the server runs: the Studio models and config, the SQLite checkpoints."""
     main, worker = default_models(live=bool(os.environ.get("OPENAI_API_KEY")))
     saver = stack.enter_context(sqlite_checkpointer(default_checkpoint_path()))
-    return OrchestratorService(
-        main_model=main, worker_model=worker, checkpointer=saver, config=config_from_env()
+    return stack.enter_context(  # closed (ledger, cache) before the checkpointer
+        OrchestratorService(
+            main_model=main, worker_model=worker, checkpointer=saver, config=config_from_env()
+        )
     )
 
 

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any, Literal, cast
+from types import TracebackType
+from typing import Any, Literal, Self, cast
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AnyMessage, BaseMessage, HumanMessage, convert_to_messages
@@ -35,7 +36,6 @@ from pydantic import BaseModel, Field
 
 from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.accounting.feedback import Outcome, apply_feedback
-from orchestrator_graph.accounting.ledger import ledger_for
 from orchestrator_graph.accounting.pricing import ModelPrice, model_name_of
 from orchestrator_graph.config import OrchestratorConfig, Route
 from orchestrator_graph.conversation.tokens import message_text
@@ -44,6 +44,7 @@ from orchestrator_graph.errors import LedgerError
 from orchestrator_graph.graph import create_orchestrator
 from orchestrator_graph.nodes.merge import join_answers, turn_digests
 from orchestrator_graph.nodes.spawn_subgraph import build_worker_graph
+from orchestrator_graph.resources import Resources
 from orchestrator_graph.routing.evaluate import evaluate_task
 from orchestrator_graph.state import (
     DecisionRoute,
@@ -197,10 +198,33 @@ class OrchestratorService:
         self.main_model, self.worker_model = model_name_of(main_model), model_name_of(worker_model)
         pricing = Pricing.resolve(self.main_model, self.worker_model, self.config)
         models = {"main": main_model, "worker": worker_model}
-        self.workers = build_worker_graph(models, pricing, self.config, checkpointer=checkpointer)
+        # the ledger, budget book and cache: one holder for the workers, the graph and the
+        # feedback, opened on first use and closed with the service
+        self.resources = Resources(self.config)
+        self.workers = build_worker_graph(
+            models, pricing, self.config, self.resources, checkpointer=checkpointer
+        )
         self.main = create_orchestrator(
-            main_model=main_model, worker_model=worker_model, config=self.config
+            main_model=main_model,
+            worker_model=worker_model,
+            config=self.config,
+            resources=self.resources,
         ).compile(checkpointer=checkpointer)
+
+    def close(self) -> None:
+        """Close the ledger, budget book and cache (the checkpointer is the caller's)."""
+        self.resources.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
 
     def record_feedback(self, feedback: FeedbackRequest) -> Outcome:
         """Record a turn's outcome in the ledger and learn from it (``feedback``).
@@ -208,7 +232,7 @@ class OrchestratorService:
         Raises ``LedgerError`` when the service keeps no ledger, ``ValueError`` when the
         thread has no recorded turn to judge.
         """
-        ledger = ledger_for(self.config)
+        ledger = self.resources.ledger
         if ledger is None:
             raise LedgerError(
                 "the service keeps no ledger, so feedback has nowhere to go: "
@@ -268,7 +292,7 @@ class OrchestratorService:
             _thread(worker_id),
             durability="sync",
         )
-        if (ledger := ledger_for(self.config)) is not None:  # billed now, integrated or not
+        if (ledger := self.resources.ledger) is not None:  # billed now, integrated or not
             calls = self.workers.get_state(_thread(worker_id)).values.get("calls") or []
             # rows of no turn yet: the integration's turn record moves them (same call ids)
             ledger.record_failed_calls(worker_id, 0, calls, self.config.tenant)

@@ -17,13 +17,12 @@ import json
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from functools import cache
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 from orchestrator_graph.accounting.ledger.reports import LedgerReports, where_thread
-from orchestrator_graph.accounting.ledger.rows import Transaction, is_postgres_url, open_rows
+from orchestrator_graph.accounting.ledger.rows import Rows, Transaction, is_postgres_url, open_rows
 from orchestrator_graph.accounting.ledger.schema import (
     CALLS,
     FEEDBACK,
@@ -39,13 +38,14 @@ from orchestrator_graph.accounting.ledger.schema import (
 )
 from orchestrator_graph.state import ModelCall
 
-if TYPE_CHECKING:
-    from orchestrator_graph.config import OrchestratorConfig
-
 
 class CostLedger(LedgerReports):
     """The cost ledger at ``location``: a SQLite file (created with its folder if
     missing) or a ``postgresql://`` URL (its tables created in the database).
+
+    Whoever opens a ledger closes it (``close``, or a ``with`` block). A graph's own
+    ledger is opened by its ``resources.Resources`` on ``rows`` it shares with the
+    budget book; the ledger then leaves closing them to the holder.
 
     Example:
         >>> with CostLedger(tmp / "ledger.sqlite") as ledger:  # doctest: +SKIP
@@ -53,11 +53,14 @@ class CostLedger(LedgerReports):
         ...     ledger.totals().savings
     """
 
-    def __init__(self, location: str | Path) -> None:
+    def __init__(self, location: str | Path, *, rows: Rows | None = None) -> None:
         self.writes = 0  # turns recorded through this object (lets readers refresh caches)
         # the SQLite file; None in Postgres
         self.path = None if is_postgres_url(location) else Path(location)
-        self.rows = open_rows(self.path or location, TABLES, purpose="be opened as a cost ledger")
+        self._owns_rows = rows is None
+        self.rows = rows or open_rows(
+            self.path or location, TABLES, purpose="be opened as a cost ledger"
+        )
         self.location = self.rows.location  # the file, or the URL without its password
 
     def record_turn(self, record: TurnRecord) -> None:
@@ -213,8 +216,10 @@ class CostLedger(LedgerReports):
         return tx.query(f"SELECT {', '.join(CALLS)} FROM calls{where} ORDER BY {order}", args)
 
     def close(self) -> None:
-        """Close the connection (idempotent)."""
-        self.rows.close()
+        """Close the connection this ledger opened (idempotent); shared rows are closed
+        by their holder."""
+        if self._owns_rows:
+            self.rows.close()
 
     def __enter__(self) -> Self:
         return self
@@ -233,16 +238,3 @@ def _call_rows(
 ) -> list[dict[str, Any]]:
     where = {"thread_id": thread_id, "turn": turn, "tenant": tenant}
     return [{**c.model_dump(mode="json"), **where} for c in calls]
-
-
-@cache
-def ledger_at(location: str | Path) -> CostLedger:
-    """One open ledger per file (or Postgres URL) and process."""
-    return CostLedger(location)
-
-
-def ledger_for(options: OrchestratorConfig) -> CostLedger | None:
-    """The process's ledger where ``options`` keeps it (``ledger_url`` or
-    ``ledger_path``); None when it keeps none."""
-    location = options.ledger_location
-    return None if location is None else ledger_at(location)

@@ -10,6 +10,7 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from orchestrator_graph import BudgetExceeded, OrchestratorConfig
 from orchestrator_graph.accounting.estimates import Pricing
+from orchestrator_graph.accounting.holds import BudgetBook
 from orchestrator_graph.config import BudgetLimits
 from orchestrator_graph.routing.budget_fit import CHEAP_WORKERS, fit_budget
 from orchestrator_graph.routing.choice import RouteChoice, choose_route
@@ -107,10 +108,12 @@ def test_fit_budget_takes_the_cheapest_route_of_the_same_plan(tmp_path: Path) ->
         messages, profile, pricing=PRICING, options=options.model_copy(update=CHEAP_WORKERS)
     )
     wanted = decision_for(plan, choose_route(profile, plan.needs, plan.priced, options))
-    fitted = fit_budget(wanted, plan, cheap, thread_id=f"fit-{tmp_path.name}")
+    book = BudgetBook()  # in memory
+    fitted = fit_budget(wanted, plan, cheap, thread_id=f"fit-{tmp_path.name}", book=book)
     assert wanted.route == "main_session" and fitted.route == "worker_session"
     assert fitted.reasons[-1].startswith("budget: main_session")
     tiny = options.model_copy(update={"budget": BudgetLimits(turn_usd=1e-9)})
     plan = plan_turn(messages, profile, pricing=PRICING, options=tiny)
     with pytest.raises(BudgetExceeded, match="no route fits"):
-        fit_budget(wanted, plan, plan, thread_id=f"none-{tmp_path.name}")
+        fit_budget(wanted, plan, plan, thread_id=f"none-{tmp_path.name}", book=book)
+    book.close()
