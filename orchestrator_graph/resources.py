@@ -14,7 +14,7 @@ file hold two connections, and closing one leaves the other open.
 
 Example:
     >>> with Resources(OrchestratorConfig(ledger_path=path)) as resources:  # doctest: +SKIP
-    ...     resources.ledger.totals()
+    ...     resources.ledger().totals()
 """
 
 from __future__ import annotations
@@ -47,6 +47,9 @@ class Resources:
     """The ledger, budget book, token calibration and answer cache of ``config``,
     opened on first use and closed together (idempotent; thread-safe).
 
+    Each is a method, not a property: opening is a side effect (LangGraph reads the
+    attributes a node's closure names when it compiles the graph).
+
     After ``close()`` every accessor raises ``ResourcesClosedError``: a closed graph
     does not silently reopen its files.
     """
@@ -69,7 +72,6 @@ class Resources:
         """Whether ``config`` keeps its ledger and cache where this holder does."""
         return locations(config) == (self.ledger_location, self.cache_path)
 
-    @property
     def ledger(self) -> CostLedger | None:
         """The cost ledger (None when the config keeps none); its file is created on
         first use."""
@@ -90,9 +92,8 @@ class Resources:
         if self._ledger is None and missing:
             self._check_open()
             return None
-        return self.ledger
+        return self.ledger()
 
-    @property
     def book(self) -> BudgetBook:
         """The budget holds, where the ledger is (in memory without one)."""
         if self._book is not None:
@@ -102,7 +103,6 @@ class Resources:
                 self._book = BudgetBook(self.ledger_location, rows=self._shared_rows())
             return self._book
 
-    @property
     def calibration(self) -> UsageCalibration:
         """The token calibration, where the ledger is (in memory without one)."""
         if self._calibration is not None:
@@ -112,7 +112,6 @@ class Resources:
                 self._calibration = UsageCalibration(self._shared_rows())
             return self._calibration
 
-    @property
     def cache(self) -> AnswerCache | None:
         """The answer cache (None when the config keeps none)."""
         if self._cache is not None:

@@ -183,8 +183,8 @@ def _gave_up(
     settings: OrchestratorConfig, resources: Resources, site: CallSite, error: ModelCallError
 ) -> None:
     """Settle the hold to what the attempts may have cost and put them in the ledger."""
-    _settle(settings, resources.book, site, error.attempts)
-    if (ledger := resources.ledger) is not None:
+    _settle(settings, resources.book(), site, error.attempts)
+    if (ledger := resources.ledger()) is not None:
         ledger.record_failed_calls(site.thread_id, site.turn, error.attempts, settings.tenant)
 
 
@@ -193,7 +193,7 @@ def _note_trim(
 ) -> str | None:
     """What fitting cut from the view, written to the ledger's trims of the turn."""
     note = fitted.note(f"{site.node} view for {model_name}")
-    if note and (ledger := resources.ledger) is not None:
+    if note and (ledger := resources.ledger()) is not None:
         ledger.record_trim(site.thread_id, site.turn, site.key, note)
     return note
 
@@ -235,7 +235,7 @@ def guarded_call(
     fitted = fit_view(messages, window or model_context_window(model, model_name))
     trimmed = _note_trim(resources, site, fitted, model_name)
     messages, input_tokens = fitted.messages, fitted.tokens_after
-    book = resources.book
+    book = resources.book()
     cap = _reserve(
         settings,
         book,
@@ -262,7 +262,7 @@ def guarded_call(
         _settle(settings, book, site, [])
         raise
     _settle(settings, book, site, outcome.calls)
-    resources.calibration.observe(
+    resources.calibration().observe(
         thread_id,
         outcome.call,
         counted_input=input_tokens,

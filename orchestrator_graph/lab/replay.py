@@ -216,7 +216,7 @@ def replay(
         sqlite_checkpointer(workdir / f"checkpoints-{mode}.sqlite") as saver,
         graph_builder.compile(checkpointer=saver) as graph,
     ):
-        ledger = graph_builder.resources.ledger
+        ledger = graph_builder.resources.ledger()
         assert ledger is not None, "the replay keeps a ledger"
         for file, session in sessions:
             thread_id = f"{mode}:{file}:{session.id}"

@@ -54,7 +54,7 @@ def make_cost_estimate(
         scope = cache_scope(runtime.context)
         if scope is not None and cacheable(state["messages"], profile, run):
             looked = time.perf_counter()
-            cache = resources.cache
+            cache = resources.cache()
             assert cache is not None, "cacheable: the config keeps a cache"
             decision = look_up(state["messages"], decision, cache=cache, scope=scope, options=run)
             decision.decision_ms += (time.perf_counter() - looked) * 1000
@@ -62,7 +62,7 @@ def make_cost_estimate(
             decision = ask_person(decision, planned, thread_id=thread_id)
             if run.budget is not None:
                 cheap = plan(run.model_copy(update=CHEAP_WORKERS))
-                book = resources.book
+                book = resources.book()
                 decision = fit_budget(decision, planned, cheap, thread_id=thread_id, book=book)
         decision.decision_ms += profile.classify_ms
         return {"decision": decision, "overhead_ms": overhead_ms(started)}

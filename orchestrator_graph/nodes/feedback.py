@@ -27,7 +27,7 @@ def make_feedback(
         """Record each report on its turn of this thread and learn its score."""
         run = run_options(options, runtime.context)
         said = [TurnFeedback.model_validate(f) for f in state.get("feedback") or []]
-        ledger = resources.ledger
+        ledger = resources.ledger()
         if ledger is None:
             warnings.warn(
                 "feedback needs a ledger (ledger_path or ledger_url): not recorded", stacklevel=1

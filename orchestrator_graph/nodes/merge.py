@@ -100,7 +100,7 @@ def _keep_billed(
     calls: list[ModelCall],
 ) -> None:
     """The calls of a turn that raises are billed already: keep them in the ledger."""
-    if (ledger := resources.ledger) is not None:
+    if (ledger := resources.ledger()) is not None:
         billed = [*(state.get("calls") or []), *calls]
         ledger.record_failed_calls(state["thread_id"], turn, billed, options.tenant)
 

@@ -49,9 +49,9 @@ def make_record(
         calls = state.get("calls") or []
         cost = sum(c.cost_usd for c in calls)
         scope = cache_scope(runtime.context)
-        if scope is not None and (cache := resources.cache) is not None:
+        if scope is not None and (cache := resources.cache()) is not None:
             _keep_answer(run, cache, state, messages[: turn.start + 1], answer, cost, scope)
-        if (ledger := resources.ledger) is not None:
+        if (ledger := resources.ledger()) is not None:
             overhead = (state.get("overhead_ms") or 0.0) + overhead_ms(started)
             turn_record = _turn_record(
                 run, state, turn.index, calls, cost, baseline, overhead, pricing.main_model

@@ -232,7 +232,7 @@ class OrchestratorService:
         Raises ``LedgerError`` when the service keeps no ledger, ``ValueError`` when the
         thread has no recorded turn to judge.
         """
-        ledger = self.resources.ledger
+        ledger = self.resources.ledger()
         if ledger is None:
             raise LedgerError(
                 "the service keeps no ledger, so feedback has nowhere to go: "
@@ -292,7 +292,7 @@ class OrchestratorService:
             _thread(worker_id),
             durability="sync",
         )
-        if (ledger := self.resources.ledger) is not None:  # billed now, integrated or not
+        if (ledger := self.resources.ledger()) is not None:  # billed now, integrated or not
             calls = self.workers.get_state(_thread(worker_id)).values.get("calls") or []
             # rows of no turn yet: the integration's turn record moves them (same call ids)
             ledger.record_failed_calls(worker_id, 0, calls, self.config.tenant)

@@ -84,7 +84,7 @@ def test_feedback_as_graph_input_alone_and_with_the_next_request(tmp_path: Path)
         # feedback alone: recorded on turn 0, no new turn, no model call
         out = graph.invoke({"feedback": [{"thumbs": "down"}]}, _thread("g"))
         assert len(out["messages"]) == 2 and out["feedback"] is None
-        ledger = graph.builder.resources.ledger
+        ledger = graph.builder.resources.ledger()
         assert [(f.turn, f.quality) for f in ledger.feedback("g")] == [(0, 0.0)]
         assert len(ledger.turns("g")) == 1
         # with the next request: recorded, then the turn runs

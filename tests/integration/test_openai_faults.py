@@ -173,5 +173,5 @@ def test_a_timed_out_call_is_billed_unknown_at_its_worst_case_never_free(
     with CostLedger(config.ledger_path) as book:
         (row,) = book.calls("slow")
     assert row["status"] == attempt.status and row["cost_usd"] == pytest.approx(worst)
-    assert graph.builder.resources.book.used("slow")[0] == pytest.approx(worst)  # still held
+    assert graph.builder.resources.book().used("slow")[0] == pytest.approx(worst)  # still held
     graph.close()

@@ -66,7 +66,7 @@ def test_a_main_session_turn_costs_exactly_its_calibrated_baseline(tmp_path: Pat
     with CostLedger(config.ledger_path) as ledger:
         cost = ledger.turns("cal")[-1].cost_usd
     assert baseline_usd(*args, config) != pytest.approx(cost)  # tiktoken's counts: off
-    calibration = graph.builder.resources.calibration
+    calibration = graph.builder.resources.calibration()
     assert calibration.ratio("cal", "gpt-4.1").input_ratio == pytest.approx(1.3, rel=0.01)
     calibrated = calibrated_baseline_usd(
         config,

@@ -153,7 +153,7 @@ def test_train_from_ledger_feedback_moves_the_model(tmp_path: Path):
             converse(asking, f"dep-{n}", dependent(n), resume="main_session")
         for n in range(6):
             last = converse(plain, f"own-{n}", self_contained(n))
-        ledger = plain.builder.resources.ledger
+        ledger = plain.builder.resources.ledger()
         for n in range(6):
             ledger.record_feedback(f"own-{n}", 1, needed_earlier_turns=False)
 
