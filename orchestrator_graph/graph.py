@@ -72,14 +72,8 @@ def create_orchestrator(
             minimal session.
         config: thresholds, prices, budgets, the ledger path and the answer cache;
             ``OrchestratorConfig()`` when omitted (no ledger, no cache).
-        resources: the ledger, budget book and answer cache the nodes use, opened
-            and closed by the caller (``with Resources(config) as resources:``), as a
-            checkpointer is; for several graphs on one connection, or a server that
-            reads the same ledger. It must keep them where ``config`` says. When
-            omitted the graph opens its own (nothing until a turn needs it) and
-            closes them with ``graph.close()`` or at the end of
-            ``with builder.compile(...) as graph:`` (``builder.close()`` is the same);
-            a graph dropped unclosed is closed when it is garbage-collected or at exit.
+        resources: a ``Resources`` the caller opened and will close; None (the
+            default): the graph opens and closes its own. See "Resources" below.
 
     Returns:
         A ``StateGraph`` whose state is ``MessagesState``-compatible. Compile it
@@ -91,12 +85,26 @@ def create_orchestrator(
         UnknownModelPriceError: a model has no known price; give one in
             ``OrchestratorConfig(prices=...)``.
         ValueError: ``config.quality_model_path`` is not a quality model of this
-            version (train one with ``orchestrator-graph quality train``).
+            version (train one with ``orchestrator-graph quality train``), the
+            answer cache has no file, or ``resources`` keep their files elsewhere.
         LedgerError: ``config.ledger_path`` is a file that is not a usable ledger
             (checked here, read-only, before any model call; nothing is written).
         InvalidTurnError: (from ``invoke``/``stream``) the request has no text; it is
             refused before it enters the thread, which stays as it was.
         ResourcesClosedError: (from ``invoke``/``stream``) the graph was closed.
+
+    Resources: the ledger (its SQLite file or Postgres database, one connection
+    shared with the budget holds), the budget book and the answer cache are opened
+    on the first turn that needs them, and owned as a checkpointer is:
+
+    - by default the graph owns them: ``with builder.compile(...) as graph:``, or
+      ``graph.close()`` (``builder.close()`` is the same). A closed graph raises
+      ``ResourcesClosedError``; one dropped unclosed is closed when it is
+      garbage-collected, or at exit. Nothing is shared between graphs: two graphs
+      on one ledger hold a connection each.
+    - ``resources=Resources(config)`` (a context manager) is the caller's: several
+      graphs, or a server that also reads the ledger, share its connections, and
+      closing a graph leaves it open. It must keep its files where ``config`` does.
 
     Durability, faults and budgets: see the module docstring.
 

@@ -113,8 +113,7 @@ def run(args: argparse.Namespace) -> int:
     builder = create_orchestrator(main_model=main_model, worker_model=worker_model, config=config)
     thread: RunnableConfig = {"configurable": {"thread_id": args.thread}}
     path = args.db or default_checkpoint_path()
-    with sqlite_checkpointer(path) as saver:
-        graph = builder.compile(checkpointer=saver)
+    with sqlite_checkpointer(path) as saver, builder.compile(checkpointer=saver) as graph:
         snapshot = graph.get_state(thread)
         if snapshot.next:  # a turn was interrupted mid-way: finish it first
             print(f"resuming an unfinished turn of thread {args.thread!r}")

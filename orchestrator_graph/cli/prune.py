@@ -81,8 +81,8 @@ def run(args: argparse.Namespace, *, out: Callable[[str], None] = print) -> int:
     else:
         saver = sqlite_checkpointer(path)
     before = 0 if args.postgres else path.stat().st_size
-    with saver as opened:
-        graph = _orchestrator().compile(checkpointer=opened) if args.compact else None
+    with saver as opened, _orchestrator() as builder:  # the builder closes what it opened
+        graph = builder.compile(checkpointer=opened) if args.compact else None
         for thread_id in args.threads:
             if graph is None:
                 out(_describe(prune_thread(opened, thread_id, keep=args.keep)))

@@ -330,8 +330,10 @@ def parallel_speedups(
     worker = SimulatedChatModel(model_name=DEFAULT_WORKER_MODEL, latency_s=latency_s)
     builder = create_orchestrator(main_model=main, worker_model=worker, config=config)
     speedups: dict[int, float] = {}
-    with sqlite_checkpointer(workdir / "checkpoints-parallel.sqlite") as saver:
-        graph = builder.compile(checkpointer=saver)
+    with (
+        sqlite_checkpointer(workdir / "checkpoints-parallel.sqlite") as saver,
+        builder.compile(checkpointer=saver) as graph,
+    ):
         for n in range(2, max_workers + 1):
             questions = [_QUESTIONS[i % len(_QUESTIONS)] for i in range(n)]
             request = "\n".join(f"{i + 1}. {q}" for i, q in enumerate(questions))

@@ -173,9 +173,11 @@ def test_cost_model_learns_from_the_ledger_with_defaults_when_empty(tmp_path: Pa
     from orchestrator_graph.state import ModelCall
 
     config = OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite", expected_remaining_turns=4)
+    with CostLedger(tmp_path / "empty.sqlite") as empty:
+        nothing = learned_costs(empty)
+    assert typical_output_tokens("qa", 10, nothing) == TYPICAL_OUTPUT_TOKENS["qa"]
+    assert expected_remaining_turns([H("hi")], config, nothing) == 4
     ledger = CostLedger(tmp_path / "ledger.sqlite")
-    assert typical_output_tokens("qa", 10, learned_costs(ledger)) == TYPICAL_OUTPUT_TOKENS["qa"]
-    assert expected_remaining_turns([H("hi")], config, learned_costs(ledger)) == 4
     for thread, length in (("a", 3), ("b", 5), ("c", 7)):
         for turn in range(length):
             call = ModelCall(
