@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 
 from langchain_core.messages import MessageLikeRepresentation, convert_to_messages
 
@@ -22,6 +23,7 @@ def evaluate_task(
     main_model: str = DEFAULT_MAIN_MODEL,
     worker_model: str = DEFAULT_WORKER_MODEL,
     digests: Mapping[str, str] | None = None,
+    resources: Resources | None = None,
 ) -> RoutingDecision:
     """Decide where the last message of ``messages`` would run, without running it.
 
@@ -33,7 +35,8 @@ def evaluate_task(
     estimated cost, the task of each worker (``decision.tasks``: brief, model,
     the message positions it would be sent), and the time the decision took
     (``decision_ms``). What the config's ledger taught (answer lengths, the adaptive
-    state) counts as in the graph; the ledger is opened for the call and closed after.
+    state) counts as in the graph: it is read through ``resources`` (the caller's,
+    left open) or, without them, opened for the call and closed after.
 
     Example:
         ```python
@@ -52,10 +55,10 @@ def evaluate_task(
     transcript = convert_to_messages(messages)
     pricing = Pricing.resolve(main_model, worker_model, options)
     profile = classify_request(transcript, config=options)
-    with Resources(options) as resources:
+    with nullcontext(resources) if resources is not None else Resources(options) as held:
         decision = decide(
             transcript, profile, pricing=pricing, options=options, digests=digests,
-            ledger=resources.existing_ledger(),
+            ledger=held.existing_ledger(),
         )  # fmt: skip
     decision.decision_ms = (time.perf_counter() - started) * 1000
     return decision

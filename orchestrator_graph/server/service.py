@@ -264,6 +264,7 @@ class OrchestratorService:
             config=config,
             main_model=request.main_model or self.main_model,
             worker_model=request.worker_model or self.worker_model,
+            resources=self.resources,
         )
         option = decision.estimate.option(decision.route)
         return Evaluation(
@@ -393,6 +394,7 @@ class OrchestratorService:
             main_model=self.main_model,
             worker_model=self.worker_model,
             digests=digests,
+            resources=self.resources,
         )
         route: Route = "parallel_workers" if len(sessions) > 1 else "worker_session"
         key = "parallel" if route == "parallel_workers" else "worker"

@@ -176,7 +176,9 @@ def test_reports_and_the_service_close_what_they_open(tmp_path: Path) -> None:
         checkpointer=InMemorySaver(),
         config=config,
     ) as service:
-        service.evaluate_task(ASK)
+        assert open_fds(ledger) == 0  # nothing opened before it is needed
+        service.evaluate_task(ASK)  # reads what the ledger taught through the service's
+        assert open_fds(ledger) == 1
         assert service.resources.ledger() is not None
         assert open_fds(ledger) == 1  # the service's one connection
     assert open_fds(ledger, sidecars=True) == 0
