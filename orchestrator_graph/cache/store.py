@@ -5,9 +5,10 @@ an entry is never seen from another scope), the hash of the standing instruction
 it was answered under, the request and its embedding (float32 bytes), the answer,
 its own threshold, the cost of the turn that produced it, and when it expires.
 Opened through ``database.open_sqlite`` (WAL, busy timeout), so several processes
-may share the file. Each process keeps, per scope, the vectors as one numpy matrix
-for a brute-force cosine search; it reloads them when another connection has
-written (``PRAGMA data_version``).
+may share the file. Each open cache keeps, per scope, the vectors as one numpy
+matrix for a brute-force cosine search; it reloads them when another connection
+has written (``PRAGMA data_version``). Whoever opens a cache closes it: a graph's
+is opened and closed by its ``resources.Resources``.
 """
 
 from __future__ import annotations
