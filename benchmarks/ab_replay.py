@@ -25,7 +25,7 @@ from typing import Any
 from tqdm import tqdm
 
 from orchestrator_graph.accounting.feedback import record_outcome
-from orchestrator_graph.accounting.ledger import ledger_at
+from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.accounting.ledger.arms import FIGURES, NO_ARM, ab_report, format_ab
 from orchestrator_graph.config import ABArm, ABTest, OrchestratorConfig
 from orchestrator_graph.lab.replay import BenchSettings, RunResult, replay
@@ -54,7 +54,8 @@ def _run(
         )  # fmt: skip
     ledger = workdir / f"ledger-{MODE}.sqlite"
     _feedback(sessions, result, ledger)
-    return ab_report(ledger_at(ledger))
+    with CostLedger(ledger) as opened:
+        return ab_report(opened)
 
 
 def _feedback(sessions: list[tuple[str, Session]], result: RunResult, ledger: Path) -> None:

@@ -148,12 +148,13 @@ def routed_lookup_ms(
     from langchain_core.messages import HumanMessage
 
     from orchestrator_graph import CacheConfig, OrchestratorConfig, evaluate_task
-    from orchestrator_graph.cache.turn import look_up, open_cache
+    from orchestrator_graph.cache.store import AnswerCache
+    from orchestrator_graph.cache.turn import look_up
 
     timings = []
     with tempfile.TemporaryDirectory() as tmp:
         options = OrchestratorConfig(cache=CacheConfig(path=Path(tmp) / "cache.sqlite"))
-        cache = open_cache(options)
+        cache = AnswerCache(Path(tmp) / "cache.sqlite")
         for text in stored:
             cache.store("scope:tenant", "", text, vectors[text], "answer", ttl_s=3600)
         for text in probes:

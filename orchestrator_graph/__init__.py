@@ -13,12 +13,14 @@ from orchestrator_graph.errors import (
     LedgerError,
     ModelCallError,
     OrchestratorError,
+    ResourcesClosedError,
     UnknownModelError,
     UnknownModelPriceError,
     UnknownTurnError,
     WorkloadError,
 )
 from orchestrator_graph.graph import create_orchestrator
+from orchestrator_graph.resources import Resources
 from orchestrator_graph.routing.evaluate import evaluate_task
 from orchestrator_graph.server.service import OrchestratorService
 from orchestrator_graph.state import (
@@ -45,6 +47,8 @@ __all__ = [
     "OrchestratorConfig",
     "OrchestratorError",
     "OrchestratorService",
+    "Resources",
+    "ResourcesClosedError",
     "RoutingDecision",
     "RunContext",
     "TaskProfile",

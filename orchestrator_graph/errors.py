@@ -63,6 +63,10 @@ class LedgerError(OrchestratorError, RuntimeError):
         )
 
 
+class ResourcesClosedError(OrchestratorError, RuntimeError):
+    """A graph (or a ``Resources`` holder) was used after it was closed."""
+
+
 class CheckpointFileError(OrchestratorError, RuntimeError):
     """The checkpoint file is not a usable SQLite database."""
 

@@ -11,14 +11,20 @@ saves nothing until the run ends.
 Faults: ``calls.call_model`` is the one retry layer (``max_retries``,
 ``retry_backoff_s``, ``call_timeout_s``); build ``ChatOpenAI(max_retries=0)``.
 Budgets: see ``orchestrator_graph.accounting.budget``.
+
+Resources: the ledger, the budget book and the answer cache a graph uses are one
+``resources.Resources`` holder, opened on first use, closed with the graph
+(``create_orchestrator``'s docstring says who closes what).
 """
 
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from contextlib import closing
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
 from langchain_core.language_models import BaseChatModel
 from langgraph.graph import END, START, StateGraph
@@ -38,6 +44,7 @@ from orchestrator_graph.nodes.merge import make_merge
 from orchestrator_graph.nodes.record import make_record
 from orchestrator_graph.nodes.spawn_subgraph import make_worker_node
 from orchestrator_graph.quality import load_quality_model
+from orchestrator_graph.resources import Resources
 from orchestrator_graph.routing.edge import route
 from orchestrator_graph.routing.warmup import warm_up
 from orchestrator_graph.state import OrchestratorInput, OrchestratorOutput, OrchestratorState
@@ -48,6 +55,7 @@ def create_orchestrator(
     main_model: BaseChatModel,
     worker_model: BaseChatModel,
     config: OrchestratorConfig | None = None,
+    resources: Resources | None = None,
 ) -> OrchestratorGraph:
     """Build the orchestrator graph (uncompiled, so it composes as a subgraph).
 
@@ -62,6 +70,8 @@ def create_orchestrator(
             minimal session.
         config: thresholds, prices, budgets, the ledger path and the answer cache;
             ``OrchestratorConfig()`` when omitted (no ledger, no cache).
+        resources: a ``Resources`` the caller opened and will close; None (the
+            default): the graph opens and closes its own. See "Resources" below.
 
     Returns:
         A ``StateGraph`` whose state is ``MessagesState``-compatible. Compile it
@@ -73,11 +83,26 @@ def create_orchestrator(
         UnknownModelPriceError: a model has no known price; give one in
             ``OrchestratorConfig(prices=...)``.
         ValueError: ``config.quality_model_path`` is not a quality model of this
-            version (train one with ``orchestrator-graph quality train``).
+            version (train one with ``orchestrator-graph quality train``), the
+            answer cache has no file, or ``resources`` keep their files elsewhere.
         LedgerError: ``config.ledger_path`` is a file that is not a usable ledger
             (checked here, read-only, before any model call; nothing is written).
         InvalidTurnError: (from ``invoke``/``stream``) the request has no text; it is
             refused before it enters the thread, which stays as it was.
+        ResourcesClosedError: (from ``invoke``/``stream``) the graph was closed.
+
+    Resources: the ledger (its SQLite file or Postgres database, one connection
+    shared with the budget holds), the budget book and the answer cache are opened
+    on the first turn that needs them, and owned as a checkpointer is:
+
+    - by default the graph owns them: ``with create_orchestrator(...) as builder:``,
+      or ``builder.close()``; its compiled graphs share them. A closed graph raises
+      ``ResourcesClosedError``; one dropped unclosed is closed when it is
+      garbage-collected, or at exit. Nothing is shared between graphs: two graphs
+      on one ledger hold a connection each.
+    - ``resources=Resources(config)`` (a context manager) is the caller's: several
+      graphs, or a server that also reads the ledger, share its connections, and
+      closing a graph leaves it open. It must keep its files where ``config`` does.
 
     Durability, faults and budgets: see the module docstring.
 
@@ -93,8 +118,8 @@ def create_orchestrator(
             worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
             config=OrchestratorConfig(ledger_path="checkpoints/ledger.sqlite"),
         )
-        with sqlite_checkpointer("checkpoints/example.sqlite") as saver:
-            graph = builder.compile(checkpointer=saver)
+        with builder, sqlite_checkpointer("checkpoints/example.sqlite") as saver:
+            graph = builder.compile(checkpointer=saver)  # the ledger closes with builder
             thread = {"configurable": {"thread_id": "example"}}
             out = graph.invoke({"messages": [HumanMessage("What is 2 + 2?")]}, thread)
             print(out["decision"].route, out["messages"][-1].content)
@@ -106,23 +131,31 @@ def create_orchestrator(
         check_ledger_file(Path(options.ledger_path))
     if options.min_quality is not None:  # a missing or stale quality model fails here
         load_quality_model(options.quality_model_path)
-    options.cache_path()  # a cache with nowhere to keep it fails here
+    if resources is not None and not resources.matches(options):
+        raise ValueError(
+            f"resources keep the ledger and cache at {resources.ledger_location} and "
+            f"{resources.cache_path}, the config at {options.ledger_location} and "
+            f"{options.cache_path()}: give both the same places"
+        )
+    owned = resources is None
+    held = Resources(options) if resources is None else resources  # a cache needs a file
     # the first decision's loads (encoding, embedding session, ...) happen here, once
     warm_up(options, main_model=pricing.main_model, worker_model=pricing.worker_model)
     builder = OrchestratorGraph(options)
+    builder.hold(held, owned=owned)
     builder.add_node("classify", make_classify(worker_model, pricing, options))
-    builder.add_node("cost_estimate", make_cost_estimate(pricing, options))
-    builder.add_node("main_session", make_main_session(main_model, pricing, options))
+    builder.add_node("cost_estimate", make_cost_estimate(pricing, options, held))
+    builder.add_node("main_session", make_main_session(main_model, pricing, options, held))
     workers = {"main": main_model, "worker": worker_model}
-    builder.add_node("spawn_subgraph", make_worker_node(workers, pricing, options))
-    builder.add_node("merge", make_merge(main_model, pricing, options))
-    builder.add_node("record", make_record(pricing, options))
+    builder.add_node("spawn_subgraph", make_worker_node(workers, pricing, options, held))
+    builder.add_node("merge", make_merge(main_model, pricing, options, held))
+    builder.add_node("record", make_record(pricing, options, held))
     routes = ["main_session", "spawn_subgraph"]
     if options.cache is not None:  # the answer cache's own route (no model call)
         builder.add_node("cache_answer", cache_answer)
         builder.add_edge("cache_answer", "record")
         routes.append("cache_answer")
-    builder.add_node("feedback", make_feedback(options))
+    builder.add_node("feedback", make_feedback(options, held))
     builder.add_conditional_edges(START, entry, ["feedback", "classify"])
     builder.add_conditional_edges("feedback", after_feedback, ["classify", END])
     builder.add_edge("classify", "cost_estimate")
@@ -150,7 +183,35 @@ class OrchestratorGraph(
     StateGraph[OrchestratorState, RunContext, OrchestratorInput, OrchestratorOutput]
 ):
     """``StateGraph`` whose compiled graph checks each run's input before LangGraph
-    checkpoints it (``nodes.input_check.InputCheck``)."""
+    checkpoints it (``nodes.input_check.InputCheck``), holding the ``Resources`` its
+    nodes use (``resources``): a context manager that closes them (``close``)."""
+
+    resources: Resources
+    _owned: bool = False
+
+    def hold(self, resources: Resources, *, owned: bool) -> None:
+        """Give the nodes ``resources``; ``owned``: this graph closes them (``close``,
+        or when it is garbage-collected, or at exit)."""
+        self.resources, self._owned = resources, owned
+        if owned:
+            weakref.finalize(self, resources.close)
+
+    def close(self) -> None:
+        """Close the resources this graph opened (a caller's ``resources=`` are the
+        caller's to close); idempotent. Its compiled graphs share them."""
+        if self._owned:
+            self.resources.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
 
     def __init__(self, options: OrchestratorConfig) -> None:
         super().__init__(
@@ -165,4 +226,4 @@ class OrchestratorGraph(
         self, *args: Any, **kwargs: Any
     ) -> CompiledStateGraph[OrchestratorState, RunContext, OrchestratorInput, OrchestratorOutput]:
         compiled = super().compile(*args, **kwargs)
-        return compiled.with_config(callbacks=[InputCheck(self.options)])
+        return compiled.with_config(callbacks=[InputCheck(self.resources)])

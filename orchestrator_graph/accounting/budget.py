@@ -24,7 +24,8 @@ Over budget:
   ``graph.invoke`` as ``main_session`` does (nothing enters the transcript).
 
 The holds live where the ledger does (``ledger_path``'s file, or ``ledger_url``'s
-Postgres database for several servers); with neither, in memory, per process.
+Postgres database for several servers); with neither, in memory, per graph. The
+graph's ``resources.Resources`` opens the book (``Resources.book``) and closes it.
 A run's ``tenant`` (``RunContext.tenant``) adds the tenant limits of
 ``BudgetLimits``, across all its threads.
 """
@@ -39,15 +40,14 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 from langchain_core.runnables import RunnableConfig
 
-from orchestrator_graph.accounting.calibration import calibration_for
 from orchestrator_graph.accounting.calls import CallOutcome, CallPolicy, call_model
-from orchestrator_graph.accounting.holds import BudgetBook, OutputRoom, book_for
-from orchestrator_graph.accounting.ledger import ledger_for
+from orchestrator_graph.accounting.holds import BudgetBook, OutputRoom
 from orchestrator_graph.accounting.pricing import ModelPrice
 from orchestrator_graph.config import BudgetLimits, OrchestratorConfig
 from orchestrator_graph.conversation.tokens import count_messages, count_text
 from orchestrator_graph.conversation.views import FittedView, fit_view, model_context_window
 from orchestrator_graph.errors import BudgetExceeded, ModelCallError
+from orchestrator_graph.resources import Resources
 from orchestrator_graph.state import ModelCall
 
 __all__ = [
@@ -55,7 +55,6 @@ __all__ = [
     "BudgetBook",
     "BudgetExceeded",
     "OutputRoom",
-    "book_for",
     "budgeted_output_tokens",
     "guarded_call",
     "output_cap_reason",
@@ -94,6 +93,7 @@ def budgeted_output_tokens(
     settings: OrchestratorConfig,
     messages: Sequence[BaseMessage],
     *,
+    book: BudgetBook,
     thread_id: str,
     turn: int,
     price: ModelPrice,
@@ -102,14 +102,15 @@ def budgeted_output_tokens(
     max_tokens: int | None = None,
 ) -> OutputRoom | None:
     """The output cap the budget would give a call of ``messages`` now (nothing is held),
-    and the limit that sets it; None without a budget. ``room.binding`` is not None when
+    and the limit that sets it (``book``: the graph's, ``Resources.book``); None without
+    a budget. ``room.binding`` is not None when
     the budget, not ``max_tokens``, sets the cap: say so in the decision's reasons
     (:func:`output_cap_reason`)."""
     limits = settings.budget
     if limits is None:
         return None
     site = CallSite(thread_id, turn, key, node)
-    return book_for(settings).output_room(
+    return book.output_room(
         site.hold,
         thread_id=thread_id,
         turn=turn,
@@ -139,6 +140,7 @@ def _wanted(limits: BudgetLimits, max_tokens: int | None) -> int:
 
 def _reserve(
     settings: OrchestratorConfig,
+    book: BudgetBook,
     site: CallSite,
     input_tokens: int,
     *,
@@ -151,7 +153,7 @@ def _reserve(
     if limits is None:
         return max_tokens
     wanted = _wanted(limits, max_tokens)
-    return book_for(settings).reserve_call(
+    return book.reserve_call(
         site.hold,
         thread_id=site.thread_id,
         turn=site.turn,
@@ -170,24 +172,28 @@ def _billed(calls: Sequence[ModelCall]) -> tuple[float, int]:
     return sum(c.cost_usd for c in calls), sum(c.input_tokens + c.output_tokens for c in calls)
 
 
-def _settle(settings: OrchestratorConfig, site: CallSite, calls: Sequence[ModelCall]) -> None:
+def _settle(
+    settings: OrchestratorConfig, book: BudgetBook, site: CallSite, calls: Sequence[ModelCall]
+) -> None:
     if settings.budget is not None:
-        book_for(settings).settle(site.hold, *_billed(calls))
+        book.settle(site.hold, *_billed(calls))
 
 
-def _gave_up(settings: OrchestratorConfig, site: CallSite, error: ModelCallError) -> None:
+def _gave_up(
+    settings: OrchestratorConfig, resources: Resources, site: CallSite, error: ModelCallError
+) -> None:
     """Settle the hold to what the attempts may have cost and put them in the ledger."""
-    _settle(settings, site, error.attempts)
-    if (ledger := ledger_for(settings)) is not None:
+    _settle(settings, resources.book(), site, error.attempts)
+    if (ledger := resources.ledger()) is not None:
         ledger.record_failed_calls(site.thread_id, site.turn, error.attempts, settings.tenant)
 
 
 def _note_trim(
-    settings: OrchestratorConfig, site: CallSite, fitted: FittedView, model_name: str
+    resources: Resources, site: CallSite, fitted: FittedView, model_name: str
 ) -> str | None:
     """What fitting cut from the view, written to the ledger's trims of the turn."""
     note = fitted.note(f"{site.node} view for {model_name}")
-    if note and (ledger := ledger_for(settings)) is not None:
+    if note and (ledger := resources.ledger()) is not None:
         ledger.record_trim(site.thread_id, site.turn, site.key, note)
     return note
 
@@ -197,6 +203,7 @@ def guarded_call(
     messages: Sequence[BaseMessage],
     *,
     settings: OrchestratorConfig,
+    resources: Resources,
     thread_id: str,
     turn: int,
     key: str,
@@ -207,7 +214,8 @@ def guarded_call(
     window: int | None = None,
 ) -> CallOutcome:
     """``calls.call_model`` on a view fitted to the model's window, under the budget:
-    fit, reserve, call, settle, account.
+    fit, reserve, call, settle, account (in ``resources``: the graph's book, ledger and
+    calibration).
 
     The view is fitted to ``window`` (else the model's own window:
     ``context.model_context_window``); what was cut is written to the ledger
@@ -225,10 +233,17 @@ def guarded_call(
     """
     site = CallSite(thread_id, turn, key, node)
     fitted = fit_view(messages, window or model_context_window(model, model_name))
-    trimmed = _note_trim(settings, site, fitted, model_name)
+    trimmed = _note_trim(resources, site, fitted, model_name)
     messages, input_tokens = fitted.messages, fitted.tokens_after
+    book = resources.book()
     cap = _reserve(
-        settings, site, input_tokens, model_name=model_name, price=price, max_tokens=max_tokens
+        settings,
+        book,
+        site,
+        input_tokens,
+        model_name=model_name,
+        price=price,
+        max_tokens=max_tokens,
     )
     try:
         outcome = call_model(
@@ -241,13 +256,13 @@ def guarded_call(
             policy=CallPolicy.from_config(settings),
         )
     except ModelCallError as error:
-        _gave_up(settings, site, error)
+        _gave_up(settings, resources, site, error)
         raise
     except BaseException:  # interrupted before any answer: release the hold
-        _settle(settings, site, [])
+        _settle(settings, book, site, [])
         raise
-    _settle(settings, site, outcome.calls)
-    calibration_for(settings).observe(
+    _settle(settings, book, site, outcome.calls)
+    resources.calibration().observe(
         thread_id,
         outcome.call,
         counted_input=input_tokens,

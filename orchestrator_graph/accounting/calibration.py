@@ -8,27 +8,23 @@ the reported input and output tokens to the counted ones (the latest call's).
 baseline of a main-session turn, priced from the same transcript the call was
 sent, costs exactly what the provider billed.
 
-The ratios live in the ``token_calibration`` table of the ledger's file (in
-memory without a ledger), opened by ``database.open_sqlite``.
+The ratios live in the ``token_calibration`` table where the ledger is (its
+SQLite file or Postgres database; in memory without a ledger), on the connection
+the graph's ``resources.Resources`` opened for the ledger.
 """
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 import time
 from collections.abc import Sequence
-from functools import cache
-from pathlib import Path
 
 from langchain_core.messages import BaseMessage
 
+from orchestrator_graph.accounting.ledger.rows import Rows, Tables, open_rows
 from orchestrator_graph.accounting.pricing import ModelPrice, TokenRatio, calibrated_cost
 from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.conversation.tokens import count_text, shared_counter
-from orchestrator_graph.errors import LedgerError
 from orchestrator_graph.state import ModelCall
-from orchestrator_graph.storage import database
 
 _COLUMNS = {
     "thread_id": str,
@@ -40,26 +36,17 @@ _COLUMNS = {
     "updated_at": float,
 }
 _PK = ("thread_id", "model")
-
-
-def _error(path: Path, exc: sqlite3.DatabaseError) -> LedgerError:
-    return LedgerError.unusable(path, "keep token calibration", exc)
+CALIBRATION_TABLES: Tables = {"token_calibration": (_COLUMNS, _PK)}
 
 
 class UsageCalibration:
-    """The latest reported/counted token ratios per thread and model."""
+    """The latest reported/counted token ratios per thread and model, in the
+    ``token_calibration`` table of ``rows`` (a graph's ``resources.Resources`` opens
+    them with the ledger's), or of a private in-memory database."""
 
-    def __init__(self, path: str | Path | None) -> None:
-        self._lock = threading.Lock()
-        self._conn = database.open_sqlite(path, file_error=_error)
-        self._db = database.rows_db(self._conn)
-        try:
-            self._conn.execute("PRAGMA synchronous = NORMAL")  # a lost ratio is re-learnt
-            with database.transaction(self._conn):
-                self._db.table("token_calibration").create(_COLUMNS, pk=_PK, if_not_exists=True)
-        except sqlite3.DatabaseError as exc:
-            self._conn.close()
-            database.raise_mapped(Path(path or ":memory:"), exc, _error)
+    def __init__(self, rows: Rows | None = None) -> None:
+        self._owns_rows = rows is None
+        self.rows = rows or open_rows(None, CALIBRATION_TABLES, purpose="keep token calibration")
 
     def observe(
         self, thread_id: str, call: ModelCall, *, counted_input: int, counted_output: int
@@ -71,17 +58,15 @@ class UsageCalibration:
         row = {"thread_id": thread_id, "model": call.model, "counted_input": counted_input}
         row |= {"reported_input": call.input_tokens, "counted_output": counted_output}
         row |= {"reported_output": call.output_tokens, "updated_at": time.time()}
-        with self._lock, database.transaction(self._conn):
-            self._db.table("token_calibration").upsert(row, pk=_PK)
+        with self.rows.transaction() as tx:
+            tx.upsert("token_calibration", [row], _PK)
 
     def ratio(self, thread_id: str, model: str) -> TokenRatio:
         """The thread's ratio for ``model``; 1:1 before any call was observed."""
-        with self._lock:
-            rows = list(
-                self._db.query(
-                    "SELECT * FROM token_calibration WHERE thread_id = ? AND model = ?",
-                    [thread_id, model],
-                )
+        with self.rows.transaction(write=False) as tx:
+            rows = tx.query(
+                "SELECT * FROM token_calibration WHERE thread_id = ? AND model = ?",
+                [thread_id, model],
             )
         if not rows:
             return TokenRatio()
@@ -93,24 +78,15 @@ class UsageCalibration:
             row["reported_output"],
         )
 
-
-@cache
-def _calibration_at(path: Path | None) -> UsageCalibration:
-    return UsageCalibration(path)
-
-
-def calibration_for(config: OrchestratorConfig) -> UsageCalibration:
-    """The process's calibration on the ledger file of ``config`` (in memory without one)."""
-    return _calibration_at(Path(config.ledger_path) if config.ledger_path is not None else None)
-
-
-def token_ratio(config: OrchestratorConfig, thread_id: str, model: str) -> TokenRatio:
-    """Reported/counted tokens of the latest ``model`` call in ``thread_id``."""
-    return calibration_for(config).ratio(thread_id, model)
+    def close(self) -> None:
+        """Close the database this calibration opened (shared rows: their holder)."""
+        if self._owns_rows:
+            self.rows.close()
 
 
 def calibrated_baseline_usd(
     config: OrchestratorConfig,
+    calibration: UsageCalibration,
     thread_id: str,
     *,
     model_name: str,
@@ -134,5 +110,5 @@ def calibrated_baseline_usd(
         output_tokens=count_text(answer),
         cached_prefix_tokens=previous_request_tokens,
         cache_min_tokens=config.prompt_cache_min_tokens,
-        ratio=token_ratio(config, thread_id, model_name),
+        ratio=calibration.ratio(thread_id, model_name),
     )

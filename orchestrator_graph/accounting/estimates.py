@@ -9,22 +9,23 @@ Cached-input prices apply to the prefix the provider has already seen.
 
 Answer lengths per category and the expected number of remaining turns are
 learned from the cost ledger (:func:`learned_costs`, refreshed every
-``LEARN_REFRESH_TURNS`` recorded turns, never per turn); with an empty or no
-ledger the defaults below and ``options.expected_remaining_turns`` apply.
+``LEARN_REFRESH_TURNS`` turns recorded through that ledger object, never per
+turn); with an empty or no ledger the defaults below and
+``options.expected_remaining_turns`` apply.
 """
 
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from statistics import fmean
 from typing import TYPE_CHECKING
 
 from langchain_core.messages import BaseMessage
 
-from orchestrator_graph.accounting.ledger import SUBTASK, ledger_at
+from orchestrator_graph.accounting.ledger import SUBTASK, CostLedger
 from orchestrator_graph.accounting.pricing import ModelPrice, cacheable, price_for
 from orchestrator_graph.config import OrchestratorConfig, Route
 from orchestrator_graph.conversation.tokens import (
@@ -110,32 +111,38 @@ class LearnedCosts:
         return fmean(reached) if len(reached) >= LEARN_MIN_SAMPLES else default
 
 
-_LEARNED: dict[str | Path, tuple[int, LearnedCosts]] = {}
+NOTHING_LEARNED = LearnedCosts()
+# per open ledger object (gone with it): the writes seen when learned, and the lessons
+_LEARNED: weakref.WeakKeyDictionary[CostLedger, tuple[int, LearnedCosts]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
-def learned_costs(options: OrchestratorConfig | None) -> LearnedCosts:
-    """The ledger's lessons where ``options`` keeps it (empty when it has no ledger yet).
+def learned_costs(ledger: CostLedger | None) -> LearnedCosts:
+    """What ``ledger`` taught (nothing without one).
 
-    Cached per ledger and refreshed every ``LEARN_REFRESH_TURNS`` turns that
-    this process records, so a decision costs no query.
+    Kept per ledger object and refreshed every ``LEARN_REFRESH_TURNS`` turns
+    recorded through it, so a decision costs no query.
     """
-    location = None if options is None else options.ledger_location
-    if location is None or (isinstance(location, Path) and not location.exists()):
-        return LearnedCosts()
-    ledger = ledger_at(location)
-    cached = _LEARNED.get(location)
+    if ledger is None:
+        return NOTHING_LEARNED
+    cached = _LEARNED.get(ledger)
     if cached is not None and 0 <= ledger.writes - cached[0] < LEARN_REFRESH_TURNS:
         return cached[1]
     learned = LearnedCosts(ledger.output_tokens_by_category(), tuple(ledger.session_lengths()))
-    _LEARNED[location] = (ledger.writes, learned)
+    _LEARNED[ledger] = (ledger.writes, learned)
     return learned
 
 
-def expected_remaining_turns(messages: Sequence[BaseMessage], options: OrchestratorConfig) -> float:
+def expected_remaining_turns(
+    messages: Sequence[BaseMessage],
+    options: OrchestratorConfig,
+    learned: LearnedCosts = NOTHING_LEARNED,
+) -> float:
     """How many later main calls the turn ending ``messages`` is expected to ride
-    along in: learned from session lengths in the ledger, else the options' constant."""
+    along in: learned from session lengths (``learned``), else the options' constant."""
     turns_so_far = transcript_index(messages).turn_count(len(messages))
-    return learned_costs(options).remaining_turns(turns_so_far, options.expected_remaining_turns)
+    return learned.remaining_turns(turns_so_far, options.expected_remaining_turns)
 
 
 _NUMBERS = {
@@ -165,33 +172,33 @@ def length_hint(text: str) -> int | None:
 
 
 def typical_output_tokens(
-    category: Category | str, request_tokens: int, options: OrchestratorConfig | None = None
+    category: Category | str, request_tokens: int, learned: LearnedCosts = NOTHING_LEARNED
 ) -> int:
-    """The answer length expected for one task of this category: learned from the
-    ledger when ``options`` names one with enough turns of the category, else a default."""
-    learned = learned_costs(options).output_for(category)
-    if learned is not None:
-        return learned
+    """The answer length expected for one task of this category: ``learned`` from the
+    ledger when it saw enough turns of the category, else a default."""
+    tokens = learned.output_for(category)
+    if tokens is not None:
+        return tokens
     if category == "translation":
         return max(60, int(request_tokens * 1.15))
     return TYPICAL_OUTPUT_TOKENS.get(category, 300)
 
 
 def subtask_output_tokens(
-    subtasks: Sequence[Subtask], request_tokens: int, options: OrchestratorConfig | None = None
+    subtasks: Sequence[Subtask], request_tokens: int, learned: LearnedCosts = NOTHING_LEARNED
 ) -> int:
     """The answer length expected for a list of subtasks: learned per fan-out worker
     from the ledger when it can be, else the typical length of each subtask."""
-    learned = learned_costs(options).output_for(SUBTASK)
-    if learned is not None:
-        return learned * len(subtasks)
-    return sum(typical_output_tokens(s.category, request_tokens, options) for s in subtasks)
+    tokens = learned.output_for(SUBTASK)
+    if tokens is not None:
+        return tokens * len(subtasks)
+    return sum(typical_output_tokens(s.category, request_tokens, learned) for s in subtasks)
 
 
 def expected_output_tokens(
     profile: TaskProfile,
     request_tokens: int,
-    options: OrchestratorConfig | None = None,
+    learned: LearnedCosts = NOTHING_LEARNED,
     request: str = "",
 ) -> int:
     """The answer length expected for a request: the length it asks for, else the
@@ -200,8 +207,8 @@ def expected_output_tokens(
     if hinted is not None:
         return hinted
     if profile.subtasks:
-        return subtask_output_tokens(profile.subtasks, request_tokens, options)
-    return typical_output_tokens(profile.category, request_tokens, options)
+        return subtask_output_tokens(profile.subtasks, request_tokens, learned)
+    return typical_output_tokens(profile.category, request_tokens, learned)
 
 
 def growth_usd(tokens: int, remaining_turns: float, price: ModelPrice) -> float:
@@ -231,13 +238,14 @@ def price_main(
     pricing: Pricing,
     options: OrchestratorConfig,
     remaining_turns: float,
+    learned: LearnedCosts = NOTHING_LEARNED,
 ) -> OptionCost:
     """The main session: the whole main view (which ends with the request), its
     prefix shared with the previous main call read from the prompt cache."""
     input_tokens, shared = view
     request_tokens = facts.request_tokens
     cached = cacheable(shared, options.prompt_cache_min_tokens)
-    output = expected_output_tokens(profile, request_tokens, options, facts.text)
+    output = expected_output_tokens(profile, request_tokens, learned, facts.text)
     return OptionCost(
         route="main_session",
         models=[pricing.main_model],

@@ -10,12 +10,12 @@ answered). Recording the same score again learns nothing more.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from orchestrator_graph.accounting.ledger import CostLedger, TurnRecord, ledger_at
-from orchestrator_graph.accounting.ledger.rows import is_postgres_url
+from orchestrator_graph.accounting.ledger import CostLedger, TurnRecord
 from orchestrator_graph.cache.store import WITHDRAW_BELOW, AnswerCache
 from orchestrator_graph.errors import UnknownTurnError
 from orchestrator_graph.quality.adaptive import TurnQuality, learn
@@ -53,6 +53,9 @@ def record_outcome(
     under ``WITHDRAW_BELOW`` (thumbs down) withdraws the entry that answered it.
     ``UnknownTurnError`` when the thread has not recorded that turn (nothing is written).
 
+    ``ledger`` is an open ``CostLedger`` (left open) or where one is (a SQLite file or a
+    Postgres URL: opened for this report and closed before returning).
+
     Example:
         >>> record_outcome("checkpoints/ledger.sqlite", "user-42", thumbs="down")  # doctest: +SKIP
     """
@@ -63,10 +66,14 @@ def record_outcome(
         needed_earlier_turns=needed_earlier_turns,
         source=source,
     )
-    if cache is None or isinstance(cache, AnswerCache):
-        return apply_feedback(_ledger(ledger), thread_id, said, adapt=adapt, cache=cache)
-    with AnswerCache(cache) as opened:
-        return apply_feedback(_ledger(ledger), thread_id, said, adapt=adapt, cache=opened)
+    opened = nullcontext(ledger) if isinstance(ledger, CostLedger) else CostLedger(ledger)
+    entries = (
+        nullcontext(cache)
+        if cache is None or isinstance(cache, AnswerCache)
+        else AnswerCache(cache)
+    )
+    with opened as open_ledger, entries as open_cache:
+        return apply_feedback(open_ledger, thread_id, said, adapt=adapt, cache=open_cache)
 
 
 def apply_feedback(
@@ -134,9 +141,3 @@ def judged_turn(ledger: CostLedger, thread_id: str, said: TurnFeedback) -> TurnR
 
 def _guard_count(state: dict[str, Any] | None) -> int:
     return 0 if state is None else int(state.get("guard_fired", 0))
-
-
-def _ledger(ledger: CostLedger | str | Path) -> CostLedger:
-    if isinstance(ledger, CostLedger):
-        return ledger
-    return ledger_at(ledger if is_postgres_url(ledger) else Path(ledger))

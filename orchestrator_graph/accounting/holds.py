@@ -26,14 +26,13 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from orchestrator_graph.accounting.ledger.rows import Transaction, is_postgres_url, open_rows
+from orchestrator_graph.accounting.ledger.rows import Rows, Transaction, is_postgres_url, open_rows
 from orchestrator_graph.accounting.ledger.schema import BOOK_TABLES
 from orchestrator_graph.accounting.pricing import ModelPrice
-from orchestrator_graph.config import BudgetLimits, OrchestratorConfig
+from orchestrator_graph.config import BudgetLimits
 from orchestrator_graph.errors import BudgetExceeded
 
 
@@ -115,12 +114,17 @@ def output_room(
 
 class BudgetBook:
     """The holds (reserved and settled spend) at ``location``: a SQLite file (None: in
-    memory) or a Postgres URL; safe across threads, processes and servers."""
+    memory) or a Postgres URL; safe across threads, processes and servers.
 
-    def __init__(self, location: str | Path | None) -> None:
+    A graph's book is opened by its ``resources.Resources`` on the ``rows`` of the
+    ledger (one connection per file); the book then leaves closing them to the holder.
+    """
+
+    def __init__(self, location: str | Path | None = None, *, rows: Rows | None = None) -> None:
         if location is not None and not is_postgres_url(location):
             location = Path(location)
-        self.rows = open_rows(location, BOOK_TABLES, purpose="hold budget reservations")
+        self._owns_rows = rows is None
+        self.rows = rows or open_rows(location, BOOK_TABLES, purpose="hold budget reservations")
 
     @staticmethod
     def _spent(
@@ -294,14 +298,7 @@ class BudgetBook:
             return tx.query(sql + " ORDER BY thread_id, turn, key", args)
 
     def close(self) -> None:
-        self.rows.close()
-
-
-@cache
-def _book_at(location: str | Path | None) -> BudgetBook:
-    return BudgetBook(location)
-
-
-def book_for(config: OrchestratorConfig) -> BudgetBook:
-    """The process's book where ``config`` keeps its ledger (in memory without one)."""
-    return _book_at(config.ledger_location)
+        """Close the connection this book opened (idempotent); shared rows are closed by
+        their holder."""
+        if self._owns_rows:
+            self.rows.close()

@@ -103,7 +103,7 @@ def calibrated_cost(
 ) -> float:
     """USD for a call whose tokens were counted with tiktoken, in the provider's counts.
 
-    ``ratio`` (``calibration.token_ratio``: the thread's reported/counted tokens)
+    ``ratio`` (``calibration.UsageCalibration.ratio``: the thread's reported/counted tokens)
     scales the counts; the prompt-cache rule (:func:`cacheable`) applies to the
     scaled prefix, as the provider sees it. With the ratio of the call itself,
     this is exactly what that call was billed.

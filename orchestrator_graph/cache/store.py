@@ -6,9 +6,10 @@ it was answered under, the request and its embedding (float32 bytes), the answer
 its own threshold, the cost of the turn that produced it, when it expires, and why
 it was withdrawn ("" while it serves: negative feedback withdraws an entry).
 Opened through ``database.open_sqlite`` (WAL, busy timeout), so several processes
-may share the file. Each process keeps, per scope, the vectors as one numpy matrix
-for a brute-force cosine search; it reloads them when another connection has
-written (``PRAGMA data_version``).
+may share the file. Each open cache keeps, per scope, the vectors as one numpy
+matrix for a brute-force cosine search; it reloads them when another connection
+has written (``PRAGMA data_version``). Whoever opens a cache closes it: a graph's
+is opened and closed by its ``resources.Resources``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -337,9 +337,3 @@ def _match(row: dict[str, Any], similarity: float, threshold: float, **kind: boo
         cost_usd=row["cost_usd"],
         **kind,
     )
-
-
-@cache
-def cache_at(path: Path) -> AnswerCache:
-    """One open answer cache per file and process."""
-    return AnswerCache(path)

@@ -28,7 +28,7 @@ from langchain_core.messages import BaseMessage
 
 from orchestrator_graph.cache.bound import raised, threshold_for
 from orchestrator_graph.cache.guards import signature, time_sensitive
-from orchestrator_graph.cache.store import AnswerCache, cache_at, request_key
+from orchestrator_graph.cache.store import AnswerCache, request_key
 from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.conversation.tokens import message_text
 from orchestrator_graph.conversation.views import last_turn
@@ -74,12 +74,6 @@ def request_vector(text: str, options: OrchestratorConfig) -> np.ndarray | None:
     return shared_embedder().embed_one(text)
 
 
-def open_cache(options: OrchestratorConfig) -> AnswerCache:
-    path = options.cache_path()
-    assert path is not None, "only called with a cache configured"
-    return cache_at(path)
-
-
 def look_up(
     messages: Sequence[BaseMessage],
     decision: RoutingDecision,
@@ -88,9 +82,9 @@ def look_up(
     scope: str,
     options: OrchestratorConfig,
 ) -> RoutingDecision:
-    """``decision`` turned into route ``cache`` when an entry of ``cache`` answers the
-    request; on a miss, the decision with the nearest entry noted (for the per-entry
-    threshold). Reads only."""
+    """``decision`` turned into route ``cache`` when an entry of ``cache`` (the graph's:
+    ``Resources.cache``) answers the request; on a miss, the decision with the nearest
+    entry noted (for the per-entry threshold)."""
     assert options.cache is not None and decision.route != "cache"
     text = message_text(messages[-1])
     threshold = threshold_for(options.cache.max_false_hit_rate)
@@ -143,14 +137,14 @@ def store_answer(
     decision: RoutingDecision,
     answer: str,
     *,
+    cache: AnswerCache,
     scope: str,
     cost_usd: float,
     model: str,
     options: OrchestratorConfig,
 ) -> str:
-    """Keep the answer of a turn answered normally; returns the new entry's id."""
+    """Keep the answer of a turn answered normally in ``cache``; the new entry's id."""
     assert options.cache is not None
-    cache = open_cache(options)
     text = message_text(messages[-1])
     vector = request_vector(text, options)
     own = 0.0

@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
     config = OrchestratorConfig(ledger_path=args.ledger)
     builder = create_orchestrator(main_model=main_model, worker_model=worker_model, config=config)
     thread: RunnableConfig = {"configurable": {"thread_id": args.thread}}
-    with sqlite_checkpointer(path) as saver:
+    with builder, sqlite_checkpointer(path) as saver:  # builder: closes the ledger
         graph = builder.compile(checkpointer=saver)
         snapshot = graph.get_state(thread)
         if snapshot.next:  # a turn was interrupted mid-way: finish it first

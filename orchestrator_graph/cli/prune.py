@@ -115,9 +115,9 @@ def run(args: argparse.Namespace, *, out: Callable[[str], None] = print) -> int:
         _require_checkpoints(path)
         saver = sqlite_checkpointer(path)
     before = 0 if args.postgres else path.stat().st_size
-    with saver as opened:
+    with saver as opened, _orchestrator() as builder:  # the builder closes what it opened
         _require_threads(opened, args.threads, "the database" if args.postgres else str(path))
-        graph = _orchestrator().compile(checkpointer=opened) if args.compact else None
+        graph = builder.compile(checkpointer=opened) if args.compact else None
         for thread_id in args.threads:
             if graph is None:
                 out(_describe(prune_thread(opened, thread_id, keep=args.keep)))

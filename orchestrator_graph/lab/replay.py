@@ -23,7 +23,6 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END, START, MessagesState, StateGraph
 from tqdm import tqdm
 
-from orchestrator_graph.accounting.ledger import ledger_at
 from orchestrator_graph.config import (
     DEFAULT_MAIN_MODEL,
     DEFAULT_WORKER_MODEL,
@@ -213,8 +212,10 @@ def replay(
     worker = SimulatedChatModel(model_name=settings.worker_model, latency_s=latency_s)
     graph_builder = create_orchestrator(main_model=main, worker_model=worker, config=config)
     result = RunResult()
-    with sqlite_checkpointer(workdir / f"checkpoints-{mode}.sqlite") as saver:
+    with graph_builder, sqlite_checkpointer(workdir / f"checkpoints-{mode}.sqlite") as saver:
         graph = graph_builder.compile(checkpointer=saver)
+        ledger = graph_builder.resources.ledger()
+        assert ledger is not None, "the replay keeps a ledger"
         for file, session in sessions:
             thread_id = f"{mode}:{file}:{session.id}"
             thread: RunnableConfig = {"configurable": {"thread_id": thread_id}}
@@ -243,7 +244,7 @@ def replay(
                 progress.update()
             transcript = graph.get_state(thread).values["messages"]
             result.transcripts[file, session.id] = transcript
-            records = {r.turn: r for r in ledger_at(ledger_path).turns(thread_id)}
+            records = {r.turn: r for r in ledger.turns(thread_id)}
             _collect(result, (file, session), transcript, records, walls, sent, settings)
     return result
 
@@ -327,7 +328,7 @@ def parallel_speedups(
     worker = SimulatedChatModel(model_name=DEFAULT_WORKER_MODEL, latency_s=latency_s)
     builder = create_orchestrator(main_model=main, worker_model=worker, config=config)
     speedups: dict[int, float] = {}
-    with sqlite_checkpointer(workdir / "checkpoints-parallel.sqlite") as saver:
+    with builder, sqlite_checkpointer(workdir / "checkpoints-parallel.sqlite") as saver:
         graph = builder.compile(checkpointer=saver)
         for n in range(2, max_workers + 1):
             questions = [_QUESTIONS[i % len(_QUESTIONS)] for i in range(n)]

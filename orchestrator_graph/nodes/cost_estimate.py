@@ -11,17 +11,16 @@ from typing import Any
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
-from orchestrator_graph.accounting.budget import book_for
 from orchestrator_graph.accounting.estimates import Pricing
-from orchestrator_graph.cache.turn import open_cache
 from orchestrator_graph.config import OrchestratorConfig, RunContext, cache_scope, run_options
 from orchestrator_graph.nodes import overhead_ms
+from orchestrator_graph.resources import Resources
 from orchestrator_graph.routing.decide import decide_turn
 from orchestrator_graph.state import OrchestratorState
 
 
 def make_cost_estimate(
-    pricing: Pricing, options: OrchestratorConfig
+    pricing: Pricing, options: OrchestratorConfig, resources: Resources
 ) -> Callable[..., dict[str, Any]]:
     def cost_estimate(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         """Price the main session, one worker and parallel workers; pick one."""
@@ -38,9 +37,10 @@ def make_cost_estimate(
             thread_id=state["thread_id"],
             digests=state.get("digests") or {},
             prompts=state.get("prompts") or {},
-            cache=open_cache(run) if scope is not None and run.cache is not None else None,
+            cache=resources.cache() if scope is not None and run.cache is not None else None,
             cache_scope=scope,
-            book=book_for(run) if run.budget is not None else None,
+            book=resources.book() if run.budget is not None else None,
+            ledger=resources.existing_ledger(),  # what it taught; a decision creates no file
             ask=interrupt,
         )
         decision.decision_ms += profile.classify_ms

@@ -12,21 +12,22 @@ from langgraph.graph import END
 from langgraph.runtime import Runtime
 
 from orchestrator_graph.accounting.feedback import apply_feedback, judged_turn
-from orchestrator_graph.accounting.ledger import ledger_for
-from orchestrator_graph.cache.turn import open_cache
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.nodes.classify import run_thread_id
+from orchestrator_graph.resources import Resources
 from orchestrator_graph.state import OrchestratorState, TurnFeedback
 
 
-def make_feedback(options: OrchestratorConfig) -> Callable[..., dict[str, Any]]:
+def make_feedback(
+    options: OrchestratorConfig, resources: Resources
+) -> Callable[..., dict[str, Any]]:
     def feedback(
         state: OrchestratorState, config: RunnableConfig, runtime: Runtime[RunContext]
     ) -> dict[str, Any]:
         """Record each report on its turn of this thread and learn its score."""
         run = run_options(options, runtime.context)
         said = [TurnFeedback.model_validate(f) for f in state.get("feedback") or []]
-        ledger = ledger_for(run)
+        ledger = resources.ledger()
         if ledger is None:
             warnings.warn(
                 "feedback needs a ledger (ledger_path or ledger_url): not recorded", stacklevel=1
@@ -35,7 +36,7 @@ def make_feedback(options: OrchestratorConfig) -> Callable[..., dict[str, Any]]:
             thread_id = run_thread_id(config)
             for item in said:  # every report names a recorded turn, or none is written
                 judged_turn(ledger, thread_id, item)
-            cache = open_cache(run) if run.cache is not None else None
+            cache = resources.cache() if run.cache is not None else None
             for item in said:
                 apply_feedback(ledger, thread_id, item, adapt=run.adaptive, cache=cache)
         return {"feedback": None}

@@ -23,9 +23,8 @@ from langchain_core.messages import convert_to_messages
 from langgraph.types import Command
 
 from orchestrator_graph.accounting.feedback import judged_turn
-from orchestrator_graph.accounting.ledger import ledger_for
-from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.conversation.views import request_text
+from orchestrator_graph.resources import Resources
 from orchestrator_graph.state import TurnFeedback
 
 
@@ -35,8 +34,8 @@ class InputCheck(BaseCallbackHandler):
     raise_error = True  # the error ends the run instead of being logged
     run_inline = True
 
-    def __init__(self, options: OrchestratorConfig) -> None:
-        self.options = options
+    def __init__(self, resources: Resources) -> None:
+        self.resources = resources  # the graph's: its ledger knows the recorded turns
 
     def on_chain_start(self, serialized: Any, inputs: Any, **kwargs: Any) -> None:
         if not isinstance(inputs, dict) or isinstance(inputs, Command):
@@ -51,7 +50,7 @@ class InputCheck(BaseCallbackHandler):
             self._check_feedback(str(thread_id), inputs["feedback"])
 
     def _check_feedback(self, thread_id: str, reports: list[Any]) -> None:
-        ledger = ledger_for(self.options)
+        ledger = self.resources.ledger()
         if ledger is None:  # the node warns that nothing is recorded
             return
         for report in reports:

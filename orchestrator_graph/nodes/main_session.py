@@ -23,13 +23,14 @@ from orchestrator_graph.config import OrchestratorConfig, RunContext, run_option
 from orchestrator_graph.conversation.tokens import packed_fingerprints
 from orchestrator_graph.conversation.views import last_turn, main_view
 from orchestrator_graph.nodes import overhead_ms
+from orchestrator_graph.resources import Resources
 from orchestrator_graph.state import OrchestratorState
 
 
 def make_main_session(
-    model: BaseChatModel, pricing: Pricing, options: OrchestratorConfig | None = None
+    model: BaseChatModel, pricing: Pricing, options: OrchestratorConfig, resources: Resources
 ) -> Callable[..., dict[str, Any]]:
-    base = options or OrchestratorConfig()
+    base = options
 
     def main_session(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         """Answer in the main session; earlier offloaded turns it needs are expanded."""
@@ -45,6 +46,7 @@ def make_main_session(
                 model,
                 view,
                 settings=run,
+                resources=resources,
                 thread_id=state["thread_id"],
                 turn=turn,
                 key="main_session",

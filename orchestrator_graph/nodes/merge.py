@@ -26,17 +26,17 @@ from langgraph.runtime import Runtime
 from orchestrator_graph.accounting.budget import guarded_call
 from orchestrator_graph.accounting.calls import ModelCallError
 from orchestrator_graph.accounting.estimates import Pricing
-from orchestrator_graph.accounting.ledger import ledger_for
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.conversation.tokens import message_text, packed_fingerprints
 from orchestrator_graph.conversation.views import last_turn, main_view, make_digest, worker_view
 from orchestrator_graph.errors import BudgetExceeded
 from orchestrator_graph.nodes import overhead_ms
+from orchestrator_graph.resources import Resources
 from orchestrator_graph.state import ModelCall, OrchestratorState, RoutingDecision
 
 
 def make_merge(
-    model: BaseChatModel, pricing: Pricing, options: OrchestratorConfig
+    model: BaseChatModel, pricing: Pricing, options: OrchestratorConfig, resources: Resources
 ) -> Callable[..., dict[str, Any]]:
     def merge(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         """Join the workers' answers; answer the rejected ones in the main session."""
@@ -62,6 +62,7 @@ def make_merge(
                     model,
                     [*before[:-1], HumanMessage(content=brief)],
                     settings=run,
+                    resources=resources,
                     thread_id=state["thread_id"],
                     turn=turn.index,
                     key=f"fallback:{result.index}",
@@ -71,7 +72,9 @@ def make_merge(
                     window=run.context_window,  # None: the model's profile, else by name
                 )
             except (BudgetExceeded, ModelCallError):
-                _keep_billed(run, state, turn.index, calls)  # its own attempts: guarded_call
+                _keep_billed(
+                    run, resources, state, turn.index, calls
+                )  # its own attempts: guarded_call
                 raise
             outcome.call.status = f"fallback:{result.status}"
             parts.append(message_text(outcome.answer))
@@ -90,10 +93,14 @@ def make_merge(
 
 
 def _keep_billed(
-    options: OrchestratorConfig, state: OrchestratorState, turn: int, calls: list[ModelCall]
+    options: OrchestratorConfig,
+    resources: Resources,
+    state: OrchestratorState,
+    turn: int,
+    calls: list[ModelCall],
 ) -> None:
     """The calls of a turn that raises are billed already: keep them in the ledger."""
-    if (ledger := ledger_for(options)) is not None:
+    if (ledger := resources.ledger()) is not None:
         billed = [*(state.get("calls") or []), *calls]
         ledger.record_failed_calls(state["thread_id"], turn, billed, options.tenant)
 

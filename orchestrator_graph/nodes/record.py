@@ -13,8 +13,9 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from orchestrator_graph.accounting.estimates import Pricing, baseline_usd
-from orchestrator_graph.accounting.ledger import TurnRecord, ledger_for
-from orchestrator_graph.cache.turn import cacheable, open_cache, store_answer
+from orchestrator_graph.accounting.ledger import CostLedger, TurnRecord
+from orchestrator_graph.cache.store import AnswerCache
+from orchestrator_graph.cache.turn import cacheable, store_answer
 from orchestrator_graph.config import OrchestratorConfig, RunContext, cache_scope, run_options
 from orchestrator_graph.conversation.tokens import message_text
 from orchestrator_graph.conversation.transcript_index import transcript_index
@@ -22,11 +23,14 @@ from orchestrator_graph.conversation.views import last_turn
 from orchestrator_graph.nodes import overhead_ms
 from orchestrator_graph.quality.adaptive import TurnQuality, state_key
 from orchestrator_graph.quality.roles import answering_roles
+from orchestrator_graph.resources import Resources
 from orchestrator_graph.routing.classify.trained import FEATURES, FEATURES_VERSION
 from orchestrator_graph.state import ModelCall, OrchestratorState, RoutingDecision
 
 
-def make_record(pricing: Pricing, options: OrchestratorConfig) -> Callable[..., dict[str, Any]]:
+def make_record(
+    pricing: Pricing, options: OrchestratorConfig, resources: Resources
+) -> Callable[..., dict[str, Any]]:
     def record(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         """Account for the turn: actual cost, the baseline, and the time spent."""
         started = time.perf_counter()
@@ -45,11 +49,14 @@ def make_record(pricing: Pricing, options: OrchestratorConfig) -> Callable[..., 
         calls = state.get("calls") or []
         cost = sum(c.cost_usd for c in calls)
         scope = cache_scope(runtime.context)
-        if run.cache is not None and scope is not None:
-            _keep_answer(run, state, messages[: turn.start + 1], answer, cost, scope)
-        if run.ledger_location is not None:
+        if scope is not None and (cache := resources.cache()) is not None:
+            _keep_answer(run, cache, state, messages[: turn.start + 1], answer, cost, scope)
+        if (ledger := resources.ledger()) is not None:
             overhead = (state.get("overhead_ms") or 0.0) + overhead_ms(started)
-            _write_turn(run, state, turn.index, calls, cost, baseline, overhead, pricing.main_model)
+            turn_record = _turn_record(
+                run, state, turn.index, calls, cost, baseline, overhead, pricing.main_model
+            )
+            _write_turn(ledger, turn_record, state)
         return {
             "cost_usd": cost,
             "baseline_cost_usd": baseline,
@@ -62,6 +69,7 @@ def make_record(pricing: Pricing, options: OrchestratorConfig) -> Callable[..., 
 
 def _keep_answer(
     options: OrchestratorConfig,
+    cache: AnswerCache,
     state: OrchestratorState,
     request: list[Any],
     answer: str,
@@ -72,15 +80,22 @@ def _keep_answer(
     decision, profile = state["decision"], state.get("profile")
     assert decision is not None, "cost_estimate sets the decision"
     if decision.route == "cache" and decision.cache is not None:
-        open_cache(options).count_hit(decision.cache.entry_id)
+        cache.count_hit(decision.cache.entry_id)
     elif profile is not None and answer.strip() and cacheable(request, profile, options):
         models = ", ".join(dict.fromkeys(c.model for c in state.get("calls") or []))
         store_answer(
-            request, decision, answer, scope=scope, cost_usd=cost, model=models, options=options
+            request,
+            decision,
+            answer,
+            cache=cache,
+            scope=scope,
+            cost_usd=cost,
+            model=models,
+            options=options,
         )
 
 
-def _write_turn(
+def _turn_record(
     options: OrchestratorConfig,
     state: OrchestratorState,
     turn: int,
@@ -89,7 +104,7 @@ def _write_turn(
     baseline: float,
     overhead: float,
     main_model: str,
-) -> None:
+) -> TurnRecord:
     decision: RoutingDecision | None = state["decision"]
     assert decision is not None, "cost_estimate sets the decision"
     prediction = decision.quality
@@ -110,45 +125,46 @@ def _write_turn(
     results = state.get("worker_results") or []
     profile = state.get("profile") or decision.profile
     features = profile.features if len(profile.features) == len(FEATURES) else None
-    thread_id = state["thread_id"]
-    ledger = ledger_for(options)
-    assert ledger is not None, "record writes only where a ledger is kept"
-    ledger.record_turn(
-        TurnRecord(
-            thread_id=thread_id,
-            turn=turn,
-            route=decision.route,
-            reasons=decision.reasons,
-            confidence=decision.confidence,
-            category=decision.profile.category,
-            complexity=decision.profile.complexity,
-            context_dependency=decision.profile.context_dependency,
-            estimated_usd=decision.estimate.option(decision.route).call_usd,
-            estimate=decision.estimate.model_dump(mode="json"),
-            cost_usd=cost,
-            baseline_usd=baseline,
-            decision_ms=decision.decision_ms,
-            overhead_ms=overhead,
-            model_ms=model_ms,
-            fallbacks=sum(c.status.startswith("fallback") for c in calls),
-            worker_results=len(results),
-            workers_accepted=sum(r.status == "ok" for r in results),
-            calls=calls,
-            features=features,
-            features_version=FEATURES_VERSION if features is not None else None,
-            saved_usd=decision.cache.saved_usd if decision.cache and decision.cache.hit else 0.0,
-            cache_entry=decision.cache.entry_id
-            if decision.route == "cache" and decision.cache
-            else None,
-            quality=learned,
-            arm=decision.arm,
-            tenant=options.tenant,
-        )
+    return TurnRecord(
+        thread_id=state["thread_id"],
+        turn=turn,
+        route=decision.route,
+        reasons=decision.reasons,
+        confidence=decision.confidence,
+        category=decision.profile.category,
+        complexity=decision.profile.complexity,
+        context_dependency=decision.profile.context_dependency,
+        estimated_usd=decision.estimate.option(decision.route).call_usd,
+        estimate=decision.estimate.model_dump(mode="json"),
+        cost_usd=cost,
+        baseline_usd=baseline,
+        decision_ms=decision.decision_ms,
+        overhead_ms=overhead,
+        model_ms=model_ms,
+        fallbacks=sum(c.status.startswith("fallback") for c in calls),
+        worker_results=len(results),
+        workers_accepted=sum(r.status == "ok" for r in results),
+        calls=calls,
+        features=features,
+        features_version=FEATURES_VERSION if features is not None else None,
+        saved_usd=decision.cache.saved_usd if decision.cache and decision.cache.hit else 0.0,
+        cache_entry=decision.cache.entry_id
+        if decision.route == "cache" and decision.cache
+        else None,
+        quality=learned,
+        arm=decision.arm,
+        tenant=options.tenant,
     )
-    if decision.picked_by_person is not None:
+
+
+def _write_turn(ledger: CostLedger, record: TurnRecord, state: OrchestratorState) -> None:
+    """The turn, and the person's pick at the interrupt as feedback on it."""
+    ledger.record_turn(record)
+    decision = state["decision"]
+    if decision is not None and decision.picked_by_person is not None:
         ledger.record_feedback(
-            thread_id,
-            turn,
+            record.thread_id,
+            record.turn,
             needed_earlier_turns=decision.picked_by_person == "main_session",
             source="person",
         )

@@ -33,6 +33,7 @@ from orchestrator_graph.config import OrchestratorConfig, RunContext, run_option
 from orchestrator_graph.conversation.tokens import message_text
 from orchestrator_graph.conversation.views import worker_view
 from orchestrator_graph.nodes import overhead_ms
+from orchestrator_graph.resources import Resources
 from orchestrator_graph.state import (
     OrchestratorState,
     WorkerInput,
@@ -46,16 +47,18 @@ from orchestrator_graph.state import (
 def build_worker_graph(
     models: Mapping[str, BaseChatModel],
     pricing: Pricing,
-    options: OrchestratorConfig | None = None,
+    options: OrchestratorConfig,
+    resources: Resources,
     *,
     checkpointer: BaseCheckpointSaver | None = None,
 ) -> CompiledStateGraph[WorkerState, RunContext, WorkerInput, WorkerOutput]:
     """The worker as a graph of its own: one node that calls the task's model on its
-    minimal view; give it a checkpointer so its state can be read back."""
+    minimal view (budget and ledger in ``resources``, which the caller closes); give it
+    a checkpointer so its state can be read back."""
     graph = StateGraph(
         WorkerState, context_schema=RunContext, input_schema=WorkerInput, output_schema=WorkerOutput
     )
-    graph.add_node("call_worker", make_call_worker(models, pricing, options))
+    graph.add_node("call_worker", make_call_worker(models, pricing, options, resources))
     graph.add_edge(START, "call_worker")
     graph.add_edge("call_worker", END)
     return graph.compile(checkpointer=checkpointer, name="spawn_subgraph")
@@ -64,7 +67,8 @@ def build_worker_graph(
 def make_worker_node(
     models: Mapping[str, BaseChatModel],
     pricing: Pricing,
-    options: OrchestratorConfig | None = None,
+    options: OrchestratorConfig,
+    resources: Resources,
 ) -> Callable[..., dict[str, Any]]:
     """The orchestrator's ``spawn_subgraph`` node: one LangGraph ``task`` (``worker``)
     per ``WorkerTask`` of the decision, run in parallel, each on the messages of its
@@ -73,7 +77,7 @@ def make_worker_node(
     A task's result is checkpointed when it finishes (its input is not: the view is
     read again from the transcript), so a resumed run re-runs only unfinished workers.
     """
-    call_worker = make_call_worker(models, pricing, options)
+    call_worker = make_call_worker(models, pricing, options, resources)
 
     @task
     def worker(brief: WorkerTask, context: list[AnyMessage]) -> dict[str, Any]:
@@ -99,9 +103,10 @@ def make_worker_node(
 def make_call_worker(
     models: Mapping[str, BaseChatModel],
     pricing: Pricing,
-    options: OrchestratorConfig | None = None,
+    options: OrchestratorConfig,
+    resources: Resources,
 ) -> Callable[..., dict[str, Any]]:
-    base = options or OrchestratorConfig()
+    base = options
 
     def call_worker(state: WorkerInput, runtime: Runtime[RunContext]) -> dict[str, Any]:
         """The task's model on its view; a failure or a refused budget is a failed result."""
@@ -115,6 +120,7 @@ def make_call_worker(
                 models[task.tier],
                 view,
                 settings=run_options(base, runtime.context),
+                resources=resources,
                 thread_id=task.thread_id,
                 turn=task.turn,
                 key=f"worker:{task.index}",

@@ -25,6 +25,7 @@ from langchain_core.messages import BaseMessage
 
 from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.accounting.holds import BudgetBook
+from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.cache.store import AnswerCache
 from orchestrator_graph.cache.turn import cacheable, look_up
 from orchestrator_graph.config import OrchestratorConfig
@@ -48,6 +49,7 @@ def decide_turn(
     cache: AnswerCache | None = None,
     cache_scope: str | None = None,
     book: BudgetBook | None = None,
+    ledger: CostLedger | None = None,
     ask: Ask | None = None,
 ) -> RoutingDecision:
     """Decide where the last message of ``messages`` runs.
@@ -55,7 +57,8 @@ def decide_turn(
     ``options`` are the run's (``config.run_options``); the thread's A/B arm, if
     any, is applied here. ``cache`` is looked up (read only) when a ``cache_scope``
     is given and the turn is cacheable. ``book`` says what the thread, turn and
-    tenant spent (None: nothing yet). ``ask`` asks a person below
+    tenant spent (None: nothing yet). ``ledger`` holds what feedback and earlier turns
+    taught (learned answer lengths, the adaptive router; None: nothing). ``ask`` asks a person below
     ``interrupt_below`` (see the module docstring).
 
     Raises :class:`BudgetExceeded` when no route fits the budget left.
@@ -66,7 +69,7 @@ def decide_turn(
     def plan(opts: OrchestratorConfig) -> RoutingPlan:
         return plan_turn(
             messages, profile, pricing=pricing, options=opts, digests=digests,
-            prompts=prompts, thread_id=thread_id, arm=arm,
+            prompts=prompts, thread_id=thread_id, arm=arm, ledger=ledger,
         )  # fmt: skip
 
     planned = plan(run)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 
 from langchain_core.messages import MessageLikeRepresentation, convert_to_messages
 
@@ -21,6 +22,7 @@ from orchestrator_graph.config import (
     OrchestratorConfig,
     Route,
 )
+from orchestrator_graph.resources import Resources
 from orchestrator_graph.routing.classify import classify_request
 from orchestrator_graph.routing.decide import decide_turn
 from orchestrator_graph.state import RoutingDecision
@@ -38,6 +40,7 @@ def evaluate_task(
     person: Route | None = None,
     cache: AnswerCache | None = None,
     cache_scope: str | None = None,
+    resources: Resources | None = None,
 ) -> RoutingDecision:
     """Decide where the last message of ``messages`` would run, without running it.
 
@@ -48,7 +51,9 @@ def evaluate_task(
     Returns the route, its reasons and confidence, the profile, every option's
     estimated cost, the task of each worker (``decision.tasks``: brief, model,
     the message positions it would be sent), and the time the decision took
-    (``decision_ms``).
+    (``decision_ms``). What the config's ledger taught (answer lengths, the adaptive
+    state) counts as in the graph: it is read through ``resources`` (the caller's,
+    left open) or, without them, opened for the call and closed after.
 
     The graph's state adds what the transcript alone does not say: ``digests``
     (the texts that stand for earlier answers), ``prompts`` (what each model was
@@ -76,17 +81,21 @@ def evaluate_task(
     classifying = time.perf_counter()
     profile = classify_request(transcript, config=options)
     profile.classify_ms = (time.perf_counter() - classifying) * 1000
-    decision = decide_turn(
-        transcript,
-        profile,
-        pricing=pricing,
-        options=options,
-        thread_id=thread_id,
-        digests=digests,
-        prompts=prompts,
-        cache=cache,
-        cache_scope=cache_scope,
-        ask=None if person is None else lambda _question: person,
-    )
+    # the ledger is opened only when there is one to read (Resources: ledger and cache)
+    held = resources or Resources(options.model_copy(update={"cache": None}))
+    with nullcontext(held) if resources is not None else held:
+        decision = decide_turn(
+            transcript,
+            profile,
+            pricing=pricing,
+            options=options,
+            thread_id=thread_id,
+            digests=digests,
+            prompts=prompts,
+            cache=cache,
+            cache_scope=cache_scope,
+            ledger=held.existing_ledger(),
+            ask=None if person is None else lambda _question: person,
+        )
     decision.decision_ms += profile.classify_ms
     return decision

@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from orchestrator_graph.accounting.estimates import (
+    NOTHING_LEARNED,
+    LearnedCosts,
     Pricing,
     expected_remaining_turns,
     price_main,
@@ -61,14 +63,16 @@ def price_options(
     options: OrchestratorConfig,
     digests: Mapping[str, str] | None = None,
     prompts: Mapping[str, bytes | Sequence[str]] | None = None,
+    learned: LearnedCosts = NOTHING_LEARNED,
 ) -> PricedOptions:
     """Price the main session, one worker on ``tier`` and, when the request splits,
-    parallel workers (each group on the tier its subtasks need)."""
+    parallel workers (each group on the tier its subtasks need); answer lengths and
+    remaining turns as the ledger taught (``learned``)."""
     messages, prompts = facts.messages, prompts or {}
-    remaining = expected_remaining_turns(messages, options)
+    remaining = expected_remaining_turns(messages, options, learned)
     previous = prompts.get(pricing.main_model, ())
     view = main_view_tokens(messages, digests or {}, needs.expanded, previous)
-    main = price_main(facts, view, profile, pricing, options, remaining)
+    main = price_main(facts, view, profile, pricing, options, remaining, learned)
     worker = price_workers(
         "worker_session",
         [worker_view(messages, needs.positions, facts.text)],
@@ -88,7 +92,7 @@ def price_options(
         parallel = price_workers(
             "parallel_workers",
             [worker_view(messages, needs.fan_out, brief) for brief in briefs],
-            [subtask_output_tokens(g, facts.request_tokens, options) for g in groups],
+            [subtask_output_tokens(g, facts.request_tokens, learned) for g in groups],
             [t.tier for t in group_tiers],
             pricing,
             options,

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from langchain_core.messages import BaseMessage
 
-from orchestrator_graph.accounting.estimates import Pricing
+from orchestrator_graph.accounting.estimates import Pricing, learned_costs
+from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.config import OrchestratorConfig, Route
 from orchestrator_graph.quality import QualityVerdict
 from orchestrator_graph.routing.choice import RouteChoice, profile_reasons
@@ -61,16 +62,20 @@ def plan_turn(
     prompts: Mapping[str, bytes | Sequence[str]] | None = None,
     thread_id: str = "",
     arm: str | None = None,
+    ledger: CostLedger | None = None,
 ) -> RoutingPlan:
     """What the last message of ``messages`` needs, and every route priced; ``arm``
-    (of an A/B test) and the turn choose what feedback taught (``adaptive``)."""
+    (of an A/B test) and the turn choose what feedback taught (``adaptive``). What
+    ``ledger`` taught (answer lengths, session lengths, the adaptive state) is read
+    from it; None (the default) learns nothing."""
     facts = turn_facts(messages)
-    verdict = quality_verdict(messages, profile, options, arm=arm, seed=f"{thread_id}:{facts.turn}")
+    seed = f"{thread_id}:{facts.turn}"
+    verdict = quality_verdict(messages, profile, options, arm=arm, seed=seed, ledger=ledger)
     tier = choose_tier(profile, options, verdict)
     needs = context_needs(facts, profile, tier.tier, options)
     priced = price_options(
         facts, profile, needs, tier, pricing=pricing, options=options, digests=digests,
-        prompts=prompts,
+        prompts=prompts, learned=learned_costs(ledger),
     )  # fmt: skip
     return RoutingPlan(facts, profile, needs, priced, pricing, options, arm)
 

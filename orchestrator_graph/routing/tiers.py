@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from langchain_core.messages import BaseMessage
 
+from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.quality import QualityVerdict, judge_quality, load_quality_model
 from orchestrator_graph.quality.adaptive import adapt_verdict, state_key
@@ -39,15 +40,16 @@ def quality_verdict(
     *,
     arm: str | None = None,
     seed: str = "",
+    ledger: CostLedger | None = None,
 ) -> QualityVerdict | None:
     """The quality model's verdict on the turn, or None without a quality target;
-    with ``adaptive`` and a ledger, decided by what feedback taught the ``arm``'s
+    with ``adaptive`` and a ``ledger``, decided by what feedback taught the ``arm``'s
     category (``adaptive.adapt_verdict``; ``seed``: the turn, for its draw)."""
     if options.min_quality is None:
         return None
     model = load_quality_model(options.quality_model_path)  # loaded once per path
     verdict = judge_quality(messages, min_quality=options.min_quality, model=model, profile=profile)
-    if options.adaptive and (ledger := options.ledger_location) is not None:
+    if options.adaptive and ledger is not None:
         key = state_key(arm, profile.category)
         verdict = adapt_verdict(verdict, ledger=ledger, key=key, seed=seed)
     return verdict

@@ -36,7 +36,7 @@ def warm_up(
 
     # no ledger (nothing written) and no budget (a small one would refuse the request)
     options = (config or OrchestratorConfig()).model_copy(
-        update={"ledger_path": None, "ledger_url": None, "budget": None}
+        update={"ledger_path": None, "ledger_url": None, "budget": None, "cache": None}
     )
     key = f"{main_model}|{worker_model}|{options.model_dump_json()}"
     with _lock:

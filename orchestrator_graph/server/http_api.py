@@ -69,12 +69,14 @@ def default_service(stack: ExitStack) -> OrchestratorService:
     live = bool(os.environ.get("OPENAI_API_KEY"))
     main, worker = default_models(live=live)
     saver = stack.enter_context(sqlite_checkpointer(default_checkpoint_path()))
-    return OrchestratorService(
-        main_model=main,
-        worker_model=worker,
-        checkpointer=saver,
-        config=config_from_env(),
-        chat_model=lambda name: chat_model(name, live=live),
+    return stack.enter_context(  # closed (ledger, cache) before the checkpointer
+        OrchestratorService(
+            main_model=main,
+            worker_model=worker,
+            checkpointer=saver,
+            config=config_from_env(),
+            chat_model=lambda name: chat_model(name, live=live),
+        )
     )
 
 

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, cast
+from types import TracebackType
+from typing import Any, Self, cast
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AnyMessage, BaseMessage, HumanMessage
@@ -35,9 +36,7 @@ from langgraph.types import Overwrite
 
 from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.accounting.feedback import Outcome, apply_feedback
-from orchestrator_graph.accounting.ledger import ledger_for
 from orchestrator_graph.accounting.pricing import ModelPrice, model_name_of, price_for
-from orchestrator_graph.cache.turn import open_cache
 from orchestrator_graph.config import OrchestratorConfig, Route
 from orchestrator_graph.conversation.tokens import message_text
 from orchestrator_graph.conversation.views import last_turn, make_digest
@@ -45,6 +44,7 @@ from orchestrator_graph.errors import LedgerError, UnknownModelError
 from orchestrator_graph.graph import create_orchestrator
 from orchestrator_graph.nodes.merge import join_answers, turn_digests
 from orchestrator_graph.nodes.spawn_subgraph import build_worker_graph
+from orchestrator_graph.resources import Resources
 from orchestrator_graph.routing.evaluate import evaluate_task
 from orchestrator_graph.server.schemas import (
     ChatMessage,
@@ -107,13 +107,34 @@ class OrchestratorService:
         self.config = config or OrchestratorConfig()
         self.main_model, self.worker_model = model_name_of(main_model), model_name_of(worker_model)
         pricing = Pricing.resolve(self.main_model, self.worker_model, self.config)
+        # the ledger, budget book and cache: one holder for the workers, the graph and the
+        # feedback, opened on first use and closed with the service
+        self.resources = Resources(self.config)
         self._checkpointer, self._chat_model = checkpointer, chat_model
         self._served = {self.main_model: main_model, self.worker_model: worker_model}
         self._worker_graphs: dict[tuple[str, str], WorkerGraph] = {}
         self.workers = self._worker_graph(self.worker_model, pricing.worker)
         self.main = create_orchestrator(
-            main_model=main_model, worker_model=worker_model, config=self.config
+            main_model=main_model,
+            worker_model=worker_model,
+            config=self.config,
+            resources=self.resources,
         ).compile(checkpointer=checkpointer)
+
+    def close(self) -> None:
+        """Close the ledger, budget book and cache (the checkpointer is the caller's)."""
+        self.resources.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
 
     def record_feedback(self, feedback: FeedbackRequest) -> Outcome:
         """Record a turn's outcome in the ledger and learn from it (``feedback``).
@@ -121,14 +142,14 @@ class OrchestratorService:
         Raises ``LedgerError`` when the service keeps no ledger, ``ValueError`` when the
         thread has no recorded turn to judge.
         """
-        ledger = ledger_for(self.config)
+        ledger = self.resources.ledger()
         if ledger is None:
             raise LedgerError(
                 "the service keeps no ledger, so feedback has nowhere to go: "
                 "set ledger_path or ledger_url (ORCHESTRATOR_LEDGER for the server)"
             )
         said = TurnFeedback.model_validate(feedback.model_dump(exclude={"thread_id"}))
-        cache = open_cache(self.config) if self.config.cache is not None else None
+        cache = self.resources.cache()
         return apply_feedback(
             ledger, feedback.thread_id, said, adapt=self.config.adaptive, cache=cache
         )
@@ -156,6 +177,7 @@ class OrchestratorService:
             config=config,
             main_model=request.main_model or self.main_model,
             worker_model=request.worker_model or self.worker_model,
+            resources=self.resources,
         )
         option = decision.estimate.option(decision.route)
         return Evaluation(
@@ -199,7 +221,7 @@ class OrchestratorService:
             _thread(worker_id),
             durability="sync",
         )
-        if (ledger := ledger_for(self.config)) is not None:  # billed now, integrated or not
+        if (ledger := self.resources.ledger()) is not None:  # billed now, integrated or not
             calls = workers.get_state(_thread(worker_id)).values.get("calls") or []
             # rows of no turn yet: the integration's turn record moves them (same call ids)
             ledger.record_failed_calls(worker_id, 0, calls, self.config.tenant)
@@ -220,6 +242,7 @@ class OrchestratorService:
                 {"main": chat, "worker": chat},
                 pricing,
                 self.config,
+                self.resources,
                 checkpointer=self._checkpointer,
             )
         return self._worker_graphs[key]
@@ -251,7 +274,7 @@ class OrchestratorService:
         billed twice.
         """
         sessions = [self.worker_session(worker_id) for worker_id in worker_results]
-        ledger = ledger_for(self.config)
+        ledger = self.resources.ledger()
         if ledger is not None:
             ledger.claim_workers(worker_results, main_session_id)
         try:
@@ -344,6 +367,7 @@ class OrchestratorService:
             digests=values.get("digests"),
             prompts=values.get("prompts"),
             thread_id=thread_id,
+            resources=self.resources,
         )
         route: Route = "parallel_workers" if len(sessions) > 1 else "worker_session"
         key = "parallel" if route == "parallel_workers" else "worker"

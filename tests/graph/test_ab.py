@@ -10,7 +10,7 @@ from langchain_core.messages import HumanMessage
 from pydantic import ValidationError
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
-from orchestrator_graph.accounting.ledger import CostLedger, TurnRecord, ledger_at
+from orchestrator_graph.accounting.ledger import CostLedger, TurnRecord
 from orchestrator_graph.cli import main as cli_main
 from orchestrator_graph.config import ABArm, ABTest
 from orchestrator_graph.routing.ab import assign_arm
@@ -51,7 +51,7 @@ def _run(tmp_path: Path, name: str, config: OrchestratorConfig, threads: list[st
         worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
         config=config.model_copy(update={"ledger_path": ledger}),
     )
-    with sqlite_checkpointer(tmp_path / f"{name}-cp.sqlite") as saver:
+    with sqlite_checkpointer(tmp_path / f"{name}-cp.sqlite") as saver, builder:
         graph = builder.compile(checkpointer=saver)
         for thread in threads:
             for request in REQUESTS:
@@ -61,22 +61,27 @@ def _run(tmp_path: Path, name: str, config: OrchestratorConfig, threads: list[st
     return ledger
 
 
+def _turns(ledger: Path, thread: str) -> list[TurnRecord]:
+    with CostLedger(ledger) as opened:
+        return opened.turns(thread)
+
+
 def test_the_ledger_records_each_threads_arm_and_arms_match_each_strategy_alone(
     tmp_path: Path,
 ) -> None:
     threads = [f"th-{n}" for n in range(8)]
     split = _run(tmp_path, "split", OrchestratorConfig(ab=TEST), threads)
-    by_thread = {t: {r.arm for r in ledger_at(split).turns(t)} for t in threads}
+    by_thread = {t: {r.arm for r in _turns(split, t)} for t in threads}
     assert all(arms == {assign_arm(TEST, t)} for t, arms in by_thread.items())
     assert {a for arms in by_thread.values() for a in arms} == {"control", "main-only"}
     for name, arm in TEST.arms.items():
         mine = [t for t in threads if assign_arm(TEST, t) == name]
         alone = _run(tmp_path, name, OrchestratorConfig().model_copy(update=arm.options), mine)
         for thread in mine:
-            in_split = [(r.route, r.cost_usd) for r in ledger_at(split).turns(thread)]
-            assert in_split == [(r.route, r.cost_usd) for r in ledger_at(alone).turns(thread)]
+            in_split = [(r.route, r.cost_usd) for r in _turns(split, thread)]
+            assert in_split == [(r.route, r.cost_usd) for r in _turns(alone, thread)]
     routes = {r.route for t in threads if assign_arm(TEST, t) == "main-only"
-              for r in ledger_at(split).turns(t)}  # fmt: skip
+              for r in _turns(split, t)}  # fmt: skip
     assert routes == {"main_session"}
 
 

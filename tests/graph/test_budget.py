@@ -242,20 +242,24 @@ def test_the_decision_can_read_the_cap_before_the_call(tmp_path: Path) -> None:
     view = [HumanMessage("Explain tides.")]
     budget = BudgetLimits(turn_usd=price.cost(count_messages(view), 1000))
     config = OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite", budget=budget)
+    book = BudgetBook(config.ledger_path)
     room = budgeted_output_tokens(
-        config, view, thread_id="t", turn=0, price=price, node="main_session"
+        config, view, book=book, thread_id="t", turn=0, price=price, node="main_session"
     )
     assert room is not None and room.tokens == 1000 and room.binding is not None
     assert "capped at 1000 output tokens" in (output_cap_reason(room) or "")
     unlimited = config.model_copy(update={"budget": None})
     assert (
         budgeted_output_tokens(
-            unlimited, view, thread_id="t", turn=0, price=price, node="main_session"
+            unlimited, view, book=book, thread_id="t", turn=0, price=price, node="main_session"
         )
         is None
     )
     roomy = config.model_copy(update={"budget": BudgetLimits(turn_usd=10.0)})
-    free = budgeted_output_tokens(roomy, view, thread_id="t", turn=0, price=price, node="x")
+    free = budgeted_output_tokens(
+        roomy, view, book=book, thread_id="t", turn=0, price=price, node="x"
+    )
+    book.close()
     assert free is not None and free.binding is None and output_cap_reason(free) is None
 
 

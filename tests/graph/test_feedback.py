@@ -12,7 +12,7 @@ from langgraph.graph import START, MessagesState, StateGraph
 
 from orchestrator_graph import OrchestratorConfig, UnknownTurnError, create_orchestrator
 from orchestrator_graph.accounting.feedback import record_outcome
-from orchestrator_graph.accounting.ledger import CostLedger, ledger_at
+from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.quality.adaptive import ArmState, state_key
 from orchestrator_graph.quality.adaptive.thompson import BINS, GUARD_MIN
 from orchestrator_graph.state import TurnFeedback
@@ -40,18 +40,14 @@ def _thread(name: str) -> dict:
     return {"configurable": {"thread_id": name}}
 
 
-@pytest.fixture(autouse=True)
-def _fresh_ledgers() -> None:
-    ledger_at.cache_clear()  # each test opens its own files, as a new process would
-
-
 def test_feedback_lands_on_the_exact_turn_and_its_decision(tmp_path: Path) -> None:
     path = tmp_path / "ledger.sqlite"
     with sqlite_checkpointer(tmp_path / "cp.sqlite") as saver:
         graph = _builder(path).compile(checkpointer=saver)
         for _ in range(3):
             graph.invoke({"messages": [HumanMessage(ASK)]}, _thread("t"))
-    ledger = ledger_at(path)
+        graph.builder.close()
+    ledger = CostLedger(path)
     decided = ledger.turn_record("t", 1)
     assert decided is not None and decided.quality is not None
     assert decided.quality["key"] == state_key(None, decided.category)
@@ -77,6 +73,7 @@ def test_feedback_lands_on_the_exact_turn_and_its_decision(tmp_path: Path) -> No
         record_outcome(path, "unknown-thread", thumbs="up")
     with pytest.raises(ValueError, match="not both"):
         TurnFeedback(quality=0.5, thumbs="up")
+    ledger.close()
 
 
 def test_feedback_as_graph_input_alone_and_with_the_next_request(tmp_path: Path) -> None:
@@ -87,8 +84,9 @@ def test_feedback_as_graph_input_alone_and_with_the_next_request(tmp_path: Path)
         # feedback alone: recorded on turn 0, no new turn, no model call
         out = graph.invoke({"feedback": [{"thumbs": "down"}]}, _thread("g"))
         assert len(out["messages"]) == 2 and out["feedback"] is None
-        assert [(f.turn, f.quality) for f in ledger_at(path).feedback("g")] == [(0, 0.0)]
-        assert len(ledger_at(path).turns("g")) == 1
+        ledger = graph.builder.resources.ledger()
+        assert [(f.turn, f.quality) for f in ledger.feedback("g")] == [(0, 0.0)]
+        assert len(ledger.turns("g")) == 1
         # with the next request: recorded, then the turn runs
         value = {
             "messages": [HumanMessage("And how far in kilometres?")],
@@ -96,9 +94,10 @@ def test_feedback_as_graph_input_alone_and_with_the_next_request(tmp_path: Path)
         }
         out = graph.invoke(value, _thread("g"))
         assert len(out["messages"]) == 4
-        assert len(ledger_at(path).turns("g")) == 2
-        judged = [f for f in ledger_at(path).feedback("g") if f.source == "judge"]
+        assert len(ledger.turns("g")) == 2
+        judged = [f for f in ledger.feedback("g") if f.source == "judge"]
         assert [(f.turn, f.needed_earlier_turns) for f in judged] == [(0, False)]
+        graph.builder.close()
 
 
 def test_feedback_from_a_parent_graph_is_sent_once(tmp_path: Path) -> None:
@@ -110,7 +109,8 @@ def test_feedback_from_a_parent_graph_is_sent_once(tmp_path: Path) -> None:
         feedback: list | None
 
     parent = StateGraph(Parent)
-    parent.add_node("orchestrator", _builder(path).compile())
+    orchestrator = _builder(path).compile()
+    parent.add_node("orchestrator", orchestrator)
     parent.add_edge(START, "orchestrator")
     with sqlite_checkpointer(tmp_path / "cp.sqlite") as saver:
         app = parent.compile(checkpointer=saver)
@@ -118,7 +118,9 @@ def test_feedback_from_a_parent_graph_is_sent_once(tmp_path: Path) -> None:
         out = app.invoke({"messages": [HumanMessage(ASK)], "feedback": [{"quality": 0.9}]},
                          _thread("p"))  # fmt: skip
         assert out["feedback"] is None
-    [row] = ledger_at(path).feedback()
+    orchestrator.builder.close()
+    with CostLedger(path) as ledger:
+        [row] = ledger.feedback()
     assert row.quality == 0.9 and row.turn == 0
 
 
@@ -134,11 +136,13 @@ def test_the_guard_tightens_at_once_and_the_reasons_say_so(tmp_path: Path) -> No
         assert [o.guard_fired for o in outcomes] == [False] * (GUARD_MIN - 1) + [True]
 
         out = graph.invoke({"messages": [HumanMessage(ASK)]}, _thread("after"))
+        graph.builder.close()
     decision = out["decision"]
     assert [t.tier for t in decision.tasks] == ["main"]  # the strong model, at once
     guard = [r for r in decision.reasons if "guard: cheap model closed" in r]
     assert guard and "below the target" in guard[0]
-    assert ledger_at(path).turn_record("after").reasons == decision.reasons
+    with CostLedger(path) as ledger:
+        assert ledger.turn_record("after").reasons == decision.reasons  # type: ignore[union-attr]
 
 
 def test_the_learned_state_survives_reopening(tmp_path: Path) -> None:
@@ -146,11 +150,11 @@ def test_the_learned_state_survives_reopening(tmp_path: Path) -> None:
     with sqlite_checkpointer(tmp_path / "cp.sqlite") as saver:
         graph = _builder(path).compile(checkpointer=saver)
         graph.invoke({"messages": [HumanMessage(ASK)]}, _thread("s"))
-    key = ledger_at(path).turn_record("s").quality["key"]  # type: ignore[union-attr,index]
-    record_outcome(path, "s", thumbs="up")
-    learned = ledger_at(path).adaptive_state(key)
-    ledger_at(path).close()
-    ledger_at.cache_clear()  # a restart: nothing in memory
+        graph.builder.close()  # a restart: nothing open, nothing in memory
+    with CostLedger(path) as ledger:
+        key = ledger.turn_record("s").quality["key"]  # type: ignore[union-attr,index]
+        record_outcome(ledger, "s", thumbs="up")
+        learned = ledger.adaptive_state(key)
 
     with CostLedger(path) as reopened:
         assert reopened.adaptive_state(key) == learned
@@ -244,6 +248,7 @@ def test_feedback_on_a_turn_that_does_not_exist_is_refused(tmp_path: Path) -> No
         assert graph.get_state(_thread("one")).config == before.config  # refused before
         out = graph.invoke({"messages": [HumanMessage(ASK)]}, _thread("one"))  # the thread goes on
         assert len(out["messages"]) == 4
-    assert ledger_at(path).feedback() == []
+    with CostLedger(path) as ledger:
+        assert ledger.feedback() == []
     with pytest.raises(UnknownTurnError, match="no recorded turn"):
         record_outcome(path, "unknown-thread", thumbs="up")

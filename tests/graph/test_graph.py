@@ -22,6 +22,7 @@ from orchestrator_graph.conversation.tokens import count_messages, count_text
 from orchestrator_graph.nodes.classify import make_classify
 from orchestrator_graph.nodes.cost_estimate import make_cost_estimate
 from orchestrator_graph.nodes.spawn_subgraph import build_worker_graph
+from orchestrator_graph.resources import Resources
 from orchestrator_graph.routing.decide import decide_turn
 from orchestrator_graph.routing.edge import route
 from orchestrator_graph.state import ModelCall, RoutingDecision, TaskProfile, WorkerTask, serializer
@@ -61,6 +62,13 @@ def run_node(node, state: dict) -> dict:
     return node(state, RUN)
 
 
+@pytest.fixture
+def resources(config: OrchestratorConfig):
+    """The ledger and book a node under test uses, closed after the test."""
+    with Resources(config) as held:
+        yield held
+
+
 def forced(config: OrchestratorConfig, route: str) -> OrchestratorConfig:
     return config.model_copy(update={"force_route": route})
 
@@ -83,10 +91,12 @@ def test_classify_profiles_the_request_and_resets_the_turn() -> None:
     assert update["worker_results"] == Overwrite([]) and update["calls"] == Overwrite([])
 
 
-def test_cost_estimate_node_prices_every_route(config: OrchestratorConfig) -> None:
+def test_cost_estimate_node_prices_every_route(
+    config: OrchestratorConfig, resources: Resources
+) -> None:
     messages = [HumanMessage(NUMBERED)]
     state = {"messages": messages, **classify({"messages": messages})}
-    update = run_node(make_cost_estimate(pricing_of(config), config), state)
+    update = run_node(make_cost_estimate(pricing_of(config), config, resources), state)
     profile = state["profile"]
     expected = decide_turn(messages, profile, pricing=pricing_of(config), options=config)
     decision = update["decision"]
@@ -96,7 +106,9 @@ def test_cost_estimate_node_prices_every_route(config: OrchestratorConfig) -> No
     assert decision.decision_ms >= profile.classify_ms
 
 
-def test_route_sends_one_minimal_view_per_subtask(config: OrchestratorConfig) -> None:
+def test_route_sends_one_minimal_view_per_subtask(
+    config: OrchestratorConfig, resources: Resources
+) -> None:
     config = forced(config, "parallel_workers")
     messages = [
         SystemMessage("Answer in English.", id="sys"),
@@ -105,7 +117,7 @@ def test_route_sends_one_minimal_view_per_subtask(config: OrchestratorConfig) ->
         HumanMessage(NUMBERED, id="h1"),
     ]
     state = {"messages": messages, **classify({"messages": messages})}
-    state.update(run_node(make_cost_estimate(pricing_of(config), config), state))
+    state.update(run_node(make_cost_estimate(pricing_of(config), config, resources), state))
     assert route(state) == "spawn_subgraph"
     tasks = state["decision"].tasks
     assert len(tasks) == 3
@@ -117,13 +129,17 @@ def test_route_sends_one_minimal_view_per_subtask(config: OrchestratorConfig) ->
         assert [messages[p].id for p in task.context_indices] == ["sys"]  # not the octopus turn
 
     main_only = forced(config, "main_session")
-    state.update(run_node(make_cost_estimate(pricing_of(main_only), main_only), state))
+    state.update(run_node(make_cost_estimate(pricing_of(main_only), main_only, resources), state))
     assert route(state) == "main_session"
 
 
-def test_spawn_subgraph_returns_a_priced_worker_result(config: OrchestratorConfig) -> None:
+def test_spawn_subgraph_returns_a_priced_worker_result(
+    config: OrchestratorConfig, resources: Resources
+) -> None:
     worker = SimulatedChatModel(model_name="gpt-4.1-mini")
-    graph = build_worker_graph({"main": worker, "worker": worker}, pricing_of(config))
+    graph = build_worker_graph(
+        {"main": worker, "worker": worker}, pricing_of(config), config, resources
+    )
     task = WorkerTask(
         task_id="0-0",
         turn=0,
@@ -147,12 +163,14 @@ def _worker_on(config: OrchestratorConfig, fault: str) -> dict:
     """One worker call that meets ``fault``, with no retry (a retry would hide it)."""
     worker = SimulatedChatModel(model_name="gpt-4.1-mini", faults=[fault])
     config = config.model_copy(update={"max_retries": 0})
-    graph = build_worker_graph({"main": worker, "worker": worker}, pricing_of(config), config)
     task = WorkerTask(
         task_id="0-0", turn=0, brief="Explain tides.", tier="worker", model="gpt-4.1-mini",
         max_tokens=512,
     )  # fmt: skip
-    return graph.invoke({"task": task, "context": []})
+    with Resources(config) as resources:
+        graph = build_worker_graph({"main": worker, "worker": worker}, pricing_of(config), config,
+                                   resources)  # fmt: skip
+        return graph.invoke({"task": task, "context": []})
 
 
 @pytest.mark.parametrize(

@@ -270,3 +270,31 @@ def test_feedback_adaptive_state_and_arms_on_both_backends(location: str | Path)
         for w in workers:
             w.join()
         assert ledger.adaptive_state("k") == {"n": 8}  # no update lost
+
+
+def test_a_graph_shares_one_connection_per_ledger_and_closes_it(location: str | Path) -> None:
+    """The ledger, the budget holds and the token calibration of a graph share one
+    connection (SQLite) or one pool (Postgres), closed with the graph."""
+    from langchain_core.messages import HumanMessage
+
+    from orchestrator_graph import Resources, create_orchestrator
+    from orchestrator_graph.testing.simulated import SimulatedChatModel
+
+    where = {"ledger_url": location} if isinstance(location, str) else {"ledger_path": location}
+    config = OrchestratorConfig(budget=BudgetLimits(thread_usd=5.0), min_quality=None, **where)
+    with Resources(config) as resources:
+        graph = create_orchestrator(
+            main_model=SimulatedChatModel(model_name="gpt-4.1"),
+            worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
+            config=config,
+            resources=resources,
+        ).compile()
+        thread = {"configurable": {"thread_id": "r"}}
+        graph.invoke({"messages": [HumanMessage("Explain tides.")]}, thread)
+        ledger, book, calibration = resources.ledger(), resources.book(), resources.calibration()
+        assert ledger is not None and ledger.rows is book.rows is calibration.rows
+        assert [t.thread_id for t in ledger.turns()] == ["r"] and book.holds("r")
+        assert calibration.ratio("r", "gpt-4.1").input_ratio > 0
+    closed = pytest.raises(Exception, match="closed")  # the connection, or the pool
+    with closed, ledger.rows.transaction(write=False) as tx:
+        tx.query("SELECT 1")

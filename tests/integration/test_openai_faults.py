@@ -18,7 +18,6 @@ from langchain_openai import ChatOpenAI
 from langgraph.checkpoint.memory import InMemorySaver
 
 from orchestrator_graph import BudgetLimits, ModelCallError, OrchestratorConfig, create_orchestrator
-from orchestrator_graph.accounting.budget import book_for
 from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.accounting.pricing import price_for
 from orchestrator_graph.conversation.tokens import count_messages
@@ -174,4 +173,5 @@ def test_a_timed_out_call_is_billed_unknown_at_its_worst_case_never_free(
     with CostLedger(config.ledger_path) as book:
         (row,) = book.calls("slow")
     assert row["status"] == attempt.status and row["cost_usd"] == pytest.approx(worst)
-    assert book_for(config).used("slow")[0] == pytest.approx(worst)  # still held
+    assert graph.builder.resources.book().used("slow")[0] == pytest.approx(worst)  # still held
+    graph.builder.close()

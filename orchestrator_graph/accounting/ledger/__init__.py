@@ -3,7 +3,7 @@ and what they tell (``reports``)."""
 
 from orchestrator_graph.accounting.ledger.reports import LedgerTotals, percentile
 from orchestrator_graph.accounting.ledger.schema import SUBTASK, Feedback, TurnRecord
-from orchestrator_graph.accounting.ledger.store import CostLedger, ledger_at, ledger_for
+from orchestrator_graph.accounting.ledger.store import CostLedger
 from orchestrator_graph.errors import LedgerError
 
 __all__ = [
@@ -13,7 +13,5 @@ __all__ = [
     "LedgerError",
     "LedgerTotals",
     "TurnRecord",
-    "ledger_at",
-    "ledger_for",
     "percentile",
 ]

@@ -17,13 +17,12 @@ import json
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 from orchestrator_graph.accounting.ledger.reports import LedgerReports, where_thread
-from orchestrator_graph.accounting.ledger.rows import Transaction, is_postgres_url, open_rows
+from orchestrator_graph.accounting.ledger.rows import Rows, Transaction, is_postgres_url, open_rows
 from orchestrator_graph.accounting.ledger.schema import (
     CALLS,
     FEEDBACK,
@@ -40,9 +39,6 @@ from orchestrator_graph.accounting.ledger.schema import (
 from orchestrator_graph.errors import AlreadyIntegratedError
 from orchestrator_graph.state import ModelCall
 
-if TYPE_CHECKING:
-    from orchestrator_graph.config import OrchestratorConfig
-
 
 class CostLedger(LedgerReports):
     """The cost ledger at ``location``: a SQLite file (created with its folder if
@@ -50,18 +46,27 @@ class CostLedger(LedgerReports):
     ``read_only``: a SQLite file that must already be a cost ledger, opened to read
     (reports): nothing is created or changed.
 
+    Whoever opens a ledger closes it (``close``, or a ``with`` block). A graph's own
+    ledger is opened by its ``resources.Resources`` on ``rows`` it shares with the
+    budget book; the ledger then leaves closing them to the holder.
+
     Example:
         >>> with CostLedger(tmp / "ledger.sqlite") as ledger:  # doctest: +SKIP
         ...     ledger.record_turn(record)
         ...     ledger.totals().savings
     """
 
-    def __init__(self, location: str | Path, *, read_only: bool = False) -> None:
+    def __init__(
+        self, location: str | Path, *, rows: Rows | None = None, read_only: bool = False
+    ) -> None:
         self.writes = 0  # turns recorded through this object (lets readers refresh caches)
         # the SQLite file; None in Postgres
         self.path = None if is_postgres_url(location) else Path(location)
+        self._owns_rows = rows is None
         purpose = "be read as a cost ledger" if read_only else "be opened as a cost ledger"
-        self.rows = open_rows(self.path or location, TABLES, purpose=purpose, read_only=read_only)
+        self.rows = rows or open_rows(
+            self.path or location, TABLES, purpose=purpose, read_only=read_only
+        )
         self.location = self.rows.location  # the file, or the URL without its password
 
     def record_turn(self, record: TurnRecord) -> None:
@@ -249,8 +254,10 @@ class CostLedger(LedgerReports):
         return tx.query(f"SELECT {', '.join(CALLS)} FROM calls{where} ORDER BY {order}", args)
 
     def close(self) -> None:
-        """Close the connection (idempotent)."""
-        self.rows.close()
+        """Close the connection this ledger opened (idempotent); shared rows are closed
+        by their holder."""
+        if self._owns_rows:
+            self.rows.close()
 
     def __enter__(self) -> Self:
         return self
@@ -269,16 +276,3 @@ def _call_rows(
 ) -> list[dict[str, Any]]:
     where = {"thread_id": thread_id, "turn": turn, "tenant": tenant}
     return [{**c.model_dump(mode="json"), **where} for c in calls]
-
-
-@cache
-def ledger_at(location: str | Path) -> CostLedger:
-    """One open ledger per file (or Postgres URL) and process."""
-    return CostLedger(location)
-
-
-def ledger_for(options: OrchestratorConfig) -> CostLedger | None:
-    """The process's ledger where ``options`` keeps it (``ledger_url`` or
-    ``ledger_path``); None when it keeps none."""
-    location = options.ledger_location
-    return None if location is None else ledger_at(location)

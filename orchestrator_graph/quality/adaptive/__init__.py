@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from orchestrator_graph.accounting.ledger import CostLedger, ledger_at
+from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.quality.adaptive.thompson import ArmState
 from orchestrator_graph.quality.decision import QualityVerdict
 
@@ -41,14 +40,13 @@ def state_key(arm: str | None, category: str) -> str:
 
 
 def adapt_verdict(
-    verdict: QualityVerdict, *, ledger: str | Path, key: str, seed: str
+    verdict: QualityVerdict, *, ledger: CostLedger, key: str, seed: str
 ) -> QualityVerdict:
-    """``verdict`` decided by the learned state of ``key`` in the ledger at ``ledger`` (a
-    SQLite file or a Postgres URL), when there is one; ``seed`` makes the draw of a turn
-    the same when its decision is made again."""
-    if not verdict.in_domain or (isinstance(ledger, Path) and not ledger.exists()):
-        return verdict  # no ledger yet: nothing learned
-    data = ledger_at(ledger).adaptive_state(key)
+    """``verdict`` decided by the learned state of ``key`` in ``ledger``, when there is
+    one; ``seed`` makes the draw of a turn the same when its decision is made again."""
+    if not verdict.in_domain:
+        return verdict
+    data = ledger.adaptive_state(key)
     if data is None:
         return verdict
     cheap, note = ArmState.from_json(data).decide(

@@ -11,7 +11,7 @@ from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_core.outputs import ChatResult
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
-from orchestrator_graph.accounting.calibration import calibrated_baseline_usd, token_ratio
+from orchestrator_graph.accounting.calibration import calibrated_baseline_usd
 from orchestrator_graph.accounting.estimates import baseline_usd, request_tokens
 from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.accounting.pricing import TokenRatio, calibrated_cost, price_for
@@ -63,11 +63,14 @@ def test_a_main_session_turn_costs_exactly_its_calibrated_baseline(tmp_path: Pat
     last = turns[-1]
     previous = request_tokens(messages[: turns[-2].start + 1])
     args = (messages[: last.start], messages[last.start], messages[-1].text, previous, price)
-    cost = CostLedger(config.ledger_path).turns("cal")[-1].cost_usd
+    with CostLedger(config.ledger_path) as ledger:
+        cost = ledger.turns("cal")[-1].cost_usd
     assert baseline_usd(*args, config) != pytest.approx(cost)  # tiktoken's counts: off
-    assert token_ratio(config, "cal", "gpt-4.1").input_ratio == pytest.approx(1.3, rel=0.01)
+    calibration = graph.builder.resources.calibration()
+    assert calibration.ratio("cal", "gpt-4.1").input_ratio == pytest.approx(1.3, rel=0.01)
     calibrated = calibrated_baseline_usd(
         config,
+        calibration,
         "cal",
         model_name="gpt-4.1",
         price=price,
@@ -77,4 +80,5 @@ def test_a_main_session_turn_costs_exactly_its_calibrated_baseline(tmp_path: Pat
         previous_request_tokens=previous,
     )
     assert calibrated == cost  # exactly, not approximately
-    assert token_ratio(config, "other-thread", "gpt-4.1") == TokenRatio()  # kept per thread
+    assert calibration.ratio("other-thread", "gpt-4.1") == TokenRatio()  # kept per thread
+    graph.builder.close()

@@ -165,16 +165,19 @@ def test_cost_model_learns_from_the_ledger_with_defaults_when_empty(tmp_path: Pa
     from orchestrator_graph.accounting.estimates import (
         TYPICAL_OUTPUT_TOKENS,
         expected_remaining_turns,
+        learned_costs,
         typical_output_tokens,
     )
-    from orchestrator_graph.accounting.ledger import TurnRecord, ledger_at
+    from orchestrator_graph.accounting.ledger import CostLedger, TurnRecord
     from orchestrator_graph.config import OrchestratorConfig
     from orchestrator_graph.state import ModelCall
 
     config = OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite", expected_remaining_turns=4)
-    assert typical_output_tokens("qa", 10, config) == TYPICAL_OUTPUT_TOKENS["qa"]
-    assert expected_remaining_turns([H("hi")], config) == 4
-    ledger = ledger_at(tmp_path / "ledger.sqlite")
+    with CostLedger(tmp_path / "empty.sqlite") as empty:
+        nothing = learned_costs(empty)
+    assert typical_output_tokens("qa", 10, nothing) == TYPICAL_OUTPUT_TOKENS["qa"]
+    assert expected_remaining_turns([H("hi")], config, nothing) == 4
+    ledger = CostLedger(tmp_path / "ledger.sqlite")
     for thread, length in (("a", 3), ("b", 5), ("c", 7)):
         for turn in range(length):
             call = ModelCall(
@@ -202,12 +205,14 @@ def test_cost_model_learns_from_the_ledger_with_defaults_when_empty(tmp_path: Pa
                 )
             )
     outputs = sorted(40 + 10 * t for n in (3, 5, 7) for t in range(n))
-    assert typical_output_tokens("qa", 10, config) == outputs[len(outputs) // 2]
-    assert typical_output_tokens("math", 10, config) == TYPICAL_OUTPUT_TOKENS["math"]
+    learned = learned_costs(ledger)
+    ledger.close()
+    assert typical_output_tokens("qa", 10, learned) == outputs[len(outputs) // 2]
+    assert typical_output_tokens("math", 10, learned) == TYPICAL_OUTPUT_TOKENS["math"]
     # after 3 turns, the three sessions have 0, 2 and 4 turns left
-    assert expected_remaining_turns([H("1"), H("2"), H("3")], config) == pytest.approx(2.0)
+    assert expected_remaining_turns([H("1"), H("2"), H("3")], config, learned) == pytest.approx(2)
     # only two sessions reached 5 turns: too few to learn from
-    assert expected_remaining_turns([H(str(n)) for n in range(5)], config) == 4
+    assert expected_remaining_turns([H(str(n)) for n in range(5)], config, learned) == 4
 
 
 def test_arms_share_one_baseline(tmp_path: Path) -> None:

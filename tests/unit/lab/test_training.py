@@ -140,7 +140,7 @@ def flagged(n: int) -> list[str]:
 
 
 def test_train_from_ledger_feedback_moves_the_model(tmp_path: Path):
-    from orchestrator_graph.accounting.ledger import ledger_at
+    from orchestrator_graph.accounting.ledger import CostLedger
     from orchestrator_graph.routing.classify.rules import rule_signals
     from orchestrator_graph.routing.classify.trained import FEATURES_VERSION, features_of
     from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
@@ -153,7 +153,7 @@ def test_train_from_ledger_feedback_moves_the_model(tmp_path: Path):
             converse(asking, f"dep-{n}", dependent(n), resume="main_session")
         for n in range(6):
             last = converse(plain, f"own-{n}", self_contained(n))
-        ledger = ledger_at(path)
+        ledger = plain.builder.resources.ledger()
         for n in range(6):
             ledger.record_feedback(f"own-{n}", 1, needed_earlier_turns=False)
 
@@ -179,10 +179,13 @@ def test_train_from_ledger_feedback_moves_the_model(tmp_path: Path):
             ledger.record_feedback(f"flag-{n}", 1, needed_earlier_turns=True)
         after = tmp_path / "after.json"
         assert main(["train", "--ledger", str(path), "--out", str(after)]) == 0
+        plain.builder.close()
+        asking.builder.close()
 
     old, new = TrainedClassifier.load(before), TrainedClassifier.load(after)
     assert old.trained_on["examples"] == 12 and new.trained_on["examples"] == 18
-    turns = {(t.thread_id, t.turn): t for t in ledger_at(path).turns()}
+    with CostLedger(path) as reopened:
+        turns = {(t.thread_id, t.turn): t for t in reopened.turns()}
     dep = [old.probability(turns[f"dep-{n}", 1].features) for n in range(6)]
     own = [old.probability(turns[f"own-{n}", 1].features) for n in range(6)]
     assert min(dep) > max(own)  # it learned the labels it was given
@@ -192,15 +195,17 @@ def test_train_from_ledger_feedback_moves_the_model(tmp_path: Path):
 
 
 def test_a_person_picking_a_worker_is_feedback_that_the_turn_stood_alone(tmp_path: Path):
-    from orchestrator_graph.accounting.ledger import ledger_at
+    from orchestrator_graph.accounting.ledger import CostLedger
     from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 
     path = tmp_path / "ledger.sqlite"
     with sqlite_checkpointer(tmp_path / "checkpoints.sqlite") as saver:
         graph = orchestrator(path, interrupt_below=0.7).compile(checkpointer=saver)
         out = converse(graph, "t", dependent(0), resume="worker_session")
+        graph.builder.close()
     assert out["decision"].picked_by_person == "worker_session"
-    [row] = ledger_at(path).feedback()
+    with CostLedger(path) as ledger:
+        [row] = ledger.feedback()
     assert (row.thread_id, row.turn, row.source, row.needed_earlier_turns) == (
         "t",
         1,

@@ -8,6 +8,7 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from orchestrator_graph import BudgetExceeded, OrchestratorConfig
 from orchestrator_graph.accounting.estimates import Pricing
+from orchestrator_graph.accounting.holds import BudgetBook
 from orchestrator_graph.config import BudgetLimits
 from orchestrator_graph.routing.budget_fit import CHEAP_WORKERS, fit_budget
 from orchestrator_graph.routing.choice import RouteChoice, choose_route
@@ -91,7 +92,7 @@ def test_decision_for_each_route_of_one_plan_shares_its_estimate() -> None:
     )
 
 
-def test_fit_budget_takes_the_cheapest_route_of_the_same_plan() -> None:
+def test_fit_budget_takes_the_cheapest_route_of_the_same_plan(tmp_path) -> None:
     messages = [HumanMessage("Write a detailed essay on the history of Rome.")]
     profile = classify_request(messages)
     main = plan_turn(messages, profile, pricing=PRICING, options=OPTIONS)
@@ -105,10 +106,12 @@ def test_fit_budget_takes_the_cheapest_route_of_the_same_plan() -> None:
         messages, profile, pricing=PRICING, options=options.model_copy(update=CHEAP_WORKERS)
     )
     wanted = decision_for(plan, choose_route(profile, plan.needs, plan.priced, options))
-    fitted = fit_budget(wanted, plan, cheap, thread_id="fit", book=None)
+    book = BudgetBook()  # in memory
+    fitted = fit_budget(wanted, plan, cheap, thread_id=f"fit-{tmp_path.name}", book=book)
     assert wanted.route == "main_session" and fitted.route == "worker_session"
     assert fitted.reasons[-1].startswith("budget: main_session")
     tiny = options.model_copy(update={"budget": BudgetLimits(turn_usd=1e-9)})
     plan = plan_turn(messages, profile, pricing=PRICING, options=tiny)
     with pytest.raises(BudgetExceeded, match="no route fits"):
-        fit_budget(wanted, plan, plan, thread_id="none", book=None)
+        fit_budget(wanted, plan, plan, thread_id=f"none-{tmp_path.name}", book=book)
+    book.close()
