@@ -62,7 +62,7 @@ def propose(changes: list[str], snapshot_every: int | None) -> None:
 
 def _then_record(node: Node, record: Node) -> Node:
     def answer_and_record(state: dict[str, Any], runtime: Runtime[RunContext]) -> dict[str, Any]:
-        update = node(state, runtime)
+        update = node.invoke(state)
         after = {
             **state,
             "messages": [*state["messages"], *update["messages"]],
@@ -82,7 +82,7 @@ def _fused(main: BaseChatModel, worker: BaseChatModel, settings: OrchestratorCon
     def classify_and_estimate(
         state: dict[str, Any], config: RunnableConfig, runtime: Runtime[RunContext]
     ) -> dict[str, Any]:
-        update = classify(state, config, runtime)
+        update = classify.invoke(state, config)
         after = {**state, **update}
         return {**update, **estimate(after, runtime)}
 

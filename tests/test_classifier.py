@@ -167,7 +167,13 @@ def test_cheap_model_call_is_priced_and_can_add_caution():
     rules = classify_request(messages)
     pricing = Pricing.resolve("gpt-4.1", "gpt-4.1-mini", CONFIG)
     revised, calls = ask_model(
-        model, messages, rules, model_name=pricing.worker_model, price=pricing.worker
+        model,
+        messages,
+        rules,
+        settings=CONFIG,
+        thread_id="cheap",
+        model_name=pricing.worker_model,
+        price=pricing.worker,
     )
     assert calls[-1].node == "classify" and calls[-1].cost_usd > 0
     assert revised.context_dependency >= 0.7 and 1 in revised.refers_to

@@ -46,7 +46,7 @@ def failed_call(call_id: str) -> ModelCall:
 def test_turns_calls_feedback_and_reports_round_trip(location: str | Path) -> None:
     with CostLedger(location) as ledger:
         first = make_turn("a", 0, tenant="acme")
-        ledger.record_failed_calls("a", 1, [failed_call("a-1-x")], "acme")  # turn 1 raised
+        ledger.record_calls("a", 1, [failed_call("a-1-x")], "acme")  # turn 1 raised
         ledger.record_turn(first)
         ledger.record_turn(first)  # recorded again after a resume: replaced, not added
         ledger.record_turn(make_turn("a", 1, tenant="acme"))
