@@ -8,8 +8,9 @@ workers (``tests/test_crash.py``). ``"async"`` may lose writes in flight when
 the process dies (a finished worker is called and billed again); ``"exit"``
 saves nothing until the run ends.
 
-Faults: ``calls.call_model`` is the one retry layer (``max_retries``,
-``retry_backoff_s``, ``call_timeout_s``); build ``ChatOpenAI(max_retries=0)``.
+Faults: ``budget.guarded_call`` (``aguarded_call`` under ``ainvoke``) is the one
+model call and retry layer (``max_retries``, ``retry_backoff_s``, ``call_timeout_s``);
+build ``ChatOpenAI(max_retries=0)``.
 Budgets: see ``orchestrator_graph.accounting.budget``.
 """
 

@@ -1,0 +1,127 @@
+"""The one guarded model call: every call (the classifier's cheap tier included) is
+reserved, retried and timed out as configured, and every attempt is in the ledger;
+under ``ainvoke`` an attempt past its deadline is cancelled, not left running."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langgraph.checkpoint.memory import InMemorySaver
+
+from orchestrator_graph import OrchestratorConfig, create_orchestrator
+from orchestrator_graph.accounting.budget import BudgetBook
+from orchestrator_graph.accounting.calls import ModelCallError
+from orchestrator_graph.accounting.ledger import CostLedger
+from orchestrator_graph.config import BudgetLimits
+from orchestrator_graph.routing.classify.cheap_model import classification_prompt
+from orchestrator_graph.state import serializer
+from orchestrator_graph.testing.simulated import SimulatedChatModel
+
+HISTORY = [
+    HumanMessage("Draft a short email inviting the team to lunch on Friday."),
+    AIMessage("Hi all, join us for lunch on Friday at noon!"),
+    HumanMessage("Why did they decide that?"),  # unsure: the cheap tier is asked
+]
+NEEDS_EARLIER = '{"needs_earlier_turns": true, "turns": []}'
+
+
+def _config(tmp_path: Path, **update: Any) -> OrchestratorConfig:
+    fields: dict[str, Any] = {
+        "ledger_path": tmp_path / "ledger.sqlite",
+        "cheap_model_below": 0.7,
+        "retry_backoff_s": 0.0,
+        "budget": BudgetLimits(thread_usd=1.0),
+    }
+    return OrchestratorConfig(**{**fields, **update})
+
+
+async def _run(graph: Any, messages: list[BaseMessage], thread: dict, mode: str) -> dict:
+    if mode == "ainvoke":
+        return await graph.ainvoke({"messages": messages}, thread)
+    return graph.invoke({"messages": messages}, thread)
+
+
+@pytest.mark.parametrize("mode", ["invoke", "ainvoke"])
+async def test_the_cheap_tier_is_reserved_billed_and_recorded(tmp_path: Path, mode: str) -> None:
+    config = _config(tmp_path)
+    key = classification_prompt(HISTORY)[-1].content.strip()
+    worker = SimulatedChatModel(model_name="gpt-4.1-mini", answers={key: NEEDS_EARLIER})
+    graph = create_orchestrator(
+        main_model=SimulatedChatModel(model_name="gpt-4.1"), worker_model=worker, config=config
+    ).compile(checkpointer=InMemorySaver(serde=serializer()))
+    thread = {"configurable": {"thread_id": "cheap"}}
+    state = await _run(graph, HISTORY, thread, mode)
+    assert state["profile"].tier == "cheap_model"
+    (asked,) = [c for c in CostLedger(config.ledger_path).calls("cheap") if c["node"] == "classify"]
+    assert asked["status"] == "ok" and asked["cost_usd"] > 0  # billed, in the ledger
+    holds = {json.loads(h["key"])[2]: h for h in BudgetBook(config.ledger_path).holds("cheap")}
+    assert holds["classify"]["settled"] == 1  # reserved before the call, settled after
+    assert holds["classify"]["usd"] == pytest.approx(asked["cost_usd"])
+    assert worker.requests[0].messages == classification_prompt(HISTORY)
+
+
+@pytest.mark.parametrize("mode", ["invoke", "ainvoke"])
+async def test_a_failing_cheap_model_is_retried_per_config_and_its_attempts_are_billed(
+    tmp_path: Path, mode: str
+) -> None:
+    config = _config(tmp_path, max_retries=1)
+    worker = SimulatedChatModel(model_name="gpt-4.1-mini", faults=["server_error"] * 3)
+    graph = create_orchestrator(
+        main_model=SimulatedChatModel(model_name="gpt-4.1"), worker_model=worker, config=config
+    ).compile(checkpointer=InMemorySaver(serde=serializer()))
+    thread = {"configurable": {"thread_id": "flaky"}}
+    state = await _run(graph, HISTORY, thread, mode)  # the turn is answered all the same
+    assert [r.fault for r in worker.requests[:2]] == ["server_error", "server_error"]
+    assert state["profile"].tier != "cheap_model"  # the rules' profile was kept
+    assert "cheap model: ModelCallError, rules kept" in state["profile"].signals
+    ledger = CostLedger(config.ledger_path)
+    statuses = [c["status"] for c in ledger.calls("flaky") if c["node"] == "classify"]
+    assert statuses == ["retry:SimulatedServerError", "failed:SimulatedServerError"]
+    (turn,) = ledger.turns("flaky")
+    assert [c.status for c in turn.calls if c.node == "classify"] == statuses
+
+
+CANCELLED: list[str] = []
+
+
+class SlowModel(SimulatedChatModel):
+    """A model slower than the deadline that notes when its coroutine is cancelled."""
+
+    async def _agenerate(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await super()._agenerate(*args, **kwargs)
+        except asyncio.CancelledError:
+            CANCELLED.append(self.model_name)
+            raise
+
+
+async def test_a_timed_out_call_under_ainvoke_is_cancelled_and_each_attempt_billed(
+    tmp_path: Path,
+) -> None:
+    CANCELLED.clear()
+    config = _config(
+        tmp_path, cheap_model_below=None, force_route="main_session", max_retries=1,
+        call_timeout_s=0.2,
+    )  # fmt: skip
+    main = SlowModel(model_name="gpt-4.1", latency_s=0.6)
+    graph = create_orchestrator(
+        main_model=main, worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"), config=config
+    ).compile(checkpointer=InMemorySaver(serde=serializer()))
+    with pytest.raises(ModelCallError, match="2 attempt"):
+        await graph.ainvoke({"messages": [HumanMessage("What is 2 + 2?")]}, _thread("slow"))
+    await asyncio.sleep(0.8)  # past the model's latency: a call left running would finish
+    assert CANCELLED == ["gpt-4.1", "gpt-4.1"]  # each attempt's coroutine was cancelled
+    assert main.requests == []  # and none finished
+    statuses = [c["status"] for c in CostLedger(config.ledger_path).calls("slow")]
+    assert statuses == ["billed_unknown:TimeoutError"] * 2  # at their worst case
+    (hold,) = BudgetBook(config.ledger_path).holds("slow")
+    assert hold["settled"] == 1 and hold["usd"] > 0  # what the attempts may have cost
+
+
+def _thread(thread_id: str) -> dict:
+    return {"configurable": {"thread_id": thread_id}}
