@@ -86,6 +86,30 @@ async def test_a_failing_cheap_model_is_retried_per_config_and_its_attempts_are_
     assert [c.status for c in turn.calls if c.node == "classify"] == statuses
 
 
+@pytest.mark.parametrize("mode", ["invoke", "ainvoke"])
+async def test_a_cheap_call_before_a_main_session_that_fails_stays_on_the_bill(
+    tmp_path: Path, mode: str
+) -> None:
+    config = _config(tmp_path, max_retries=0, force_route="main_session")
+    key = classification_prompt(HISTORY)[-1].content.strip()
+    worker = SimulatedChatModel(model_name="gpt-4.1-mini", answers={key: NEEDS_EARLIER})
+    main = SimulatedChatModel(model_name="gpt-4.1", faults=["server_error"])
+    graph = create_orchestrator(main_model=main, worker_model=worker, config=config).compile(
+        checkpointer=InMemorySaver(serde=serializer())
+    )
+    with pytest.raises(ModelCallError):
+        await _run(graph, HISTORY, _thread("raised"), mode)
+    calls = CostLedger(config.ledger_path).calls("raised")
+    assert sorted((c["node"], c["status"]) for c in calls) == [
+        ("classify", "ok"),  # billed before main_session raised: kept
+        ("main_session", "failed:SimulatedServerError"),
+    ]
+    resumed = graph.invoke(None, _thread("raised"))  # the turn completes: counted once
+    assert resumed["messages"][-1].type == "ai"
+    (turn,) = CostLedger(config.ledger_path).turns("raised")
+    assert sorted(c.node for c in turn.calls) == ["classify", "main_session", "main_session"]
+
+
 CANCELLED: list[str] = []
 
 

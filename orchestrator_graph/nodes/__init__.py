@@ -12,7 +12,8 @@ from typing import Any
 from langchain_core.runnables import Runnable, RunnableLambda
 from langgraph.runtime import Runtime, get_runtime
 
-from orchestrator_graph.config import RunContext
+from orchestrator_graph.accounting.ledger import ledger_for
+from orchestrator_graph.config import OrchestratorConfig, RunContext
 from orchestrator_graph.state import ModelCall
 
 Update = dict[str, Any]
@@ -24,6 +25,15 @@ def overhead_ms(started: float, calls: Iterable[ModelCall] = ()) -> float:
     counts: a node that pauses returns nothing and runs again when resumed)."""
     elapsed = (time.perf_counter() - started) * 1000
     return max(0.0, elapsed - sum(c.latency_ms for c in calls))
+
+
+def keep_billed(
+    options: OrchestratorConfig, thread_id: str, turn: int, calls: Iterable[ModelCall]
+) -> None:
+    """The calls of a turn whose node raises were billed: keep them in the ledger now
+    (``CostLedger.record_calls``); the turn's record, if it completes, adds to them."""
+    if (ledger := ledger_for(options)) is not None:
+        ledger.record_calls(thread_id, turn, list(calls), options.tenant)
 
 
 def sync_and_async(

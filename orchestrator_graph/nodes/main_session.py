@@ -9,6 +9,7 @@ A budget shortfall raises ``BudgetExceeded`` the same way, on every route.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -22,7 +23,8 @@ from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.conversation.tokens import packed_fingerprints
 from orchestrator_graph.conversation.views import last_turn, main_view
-from orchestrator_graph.nodes import overhead_ms, sync_and_async
+from orchestrator_graph.errors import BudgetExceeded
+from orchestrator_graph.nodes import keep_billed, overhead_ms, sync_and_async
 from orchestrator_graph.state import OrchestratorState
 
 
@@ -52,28 +54,38 @@ def make_main_session(
 
     def main_session(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         """Answer in the main session; earlier offloaded turns it needs are expanded."""
-        started = time.perf_counter()
+        started, args = time.perf_counter(), call(state, runtime)
         try:
-            outcome = guarded_call(**call(state, runtime))
-        except ModelCallError as error:
+            outcome = guarded_call(**args)
+        except (ModelCallError, BudgetExceeded) as error:
+            _keep_billed(state, args)
             raise _resumable(error) from error.__cause__
         return _answered(outcome, pricing, started)
 
     async def amain_session(
         state: OrchestratorState, runtime: Runtime[RunContext]
     ) -> dict[str, Any]:
-        started = time.perf_counter()
+        started, args = time.perf_counter(), call(state, runtime)
         try:
-            outcome = await aguarded_call(**call(state, runtime))
-        except ModelCallError as error:
+            outcome = await aguarded_call(**args)
+        except (ModelCallError, BudgetExceeded) as error:
+            await asyncio.to_thread(_keep_billed, state, args)
             raise _resumable(error) from error.__cause__
         return _answered(outcome, pricing, started)
 
     return sync_and_async(main_session, amain_session)
 
 
-def _resumable(error: ModelCallError) -> ModelCallError:
-    """The error out of ``graph.invoke``; its attempts are in the ledger (guarded_call)."""
+def _keep_billed(state: OrchestratorState, args: dict[str, Any]) -> None:
+    """The turn's calls before this one (the classifier's cheap tier) were billed: keep
+    them in the ledger (the failed call's own attempts are there: guarded_call)."""
+    keep_billed(args["settings"], args["thread_id"], args["turn"], state.get("calls") or [])
+
+
+def _resumable(error: ModelCallError | BudgetExceeded) -> ModelCallError | BudgetExceeded:
+    """The error out of ``graph.invoke``, saying how to resume after a failed call."""
+    if isinstance(error, BudgetExceeded):
+        return error
     return ModelCallError(
         f"{error}. The turn is checkpointed before main_session: "
         "graph.invoke(None, config) on the same thread retries it.",

@@ -29,12 +29,11 @@ from langgraph.runtime import Runtime
 from orchestrator_graph.accounting.budget import aguarded_call, guarded_call
 from orchestrator_graph.accounting.calls import CallOutcome, ModelCallError
 from orchestrator_graph.accounting.estimates import Pricing
-from orchestrator_graph.accounting.ledger import ledger_for
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.conversation.tokens import message_text, packed_fingerprints
 from orchestrator_graph.conversation.views import last_turn, main_view, make_digest, worker_view
 from orchestrator_graph.errors import BudgetExceeded
-from orchestrator_graph.nodes import overhead_ms, sync_and_async
+from orchestrator_graph.nodes import keep_billed, overhead_ms, sync_and_async
 from orchestrator_graph.state import ModelCall, OrchestratorState, RoutingDecision, WorkerResult
 
 
@@ -146,10 +145,8 @@ def make_merge(
 
 
 def _keep_billed(join: _Join) -> None:
-    """The calls of a turn that raises are billed already: keep them in the ledger."""
-    if (ledger := ledger_for(join.run)) is not None:
-        turn = last_turn(join.state["messages"]).index
-        ledger.record_calls(join.state["thread_id"], turn, join.billed(), join.run.tenant)
+    turn = last_turn(join.state["messages"]).index
+    keep_billed(join.run, join.state["thread_id"], turn, join.billed())
 
 
 def _joined_answer(

@@ -1,15 +1,16 @@
 """The one way this package opens a SQLite file: WAL journal, a busy timeout, errors mapped.
 
-The cost ledger, the budget holds and the checkpointers all open their files here,
-so every file gets the same settings: a write-ahead log (readers never block the
-writer, several processes may share the file), a 30 s busy timeout (a writer waits
-for another instead of failing), and a file that is not a usable database raised as
-the caller's own error (``LedgerError``, ``CheckpointFileError``) with the file left
-as it is. A database that is merely busy ("locked") is not the file's fault and is
-raised unchanged. Rows are written with sqlite-utils
-(``Database.table(...).upsert_all``), always inside :func:`transaction` (``BEGIN
-IMMEDIATE``): a write that starts as a read inside sqlite-utils' own savepoint could
-not wait for another writer. """
+The cost ledger, the budget holds and the checkpointers
+all open their files here, so every file gets the same settings: a write-ahead
+log (readers never block the writer, several processes may share the file), a
+30 s busy timeout (a writer waits for another instead of failing), and a file
+that is not a usable database raised as the caller's own error
+(``LedgerError``, ``CheckpointFileError``) with the file left as it is. A
+database that is merely busy ("locked") is not the file's fault and is raised
+unchanged. Rows are written with sqlite-utils (``Database.table(...).upsert_all``),
+always inside :func:`transaction` (``BEGIN IMMEDIATE``): a write that starts as a
+read inside sqlite-utils' own savepoint could not wait for another writer.
+"""
 
 from __future__ import annotations
 
