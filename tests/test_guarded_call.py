@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from blockbuster import blockbuster_ctx
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
@@ -149,3 +150,31 @@ async def test_a_timed_out_call_under_ainvoke_is_cancelled_and_each_attempt_bill
 
 def _thread(thread_id: str) -> dict:
     return {"configurable": {"thread_id": thread_id}}
+
+
+NUMBERED = (
+    "Answer these:\n1. What is the capital of Australia?\n"
+    "2. Convert 72 degrees Fahrenheit to Celsius.\n"
+    "3. Who wrote the novel 'The Left Hand of Darkness'?"
+)
+
+
+async def test_the_async_nodes_never_block_the_event_loop(tmp_path: Path) -> None:
+    """What ``langgraph dev`` checks (blockbuster): the cheap tier, parallel workers and a
+    fallback in merge under ``ainvoke``, with a SQLite ledger and a budget."""
+    config = _config(tmp_path, strong_categories=frozenset(), min_quality=None)
+    key = classification_prompt(HISTORY)[-1].content.strip()
+    worker = SimulatedChatModel(model_name="gpt-4.1-mini", answers={key: NEEDS_EARLIER})
+    graph = create_orchestrator(
+        main_model=SimulatedChatModel(model_name="gpt-4.1"), worker_model=worker, config=config
+    ).compile(checkpointer=InMemorySaver(serde=serializer()))
+    thread = _thread("loop")
+    await graph.ainvoke({"messages": HISTORY[:1]}, thread)  # files opened, models warm
+    with blockbuster_ctx():
+        asked = await graph.ainvoke({"messages": HISTORY[2:]}, thread)
+        worker.faults = [None, "empty"]  # the cheap tier is asked, then a worker answers empty
+        fanned = await graph.ainvoke({"messages": [HumanMessage(NUMBERED)]}, thread)
+    assert asked["profile"].tier == "cheap_model"
+    assert fanned["decision"].route == "parallel_workers"
+    nodes = [c["node"] for c in CostLedger(config.ledger_path).calls("loop")]
+    assert nodes.count("classify") == 2 and nodes.count("merge") == 1  # the fallback
