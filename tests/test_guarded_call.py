@@ -13,13 +13,20 @@ import pytest
 from blockbuster import blockbuster_ctx
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
+from pydantic import Field
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
 from orchestrator_graph.accounting.budget import BudgetBook
 from orchestrator_graph.accounting.calls import ModelCallError
+from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.config import BudgetLimits
-from orchestrator_graph.routing.classify.cheap_model import classification_prompt
+from orchestrator_graph.routing.classify import classify_request
+from orchestrator_graph.routing.classify.cheap_model import (
+    ANSWER_TOKENS,
+    ask_model,
+    classification_prompt,
+)
 from orchestrator_graph.state import serializer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
@@ -109,6 +116,31 @@ async def test_a_cheap_call_before_a_main_session_that_fails_stays_on_the_bill(
     assert resumed["messages"][-1].type == "ai"
     (turn,) = CostLedger(config.ledger_path).turns("raised")
     assert sorted(c.node for c in turn.calls) == ["classify", "main_session", "main_session"]
+
+
+class PeekingModel(SimulatedChatModel):
+    """A model that reads, while it is called, what the budget holds for its thread."""
+
+    held: list[float] = Field(default_factory=list)
+    book: Any = None
+
+    def _generate(self, *args: Any, **kwargs: Any) -> Any:
+        self.held.append(self.book.used("peek")[0])
+        return super()._generate(*args, **kwargs)
+
+
+def test_the_cheap_tier_reserves_its_short_answer_not_the_output_limit(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    key = classification_prompt(HISTORY)[-1].content.strip()
+    model = PeekingModel(model_name="gpt-4.1-mini", answers={key: NEEDS_EARLIER})
+    model.book = BudgetBook(config.ledger_path)
+    pricing = Pricing.resolve("gpt-4.1", "gpt-4.1-mini", config)
+    revised, (call,) = ask_model(
+        model, HISTORY, classify_request(HISTORY), settings=config, thread_id="peek",
+        model_name=pricing.worker_model, price=pricing.worker,
+    )  # fmt: skip
+    assert revised.tier == "cheap_model"
+    assert model.held == [pytest.approx(pricing.worker.cost(call.input_tokens, ANSWER_TOKENS))]
 
 
 CANCELLED: list[str] = []

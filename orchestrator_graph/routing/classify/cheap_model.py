@@ -33,6 +33,7 @@ PROMPT = (
 )
 _OBJECT = re.compile(r"\{.*\}", re.S)
 _SNIPPET = 300
+ANSWER_TOKENS = 128  # the output cap of the call: the JSON answer is a few dozen tokens
 
 
 def classification_prompt(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
@@ -83,6 +84,7 @@ def _arguments(
         "node": "classify",
         "model_name": model_name,
         "price": price,
+        "max_tokens": ANSWER_TOKENS,  # reserved against the budget as such, not 8k
     }
 
 
