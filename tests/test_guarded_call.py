@@ -21,6 +21,7 @@ from orchestrator_graph.accounting.calls import ModelCallError
 from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.config import BudgetLimits
+from orchestrator_graph.errors import BudgetExceeded
 from orchestrator_graph.routing.classify import classify_request
 from orchestrator_graph.routing.classify.cheap_model import (
     ANSWER_TOKENS,
@@ -116,6 +117,22 @@ async def test_a_cheap_call_before_a_main_session_that_fails_stays_on_the_bill(
     assert resumed["messages"][-1].type == "ai"
     (turn,) = CostLedger(config.ledger_path).turns("raised")
     assert sorted(c.node for c in turn.calls) == ["classify", "main_session", "main_session"]
+
+
+@pytest.mark.parametrize("mode", ["invoke", "ainvoke"])
+async def test_a_budget_that_cannot_afford_the_cheap_tier_is_not_passed(
+    tmp_path: Path, mode: str
+) -> None:
+    config = _config(tmp_path, budget=BudgetLimits(thread_usd=1e-6))
+    worker = SimulatedChatModel(model_name="gpt-4.1-mini")
+    graph = create_orchestrator(
+        main_model=SimulatedChatModel(model_name="gpt-4.1"), worker_model=worker, config=config
+    ).compile(checkpointer=InMemorySaver(serde=serializer()))
+    with pytest.raises(BudgetExceeded):  # the turn itself does not fit either
+        await _run(graph, HISTORY, _thread("poor"), mode)
+    assert worker.requests == []  # the classifier did not call past the budget
+    profile = graph.get_state(_thread("poor")).values["profile"]  # classify ran
+    assert "cheap model: BudgetExceeded, rules kept" in profile.signals
 
 
 class PeekingModel(SimulatedChatModel):
