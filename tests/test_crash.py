@@ -27,13 +27,13 @@ QUESTIONS = [
 CRASH_ON = QUESTIONS[1]
 
 CHILD = r'''
-import json, os, sqlite3, sys, time
+import asyncio, json, os, sqlite3, sys, time
 from langchain_core.messages import HumanMessage
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
-from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
+from orchestrator_graph.storage.checkpoints import async_sqlite_checkpointer, sqlite_checkpointer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
-db, ledger, log, request = sys.argv[1:5]
+db, ledger, log, request, mode = sys.argv[1:6]
 thread = {"configurable": {"thread_id": "crash"}}
 
 
@@ -48,17 +48,27 @@ def finished_workers() -> int:
 class LoggedModel(SimulatedChatModel):
     """Logs each answered request to a file; dies mid-call on the CRASH_ON request."""
 
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
-        brief = messages[-1].content
-        if os.environ.get("CRASH_ON") == brief:
+    def _before(self, messages):
+        if os.environ.get("CRASH_ON") == messages[-1].content:
             deadline = time.time() + 60
             while finished_workers() < 2 and time.time() < deadline:
                 time.sleep(0.02)  # the other workers' results are checkpointed first
             os._exit(17)
-        result = super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
+
+    def _after(self, messages):
         with open(log, "a") as f:
-            entry = {"pid": os.getpid(), "model": self.model_name, "brief": brief}
+            entry = {"pid": os.getpid(), "model": self.model_name, "brief": messages[-1].content}
             f.write(json.dumps(entry) + "\n")
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+        self._before(messages)
+        result = super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
+        self._after(messages)
+        return result
+
+    async def _agenerate(self, messages, stop=None, run_manager=None, **kwargs):
+        result = await super()._agenerate(messages, stop=stop, run_manager=run_manager, **kwargs)
+        self._after(messages)
         return result
 
 
@@ -75,12 +85,24 @@ builder = create_orchestrator(
     worker_model=LoggedModel(model_name="gpt-4.1-mini"),
     config=config,
 )
-with sqlite_checkpointer(db) as saver:
-    graph = builder.compile(checkpointer=saver)
-    value = {"messages": [HumanMessage(request)]} if request else None
-    state = graph.invoke(value, thread, durability="sync")
-    pending = list(graph.get_state(thread).next)
-    print(json.dumps({"answer": state["messages"][-1].text, "next": pending}))
+value = {"messages": [HumanMessage(request)]} if request else None
+
+
+async def run_async():
+    async with async_sqlite_checkpointer(db) as saver:
+        graph = builder.compile(checkpointer=saver)
+        state = await graph.ainvoke(value, thread, durability="sync")
+        return state, list((await graph.aget_state(thread)).next)
+
+
+if mode == "ainvoke":
+    state, pending = asyncio.run(run_async())
+else:
+    with sqlite_checkpointer(db) as saver:
+        graph = builder.compile(checkpointer=saver)
+        state = graph.invoke(value, thread, durability="sync")
+        pending = list(graph.get_state(thread).next)
+print(json.dumps({"answer": state["messages"][-1].text, "next": pending}))
 '''
 
 
@@ -94,20 +116,24 @@ def _run(args: list[str], env: dict[str, str] | None = None) -> subprocess.Compl
     )
 
 
-def test_crash_mid_fan_out_resumes_only_unfinished_workers(tmp_path: Path) -> None:
+@pytest.mark.parametrize("resume", ["invoke", "ainvoke"])
+def test_crash_mid_fan_out_resumes_only_unfinished_workers(tmp_path: Path, resume: str) -> None:
+    """Crashed under ``invoke``; resumed under ``invoke`` or ``ainvoke`` (whose worker
+    tasks are coroutines of the same name: the finished workers' results are reused)."""
     import os
 
     db, ledger, log = tmp_path / "cp.sqlite", tmp_path / "ledger.sqlite", tmp_path / "calls.jsonl"
     request = "\n".join(f"{n}. {q}" for n, q in enumerate(QUESTIONS, 1))
     paths = [str(db), str(ledger), str(log)]
 
-    crashed = _run([*paths, request], env={**os.environ, "CRASH_ON": CRASH_ON})
+    crashed = _run([*paths, request, "invoke"], env={**os.environ, "CRASH_ON": CRASH_ON})
     assert crashed.returncode == 17, crashed.stderr[-2000:]
     first = [json.loads(line) for line in log.read_text().splitlines()]
     assert sorted(c["brief"] for c in first) == sorted(q for q in QUESTIONS if q != CRASH_ON)
     assert CostLedger(ledger).turns("crash") == []  # nothing billed before the turn ends
 
-    resumed = _run([*paths, ""], env={k: v for k, v in os.environ.items() if k != "CRASH_ON"})
+    env = {k: v for k, v in os.environ.items() if k != "CRASH_ON"}
+    resumed = _run([*paths, "", resume], env=env)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     out = json.loads(resumed.stdout.strip().splitlines()[-1])
     second = [json.loads(line) for line in log.read_text().splitlines()][len(first) :]

@@ -78,8 +78,9 @@ def make_worker_node(
 
     A task's result is checkpointed when it finishes (its input is not: the view is
     read again from the transcript), so a resumed run re-runs only unfinished workers.
-    Under ``ainvoke`` the tasks are coroutines (the same task name, so a thread begun
-    with ``invoke`` resumes under ``ainvoke``).
+    Under ``ainvoke`` the tasks are coroutines (``aguarded_call``) named ``worker`` too,
+    so a fan-out begun under ``invoke`` resumes under ``ainvoke`` with the finished
+    workers' results.
     """
     calls = _WorkerCall(models, pricing, options or OrchestratorConfig())
     worker, aworker = _sync_task(calls), _async_task(calls)
