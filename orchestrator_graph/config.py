@@ -188,7 +188,7 @@ class OrchestratorConfig(BaseModel):
         interrupt_below: confidence under which ``cost_estimate`` pauses the
             graph with ``interrupt()`` for a person to pick the route; None never.
         max_retries: retries of a failed model call (rate limit, server error,
-            timeout) made by ``calls.call_model``, the one place that retries;
+            timeout) made by ``budget.guarded_call``, the one place that retries;
             build ``ChatOpenAI(max_retries=0)`` so its client does not retry too.
         retry_backoff_s: the first backoff; it doubles per retry (with jitter).
         call_timeout_s: the deadline of one model call attempt; None waits forever.

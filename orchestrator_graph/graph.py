@@ -8,8 +8,9 @@ workers (``tests/graph/test_crash.py``). ``"async"`` may lose writes in flight w
 the process dies (a finished worker is called and billed again); ``"exit"``
 saves nothing until the run ends.
 
-Faults: ``calls.call_model`` is the one retry layer (``max_retries``,
-``retry_backoff_s``, ``call_timeout_s``); build ``ChatOpenAI(max_retries=0)``.
+Faults: ``budget.guarded_call`` (``aguarded_call`` under ``ainvoke``) is the one
+model call and retry layer (``max_retries``, ``retry_backoff_s``, ``call_timeout_s``);
+build ``ChatOpenAI(max_retries=0)``.
 Budgets: see ``orchestrator_graph.accounting.budget``.
 
 Resources: the ledger, the budget book and the answer cache a graph uses are one
@@ -143,7 +144,7 @@ def create_orchestrator(
     warm_up(options, main_model=pricing.main_model, worker_model=pricing.worker_model)
     builder = OrchestratorGraph(options)
     builder.hold(held, owned=owned)
-    builder.add_node("classify", make_classify(worker_model, pricing, options))
+    builder.add_node("classify", make_classify(worker_model, pricing, options, held))
     builder.add_node("cost_estimate", make_cost_estimate(pricing, options, held))
     builder.add_node("main_session", make_main_session(main_model, pricing, options, held))
     workers = {"main": main_model, "worker": worker_model}

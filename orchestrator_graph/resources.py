@@ -4,10 +4,9 @@
 holds its connection: each is opened on first use from the config's
 ``ledger_path`` / ``ledger_url`` and ``cache_path()``, and all are closed by
 ``close()`` or at the end of a ``with`` block. The ledger's file (or Postgres
-database) is opened once and shared by the ledger, the budget holds and the
-token calibration; without a ledger the holds and the calibration are kept in
-memory, per holder. There is no process-wide registry: two holders on the same
-file hold two connections, and closing one leaves the other open.
+database) is opened once and shared by the ledger and the budget holds; without a
+ledger the holds are kept in memory, per holder. There is no process-wide registry:
+two holders on the same file hold two connections, and closing one leaves the other open.
 
 ``create_orchestrator`` makes one for its graph unless it is given one
 (``resources=``); see its docstring for who closes it.
@@ -24,7 +23,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from orchestrator_graph.accounting.calibration import CALIBRATION_TABLES, UsageCalibration
 from orchestrator_graph.accounting.holds import BudgetBook
 from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.accounting.ledger.rows import Rows, is_postgres_url, open_rows
@@ -44,7 +42,7 @@ def locations(config: OrchestratorConfig) -> tuple[str | Path | None, Path | Non
 
 
 class Resources:
-    """The ledger, budget book, token calibration and answer cache of ``config``,
+    """The ledger, budget book and answer cache of ``config``,
     opened on first use and closed together (idempotent; thread-safe).
 
     Each is a method, not a property: opening is a side effect (LangGraph reads the
@@ -61,7 +59,6 @@ class Resources:
         self._rows: Rows | None = None
         self._ledger: CostLedger | None = None
         self._book: BudgetBook | None = None
-        self._calibration: UsageCalibration | None = None
         self._cache: AnswerCache | None = None
 
     @property
@@ -103,15 +100,6 @@ class Resources:
                 self._book = BudgetBook(self.ledger_location, rows=self._shared_rows())
             return self._book
 
-    def calibration(self) -> UsageCalibration:
-        """The token calibration, where the ledger is (in memory without one)."""
-        if self._calibration is not None:
-            return self._calibration
-        with self._lock:
-            if self._calibration is None:
-                self._calibration = UsageCalibration(self._shared_rows())
-            return self._calibration
-
     def cache(self) -> AnswerCache | None:
         """The answer cache (None when the config keeps none)."""
         if self._cache is not None:
@@ -129,7 +117,7 @@ class Resources:
         """The one connection (or pool) to where the ledger is; the caller holds the lock."""
         self._check_open()
         if self._rows is None:
-            tables = {**BOOK_TABLES, **CALIBRATION_TABLES}
+            tables = dict(BOOK_TABLES)
             if self.ledger_location is not None:
                 tables = {**TABLES, **tables}
             self._rows = open_rows(
@@ -149,7 +137,7 @@ class Resources:
         with self._lock:
             self._closed = True
             opened, self._rows, self._cache = (self._rows, self._cache), None, None
-            self._ledger = self._book = self._calibration = None
+            self._ledger = self._book = None
         for resource in opened:
             if resource is not None:
                 resource.close()

@@ -1,16 +1,18 @@
 """Budgets that hold: every model call is reserved before it is made, settled after.
 
-Limits (``config.BudgetLimits``) apply per thread, per turn and per worker call,
-in USD and in tokens. Before a call, :func:`guarded_call` reserves its worst
-case (the input as counted by tiktoken plus an output cap) in the budget holds
-(``holds.BudgetBook``), atomically across threads and processes, so parallel
-workers cannot jointly overspend. The output cap is not a fixed maximum: it is
-what the limits still allow, up to ``BudgetLimits.max_output_tokens``, and the
+Every model call goes through :func:`guarded_call` (or its async form
+:func:`aguarded_call`): the main session, the workers, merge's fallbacks and the
+classifier's cheap-model tier. Limits (``config.BudgetLimits``) apply per thread,
+per turn and per worker call, in USD and in tokens. Before a call, the guarded call
+reserves its worst case (the input as counted by tiktoken plus an output cap) in the
+budget holds (``holds.BudgetBook``), atomically across threads and processes, so
+parallel workers cannot jointly overspend. The output cap is not a fixed maximum: it
+is what the limits still allow, up to ``BudgetLimits.max_output_tokens``, and the
 call is bound to it (``max_tokens``); only when not even
-``MIN_USEFUL_OUTPUT_TOKENS`` fit is the call refused. After the call the hold
-is settled to the actual cost (a failed call: what its attempts may have cost,
-$0 unless one timed out). A hold is keyed by thread, turn and call, so a call
-re-run after a crash replaces its hold instead of counting twice.
+``MIN_USEFUL_OUTPUT_TOKENS`` fit is the call refused. After the call the hold is
+settled to the actual cost (a failed call: what its attempts may have cost, $0
+unless one timed out). A hold is keyed by thread, turn and call, so a call re-run
+after a crash replaces its hold instead of counting twice.
 
 Over budget:
 
@@ -24,14 +26,14 @@ Over budget:
   ``graph.invoke`` as ``main_session`` does (nothing enters the transcript).
 
 The holds live where the ledger does (``ledger_path``'s file, or ``ledger_url``'s
-Postgres database for several servers); with neither, in memory, per graph. The
-graph's ``resources.Resources`` opens the book (``Resources.book``) and closes it.
+Postgres database for several servers); with neither, in memory, per process.
 A run's ``tenant`` (``RunContext.tenant``) adds the tenant limits of
 ``BudgetLimits``, across all its threads.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -40,11 +42,11 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 from langchain_core.runnables import RunnableConfig
 
-from orchestrator_graph.accounting.calls import CallOutcome, CallPolicy, call_model
+from orchestrator_graph.accounting.calls import CallOutcome, CallPolicy, acall_model, call_model
 from orchestrator_graph.accounting.holds import BudgetBook, OutputRoom
 from orchestrator_graph.accounting.pricing import ModelPrice
 from orchestrator_graph.config import BudgetLimits, OrchestratorConfig
-from orchestrator_graph.conversation.tokens import count_messages, count_text
+from orchestrator_graph.conversation.tokens import count_messages
 from orchestrator_graph.conversation.views import FittedView, fit_view, model_context_window
 from orchestrator_graph.errors import BudgetExceeded, ModelCallError
 from orchestrator_graph.resources import Resources
@@ -55,6 +57,7 @@ __all__ = [
     "BudgetBook",
     "BudgetExceeded",
     "OutputRoom",
+    "aguarded_call",
     "budgeted_output_tokens",
     "guarded_call",
     "output_cap_reason",
@@ -172,20 +175,43 @@ def _billed(calls: Sequence[ModelCall]) -> tuple[float, int]:
     return sum(c.cost_usd for c in calls), sum(c.input_tokens + c.output_tokens for c in calls)
 
 
-def _settle(
-    settings: OrchestratorConfig, book: BudgetBook, site: CallSite, calls: Sequence[ModelCall]
-) -> None:
-    if settings.budget is not None:
-        book.settle(site.hold, *_billed(calls))
+@dataclass(frozen=True)
+class _Guard:
+    """One guarded call's budget and ledger steps (blocking I/O: the async form runs
+    each in a thread)."""
 
+    settings: OrchestratorConfig
+    resources: Resources  # the graph's book and ledger
+    site: CallSite
+    model_name: str
+    price: ModelPrice
 
-def _gave_up(
-    settings: OrchestratorConfig, resources: Resources, site: CallSite, error: ModelCallError
-) -> None:
-    """Settle the hold to what the attempts may have cost and put them in the ledger."""
-    _settle(settings, resources.book(), site, error.attempts)
-    if (ledger := resources.ledger()) is not None:
-        ledger.record_failed_calls(site.thread_id, site.turn, error.attempts, settings.tenant)
+    def open(self, fitted: FittedView, max_tokens: int | None) -> tuple[str | None, int | None]:
+        """Note what fitting cut, reserve the call; the trim note and the output cap."""
+        trimmed = _note_trim(self.resources, self.site, fitted, self.model_name)
+        cap = _reserve(
+            self.settings,
+            self.resources.book(),
+            self.site,
+            fitted.tokens_after,
+            model_name=self.model_name,
+            price=self.price,
+            max_tokens=max_tokens,
+        )
+        return trimmed, cap
+
+    def settle(self, calls: Sequence[ModelCall]) -> None:
+        """Replace the hold by what ``calls`` cost (none: the call was interrupted)."""
+        if self.settings.budget is not None:
+            self.resources.book().settle(self.site.hold, *_billed(calls))
+
+    def gave_up(self, error: ModelCallError) -> None:
+        """Settle the hold to what the attempts may have cost and put them in the ledger."""
+        self.settle(error.attempts)
+        if (ledger := self.resources.ledger()) is not None:
+            ledger.record_calls(
+                self.site.thread_id, self.site.turn, error.attempts, self.settings.tenant
+            )
 
 
 def _note_trim(
@@ -213,9 +239,8 @@ def guarded_call(
     max_tokens: int | None = None,
     window: int | None = None,
 ) -> CallOutcome:
-    """``calls.call_model`` on a view fitted to the model's window, under the budget:
-    fit, reserve, call, settle, account (in ``resources``: the graph's book, ledger and
-    calibration).
+    """The one way a model is called: on a view fitted to the model's window, under
+    the budget, with the configured retries and timeout (``calls.call_model``).
 
     The view is fitted to ``window`` (else the model's own window:
     ``context.model_context_window``); what was cut is written to the ledger
@@ -229,26 +254,16 @@ def guarded_call(
     ``MIN_USEFUL_OUTPUT_TOKENS`` fit, ``ModelCallError`` when the call fails: its
     attempts are then written to the ledger here (no node has to) and its hold
     keeps what they may have cost (a timed-out attempt, ``billed_unknown``, its
-    worst case). An answered call teaches the thread's token calibration.
+    worst case). An answered call's attempts (``CallOutcome.calls``) are the node's
+    to return in the turn's ``calls``. :func:`aguarded_call` is the async form.
     """
-    site = CallSite(thread_id, turn, key, node)
+    guard = _Guard(settings, resources, CallSite(thread_id, turn, key, node), model_name, price)
     fitted = fit_view(messages, window or model_context_window(model, model_name))
-    trimmed = _note_trim(resources, site, fitted, model_name)
-    messages, input_tokens = fitted.messages, fitted.tokens_after
-    book = resources.book()
-    cap = _reserve(
-        settings,
-        book,
-        site,
-        input_tokens,
-        model_name=model_name,
-        price=price,
-        max_tokens=max_tokens,
-    )
+    trimmed, cap = guard.open(fitted, max_tokens)
     try:
         outcome = call_model(
             model,
-            messages,
+            fitted.messages,
             node=node,
             model_name=model_name,
             price=price,
@@ -256,16 +271,51 @@ def guarded_call(
             policy=CallPolicy.from_config(settings),
         )
     except ModelCallError as error:
-        _gave_up(settings, resources, site, error)
+        guard.gave_up(error)
         raise
     except BaseException:  # interrupted before any answer: release the hold
-        _settle(settings, book, site, [])
+        guard.settle([])
         raise
-    _settle(settings, book, site, outcome.calls)
-    resources.calibration().observe(
-        thread_id,
-        outcome.call,
-        counted_input=input_tokens,
-        counted_output=count_text(outcome.answer.text),
-    )
+    guard.settle(outcome.calls)
+    return replace(outcome, trimmed=trimmed)
+
+
+async def aguarded_call(
+    model: BaseChatModel,
+    messages: Sequence[BaseMessage],
+    *,
+    settings: OrchestratorConfig,
+    resources: Resources,
+    thread_id: str,
+    turn: int,
+    key: str,
+    node: str,
+    model_name: str,
+    price: ModelPrice,
+    max_tokens: int | None = None,
+    window: int | None = None,
+) -> CallOutcome:
+    """:func:`guarded_call` in async (``calls.acall_model``: the model's ``ainvoke``, a
+    timed-out attempt cancelled); the budget and ledger I/O runs in threads, so the
+    event loop never blocks on it."""
+    guard = _Guard(settings, resources, CallSite(thread_id, turn, key, node), model_name, price)
+    fitted = fit_view(messages, window or model_context_window(model, model_name))
+    trimmed, cap = await asyncio.to_thread(guard.open, fitted, max_tokens)
+    try:
+        outcome = await acall_model(
+            model,
+            fitted.messages,
+            node=node,
+            model_name=model_name,
+            price=price,
+            max_tokens=cap,
+            policy=CallPolicy.from_config(settings),
+        )
+    except ModelCallError as error:
+        await asyncio.to_thread(guard.gave_up, error)
+        raise
+    except BaseException:  # cancelled or interrupted before any answer: release the hold
+        await asyncio.to_thread(guard.settle, [])
+        raise
+    await asyncio.to_thread(guard.settle, outcome.calls)
     return replace(outcome, trimmed=trimmed)

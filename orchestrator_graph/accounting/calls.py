@@ -8,15 +8,19 @@ different: the provider may still finish and bill it, so it is recorded as
 ``billed_unknown:<Error>`` at its worst case (the input as counted plus the
 output cap), never as free.
 
-The deadline of an attempt is the client's own timeout where the chat model has
-one (``ChatOpenAI(timeout=...)``: the call is bound with ``timeout=call_timeout_s``).
-Fallback for a chat model with no timeout field: the call runs in a watchdog
-thread that is abandoned after the deadline (``CallTimeoutError``); give such a
-client its own timeout when it can take one.
+Two forms, one policy: :func:`call_model` (sync) and :func:`acall_model` (async,
+used under ``ainvoke``/``astream`` and the LangGraph server). The async form runs
+the model's ``ainvoke`` under ``asyncio.timeout``: a timed-out attempt is cancelled.
+The sync form's deadline is the client's own timeout where the chat model has one
+(``ChatOpenAI(timeout=...)``: the call is bound with ``timeout=call_timeout_s``);
+for a chat model with no timeout field the sync call runs in a watchdog thread
+that is abandoned, still running, after the deadline (``CallTimeoutError``): give
+such a client its own timeout, or run the graph with ``ainvoke``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import random
 import re
@@ -32,7 +36,13 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.runnables import Runnable
 from langgraph.errors import GraphBubbleUp
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+)
 
 from orchestrator_graph.accounting.pricing import ModelPrice
 from orchestrator_graph.conversation.tokens import count_messages, count_text
@@ -116,6 +126,15 @@ class CallPolicy:
         """tenacity's wait: the delay before the next attempt."""
         return self.delay(state.attempt_number - 1)
 
+    def retrying(self) -> dict[str, Any]:
+        """tenacity's arguments for this policy (``Retrying`` or ``AsyncRetrying``)."""
+        return {
+            "stop": stop_after_attempt(self.max_retries + 1),
+            "wait": self.wait,
+            "retry": retry_if_exception(is_retryable),
+            "reraise": True,
+        }
+
 
 @dataclass(frozen=True)
 class CallOutcome:
@@ -192,10 +211,24 @@ class _Attempts:
         try:
             answer = self._invoke()
         except Exception as error:
-            if not isinstance(error, GraphBubbleUp):
-                self.failed.append(self._bill(error, (time.perf_counter() - started) * 1000))
+            self._failed(error, started)
             raise
         return answer, (time.perf_counter() - started) * 1000
+
+    async def attempt(self) -> tuple[AIMessage, float]:
+        """One async attempt: ``ainvoke`` under ``asyncio.timeout``, cancelled at the deadline."""
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(self.timeout_s):
+                answer = await self.bound.ainvoke(self.sent)
+        except Exception as error:
+            self._failed(error, started)
+            raise
+        return answer, (time.perf_counter() - started) * 1000
+
+    def _failed(self, error: Exception, started: float) -> None:
+        if not isinstance(error, GraphBubbleUp):
+            self.failed.append(self._bill(error, (time.perf_counter() - started) * 1000))
 
     def _invoke(self) -> AIMessage:
         if self.timeout_s is None or client_timeout_field(self.model) is not None:
@@ -261,6 +294,41 @@ def _binding(model: BaseChatModel, max_tokens: int | None, timeout_s: float | No
     return model.bind(**options) if options else model
 
 
+def _attempts(
+    model: BaseChatModel,
+    messages: Sequence[BaseMessage],
+    node: str,
+    model_name: str,
+    price: ModelPrice,
+    max_tokens: int | None,
+    policy: CallPolicy,
+) -> _Attempts:
+    return _Attempts(
+        model,
+        _binding(model, max_tokens, policy.timeout_s),
+        list(messages),
+        node,
+        model_name,
+        price,
+        output_cap(model, max_tokens),
+        policy.timeout_s,
+    )
+
+
+def _answered(
+    attempts: _Attempts, answer: AIMessage, latency: float, max_tokens: int | None
+) -> CallOutcome:
+    call = priced_call(
+        answer,
+        attempts.sent,
+        node=attempts.node,
+        model_name=attempts.model_name,
+        price=attempts.price,
+        latency_ms=latency,
+    )
+    return CallOutcome(answer, call, attempts.failed, max_tokens, attempts.sent)
+
+
 def call_model(
     model: BaseChatModel,
     messages: Sequence[BaseMessage],
@@ -275,34 +343,43 @@ def call_model(
 
     Raises ``ModelCallError`` (its ``attempts`` as billed) when the last attempt fails
     or an error is not retryable; LangGraph's own signals (interrupts) pass through.
+    Not called by nodes directly: ``budget.guarded_call`` wraps it.
     """
     policy = policy or CallPolicy()
-    attempts = _Attempts(
-        model,
-        _binding(model, max_tokens, policy.timeout_s),
-        list(messages),
-        node,
-        model_name,
-        price,
-        output_cap(model, max_tokens),
-        policy.timeout_s,
-    )
-    retrying = Retrying(
-        stop=stop_after_attempt(policy.max_retries + 1),
-        wait=policy.wait,
-        retry=retry_if_exception(is_retryable),
-        reraise=True,
-    )
+    attempts = _attempts(model, messages, node, model_name, price, max_tokens, policy)
     try:
-        answer, latency = retrying(attempts)
+        answer, latency = Retrying(**policy.retrying())(attempts)
     except Exception as error:
         if isinstance(error, GraphBubbleUp):
             raise
         _give_up(node, model_name, attempts.failed, error)
-    call = priced_call(
-        answer, attempts.sent, node=node, model_name=model_name, price=price, latency_ms=latency
-    )
-    return CallOutcome(answer, call, attempts.failed, max_tokens, attempts.sent)
+    return _answered(attempts, answer, latency, max_tokens)
+
+
+async def acall_model(
+    model: BaseChatModel,
+    messages: Sequence[BaseMessage],
+    *,
+    node: str,
+    model_name: str,
+    price: ModelPrice,
+    max_tokens: int | None = None,
+    policy: CallPolicy | None = None,
+) -> CallOutcome:
+    """:func:`call_model` in async: each attempt is the model's ``ainvoke`` under
+    ``asyncio.timeout(policy.timeout_s)``, so an attempt past its deadline is
+    cancelled (billed ``billed_unknown:TimeoutError`` at its worst case) and retried."""
+    policy = policy or CallPolicy()
+    attempts = _attempts(model, messages, node, model_name, price, max_tokens, policy)
+    try:
+        answer: AIMessage
+        latency: float
+        answer, latency = await AsyncRetrying(**policy.retrying())(attempts.attempt)
+    except Exception as error:
+        if isinstance(error, GraphBubbleUp):
+            raise
+        _give_up(node, model_name, attempts.failed, error)
+    return _answered(attempts, answer, latency, max_tokens)
 
 
 def answer_status(answer: AIMessage) -> WorkerStatus:

@@ -7,7 +7,6 @@ at $0 silently.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
@@ -63,54 +62,6 @@ class ModelPrice(BaseModel):
             + cached * self.cached_rate
             + output_tokens * self.output_rate
         )
-
-
-@dataclass(frozen=True)
-class TokenRatio:
-    """Provider-reported tokens per counted (tiktoken) token, for input and output.
-
-    Built from one call by :meth:`of`; 1:1 when nothing is known. ``input`` and
-    ``output`` turn counted tokens into the counts the provider bills.
-    """
-
-    input_ratio: float = 1.0
-    output_ratio: float = 1.0
-
-    @classmethod
-    def of(
-        cls, counted_input: int, reported_input: int, counted_output: int, reported_output: int
-    ) -> TokenRatio:
-        return cls(
-            reported_input / counted_input if counted_input > 0 else 1.0,
-            reported_output / counted_output if counted_output > 0 else 1.0,
-        )
-
-    def input(self, counted: int) -> int:
-        return round(counted * self.input_ratio)
-
-    def output(self, counted: int) -> int:
-        return round(counted * self.output_ratio)
-
-
-def calibrated_cost(
-    price: ModelPrice,
-    *,
-    input_tokens: int,
-    output_tokens: int,
-    cached_prefix_tokens: int = 0,
-    cache_min_tokens: int = 1024,
-    ratio: TokenRatio | None = None,
-) -> float:
-    """USD for a call whose tokens were counted with tiktoken, in the provider's counts.
-
-    ``ratio`` (``calibration.UsageCalibration.ratio``: the thread's reported/counted tokens)
-    scales the counts; the prompt-cache rule (:func:`cacheable`) applies to the
-    scaled prefix, as the provider sees it. With the ratio of the call itself,
-    this is exactly what that call was billed.
-    """
-    ratio = ratio or TokenRatio()
-    cached = cacheable(ratio.input(cached_prefix_tokens), cache_min_tokens)
-    return price.cost(ratio.input(input_tokens), ratio.output(output_tokens), cached)
 
 
 CACHE_BLOCK_TOKENS = 128

@@ -9,63 +9,97 @@ A budget shortfall raises ``BudgetExceeded`` the same way, on every route.
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
+from langchain_core.runnables import Runnable
 from langgraph.runtime import Runtime
 
-from orchestrator_graph.accounting.budget import guarded_call
-from orchestrator_graph.accounting.calls import ModelCallError
+from orchestrator_graph.accounting.budget import aguarded_call, guarded_call
+from orchestrator_graph.accounting.calls import CallOutcome, ModelCallError
 from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.conversation.tokens import packed_fingerprints
 from orchestrator_graph.conversation.views import last_turn, main_view
-from orchestrator_graph.nodes import overhead_ms
+from orchestrator_graph.errors import BudgetExceeded
+from orchestrator_graph.nodes import keep_billed, overhead_ms, sync_and_async
 from orchestrator_graph.resources import Resources
 from orchestrator_graph.state import OrchestratorState
 
 
 def make_main_session(
     model: BaseChatModel, pricing: Pricing, options: OrchestratorConfig, resources: Resources
-) -> Callable[..., dict[str, Any]]:
+) -> Runnable[Any, dict[str, Any]]:
     base = options
 
-    def main_session(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
-        """Answer in the main session; earlier offloaded turns it needs are expanded."""
-        started = time.perf_counter()
+    def call(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
+        """The guarded call's arguments: the main view, its site and the main model."""
         run = run_options(base, runtime.context)
         decision = state["decision"]
         assert decision is not None, "cost_estimate sets the decision"
         digests = state.get("digests") or {}
-        view = main_view(state["messages"], digests, expand=decision.expanded_turns)
-        turn = last_turn(state["messages"]).index
-        try:
-            outcome = guarded_call(
-                model,
-                view,
-                settings=run,
-                resources=resources,
-                thread_id=state["thread_id"],
-                turn=turn,
-                key="main_session",
-                node="main_session",
-                model_name=pricing.main_model,
-                price=pricing.main,
-                window=run.context_window,  # None: the model's profile, else by name
-            )
-        except ModelCallError as error:  # its attempts are in the ledger (guarded_call)
-            raise ModelCallError(
-                f"{error}. The turn is checkpointed before main_session: "
-                "graph.invoke(None, config) on the same thread retries it.",
-                error.attempts,
-            ) from error.__cause__
         return {
-            "messages": [outcome.answer],
-            "calls": outcome.calls,
-            "prompts": {pricing.main_model: packed_fingerprints(outcome.sent)},
-            "overhead_ms": overhead_ms(started, outcome.calls),
+            "model": model,
+            "messages": main_view(state["messages"], digests, expand=decision.expanded_turns),
+            "settings": run,
+            "resources": resources,
+            "thread_id": state["thread_id"],
+            "turn": last_turn(state["messages"]).index,
+            "key": "main_session",
+            "node": "main_session",
+            "model_name": pricing.main_model,
+            "price": pricing.main,
+            "window": run.context_window,  # None: the model's profile, else by name
         }
 
-    return main_session
+    def main_session(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
+        """Answer in the main session; earlier offloaded turns it needs are expanded."""
+        started, args = time.perf_counter(), call(state, runtime)
+        try:
+            outcome = guarded_call(**args)
+        except (ModelCallError, BudgetExceeded) as error:
+            _keep_billed(state, args)
+            raise _resumable(error) from error.__cause__
+        return _answered(outcome, pricing, started)
+
+    async def amain_session(
+        state: OrchestratorState, runtime: Runtime[RunContext]
+    ) -> dict[str, Any]:
+        started, args = time.perf_counter(), call(state, runtime)
+        try:
+            outcome = await aguarded_call(**args)
+        except (ModelCallError, BudgetExceeded) as error:
+            await asyncio.to_thread(_keep_billed, state, args)
+            raise _resumable(error) from error.__cause__
+        return _answered(outcome, pricing, started)
+
+    return sync_and_async(main_session, amain_session)
+
+
+def _keep_billed(state: OrchestratorState, args: dict[str, Any]) -> None:
+    """The turn's calls before this one (the classifier's cheap tier) were billed: keep
+    them in the ledger (the failed call's own attempts are there: guarded_call)."""
+    billed = state.get("calls") or []
+    keep_billed(args["resources"], args["settings"], args["thread_id"], args["turn"], billed)
+
+
+def _resumable(error: ModelCallError | BudgetExceeded) -> ModelCallError | BudgetExceeded:
+    """The error out of ``graph.invoke``, saying how to resume after a failed call."""
+    if isinstance(error, BudgetExceeded):
+        return error
+    return ModelCallError(
+        f"{error}. The turn is checkpointed before main_session: "
+        "graph.invoke(None, config) on the same thread retries it.",
+        error.attempts,
+    )
+
+
+def _answered(outcome: CallOutcome, pricing: Pricing, started: float) -> dict[str, Any]:
+    return {
+        "messages": [outcome.answer],
+        "calls": outcome.calls,
+        "prompts": {pricing.main_model: packed_fingerprints(outcome.sent)},
+        "overhead_ms": overhead_ms(started, outcome.calls),
+    }

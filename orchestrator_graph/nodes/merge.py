@@ -14,95 +14,142 @@ the limit is raised) answers the rest.
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langchain_core.runnables import Runnable
 from langgraph.runtime import Runtime
 
-from orchestrator_graph.accounting.budget import guarded_call
-from orchestrator_graph.accounting.calls import ModelCallError
+from orchestrator_graph.accounting.budget import aguarded_call, guarded_call
+from orchestrator_graph.accounting.calls import CallOutcome, ModelCallError
 from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.conversation.tokens import message_text, packed_fingerprints
 from orchestrator_graph.conversation.views import last_turn, main_view, make_digest, worker_view
 from orchestrator_graph.errors import BudgetExceeded
-from orchestrator_graph.nodes import overhead_ms
+from orchestrator_graph.nodes import keep_billed, overhead_ms, sync_and_async
 from orchestrator_graph.resources import Resources
-from orchestrator_graph.state import ModelCall, OrchestratorState, RoutingDecision
+from orchestrator_graph.state import ModelCall, OrchestratorState, RoutingDecision, WorkerResult
+
+
+@dataclass
+class _Join:
+    """One merge: the turn's context, and the parts joined so far (in task order)."""
+
+    state: OrchestratorState
+    run: OrchestratorConfig
+    model: BaseChatModel
+    pricing: Pricing
+    resources: Resources
+    parts: list[str] = field(default_factory=list)
+    models: list[str] = field(default_factory=list)
+    calls: list[ModelCall] = field(default_factory=list)
+
+    @property
+    def decision(self) -> RoutingDecision:
+        decision = self.state["decision"]
+        assert decision is not None, "cost_estimate sets the decision"
+        return decision
+
+    def results(self) -> list[WorkerResult]:
+        """The workers' results in task order."""
+        return sorted(self.state.get("worker_results") or [], key=lambda r: r.index)
+
+    def accepted(self, result: WorkerResult) -> None:
+        self.parts.append(result.text)
+        self.models.append(result.call.model if result.call else "")
+
+    def fallback(self, result: WorkerResult) -> dict[str, Any]:
+        """The guarded call that answers a rejected result in the main session: the
+        main view, its request replaced by the subtask's brief."""
+        messages, decision = self.state["messages"], self.decision
+        before = main_view(messages, self.state.get("digests") or {}, decision.expanded_turns)
+        return {
+            "model": self.model,
+            "messages": [*before[:-1], HumanMessage(content=decision.tasks[result.index].brief)],
+            "settings": self.run,
+            "resources": self.resources,
+            "thread_id": self.state["thread_id"],
+            "turn": last_turn(messages).index,
+            "key": f"fallback:{result.index}",
+            "node": "merge",
+            "model_name": self.pricing.main_model,
+            "price": self.pricing.main,
+            "window": self.run.context_window,  # None: the model's profile, else by name
+        }
+
+    def answered(self, result: WorkerResult, outcome: CallOutcome) -> None:
+        outcome.call.status = f"fallback:{result.status}"
+        self.parts.append(message_text(outcome.answer))
+        self.models.append(self.pricing.main_model)
+        self.calls.extend(outcome.calls)
+
+    def billed(self) -> list[ModelCall]:
+        """The turn's calls so far (a fallback that raises: its own attempts are in the
+        ledger already, ``guarded_call``)."""
+        return [*(self.state.get("calls") or []), *self.calls]
+
+    def update(self, started: float) -> dict[str, Any]:
+        messages, decision = self.state["messages"], self.decision
+        turn = last_turn(messages)
+        answer = _joined_answer(self.parts, self.models, decision, self.calls)
+        return {
+            "messages": [answer],
+            "calls": self.calls,
+            "digests": turn_digests(
+                messages[turn.start], answer, turn.index, self.run.digest_tokens
+            ),
+            "prompts": _worker_prompts(messages, decision),
+            "overhead_ms": overhead_ms(started, self.calls),
+        }
 
 
 def make_merge(
     model: BaseChatModel, pricing: Pricing, options: OrchestratorConfig, resources: Resources
-) -> Callable[..., dict[str, Any]]:
+) -> Runnable[Any, dict[str, Any]]:
     def merge(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         """Join the workers' answers; answer the rejected ones in the main session."""
         started = time.perf_counter()
-        run = run_options(options, runtime.context)
-        messages = state["messages"]
-        decision = state["decision"]
-        assert decision is not None, "cost_estimate sets the decision"
-        turn = last_turn(messages)
-        # a fallback is asked in the main view, its request replaced by the subtask's brief
-        before = main_view(messages, state.get("digests") or {}, expand=decision.expanded_turns)
-        parts: list[str] = []
-        models: list[str] = []
-        calls: list[ModelCall] = []
-        for result in sorted(state.get("worker_results") or [], key=lambda r: r.index):
+        join = _Join(state, run_options(options, runtime.context), model, pricing, resources)
+        for result in join.results():
             if result.status == "ok":
-                parts.append(result.text)
-                models.append(result.call.model if result.call else "")
+                join.accepted(result)
                 continue
-            brief = decision.tasks[result.index].brief
             try:
-                outcome = guarded_call(
-                    model,
-                    [*before[:-1], HumanMessage(content=brief)],
-                    settings=run,
-                    resources=resources,
-                    thread_id=state["thread_id"],
-                    turn=turn.index,
-                    key=f"fallback:{result.index}",
-                    node="merge",
-                    model_name=pricing.main_model,
-                    price=pricing.main,
-                    window=run.context_window,  # None: the model's profile, else by name
-                )
+                outcome = guarded_call(**join.fallback(result))
             except (BudgetExceeded, ModelCallError):
-                _keep_billed(
-                    run, resources, state, turn.index, calls
-                )  # its own attempts: guarded_call
+                _keep_billed(join)
                 raise
-            outcome.call.status = f"fallback:{result.status}"
-            parts.append(message_text(outcome.answer))
-            models.append(pricing.main_model)
-            calls.extend(outcome.calls)
-        answer = _joined_answer(parts, models, decision, calls)
-        return {
-            "messages": [answer],
-            "calls": calls,
-            "digests": turn_digests(messages[turn.start], answer, turn.index, run.digest_tokens),
-            "prompts": _worker_prompts(messages, decision),
-            "overhead_ms": overhead_ms(started, calls),
-        }
+            join.answered(result, outcome)
+        return join.update(started)
 
-    return merge
+    async def amerge(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
+        started = time.perf_counter()
+        join = _Join(state, run_options(options, runtime.context), model, pricing, resources)
+        for result in join.results():
+            if result.status == "ok":
+                join.accepted(result)
+                continue
+            try:
+                outcome = await aguarded_call(**join.fallback(result))
+            except (BudgetExceeded, ModelCallError):
+                await asyncio.to_thread(_keep_billed, join)
+                raise
+            join.answered(result, outcome)
+        return join.update(started)
+
+    return sync_and_async(merge, amerge)
 
 
-def _keep_billed(
-    options: OrchestratorConfig,
-    resources: Resources,
-    state: OrchestratorState,
-    turn: int,
-    calls: list[ModelCall],
-) -> None:
-    """The calls of a turn that raises are billed already: keep them in the ledger."""
-    if (ledger := resources.ledger()) is not None:
-        billed = [*(state.get("calls") or []), *calls]
-        ledger.record_failed_calls(state["thread_id"], turn, billed, options.tenant)
+def _keep_billed(join: _Join) -> None:
+    turn = last_turn(join.state["messages"]).index
+    keep_billed(join.resources, join.run, join.state["thread_id"], turn, join.billed())
 
 
 def _joined_answer(

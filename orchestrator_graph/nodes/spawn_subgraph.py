@@ -14,25 +14,28 @@ attempts billed at $0) that ``merge`` answers in the main session instead.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AnyMessage
+from langchain_core.runnables import Runnable
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.func import task
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime, get_runtime
 
-from orchestrator_graph.accounting.budget import BudgetExceeded, guarded_call
-from orchestrator_graph.accounting.calls import ModelCallError, answer_status
+from orchestrator_graph.accounting.budget import BudgetExceeded, aguarded_call, guarded_call
+from orchestrator_graph.accounting.calls import CallOutcome, ModelCallError, answer_status
 from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.conversation.tokens import message_text
 from orchestrator_graph.conversation.views import worker_view
-from orchestrator_graph.nodes import overhead_ms
+from orchestrator_graph.nodes import Update, overhead_ms, sync_and_async
 from orchestrator_graph.resources import Resources
 from orchestrator_graph.state import (
     OrchestratorState,
@@ -42,6 +45,9 @@ from orchestrator_graph.state import (
     WorkerState,
     WorkerTask,
 )
+
+_Task = Callable[[WorkerTask, list[AnyMessage]], Any]
+"""A ``@task`` worker: called, a future (``.result()``; awaitable in the async form)."""
 
 
 def build_worker_graph(
@@ -53,8 +59,7 @@ def build_worker_graph(
     checkpointer: BaseCheckpointSaver | None = None,
 ) -> CompiledStateGraph[WorkerState, RunContext, WorkerInput, WorkerOutput]:
     """The worker as a graph of its own: one node that calls the task's model on its
-    minimal view (budget and ledger in ``resources``, which the caller closes); give it
-    a checkpointer so its state can be read back."""
+    minimal view; give it a checkpointer so its state can be read back."""
     graph = StateGraph(
         WorkerState, context_schema=RunContext, input_schema=WorkerInput, output_schema=WorkerOutput
     )
@@ -69,35 +74,62 @@ def make_worker_node(
     pricing: Pricing,
     options: OrchestratorConfig,
     resources: Resources,
-) -> Callable[..., dict[str, Any]]:
+) -> Runnable[Any, dict[str, Any]]:
     """The orchestrator's ``spawn_subgraph`` node: one LangGraph ``task`` (``worker``)
     per ``WorkerTask`` of the decision, run in parallel, each on the messages of its
     view read from the state; it writes ``worker_results``, ``calls`` and ``overhead_ms``.
 
     A task's result is checkpointed when it finishes (its input is not: the view is
     read again from the transcript), so a resumed run re-runs only unfinished workers.
+    Under ``ainvoke`` the tasks are coroutines (``aguarded_call``) named ``worker`` too,
+    so a fan-out begun under ``invoke`` resumes under ``ainvoke`` with the finished
+    workers' results.
     """
-    call_worker = make_call_worker(models, pricing, options, resources)
+    calls = _WorkerCall(models, pricing, options, resources)
+    worker, aworker = _sync_task(calls), _async_task(calls)
 
+    def spawn_subgraph(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
+        futures = [worker(brief, context) for brief, context in _briefs(state)]
+        return _joined([future.result() for future in futures])  # in task order
+
+    async def aspawn_subgraph(
+        state: OrchestratorState, runtime: Runtime[RunContext]
+    ) -> dict[str, Any]:
+        futures = [aworker(brief, context) for brief, context in _briefs(state)]
+        return _joined(list(await asyncio.gather(*futures)))
+
+    return sync_and_async(spawn_subgraph, aspawn_subgraph)
+
+
+def _sync_task(calls: _WorkerCall) -> _Task:
     @task
-    def worker(brief: WorkerTask, context: list[AnyMessage]) -> dict[str, Any]:
-        return call_worker({"task": brief, "context": context}, get_runtime(RunContext))
+    def worker(brief: WorkerTask, context: list[AnyMessage]) -> Update:
+        return calls.call({"task": brief, "context": context}, get_runtime(RunContext))
 
-    def spawn_subgraph(state: OrchestratorState) -> dict[str, Any]:
-        decision = state["decision"]
-        assert decision is not None, "cost_estimate sets the decision before the edge"
-        messages = state["messages"]
-        futures = [
-            worker(brief, [messages[p] for p in brief.context_indices]) for brief in decision.tasks
-        ]
-        done: list[dict[str, Any]] = [future.result() for future in futures]  # in task order
-        return {
-            "worker_results": [result for out in done for result in out["worker_results"]],
-            "calls": [call for out in done for call in out["calls"]],
-            "overhead_ms": sum(out["overhead_ms"] for out in done),
-        }
+    return worker
 
-    return spawn_subgraph
+
+def _async_task(calls: _WorkerCall) -> _Task:
+    @task
+    async def worker(brief: WorkerTask, context: list[AnyMessage]) -> Update:  # the same name
+        return await calls.acall({"task": brief, "context": context}, get_runtime(RunContext))
+
+    return worker
+
+
+def _briefs(state: OrchestratorState) -> list[tuple[WorkerTask, list[AnyMessage]]]:
+    decision = state["decision"]
+    assert decision is not None, "cost_estimate sets the decision before the edge"
+    messages = state["messages"]
+    return [(brief, [messages[p] for p in brief.context_indices]) for brief in decision.tasks]
+
+
+def _joined(done: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "worker_results": [result for out in done for result in out["worker_results"]],
+        "calls": [call for out in done for call in out["calls"]],
+        "overhead_ms": sum(out["overhead_ms"] for out in done),
+    }
 
 
 def make_call_worker(
@@ -105,48 +137,84 @@ def make_call_worker(
     pricing: Pricing,
     options: OrchestratorConfig,
     resources: Resources,
-) -> Callable[..., dict[str, Any]]:
-    base = options
+) -> Runnable[Any, dict[str, Any]]:
+    """The worker graph's node: the task's model on its view."""
+    calls = _WorkerCall(models, pricing, options, resources)
 
     def call_worker(state: WorkerInput, runtime: Runtime[RunContext]) -> dict[str, Any]:
-        """The task's model on its view; a failure or a refused budget is a failed result."""
-        started = time.perf_counter()
+        return calls.call(state, runtime)
+
+    return sync_and_async(call_worker, calls.acall)
+
+
+@dataclass(frozen=True)
+class _WorkerCall:
+    """One worker's guarded call; a failure or a refused budget is a failed result."""
+
+    models: Mapping[str, BaseChatModel]
+    pricing: Pricing
+    base: OrchestratorConfig
+    resources: Resources  # the graph's budget book and ledger
+
+    def arguments(self, state: WorkerInput, runtime: Runtime[RunContext]) -> dict[str, Any]:
         task = state["task"]
         context = state.get("context") or []
-        view = worker_view(context, range(len(context)), task.brief)
-        name, price = pricing.of(task.tier)
-        try:
-            outcome = guarded_call(
-                models[task.tier],
-                view,
-                settings=run_options(base, runtime.context),
-                resources=resources,
-                thread_id=task.thread_id,
-                turn=task.turn,
-                key=f"worker:{task.index}",
-                node="spawn_subgraph",
-                model_name=name,
-                price=price,
-                max_tokens=task.max_tokens,
-            )
-        except (ModelCallError, BudgetExceeded) as error:  # merge falls back to the main session
-            result, calls = _failed(task, error), getattr(error, "attempts", [])
-        else:
-            status = answer_status(outcome.answer)
-            if status != "ok":
-                outcome.call.status = status
-            text = message_text(outcome.answer)
-            result = WorkerResult(
-                task_id=task.task_id, index=task.index, text=text, status=status, call=outcome.call
-            )
-            calls = outcome.calls
+        name, price = self.pricing.of(task.tier)
         return {
-            "worker_results": [result],
-            "calls": calls,
-            "overhead_ms": overhead_ms(started, calls),
+            "model": self.models[task.tier],
+            "messages": worker_view(context, range(len(context)), task.brief),
+            "settings": run_options(self.base, runtime.context),
+            "resources": self.resources,
+            "thread_id": task.thread_id,
+            "turn": task.turn,
+            "key": f"worker:{task.index}",
+            "node": "spawn_subgraph",
+            "model_name": name,
+            "price": price,
+            "max_tokens": task.max_tokens,
         }
 
-    return call_worker
+    def call(self, state: WorkerInput, runtime: Runtime[RunContext]) -> dict[str, Any]:
+        started = time.perf_counter()
+        try:
+            outcome: CallOutcome | ModelCallError | BudgetExceeded = guarded_call(
+                **self.arguments(state, runtime)
+            )
+        except (ModelCallError, BudgetExceeded) as error:  # merge falls back to the main session
+            outcome = error
+        return _result(state["task"], outcome, started)
+
+    async def acall(self, state: WorkerInput, runtime: Runtime[RunContext]) -> dict[str, Any]:
+        started = time.perf_counter()
+        try:
+            outcome: CallOutcome | ModelCallError | BudgetExceeded = await aguarded_call(
+                **self.arguments(state, runtime)
+            )
+        except (ModelCallError, BudgetExceeded) as error:
+            outcome = error
+        return _result(state["task"], outcome, started)
+
+
+def _result(
+    task: WorkerTask, outcome: CallOutcome | ModelCallError | BudgetExceeded, started: float
+) -> dict[str, Any]:
+    """The worker's update: its result and every attempt it billed."""
+    if isinstance(outcome, CallOutcome):
+        status = answer_status(outcome.answer)
+        if status != "ok":
+            outcome.call.status = status
+        text = message_text(outcome.answer)
+        result = WorkerResult(
+            task_id=task.task_id, index=task.index, text=text, status=status, call=outcome.call
+        )
+        calls = outcome.calls
+    else:
+        result, calls = _failed(task, outcome), getattr(outcome, "attempts", [])
+    return {
+        "worker_results": [result],
+        "calls": calls,
+        "overhead_ms": overhead_ms(started, calls),
+    }
 
 
 def _failed(task: WorkerTask, error: ModelCallError | BudgetExceeded) -> WorkerResult:

@@ -224,7 +224,7 @@ class OrchestratorService:
         if (ledger := self.resources.ledger()) is not None:  # billed now, integrated or not
             calls = workers.get_state(_thread(worker_id)).values.get("calls") or []
             # rows of no turn yet: the integration's turn record moves them (same call ids)
-            ledger.record_failed_calls(worker_id, 0, calls, self.config.tenant)
+            ledger.record_calls(worker_id, 0, calls, self.config.tenant)
         return worker_id
 
     def _worker_graph(self, model: str, price: ModelPrice) -> WorkerGraph:

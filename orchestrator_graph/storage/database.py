@@ -1,6 +1,6 @@
 """The one way this package opens a SQLite file: WAL journal, a busy timeout, errors mapped.
 
-The cost ledger, the budget holds, the usage calibration and the checkpointers
+The cost ledger, the budget holds and the checkpointers
 all open their files here, so every file gets the same settings: a write-ahead
 log (readers never block the writer, several processes may share the file), a
 30 s busy timeout (a writer waits for another instead of failing), and a file

@@ -3,8 +3,9 @@
 The orchestrator runs with LangGraph durability ``"sync"``: each finished
 worker's writes are in the checkpoint before the step goes on, so the resumed run
 takes them from the pending writes and calls only the unfinished worker. Run under
-every checkpointer that outlives a process (SQLite, async SQLite, PostgreSQL): the
-in-memory saver dies with it.
+every checkpointer that outlives a process (SQLite, async SQLite, PostgreSQL: the
+in-memory saver dies with it), and resumed under ``invoke`` or ``ainvoke`` (whose
+worker tasks are coroutines of the same name: the finished workers' results are reused).
 """
 
 from __future__ import annotations
@@ -36,14 +37,14 @@ from orchestrator_graph.storage.checkpoints import (
 )
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
-kind, db, ledger, log, request = sys.argv[1:6]
+kind, db, ledger, log, request, mode = sys.argv[1:7]
 thread = {"configurable": {"thread_id": "crash"}}
 SAVERS = []  # the run's checkpointer, read by a dying worker
 
 
 def finished_workers() -> int:
     """Workers whose result (a task's ``__return__`` write) is in the checkpoint."""
-    if kind == "async_sqlite":  # its sync reads are refused on the loop's thread: a file of its own
+    if mode == "ainvoke":  # the async saver refuses sync reads on the loop: a reader of its own
         with sqlite_checkpointer(db) as saver:
             found = saver.get_tuple(thread)
     else:
@@ -55,17 +56,35 @@ def finished_workers() -> int:
 class LoggedModel(SimulatedChatModel):
     """Logs each answered request to a file; dies mid-call on the CRASH_ON request."""
 
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
-        brief = messages[-1].content
-        if os.environ.get("CRASH_ON") == brief:
+    def _before(self, messages):
+        if os.environ.get("CRASH_ON") == messages[-1].content:
             deadline = time.time() + 60
             while finished_workers() < 2 and time.time() < deadline:
                 time.sleep(0.02)  # the other workers' results are checkpointed first
             os._exit(17)
-        result = super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
+
+    async def _abefore(self, messages):  # the other workers run on this event loop
+        if os.environ.get("CRASH_ON") == messages[-1].content:
+            deadline = time.time() + 60
+            while await asyncio.to_thread(finished_workers) < 2 and time.time() < deadline:
+                await asyncio.sleep(0.02)
+            os._exit(17)
+
+    def _after(self, messages):
         with open(log, "a") as f:
-            entry = {"pid": os.getpid(), "model": self.model_name, "brief": brief}
+            entry = {"pid": os.getpid(), "model": self.model_name, "brief": messages[-1].content}
             f.write(json.dumps(entry) + "\n")
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+        self._before(messages)
+        result = super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
+        self._after(messages)
+        return result
+
+    async def _agenerate(self, messages, stop=None, run_manager=None, **kwargs):
+        await self._abefore(messages)
+        result = await super()._agenerate(messages, stop=stop, run_manager=run_manager, **kwargs)
+        self._after(messages)
         return result
 
 
@@ -85,26 +104,23 @@ builder = create_orchestrator(
 value = {"messages": [HumanMessage(request)]} if request else None
 
 
-def report(state, snapshot):
-    print(json.dumps({"answer": state["messages"][-1].text, "next": list(snapshot.next)}))
-
-
 async def run_async():
     async with async_sqlite_checkpointer(db) as saver:
         graph = builder.compile(checkpointer=saver)
         state = await graph.ainvoke(value, thread, durability="sync")
-        report(state, await graph.aget_state(thread))
+        return state, list((await graph.aget_state(thread)).next)
 
 
-if kind == "async_sqlite":
-    asyncio.run(run_async())
+if mode == "ainvoke":
+    state, pending = asyncio.run(run_async())
 else:
     opened = postgres_checkpointer(db) if kind == "postgres" else sqlite_checkpointer(db)
     with opened as saver:
         SAVERS.append(saver)
         graph = builder.compile(checkpointer=saver)
         state = graph.invoke(value, thread, durability="sync")
-        report(state, graph.get_state(thread))
+        pending = list(graph.get_state(thread).next)
+print(json.dumps({"answer": state["messages"][-1].text, "next": pending}))
 '''
 
 
@@ -119,10 +135,16 @@ def _run(args: list[str], env: dict[str, str] | None = None) -> subprocess.Compl
 
 
 @pytest.mark.parametrize(
-    "kind", ["sqlite", "async_sqlite", "postgres"]
-)  # every saver that outlives a process
+    ("kind", "crash", "resume"),
+    [
+        ("sqlite", "invoke", "invoke"),
+        ("sqlite", "invoke", "ainvoke"),  # a sync fan-out resumed by the async graph
+        ("sqlite", "ainvoke", "ainvoke"),  # AsyncSqliteSaver throughout
+        ("postgres", "invoke", "invoke"),
+    ],
+)
 def test_crash_mid_fan_out_resumes_only_unfinished_workers(
-    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+    kind: str, crash: str, resume: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     import os
 
@@ -134,13 +156,14 @@ def test_crash_mid_fan_out_resumes_only_unfinished_workers(
     request_text = "\n".join(f"{n}. {q}" for n, q in enumerate(QUESTIONS, 1))
     paths = [kind, db, str(ledger), str(log)]
 
-    crashed = _run([*paths, request_text], env={**os.environ, "CRASH_ON": CRASH_ON})
+    crashed = _run([*paths, request_text, crash], env={**os.environ, "CRASH_ON": CRASH_ON})
     assert crashed.returncode == 17, crashed.stderr[-2000:]
     first = [json.loads(line) for line in log.read_text().splitlines()]
     assert sorted(c["brief"] for c in first) == sorted(q for q in QUESTIONS if q != CRASH_ON)
     assert CostLedger(ledger).turns("crash") == []  # nothing billed before the turn ends
 
-    resumed = _run([*paths, ""], env={k: v for k, v in os.environ.items() if k != "CRASH_ON"})
+    env = {k: v for k, v in os.environ.items() if k != "CRASH_ON"}
+    resumed = _run([*paths, "", resume], env=env)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     out = json.loads(resumed.stdout.strip().splitlines()[-1])
     second = [json.loads(line) for line in log.read_text().splitlines()][len(first) :]

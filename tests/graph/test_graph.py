@@ -55,7 +55,7 @@ RUN = Runtime(context=None)  # what LangGraph passes a node of a run without a c
 
 
 def classify(state: dict) -> dict:
-    return make_classify()(state, {"configurable": {"thread_id": "nodes"}}, RUN)
+    return make_classify().invoke(state, {"configurable": {"thread_id": "nodes"}})
 
 
 def run_node(node, state: dict) -> dict:

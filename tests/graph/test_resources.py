@@ -13,7 +13,6 @@ from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
 import orchestrator_graph.accounting.budget as budget_module
-import orchestrator_graph.accounting.calibration as calibration_module
 import orchestrator_graph.accounting.holds as holds_module
 import orchestrator_graph.accounting.ledger as ledger_package
 import orchestrator_graph.accounting.ledger.store as store_module
@@ -78,7 +77,6 @@ def test_no_process_wide_registry_of_open_connections() -> None:
         ledger_package: ("ledger_at", "ledger_for"),
         holds_module: ("_book_at", "book_for"),
         budget_module: ("book_for",),
-        calibration_module: ("_calibration_at", "calibration_for"),
         cache_store_module: ("cache_at",),
         cache_turn_module: ("open_cache",),
     }

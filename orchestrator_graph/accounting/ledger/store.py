@@ -88,11 +88,13 @@ class CostLedger(LedgerReports):
             tx.upsert("calls", calls, ("call_id",))
         self.writes += 1
 
-    def record_failed_calls(
+    def record_calls(
         self, thread_id: str, turn: int, calls: Iterable[ModelCall], tenant: str | None = None
     ) -> None:
-        """Keep the attempts of a call that gave up (its node raised, so no turn is
-        recorded yet): the turn's record, once it completes, adds to them."""
+        """Keep calls billed before their turn is recorded: the attempts of a call that
+        gave up (its node raised), or a worker run alone (``spawn_worker_session``)
+        before it is integrated. The turn's record, once written, adds to them (same
+        call ids: upserted, never counted twice)."""
         rows = _call_rows(thread_id, turn, calls, tenant)
         if rows:
             with self.rows.transaction() as tx:

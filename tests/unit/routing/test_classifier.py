@@ -8,6 +8,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from orchestrator_graph import OrchestratorConfig, evaluate_task
 from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.config import SELF_CONTAINED_BELOW
+from orchestrator_graph.resources import Resources
 from orchestrator_graph.routing.classify import classify_request, split_subtasks
 from orchestrator_graph.routing.classify.cheap_model import (
     ask_model,
@@ -167,7 +168,14 @@ def test_cheap_model_call_is_priced_and_can_add_caution():
     rules = classify_request(messages)
     pricing = Pricing.resolve("gpt-4.1", "gpt-4.1-mini", CONFIG)
     revised, calls = ask_model(
-        model, messages, rules, model_name=pricing.worker_model, price=pricing.worker
+        model,
+        messages,
+        rules,
+        settings=CONFIG,
+        resources=Resources(CONFIG),  # no ledger: nothing to close
+        thread_id="cheap",
+        model_name=pricing.worker_model,
+        price=pricing.worker,
     )
     assert calls[-1].node == "classify" and calls[-1].cost_usd > 0
     assert revised.context_dependency >= 0.7 and 1 in revised.refers_to
