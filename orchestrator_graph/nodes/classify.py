@@ -11,7 +11,6 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import RunnableConfig
 from langgraph.runtime import Runtime
-from langgraph.types import Overwrite
 
 from orchestrator_graph.accounting.budget import thread_of
 from orchestrator_graph.accounting.estimates import Pricing
@@ -61,9 +60,9 @@ def make_classify(
             "profile": profile,
             "decision": None,
             "thread_id": run_thread_id(config),
-            "worker_results": Overwrite([]),
-            "calls": Overwrite(list(calls)),
-            "overhead_ms": Overwrite(overhead_ms(started, calls)),
+            "worker_results": [],  # the turn's channels start over (nodes.so_far)
+            "calls": list(calls),
+            "overhead_ms": overhead_ms(started, calls),
             # an empty update a turn: the delta channels reach a snapshot on a regular
             # cadence even in a thread that stops writing them (a bounded walk back)
             "digests": {},

@@ -13,7 +13,7 @@ from langgraph.runtime import Runtime
 from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.cache.turn import cacheable, look_up
 from orchestrator_graph.config import OrchestratorConfig, RunContext, cache_scope, run_options
-from orchestrator_graph.nodes import overhead_ms
+from orchestrator_graph.nodes import overhead_ms, so_far
 from orchestrator_graph.routing.ab import arm_options
 from orchestrator_graph.routing.budget_fit import CHEAP_WORKERS, fit_budget
 from orchestrator_graph.routing.choice import choose_route
@@ -59,6 +59,6 @@ def make_cost_estimate(
                 cheap = plan(run.model_copy(update=CHEAP_WORKERS))
                 decision = fit_budget(decision, planned, cheap, thread_id=thread_id)
         decision.decision_ms += profile.classify_ms
-        return {"decision": decision, "overhead_ms": overhead_ms(started)}
+        return {"decision": decision, **so_far(state, overhead=overhead_ms(started))}
 
     return cost_estimate

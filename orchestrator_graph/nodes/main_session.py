@@ -22,7 +22,7 @@ from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.conversation.tokens import packed_fingerprints
 from orchestrator_graph.conversation.views import last_turn, main_view
-from orchestrator_graph.nodes import overhead_ms
+from orchestrator_graph.nodes import overhead_ms, so_far
 from orchestrator_graph.state import OrchestratorState
 
 
@@ -61,9 +61,8 @@ def make_main_session(
             ) from error.__cause__
         return {
             "messages": [outcome.answer],
-            "calls": outcome.calls,
             "prompts": {pricing.main_model: packed_fingerprints(outcome.sent)},
-            "overhead_ms": overhead_ms(started, outcome.calls),
+            **so_far(state, outcome.calls, overhead_ms(started, outcome.calls)),
         }
 
     return main_session

@@ -31,13 +31,15 @@ from orchestrator_graph.config import OrchestratorConfig, RunContext, run_option
 from orchestrator_graph.conversation.tokens import message_text, packed_fingerprints
 from orchestrator_graph.conversation.views import last_turn, main_view, make_digest, worker_view
 from orchestrator_graph.errors import BudgetExceeded
-from orchestrator_graph.nodes import overhead_ms
+from orchestrator_graph.nodes import overhead_ms, so_far, unstreamed
 from orchestrator_graph.state import ModelCall, OrchestratorState, RoutingDecision
 
 
 def make_merge(
     model: BaseChatModel, pricing: Pricing, options: OrchestratorConfig
 ) -> Callable[..., dict[str, Any]]:
+    quiet = unstreamed(model)  # a fallback for one part of several: in the joined message
+
     def merge(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         """Join the workers' answers; answer the rejected ones in the main session."""
         started = time.perf_counter()
@@ -51,15 +53,17 @@ def make_merge(
         parts: list[str] = []
         models: list[str] = []
         calls: list[ModelCall] = []
+        ids: list[str | None] = []  # the streamed message of each part
         for result in sorted(state.get("worker_results") or [], key=lambda r: r.index):
             if result.status == "ok":
                 parts.append(result.text)
                 models.append(result.call.model if result.call else "")
+                ids.append(result.message_id)
                 continue
             brief = decision.tasks[result.index].brief
             try:
                 outcome = guarded_call(
-                    model,
+                    model if len(decision.tasks) == 1 else quiet,
                     [*before[:-1], HumanMessage(content=brief)],
                     settings=run,
                     thread_id=state["thread_id"],
@@ -76,14 +80,16 @@ def make_merge(
             outcome.call.status = f"fallback:{result.status}"
             parts.append(message_text(outcome.answer))
             models.append(pricing.main_model)
+            ids.append(outcome.answer.id)
             calls.extend(outcome.calls)
         answer = _joined_answer(parts, models, decision, calls)
+        if len(ids) == 1 and ids[0]:  # one part, streamed as it came: the same message
+            answer.id = ids[0]
         return {
             "messages": [answer],
-            "calls": calls,
             "digests": turn_digests(messages[turn.start], answer, turn.index, run.digest_tokens),
             "prompts": _worker_prompts(messages, decision),
-            "overhead_ms": overhead_ms(started, calls),
+            **so_far(state, calls, overhead_ms(started, calls)),
         }
 
     return merge

@@ -32,7 +32,7 @@ from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.conversation.tokens import message_text
 from orchestrator_graph.conversation.views import worker_view
-from orchestrator_graph.nodes import overhead_ms
+from orchestrator_graph.nodes import overhead_ms, so_far, unstreamed
 from orchestrator_graph.state import (
     OrchestratorState,
     WorkerInput,
@@ -74,23 +74,31 @@ def make_worker_node(
     read again from the transcript), so a resumed run re-runs only unfinished workers.
     """
     call_worker = make_call_worker(models, pricing, options)
+    # several workers: their parts reach a consumer in merge's joined message, not as tokens
+    call_part = make_call_worker({k: unstreamed(m) for k, m in models.items()}, pricing, options)
 
     @task
-    def worker(brief: WorkerTask, context: list[AnyMessage]) -> dict[str, Any]:
-        return call_worker({"task": brief, "context": context}, get_runtime(RunContext))
+    def worker(brief: WorkerTask, context: list[AnyMessage], streamed: bool) -> dict[str, Any]:
+        call = call_worker if streamed else call_part
+        return call({"task": brief, "context": context}, get_runtime(RunContext))
 
     def spawn_subgraph(state: OrchestratorState) -> dict[str, Any]:
         decision = state["decision"]
         assert decision is not None, "cost_estimate sets the decision before the edge"
         messages = state["messages"]
+        streamed = len(decision.tasks) == 1
         futures = [
-            worker(brief, [messages[p] for p in brief.context_indices]) for brief in decision.tasks
+            worker(brief, [messages[p] for p in brief.context_indices], streamed)
+            for brief in decision.tasks
         ]
         done: list[dict[str, Any]] = [future.result() for future in futures]  # in task order
         return {
             "worker_results": [result for out in done for result in out["worker_results"]],
-            "calls": [call for out in done for call in out["calls"]],
-            "overhead_ms": sum(out["overhead_ms"] for out in done),
+            **so_far(
+                state,
+                [call for out in done for call in out["calls"]],
+                sum(out["overhead_ms"] for out in done),
+            ),
         }
 
     return spawn_subgraph
@@ -131,7 +139,12 @@ def make_call_worker(
                 outcome.call.status = status
             text = message_text(outcome.answer)
             result = WorkerResult(
-                task_id=task.task_id, index=task.index, text=text, status=status, call=outcome.call
+                task_id=task.task_id,
+                index=task.index,
+                text=text,
+                status=status,
+                call=outcome.call,
+                message_id=outcome.answer.id,
             )
             calls = outcome.calls
         return {
