@@ -1,7 +1,10 @@
-"""``pip install -e '.[notebooks]'`` installs everything the notebooks import or call:
-each third-party module a notebook imports, and what a LangChain call it makes needs
-(``draw_ascii`` draws with grandalf), comes with the base dependencies or the
-``notebooks`` extra (directly, or as one of their own dependencies)."""
+"""The notebooks as stored, and what they need.
+
+They are stored executed (``make notebooks``), outputs and plots included, so that
+they read on GitHub as they run. ``pip install -e '.[notebooks]'`` installs everything
+they import or call: each third-party module a notebook imports, and what a LangChain
+call it makes needs (``draw_ascii`` draws with grandalf), comes with the base
+dependencies or the ``notebooks`` extra (directly, or as one of their own dependencies)."""
 
 from __future__ import annotations
 
@@ -102,3 +105,17 @@ def test_the_check_sees_an_import_outside_the_extra() -> None:
     allowed = installed_closure(extra_requirements(None) + extra_requirements("notebooks"))
     assert frozenset({"hypothesis"}) in needed_distributions("import hypothesis")
     assert "hypothesis" not in allowed  # a dev tool: not what a notebook may import
+
+
+def test_the_notebooks_are_stored_executed() -> None:
+    """Every code cell ran, in order, without an error; the plots are stored as PNG."""
+    plots = {"01_quickstart": 0, "02_savings": 2, "03_tuning": 1}
+    for path in NOTEBOOKS:
+        book = nbformat.read(path, as_version=4)
+        code = [cell for cell in book.cells if cell.cell_type == "code"]
+        counts = [cell.execution_count for cell in code]
+        assert counts == list(range(1, len(code) + 1)), f"{path.name}: run it (make notebooks)"
+        outputs = [out for cell in code for out in cell.outputs]
+        assert outputs and not [out for out in outputs if out.output_type == "error"], path.name
+        pngs = [out for out in outputs if "image/png" in out.get("data", {})]
+        assert len(pngs) >= plots[path.stem], f"{path.name}: {len(pngs)} plots stored"
