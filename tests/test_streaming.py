@@ -12,7 +12,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, MessagesState, StateGraph
 from pydantic import BaseModel
 
-from orchestrator_graph import RunContext, create_orchestrator
+from orchestrator_graph import OrchestratorConfig, RunContext, create_orchestrator
 from orchestrator_graph.state import serializer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
@@ -65,6 +65,23 @@ def test_messages_mode_streams_each_answer_once(request_text: str, route: str) -
     assert len(texts) == 1, f"{len(texts)} messages streamed for one answer: {texts}"
     (streamed,) = texts.values()
     assert streamed == answer.text  # the whole answer, once
+
+
+def test_a_fallback_answer_is_streamed_once() -> None:
+    """A worker that fails is answered again in merge: that answer, once, under its id."""
+    graph = create_orchestrator(
+        main_model=SimulatedChatModel(model_name="gpt-4.1"),
+        worker_model=SimulatedChatModel(model_name="gpt-4.1-mini", faults=["server_error"]),
+        config=OrchestratorConfig(max_retries=0),
+    ).compile()
+    value = {"messages": [HumanMessage("Write a haiku about tea.")]}
+    context = RunContext(force_route="worker_session")
+    chunks = list(graph.stream(value, stream_mode=["messages", "values"], context=context))
+    texts = streamed_ai_text(((), c) for mode, c in chunks if mode == "messages")
+    final = [c for mode, c in chunks if mode == "values"][-1]
+    answer = final["messages"][-1]
+    assert [c.status for c in final["calls"]] == ["failed:SimulatedServerError", "fallback:failed"]
+    assert texts == {answer.id: answer.text}
 
 
 def plain(value: Any) -> None:
