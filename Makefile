@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint install clean quality-model quality-curve
+.PHONY: demo test bench lint install clean quality-model quality-curve notebooks
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,13 @@ quality-model: $(STAMP)
 
 quality-curve: $(STAMP)
 	$(BIN)/orchestrator-graph quality curve $(QUALITY_DATA) --plot quality_curve.png
+
+# the notebooks executed in place, offline (simulated models), outputs and plots stored
+notebooks: $(STAMP)
+	env -u OPENAI_API_KEY MPLBACKEND=Agg $(BIN)/jupyter nbconvert --to notebook --execute \
+		--inplace --ExecutePreprocessor.kernel_name=python3 \
+		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False \
+		notebooks/*.ipynb
 
 lint: $(STAMP)
 	$(BIN)/ruff check orchestrator_graph tests benchmarks

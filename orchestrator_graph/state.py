@@ -12,8 +12,10 @@ Channels: ``messages`` is the transcript (whole); it, ``digests`` and ``prompts`
 ``baseline_cost_usd`` are the *turn's* figures (a parent graph that declares them
 with ``operator.add`` sums its turns, with or without the orchestrator's own
 checkpointer); ``thread_cost_usd`` and ``thread_baseline_cost_usd`` add up over
-the thread. The rest are internal to a turn and reset by ``classify`` with
-LangGraph's ``Overwrite``; ``OrchestratorOutput`` keeps them from callers.
+the thread. The rest are internal to a turn: ``classify`` starts them and each later
+node writes them whole (``nodes.so_far``), so an update in ``stream_mode="updates"``
+is a plain value (no reducer, no ``Overwrite``); ``OrchestratorOutput`` keeps them from
+callers.
 """
 
 from __future__ import annotations
@@ -257,6 +259,9 @@ class WorkerResult(BaseModel):
     status: WorkerStatus
     call: ModelCall | None = None
     error: str | None = None
+    message_id: str | None = Field(
+        default=None, description="the answer's message id, as streamed to a consumer"
+    )
 
 
 def merge_dicts_batch(state: dict[str, Any] | None, writes: Sequence[Any]) -> dict[str, Any]:
@@ -327,7 +332,7 @@ class OrchestratorOutput(TypedDict, total=False):
     baseline_cost_usd: float
     thread_cost_usd: Annotated[float, operator.add]
     thread_baseline_cost_usd: Annotated[float, operator.add]
-    calls: Annotated[list[ModelCall], operator.add]  # the turn's model calls, priced
+    calls: list[ModelCall]  # the turn's model calls, priced
     # input; the node ``feedback`` records it and hands back None (a parent's copy is
     # cleared, so the same report is not sent again with the next turn)
     feedback: list[TurnFeedback] | None
@@ -337,10 +342,10 @@ class OrchestratorState(OrchestratorOutput, total=False):
     """The whole state: the output and the turn's internal channels."""
 
     thread_id: str  # the run's thread (a run without one gets its own id)
-    worker_results: Annotated[list[WorkerResult], operator.add]
+    worker_results: list[WorkerResult]
     digests: Annotated[dict[str, str], DIGESTS]
     prompts: Annotated[dict[str, bytes], PROMPTS]  # packed_fingerprints, by model
-    overhead_ms: Annotated[float, operator.add]  # the turn's time outside model calls
+    overhead_ms: float  # the turn's time outside model calls
 
 
 def last_write(state: list[Any] | None, writes: Sequence[Any]) -> list[Any]:

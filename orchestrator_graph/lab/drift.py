@@ -16,7 +16,7 @@ the target): cost, savings, quality retained; the turns of the drifted category 
 the guard closed its cheap route; the quality retained on that category after the
 drift (all of it, and past the first ``settle`` turns); the regret of the adaptive
 router's cost against the best fixed threshold (as a share of its cost).
-Figures follow ``WORKLOADS.md``: one source, quality retained = run / all-strong.
+Figures follow ``docs/workloads.md``: one source, quality retained = run / all-strong.
 """
 
 from __future__ import annotations

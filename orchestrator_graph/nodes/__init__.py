@@ -6,15 +6,19 @@ form too (:func:`sync_and_async`)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
+from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableLambda
+from langgraph.constants import TAG_NOSTREAM
 from langgraph.runtime import Runtime, get_runtime
 
 from orchestrator_graph.config import OrchestratorConfig, RunContext
 from orchestrator_graph.resources import Resources
-from orchestrator_graph.state import ModelCall
+from orchestrator_graph.state import ModelCall, OrchestratorState
+
+Model = TypeVar("Model", bound=BaseChatModel)
 
 Update = dict[str, Any]
 
@@ -25,6 +29,25 @@ def overhead_ms(started: float, calls: Iterable[ModelCall] = ()) -> float:
     counts: a node that pauses returns nothing and runs again when resumed)."""
     elapsed = (time.perf_counter() - started) * 1000
     return max(0.0, elapsed - sum(c.latency_ms for c in calls))
+
+
+def unstreamed(model: Model) -> Model:
+    """A copy of ``model`` whose tokens ``stream_mode="messages"`` does not emit
+    (LangGraph's ``nostream`` tag): the parts of a joined answer, which ``merge``'s
+    message carries whole, so that a consumer sees each answer once."""
+    return model.model_copy(update={"tags": [*(model.tags or []), TAG_NOSTREAM]})
+
+
+def so_far(
+    state: OrchestratorState, calls: Sequence[ModelCall] = (), overhead: float = 0.0
+) -> dict[str, Any]:
+    """The turn's calls and overhead with a node's own added. ``classify`` starts them
+    each turn; they are written whole (not through a reducer), so that each node's
+    update in ``stream_mode="updates"`` is a plain list and number."""
+    return {
+        "calls": [*(state.get("calls") or []), *calls],
+        "overhead_ms": (state.get("overhead_ms") or 0.0) + overhead,
+    }
 
 
 def keep_billed(

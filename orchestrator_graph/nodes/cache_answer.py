@@ -7,7 +7,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage
 
-from orchestrator_graph.nodes import overhead_ms
+from orchestrator_graph.nodes import overhead_ms, so_far
 from orchestrator_graph.state import OrchestratorState
 
 
@@ -20,4 +20,4 @@ def cache_answer(state: OrchestratorState) -> dict[str, Any]:
         decision.cache.answer,
         response_metadata={"answer_cache": decision.cache.entry_id},
     )
-    return {"messages": [answer], "overhead_ms": overhead_ms(started)}
+    return {"messages": [answer], **so_far(state, overhead=overhead_ms(started))}

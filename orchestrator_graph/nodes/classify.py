@@ -11,7 +11,6 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableConfig
 from langgraph.config import get_config
 from langgraph.runtime import Runtime
-from langgraph.types import Overwrite
 
 from orchestrator_graph.accounting.budget import thread_of
 from orchestrator_graph.accounting.estimates import Pricing
@@ -92,9 +91,9 @@ def _update(
         "profile": profile,
         "decision": None,
         "thread_id": thread_id,
-        "worker_results": Overwrite([]),
-        "calls": Overwrite(list(calls)),
-        "overhead_ms": Overwrite(overhead_ms(started, calls)),
+        "worker_results": [],  # the turn's channels start over (nodes.so_far)
+        "calls": list(calls),
+        "overhead_ms": overhead_ms(started, calls),
         # an empty update a turn: the delta channels reach a snapshot on a regular
         # cadence even in a thread that stops writing them (a bounded walk back)
         "digests": {},

@@ -13,7 +13,7 @@ from langgraph.types import interrupt
 
 from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.config import OrchestratorConfig, RunContext, cache_scope, run_options
-from orchestrator_graph.nodes import overhead_ms
+from orchestrator_graph.nodes import overhead_ms, so_far
 from orchestrator_graph.resources import Resources
 from orchestrator_graph.routing.decide import decide_turn
 from orchestrator_graph.state import OrchestratorState
@@ -44,6 +44,6 @@ def make_cost_estimate(
             ask=interrupt,
         )
         decision.decision_ms += profile.classify_ms
-        return {"decision": decision, "overhead_ms": overhead_ms(started)}
+        return {"decision": decision, **so_far(state, overhead=overhead_ms(started))}
 
     return cost_estimate

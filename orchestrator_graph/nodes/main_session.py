@@ -24,7 +24,7 @@ from orchestrator_graph.config import OrchestratorConfig, RunContext, run_option
 from orchestrator_graph.conversation.tokens import packed_fingerprints
 from orchestrator_graph.conversation.views import last_turn, main_view
 from orchestrator_graph.errors import BudgetExceeded
-from orchestrator_graph.nodes import keep_billed, overhead_ms, sync_and_async
+from orchestrator_graph.nodes import keep_billed, overhead_ms, so_far, sync_and_async
 from orchestrator_graph.resources import Resources
 from orchestrator_graph.state import OrchestratorState
 
@@ -62,7 +62,7 @@ def make_main_session(
         except (ModelCallError, BudgetExceeded) as error:
             _keep_billed(state, args)
             raise _resumable(error) from error.__cause__
-        return _answered(outcome, pricing, started)
+        return _answered(state, outcome, pricing, started)
 
     async def amain_session(
         state: OrchestratorState, runtime: Runtime[RunContext]
@@ -73,7 +73,7 @@ def make_main_session(
         except (ModelCallError, BudgetExceeded) as error:
             await asyncio.to_thread(_keep_billed, state, args)
             raise _resumable(error) from error.__cause__
-        return _answered(outcome, pricing, started)
+        return _answered(state, outcome, pricing, started)
 
     return sync_and_async(main_session, amain_session)
 
@@ -96,10 +96,11 @@ def _resumable(error: ModelCallError | BudgetExceeded) -> ModelCallError | Budge
     )
 
 
-def _answered(outcome: CallOutcome, pricing: Pricing, started: float) -> dict[str, Any]:
+def _answered(
+    state: OrchestratorState, outcome: CallOutcome, pricing: Pricing, started: float
+) -> dict[str, Any]:
     return {
         "messages": [outcome.answer],
-        "calls": outcome.calls,
         "prompts": {pricing.main_model: packed_fingerprints(outcome.sent)},
-        "overhead_ms": overhead_ms(started, outcome.calls),
+        **so_far(state, outcome.calls, overhead_ms(started, outcome.calls)),
     }

@@ -33,7 +33,7 @@ from orchestrator_graph.config import OrchestratorConfig, RunContext, run_option
 from orchestrator_graph.conversation.tokens import message_text, packed_fingerprints
 from orchestrator_graph.conversation.views import last_turn, main_view, make_digest, worker_view
 from orchestrator_graph.errors import BudgetExceeded
-from orchestrator_graph.nodes import keep_billed, overhead_ms, sync_and_async
+from orchestrator_graph.nodes import keep_billed, overhead_ms, so_far, sync_and_async, unstreamed
 from orchestrator_graph.resources import Resources
 from orchestrator_graph.state import ModelCall, OrchestratorState, RoutingDecision, WorkerResult
 
@@ -49,6 +49,7 @@ class _Join:
     resources: Resources
     parts: list[str] = field(default_factory=list)
     models: list[str] = field(default_factory=list)
+    ids: list[str | None] = field(default_factory=list)  # the streamed message of each part
     calls: list[ModelCall] = field(default_factory=list)
 
     @property
@@ -64,6 +65,7 @@ class _Join:
     def accepted(self, result: WorkerResult) -> None:
         self.parts.append(result.text)
         self.models.append(result.call.model if result.call else "")
+        self.ids.append(result.message_id)
 
     def fallback(self, result: WorkerResult) -> dict[str, Any]:
         """The guarded call that answers a rejected result in the main session: the
@@ -71,7 +73,8 @@ class _Join:
         messages, decision = self.state["messages"], self.decision
         before = main_view(messages, self.state.get("digests") or {}, decision.expanded_turns)
         return {
-            "model": self.model,
+            # a fallback for one part of several reaches a consumer in the joined message
+            "model": self.model if len(decision.tasks) == 1 else unstreamed(self.model),
             "messages": [*before[:-1], HumanMessage(content=decision.tasks[result.index].brief)],
             "settings": self.run,
             "resources": self.resources,
@@ -88,6 +91,7 @@ class _Join:
         outcome.call.status = f"fallback:{result.status}"
         self.parts.append(message_text(outcome.answer))
         self.models.append(self.pricing.main_model)
+        self.ids.append(outcome.answer.id)
         self.calls.extend(outcome.calls)
 
     def billed(self) -> list[ModelCall]:
@@ -99,14 +103,15 @@ class _Join:
         messages, decision = self.state["messages"], self.decision
         turn = last_turn(messages)
         answer = _joined_answer(self.parts, self.models, decision, self.calls)
+        if len(self.ids) == 1 and self.ids[0]:  # one part, streamed as it came: that message
+            answer.id = self.ids[0]
         return {
             "messages": [answer],
-            "calls": self.calls,
             "digests": turn_digests(
                 messages[turn.start], answer, turn.index, self.run.digest_tokens
             ),
             "prompts": _worker_prompts(messages, decision),
-            "overhead_ms": overhead_ms(started, self.calls),
+            **so_far(self.state, self.calls, overhead_ms(started, self.calls)),
         }
 
 

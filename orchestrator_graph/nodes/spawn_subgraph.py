@@ -35,7 +35,7 @@ from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.conversation.tokens import message_text
 from orchestrator_graph.conversation.views import worker_view
-from orchestrator_graph.nodes import Update, overhead_ms, sync_and_async
+from orchestrator_graph.nodes import Update, overhead_ms, so_far, sync_and_async, unstreamed
 from orchestrator_graph.resources import Resources
 from orchestrator_graph.state import (
     OrchestratorState,
@@ -46,7 +46,7 @@ from orchestrator_graph.state import (
     WorkerTask,
 )
 
-_Task = Callable[[WorkerTask, list[AnyMessage]], Any]
+_Task = Callable[[WorkerTask, list[AnyMessage], bool], Any]
 """A ``@task`` worker: called, a future (``.result()``; awaitable in the async form)."""
 
 
@@ -85,50 +85,64 @@ def make_worker_node(
     so a fan-out begun under ``invoke`` resumes under ``ainvoke`` with the finished
     workers' results.
     """
-    calls = _WorkerCall(models, pricing, options, resources)
-    worker, aworker = _sync_task(calls), _async_task(calls)
+    one = _WorkerCall(models, pricing, options, resources)
+    # several workers: their parts reach a consumer in merge's joined message, not as tokens
+    quiet = {tier: unstreamed(model) for tier, model in models.items()}
+    parts = _WorkerCall(quiet, pricing, options, resources)
+    worker, aworker = _sync_task(one, parts), _async_task(one, parts)
 
     def spawn_subgraph(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
-        futures = [worker(brief, context) for brief, context in _briefs(state)]
-        return _joined([future.result() for future in futures])  # in task order
+        futures = [worker(*args) for args in _briefs(state)]
+        return _joined(state, [future.result() for future in futures])  # in task order
 
     async def aspawn_subgraph(
         state: OrchestratorState, runtime: Runtime[RunContext]
     ) -> dict[str, Any]:
-        futures = [aworker(brief, context) for brief, context in _briefs(state)]
-        return _joined(list(await asyncio.gather(*futures)))
+        futures = [aworker(*args) for args in _briefs(state)]
+        return _joined(state, list(await asyncio.gather(*futures)))
 
     return sync_and_async(spawn_subgraph, aspawn_subgraph)
 
 
-def _sync_task(calls: _WorkerCall) -> _Task:
+def _sync_task(one: _WorkerCall, parts: _WorkerCall) -> _Task:
     @task
-    def worker(brief: WorkerTask, context: list[AnyMessage]) -> Update:
+    def worker(brief: WorkerTask, context: list[AnyMessage], streamed: bool) -> Update:
+        calls = one if streamed else parts
         return calls.call({"task": brief, "context": context}, get_runtime(RunContext))
 
     return worker
 
 
-def _async_task(calls: _WorkerCall) -> _Task:
+def _async_task(one: _WorkerCall, parts: _WorkerCall) -> _Task:
     @task
-    async def worker(brief: WorkerTask, context: list[AnyMessage]) -> Update:  # the same name
+    async def worker(  # the same name as the sync task: a run resumes in either mode
+        brief: WorkerTask, context: list[AnyMessage], streamed: bool
+    ) -> Update:
+        calls = one if streamed else parts
         return await calls.acall({"task": brief, "context": context}, get_runtime(RunContext))
 
     return worker
 
 
-def _briefs(state: OrchestratorState) -> list[tuple[WorkerTask, list[AnyMessage]]]:
+def _briefs(state: OrchestratorState) -> list[tuple[WorkerTask, list[AnyMessage], bool]]:
+    """Each worker's task, its view's messages, and whether its tokens are streamed (the
+    one worker of a turn: its answer is the turn's)."""
     decision = state["decision"]
     assert decision is not None, "cost_estimate sets the decision before the edge"
-    messages = state["messages"]
-    return [(brief, [messages[p] for p in brief.context_indices]) for brief in decision.tasks]
+    messages, streamed = state["messages"], len(decision.tasks) == 1
+    return [
+        (brief, [messages[p] for p in brief.context_indices], streamed) for brief in decision.tasks
+    ]
 
 
-def _joined(done: list[dict[str, Any]]) -> dict[str, Any]:
+def _joined(state: OrchestratorState, done: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "worker_results": [result for out in done for result in out["worker_results"]],
-        "calls": [call for out in done for call in out["calls"]],
-        "overhead_ms": sum(out["overhead_ms"] for out in done),
+        **so_far(
+            state,
+            [call for out in done for call in out["calls"]],
+            sum(out["overhead_ms"] for out in done),
+        ),
     }
 
 
@@ -205,7 +219,12 @@ def _result(
             outcome.call.status = status
         text = message_text(outcome.answer)
         result = WorkerResult(
-            task_id=task.task_id, index=task.index, text=text, status=status, call=outcome.call
+            task_id=task.task_id,
+            index=task.index,
+            text=text,
+            status=status,
+            call=outcome.call,
+            message_id=outcome.answer.id,
         )
         calls = outcome.calls
     else:

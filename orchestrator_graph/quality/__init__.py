@@ -1,6 +1,6 @@
 """Quality-aware routing: predict whether the cheap model's answer is as good as the
 strong model's, turn a user's quality target into a threshold, and measure the
-cost-quality curve of a router (see ``WORKLOADS.md`` for the measures).
+cost-quality curve of a router (see ``docs/workloads.md`` for the measures).
 
 Nothing heavy is imported here: the embedding model loads on first use.
 """

@@ -53,7 +53,10 @@ def choose_route(
     # the ratio is the margin the turn's calls must win by; what the turn adds to later
     # main calls (nearly the same on both routes for short texts) is compared as is
     budget = ratio * main.call_usd + main.growth_usd
-    than_main = f"{ratio} x main ${main.call_usd:.6f} + its growth ${main.growth_usd:.6f}"
+    than_main = (  # one reading: (ratio x the main call) + the main route's growth
+        f"{ratio} x main call ${main.call_usd:.6f} + main growth ${main.growth_usd:.6f}"
+        f" = ${budget:.6f}"
+    )
     if not needs.fits_worker(options):
         return RouteChoice(
             "main_session",

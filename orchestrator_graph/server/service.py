@@ -32,7 +32,6 @@ from langchain_core.messages import AnyMessage, BaseMessage, HumanMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Overwrite
 
 from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.accounting.feedback import Outcome, apply_feedback
@@ -327,9 +326,9 @@ class OrchestratorService:
                 "thread_id": main_session_id,
                 "decision": decision,
                 "profile": decision.profile,
-                "calls": Overwrite(calls),
-                "worker_results": Overwrite(results),
-                "overhead_ms": Overwrite(0.0),
+                "calls": calls,  # the turn's channels, written whole
+                "worker_results": results,
+                "overhead_ms": 0.0,
             }
             self.main.update_state(thread, update, as_node="merge")
             baseline = self.main.invoke(None, thread, durability="sync")["baseline_cost_usd"]

@@ -12,7 +12,6 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.serde.event_hooks import register_serde_event_listener
 from langgraph.runtime import Runtime
-from langgraph.types import Overwrite
 
 from orchestrator_graph import OrchestratorConfig, RunContext, create_orchestrator
 from orchestrator_graph.accounting.estimates import Pricing
@@ -87,8 +86,8 @@ def test_classify_profiles_the_request_and_resets_the_turn() -> None:
     assert "first turn" in profile.signals
     assert [s.text for s in profile.subtasks] == QUESTIONS
     assert update["decision"] is None and update["thread_id"] == "nodes"
-    # the turn's channels start afresh, past their reducers
-    assert update["worker_results"] == Overwrite([]) and update["calls"] == Overwrite([])
+    # the turn's channels start afresh, as plain values
+    assert update["worker_results"] == [] and update["calls"] == []
 
 
 def test_cost_estimate_node_prices_every_route(

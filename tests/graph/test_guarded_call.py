@@ -223,7 +223,9 @@ async def test_the_async_nodes_never_block_the_event_loop(tmp_path: Path) -> Non
     await graph.ainvoke({"messages": HISTORY[:1]}, thread)  # files opened, models warm
     with blockbuster_ctx():
         asked = await graph.ainvoke({"messages": HISTORY[2:]}, thread)
-        worker.faults = [None, "empty"]  # the cheap tier is asked, then a worker answers empty
+        # the cheap tier is asked, then a worker answers empty (in place: the workers of a
+        # fan-out run on a copy of the model, tagged not to stream, that shares the queue)
+        worker.faults[:] = [None, "empty"]
         fanned = await graph.ainvoke({"messages": [HumanMessage(NUMBERED)]}, thread)
     assert asked["profile"].tier == "cheap_model"
     assert fanned["decision"].route == "parallel_workers"

@@ -1,6 +1,6 @@
 """Quality and cost of a routing run, and the cost-quality curve of a router.
 
-Definitions follow ``WORKLOADS.md``: a turn scores what the role that answered
+Definitions follow ``docs/workloads.md``: a turn scores what the role that answered
 it scored (a turn split over several workers takes the lowest of their roles'
 scores); quality retained = run / all-strong; PGR (RouteLLM's performance gap
 recovered) = (run - all-weak) / (all-strong - all-weak); strong share = share

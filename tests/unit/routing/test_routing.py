@@ -6,6 +6,8 @@ profiles are written by hand so the tests do not depend on the classifier.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import tiktoken
 from genai_prices import Usage, calc_price
@@ -233,11 +235,30 @@ def test_worker_only_when_cheap_enough(settings: OrchestratorConfig, pricing: Pr
     strict = settings.model_copy(update={"worker_cost_ratio": 0.001})
     decision = decide_turn(messages, profile(), pricing=pricing, options=strict)
     assert decision.route == "main_session"
-    assert any("more than 0.001 x main" in r for r in decision.reasons)
+    assert any("more than 0.001 x main call $" in r for r in decision.reasons)
     assert (
         decide_turn(messages, profile(), pricing=pricing, options=settings).route
         == "worker_session"
     )
+
+
+def test_the_worker_reason_reads_one_way(settings: OrchestratorConfig, pricing: Pricing) -> None:
+    """ "worker $X <= 0.8 x main call $Y + main growth $Z = $T": the sum is spelled out."""
+    messages = [*history(6), HumanMessage("What is the capital of Peru?")]
+    decision = decide_turn(messages, profile(), pricing=pricing, options=settings)
+    (reason,) = [r for r in decision.reasons if r.startswith("worker $")]
+    found = re.fullmatch(
+        r"worker \$([\d.]+) <= ([\d.]+) x main call \$([\d.]+) \+ main growth \$([\d.]+)"
+        r" = \$([\d.]+)",
+        reason,
+    )
+    assert found, reason
+    worker, ratio, call, growth, total = map(float, found.groups())
+    main = decision.estimate.main
+    assert ratio == settings.worker_cost_ratio
+    assert (call, growth) == (round(main.call_usd, 6), round(main.growth_usd, 6))
+    assert total == pytest.approx(ratio * main.call_usd + main.growth_usd, abs=1e-6)
+    assert worker <= total
 
 
 def test_dependent_subtasks_go_to_one_worker(
