@@ -74,7 +74,7 @@ def create_orchestrator(
     Raises:
         UnknownModelPriceError: a model has no known price; give one in
             ``OrchestratorConfig(prices=...)``.
-        ValueError: ``config.quality_model_path`` is not a quality model of this
+        ValueError: ``config.quality.quality_model_path`` is not a quality model of this
             version (train one with ``orchestrator-graph quality train``).
         LedgerError: ``config.ledger_path`` is a file that is not a usable ledger
             (checked here, read-only, before any model call; nothing is written).
@@ -106,8 +106,8 @@ def create_orchestrator(
     pricing = Pricing.resolve(model_name_of(main_model), model_name_of(worker_model), options)
     if options.ledger_path is not None:
         check_ledger_file(Path(options.ledger_path))
-    if options.min_quality is not None:  # a missing or stale quality model fails here
-        load_quality_model(options.quality_model_path)
+    if options.quality.min_quality is not None:  # a missing or stale quality model fails here
+        load_quality_model(options.quality.quality_model_path)
     options.cache_path()  # a cache with nowhere to keep it fails here
     # the first decision's loads (encoding, embedding session, ...) happen here, once
     warm_up(options, main_model=pricing.main_model, worker_model=pricing.worker_model)

@@ -10,7 +10,7 @@ import pytest
 from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_core.outputs import ChatResult
 
-from orchestrator_graph import OrchestratorConfig, create_orchestrator
+from orchestrator_graph import OrchestratorConfig, RoutingConfig, create_orchestrator
 from orchestrator_graph.accounting.calibration import calibrated_baseline_usd, token_ratio
 from orchestrator_graph.accounting.estimates import baseline_usd, request_tokens
 from orchestrator_graph.accounting.ledger import CostLedger
@@ -49,7 +49,9 @@ def test_token_ratio_scales_counts_and_is_one_to_one_by_default() -> None:
 
 
 def test_a_main_session_turn_costs_exactly_its_calibrated_baseline(tmp_path: Path) -> None:
-    config = OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite", force_route="main_session")
+    config = OrchestratorConfig(
+        ledger_path=tmp_path / "ledger.sqlite", routing=RoutingConfig(force_route="main_session")
+    )
     main = OtherTokenizerModel(model_name="gpt-4.1")
     graph = create_orchestrator(
         main_model=main, worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"), config=config

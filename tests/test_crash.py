@@ -29,7 +29,7 @@ CRASH_ON = QUESTIONS[1]
 CHILD = r'''
 import json, os, sqlite3, sys, time
 from langchain_core.messages import HumanMessage
-from orchestrator_graph import OrchestratorConfig, create_orchestrator
+from orchestrator_graph import OrchestratorConfig, create_orchestrator, QualityConfig, RoutingConfig
 from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
@@ -64,11 +64,11 @@ class LoggedModel(SimulatedChatModel):
 
 config = OrchestratorConfig(
     ledger_path=ledger,
-    force_route="parallel_workers",
-    strong_categories=frozenset(),
-    strong_worker_complexity=6,
-    max_parallel_workers=3,
-    min_quality=None,  # every worker on the worker model by these rules, whatever the quality model
+    routing=RoutingConfig(force_route="parallel_workers", max_parallel_workers=3),
+    # every worker on the worker model by these rules, whatever the quality model,
+    quality=QualityConfig(
+        strong_categories=frozenset(), strong_worker_complexity=6, min_quality=None
+    ),
 )
 builder = create_orchestrator(
     main_model=LoggedModel(model_name="gpt-4.1"),

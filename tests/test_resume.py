@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from langchain_core.messages import HumanMessage
 
-from orchestrator_graph import OrchestratorConfig, create_orchestrator
+from orchestrator_graph import OrchestratorConfig, RoutingConfig, create_orchestrator
 from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
@@ -33,7 +33,7 @@ from orchestrator_graph.testing.simulated import SimulatedChatModel
 db, ledger = sys.argv[1], sys.argv[2]
 main = SimulatedChatModel(model_name="gpt-4.1")
 worker = SimulatedChatModel(model_name="gpt-4.1-mini")
-config = OrchestratorConfig(ledger_path=ledger, force_route="main_session")
+config = OrchestratorConfig(ledger_path=ledger, routing=RoutingConfig(force_route="main_session"))
 builder = create_orchestrator(main_model=main, worker_model=worker, config=config)
 thread = {"configurable": {"thread_id": "resume"}}
 with sqlite_checkpointer(db) as saver:
@@ -61,10 +61,14 @@ def test_second_process_continues_the_thread(tmp_path: Path) -> None:
     models = {"main_model": model, "worker_model": model}
     thread = {"configurable": {"thread_id": "resume"}}
     with sqlite_checkpointer(db) as saver:
-        config = OrchestratorConfig(ledger_path=ledger, force_route="worker_session")
+        config = OrchestratorConfig(
+            ledger_path=ledger, routing=RoutingConfig(force_route="worker_session")
+        )
         graph = create_orchestrator(**models, config=config).compile(checkpointer=saver)
         graph.invoke({"messages": [HumanMessage("Explain what a bowline knot is.")]}, thread)
-        fan_out = OrchestratorConfig(ledger_path=ledger, force_route="parallel_workers")
+        fan_out = OrchestratorConfig(
+            ledger_path=ledger, routing=RoutingConfig(force_route="parallel_workers")
+        )
         stopped = create_orchestrator(**models, config=fan_out).compile(
             checkpointer=saver, interrupt_before=["merge"]
         )

@@ -133,6 +133,6 @@ def calibrated_baseline_usd(
         input_tokens=counted_input,
         output_tokens=count_text(answer),
         cached_prefix_tokens=previous_request_tokens,
-        cache_min_tokens=config.prompt_cache_min_tokens,
+        cache_min_tokens=config.routing.prompt_cache_min_tokens,
         ratio=token_ratio(config, thread_id, model_name),
     )

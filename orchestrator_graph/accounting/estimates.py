@@ -10,7 +10,7 @@ Cached-input prices apply to the prefix the provider has already seen.
 Answer lengths per category and the expected number of remaining turns are
 learned from the cost ledger (:func:`learned_costs`, refreshed every
 ``LEARN_REFRESH_TURNS`` recorded turns, never per turn); with an empty or no
-ledger the defaults below and ``options.expected_remaining_turns`` apply.
+ledger the defaults below and ``options.routing.expected_remaining_turns`` apply.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from langchain_core.messages import BaseMessage
 
 from orchestrator_graph.accounting.ledger import SUBTASK, ledger_at
 from orchestrator_graph.accounting.pricing import ModelPrice, cacheable, price_for
-from orchestrator_graph.config import OrchestratorConfig, Route
+from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.conversation.tokens import (
     REPLY_PRIMING,
     as_packed,
@@ -36,7 +36,7 @@ from orchestrator_graph.conversation.tokens import (
     shared_messages,
 )
 from orchestrator_graph.conversation.transcript_index import transcript_index
-from orchestrator_graph.state import Category, OptionCost, Subtask, TaskProfile
+from orchestrator_graph.state import Category, OptionCost, Route, Subtask, TaskProfile
 
 if TYPE_CHECKING:
     from orchestrator_graph.routing.needs import TurnFacts
@@ -135,7 +135,9 @@ def expected_remaining_turns(messages: Sequence[BaseMessage], options: Orchestra
     """How many later main calls the turn ending ``messages`` is expected to ride
     along in: learned from session lengths in the ledger, else the options' constant."""
     turns_so_far = transcript_index(messages).turn_count(len(messages))
-    return learned_costs(options).remaining_turns(turns_so_far, options.expected_remaining_turns)
+    return learned_costs(options).remaining_turns(
+        turns_so_far, options.routing.expected_remaining_turns
+    )
 
 
 _NUMBERS = {
@@ -221,7 +223,7 @@ def cached_input_tokens(
     under the provider's caching rule."""
     length = shared_messages(packed_fingerprints(view), as_packed(previous))
     total = sum(shared_counter().count_message(m) for m in view[:length])
-    return cacheable(total, options.prompt_cache_min_tokens)
+    return cacheable(total, options.routing.prompt_cache_min_tokens)
 
 
 def price_main(
@@ -236,7 +238,7 @@ def price_main(
     prefix shared with the previous main call read from the prompt cache."""
     input_tokens, shared = view
     request_tokens = facts.request_tokens
-    cached = cacheable(shared, options.prompt_cache_min_tokens)
+    cached = cacheable(shared, options.routing.prompt_cache_min_tokens)
     output = expected_output_tokens(profile, request_tokens, options, facts.text)
     return OptionCost(
         route="main_session",
@@ -272,13 +274,13 @@ def price_workers(
         name, price = pricing.of(tier)
         input_tokens = counter.count_messages(view)
         cached = cached_input_tokens(view, (prompts or {}).get(name, ()), options)
-        output = min(expected, options.worker_max_tokens)
+        output = min(expected, options.sessions.worker_max_tokens)
         models.append(name)
         input_total += input_tokens
         cached_total += cached
         output_total += output
         call_usd += price.cost(input_tokens, output, cached)
-    digest = options.digest_tokens + 24  # a digest's length, with its label
+    digest = options.sessions.digest_tokens + 24  # a digest's length, with its label
     added = min(request_tokens, digest) + min(output_total, digest)
     return OptionCost(
         route=route,
@@ -303,7 +305,7 @@ def baseline_usd(
     counterfactual every saving is measured against. The previous turn's
     request is the cached prefix, as a provider would bill it."""
     input_tokens = REPLY_PRIMING + request_tokens([*transcript_before, request])
-    cached = cacheable(previous_request_tokens, options.prompt_cache_min_tokens)
+    cached = cacheable(previous_request_tokens, options.routing.prompt_cache_min_tokens)
     return price.cost(input_tokens, count_text(answer), cached)
 
 

@@ -44,7 +44,7 @@ def record_outcome(
 ) -> Outcome:
     """Report turn ``turn`` of ``thread_id`` (None: its latest recorded turn): a quality
     score in 0-1 or ``thumbs``, and/or whether it needed earlier turns. ``adapt=False``
-    records without learning (as ``OrchestratorConfig(adaptive=False)`` does).
+    records without learning (as ``QualityConfig(adaptive=False)`` does).
 
     Example:
         >>> record_outcome("checkpoints/ledger.sqlite", "user-42", thumbs="down")  # doctest: +SKIP

@@ -37,8 +37,10 @@ def make_classify(
     """The node: rules, the trained tier when configured, and the worker model
     when ``cheap_model_below`` is set and the profile's confidence is below it."""
     base = options or OrchestratorConfig()
-    if base.classifier_model_path is not None:
-        load_trained(Path(base.classifier_model_path))  # a missing or stale model fails here
+    if base.routing.classifier_model_path is not None:
+        load_trained(
+            Path(base.routing.classifier_model_path)
+        )  # a missing or stale model fails here
 
     def classify(
         state: OrchestratorState, config: RunnableConfig, runtime: Runtime[RunContext]
@@ -74,5 +76,5 @@ def make_classify(
 
 
 def _asks_model(profile: TaskProfile, options: OrchestratorConfig) -> bool:
-    below = options.cheap_model_below
+    below = options.routing.cheap_model_below
     return below is not None and profile.confidence < below and "first turn" not in profile.signals

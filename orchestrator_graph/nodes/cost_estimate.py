@@ -56,7 +56,7 @@ def make_cost_estimate(
         if decision.route != "cache":  # a hit asks no one and spends nothing
             decision = ask_person(decision, planned, thread_id=thread_id)
             if run.budget is not None:
-                cheap = plan(run.model_copy(update=CHEAP_WORKERS))
+                cheap = plan(run.updated(CHEAP_WORKERS))
                 decision = fit_budget(decision, planned, cheap, thread_id=thread_id)
         decision.decision_ms += profile.classify_ms
         return {"decision": decision, "overhead_ms": overhead_ms(started)}

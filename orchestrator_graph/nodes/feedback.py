@@ -32,7 +32,7 @@ def make_feedback(options: OrchestratorConfig) -> Callable[..., dict[str, Any]]:
             )
         else:
             for item in said:
-                apply_feedback(ledger, run_thread_id(config), item, adapt=run.adaptive)
+                apply_feedback(ledger, run_thread_id(config), item, adapt=run.quality.adaptive)
         return {"feedback": None}
 
     return feedback

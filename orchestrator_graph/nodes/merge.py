@@ -68,7 +68,7 @@ def make_merge(
                     node="merge",
                     model_name=pricing.main_model,
                     price=pricing.main,
-                    window=run.context_window,  # None: the model's profile, else by name
+                    window=run.sessions.context_window,  # None: the model's profile, else by name
                 )
             except (BudgetExceeded, ModelCallError):
                 _keep_billed(run, state, turn.index, calls)  # its own attempts: guarded_call
@@ -81,7 +81,9 @@ def make_merge(
         return {
             "messages": [answer],
             "calls": calls,
-            "digests": turn_digests(messages[turn.start], answer, turn.index, run.digest_tokens),
+            "digests": turn_digests(
+                messages[turn.start], answer, turn.index, run.sessions.digest_tokens
+            ),
             "prompts": _worker_prompts(messages, decision),
             "overhead_ms": overhead_ms(started, calls),
         }

@@ -17,7 +17,7 @@ def ask_person(decision: RoutingDecision, plan: RoutingPlan, *, thread_id: str) 
     options); ``Command(resume="main_session" | "worker_session" | {"route": ...})``
     resumes it on the person's choice.
     """
-    below = plan.options.interrupt_below
+    below = plan.options.routing.interrupt_below
     if below is None or decision.confidence >= below:
         return decision
     options = plan.routes()

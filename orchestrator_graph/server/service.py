@@ -37,7 +37,7 @@ from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.accounting.feedback import Outcome, apply_feedback
 from orchestrator_graph.accounting.ledger import ledger_for
 from orchestrator_graph.accounting.pricing import ModelPrice, model_name_of
-from orchestrator_graph.config import OrchestratorConfig, Route
+from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.conversation.tokens import message_text
 from orchestrator_graph.conversation.views import last_turn, make_digest
 from orchestrator_graph.errors import LedgerError
@@ -46,8 +46,8 @@ from orchestrator_graph.nodes.merge import join_answers, turn_digests
 from orchestrator_graph.nodes.spawn_subgraph import build_worker_graph
 from orchestrator_graph.routing.evaluate import evaluate_task
 from orchestrator_graph.state import (
-    DecisionRoute,
     ModelCall,
+    Route,
     RoutingDecision,
     TurnFeedback,
     WorkerInput,
@@ -83,7 +83,7 @@ class EvaluateRequest(BaseModel):
 class Evaluation(BaseModel):
     """The routing decision: route, worker configuration, estimated cost, confidence."""
 
-    route: DecisionRoute
+    route: Route | Literal["cache"]
     reasons: list[str]
     confidence: float
     estimated_cost_usd: float = Field(description="the chosen route, its calls and growth")
@@ -215,7 +215,7 @@ class OrchestratorService:
                 "set ledger_path or ledger_url (ORCHESTRATOR_LEDGER for the server)"
             )
         said = TurnFeedback.model_validate(feedback.model_dump(exclude={"thread_id"}))
-        return apply_feedback(ledger, feedback.thread_id, said, adapt=self.config.adaptive)
+        return apply_feedback(ledger, feedback.thread_id, said, adapt=self.config.quality.adaptive)
 
     def evaluate_task(
         self, task_request: str | EvaluateRequest, main_session_context: Sequence[Any] = ()
@@ -230,7 +230,7 @@ class OrchestratorService:
         request = task_request
         config = self.config
         if request.prices:
-            config = config.model_copy(update={"prices": {**config.prices, **request.prices}})
+            config = config.updated({"prices": {**config.prices, **request.prices}})
         messages = [
             *_langchain(request.main_session_context),
             HumanMessage(content=request.task_request),
@@ -319,7 +319,7 @@ class OrchestratorService:
         if request:
             new.append(HumanMessage(content=request, id=str(uuid.uuid4())))
         transcript = [*before, *new, answer]
-        tokens = self.config.digest_tokens
+        tokens = self.config.sessions.digest_tokens
         if any(m.type == "human" for m in transcript):
             turn = last_turn(transcript)
             digests = turn_digests(transcript[turn.start], answer, turn.index, tokens)
