@@ -16,6 +16,7 @@ Budgets: see ``orchestrator_graph.accounting.budget``.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from langgraph.types import Command
 
 from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.accounting.pricing import model_name_of
+from orchestrator_graph.chat_models import chat_model, check_worker_cheaper
 from orchestrator_graph.config import OrchestratorConfig, RunContext
 from orchestrator_graph.conversation.tokens import message_text
 from orchestrator_graph.errors import InvalidTurnError, LedgerError
@@ -47,9 +49,9 @@ from orchestrator_graph.state import OrchestratorInput, OrchestratorOutput, Orch
 
 def create_orchestrator(
     *,
-    main_model: BaseChatModel,
-    worker_model: BaseChatModel,
-    config: OrchestratorConfig | None = None,
+    main_model: BaseChatModel | str,
+    worker_model: BaseChatModel | str,
+    config: OrchestratorConfig | Mapping[str, Any] | None = None,
 ) -> OrchestratorGraph:
     """Build the orchestrator graph (uncompiled, so it composes as a subgraph).
 
@@ -58,11 +60,14 @@ def create_orchestrator(
     turn is then written to the cost ledger.
 
     Args:
-        main_model: the strong model that holds the whole conversation.
-        worker_model: the cheaper model for simple tasks sent to workers.
-            Complex tasks sent to workers run on ``main_model`` in a fresh,
+        main_model: the strong model that holds the whole conversation: a LangChain
+            chat model, or an OpenAI model name as ``init_chat_model`` reads it
+            (``"gpt-4.1"``, ``"openai:gpt-4.1"``; built with ``max_retries=0``).
+        worker_model: the cheaper model for simple tasks sent to workers (the same
+            kinds). Complex tasks sent to workers run on ``main_model`` in a fresh,
             minimal session.
-        config: thresholds, prices, budgets, the ledger path and the answer cache;
+        config: thresholds, prices, budgets, the ledger path and the answer cache, an
+            ``OrchestratorConfig`` or a dict of its shape (validated as one);
             ``OrchestratorConfig()`` when omitted (no ledger, no cache).
 
     Returns:
@@ -72,6 +77,9 @@ def create_orchestrator(
         may change some options with ``context=RunContext(...)``.
 
     Raises:
+        InvalidModelError: a model is neither a chat model nor a name built here, or
+            the worker model costs more than the main model (swapped).
+        pydantic.ValidationError: ``config`` as a dict is not a valid config.
         UnknownModelPriceError: a model has no known price; give one in
             ``OrchestratorConfig(prices=...)``.
         ValueError: ``config.quality.quality_model_path`` is not a quality model of this
@@ -102,8 +110,11 @@ def create_orchestrator(
             print(out["decision"].route, out["messages"][-1].content)
         ```
     """
-    options = config or OrchestratorConfig()
+    options = OrchestratorConfig.model_validate(config or {})
+    main_model = chat_model(main_model, "main_model")
+    worker_model = chat_model(worker_model, "worker_model")
     pricing = Pricing.resolve(model_name_of(main_model), model_name_of(worker_model), options)
+    check_worker_cheaper((pricing.main_model, pricing.main), (pricing.worker_model, pricing.worker))
     if options.ledger_path is not None:
         check_ledger_file(Path(options.ledger_path))
     if options.quality.min_quality is not None:  # a missing or stale quality model fails here
