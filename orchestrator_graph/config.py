@@ -361,7 +361,9 @@ class RunContext(BaseModel):
     """Options a caller may change per run, LangGraph's ``context_schema``:
     ``graph.invoke(value, thread, context=RunContext(force_route="main_session"))``.
 
-    Each field left ``None`` keeps the ``OrchestratorConfig`` value the graph was built with.
+    Each field left ``None`` keeps the ``OrchestratorConfig`` value the graph was built with;
+    ``force_route``, ``interrupt_below`` and ``worker_cost_ratio`` replace those of its
+    ``routing`` section (``OrchestratorConfig.updated``).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")

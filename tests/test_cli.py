@@ -22,7 +22,7 @@ def _one_error_line(capsys: pytest.CaptureFixture[str]) -> str:
 
 def test_a_bad_config_file_is_one_line_naming_it(tmp_path: Path, capsys) -> None:
     config = tmp_path / "bad.json"
-    config.write_text('{"context_threshold": 7}')
+    config.write_text('{"routing": {"context_threshold": 7}}')
     assert main(["eval", "--workload", str(TINY), "--config", str(config)]) == 2
     line = _one_error_line(capsys)
     assert str(config) in line and "context_threshold" in line

@@ -36,8 +36,9 @@ def test_every_field_of_every_section_says_what_it_is() -> None:
 def test_a_flat_field_is_an_error_naming_its_new_place() -> None:
     with pytest.raises(ValidationError, match=r"min_quality moved to quality\.min_quality"):
         OrchestratorConfig.model_validate({"min_quality": 0.9})
+    default = OrchestratorConfig()
     with pytest.raises(ValueError, match=r"max_retries moved to retries\.max_retries"):
-        OrchestratorConfig().model_copy(update={"max_retries": 0})  # would be ignored
+        default.model_copy(update={"max_retries": 0})  # pydantic would ignore it
 
 
 def test_updated_puts_each_flat_name_in_its_section_and_validates() -> None:
