@@ -324,10 +324,14 @@ class OrchestratorConfig(BaseModel):
         if unknown := sorted(set(changes) - type(self).model_fields.keys() - SECTION_OF.keys()):
             raise ValueError(f"not a field of OrchestratorConfig or its sections: {unknown}")
         top = {k: v for k, v in changes.items() if k not in SECTION_OF}
+        sections = {}
         for section, model in SECTIONS.items():
             if mine := {k: v for k, v in changes.items() if SECTION_OF.get(k) == section}:
-                top[section] = model.model_validate({**dict(getattr(self, section)), **mine})
-        return type(self).model_validate({**dict(self), **top})
+                sections[section] = model.model_validate({**dict(getattr(self, section)), **mine})
+        if top:  # the config's own fields and checks (ledger_path or ledger_url, ...)
+            return type(self).model_validate({**dict(self), **top, **sections})
+        # sections only (a run's or an arm's options, per turn): each validated above
+        return self.model_copy(update=sections) if sections else self
 
     def model_copy(
         self, *, update: Mapping[str, Any] | None = None, deep: bool = False
