@@ -22,7 +22,7 @@ PROCESSES, TURNS = 4, 50
 CHILD = r"""
 import asyncio, json, sys
 from langchain_core.messages import HumanMessage
-from orchestrator_graph import OrchestratorConfig, create_orchestrator
+from orchestrator_graph import OrchestratorConfig, RoutingConfig, create_orchestrator
 from orchestrator_graph.storage.checkpoints import async_sqlite_checkpointer, sqlite_checkpointer
 from orchestrator_graph.config import BudgetLimits
 from orchestrator_graph.testing.simulated import SimulatedChatModel

@@ -26,7 +26,7 @@ NUMBERED = "\n".join(f"{n}. {q}" for n, q in enumerate(QUESTIONS, 1))
 SECOND_PROCESS = """
 import json, sys
 from langchain_core.messages import HumanMessage
-from orchestrator_graph import OrchestratorConfig, create_orchestrator
+from orchestrator_graph import OrchestratorConfig, RoutingConfig, create_orchestrator
 from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
