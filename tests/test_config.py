@@ -3,6 +3,9 @@ what ``create_orchestrator`` accepts (issue 18: item 7, defects 5 and 13)."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from langchain_core.messages import HumanMessage
 from langchain_openai import ChatOpenAI
@@ -126,3 +129,11 @@ def test_a_worker_model_pricier_than_the_main_model_is_refused() -> None:
     with pytest.raises(InvalidModelError, match="swapped"):
         create_orchestrator(main_model=WORKER, worker_model=MAIN)
     create_orchestrator(main_model=MAIN, worker_model=MAIN)  # one model on both tiers: fine
+
+
+def test_the_config_page_snippet_runs(monkeypatch, tmp_path) -> None:
+    page = (Path(__file__).resolve().parents[1] / "docs" / "config.md").read_text()
+    (snippet,) = re.findall(r"```python\n(.*?)```", page, re.S)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")  # the models are built, never called
+    monkeypatch.chdir(tmp_path)
+    exec(compile(snippet, "docs/config.md", "exec"), {})
