@@ -93,7 +93,7 @@ def main() -> None:
         agree = True
         for name, arm in TEST.arms.items():
             mine = [(f, s) for f, s in sessions if assign_arm(TEST, f"{MODE}:{f}:{s.id}") == name]
-            config = OrchestratorConfig().model_copy(update=dict(arm.options))
+            config = OrchestratorConfig().updated(dict(arm.options))
             alone = _run(mine, config, Path(tmp) / name)["arms"][NO_ARM]
             in_split = split["arms"][name]
             keys = ["threads", "turns", "cost_usd", "baseline_usd", "fallbacks", "scored_turns"]

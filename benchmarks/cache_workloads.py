@@ -97,8 +97,8 @@ def replay_with_cache(paths: list[Path]) -> tuple[list[CacheRun], list[CacheRun]
             workdir = Path(tmp) / file
             workdir.mkdir()
             cached_settings = BenchSettings(
-                config=BenchSettings().config.model_copy(
-                    update={"cache": CacheConfig(path=workdir / "answer_cache.sqlite")}
+                config=BenchSettings().config.updated(
+                    {"cache": CacheConfig(path=workdir / "answer_cache.sqlite")}
                 )
             )
             turns = sum(len(s.turns) for s in sessions)

@@ -273,7 +273,7 @@ def run(
         baseline = plain_graph(plain_model, saver, timer, delta=plain_delta)
         for index in range(turns):
             messages = thread.new_messages(index)
-            answers, _ = recorded_answers(thread.turns[index], config.max_parallel_workers)
+            answers, _ = recorded_answers(thread.turns[index], config.routing.max_parallel_workers)
             for model in (main, worker, plain_model):
                 model.reset()  # the simulator's request log would grow with the thread
                 model.answers.clear()

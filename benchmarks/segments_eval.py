@@ -69,7 +69,7 @@ def measure(
         turn = thread.session.turns[index]
         messages = thread.session.transcript(index)
         profile = classify_request(messages, config=config)
-        dependent = profile.context_dependency >= config.context_threshold
+        dependent = profile.context_dependency >= config.routing.context_threshold
         if model is not None:
             p = model.probability(features_of(messages, rule_signals(messages)))
             dependent = p >= model.self_contained_below
@@ -78,7 +78,7 @@ def measure(
             profile.refers_to,
             dependent=dependent,
             count=counter.count_message,
-            limit=config.worker_context_tokens,
+            limit=config.sessions.worker_context_tokens,
             insurance=insurance,
         )
         kind = "dep" if turn.dependent else "sc"
@@ -134,7 +134,7 @@ def cross_validated(
             if alone:
                 result = measure(tested, config, insurance, model)
             else:
-                trained = config.model_copy(update={"classifier_model_path": path})
+                trained = config.updated({"classifier_model_path": path})
                 result = measure(tested, trained, insurance)
             for key, value in result.items():
                 weight = result["turns"] if key != "turns" else 1

@@ -2,7 +2,16 @@
 
 from orchestrator_graph.accounting.feedback import record_outcome
 from orchestrator_graph.accounting.pricing import ModelPrice
-from orchestrator_graph.config import BudgetLimits, CacheConfig, OrchestratorConfig, RunContext
+from orchestrator_graph.config import (
+    BudgetLimits,
+    CacheConfig,
+    OrchestratorConfig,
+    QualityConfig,
+    RetryConfig,
+    RoutingConfig,
+    RunContext,
+    SessionConfig,
+)
 from orchestrator_graph.errors import (
     AlreadyIntegratedError,
     BudgetExceeded,
@@ -47,10 +56,14 @@ __all__ = [
     "OrchestratorConfig",
     "OrchestratorError",
     "OrchestratorService",
+    "QualityConfig",
     "Resources",
     "ResourcesClosedError",
+    "RetryConfig",
+    "RoutingConfig",
     "RoutingDecision",
     "RunContext",
+    "SessionConfig",
     "TaskProfile",
     "UnknownModelError",
     "UnknownModelPriceError",

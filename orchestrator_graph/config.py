@@ -1,15 +1,16 @@
-"""OrchestratorConfig: thresholds, budgets, prices and where things are stored."""
+"""OrchestratorConfig in sections (routing, quality, sessions, retries, budget, cache, A/B)
+and where the ledger is; RunContext, the options a run may change."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from orchestrator_graph.accounting.pricing import ModelPrice
-
-Route = Literal["main_session", "worker_session", "parallel_workers"]
+from orchestrator_graph.state import Category, Route
 
 # The context dependency (0-1) from which a request counts as needing earlier
 # turns; the rules tier is calibrated for it.
@@ -20,7 +21,7 @@ DEFAULT_WORKER_MODEL = "gpt-4.1-mini"
 DEFAULT_LEDGER_PATH = Path("checkpoints") / "ledger.sqlite"
 # Writing code stays on the strong model; other categories go by complexity (hard
 # math and reasoning score 4+ through the classifier's markers: prove, derive...).
-STRONG_CATEGORIES = frozenset({"code_generation"})
+STRONG_CATEGORIES: frozenset[Category] = frozenset({"code_generation"})
 # the share of all-strong quality a careful user keeps (see README: the curve it sits on)
 DEFAULT_MIN_QUALITY = 0.95
 
@@ -82,6 +83,117 @@ class CacheConfig(BaseModel):
     mid_conversation: bool = False
 
 
+class RoutingConfig(BaseModel):
+    """How a turn's route is chosen: the cost comparison, the fan-out, the classifier's
+    tiers and the person in the loop (``OrchestratorConfig.routing``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+    force_route: Route | None = None
+    """Always take this route (``main_session`` is the baseline); None decides."""
+    worker_cost_ratio: float = Field(default=0.8, gt=0, le=1)
+    """A worker is chosen only when its calls cost at most this share of the main
+    session's call, what each route adds to later main calls (the growth of the main
+    view) being compared as is."""
+    expected_remaining_turns: float = Field(default=4.0, ge=0, le=1000)
+    """How many later main-session calls the turn's text is expected to ride along in
+    (context growth)."""
+    context_threshold: float = Field(default=SELF_CONTAINED_BELOW, ge=0, le=1)
+    """Context dependency (0-1) from which a request counts as depending on earlier
+    turns: it is then sent the turns it names, or the whole conversation, never a
+    minimal view (the main session when neither fits a worker view)."""
+    max_parallel_workers: int = Field(default=4, ge=1, le=64)
+    """The most subtasks fanned out in one turn."""
+    prompt_cache_min_tokens: int = Field(default=1024, ge=0)
+    """The shortest prefix a provider caches (priced at the cached rate)."""
+    classifier_model_path: Path | None = None
+    """A trained classifier (``orchestrator-graph train``) consulted where the rules are
+    unsure; None uses the rules alone."""
+    cheap_model_below: float | None = Field(default=None, ge=0, le=1)
+    """Rules confidence under which the worker model is asked to classify (its call is
+    priced and billed); None keeps it off."""
+    interrupt_below: float | None = Field(default=None, ge=0, le=1)
+    """Confidence under which ``cost_estimate`` pauses the graph with ``interrupt()``
+    for a person to pick the route; None never."""
+
+
+class QualityConfig(BaseModel):
+    """Which model answers: the quality target, the quality model, adaptation from
+    feedback and the categories kept on the strong model (``OrchestratorConfig.quality``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+    min_quality: float | None = Field(default=DEFAULT_MIN_QUALITY, ge=0.5, le=1)
+    """The share of all-strong quality to keep (0.5-1), the one quality knob: the cheap
+    model answers a turn only when the quality model's predicted chance that its answer
+    is as good as the strong model's clears the threshold that training calibrated for
+    this target (``QualityModel.threshold_for``); else the strong model (in a worker
+    session with a minimal view when the turn allows it, else the main session). None
+    chooses the model by complexity and category alone."""
+    quality_model_path: Path | None = None
+    """A quality model trained on your traffic (``orchestrator-graph quality train``);
+    None uses the shipped one."""
+    adaptive: bool = True
+    """Learn from quality feedback (``record_outcome``): per A/B arm and category the
+    cheap-or-strong choice moves by Thompson sampling, with a guard that closes the cheap
+    route when its quality falls below ``min_quality``. Needs a ledger; changes nothing
+    until a category has quality feedback. False keeps the calibrated threshold."""
+    strong_categories: frozenset[Category] = STRONG_CATEGORIES
+    """Categories whose workers always run on the main model, whatever the predicted
+    quality."""
+    strong_worker_complexity: int = Field(default=4, ge=1, le=6)
+    """Without ``min_quality``, the complexity (1-5) from which a worker runs on the main
+    model."""
+
+
+class SessionConfig(BaseModel):
+    """What the sessions are sent and may write: worker views, digests, output budgets
+    and the main model's window (``OrchestratorConfig.sessions``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+    worker_max_tokens: int = Field(default=4096, ge=16)
+    """Output budget of one worker call."""
+    worker_context_tokens: int = Field(default=16_000, ge=0)
+    """The most tokens of earlier turns a worker view may carry."""
+    worker_history_tokens: int = Field(default=4_000, ge=0)
+    """Up to this many tokens of history a worker on the cheap model is sent the whole
+    conversation (cheap with the prompt cache, and nothing can be missed); past it, and
+    on the strong model, every worker view also carries the latest messages that fit
+    this many tokens (cover for a reference the classifier missed)."""
+    digest_tokens: int = Field(default=48, ge=8, le=1000)
+    """The length of a digest that stands for an offloaded result in the main view."""
+    context_window: int | None = Field(default=None, ge=1024, le=100_000_000)
+    """The main model's context window in tokens; None looks it up by model name
+    (``context_window_for``)."""
+
+
+class RetryConfig(BaseModel):
+    """Retries and deadlines of model calls, made by the one guarded call
+    (``budget.guarded_call``), the one place that retries: build ``ChatOpenAI(max_retries=0)``
+    so its client does not retry too (``OrchestratorConfig.retries``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+    max_retries: int = Field(default=2, ge=0, le=10)
+    """Retries of a failed model call (rate limit, server error, timeout)."""
+    retry_backoff_s: float = Field(default=0.5, ge=0, le=60)
+    """The first backoff; it doubles per retry (with jitter)."""
+    call_timeout_s: float | None = Field(default=120.0, gt=0, le=3600)
+    """The deadline of one model call attempt; None waits forever."""
+
+
+# the sub-models whose fields a flat change (``OrchestratorConfig.updated``, an A/B arm,
+# ``RunContext``) names directly: min_quality goes into ``quality``
+SECTIONS: dict[str, type[BaseModel]] = {
+    "routing": RoutingConfig,
+    "quality": QualityConfig,
+    "sessions": SessionConfig,
+    "retries": RetryConfig,
+}
+SECTION_OF = {name: section for section, cls in SECTIONS.items() for name in cls.model_fields}
+
+
 # what an A/B arm may change: the options the routing decision reads (``cost_estimate``)
 ARM_OPTIONS = frozenset(
     {
@@ -105,7 +217,9 @@ class ABArm(BaseModel):
 
     share: float = Field(gt=0, le=1)
     options: dict[str, Any] = Field(
-        default_factory=dict, description=f"OrchestratorConfig fields, of {sorted(ARM_OPTIONS)}"
+        default_factory=dict,
+        description=f"fields of the routing and quality sections, of {sorted(ARM_OPTIONS)}, "
+        "by their own names; each is validated as the config validates it",
     )
 
     @field_validator("options")
@@ -113,6 +227,14 @@ class ABArm(BaseModel):
     def _routing_options(cls, value: dict[str, Any]) -> dict[str, Any]:
         if unknown := sorted(set(value) - ARM_OPTIONS):
             raise ValueError(f"an arm may change {sorted(ARM_OPTIONS)}, not {unknown}")
+        errors = []
+        for section, model in SECTIONS.items():  # each value as the config validates it
+            try:
+                model.model_validate({k: v for k, v in value.items() if SECTION_OF[k] == section})
+            except ValidationError as error:
+                errors.append(_errors(error))
+        if errors:
+            raise ValueError("; ".join(errors))
         return value
 
 
@@ -133,115 +255,97 @@ class ABTest(BaseModel):
         return self
 
 
+def _errors(error: ValidationError) -> str:
+    """``name: message`` for each error of ``error``, on one line."""
+    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+
+
 class OrchestratorConfig(BaseModel):
-    """How the orchestrator decides and accounts. Every field has a working default.
+    """How the orchestrator decides and accounts: a few sections, each with working
+    defaults, and where the ledger is. Build it nested,
+    ``OrchestratorConfig(quality=QualityConfig(min_quality=0.9), ledger_path="l.sqlite")``,
+    or from JSON of the same shape (``load_config``); ``updated`` applies flat changes
+    (``{"min_quality": 0.9}``) to the section that holds each field."""
 
-    Attributes:
-        context_threshold: context dependency (0-1) from which a request counts as
-            depending on earlier turns: it is then sent the turns it names, or the
-            whole conversation, never a minimal view (the main session when neither
-            fits a worker view).
-        worker_cost_ratio: a worker is chosen only when its calls cost at most this
-            share of the main session's call, what each route adds to later main
-            calls (the growth of the main view) being compared as is.
-        expected_remaining_turns: how many later main-session calls the turn's
-            text is expected to ride along in (context growth).
-        max_parallel_workers: the most subtasks fanned out in one turn.
-        worker_max_tokens: output budget of one worker call.
-        worker_context_tokens: the most tokens of earlier turns a worker view may carry.
-        worker_history_tokens: up to this many tokens of history a worker on the
-            cheap model is sent the whole conversation (cheap with the prompt cache,
-            and nothing can be missed); past it, and on the strong model, every
-            worker view also carries the latest messages that fit this many tokens
-            (cover for a reference the classifier missed).
-        digest_tokens: the length of a digest that stands for an offloaded result
-            in the main view.
-        min_quality: the share of all-strong quality to keep (0.5-1), the one
-            quality knob: the cheap model answers a turn only when the quality
-            model's predicted chance that its answer is as good as the strong
-            model's clears the threshold that training calibrated for this target
-            (``quality.QualityModel.threshold_for``); else the strong model (in a
-            worker session with a minimal view when the turn allows it, else the
-            main session). None chooses the model by complexity and category alone.
-        quality_model_path: a quality model trained on your traffic
-            (``orchestrator-graph quality train``); None uses the shipped one.
-        strong_worker_complexity: without ``min_quality``, the complexity (1-5)
-            from which a worker runs on the main model.
-        strong_categories: categories whose workers always run on the main model,
-            whatever the predicted quality.
-        prompt_cache_min_tokens: the shortest prefix a provider caches.
-        prices: price overrides by model name, for private or self-hosted models.
-        ledger_path: the SQLite file of the cost ledger, opened (and created) on the
-            first turn recorded; None (the default) keeps no ledger. Nothing is
-            written when the graph is built; an existing file that is not a
-            ledger is an error there. The budget holds live in the same file.
-        ledger_url: a Postgres URL (``postgresql://user@host:5432/db``, the
-            ``postgres`` extra) where the ledger and the budget holds live instead,
-            shared by every server that points there (tables in the schema
-            ``orchestrator_ledger``, created on first use); exclusive with
-            ``ledger_path``.
-        force_route: always take this route (``main_session`` is the baseline).
-        classifier_model_path: a trained classifier (``orchestrator-graph train``)
-            consulted where the rules are unsure; None uses the rules alone.
-        cheap_model_below: rules confidence under which the worker model is
-            asked to classify (its call is priced and billed); None keeps it off.
-        interrupt_below: confidence under which ``cost_estimate`` pauses the
-            graph with ``interrupt()`` for a person to pick the route; None never.
-        max_retries: retries of a failed model call (rate limit, server error,
-            timeout) made by ``budget.guarded_call``, the one place that retries;
-            build ``ChatOpenAI(max_retries=0)`` so its client does not retry too.
-        retry_backoff_s: the first backoff; it doubles per retry (with jitter).
-        call_timeout_s: the deadline of one model call attempt; None waits forever.
-        budget: USD and token limits per thread, turn, worker call and tenant
-            (``BudgetLimits``); None spends without limit.
-        tenant: the budget key of the runs (a user, team or customer), usually
-            given per run (``RunContext.tenant``); recorded on each ledger turn.
-        context_window: the main model's context window in tokens; None looks it
-            up by model name (``context.context_window_for``).
-        cache: the guarded answer cache (``CacheConfig``); None (the default) keeps none.
-            Entries are kept per scope: a run uses the cache only with a
-            ``RunContext(cache_scope=...)``.
-        adaptive: learn from quality feedback (``feedback.record_outcome``): per A/B
-            arm and category the cheap-or-strong choice moves by Thompson sampling,
-            with a guard that closes the cheap route when its quality falls below
-            ``min_quality`` (``adaptive``). Needs a ledger; changes nothing until a
-            category has quality feedback. False keeps the calibrated threshold.
-        ab: routing strategies compared on live traffic, threads split by a stable
-            hash (``ABTest``); the ledger records each turn's arm
-            (``orchestrator-graph report --ab``). None runs one strategy.
-    """
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    context_threshold: float = Field(default=SELF_CONTAINED_BELOW, ge=0, le=1)
-    worker_cost_ratio: float = Field(default=0.8, gt=0, le=1)
-    expected_remaining_turns: float = Field(default=4.0, ge=0, le=1000)
-    max_parallel_workers: int = Field(default=4, ge=1, le=64)
-    worker_max_tokens: int = Field(default=4096, ge=16)
-    worker_context_tokens: int = Field(default=16_000, ge=0)
-    worker_history_tokens: int = Field(default=4_000, ge=0)
-    digest_tokens: int = Field(default=48, ge=8, le=1000)
-    min_quality: float | None = Field(default=DEFAULT_MIN_QUALITY, ge=0.5, le=1)
-    quality_model_path: Path | None = None
-    strong_worker_complexity: int = Field(default=4, ge=1, le=6)
-    strong_categories: frozenset[str] = STRONG_CATEGORIES
-    prompt_cache_min_tokens: int = Field(default=1024, ge=0)
-    prices: dict[str, ModelPrice] = Field(default_factory=dict)
-    ledger_path: Path | None = None
-    ledger_url: str | None = Field(default=None, pattern=r"^postgres(ql)?://")
-    force_route: Route | None = None
-    # classifier tiers and the person in the loop (issue 3)
-    classifier_model_path: Path | None = None
-    cheap_model_below: float | None = Field(default=None, ge=0, le=1)
-    interrupt_below: float | None = Field(default=None, ge=0, le=1)
-    # faults, budgets and context windows (issue 6)
-    max_retries: int = Field(default=2, ge=0, le=10)
-    retry_backoff_s: float = Field(default=0.5, ge=0, le=60)
-    call_timeout_s: float | None = Field(default=120.0, gt=0, le=3600)
+    routing: RoutingConfig = RoutingConfig()
+    """How a turn's route is chosen (``RoutingConfig``)."""
+    quality: QualityConfig = QualityConfig()
+    """Which model answers (``QualityConfig``)."""
+    sessions: SessionConfig = SessionConfig()
+    """What the sessions are sent and may write (``SessionConfig``)."""
+    retries: RetryConfig = RetryConfig()
+    """Retries and deadlines of model calls (``RetryConfig``)."""
     budget: BudgetLimits | None = None
+    """USD and token limits per thread, turn, worker call and tenant (``BudgetLimits``);
+    None spends without limit."""
     tenant: str | None = Field(default=None, min_length=1, max_length=200)
-    context_window: int | None = Field(default=None, ge=1024, le=100_000_000)
-    cache: CacheConfig | None = None  # the answer cache (issue 12)
+    """The budget key of the runs (a user, team or customer), usually given per run
+    (``RunContext.tenant``); recorded on each ledger turn."""
+    cache: CacheConfig | None = None
+    """The guarded answer cache (``CacheConfig``); None (the default) keeps none. Entries
+    are kept per scope: a run uses the cache only with a ``RunContext(cache_scope=...)``."""
+    ab: ABTest | None = None
+    """Routing strategies compared on live traffic, threads split by a stable hash
+    (``ABTest``); the ledger records each turn's arm (``orchestrator-graph report --ab``).
+    None runs one strategy."""
+    prices: dict[str, ModelPrice] = Field(default_factory=dict)
+    """Price overrides by model name, for private or self-hosted models."""
+    ledger_path: Path | None = None
+    """The SQLite file of the cost ledger, opened (and created) on the first turn
+    recorded; None (the default) keeps no ledger. Nothing is written when the graph is
+    built; an existing file that is not a ledger is an error there. The budget holds,
+    the adaptive state and (by default) the answer cache live beside it."""
+    ledger_url: str | None = Field(default=None, pattern=r"^postgres(ql)?://")
+    """A Postgres URL (``postgresql://user@host:5432/db``, the ``postgres`` extra) where
+    the ledger and the budget holds live instead, shared by every server that points
+    there (schema ``orchestrator_ledger``, created on first use); exclusive with
+    ``ledger_path``."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved_fields(cls, data: Any) -> Any:
+        """A field of the flat shape (before the sections) is an error naming its place."""
+        flat = data if isinstance(data, dict) else {}
+        if moved := [f"{k} moved to {SECTION_OF[k]}.{k}" for k in flat if k in SECTION_OF]:
+            raise ValueError("; ".join(moved))
+        return data
+
+    @model_validator(mode="after")
+    def _one_ledger(self) -> OrchestratorConfig:
+        if self.ledger_path is not None and self.ledger_url is not None:
+            raise ValueError("give ledger_path (SQLite) or ledger_url (Postgres), not both")
+        return self
+
+    def updated(self, changes: Mapping[str, Any]) -> OrchestratorConfig:
+        """A copy with ``changes`` applied and validated: each name is a field of the
+        config or of one of its sections (``{"min_quality": 0.9, "budget": None}``)."""
+        if unknown := sorted(set(changes) - type(self).model_fields.keys() - SECTION_OF.keys()):
+            raise ValueError(f"not a field of OrchestratorConfig or its sections: {unknown}")
+        top = {k: v for k, v in changes.items() if k not in SECTION_OF}
+        sections = {}
+        for section, model in SECTIONS.items():
+            if mine := {k: v for k, v in changes.items() if SECTION_OF.get(k) == section}:
+                sections[section] = model.model_validate({**dict(getattr(self, section)), **mine})
+        if top:  # the config's own fields and checks (ledger_path or ledger_url, ...)
+            return type(self).model_validate({**dict(self), **top, **sections})
+        # sections only (a run's or an arm's options, per turn): each validated above
+        return self.model_copy(update=sections) if sections else self
+
+    def model_copy(
+        self, *, update: Mapping[str, Any] | None = None, deep: bool = False
+    ) -> OrchestratorConfig:
+        """Pydantic's copy, which neither validates nor refuses unknown names: a name of
+        a section is refused here (use ``updated``), as it would otherwise be ignored."""
+        if moved := [f"{k} moved to {SECTION_OF[k]}.{k}" for k in update or {} if k in SECTION_OF]:
+            raise ValueError("; ".join(moved) + ": use OrchestratorConfig.updated()")
+        return super().model_copy(update=update, deep=deep)
+
+    @property
+    def ledger_location(self) -> str | Path | None:
+        """Where the ledger and the budget holds are: ``ledger_url`` or ``ledger_path``."""
+        return self.ledger_url if self.ledger_url is not None else self.ledger_path
 
     def cache_path(self) -> Path | None:
         """Where the answer cache is kept: ``cache.path``, else beside the ledger."""
@@ -256,27 +360,14 @@ class OrchestratorConfig(BaseModel):
             "(it is then kept beside the ledger, in answer_cache.sqlite)"
         )
 
-    # feedback, adaptation and A/B tests (issue 12)
-    adaptive: bool = True
-    ab: ABTest | None = None
-
-    @model_validator(mode="after")
-    def _one_ledger(self) -> OrchestratorConfig:
-        if self.ledger_path is not None and self.ledger_url is not None:
-            raise ValueError("give ledger_path (SQLite) or ledger_url (Postgres), not both")
-        return self
-
-    @property
-    def ledger_location(self) -> str | Path | None:
-        """Where the ledger and the budget holds are: ``ledger_url`` or ``ledger_path``."""
-        return self.ledger_url if self.ledger_url is not None else self.ledger_path
-
 
 class RunContext(BaseModel):
     """Options a caller may change per run, LangGraph's ``context_schema``:
     ``graph.invoke(value, thread, context=RunContext(force_route="main_session"))``.
 
-    Each field left ``None`` keeps the ``OrchestratorConfig`` value the graph was built with.
+    Each field left ``None`` keeps the ``OrchestratorConfig`` value the graph was built with;
+    ``force_route``, ``interrupt_below`` and ``worker_cost_ratio`` replace those of its
+    ``routing`` section (``OrchestratorConfig.updated``).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -301,9 +392,12 @@ class RunContext(BaseModel):
 
     def applied_to(self, options: OrchestratorConfig) -> OrchestratorConfig:
         """``options`` with this run's values in place of the built-in ones."""
-        shared = OrchestratorConfig.model_fields.keys() & type(self).model_fields
-        update = {k: v for k in shared if (v := getattr(self, k)) is not None}
-        return options.model_copy(update=update) if update else options
+        update = {
+            k: v
+            for k in type(self).model_fields
+            if k != "cache_scope" and (v := getattr(self, k)) is not None
+        }
+        return options.updated(update) if update else options
 
 
 def run_options(options: OrchestratorConfig, context: object) -> OrchestratorConfig:
@@ -325,7 +419,8 @@ def cache_scope(context: object) -> str | None:
 
 
 def load_config(path: Path | None) -> OrchestratorConfig:
-    """An ``OrchestratorConfig`` from a JSON file of its fields; the defaults when None.
+    """An ``OrchestratorConfig`` from a JSON file of its shape (``{"quality": {"min_quality":
+    0.9}, "ledger_path": "ledger.sqlite"}``); the defaults when None.
 
     A bad file raises ``ValueError`` naming the file and what is wrong in it.
     """

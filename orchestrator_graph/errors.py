@@ -127,3 +127,9 @@ class BudgetExceeded(OrchestratorError, RuntimeError):
             "what": self.what,
             "message": str(self),
         }
+
+
+class InvalidModelError(OrchestratorError, ValueError):
+    """A model given to ``create_orchestrator`` cannot be used as given (an unknown
+    kind, a provider this package cannot build from a name, or a worker model that
+    costs more than the main model); the message says what to pass."""

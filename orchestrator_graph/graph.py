@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import sqlite3
 import weakref
+from collections.abc import Mapping
 from contextlib import closing
 from pathlib import Path
 from types import TracebackType
@@ -33,6 +34,7 @@ from langgraph.graph.state import CompiledStateGraph
 
 from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.accounting.pricing import model_name_of
+from orchestrator_graph.chat_models import chat_model, check_worker_cheaper
 from orchestrator_graph.config import OrchestratorConfig, RunContext
 from orchestrator_graph.errors import LedgerError
 from orchestrator_graph.nodes.cache_answer import cache_answer
@@ -53,9 +55,9 @@ from orchestrator_graph.state import OrchestratorInput, OrchestratorOutput, Orch
 
 def create_orchestrator(
     *,
-    main_model: BaseChatModel,
-    worker_model: BaseChatModel,
-    config: OrchestratorConfig | None = None,
+    main_model: BaseChatModel | str,
+    worker_model: BaseChatModel | str,
+    config: OrchestratorConfig | Mapping[str, Any] | None = None,
     resources: Resources | None = None,
 ) -> OrchestratorGraph:
     """Build the orchestrator graph (uncompiled, so it composes as a subgraph).
@@ -65,11 +67,14 @@ def create_orchestrator(
     turn is then written to the cost ledger.
 
     Args:
-        main_model: the strong model that holds the whole conversation.
-        worker_model: the cheaper model for simple tasks sent to workers.
-            Complex tasks sent to workers run on ``main_model`` in a fresh,
+        main_model: the strong model that holds the whole conversation: a LangChain
+            chat model, or an OpenAI model name as ``init_chat_model`` reads it
+            (``"gpt-4.1"``, ``"openai:gpt-4.1"``; built with ``max_retries=0``).
+        worker_model: the cheaper model for simple tasks sent to workers (the same
+            kinds). Complex tasks sent to workers run on ``main_model`` in a fresh,
             minimal session.
-        config: thresholds, prices, budgets, the ledger path and the answer cache;
+        config: thresholds, prices, budgets, the ledger path and the answer cache, an
+            ``OrchestratorConfig`` or a dict of its shape (validated as one);
             ``OrchestratorConfig()`` when omitted (no ledger, no cache).
         resources: a ``Resources`` the caller opened and will close; None (the
             default): the graph opens and closes its own. See "Resources" below.
@@ -81,9 +86,12 @@ def create_orchestrator(
         may change some options with ``context=RunContext(...)``.
 
     Raises:
+        InvalidModelError: a model is neither a chat model nor a name built here, or
+            the worker model costs more than the main model (swapped).
+        pydantic.ValidationError: ``config`` as a dict is not a valid config.
         UnknownModelPriceError: a model has no known price; give one in
             ``OrchestratorConfig(prices=...)``.
-        ValueError: ``config.quality_model_path`` is not a quality model of this
+        ValueError: ``config.quality.quality_model_path`` is not a quality model of this
             version (train one with ``orchestrator-graph quality train``), the
             answer cache has no file, or ``resources`` keep their files elsewhere.
         LedgerError: ``config.ledger_path`` is a file that is not a usable ledger
@@ -126,12 +134,15 @@ def create_orchestrator(
             print(out["decision"].route, out["messages"][-1].content)
         ```
     """
-    options = config or OrchestratorConfig()
+    options = OrchestratorConfig.model_validate(config or {})
+    main_model = chat_model(main_model, "main_model")
+    worker_model = chat_model(worker_model, "worker_model")
     pricing = Pricing.resolve(model_name_of(main_model), model_name_of(worker_model), options)
+    check_worker_cheaper((pricing.main_model, pricing.main), (pricing.worker_model, pricing.worker))
     if options.ledger_path is not None:
         check_ledger_file(Path(options.ledger_path))
-    if options.min_quality is not None:  # a missing or stale quality model fails here
-        load_quality_model(options.quality_model_path)
+    if options.quality.min_quality is not None:  # a missing or stale quality model fails here
+        load_quality_model(options.quality.quality_model_path)
     if resources is not None and not resources.matches(options):
         raise ValueError(
             f"resources keep the ledger and cache at {resources.ledger_location} and "

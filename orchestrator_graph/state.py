@@ -30,7 +30,6 @@ from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from typing_extensions import TypedDict
 
-from orchestrator_graph.config import Route
 from orchestrator_graph.conversation.transcript import TRANSCRIPT
 
 Category = Literal[
@@ -45,9 +44,10 @@ Category = Literal[
     "translation",
     "qa",
 ]
+# where a turn runs; a decision may also answer it from the answer cache (``"cache"``)
+Route = Literal["main_session", "worker_session", "parallel_workers"]
 Scope = Literal["instructions", "segment", "referenced", "conversation"]
 Tier = Literal["main", "worker"]
-DecisionRoute = Literal["main_session", "worker_session", "parallel_workers", "cache"]
 WorkerStatus = Literal["ok", "empty", "truncated", "refused", "failed"]
 
 
@@ -84,7 +84,7 @@ class TaskProfile(BaseModel):
 class OptionCost(BaseModel):
     """The priced forecast of one route."""
 
-    route: DecisionRoute
+    route: Route | Literal["cache"]
     models: list[str]
     input_tokens: int = Field(ge=0)
     cached_input_tokens: int = Field(ge=0)
@@ -105,7 +105,7 @@ class CostEstimate(BaseModel):
     parallel: OptionCost | None = None
     remaining_turns: float
 
-    def option(self, route: DecisionRoute) -> OptionCost:
+    def option(self, route: Route | Literal["cache"]) -> OptionCost:
         if route == "cache":  # no call; the answer still rides along in later main calls
             return OptionCost(
                 route="cache", models=[], input_tokens=0, cached_input_tokens=0,
@@ -149,7 +149,7 @@ class CacheMatch(BaseModel):
 class RoutingDecision(BaseModel):
     """Where the turn runs, why, and the task of each worker (none in the main session)."""
 
-    route: DecisionRoute
+    route: Route | Literal["cache"]
     reasons: list[str]
     confidence: float = Field(ge=0, le=1)
     profile: TaskProfile

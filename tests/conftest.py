@@ -27,7 +27,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import StateSnapshot
 
-from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.config import OrchestratorConfig, QualityConfig
 from orchestrator_graph.state import serializer
 from orchestrator_graph.storage.checkpoints import (
     async_sqlite_checkpointer,
@@ -198,4 +198,6 @@ def worker_model() -> SimulatedChatModel:
 def config(tmp_path: Path) -> OrchestratorConfig:
     """The default config with its ledger in ``tmp_path``."""
     # the model tier by the rules: these tests are about the graph, not the quality model
-    return OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite", min_quality=None)
+    return OrchestratorConfig(
+        ledger_path=tmp_path / "ledger.sqlite", quality=QualityConfig(min_quality=None)
+    )

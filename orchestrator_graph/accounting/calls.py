@@ -116,7 +116,11 @@ class CallPolicy:
 
     @classmethod
     def from_config(cls, config: OrchestratorConfig) -> CallPolicy:
-        return cls(config.max_retries, config.retry_backoff_s, config.call_timeout_s)
+        return cls(
+            config.retries.max_retries,
+            config.retries.retry_backoff_s,
+            config.retries.call_timeout_s,
+        )
 
     def delay(self, retry: int) -> float:
         """Seconds to wait before retry number ``retry`` (0-based)."""

@@ -11,7 +11,7 @@ Answer lengths per category and the expected number of remaining turns are
 learned from the cost ledger (:func:`learned_costs`, refreshed every
 ``LEARN_REFRESH_TURNS`` turns recorded through that ledger object, never per
 turn); with an empty or no ledger the defaults below and
-``options.expected_remaining_turns`` apply.
+``options.routing.expected_remaining_turns`` apply.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from langchain_core.messages import BaseMessage
 
 from orchestrator_graph.accounting.ledger import SUBTASK, CostLedger
 from orchestrator_graph.accounting.pricing import ModelPrice, cacheable, price_for
-from orchestrator_graph.config import OrchestratorConfig, Route
+from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.conversation.tokens import (
     REPLY_PRIMING,
     as_packed,
@@ -37,7 +37,7 @@ from orchestrator_graph.conversation.tokens import (
     shared_messages,
 )
 from orchestrator_graph.conversation.transcript_index import transcript_index
-from orchestrator_graph.state import Category, OptionCost, Subtask, TaskProfile
+from orchestrator_graph.state import Category, OptionCost, Route, Subtask, TaskProfile
 
 if TYPE_CHECKING:
     from orchestrator_graph.routing.needs import TurnFacts
@@ -142,7 +142,7 @@ def expected_remaining_turns(
     """How many later main calls the turn ending ``messages`` is expected to ride
     along in: learned from session lengths (``learned``), else the options' constant."""
     turns_so_far = transcript_index(messages).turn_count(len(messages))
-    return learned.remaining_turns(turns_so_far, options.expected_remaining_turns)
+    return learned.remaining_turns(turns_so_far, options.routing.expected_remaining_turns)
 
 
 _NUMBERS = {
@@ -228,7 +228,7 @@ def cached_input_tokens(
     under the provider's caching rule."""
     length = shared_messages(packed_fingerprints(view), as_packed(previous))
     total = sum(shared_counter().count_message(m) for m in view[:length])
-    return cacheable(total, options.prompt_cache_min_tokens)
+    return cacheable(total, options.routing.prompt_cache_min_tokens)
 
 
 def price_main(
@@ -244,7 +244,7 @@ def price_main(
     prefix shared with the previous main call read from the prompt cache."""
     input_tokens, shared = view
     request_tokens = facts.request_tokens
-    cached = cacheable(shared, options.prompt_cache_min_tokens)
+    cached = cacheable(shared, options.routing.prompt_cache_min_tokens)
     output = expected_output_tokens(profile, request_tokens, learned, facts.text)
     return OptionCost(
         route="main_session",
@@ -280,13 +280,13 @@ def price_workers(
         name, price = pricing.of(tier)
         input_tokens = counter.count_messages(view)
         cached = cached_input_tokens(view, (prompts or {}).get(name, ()), options)
-        output = min(expected, options.worker_max_tokens)
+        output = min(expected, options.sessions.worker_max_tokens)
         models.append(name)
         input_total += input_tokens
         cached_total += cached
         output_total += output
         call_usd += price.cost(input_tokens, output, cached)
-    digest = options.digest_tokens + 24  # a digest's length, with its label
+    digest = options.sessions.digest_tokens + 24  # a digest's length, with its label
     added = min(request_tokens, digest) + min(output_total, digest)
     return OptionCost(
         route=route,
@@ -311,7 +311,7 @@ def baseline_usd(
     counterfactual every saving is measured against. The previous turn's
     request is the cached prefix, as a provider would bill it."""
     input_tokens = REPLY_PRIMING + request_tokens([*transcript_before, request])
-    cached = cacheable(previous_request_tokens, options.prompt_cache_min_tokens)
+    cached = cacheable(previous_request_tokens, options.routing.prompt_cache_min_tokens)
     return price.cost(input_tokens, count_text(answer), cached)
 
 

@@ -48,7 +48,7 @@ def record_outcome(
 ) -> Outcome:
     """Report turn ``turn`` of ``thread_id`` (None: its latest recorded turn): a quality
     score in 0-1 or ``thumbs``, and/or whether it needed earlier turns. ``adapt=False``
-    records without learning (as ``OrchestratorConfig(adaptive=False)`` does).
+    records without learning (as ``QualityConfig(adaptive=False)`` does).
     With ``cache`` (the answer cache, or its file), a turn answered from it and scored
     under ``WITHDRAW_BELOW`` (thumbs down) withdraws the entry that answered it.
     ``UnknownTurnError`` when the thread has not recorded that turn (nothing is written).

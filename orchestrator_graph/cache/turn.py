@@ -47,9 +47,9 @@ def cacheable(
     text = message_text(messages[-1])
     return (
         options.cache is not None
-        and options.force_route is None
+        and options.routing.force_route is None
         and (options.cache.mid_conversation or last_turn(messages).index == 0)
-        and profile.context_dependency < options.context_threshold
+        and profile.context_dependency < options.routing.context_threshold
         and not profile.refers_to
         and not time_sensitive(text)
     )

@@ -251,7 +251,7 @@ def run_arms(
         ref = reference_overheads(sessions, workdir=workdir, progress=progress) if reference else []
     finally:
         progress.close()
-    max_workers = OrchestratorConfig().max_parallel_workers
+    max_workers = OrchestratorConfig().routing.max_parallel_workers
     speedups = parallel_speedups(workdir=workdir, max_workers=max_workers) if speedup else {}
     return {
         name: _report(sessions, baseline, runs[name], ref, speedups, arms[name], warm[name])

@@ -225,9 +225,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    config = load_config(args.config).model_copy(update={"ledger_path": None, "ledger_url": None})
+    config = load_config(args.config).updated({"ledger_path": None, "ledger_url": None})
     if args.model is not None:
-        config = config.model_copy(update={"classifier_model_path": args.model})
+        config = config.updated({"classifier_model_path": args.model})
     report = evaluate_files(args.workload, config=config, part=args.part)
     print(table(report))
     print(f"\ncold start: {report['cold_start_s']:.2f} s (warm-up, not in the percentiles)")

@@ -91,9 +91,7 @@ def run_sweep_command(args: argparse.Namespace, *, out: Callable[[str], None] = 
     else:
         prices = Prices.of(args.main_model, args.worker_model)
         result = run_sweep(examples_of(sessions, prices), model, cv=args.cv, target=args.target)
-        config = load_config(args.config).model_copy(
-            update={"ledger_path": None, "ledger_url": None}
-        )
+        config = load_config(args.config).updated({"ledger_path": None, "ledger_url": None})
         models = (args.main_model, args.worker_model)
         routing = routing_quality(sessions, prices, config, models)
         out(f"prices {args.main_model} (strong) / {args.worker_model} (weak)")

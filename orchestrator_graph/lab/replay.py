@@ -27,6 +27,7 @@ from orchestrator_graph.config import (
     DEFAULT_MAIN_MODEL,
     DEFAULT_WORKER_MODEL,
     OrchestratorConfig,
+    RoutingConfig,
     RunContext,
 )
 from orchestrator_graph.conversation.tokens import message_text
@@ -202,8 +203,8 @@ def replay(
     is passed to every run (e.g. one answer-cache scope for all sessions)."""
     settings = settings or BenchSettings()
     ledger_path = workdir / f"ledger-{mode}.sqlite"
-    config = settings.config.model_copy(
-        update={
+    config = settings.config.updated(
+        {
             "ledger_path": ledger_path,
             "force_route": "main_session" if mode == "baseline" else None,
         }
@@ -225,8 +226,10 @@ def replay(
             sent: list[list[SimulatedRequest]] = []
             walls: list[float] = []
             for index, turn in enumerate(session.turns):
-                strong, exact = recorded_answers(turn, config.max_parallel_workers, "strong")
-                weak, _ = recorded_answers(turn, config.max_parallel_workers, "weak")
+                strong, exact = recorded_answers(
+                    turn, config.routing.max_parallel_workers, "strong"
+                )
+                weak, _ = recorded_answers(turn, config.routing.max_parallel_workers, "weak")
                 if exact is not None and mode == "orchestrated":
                     result.exact_splits += exact
                     result.approximate_splits += not exact
@@ -322,7 +325,8 @@ def parallel_speedups(
     the sum of the N worker calls' times / the wall time from the first call's start
     to the last one's end, on models that take ``latency_s`` per call."""
     config = OrchestratorConfig(
-        ledger_path=None, force_route="parallel_workers", max_parallel_workers=max_workers
+        ledger_path=None,
+        routing=RoutingConfig(force_route="parallel_workers", max_parallel_workers=max_workers),
     )
     main = SimulatedChatModel(model_name=DEFAULT_MAIN_MODEL, latency_s=latency_s)
     worker = SimulatedChatModel(model_name=DEFAULT_WORKER_MODEL, latency_s=latency_s)

@@ -41,8 +41,10 @@ def make_classify(
     graph's ``resources``)."""
     base = options or OrchestratorConfig()
     held = resources or Resources(base)
-    if base.classifier_model_path is not None:
-        load_trained(Path(base.classifier_model_path))  # a missing or stale model fails here
+    if base.routing.classifier_model_path is not None:
+        load_trained(
+            Path(base.routing.classifier_model_path)
+        )  # a missing or stale model fails here
 
     def asks(
         profile: TaskProfile, state: OrchestratorState, run: OrchestratorConfig, thread_id: str
@@ -102,5 +104,5 @@ def _update(
 
 
 def _asks_model(profile: TaskProfile, options: OrchestratorConfig) -> bool:
-    below = options.cheap_model_below
+    below = options.routing.cheap_model_below
     return below is not None and profile.confidence < below and "first turn" not in profile.signals

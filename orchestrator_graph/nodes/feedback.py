@@ -38,7 +38,7 @@ def make_feedback(
                 judged_turn(ledger, thread_id, item)
             cache = resources.cache() if run.cache is not None else None
             for item in said:
-                apply_feedback(ledger, thread_id, item, adapt=run.adaptive, cache=cache)
+                apply_feedback(ledger, thread_id, item, adapt=run.quality.adaptive, cache=cache)
         return {"feedback": None}
 
     return feedback

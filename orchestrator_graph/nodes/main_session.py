@@ -51,7 +51,7 @@ def make_main_session(
             "node": "main_session",
             "model_name": pricing.main_model,
             "price": pricing.main,
-            "window": run.context_window,  # None: the model's profile, else by name
+            "window": run.sessions.context_window,  # None: the model's profile, else by name
         }
 
     def main_session(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:

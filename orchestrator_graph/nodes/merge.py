@@ -84,7 +84,7 @@ class _Join:
             "node": "merge",
             "model_name": self.pricing.main_model,
             "price": self.pricing.main,
-            "window": self.run.context_window,  # None: the model's profile, else by name
+            "window": self.run.sessions.context_window,  # None: the model's profile, else by name
         }
 
     def answered(self, result: WorkerResult, outcome: CallOutcome) -> None:
@@ -108,7 +108,7 @@ class _Join:
         return {
             "messages": [answer],
             "digests": turn_digests(
-                messages[turn.start], answer, turn.index, self.run.digest_tokens
+                messages[turn.start], answer, turn.index, self.run.sessions.digest_tokens
             ),
             "prompts": _worker_prompts(messages, decision),
             **so_far(self.state, self.calls, overhead_ms(started, self.calls)),

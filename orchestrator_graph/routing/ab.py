@@ -29,4 +29,4 @@ def arm_options(
     if options.ab is None:
         return options, None
     arm = assign_arm(options.ab, thread_id)
-    return options.model_copy(update=dict(options.ab.arms[arm].options)), arm
+    return options.updated(options.ab.arms[arm].options), arm

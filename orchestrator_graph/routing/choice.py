@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from orchestrator_graph.config import OrchestratorConfig, Route
+from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.routing.needs import ContextNeeds
 from orchestrator_graph.routing.options import PricedOptions
-from orchestrator_graph.state import TaskProfile
+from orchestrator_graph.state import Route, TaskProfile
 
 
 @dataclass(frozen=True)
@@ -43,11 +43,13 @@ def choose_route(
     profile: TaskProfile, needs: ContextNeeds, priced: PricedOptions, options: OrchestratorConfig
 ) -> RouteChoice:
     """The route of the turn and the reason it won."""
-    if options.force_route:
+    if options.routing.force_route:
         return forced(
-            options.force_route, priced, f"route forced to {options.force_route} by the config"
+            options.routing.force_route,
+            priced,
+            f"route forced to {options.routing.force_route} by the config",
         )
-    estimate, ratio = priced.estimate, options.worker_cost_ratio
+    estimate, ratio = priced.estimate, options.routing.worker_cost_ratio
     main, worker, parallel = estimate.main, estimate.worker, estimate.parallel
     assert worker is not None  # priced.estimate always prices one worker
     # the ratio is the margin the turn's calls must win by; what the turn adds to later
@@ -62,7 +64,7 @@ def choose_route(
             "main_session",
             (
                 f"the context it needs ({needs.context_tokens} tokens) exceeds the worker "
-                f"view ({options.worker_context_tokens}): kept in the main session",
+                f"view ({options.sessions.worker_context_tokens}): kept in the main session",
             ),
         )
     if needs.scope == "conversation" and priced.tier.tier == "main":

@@ -80,7 +80,7 @@ def decide_turn(
     if decision.route != "cache":  # a hit asks no one and spends nothing
         decision = ask_person(decision, planned, thread_id=thread_id, ask=ask)
         if run.budget is not None:
-            cheap = plan(run.model_copy(update=CHEAP_WORKERS))
+            cheap = plan(run.updated(CHEAP_WORKERS))
             decision = fit_budget(decision, planned, cheap, thread_id=thread_id, book=book)
     decision.decision_ms = (time.perf_counter() - started) * 1000
     return decision

@@ -20,12 +20,11 @@ from orchestrator_graph.config import (
     DEFAULT_MAIN_MODEL,
     DEFAULT_WORKER_MODEL,
     OrchestratorConfig,
-    Route,
 )
 from orchestrator_graph.resources import Resources
 from orchestrator_graph.routing.classify import classify_request
 from orchestrator_graph.routing.decide import decide_turn
-from orchestrator_graph.state import RoutingDecision
+from orchestrator_graph.state import Route, RoutingDecision
 
 
 def evaluate_task(
@@ -82,7 +81,7 @@ def evaluate_task(
     profile = classify_request(transcript, config=options)
     profile.classify_ms = (time.perf_counter() - classifying) * 1000
     # the ledger is opened only when there is one to read (Resources: ledger and cache)
-    held = resources or Resources(options.model_copy(update={"cache": None}))
+    held = resources or Resources(options.updated({"cache": None}))
     with nullcontext(held) if resources is not None else held:
         decision = decide_turn(
             transcript,

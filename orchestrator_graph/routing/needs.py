@@ -71,12 +71,12 @@ class ContextNeeds:
     expanded: list[int]
 
     def fits_worker(self, options: OrchestratorConfig) -> bool:
-        return self.context_tokens <= options.worker_context_tokens
+        return self.context_tokens <= options.sessions.worker_context_tokens
 
 
 def depends_on_history(profile: TaskProfile, options: OrchestratorConfig) -> bool:
     """Whether the request counts as needing earlier turns (``context_threshold``)."""
-    return profile.context_dependency >= options.context_threshold
+    return profile.context_dependency >= options.routing.context_threshold
 
 
 def context_scope(
@@ -101,17 +101,17 @@ def context_scope(
     cheap = tier == "worker"
     history_tokens = facts.history_tokens
     if not depends_on_history(profile, options):
-        if cheap and history_tokens <= options.worker_history_tokens:
+        if cheap and history_tokens <= options.sessions.worker_history_tokens:
             return "conversation", None
         return "instructions", worker_positions(facts.history, profile.refers_to)
-    if cheap and history_tokens <= options.worker_context_tokens:
+    if cheap and history_tokens <= options.sessions.worker_context_tokens:
         return "conversation", None
     segment = segment_context(
         facts.messages,
         profile.refers_to,
         dependent=True,
         count=shared_counter().count_message,
-        limit=options.worker_context_tokens,
+        limit=options.sessions.worker_context_tokens,
     )
     if segment is not None and len(segment.positions) < facts.position:  # it leaves turns out
         return "segment", segment.positions
@@ -144,7 +144,7 @@ def context_needs(
         context_tokens = facts.history_tokens
     else:
         # the latest messages too: cover for a reference the classifier missed
-        view = sorted({*view, *recent_positions(facts, options.worker_history_tokens)})
+        view = sorted({*view, *recent_positions(facts, options.sessions.worker_history_tokens)})
         positions = view
         counter = shared_counter()
         context_tokens = sum(counter.count_message(facts.messages[p]) for p in positions)

@@ -86,7 +86,7 @@ def price_options(
     )
     parallel, briefs, group_tiers = None, [], []
     if can_fan_out(profile):
-        groups = subtask_groups(profile.subtasks, options.max_parallel_workers)
+        groups = subtask_groups(profile.subtasks, options.routing.max_parallel_workers)
         briefs = ["\n".join(s.text for s in g) for g in groups]
         group_tiers = [choose_group_tier(g, options, tier.quality) for g in groups]
         parallel = price_workers(

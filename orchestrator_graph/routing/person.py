@@ -28,7 +28,7 @@ def ask_person(
     The question holds the decision, its reasons and the options' costs; the answer
     is ``"main_session" | "worker_session" | ...`` or ``{"route": ...}``.
     """
-    below = plan.options.interrupt_below
+    below = plan.options.routing.interrupt_below
     if below is None or decision.confidence >= below:
         return decision
     if ask is None:

@@ -16,14 +16,14 @@ from langchain_core.messages import BaseMessage
 
 from orchestrator_graph.accounting.estimates import Pricing, learned_costs
 from orchestrator_graph.accounting.ledger import CostLedger
-from orchestrator_graph.config import OrchestratorConfig, Route
+from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.quality import QualityVerdict
 from orchestrator_graph.routing.choice import RouteChoice, profile_reasons
 from orchestrator_graph.routing.needs import ContextNeeds, TurnFacts, context_needs, turn_facts
 from orchestrator_graph.routing.options import PricedOptions, price_options
 from orchestrator_graph.routing.tasks import worker_tasks
 from orchestrator_graph.routing.tiers import choose_tier, quality_verdict
-from orchestrator_graph.state import QualityPrediction, RoutingDecision, TaskProfile
+from orchestrator_graph.state import QualityPrediction, Route, RoutingDecision, TaskProfile
 
 _SCOPE_TEXT = {
     "instructions": "the standing instructions only (self-contained)",

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from orchestrator_graph.config import Route
-from orchestrator_graph.state import WorkerTask
+from orchestrator_graph.state import Route, WorkerTask
 
 if TYPE_CHECKING:
     from orchestrator_graph.routing.plan import RoutingPlan
@@ -32,7 +31,7 @@ def worker_tasks(plan: RoutingPlan, route: Route, *, thread_id: str = "") -> lis
             brief=brief,
             tier=tier,
             model=plan.pricing.of(tier)[0],
-            max_tokens=options.worker_max_tokens,
+            max_tokens=options.sessions.worker_max_tokens,
             context_indices=list(positions),
             estimated_usd=share,
             thread_id=thread_id,

@@ -1,6 +1,6 @@
 """Which model a worker runs on: a pure step, ``(task, options, quality) -> TierChoice``.
 
-With a quality target (``OrchestratorConfig.min_quality``) the quality model's
+With a quality target (``OrchestratorConfig.quality.min_quality``) the quality model's
 verdict decides: the cheap model only when its predicted quality clears the
 calibrated threshold (``quality.judge_quality``, computed once per turn by
 ``quality_verdict``). Without a target, or where the model abstains (a request
@@ -45,11 +45,13 @@ def quality_verdict(
     """The quality model's verdict on the turn, or None without a quality target;
     with ``adaptive`` and a ``ledger``, decided by what feedback taught the ``arm``'s
     category (``adaptive.adapt_verdict``; ``seed``: the turn, for its draw)."""
-    if options.min_quality is None:
+    if options.quality.min_quality is None:
         return None
-    model = load_quality_model(options.quality_model_path)  # loaded once per path
-    verdict = judge_quality(messages, min_quality=options.min_quality, model=model, profile=profile)
-    if options.adaptive and ledger is not None:
+    model = load_quality_model(options.quality.quality_model_path)  # loaded once per path
+    verdict = judge_quality(
+        messages, min_quality=options.quality.min_quality, model=model, profile=profile
+    )
+    if options.quality.adaptive and ledger is not None:
         key = state_key(arm, profile.category)
         verdict = adapt_verdict(verdict, ledger=ledger, key=key, seed=seed)
     return verdict
@@ -62,13 +64,14 @@ def choose_tier(
 ) -> TierChoice:
     """The main model for sensitive work or a predicted loss of quality (by
     complexity without a verdict), else the worker model."""
-    if task.category in options.strong_categories:
+    if task.category in options.quality.strong_categories:
         return TierChoice("main", (f"{task.category} runs on the main model",), quality)
     if quality is not None and quality.in_domain:
         return TierChoice("worker" if quality.cheap_ok else "main", (quality.reason,), quality)
     abstained = (quality.reason,) if quality is not None else ()
-    if task.complexity >= options.strong_worker_complexity:
-        why = f"complexity {task.complexity} >= {options.strong_worker_complexity}: main model"
+    if task.complexity >= options.quality.strong_worker_complexity:
+        strong_from = options.quality.strong_worker_complexity
+        why = f"complexity {task.complexity} >= {strong_from}: main model"
         return TierChoice("main", (*abstained, why), quality)
     why = f"{task.category}, complexity {task.complexity}: worker model"
     return TierChoice("worker", (*abstained, why), quality)

@@ -40,7 +40,7 @@ from orchestrator_graph.errors import (
     UnknownModelPriceError,
     UnknownTurnError,
 )
-from orchestrator_graph.server.chat_models import chat_model, default_models
+from orchestrator_graph.server.chat_models import default_models, served_model
 from orchestrator_graph.server.schemas import (
     EvaluateRequest,
     Evaluation,
@@ -75,7 +75,7 @@ def default_service(stack: ExitStack) -> OrchestratorService:
             worker_model=worker,
             checkpointer=saver,
             config=config_from_env(),
-            chat_model=lambda name: chat_model(name, live=live),
+            chat_model=lambda name: served_model(name, live=live),
         )
     )
 

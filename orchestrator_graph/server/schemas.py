@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from orchestrator_graph.accounting.pricing import ModelPrice
 from orchestrator_graph.conversation.tokens import message_text
 from orchestrator_graph.state import (
-    DecisionRoute,
     ModelCall,
+    Route,
     RoutingDecision,
     TurnFeedback,
     WorkerResult,
@@ -56,7 +56,7 @@ class EvaluateRequest(BaseModel):
 class Evaluation(BaseModel):
     """The routing decision: route, worker configuration, estimated cost, confidence."""
 
-    route: DecisionRoute
+    route: Route | Literal["cache"]
     reasons: list[str]
     confidence: float
     estimated_cost_usd: float = Field(description="the chosen route, its calls and growth")

@@ -36,7 +36,7 @@ from langgraph.graph.state import CompiledStateGraph
 from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.accounting.feedback import Outcome, apply_feedback
 from orchestrator_graph.accounting.pricing import ModelPrice, model_name_of, price_for
-from orchestrator_graph.config import OrchestratorConfig, Route
+from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.conversation.tokens import message_text
 from orchestrator_graph.conversation.views import last_turn, make_digest
 from orchestrator_graph.errors import LedgerError, UnknownModelError
@@ -57,6 +57,7 @@ from orchestrator_graph.server.schemas import (
     langchain_messages,
 )
 from orchestrator_graph.state import (
+    Route,
     RoutingDecision,
     TurnFeedback,
     WorkerInput,
@@ -150,7 +151,7 @@ class OrchestratorService:
         said = TurnFeedback.model_validate(feedback.model_dump(exclude={"thread_id"}))
         cache = self.resources.cache()
         return apply_feedback(
-            ledger, feedback.thread_id, said, adapt=self.config.adaptive, cache=cache
+            ledger, feedback.thread_id, said, adapt=self.config.quality.adaptive, cache=cache
         )
 
     def evaluate_task(
@@ -166,7 +167,7 @@ class OrchestratorService:
         request = task_request
         config = self.config
         if request.prices:
-            config = config.model_copy(update={"prices": {**config.prices, **request.prices}})
+            config = config.updated({"prices": {**config.prices, **request.prices}})
         messages = [
             *langchain_messages(request.main_session_context),
             HumanMessage(content=request.task_request),
@@ -311,7 +312,7 @@ class OrchestratorService:
         if request:
             new.append(HumanMessage(content=request, id=str(uuid.uuid4())))
         transcript = [*before, *new, answer]
-        tokens = self.config.digest_tokens
+        tokens = self.config.sessions.digest_tokens
         if any(m.type == "human" for m in transcript):
             turn = last_turn(transcript)
             digests = turn_digests(transcript[turn.start], answer, turn.index, tokens)
@@ -360,7 +361,7 @@ class OrchestratorService:
         the workers took."""
         decision = evaluate_task(
             [*before, request],
-            config=self.config.model_copy(update={"budget": None, "interrupt_below": None}),
+            config=self.config.updated({"budget": None, "interrupt_below": None}),
             main_model=self.main_model,
             worker_model=self.worker_model,
             digests=values.get("digests"),

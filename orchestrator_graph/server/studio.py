@@ -44,7 +44,7 @@ def config_from_env(environ: dict[str, str] | None = None) -> OrchestratorConfig
             raise ValueError(
                 f"{INTERRUPT_BELOW_ENV} must be a number in 0-1, got {below!r}"
             ) from exc
-    return OrchestratorConfig(**options)
+    return OrchestratorConfig().updated(options)
 
 
 _main, _worker = default_models(live=bool(os.environ.get("OPENAI_API_KEY")))

@@ -49,7 +49,7 @@ def _run(tmp_path: Path, name: str, config: OrchestratorConfig, threads: list[st
     builder = create_orchestrator(
         main_model=SimulatedChatModel(model_name="gpt-4.1"),
         worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
-        config=config.model_copy(update={"ledger_path": ledger}),
+        config=config.updated({"ledger_path": ledger}),
     )
     with sqlite_checkpointer(tmp_path / f"{name}-cp.sqlite") as saver, builder:
         graph = builder.compile(checkpointer=saver)
@@ -76,7 +76,7 @@ def test_the_ledger_records_each_threads_arm_and_arms_match_each_strategy_alone(
     assert {a for arms in by_thread.values() for a in arms} == {"control", "main-only"}
     for name, arm in TEST.arms.items():
         mine = [t for t in threads if assign_arm(TEST, t) == name]
-        alone = _run(tmp_path, name, OrchestratorConfig().model_copy(update=arm.options), mine)
+        alone = _run(tmp_path, name, OrchestratorConfig().updated(arm.options), mine)
         for thread in mine:
             in_split = [(r.route, r.cost_usd) for r in _turns(split, thread)]
             assert in_split == [(r.route, r.cost_usd) for r in _turns(alone, thread)]

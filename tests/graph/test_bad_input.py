@@ -20,8 +20,8 @@ IMAGE = {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}
 
 
 def _graph(tmp_path: Path, **update: object):
-    config = OrchestratorConfig(
-        ledger_path=tmp_path / "ledger.sqlite", force_route="main_session", **update
+    config = OrchestratorConfig().updated(
+        {"ledger_path": tmp_path / "ledger.sqlite", "force_route": "main_session", **update}
     )
     main = SimulatedChatModel(model_name="gpt-4.1")
     builder = create_orchestrator(
@@ -122,7 +122,7 @@ def test_an_unknown_model_is_an_error_at_build_time(tmp_path: Path) -> None:
 )
 def test_absurd_settings_are_refused_with_the_field_named(field: dict[str, object]) -> None:
     with pytest.raises(ValidationError, match=next(iter(field))):
-        OrchestratorConfig(**field)
+        OrchestratorConfig().updated(field)
 
 
 @pytest.mark.parametrize(

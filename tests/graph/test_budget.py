@@ -9,7 +9,7 @@ import pytest
 from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
-from orchestrator_graph import OrchestratorConfig, create_orchestrator, evaluate_task
+from orchestrator_graph import OrchestratorConfig, QualityConfig, create_orchestrator, evaluate_task
 from orchestrator_graph.accounting.budget import (
     BudgetBook,
     BudgetExceeded,
@@ -84,13 +84,15 @@ def test_n_parallel_workers_against_a_budget_for_n_minus_one(tmp_path: Path) -> 
     price = price_for("gpt-4.1-mini")
     worst = [price.cost(count_messages(worker_view([], [], q)), CAP) for q in QUESTIONS]
     limit = sum(worst) - min(worst) / 2  # any n-1 workers fit, all n do not
-    config = OrchestratorConfig(
-        ledger_path=tmp_path / "ledger.sqlite",
-        force_route="parallel_workers",
-        max_parallel_workers=n,
-        worker_max_tokens=CAP,
-        budget=BudgetLimits(turn_usd=limit),
-        **CHEAP,
+    config = OrchestratorConfig().updated(
+        {
+            "ledger_path": tmp_path / "ledger.sqlite",
+            "force_route": "parallel_workers",
+            "max_parallel_workers": n,
+            "worker_max_tokens": CAP,
+            "budget": BudgetLimits(turn_usd=limit),
+            **CHEAP,
+        }
     )
     worker = SimulatedChatModel(
         model_name="gpt-4.1-mini", answers={q: _exactly(CAP, q) for q in QUESTIONS}
@@ -120,17 +122,15 @@ def test_n_parallel_workers_against_a_budget_for_n_minus_one(tmp_path: Path) -> 
 
 def test_a_cheaper_route_is_taken_when_the_chosen_one_does_not_fit(tmp_path: Path) -> None:
     ask = [HumanMessage("Explain in two short paragraphs why the sky is blue.")]
-    base = OrchestratorConfig(ledger_path=None, worker_max_tokens=200, **CHEAP)
-    main_usd = evaluate_task(ask, config=base.model_copy(update={"force_route": "main_session"}))
-    worker_usd = evaluate_task(
-        ask, config=base.model_copy(update={"force_route": "worker_session"})
-    )
+    base = OrchestratorConfig().updated({"ledger_path": None, "worker_max_tokens": 200, **CHEAP})
+    main_usd = evaluate_task(ask, config=base.updated({"force_route": "main_session"}))
+    worker_usd = evaluate_task(ask, config=base.updated({"force_route": "worker_session"}))
     main_cost = main_usd.estimate.main.call_usd
     worst_worker = price_for("gpt-4.1-mini").cost(count_messages(worker_view([], [], "x")), 200)
     limit = (main_cost + max(worker_usd.estimate.worker.call_usd, worst_worker) * 2) / 2
     assert limit < main_cost
-    config = base.model_copy(
-        update={
+    config = base.updated(
+        {
             "ledger_path": tmp_path / "ledger.sqlite",
             "force_route": "main_session",
             "budget": BudgetLimits(turn_usd=limit),
@@ -148,11 +148,13 @@ def test_a_cheaper_route_is_taken_when_the_chosen_one_does_not_fit(tmp_path: Pat
 
 def test_a_thread_token_budget_stops_the_turn_that_would_pass_it(tmp_path: Path) -> None:
     limit = 3000
-    config = OrchestratorConfig(
-        ledger_path=tmp_path / "ledger.sqlite",
-        force_route="main_session",
-        budget=BudgetLimits(thread_tokens=limit, max_output_tokens=400),
-        **CHEAP,
+    config = OrchestratorConfig().updated(
+        {
+            "ledger_path": tmp_path / "ledger.sqlite",
+            "force_route": "main_session",
+            "budget": BudgetLimits(thread_tokens=limit, max_output_tokens=400),
+            **CHEAP,
+        }
     )
     main = SimulatedChatModel(model_name="gpt-4.1")
     graph_builder = create_orchestrator(
@@ -199,12 +201,14 @@ def _demo(config: OrchestratorConfig, thread: str) -> list[str]:
 
 def test_a_thread_budget_of_twice_the_whole_cost_answers_every_turn(tmp_path: Path) -> None:
     # the demo: its model tiers by the rules, as when the defect was found
-    config = OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite", min_quality=None)
+    config = OrchestratorConfig(
+        ledger_path=tmp_path / "ledger.sqlite", quality=QualityConfig(min_quality=None)
+    )
     free = _demo(config, "free")
     whole = CostLedger(config.ledger_path).totals("free").cost_usd
     budget = BudgetLimits(thread_usd=2 * whole)  # far below 8,192 output tokens of gpt-4.1
     assert price_for("gpt-4.1").cost(0, budget.max_output_tokens) > budget.thread_usd
-    capped = _demo(config.model_copy(update={"budget": budget}), "capped")
+    capped = _demo(config.updated({"budget": budget}), "capped")
     assert capped == free  # every turn answered, in full
     assert CostLedger(config.ledger_path).totals("capped").cost_usd <= budget.thread_usd
 
@@ -248,14 +252,14 @@ def test_the_decision_can_read_the_cap_before_the_call(tmp_path: Path) -> None:
     )
     assert room is not None and room.tokens == 1000 and room.binding is not None
     assert "capped at 1000 output tokens" in (output_cap_reason(room) or "")
-    unlimited = config.model_copy(update={"budget": None})
+    unlimited = config.updated({"budget": None})
     assert (
         budgeted_output_tokens(
             unlimited, view, book=book, thread_id="t", turn=0, price=price, node="main_session"
         )
         is None
     )
-    roomy = config.model_copy(update={"budget": BudgetLimits(turn_usd=10.0)})
+    roomy = config.updated({"budget": BudgetLimits(turn_usd=10.0)})
     free = budgeted_output_tokens(
         roomy, view, book=book, thread_id="t", turn=0, price=price, node="x"
     )

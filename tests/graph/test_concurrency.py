@@ -22,14 +22,16 @@ PROCESSES, TURNS = 4, 50
 CHILD = r"""
 import asyncio, json, sys
 from langchain_core.messages import HumanMessage
-from orchestrator_graph import OrchestratorConfig, create_orchestrator
+from orchestrator_graph import OrchestratorConfig, RoutingConfig, create_orchestrator
 from orchestrator_graph.storage.checkpoints import async_sqlite_checkpointer, sqlite_checkpointer
 from orchestrator_graph.config import BudgetLimits
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 db, ledger, thread_id, mode, turns = sys.argv[1:6]
 config = OrchestratorConfig(
-    ledger_path=ledger, force_route="main_session", budget=BudgetLimits(thread_usd=100)
+    ledger_path=ledger,
+    budget=BudgetLimits(thread_usd=100),
+    routing=RoutingConfig(force_route="main_session"),
 )
 builder = create_orchestrator(
     main_model=SimulatedChatModel(model_name="gpt-4.1", answers={}, max_tokens=20),

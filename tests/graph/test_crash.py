@@ -31,7 +31,7 @@ CRASH_ON = QUESTIONS[1]
 CHILD = r'''
 import asyncio, json, os, sys, time
 from langchain_core.messages import HumanMessage
-from orchestrator_graph import OrchestratorConfig, create_orchestrator
+from orchestrator_graph import OrchestratorConfig, QualityConfig, RoutingConfig, create_orchestrator
 from orchestrator_graph.storage.checkpoints import (
     async_sqlite_checkpointer, postgres_checkpointer, sqlite_checkpointer,
 )
@@ -90,11 +90,10 @@ class LoggedModel(SimulatedChatModel):
 
 config = OrchestratorConfig(
     ledger_path=ledger,
-    force_route="parallel_workers",
-    strong_categories=frozenset(),
-    strong_worker_complexity=6,
-    max_parallel_workers=3,
-    min_quality=None,  # every worker on the worker model by these rules, whatever the quality model
+    routing=RoutingConfig(force_route="parallel_workers", max_parallel_workers=3),
+    quality=QualityConfig(
+        strong_categories=frozenset(), strong_worker_complexity=6, min_quality=None
+    ),
 )
 builder = create_orchestrator(
     main_model=LoggedModel(model_name="gpt-4.1"),

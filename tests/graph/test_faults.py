@@ -23,7 +23,9 @@ ASK = "What is the capital of Peru?"
 
 
 def _config(tmp_path: Path, **update: object) -> OrchestratorConfig:
-    return OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite", **{**CHEAP, **update})
+    return OrchestratorConfig().updated(
+        {"ledger_path": tmp_path / "ledger.sqlite", **{**CHEAP, **update}}
+    )
 
 
 def _statuses(ledger: Path, thread: str) -> list[str]:

@@ -32,7 +32,7 @@ def _builder(ledger: Path, **options: object):
     return create_orchestrator(
         main_model=SimulatedChatModel(model_name="gpt-4.1"),
         worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
-        config=OrchestratorConfig(ledger_path=ledger, min_quality=LAX, **options),
+        config=OrchestratorConfig().updated({"ledger_path": ledger, "min_quality": LAX, **options}),
     )
 
 

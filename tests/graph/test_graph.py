@@ -69,7 +69,7 @@ def resources(config: OrchestratorConfig):
 
 
 def forced(config: OrchestratorConfig, route: str) -> OrchestratorConfig:
-    return config.model_copy(update={"force_route": route})
+    return config.updated({"force_route": route})
 
 
 def pricing_of(config: OrchestratorConfig) -> Pricing:
@@ -124,7 +124,7 @@ def test_route_sends_one_minimal_view_per_subtask(
         assert task.thread_id == "nodes"
         assert (task.index, task.turn, task.task_id) == (index, 1, f"1-{index}")
         assert task.brief == question
-        assert task.model == "gpt-4.1-mini" and task.max_tokens == config.worker_max_tokens
+        assert task.model == "gpt-4.1-mini" and task.max_tokens == config.sessions.worker_max_tokens
         assert [messages[p].id for p in task.context_indices] == ["sys"]  # not the octopus turn
 
     main_only = forced(config, "main_session")
@@ -161,7 +161,7 @@ def test_spawn_subgraph_returns_a_priced_worker_result(
 def _worker_on(config: OrchestratorConfig, fault: str) -> dict:
     """One worker call that meets ``fault``, with no retry (a retry would hide it)."""
     worker = SimulatedChatModel(model_name="gpt-4.1-mini", faults=[fault])
-    config = config.model_copy(update={"max_retries": 0})
+    config = config.updated({"max_retries": 0})
     task = WorkerTask(
         task_id="0-0", turn=0, brief="Explain tides.", tier="worker", model="gpt-4.1-mini",
         max_tokens=512,
@@ -207,7 +207,7 @@ def test_spawn_subgraph_reports_failed_calls(
 def test_merge_falls_back_to_the_main_session(config: OrchestratorConfig, fault: str) -> None:
     # one model on both tiers, so the fault hits the worker whichever tier it runs on
     model = SimulatedChatModel(model_name="gpt-4.1", faults=[fault])
-    config = forced(config, "worker_session").model_copy(update={"max_retries": 0})
+    config = forced(config, "worker_session").updated({"max_retries": 0})
     graph = create_orchestrator(main_model=model, worker_model=model, config=config)
     thread = {"configurable": {"thread_id": f"fallback-{fault}"}}
     app = graph.compile()

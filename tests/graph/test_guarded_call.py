@@ -47,7 +47,7 @@ def _config(tmp_path: Path, **update: Any) -> OrchestratorConfig:
         "retry_backoff_s": 0.0,
         "budget": BudgetLimits(thread_usd=1.0),
     }
-    return OrchestratorConfig(**{**fields, **update})
+    return OrchestratorConfig().updated({**fields, **update})
 
 
 async def _run(graph: Any, messages: list[BaseMessage], thread: dict, mode: str) -> dict:

@@ -11,7 +11,7 @@ from conftest import Checkpointer
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.types import Command
 
-from orchestrator_graph import OrchestratorConfig, create_orchestrator
+from orchestrator_graph import OrchestratorConfig, RoutingConfig, create_orchestrator
 from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
@@ -23,7 +23,7 @@ UNSURE = [
 
 
 def build(tmp_path: Path):
-    config = OrchestratorConfig(ledger_path=None, interrupt_below=0.7)
+    config = OrchestratorConfig(ledger_path=None, routing=RoutingConfig(interrupt_below=0.7))
     return create_orchestrator(
         main_model=SimulatedChatModel(model_name="gpt-4.1"),
         worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),

@@ -20,7 +20,7 @@ from orchestrator_graph import (
     evaluate_task,
 )
 from orchestrator_graph.cache.store import AnswerCache
-from orchestrator_graph.config import ABArm, ABTest, BudgetLimits
+from orchestrator_graph.config import ABArm, ABTest, BudgetLimits, RoutingConfig
 from orchestrator_graph.routing.ab import assign_arm
 from orchestrator_graph.state import RoutingDecision
 from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
@@ -60,8 +60,8 @@ def _config(tmp_path: Path) -> OrchestratorConfig:
         ledger_path=None,
         ab=AB,
         cache=CacheConfig(path=tmp_path / "cache.sqlite"),
-        interrupt_below=0.7,
         budget=BudgetLimits(turn_usd=limit),
+        routing=RoutingConfig(interrupt_below=0.7),
     )
 
 
@@ -125,7 +125,7 @@ def test_evaluate_task_and_the_graph_decide_alike(tmp_path: Path) -> None:
 
 
 def test_without_a_person_evaluate_task_says_one_would_be_asked() -> None:
-    config = OrchestratorConfig(ledger_path=None, interrupt_below=0.7)
+    config = OrchestratorConfig(ledger_path=None, routing=RoutingConfig(interrupt_below=0.7))
     messages = [REQUESTS[0], "The Mothers of Invention...", REQUESTS[1]]
     asked = evaluate_task(messages, config=config, person="main_session")
     assert asked.route == "main_session" and asked.picked_by_person == "main_session"

@@ -48,12 +48,14 @@ def open_fds(path: Path, *, sidecars: bool = False) -> int:
 
 def config_in(tmp_path: Path, **options: object) -> OrchestratorConfig:
     """A ledger, a budget and an answer cache: every resource a turn opens."""
-    return OrchestratorConfig(
-        ledger_path=tmp_path / "ledger.sqlite",
-        budget=BudgetLimits(thread_usd=5.0),
-        cache=CacheConfig(),
-        min_quality=None,
-        **options,  # type: ignore[arg-type]
+    return OrchestratorConfig().updated(
+        {
+            "ledger_path": tmp_path / "ledger.sqlite",
+            "budget": BudgetLimits(thread_usd=5.0),
+            "cache": CacheConfig(),
+            "min_quality": None,
+            **options,
+        }
     )
 
 
@@ -147,7 +149,7 @@ def test_resources_the_caller_opens_are_the_callers_to_close(tmp_path: Path) -> 
         one.close()  # not the graph's to close
         assert resources.ledger() is not None and len(resources.ledger().turns()) == 2
     assert resources.closed and open_fds(tmp_path / "ledger.sqlite", sidecars=True) == 0
-    elsewhere = config.model_copy(update={"ledger_path": tmp_path / "other.sqlite"})
+    elsewhere = config.updated({"ledger_path": tmp_path / "other.sqlite"})
     with pytest.raises(ValueError, match="same places"), Resources(config) as held:
         builder_for(elsewhere, held)
 

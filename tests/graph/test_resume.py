@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from langchain_core.messages import HumanMessage
 
-from orchestrator_graph import OrchestratorConfig, create_orchestrator
+from orchestrator_graph import OrchestratorConfig, RoutingConfig, create_orchestrator
 from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.storage.checkpoints import postgres_checkpointer, sqlite_checkpointer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
@@ -28,14 +28,14 @@ NUMBERED = "\n".join(f"{n}. {q}" for n, q in enumerate(QUESTIONS, 1))
 SECOND_PROCESS = """
 import json, sys
 from langchain_core.messages import HumanMessage
-from orchestrator_graph import OrchestratorConfig, create_orchestrator
+from orchestrator_graph import OrchestratorConfig, RoutingConfig, create_orchestrator
 from orchestrator_graph.storage.checkpoints import postgres_checkpointer, sqlite_checkpointer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 kind, db, ledger = sys.argv[1], sys.argv[2], sys.argv[3]
 main = SimulatedChatModel(model_name="gpt-4.1")
 worker = SimulatedChatModel(model_name="gpt-4.1-mini")
-config = OrchestratorConfig(ledger_path=ledger, force_route="main_session")
+config = OrchestratorConfig(ledger_path=ledger, routing=RoutingConfig(force_route="main_session"))
 builder = create_orchestrator(main_model=main, worker_model=worker, config=config)
 thread = {"configurable": {"thread_id": sys.argv[4]}}
 with (postgres_checkpointer(db) if kind == "postgres" else sqlite_checkpointer(db)) as saver:
@@ -72,10 +72,14 @@ def test_second_process_continues_the_thread(
     thread_id = f"resume-{uuid.uuid4().hex}"
     thread = {"configurable": {"thread_id": thread_id}}
     with _saver(kind, db) as saver:
-        config = OrchestratorConfig(ledger_path=ledger, force_route="worker_session")
+        config = OrchestratorConfig(
+            ledger_path=ledger, routing=RoutingConfig(force_route="worker_session")
+        )
         graph = create_orchestrator(**models, config=config).compile(checkpointer=saver)
         graph.invoke({"messages": [HumanMessage("Explain what a bowline knot is.")]}, thread)
-        fan_out = OrchestratorConfig(ledger_path=ledger, force_route="parallel_workers")
+        fan_out = OrchestratorConfig(
+            ledger_path=ledger, routing=RoutingConfig(force_route="parallel_workers")
+        )
         stopped = create_orchestrator(**models, config=fan_out).compile(
             checkpointer=saver, interrupt_before=["merge"]
         )

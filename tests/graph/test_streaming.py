@@ -12,7 +12,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, MessagesState, StateGraph
 from pydantic import BaseModel
 
-from orchestrator_graph import OrchestratorConfig, RunContext, create_orchestrator
+from orchestrator_graph import OrchestratorConfig, RetryConfig, RunContext, create_orchestrator
 from orchestrator_graph.state import serializer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
@@ -72,7 +72,7 @@ def test_a_fallback_answer_is_streamed_once() -> None:
     graph = create_orchestrator(
         main_model=SimulatedChatModel(model_name="gpt-4.1"),
         worker_model=SimulatedChatModel(model_name="gpt-4.1-mini", faults=["server_error"]),
-        config=OrchestratorConfig(max_retries=0),
+        config=OrchestratorConfig(retries=RetryConfig(max_retries=0)),
     ).compile()
     value = {"messages": [HumanMessage("Write a haiku about tea.")]}
     context = RunContext(force_route="worker_session")

@@ -16,6 +16,7 @@ from orchestrator_graph import (
     evaluate_task,
 )
 from orchestrator_graph.accounting.ledger import CostLedger
+from orchestrator_graph.config import QualityConfig, RoutingConfig
 from orchestrator_graph.routing.classify import classify_request
 from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
@@ -33,7 +34,9 @@ def _builder(config: OrchestratorConfig):
 
 def test_runs_without_a_thread_id_keep_their_own_ledger_rows(tmp_path: Path) -> None:
     ledger = tmp_path / "ledger.sqlite"
-    config = OrchestratorConfig(ledger_path=ledger, force_route="main_session")
+    config = OrchestratorConfig(
+        ledger_path=ledger, routing=RoutingConfig(force_route="main_session")
+    )
     graph = _builder(config).compile()
     for question in ("Name a prime number.", "Name a colour.", "Name a river."):
         graph.invoke({"messages": [HumanMessage(question)]})
@@ -63,7 +66,9 @@ def test_the_ledger_opens_on_first_use_at_the_chosen_path(tmp_path: Path) -> Non
 def test_an_empty_first_message_leaves_no_checkpoint(tmp_path: Path) -> None:
     thread = {"configurable": {"thread_id": "empty"}}
     with sqlite_checkpointer(tmp_path / "cp.sqlite") as saver:
-        graph = _builder(OrchestratorConfig(force_route="main_session")).compile(checkpointer=saver)
+        graph = _builder(
+            OrchestratorConfig(routing=RoutingConfig(force_route="main_session"))
+        ).compile(checkpointer=saver)
         with pytest.raises(InvalidTurnError, match="with text"):
             graph.invoke({"messages": [HumanMessage("   ")]}, thread)
         assert saver.get_tuple(thread) is None  # the thread was never started
@@ -74,7 +79,9 @@ def test_an_empty_first_message_leaves_no_checkpoint(tmp_path: Path) -> None:
 def test_an_empty_message_leaves_the_thread_usable(tmp_path: Path) -> None:
     thread = {"configurable": {"thread_id": "empty"}}
     with sqlite_checkpointer(tmp_path / "cp.sqlite") as saver:
-        graph = _builder(OrchestratorConfig(force_route="main_session")).compile(checkpointer=saver)
+        graph = _builder(
+            OrchestratorConfig(routing=RoutingConfig(force_route="main_session"))
+        ).compile(checkpointer=saver)
         graph.invoke({"messages": [HumanMessage("Name a prime number.")]}, thread)
         with pytest.raises(InvalidTurnError, match="with text"):
             graph.invoke({"messages": [HumanMessage("   ")]}, thread)
@@ -94,18 +101,22 @@ def test_context_threshold_moves_the_classifier_too() -> None:
     default = classify_request(messages, config=OrchestratorConfig())
     assert default.context_dependency == 0.35  # dependent under the default threshold 0.3
     assert default.refers_to == [0]  # the task it continues
-    raised = classify_request(messages, config=OrchestratorConfig(context_threshold=0.5))
+    raised = classify_request(
+        messages, config=OrchestratorConfig(routing=RoutingConfig(context_threshold=0.5))
+    )
     assert raised.context_dependency == default.context_dependency
     # under the raised threshold the same score is self-contained: no turn is assumed
     assert raised.refers_to == [] and raised.confidence > 0.5
-    rules = OrchestratorConfig(context_threshold=0.5, min_quality=None)  # tiers by the rules
+    rules = OrchestratorConfig(
+        routing=RoutingConfig(context_threshold=0.5), quality=QualityConfig(min_quality=None)
+    )  # tiers by the rules
     decision = evaluate_task(messages, config=rules)
     assert decision.route != "main_session"
 
 
 def test_overhead_excludes_the_time_a_person_took(tmp_path: Path, monkeypatch) -> None:
     ledger = tmp_path / "ledger.sqlite"
-    config = OrchestratorConfig(ledger_path=ledger, interrupt_below=0.7)
+    config = OrchestratorConfig(ledger_path=ledger, routing=RoutingConfig(interrupt_below=0.7))
     thread = {"configurable": {"thread_id": "person"}}
     unsure = [
         HumanMessage("Tell me about the Zappa band history."),

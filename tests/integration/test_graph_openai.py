@@ -10,7 +10,7 @@ from genai_prices import Usage, calc_price
 from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
 
-from orchestrator_graph import OrchestratorConfig, create_orchestrator
+from orchestrator_graph import OrchestratorConfig, RoutingConfig, SessionConfig, create_orchestrator
 from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.testing.openai_server import OpenAICompatibleServer
 
@@ -49,7 +49,9 @@ def test_usage_over_http_is_parsed_and_priced(
             **models,
             # worker_history_tokens=0: a self-contained request gets the minimal view
             config=OrchestratorConfig(
-                ledger_path=ledger_path, force_route=route, worker_history_tokens=0
+                ledger_path=ledger_path,
+                routing=RoutingConfig(force_route=route),
+                sessions=SessionConfig(worker_history_tokens=0),
             ),
         ).compile()
         for route in ("main_session", "worker_session")

@@ -281,7 +281,9 @@ def test_a_graph_shares_one_connection_per_ledger_and_closes_it(location: str | 
     from orchestrator_graph.testing.simulated import SimulatedChatModel
 
     where = {"ledger_url": location} if isinstance(location, str) else {"ledger_path": location}
-    config = OrchestratorConfig(budget=BudgetLimits(thread_usd=5.0), min_quality=None, **where)
+    config = OrchestratorConfig().updated(
+        {"budget": BudgetLimits(thread_usd=5.0), "min_quality": None, **where}
+    )
     with Resources(config) as resources:
         graph = create_orchestrator(
             main_model=SimulatedChatModel(model_name="gpt-4.1"),

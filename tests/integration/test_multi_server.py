@@ -52,7 +52,7 @@ SERVER = textwrap.dedent(
     import json, os, sys
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
     from langchain_core.messages import HumanMessage
-    from orchestrator_graph import OrchestratorConfig, create_orchestrator
+    from orchestrator_graph import OrchestratorConfig, QualityConfig, create_orchestrator
     from orchestrator_graph.accounting.budget import BudgetExceeded
     from orchestrator_graph.storage.checkpoints import postgres_checkpointer
     from orchestrator_graph.config import BudgetLimits, RunContext
@@ -61,7 +61,9 @@ SERVER = textwrap.dedent(
     url, limits = sys.argv[1], BudgetLimits.model_validate_json(sys.argv[2])
     models = [SimulatedChatModel(model_name=name, latency_s=0.05)
               for name in ("gpt-4.1", "gpt-4.1-mini")]
-    config = OrchestratorConfig(ledger_url=url, budget=limits, min_quality=None)
+    config = OrchestratorConfig(
+        ledger_url=url, budget=limits, quality=QualityConfig(min_quality=None)
+    )
     builder = create_orchestrator(main_model=models[0], worker_model=models[1], config=config)
 
 

@@ -2,7 +2,7 @@
 
 The OpenAI-compatible server on 127.0.0.1 answers from simulated models; the
 client is the real ``ChatOpenAI`` with its own retries off, so the retries and
-fallbacks seen here are the orchestrator's (``OrchestratorConfig.max_retries``,
+fallbacks seen here are the orchestrator's (``OrchestratorConfig.retries.max_retries``,
 ``call_timeout_s``, and ``merge`` answering a failed worker in the main session).
 """
 
@@ -17,7 +17,14 @@ from langchain_core.messages import HumanMessage
 from langchain_openai import ChatOpenAI
 from langgraph.checkpoint.memory import InMemorySaver
 
-from orchestrator_graph import BudgetLimits, ModelCallError, OrchestratorConfig, create_orchestrator
+from orchestrator_graph import (
+    BudgetLimits,
+    ModelCallError,
+    OrchestratorConfig,
+    RetryConfig,
+    RoutingConfig,
+    create_orchestrator,
+)
 from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.accounting.pricing import price_for
 from orchestrator_graph.conversation.tokens import count_messages
@@ -57,7 +64,9 @@ def run_turns(
 
     options = {"ledger_path": ledger, "retry_backoff_s": 0.01, **config}
     graph = create_orchestrator(
-        main_model=client(MAIN), worker_model=client(WORKER), config=OrchestratorConfig(**options)
+        main_model=client(MAIN),
+        worker_model=client(WORKER),
+        config=OrchestratorConfig().updated(options),
     ).compile(checkpointer=InMemorySaver(serde=serializer()))
     thread = {"configurable": {"thread_id": "faults"}}
     for text in turns:
@@ -153,10 +162,10 @@ def test_a_timed_out_call_is_billed_unknown_at_its_worst_case_never_free(
 ) -> None:
     config = OrchestratorConfig(
         ledger_path=tmp_path / "ledger.sqlite",
-        force_route="main_session",
-        max_retries=0,
-        call_timeout_s=0.5,  # ChatOpenAI's own timeout, set on the call
         budget=BudgetLimits(thread_usd=1.0, max_output_tokens=500),
+        routing=RoutingConfig(force_route="main_session"),
+        # call_timeout_s: ChatOpenAI's own timeout, set on the call
+        retries=RetryConfig(max_retries=0, call_timeout_s=0.5),
     )
     main = ChatOpenAI(model=MAIN, base_url=server.base_url, api_key="sk-test", max_retries=0)
     worker = ChatOpenAI(model=WORKER, base_url=server.base_url, api_key="sk-test", max_retries=0)

@@ -9,7 +9,7 @@ import pytest
 from langchain_core.messages import HumanMessage
 from langchain_openai import ChatOpenAI
 
-from orchestrator_graph import OrchestratorConfig, create_orchestrator
+from orchestrator_graph import OrchestratorConfig, RetryConfig, create_orchestrator
 from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 from orchestrator_graph.testing.openai_server import OpenAICompatibleServer
 
@@ -23,7 +23,9 @@ def test_the_key_is_in_no_sqlite_file_and_no_log(
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     caplog.set_level(logging.DEBUG)  # openai and httpx log their requests at DEBUG
-    config = OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite", max_retries=1)
+    config = OrchestratorConfig(
+        ledger_path=tmp_path / "ledger.sqlite", retries=RetryConfig(max_retries=1)
+    )
     with OpenAICompatibleServer() as server:
         main = ChatOpenAI(model="gpt-4.1", base_url=server.base_url, max_retries=0)
         worker = ChatOpenAI(model="gpt-4.1-mini", base_url=server.base_url, max_retries=0)

@@ -217,7 +217,7 @@ def test_interrupt_and_resume(servers: dict[str, StudioServer]) -> None:
 
 def test_config_from_env() -> None:
     config = config_from_env({"ORCHESTRATOR_LEDGER": "none", "ORCHESTRATOR_INTERRUPT_BELOW": "0.5"})
-    assert config.ledger_path is None and config.interrupt_below == 0.5
+    assert config.ledger_path is None and config.routing.interrupt_below == 0.5
     assert config_from_env({}).ledger_path == DEFAULT_LEDGER_PATH  # Studio chooses its path
     with pytest.raises(ValueError, match="ORCHESTRATOR_INTERRUPT_BELOW must be a number"):
         config_from_env({"ORCHESTRATOR_INTERRUPT_BELOW": "sometimes"})

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 PROBE = """
 import json, sys
-from orchestrator_graph import OrchestratorConfig, create_orchestrator
+from orchestrator_graph import OrchestratorConfig, QualityConfig, create_orchestrator
 from orchestrator_graph.quality.embedding import shared_embedder
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 from orchestrator_graph.conversation.tokens import _encoding
@@ -26,7 +26,8 @@ def loaded():
     return {"encoding": _encoding.cache_info().currsize, "embedding": shared_embedder().loaded}
 
 before = loaded()
-config = OrchestratorConfig(min_quality=None if sys.argv[1] == "rules" else 0.95)
+target = None if sys.argv[1] == "rules" else 0.95
+config = OrchestratorConfig(quality=QualityConfig(min_quality=target))
 create_orchestrator(
     main_model=SimulatedChatModel(model_name="gpt-4.1"),
     worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),

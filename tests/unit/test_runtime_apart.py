@@ -68,7 +68,9 @@ TURN = """
 import sys, tempfile
 from pathlib import Path
 from langchain_core.messages import HumanMessage
-from orchestrator_graph import CacheConfig, OrchestratorConfig, RunContext, create_orchestrator
+from orchestrator_graph import (
+    CacheConfig, OrchestratorConfig, QualityConfig, RunContext, create_orchestrator,
+)
 from orchestrator_graph.config import BudgetLimits
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
@@ -77,7 +79,7 @@ config = OrchestratorConfig(
     ledger_path=tmp / "ledger.sqlite",
     cache=CacheConfig(path=tmp / "cache.sqlite"),
     budget=BudgetLimits(thread_usd=1.0),
-    min_quality=0.9,
+    quality=QualityConfig(min_quality=0.9),
 )
 graph = create_orchestrator(
     main_model=SimulatedChatModel(model_name="gpt-4.1"),

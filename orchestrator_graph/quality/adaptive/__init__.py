@@ -6,7 +6,7 @@ turn instead of the calibrated threshold, with a guard that closes the cheap rou
 at once when its observed quality falls below the target (``thompson``). The state
 is kept in the ledger's file (table ``adaptive``) and survives a restart.
 
-On by default (``OrchestratorConfig.adaptive``), but it changes nothing until a
+On by default (``OrchestratorConfig.quality.adaptive``), but it changes nothing until a
 category of an arm has quality feedback: feedback is the opt-in, and without it
 the offline calibration is all there is to go on.
 """

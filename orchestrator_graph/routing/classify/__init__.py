@@ -58,12 +58,14 @@ def classify_request(
     from feedback on the turn.
     """
     options = config or OrchestratorConfig()
-    threshold = options.context_threshold  # one setting: the rules, this tier and the routing
+    threshold = (
+        options.routing.context_threshold
+    )  # one setting: the rules, this tier and the routing
     found = rule_signals(messages)
     features = features_of(messages, found)
     profile = classify_rules(messages, found, threshold=threshold)
     profile.features = features
-    path = options.classifier_model_path
+    path = options.routing.classifier_model_path
     if path is None or "first turn" in profile.signals:
         return profile
     model = load_trained(Path(path))

@@ -227,7 +227,7 @@ def classify_rules(
 ) -> TaskProfile:
     """Profile the last message of ``messages`` against the conversation before it
     (``found``: its ``rule_signals``, when the caller has them already; ``threshold``:
-    ``OrchestratorConfig.context_threshold``)."""
+    ``OrchestratorConfig.routing.context_threshold``)."""
     _, text = latest_request(messages)
     subtasks = split_subtasks(text)
     category = category_of(text)

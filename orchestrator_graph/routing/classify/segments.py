@@ -15,7 +15,7 @@ How routing uses it (``routing.context_scope`` / ``worker_positions``)::
 
     plan = segment_context(messages, profile.refers_to, dependent=dependent,
                            count=shared_counter().count_message,
-                           limit=config.worker_context_tokens)
+                           limit=config.sessions.worker_context_tokens)
     # None: the whole conversation (main session, or a cheap worker if it fits)
     # plan.scope == "instructions": a new task; plan.positions = the standing
     #   instructions, the turns it names, and the recent segments as cover

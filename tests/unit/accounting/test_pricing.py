@@ -15,6 +15,7 @@ from orchestrator_graph import (
     evaluate_task,
 )
 from orchestrator_graph.accounting.pricing import model_name_of, price_for
+from orchestrator_graph.config import RoutingConfig
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 PRIVATE = "acme-private-llama-7b"
@@ -76,7 +77,7 @@ def test_price_override_makes_an_unknown_model_work(tmp_path) -> None:
     config = OrchestratorConfig(
         ledger_path=tmp_path / "ledger.sqlite",
         prices={PRIVATE: price},
-        force_route="worker_session",
+        routing=RoutingConfig(force_route="worker_session"),
     )
     worker = SimulatedChatModel(model_name=PRIVATE)
     graph = create_orchestrator(

@@ -9,7 +9,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 
 from orchestrator_graph.accounting.estimates import cached_input_tokens, request_tokens
 from orchestrator_graph.accounting.pricing import cacheable
-from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.config import OrchestratorConfig, RoutingConfig
 from orchestrator_graph.conversation.tokens import (
     REPLY_PRIMING,
     count_messages,
@@ -63,7 +63,9 @@ def test_figures_follow_the_transcript_as_it_grows_is_cut_and_edited() -> None:
 
 
 def test_main_view_tokens_equal_the_built_view() -> None:
-    no_minimum = OrchestratorConfig(ledger_path=None, prompt_cache_min_tokens=0)
+    no_minimum = OrchestratorConfig(
+        ledger_path=None, routing=RoutingConfig(prompt_cache_min_tokens=0)
+    )
     messages = thread(12)
     counter = shared_counter()
     digests = {m.id: f"[digest of {m.id}]" for m in messages[3:15] if m.id}

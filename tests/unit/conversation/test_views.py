@@ -8,7 +8,14 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
 
-from orchestrator_graph import InvalidTurnError, OrchestratorConfig, create_orchestrator
+from orchestrator_graph import (
+    InvalidTurnError,
+    OrchestratorConfig,
+    QualityConfig,
+    RoutingConfig,
+    SessionConfig,
+    create_orchestrator,
+)
 from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.conversation.tokens import count_messages, count_text
 from orchestrator_graph.conversation.views import (
@@ -123,10 +130,11 @@ def test_a_worker_view_is_fitted_to_the_worker_models_window_and_the_ledger_says
 ) -> None:
     config = OrchestratorConfig(
         ledger_path=tmp_path / "ledger.sqlite",
-        force_route="worker_session",
-        strong_categories=frozenset(),
-        strong_worker_complexity=6,
-        min_quality=None,  # the cheap worker model, whatever its predicted quality
+        # the cheap worker model, whatever its predicted quality,
+        routing=RoutingConfig(force_route="worker_session"),
+        quality=QualityConfig(
+            strong_categories=frozenset(), strong_worker_complexity=6, min_quality=None
+        ),
     )
     main = SimulatedChatModel(model_name="gpt-4.1")  # 1M-token window
     worker = SimulatedChatModel(model_name="gpt-3.5-turbo")  # 16k-token window
@@ -144,7 +152,9 @@ def test_a_worker_view_is_fitted_to_the_worker_models_window_and_the_ledger_says
 
 def test_a_huge_main_request_is_cut_and_the_cut_is_in_the_ledger(tmp_path: Path) -> None:
     config = OrchestratorConfig(
-        ledger_path=tmp_path / "ledger.sqlite", force_route="main_session", context_window=4096
+        ledger_path=tmp_path / "ledger.sqlite",
+        routing=RoutingConfig(force_route="main_session"),
+        sessions=SessionConfig(context_window=4096),
     )
     main = SimulatedChatModel(model_name="gpt-4.1")
     graph = create_orchestrator(

@@ -169,10 +169,12 @@ def test_cost_model_learns_from_the_ledger_with_defaults_when_empty(tmp_path: Pa
         typical_output_tokens,
     )
     from orchestrator_graph.accounting.ledger import CostLedger, TurnRecord
-    from orchestrator_graph.config import OrchestratorConfig
+    from orchestrator_graph.config import OrchestratorConfig, RoutingConfig
     from orchestrator_graph.state import ModelCall
 
-    config = OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite", expected_remaining_turns=4)
+    config = OrchestratorConfig(
+        ledger_path=tmp_path / "ledger.sqlite", routing=RoutingConfig(expected_remaining_turns=4)
+    )
     with CostLedger(tmp_path / "empty.sqlite") as empty:
         nothing = learned_costs(empty)
     assert typical_output_tokens("qa", 10, nothing) == TYPICAL_OUTPUT_TOKENS["qa"]

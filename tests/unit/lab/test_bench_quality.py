@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from orchestrator_graph.cli import bench, main
 from orchestrator_graph.cli.eval import evaluate_sessions
-from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.config import OrchestratorConfig, RoutingConfig
 from orchestrator_graph.lab import replay
 from orchestrator_graph.lab.quality.runs import quality_report, scored_turn
 from orchestrator_graph.lab.workloads import read_workloads
@@ -75,7 +75,7 @@ def test_bench_reports_the_quality_of_the_roles_that_answered(tmp_path: Path) ->
 
 
 def test_eval_all_strong_keeps_everything() -> None:
-    config = OrchestratorConfig(ledger_path=None, force_route="main_session")
+    config = OrchestratorConfig(ledger_path=None, routing=RoutingConfig(force_route="main_session"))
     quality = evaluate_sessions(read_workloads([SCORED]), config=config)["quality"]
     assert quality["overall"]["strong_share"] == 1.0
     for figures in quality["sources"].values():

@@ -82,11 +82,11 @@ def test_a_worker_view_missing_a_needed_turn_is_starved(tmp_path: Path):
     }
     sessions = read_workloads([write(tmp_path / "w.jsonl", [skip])])
     rules = {"ledger_path": None, "min_quality": None}  # model tiers by the rules
-    minimal = OrchestratorConfig(worker_history_tokens=0, **rules)
+    minimal = OrchestratorConfig().updated({"worker_history_tokens": 0, **rules})
     report = evaluate_sessions(sessions, config=minimal)
     assert report["offload_rate_dependent"] == 1.0
     assert report["starved_turns"] == 1  # the worker's minimal view lacks turn 0
-    whole = evaluate_sessions(sessions, config=OrchestratorConfig(**rules))
+    whole = evaluate_sessions(sessions, config=OrchestratorConfig().updated(rules))
     assert whole["starved_turns"] == 0  # a short history goes to the worker whole
 
 

@@ -10,7 +10,7 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 
 from orchestrator_graph.cli import main
-from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.config import OrchestratorConfig, RoutingConfig
 from orchestrator_graph.routing.classify import classify_request
 from orchestrator_graph.routing.classify.trained import FEATURES, TrainedClassifier
 
@@ -54,7 +54,7 @@ def test_train_save_load_and_use(tmp_path: Path):
         AIMessage("The Nile..."),
         HumanMessage("How long is it?"),
     ]
-    config = OrchestratorConfig(ledger_path=None, classifier_model_path=out)
+    config = OrchestratorConfig(ledger_path=None, routing=RoutingConfig(classifier_model_path=out))
     profile = classify_request(messages, config=config)
     assert profile.tier == "trained"
     assert profile.context_dependency >= 0.3
@@ -103,7 +103,7 @@ def orchestrator(ledger: Path, **settings):
     return create_orchestrator(
         main_model=SimulatedChatModel(model_name="gpt-4.1"),
         worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
-        config=OrchestratorConfig(ledger_path=ledger, **settings),
+        config=OrchestratorConfig().updated({"ledger_path": ledger, **settings}),
     )
 
 

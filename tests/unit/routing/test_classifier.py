@@ -5,7 +5,7 @@ from __future__ import annotations
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
-from orchestrator_graph import OrchestratorConfig, evaluate_task
+from orchestrator_graph import OrchestratorConfig, RoutingConfig, evaluate_task
 from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.config import SELF_CONTAINED_BELOW
 from orchestrator_graph.resources import Resources
@@ -91,7 +91,7 @@ def test_unnamed_reference_gets_the_whole_conversation():
 
 
 def test_unnamed_reference_past_the_worker_view_is_kept_in_the_main_session():
-    small = CONFIG.model_copy(update={"worker_context_tokens": 10})
+    small = CONFIG.updated({"worker_context_tokens": 10})
     decision = evaluate_task(session(*HISTORY, "Why did they decide that?"), config=small)
     assert decision.route == "main_session"
 
@@ -197,7 +197,7 @@ def test_cheap_model_tier_in_the_graph_is_billed_as_a_classify_call():
     worker = SimulatedChatModel(
         model_name="gpt-4.1-mini", answers={key: '{"needs_earlier_turns": true, "turns": []}'}
     )
-    config = OrchestratorConfig(ledger_path=None, cheap_model_below=0.7)
+    config = OrchestratorConfig(ledger_path=None, routing=RoutingConfig(cheap_model_below=0.7))
     graph = create_orchestrator(
         main_model=SimulatedChatModel(model_name="gpt-4.1"), worker_model=worker, config=config
     ).compile(checkpointer=InMemorySaver(serde=serializer()))

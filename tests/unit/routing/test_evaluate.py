@@ -6,7 +6,13 @@ import pytest
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-from orchestrator_graph import InvalidTurnError, OrchestratorConfig, RoutingDecision, evaluate_task
+from orchestrator_graph import (
+    InvalidTurnError,
+    OrchestratorConfig,
+    RoutingConfig,
+    RoutingDecision,
+    evaluate_task,
+)
 from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.routing.decide import decide_turn
 from orchestrator_graph.state import TaskProfile
@@ -72,7 +78,7 @@ def test_numbered_list_fans_out_with_worker_positions() -> None:
 
 def test_matches_decide_turn_and_honours_the_config() -> None:
     messages = [HumanMessage("What is the tallest mountain in Africa?")]
-    config = OrchestratorConfig(ledger_path=None, force_route="main_session")
+    config = OrchestratorConfig(ledger_path=None, routing=RoutingConfig(force_route="main_session"))
     decision = evaluate_task(messages, config=config, worker_model="gpt-4o-mini")
     assert decision.route == "main_session"
     assert any("forced" in r for r in decision.reasons)

@@ -13,7 +13,7 @@ import tiktoken
 from genai_prices import Usage, calc_price
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from orchestrator_graph import OrchestratorConfig
+from orchestrator_graph import OrchestratorConfig, QualityConfig
 from orchestrator_graph.accounting.estimates import TYPICAL_OUTPUT_TOKENS, Pricing, length_hint
 from orchestrator_graph.config import load_config
 from orchestrator_graph.conversation.tokens import seed_tiktoken_cache, shared_counter
@@ -58,7 +58,9 @@ def growth(tokens: int, later_turns: float, model: str = "gpt-4.1") -> float:
 
 @pytest.fixture
 def settings() -> OrchestratorConfig:
-    return OrchestratorConfig(ledger_path=None, min_quality=None)  # tiers by the rules
+    return OrchestratorConfig(
+        ledger_path=None, quality=QualityConfig(min_quality=None)
+    )  # tiers by the rules
 
 
 @pytest.fixture
@@ -91,7 +93,7 @@ def test_main_and_worker_options(settings: OrchestratorConfig, pricing: Pricing)
     messages = [SystemMessage("Be brief."), HumanMessage("What is the capital of Peru?")]
     decision = decide_turn(messages, profile(), pricing=pricing, options=settings)
     est = decision.estimate
-    remaining = settings.expected_remaining_turns
+    remaining = settings.routing.expected_remaining_turns
     typical = TYPICAL_OUTPUT_TOKENS["qa"]
 
     main = est.main
@@ -111,13 +113,15 @@ def test_main_and_worker_options(settings: OrchestratorConfig, pricing: Pricing)
     assert worker.call_usd == pytest.approx(
         usd("gpt-4.1-mini", input_tokens=worker.input_tokens, output_tokens=typical)
     )
-    digest = settings.digest_tokens + 24  # each text joins the main view, as a digest if longer
+    digest = (
+        settings.sessions.digest_tokens + 24
+    )  # each text joins the main view, as a digest if longer
     added = min(message_tokens(messages[-1]), digest) + min(typical, digest)
     assert worker.growth_usd == pytest.approx(growth(added, remaining))
     assert est.parallel is None
     expected = (
         "worker_session"
-        if worker.total_usd <= settings.worker_cost_ratio * main.total_usd
+        if worker.total_usd <= settings.routing.worker_cost_ratio * main.total_usd
         else "main_session"
     )
     assert decision.route == expected
@@ -145,12 +149,16 @@ def test_parallel_option_is_the_sum_over_subtasks(
             for v in views
         )
     )
-    digest = settings.digest_tokens + 24  # the request and the merged answer, as digests if longer
+    digest = (
+        settings.sessions.digest_tokens + 24
+    )  # the request and the merged answer, as digests if longer
     added = min(message_tokens(messages[-1]), digest) + min(3 * typical, digest)
-    assert parallel.growth_usd == pytest.approx(growth(added, settings.expected_remaining_turns))
+    assert parallel.growth_usd == pytest.approx(
+        growth(added, settings.routing.expected_remaining_turns)
+    )
     # the main session answers all three at once
     assert est.main.output_tokens == 3 * typical
-    assert parallel.total_usd <= settings.worker_cost_ratio * est.main.total_usd
+    assert parallel.total_usd <= settings.routing.worker_cost_ratio * est.main.total_usd
     assert decision.route == "parallel_workers"
     assert decision.worker_briefs == items
     assert decision.worker_context == [[0], [0], [0]]
@@ -211,7 +219,7 @@ def test_dependent_turn_whose_references_fit_goes_to_a_worker(
     messages = [*history(6), HumanMessage("Give the bowline of question 0 in three steps.")]
     # a strong-model task sends only the turns it names (the cheap model gets them all),
     # and the latest messages that fit worker_history_tokens: none here
-    settings = settings.model_copy(update={"worker_history_tokens": 0})
+    settings = settings.updated({"worker_history_tokens": 0})
     dependent = profile(
         context_dependency=0.9, refers_to=[0], confidence=0.9, category="code_generation"
     )
@@ -219,12 +227,12 @@ def test_dependent_turn_whose_references_fit_goes_to_a_worker(
     assert decision.scope == "referenced"
     est = decision.estimate
     assert est.worker is not None
-    assert est.worker.total_usd <= settings.worker_cost_ratio * est.main.total_usd
+    assert est.worker.total_usd <= settings.routing.worker_cost_ratio * est.main.total_usd
     assert decision.route == "worker_session"
     assert decision.worker_context == [[0, 1, 2]]  # instructions + turn 0, nothing else
     assert est.worker.input_tokens == request_tokens([*messages[:3], messages[-1]])
 
-    small = settings.model_copy(update={"worker_context_tokens": 10})
+    small = settings.updated({"worker_context_tokens": 10})
     decision = decide_turn(messages, dependent, pricing=pricing, options=small)
     assert decision.route == "main_session"
     assert any("exceeds the worker view" in r for r in decision.reasons)
@@ -232,7 +240,7 @@ def test_dependent_turn_whose_references_fit_goes_to_a_worker(
 
 def test_worker_only_when_cheap_enough(settings: OrchestratorConfig, pricing: Pricing) -> None:
     messages = [*history(6), HumanMessage("What is the capital of Peru?")]
-    strict = settings.model_copy(update={"worker_cost_ratio": 0.001})
+    strict = settings.updated({"worker_cost_ratio": 0.001})
     decision = decide_turn(messages, profile(), pricing=pricing, options=strict)
     assert decision.route == "main_session"
     assert any("more than 0.001 x main call $" in r for r in decision.reasons)
@@ -255,7 +263,7 @@ def test_the_worker_reason_reads_one_way(settings: OrchestratorConfig, pricing: 
     assert found, reason
     worker, ratio, call, growth, total = map(float, found.groups())
     main = decision.estimate.main
-    assert ratio == settings.worker_cost_ratio
+    assert ratio == settings.routing.worker_cost_ratio
     assert (call, growth) == (round(main.call_usd, 6), round(main.growth_usd, 6))
     assert total == pytest.approx(ratio * main.call_usd + main.growth_usd, abs=1e-6)
     assert worker <= total
@@ -284,11 +292,11 @@ def test_dependent_subtasks_go_to_one_worker(
 
 def test_forced_route(settings: OrchestratorConfig, pricing: Pricing) -> None:
     messages = [HumanMessage("What is the capital of Peru?")]
-    forced = settings.model_copy(update={"force_route": "main_session"})
+    forced = settings.updated({"force_route": "main_session"})
     decision = decide_turn(messages, profile(), pricing=pricing, options=forced)
     assert decision.route == "main_session"
     assert any("forced" in r for r in decision.reasons)
-    no_subtasks = settings.model_copy(update={"force_route": "parallel_workers"})
+    no_subtasks = settings.updated({"force_route": "parallel_workers"})
     decision = decide_turn(messages, profile(), pricing=pricing, options=no_subtasks)
     assert decision.route == "worker_session"
 
@@ -323,16 +331,16 @@ def test_scope_follows_the_history_and_the_model(
     assert decision.worker_context == [list(range(len(short) - 1))]
 
     long = [*history(12), request]
-    assert sum(message_tokens(m) for m in long[:-1]) > settings.worker_history_tokens
+    assert sum(message_tokens(m) for m in long[:-1]) > settings.sessions.worker_history_tokens
     decision = decide_turn(long, profile(), pricing=pricing, options=settings)
     assert decision.scope == "instructions"
     (sent,) = decision.worker_context
     latest = sent[1:]  # after the instructions: a run of the latest messages
     assert sent[0] == 0 and latest == list(range(latest[0], len(long) - 1))
-    assert sum(message_tokens(long[p]) for p in latest) <= settings.worker_history_tokens
+    assert sum(message_tokens(long[p]) for p in latest) <= settings.sessions.worker_history_tokens
     assert (
         message_tokens(long[latest[0] - 1]) + sum(message_tokens(long[p]) for p in latest)
-        > settings.worker_history_tokens
+        > settings.sessions.worker_history_tokens
     )  # nothing more would fit
 
     strong = profile(category="code_generation", complexity=4)
@@ -363,11 +371,13 @@ def test_an_asked_length_sets_the_expected_output(
 
 def test_config_from_a_json_file(tmp_path) -> None:
     good = tmp_path / "good.json"
-    good.write_text('{"worker_cost_ratio": 0.5, "strong_categories": []}')
+    good.write_text('{"routing": {"worker_cost_ratio": 0.5}, "quality": {"strong_categories": []}}')
     loaded = load_config(good)
-    assert loaded.worker_cost_ratio == 0.5 and loaded.strong_categories == frozenset()
+    assert (
+        loaded.routing.worker_cost_ratio == 0.5 and loaded.quality.strong_categories == frozenset()
+    )
     bad = tmp_path / "bad.json"
-    bad.write_text('{"worker_cost_ratio": 7}')
+    bad.write_text('{"routing": {"worker_cost_ratio": 7}}')
     with pytest.raises(ValueError, match=r"bad\.json"):
         load_config(bad)
     assert load_config(None) == OrchestratorConfig()
@@ -380,7 +390,7 @@ def test_a_short_turn_adds_no_more_to_later_calls_as_a_worker_than_in_the_main_s
     whose request and answer are short adds them whole, never a full-size digest.
     Over many later turns (a long thread) the worker was priced above the main
     session for that difference alone, and short turns stayed in the main session."""
-    long_thread = settings.model_copy(update={"expected_remaining_turns": 200})
+    long_thread = settings.updated({"expected_remaining_turns": 200})
     messages = [*history(2), HumanMessage("Capital of Peru? Answer in two words.")]
     decision = decide_turn(messages, profile(), pricing=pricing, options=long_thread)
     main, worker = decision.estimate.main, decision.estimate.worker
@@ -396,11 +406,11 @@ def test_what_a_turn_adds_to_later_calls_is_compared_as_is_not_scaled_by_the_rat
     adds to every later main call is nearly the same on both routes when its texts
     are short. Scaling that shared part by the ratio kept cheap short turns in the
     main session whenever many turns were expected to follow (a long thread)."""
-    long_thread = settings.model_copy(update={"expected_remaining_turns": 230})
+    long_thread = settings.updated({"expected_remaining_turns": 230})
     messages = [HumanMessage("Capital of Peru? Answer in two words.")]  # a thread's first turn
     decision = decide_turn(messages, profile(), pricing=pricing, options=long_thread)
     main, worker = decision.estimate.main, decision.estimate.worker
     assert worker is not None
-    assert worker.call_usd <= settings.worker_cost_ratio * main.call_usd
+    assert worker.call_usd <= settings.routing.worker_cost_ratio * main.call_usd
     assert worker.growth_usd <= main.growth_usd
     assert decision.route == "worker_session"

@@ -58,7 +58,7 @@ def test_context_needs_depend_on_the_tier_for_a_short_history() -> None:
     assert cheap.scope == "conversation" and cheap.positions == [0, 1, 2]
     # the strong model gets a minimal view plus the latest messages (here all of them)
     assert strong.scope == "instructions" and strong.positions == [0, 1, 2]
-    lean = OPTIONS.model_copy(update={"worker_history_tokens": 0})
+    lean = OPTIONS.updated({"worker_history_tokens": 0})
     assert context_needs(facts, _profile(), "main", lean).positions == [0]
     assert not cheap.dependent and cheap.expanded == []
 
@@ -70,7 +70,7 @@ def test_choose_route_compares_prices_with_the_ratio() -> None:
     chosen = choose_route(plan.profile, plan.needs, plan.priced, OPTIONS)
     assert chosen.route == "parallel_workers"
     # no later turns: the calls alone, which workers do not win by a 100x margin
-    strict = OPTIONS.model_copy(update={"worker_cost_ratio": 0.01, "expected_remaining_turns": 0})
+    strict = OPTIONS.updated({"worker_cost_ratio": 0.01, "expected_remaining_turns": 0})
     plan = plan_turn(messages, classify_request(messages), pricing=PRICING, options=strict)
     kept = choose_route(plan.profile, plan.needs, plan.priced, strict)
     assert kept.route == "main_session" and "kept in the main session" in kept.reasons[0]
@@ -100,17 +100,15 @@ def test_fit_budget_takes_the_cheapest_route_of_the_same_plan(tmp_path) -> None:
     worker_usd = main.priced.estimate.worker.call_usd
     assert worker_usd < main_usd
     limits = BudgetLimits(turn_usd=(main_usd + worker_usd) / 2)  # the worker fits, main not
-    options = OPTIONS.model_copy(update={"budget": limits, "force_route": "main_session"})
+    options = OPTIONS.updated({"budget": limits, "force_route": "main_session"})
     plan = plan_turn(messages, profile, pricing=PRICING, options=options)
-    cheap = plan_turn(
-        messages, profile, pricing=PRICING, options=options.model_copy(update=CHEAP_WORKERS)
-    )
+    cheap = plan_turn(messages, profile, pricing=PRICING, options=options.updated(CHEAP_WORKERS))
     wanted = decision_for(plan, choose_route(profile, plan.needs, plan.priced, options))
     book = BudgetBook()  # in memory
     fitted = fit_budget(wanted, plan, cheap, thread_id=f"fit-{tmp_path.name}", book=book)
     assert wanted.route == "main_session" and fitted.route == "worker_session"
     assert fitted.reasons[-1].startswith("budget: main_session")
-    tiny = options.model_copy(update={"budget": BudgetLimits(turn_usd=1e-9)})
+    tiny = options.updated({"budget": BudgetLimits(turn_usd=1e-9)})
     plan = plan_turn(messages, profile, pricing=PRICING, options=tiny)
     with pytest.raises(BudgetExceeded, match="no route fits"):
         fit_budget(wanted, plan, plan, thread_id=f"none-{tmp_path.name}", book=book)

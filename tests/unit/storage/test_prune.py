@@ -46,7 +46,7 @@ def build(**options):
     return create_orchestrator(
         main_model=SimulatedChatModel(model_name="gpt-4.1"),
         worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
-        config=OrchestratorConfig(ledger_path=None, **options),
+        config=OrchestratorConfig().updated({"ledger_path": None, **options}),
     )
 
 
