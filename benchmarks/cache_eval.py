@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from near_miss import FRESH_1, Pair, fresh_pairs, held_out, near_miss_pairs
 
 from orchestrator_graph.accounting.ledger import percentile
-from orchestrator_graph.cache.bound import CALIBRATION, Calibration, shipped_calibration
+from orchestrator_graph.cache.bound import CALIBRATION, NearMissCalibration, shipped_calibration
 from orchestrator_graph.cache.guards import mismatch
 from orchestrator_graph.cache.store import AnswerCache
 from orchestrator_graph.quality.embedding import shared_embedder
@@ -40,11 +40,11 @@ from orchestrator_graph.quality.embedding import shared_embedder
 PACKAGE = Path(__file__).resolve().parents[1] / "orchestrator_graph" / "cache"
 
 
-def calibrate(pairs: list[Pair], cosines: np.ndarray) -> Calibration:
+def calibrate(pairs: list[Pair], cosines: np.ndarray) -> NearMissCalibration:
     """The conformal calibration of ``pairs``: cosines of the guard-passing near misses."""
     negatives = [(p, c) for p, c in zip(pairs, cosines, strict=True) if p.label == "no_match"]
     scores = [round(float(c), 6) for p, c in negatives if mismatch(p.request, p.cached) is None]
-    return Calibration(len(negatives), tuple(sorted(scores, reverse=True)))
+    return NearMissCalibration(len(negatives), tuple(sorted(scores, reverse=True)))
 
 
 def pair_hits(pairs: list[Pair], vectors: dict[str, np.ndarray], threshold: float) -> list[bool]:
@@ -170,7 +170,7 @@ def routed_lookup_ms(
 
 def format_near_miss(report: dict, latency: dict) -> list[str]:
     held, cal = report["held_out"], report["calibration"]
-    shipped: Calibration = report["shipped"]
+    shipped: NearMissCalibration = report["shipped"]
     return [
         "answer cache: near-miss set (benchmarks/near_miss.py)",
         f"  threshold {report['threshold']:.4f} for max_false_hit_rate {report['bound']} "

@@ -29,11 +29,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from joined_threads import JoinedThread, join_sessions
 
-from orchestrator_graph.cli.eval import evaluate_sessions
 from orchestrator_graph.cli.train import fit
 from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.conversation.tokens import shared_counter
 from orchestrator_graph.conversation.views import turns_of
+from orchestrator_graph.lab.evaluation import evaluate_sessions
 from orchestrator_graph.lab.workloads import read_workloads
 from orchestrator_graph.routing.classify import classify_request
 from orchestrator_graph.routing.classify.rules import rule_signals

@@ -53,7 +53,7 @@ class Spent:
 
 
 @dataclass(frozen=True)
-class Scope:
+class BudgetScope:
     """One limit and what is already spent or held against it."""
 
     scope: str  # thread, turn, worker or tenant
@@ -68,10 +68,12 @@ class OutputRoom:
     (None when only the wanted cap does)."""
 
     tokens: int
-    binding: Scope | None
+    binding: BudgetScope | None
 
 
-def _scopes(limits: BudgetLimits, spent: Spent, worker: bool, tenant: bool) -> Iterator[Scope]:
+def _scopes(
+    limits: BudgetLimits, spent: Spent, worker: bool, tenant: bool
+) -> Iterator[BudgetScope]:
     candidates: list[tuple[str, str, float | None, float]] = [
         ("thread", "usd", limits.thread_usd, spent.thread[0]),
         ("thread", "tokens", limits.thread_tokens, spent.thread[1]),
@@ -90,11 +92,11 @@ def _scopes(limits: BudgetLimits, spent: Spent, worker: bool, tenant: bool) -> I
         ]
     for scope, unit, limit, used in candidates:
         if limit is not None:
-            yield Scope(scope, unit, float(limit), used)
+            yield BudgetScope(scope, unit, float(limit), used)
 
 
 def output_room(
-    scopes: Iterator[Scope], input_tokens: int, price: ModelPrice, wanted: int
+    scopes: Iterator[BudgetScope], input_tokens: int, price: ModelPrice, wanted: int
 ) -> OutputRoom:
     """How many output tokens fit every limit once ``input_tokens`` are paid, up to
     ``wanted``."""

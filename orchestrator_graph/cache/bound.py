@@ -27,7 +27,7 @@ MARGIN = 0.01  # above a neighbour that proved to be another question
 
 
 @dataclass(frozen=True)
-class Calibration:
+class NearMissCalibration:
     """Cosines of the guard-passing must-not-match pairs, and how many pairs in all."""
 
     negatives: int
@@ -49,10 +49,10 @@ class Calibration:
 
 
 @cache
-def shipped_calibration() -> Calibration:
+def shipped_calibration() -> NearMissCalibration:
     """The calibration shipped with the package (``calibration.json``)."""
     data = json.loads((resources.files(__package__) / CALIBRATION).read_text(encoding="utf-8"))
-    return Calibration(data["negatives"], tuple(sorted(data["scores"], reverse=True)))
+    return NearMissCalibration(data["negatives"], tuple(sorted(data["scores"], reverse=True)))
 
 
 def threshold_for(bound: float) -> float:

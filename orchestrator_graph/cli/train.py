@@ -29,7 +29,7 @@ import numpy as np
 from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.cli import UsageError
 from orchestrator_graph.cli.arguments import number_in
-from orchestrator_graph.cli.eval import Part, select
+from orchestrator_graph.lab.evaluation import Part, select
 from orchestrator_graph.lab.workloads import Session, read_workloads
 from orchestrator_graph.routing.classify.rules import rule_signals
 from orchestrator_graph.routing.classify.trained import (

@@ -27,7 +27,7 @@ MAX_INDEXES = 64  # transcripts (threads) indexed at once, the least recently us
 
 
 @dataclass(frozen=True)
-class Turn:
+class TurnSpan:
     """One turn: its index and the positions of its messages in the transcript."""
 
     index: int
@@ -101,10 +101,11 @@ class TranscriptIndex:
         """Turns (human messages) before position ``end``."""
         return bisect_left(self.starts, end)
 
-    def turn(self, index: int, end: int) -> Turn:
-        """Turn ``index`` of the transcript cut at ``end`` (``0 <= index < turn_count(end)``)."""
+    def turn(self, index: int, end: int) -> TurnSpan:
+        """The span of turn ``index`` in the transcript cut at ``end``
+        (``0 <= index < turn_count(end)``)."""
         after = self.starts[index + 1] if index + 1 < self.turn_count(end) else end
-        return Turn(index, self.starts[index], after)
+        return TurnSpan(index, self.starts[index], after)
 
 
 _INDEXES: Lru[tuple[str | None, str], TranscriptIndex] = Lru(MAX_INDEXES)

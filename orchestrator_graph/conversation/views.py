@@ -25,20 +25,20 @@ from orchestrator_graph.conversation.tokens import (
     shared_counter,
     shared_messages,
 )
-from orchestrator_graph.conversation.transcript_index import Turn, transcript_index
+from orchestrator_graph.conversation.transcript_index import TurnSpan, transcript_index
 from orchestrator_graph.errors import InvalidTurnError
 
 
-def turns_of(messages: Sequence[BaseMessage]) -> list[Turn]:
+def turns_of(messages: Sequence[BaseMessage]) -> list[TurnSpan]:
     """The turns of a transcript, in order."""
     starts = [i for i, m in enumerate(messages) if m.type == "human"]
     if not starts:
         return []
     ends = [*starts[1:], len(messages)]
-    return [Turn(n, s, e) for n, (s, e) in enumerate(zip(starts, ends, strict=True))]
+    return [TurnSpan(n, s, e) for n, (s, e) in enumerate(zip(starts, ends, strict=True))]
 
 
-def last_turn(messages: Sequence[BaseMessage]) -> Turn:
+def last_turn(messages: Sequence[BaseMessage]) -> TurnSpan:
     """The latest turn of a transcript (``turns_of(messages)[-1]``, without the walk);
     ``IndexError`` when it has none."""
     index, end = transcript_index(messages), len(messages)

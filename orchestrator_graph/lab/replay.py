@@ -4,7 +4,7 @@ What the bench measures with: each session replayed twice (forced to the main
 session, then orchestrated) on models that replay the recorded answers, the
 answers split per subtask, context recall read from the models' request logs,
 the overhead of a one-node reference graph and the speedup of parallel workers.
-See ``orchestrator_graph.cli.bench`` for the figures it reports.
+See ``orchestrator_graph.lab.bench`` for the figures it reports.
 """
 
 from __future__ import annotations

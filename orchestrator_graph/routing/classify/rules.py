@@ -18,7 +18,7 @@ from langchain_core.messages import BaseMessage
 
 from orchestrator_graph.config import SELF_CONTAINED_BELOW
 from orchestrator_graph.conversation.tokens import message_text, shared_counter
-from orchestrator_graph.conversation.views import Turn, instruction_positions, latest_request
+from orchestrator_graph.conversation.views import TurnSpan, instruction_positions, latest_request
 from orchestrator_graph.routing.classify.lexicon import (
     ARTIFACT_KIND,
     ARTIFACT_REF,
@@ -174,7 +174,7 @@ def _context_signals(
         found.add("reply", W_REPLY, "answers the assistant's question")
 
 
-def _latest(messages: Sequence[BaseMessage], turns: Sequence[Turn], test) -> int | None:
+def _latest(messages: Sequence[BaseMessage], turns: Sequence[TurnSpan], test) -> int | None:
     """The latest of ``turns`` with a message whose features pass ``test``."""
     for turn in reversed(turns):
         if any(test(message_features(messages[p])) for p in turn.positions):
@@ -185,7 +185,7 @@ def _latest(messages: Sequence[BaseMessage], turns: Sequence[Turn], test) -> int
 def referred_closure(
     history: Sequence[BaseMessage],
     refs: set[int],
-    turns: Sequence[Turn] | None = None,
+    turns: Sequence[TurnSpan] | None = None,
     threshold: float = SELF_CONTAINED_BELOW,
 ) -> set[int]:
     """``refs`` and, transitively, the turns each of them built on (within ``turns``,
@@ -307,7 +307,7 @@ def profile_from(
     )
 
 
-def _cover(messages: Sequence[BaseMessage], turns: Sequence[Turn]) -> Segment | None:
+def _cover(messages: Sequence[BaseMessage], turns: Sequence[TurnSpan]) -> Segment | None:
     """In a long thread (more turns than the lookback, or more than
     ``COVER_FROM_TOKENS`` in it), the recent segments a new task's worker is also sent
     (``segments.cover_for_new_task``); a short thread's worker gets it all anyway."""
@@ -319,7 +319,7 @@ def _cover(messages: Sequence[BaseMessage], turns: Sequence[Turn]) -> Segment | 
 
 
 def _segment_or_previous(
-    messages: Sequence[BaseMessage], turns: Sequence[Turn], signals: list[str]
+    messages: Sequence[BaseMessage], turns: Sequence[TurnSpan], signals: list[str]
 ) -> set[int]:
     """The turns of the task a follow-up continues (``task_segment``), or the previous
     turn when it asks about the whole conversation or no boundary is in view."""

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from langchain_core.messages import BaseMessage
 
 from orchestrator_graph.conversation.transcript_index import transcript_index
-from orchestrator_graph.conversation.views import Turn
+from orchestrator_graph.conversation.views import TurnSpan
 from orchestrator_graph.routing.classify.message_features import MessageFeatures, message_features
 
 LOOKBACK_TURNS = 32  # the most earlier turns a decision reads
@@ -70,7 +70,7 @@ class Segment:
     """The task a request continues: its turns (oldest first), whether a boundary was
     found within ``MAX_SEGMENT_TURNS``, and the standing instructions in force."""
 
-    turns: list[Turn] = field(default_factory=list)
+    turns: list[TurnSpan] = field(default_factory=list)
     bounded: bool = True
     instructions: list[int] = field(default_factory=list)  # message positions
 
@@ -86,7 +86,7 @@ class Segment:
 
 def recent_turns(
     messages: Sequence[BaseMessage], limit: int = LOOKBACK_TURNS, *, end: int | None = None
-) -> list[Turn]:
+) -> list[TurnSpan]:
     """The last ``limit`` turns before position ``end`` (default: the latest request),
     oldest first.
 
@@ -105,10 +105,10 @@ def recent_turns(
         return []
     base = transcript_index(messages).turn_count(starts[0])
     ends = [*starts[1:], end]
-    return [Turn(base + n, s, e) for n, (s, e) in enumerate(zip(starts, ends, strict=True))]
+    return [TurnSpan(base + n, s, e) for n, (s, e) in enumerate(zip(starts, ends, strict=True))]
 
 
-def turn_words(messages: Sequence[BaseMessage], turns: Sequence[Turn]) -> frozenset[str]:
+def turn_words(messages: Sequence[BaseMessage], turns: Sequence[TurnSpan]) -> frozenset[str]:
     """The content words of ``turns`` (requests and answers), from cached features."""
     words: set[str] = set()
     for turn in turns:
@@ -154,7 +154,7 @@ def is_task_boundary(
 
 
 def boundary_at(
-    messages: Sequence[BaseMessage], turns: Sequence[Turn], n: int, *, strict: bool = True
+    messages: Sequence[BaseMessage], turns: Sequence[TurnSpan], n: int, *, strict: bool = True
 ) -> Boundary:
     """The boundary score of turn ``turns[n]`` against the turns just before it
     (``strict``, as where a segment is cut: see ``is_task_boundary``)."""
@@ -166,7 +166,7 @@ def boundary_at(
 
 
 def request_boundary(
-    messages: Sequence[BaseMessage], turns: Sequence[Turn] | None = None
+    messages: Sequence[BaseMessage], turns: Sequence[TurnSpan] | None = None
 ) -> Boundary:
     """The boundary score of the latest request of ``messages`` (``turns``: its
     ``recent_turns``, when the caller has them)."""
@@ -180,7 +180,7 @@ def request_boundary(
 
 
 def task_segment(
-    messages: Sequence[BaseMessage], segments: int = 1, turns: Sequence[Turn] | None = None
+    messages: Sequence[BaseMessage], segments: int = 1, turns: Sequence[TurnSpan] | None = None
 ) -> Segment:
     """The segment the latest request of ``messages`` continues: the earlier turns
     since the last task boundary (the boundary turn included), and the standing
@@ -203,8 +203,8 @@ def task_segment(
     return Segment(turns[first:], False, standing_instructions(messages))
 
 
-def task_from(messages: Sequence[BaseMessage], turns: Sequence[Turn], index: int) -> list[int]:
-    """Turn ``index`` of ``turns`` and the later turns of its task (up to the next
+def task_from(messages: Sequence[BaseMessage], turns: Sequence[TurnSpan], index: int) -> list[int]:
+    """TurnSpan ``index`` of ``turns`` and the later turns of its task (up to the next
     boundary): a named artifact with the follow-ups that changed it."""
     start = next((n for n, t in enumerate(turns) if t.index == index), None)
     if start is None:
@@ -290,7 +290,7 @@ def segment_context(
 
 def cover_for_new_task(
     messages: Sequence[BaseMessage],
-    turns: Sequence[Turn],
+    turns: Sequence[TurnSpan],
     count: Callable[[BaseMessage], int],
     insurance: int = SEGMENT_INSURANCE_TOKENS,
 ) -> Segment | None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from orchestrator_graph.conversation.views import Turn
+from orchestrator_graph.conversation.views import TurnSpan
 from orchestrator_graph.routing.classify.lexicon import (
     ANAPHORA,
     CONTINUATION,
@@ -75,7 +75,7 @@ class RuleSignals:
     overlap: dict[int, float] = field(default_factory=dict)
     unresolved: bool = False
     own_material: bool = False
-    turns: list[Turn] = field(default_factory=list)  # the recent turns read, oldest first
+    turns: list[TurnSpan] = field(default_factory=list)  # the recent turns read, oldest first
     boundary: Boundary | None = None  # whether the request starts a new task
 
     def add(self, name: str, weight: float, label: str, *, unresolved: bool = True) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from orchestrator_graph.cache.bound import Calibration, raised, threshold_for
+from orchestrator_graph.cache.bound import NearMissCalibration, raised, threshold_for
 from orchestrator_graph.cache.guards import mismatch, signature, time_sensitive
 from orchestrator_graph.quality.embedding import shared_embedder
 
@@ -76,13 +76,13 @@ def test_requests_about_the_day_are_time_sensitive() -> None:
 
 
 def test_the_conformal_threshold_keeps_the_bound() -> None:
-    calibration = Calibration(negatives=199, scores=(0.9, 0.85, 0.8))
+    calibration = NearMissCalibration(negatives=199, scores=(0.9, 0.85, 0.8))
     # (k + 1) / 200 <= 0.01 allows one false hit: just above the second score
     assert calibration.threshold_for(0.01) == pytest.approx(0.85 + 1e-6)
     assert calibration.false_hit_bound(0.85 + 1e-6) == pytest.approx(2 / 200)
     # (k + 1) / 200 <= 0.005: none allowed, above the highest
     assert calibration.threshold_for(0.005) == pytest.approx(0.9 + 1e-6)
     # too few near misses to certify the bound: exact matches only
-    assert Calibration(negatives=50, scores=(0.9,)).threshold_for(0.01) == 1.0
+    assert NearMissCalibration(negatives=50, scores=(0.9,)).threshold_for(0.01) == 1.0
     assert raised(0.85, 0.9) == pytest.approx(0.91)
     assert raised(0.95, 0.9) == 0.95

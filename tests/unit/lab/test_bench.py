@@ -11,8 +11,8 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from orchestrator_graph.accounting.ledger import CostLedger, percentile
-from orchestrator_graph.cli import bench
-from orchestrator_graph.lab import replay
+from orchestrator_graph.cli import bench as bench_command
+from orchestrator_graph.lab import bench, replay
 from orchestrator_graph.lab.workloads import read_workloads
 from orchestrator_graph.routing.classify import split_subtasks
 from orchestrator_graph.testing.simulated import SimulatedRequest
@@ -112,7 +112,7 @@ def test_the_first_turn_is_the_cold_start_apart_from_the_percentiles(
     assert result["decision_ms_p99"] == percentile(timings[1:], 99)
     assert result["decision_ms_p50"] == percentile(timings[1:], 50)
     assert result["cold_start"]["warm_up_s"] >= 0
-    assert "cold start" in bench.format_table(result)
+    assert "cold start" in bench_command.format_table(result)
 
 
 def _request(*messages: Any) -> SimulatedRequest:
@@ -235,7 +235,7 @@ def test_arms_share_one_baseline(tmp_path: Path) -> None:
     with CostLedger(tmp_path / "arm-1" / "ledger-orchestrated.sqlite") as ledger:
         models = {c["model"] for c in ledger.calls()}
     assert "gpt-4.1-nano" in models and "gpt-4.1-mini" not in models
-    table = bench.format_arms(reports)
+    table = bench_command.format_arms(reports)
     assert "one baseline" in table and "gpt-4.1-nano" in table
     with pytest.raises(ValueError, match="same main model"):
         bench.run_arms(

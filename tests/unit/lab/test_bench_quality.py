@@ -12,10 +12,11 @@ import pytest
 from langchain_core.messages import AIMessage
 from tqdm import tqdm
 
-from orchestrator_graph.cli import bench, main
-from orchestrator_graph.cli.eval import evaluate_sessions
+from orchestrator_graph.cli import bench as bench_command
+from orchestrator_graph.cli import main
 from orchestrator_graph.config import OrchestratorConfig, RoutingConfig
-from orchestrator_graph.lab import replay
+from orchestrator_graph.lab import bench, replay
+from orchestrator_graph.lab.evaluation import evaluate_sessions
 from orchestrator_graph.lab.quality.runs import quality_report, scored_turn
 from orchestrator_graph.lab.workloads import read_workloads
 
@@ -70,7 +71,7 @@ def test_bench_reports_the_quality_of_the_roles_that_answered(tmp_path: Path) ->
         assert quality["overall"][name] == pytest.approx(expected["overall"][name])
     assert quality["overall"]["savings"] == pytest.approx(report["savings"])  # all are scored
     assert quality["sources"]["alpha"]["all_weak_retained"] == pytest.approx(7 / 9)
-    assert "quality (scored turns)" in bench.format_table(report)
+    assert "quality (scored turns)" in bench_command.format_table(report)
     json.dumps(report, allow_nan=False)
 
 

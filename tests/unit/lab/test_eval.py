@@ -65,8 +65,8 @@ def test_eval_cli_writes_every_key(tmp_path: Path):
 
 
 def test_a_worker_view_missing_a_needed_turn_is_starved(tmp_path: Path):
-    from orchestrator_graph.cli.eval import evaluate_sessions
     from orchestrator_graph.config import OrchestratorConfig
+    from orchestrator_graph.lab.evaluation import evaluate_sessions
 
     skip = {
         "id": "s3",
@@ -103,7 +103,7 @@ def test_malformed_workload_names_file_and_line(tmp_path: Path):
 def test_the_overall_row_adds_up_the_files_runs(tmp_path: Path, monkeypatch) -> None:
     """Each turn is decided once: the overall row is the files' runs added up (its
     times as cold as theirs), not a second run on warm caches."""
-    from orchestrator_graph.cli import eval as eval_command
+    from orchestrator_graph.lab import evaluation as eval_command
 
     first = write(tmp_path / "first.jsonl", SESSIONS[:1])
     second = write(tmp_path / "second.jsonl", SESSIONS[1:])
