@@ -22,7 +22,7 @@ Figures follow ``docs/workloads.md``: one source, quality retained = run / all-s
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -81,6 +81,30 @@ class DriftRun:
         return (self.policies["adaptive"].cost - best) / best
 
 
+def _compared(
+    policy: Callable[[str, np.ndarray], Policy],
+    p: np.ndarray,
+    oracle: np.ndarray,
+    threshold: float,
+    adaptive: np.ndarray,
+    settings: DriftSettings,
+) -> list[tuple[str, np.ndarray]]:
+    """The routings compared, each as its strong-or-not per live turn: all-strong,
+    all-weak, the calibrated threshold, the best fixed threshold in hindsight, the
+    oracle (cheap wherever it loses nothing) and the adaptive router."""
+    candidates = [policy("", p <= t) for t in np.unique(np.concatenate([[-1.0], p]))]
+    keeping = [c for c in candidates if c.retained >= settings.min_quality]
+    best = min(keeping, key=lambda c: c.cost)
+    return [
+        ("all-strong", np.ones(len(p), dtype=bool)),
+        ("all-weak", np.zeros(len(p), dtype=bool)),
+        ("fixed calibrated threshold", np.array([not cheap_model_ok(x, threshold) for x in p])),
+        ("best fixed (hindsight)", best.to_strong),
+        ("oracle", oracle),
+        ("adaptive", adaptive),
+    ]
+
+
 def simulate(
     turns: Sequence[ScoredTurn],
     p_weak_ok: np.ndarray,
@@ -135,18 +159,7 @@ def simulate(
     )
     if fired_at is not None:
         run.turns_to_adapt = int(np.searchsorted(drift_rows, fired_at)) + 1
-    oracle = weak < strong  # cheap wherever it loses nothing
-    candidates = [policy("", p <= t) for t in np.unique(np.concatenate([[-1.0], p]))]
-    keeping = [c for c in candidates if c.retained >= s.min_quality]
-    best = min(keeping, key=lambda c: c.cost)
-    for name, to_strong in (
-        ("all-strong", np.ones(len(live), dtype=bool)),
-        ("all-weak", np.zeros(len(live), dtype=bool)),
-        ("fixed calibrated threshold", np.array([not cheap_model_ok(x, threshold) for x in p])),
-        ("best fixed (hindsight)", best.to_strong),
-        ("oracle", oracle),
-        ("adaptive", adaptive),
-    ):
+    for name, to_strong in _compared(policy, p, weak < strong, threshold, adaptive, s):
         run.policies[name] = policy(name, to_strong)
     return run
 

@@ -302,79 +302,83 @@ def _sse_chunks(
         yield {**base, "object": "chat.completion.chunk", "choices": [], "usage": _usage(message)}
 
 
-def _handler_for(server: OpenAICompatibleServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.0"
-        server_version = "OpenAICompatibleSimulator/0.1"
+class _Handler(BaseHTTPRequestHandler):
+    """The HTTP side of a simulator: the OpenAI routes, answered by ``simulator``."""
 
-        def log_message(self, format: str, *args: Any) -> None:  # silence stderr
-            return
+    simulator: OpenAICompatibleServer  # set per server by ``_handler_for``
+    protocol_version = "HTTP/1.0"
+    server_version = "OpenAICompatibleSimulator/0.1"
 
-        def _send_json(self, status: int, payload: Any) -> None:
-            data = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            if status >= 400 and status not in (400, 404):
-                self.send_header("retry-after-ms", str(int(server.retry_after_s * 1000)))
-            self.end_headers()
-            self.wfile.write(data)
+    def log_message(self, format: str, *args: Any) -> None:  # silence stderr
+        return
 
-        def _send_sse(self, chunks: Iterator[dict[str, Any]]) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-cache")
-            self.end_headers()
-            for item in chunks:
-                self.wfile.write(f"data: {json.dumps(item)}\n\n".encode())
-                self.wfile.flush()
-            self.wfile.write(b"data: [DONE]\n\n")
+    def _send_json(self, status: int, payload: Any) -> None:
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        if status >= 400 and status not in (400, 404):
+            self.send_header("retry-after-ms", str(int(self.simulator.retry_after_s * 1000)))
+        self.end_headers()
+        self.wfile.write(data)
 
-        def do_GET(self) -> None:
-            path = self.path.split("?", 1)[0].rstrip("/")
-            if path == "/v1/models":
-                with server._lock:
-                    names = sorted(server.models)
-                data = [
-                    {"id": n, "object": "model", "created": 0, "owned_by": "simulated"}
-                    for n in names
-                ]
-                status, payload = 200, {"object": "list", "data": data}
-            else:
+    def _send_sse(self, chunks: Iterator[dict[str, Any]]) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        for item in chunks:
+            self.wfile.write(f"data: {json.dumps(item)}\n\n".encode())
+            self.wfile.flush()
+        self.wfile.write(b"data: [DONE]\n\n")
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0].rstrip("/")
+        if path == "/v1/models":
+            with self.simulator._lock:
+                names = sorted(self.simulator.models)
+            data = [
+                {"id": n, "object": "model", "created": 0, "owned_by": "simulated"} for n in names
+            ]
+            status, payload = 200, {"object": "list", "data": data}
+        else:
+            status, payload = 404, _error_body(404, f"Unknown path {path!r}")
+        self.simulator._record("GET", path, None, status)
+        self._reply(lambda: self._send_json(status, payload))
+
+    def do_POST(self) -> None:
+        path = self.path.split("?", 1)[0].rstrip("/")
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body: Any = None
+        payload: Any  # a JSON body, or the SSE chunk iterator of a stream
+        stream = False
+        try:
+            body = json.loads(raw or b"null")
+            if not isinstance(body, dict):
+                raise BadRequestError("The request body must be a JSON object")
+            if path != "/v1/chat/completions":
                 status, payload = 404, _error_body(404, f"Unknown path {path!r}")
-            server._record("GET", path, None, status)
+            else:
+                status, payload, stream = self.simulator._complete(body)
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            status, payload = 400, _error_body(400, f"The body is not valid JSON: {error}")
+        except (BadRequestError, ValueError, TypeError) as error:
+            status, payload = 400, _error_body(400, str(error))
+        self.simulator._record("POST", path, body, status)
+        if stream:
+            self._reply(lambda: self._send_sse(payload))
+        else:
             self._reply(lambda: self._send_json(status, payload))
 
-        def do_POST(self) -> None:
-            path = self.path.split("?", 1)[0].rstrip("/")
-            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            body: Any = None
-            payload: Any  # a JSON body, or the SSE chunk iterator of a stream
-            stream = False
-            try:
-                body = json.loads(raw or b"null")
-                if not isinstance(body, dict):
-                    raise BadRequestError("The request body must be a JSON object")
-                if path != "/v1/chat/completions":
-                    status, payload = 404, _error_body(404, f"Unknown path {path!r}")
-                else:
-                    status, payload, stream = server._complete(body)
-            except (json.JSONDecodeError, UnicodeDecodeError) as error:
-                status, payload = 400, _error_body(400, f"The body is not valid JSON: {error}")
-            except (BadRequestError, ValueError, TypeError) as error:
-                status, payload = 400, _error_body(400, str(error))
-            server._record("POST", path, body, status)
-            if stream:
-                self._reply(lambda: self._send_sse(payload))
-            else:
-                self._reply(lambda: self._send_json(status, payload))
+    def _reply(self, send: Any) -> None:
+        # The client may have given up (e.g. its timeout fired): nothing to answer.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            send()
 
-        def _reply(self, send: Any) -> None:
-            # The client may have given up (e.g. its timeout fired): nothing to answer.
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                send()
 
-    return Handler
+def _handler_for(server: OpenAICompatibleServer) -> type[BaseHTTPRequestHandler]:
+    """A handler class bound to ``server`` (``http.server`` builds one per request)."""
+    return type("Handler", (_Handler,), {"simulator": server})
 
 
 __all__ = ["BadRequestError", "OpenAICompatibleServer", "ServerRequest", "to_langchain_messages"]
