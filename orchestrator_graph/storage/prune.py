@@ -162,9 +162,18 @@ def prune_thread(saver: BaseCheckpointSaver, thread_id: str, **options: Any) -> 
         >>> with sqlite_checkpointer("checkpoints/demo.sqlite") as saver:  # doctest: +SKIP
         ...     prune_thread(saver, "thread-1")
     """
+    return _pruner(saver)(thread_id, **options)
+
+
+def _pruner(saver: BaseCheckpointSaver) -> Callable[..., PruneReport]:
+    """How ``saver``'s threads are pruned; ``TypeError`` for a saver that cannot be."""
     if isinstance(saver, SqliteSaver):
-        with saver.lock:
-            return prune_sqlite(saver.conn, thread_id, serde=saver.serde, **options)
+
+        def sqlite(thread_id: str, **options: Any) -> PruneReport:
+            with saver.lock:
+                return prune_sqlite(saver.conn, thread_id, serde=saver.serde, **options)
+
+        return sqlite
     try:
         from langgraph.checkpoint.postgres import PostgresSaver
     except ImportError:  # the postgres extra is not installed: no saver can be one
@@ -173,9 +182,10 @@ def prune_thread(saver: BaseCheckpointSaver, thread_id: str, **options: Any) -> 
         if isinstance(saver, PostgresSaver):
             from orchestrator_graph.storage.prune_postgres import prune_postgres
 
-            return prune_postgres(saver, thread_id, **options)
+            return lambda thread_id, **options: prune_postgres(saver, thread_id, **options)
     raise TypeError(
-        f"prune_thread works on a SqliteSaver or a PostgresSaver, not {type(saver).__name__}"
+        f"pruning and compacting work on a SqliteSaver or a PostgresSaver (the sync "
+        f"savers of storage.checkpoints), not {type(saver).__name__}"
     )
 
 
@@ -193,6 +203,7 @@ def compact_thread(
     there). ``vacuum`` gives the freed pages of a SQLite file back to the disk.
 
     Raises:
+        TypeError: the graph's saver is not a ``SqliteSaver`` or ``PostgresSaver``.
         ValueError: the thread has a turn in progress or waiting at an interrupt
             (``next`` is not empty; finish or resume it first), or it was written by
             another graph (nodes or channels ``graph`` does not have). Nothing is
@@ -201,6 +212,7 @@ def compact_thread(
     saver = graph.checkpointer
     if not isinstance(saver, BaseCheckpointSaver):
         raise TypeError("compact_thread needs a graph compiled with a checkpointer")
+    prune = _pruner(saver)  # a saver that cannot be pruned is refused before any write
     if (saved := saver.get_tuple(config)) is not None:
         _check_written_by(graph, saved, config)
     state = graph.get_state(config)
@@ -213,7 +225,7 @@ def compact_thread(
     whole = {k: Overwrite(state.values[k]) for k in deltas if k in state.values}
     if whole:
         graph.update_state(state.config, whole)
-    report = prune_thread(saver, str(config["configurable"]["thread_id"]), keep=1)
+    report = prune(str(config["configurable"]["thread_id"]), keep=1)
     if vacuum and isinstance(saver, SqliteSaver):
         with saver.lock:
             vacuum_sqlite(saver.conn)

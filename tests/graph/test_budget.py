@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import Checkpointer
 from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
@@ -23,7 +24,6 @@ from orchestrator_graph.config import BudgetLimits
 from orchestrator_graph.conversation.tokens import count_messages, count_text
 from orchestrator_graph.conversation.views import worker_view
 from orchestrator_graph.server.chat_models import default_models
-from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 from orchestrator_graph.testing.simulated import (
     SimulatedChatModel,
     invent_answer,
@@ -79,7 +79,9 @@ def test_reservations_are_atomic_across_threads(tmp_path: Path) -> None:
     assert book.used("t", 0) == (7.0, 70)  # replaces its own hold instead of adding one
 
 
-def test_n_parallel_workers_against_a_budget_for_n_minus_one(tmp_path: Path) -> None:
+async def test_n_parallel_workers_against_a_budget_for_n_minus_one(
+    checkpointer: Checkpointer, tmp_path: Path
+) -> None:
     n = len(QUESTIONS)
     price = price_for("gpt-4.1-mini")
     worst = [price.cost(count_messages(worker_view([], [], q)), CAP) for q in QUESTIONS]
@@ -100,13 +102,12 @@ def test_n_parallel_workers_against_a_budget_for_n_minus_one(tmp_path: Path) -> 
     main = SimulatedChatModel(model_name="gpt-4.1")
     request = "\n".join(f"{k}. {q}" for k, q in enumerate(QUESTIONS, 1))
     thread = {"configurable": {"thread_id": "b"}}
-    with sqlite_checkpointer(tmp_path / "cp.sqlite") as saver:
-        graph = create_orchestrator(main_model=main, worker_model=worker, config=config)
-        graph = graph.compile(checkpointer=saver)
-        # the same shortfall as on the main route: BudgetExceeded, no answer written
-        with pytest.raises(BudgetExceeded) as raised:
-            graph.invoke({"messages": [HumanMessage(request)]}, thread)
-        transcript = graph.get_state(thread).values["messages"]
+    graph = create_orchestrator(main_model=main, worker_model=worker, config=config)
+    graph = graph.compile(checkpointer=checkpointer.saver)
+    # the same shortfall as on the main route: BudgetExceeded, no answer written
+    with pytest.raises(BudgetExceeded) as raised:
+        await checkpointer.invoke(graph, {"messages": [HumanMessage(request)]}, thread)
+    transcript = (await checkpointer.state(graph, thread)).values["messages"]
     assert raised.value.scope == "turn"
     assert [m.type for m in transcript] == ["human"]  # no placeholder in the transcript
     assert len(worker.requests) == n - 1  # one worker was refused before its call
@@ -146,7 +147,9 @@ def test_a_cheaper_route_is_taken_when_the_chosen_one_does_not_fit(tmp_path: Pat
     assert CostLedger(config.ledger_path).totals("c").cost_usd <= limit
 
 
-def test_a_thread_token_budget_stops_the_turn_that_would_pass_it(tmp_path: Path) -> None:
+async def test_a_thread_token_budget_stops_the_turn_that_would_pass_it(
+    checkpointer: Checkpointer, tmp_path: Path
+) -> None:
     limit = 3000
     config = OrchestratorConfig().updated(
         {
@@ -161,16 +164,17 @@ def test_a_thread_token_budget_stops_the_turn_that_would_pass_it(tmp_path: Path)
         main_model=main, worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"), config=config
     )
     thread = {"configurable": {"thread_id": "tok"}}
-    with sqlite_checkpointer(tmp_path / "cp.sqlite") as saver:
-        graph = graph_builder.compile(checkpointer=saver)
-        answered = 0
-        with pytest.raises(BudgetExceeded, match="thread budget") as caught:
-            for n in range(20):
-                graph.invoke({"messages": [HumanMessage(f"Tell me fact number {n}.")]}, thread)
-                answered += 1
-        calls_before = len(main.requests)
-        assert caught.value.scope == "thread" and caught.value.unit == "tokens"
-        assert graph.get_state(thread).next == ("cost_estimate",)  # resumable, nothing called
+    graph = graph_builder.compile(checkpointer=checkpointer.saver)
+    answered = 0
+    with pytest.raises(BudgetExceeded, match="thread budget") as caught:
+        for n in range(20):
+            ask = {"messages": [HumanMessage(f"Tell me fact number {n}.")]}
+            await checkpointer.invoke(graph, ask, thread)
+            answered += 1
+    calls_before = len(main.requests)
+    assert caught.value.scope == "thread" and caught.value.unit == "tokens"
+    # resumable, nothing called
+    assert (await checkpointer.state(graph, thread)).next == ("cost_estimate",)
     assert answered >= 1 and calls_before == answered
     spent = sum(
         c["input_tokens"] + c["output_tokens"] for c in CostLedger(config.ledger_path).calls("tok")

@@ -240,24 +240,28 @@ def test_a_ledger_from_before_the_cache_gets_the_saved_column(tmp_path: Path) ->
     ("said", "how"),
     [({"thumbs": "down"}, "graph"), ({"quality": 0.2}, "graph"), ({"thumbs": "down"}, "api")],
 )
-def test_negative_feedback_on_a_cached_answer_withdraws_the_entry(
-    tmp_path: Path, said: dict[str, Any], how: str
+async def test_negative_feedback_on_a_cached_answer_withdraws_the_entry(
+    checkpointer: Checkpointer, tmp_path: Path, said: dict[str, Any], how: str
 ) -> None:
     """Defect 8: thumbs down on a turn answered from the cache changed nothing."""
-    graph, _ = make_graph(tmp_path)
-    invoke(graph, [HumanMessage(QUESTION)], "w1")
-    served = invoke(graph, [HumanMessage(QUESTION)], "w2")["decision"]
+    graph = create_orchestrator(
+        main_model=SimulatedChatModel(model_name="gpt-4.1"),
+        worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
+        config=cached_config(tmp_path),
+    ).compile(checkpointer=checkpointer.saver)
+    await ask(checkpointer, graph, QUESTION, "w1")
+    served = (await ask(checkpointer, graph, QUESTION, "w2"))["decision"]
     assert served.route == "cache" and served.cache is not None
     entry = served.cache.entry_id
     if how == "graph":
-        graph.invoke({"feedback": [said]}, thread("w2"))
+        await checkpointer.invoke(graph, {"feedback": [said]}, thread("w2"))
     else:  # another connection to the cache file: the graph's sees the write
         outcome = record_outcome(
             tmp_path / "ledger.sqlite", "w2", **said, cache=tmp_path / "answer_cache.sqlite"
         )
         assert outcome.withdrawn_entry == entry
 
-    again = invoke(graph, [HumanMessage(QUESTION)], "w3")["decision"]
+    again = (await ask(checkpointer, graph, QUESTION, "w3"))["decision"]
     assert again.route != "cache"  # answered anew, not from the disliked entry
     (why,) = [r for r in again.reasons if "withdrawn" in r]
     assert f"entry {entry[:12]}" in why and "negative feedback" in why
@@ -265,7 +269,7 @@ def test_negative_feedback_on_a_cached_answer_withdraws_the_entry(
         rows = {r["entry_id"]: r for r in cache.entries("tenant-a")}
     assert "negative feedback" in rows[entry]["withdrawn"]
     # the fresh answer is the one kept: the next repeat is served from it
-    after = invoke(graph, [HumanMessage(QUESTION)], "w4")["decision"]
+    after = (await ask(checkpointer, graph, QUESTION, "w4"))["decision"]
     assert after.route == "cache" and after.cache is not None and after.cache.entry_id != entry
 
 
