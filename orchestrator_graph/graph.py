@@ -25,8 +25,7 @@ import weakref
 from collections.abc import Mapping
 from contextlib import closing
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langgraph.graph import END, START, StateGraph
@@ -51,6 +50,7 @@ from orchestrator_graph.resources import Resources
 from orchestrator_graph.routing.edge import route
 from orchestrator_graph.routing.warmup import warm_up
 from orchestrator_graph.state import OrchestratorInput, OrchestratorOutput, OrchestratorState
+from orchestrator_graph.storage.closing import Closing
 
 
 def create_orchestrator(
@@ -192,7 +192,7 @@ def check_ledger_file(path: Path) -> None:
 
 
 class OrchestratorGraph(
-    StateGraph[OrchestratorState, RunContext, OrchestratorInput, OrchestratorOutput]
+    StateGraph[OrchestratorState, RunContext, OrchestratorInput, OrchestratorOutput], Closing
 ):
     """``StateGraph`` whose compiled graph checks each run's input before LangGraph
     checkpoints it (``nodes.input_check.InputCheck``), holding the ``Resources`` its
@@ -213,17 +213,6 @@ class OrchestratorGraph(
         caller's to close); idempotent. Its compiled graphs share them."""
         if self._owned:
             self.resources.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __init__(self, options: OrchestratorConfig) -> None:
         super().__init__(

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
 from orchestrator_graph.accounting.holds import BudgetBook
 from orchestrator_graph.accounting.ledger import CostLedger
@@ -30,6 +28,7 @@ from orchestrator_graph.accounting.ledger.schema import BOOK_TABLES, TABLES
 from orchestrator_graph.cache.store import AnswerCache
 from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.errors import ResourcesClosedError
+from orchestrator_graph.storage.closing import Closing
 
 
 def locations(config: OrchestratorConfig) -> tuple[str | Path | None, Path | None]:
@@ -41,7 +40,7 @@ def locations(config: OrchestratorConfig) -> tuple[str | Path | None, Path | Non
     return location, config.cache_path()
 
 
-class Resources:
+class Resources(Closing):
     """The ledger, budget book and answer cache of ``config``,
     opened on first use and closed together (idempotent; thread-safe).
 
@@ -141,14 +140,3 @@ class Resources:
         for resource in opened:
             if resource is not None:
                 resource.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -34,6 +34,7 @@ from orchestrator_graph.accounting.ledger.schema import BOOK_TABLES
 from orchestrator_graph.accounting.pricing import ModelPrice
 from orchestrator_graph.config import BudgetLimits
 from orchestrator_graph.errors import BudgetExceeded
+from orchestrator_graph.storage.closing import Closing
 
 
 def period_start(period: Literal["day", "month"], now: float | None = None) -> float:
@@ -114,7 +115,7 @@ def output_room(
     return room
 
 
-class BudgetBook:
+class BudgetBook(Closing):
     """The holds (reserved and settled spend) at ``location``: a SQLite file (None: in
     memory) or a Postgres URL; safe across threads, processes and servers.
 

@@ -24,8 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import numpy as np
 
@@ -34,6 +33,7 @@ from orchestrator_graph.cache.guards import mismatch
 from orchestrator_graph.errors import LedgerError
 from orchestrator_graph.quality.embedding import DIMENSIONS
 from orchestrator_graph.storage import database
+from orchestrator_graph.storage.closing import Closing
 
 TABLE = "answer_cache"
 COLUMNS: dict[str, type] = {
@@ -112,7 +112,7 @@ def _cache_error(path: Path, exc: sqlite3.DatabaseError) -> LedgerError:
     )
 
 
-class AnswerCache:
+class AnswerCache(Closing):
     """Earlier answers in the SQLite file ``path``, looked up per scope.
 
     Example:
@@ -315,17 +315,6 @@ class AnswerCache:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _match(row: dict[str, Any], similarity: float, threshold: float, **kind: bool) -> Match:

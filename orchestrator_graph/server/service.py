@@ -24,8 +24,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from types import TracebackType
-from typing import Any, Self, cast
+from typing import Any, cast
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AnyMessage, BaseMessage, HumanMessage
@@ -63,6 +62,7 @@ from orchestrator_graph.state import (
     WorkerInput,
     WorkerTask,
 )
+from orchestrator_graph.storage.closing import Closing
 
 WorkerGraph = CompiledStateGraph[Any, Any, Any, Any]
 
@@ -71,7 +71,7 @@ def _thread(thread_id: str) -> RunnableConfig:
     return {"configurable": {"thread_id": thread_id}}
 
 
-class OrchestratorService:
+class OrchestratorService(Closing):
     """The three calls of the orchestrator service over one checkpointer.
 
     Example:
@@ -124,17 +124,6 @@ class OrchestratorService:
     def close(self) -> None:
         """Close the ledger, budget book and cache (the checkpointer is the caller's)."""
         self.resources.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def record_feedback(self, feedback: FeedbackRequest) -> Outcome:
         """Record a turn's outcome in the ledger and learn from it (``feedback``).

@@ -18,8 +18,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from orchestrator_graph.accounting.ledger.reports import LedgerReports, where_thread
 from orchestrator_graph.accounting.ledger.rows import Rows, Transaction, is_postgres_url, open_rows
@@ -38,9 +37,10 @@ from orchestrator_graph.accounting.ledger.schema import (
 )
 from orchestrator_graph.errors import AlreadyIntegratedError
 from orchestrator_graph.state import ModelCall
+from orchestrator_graph.storage.closing import Closing
 
 
-class CostLedger(LedgerReports):
+class CostLedger(LedgerReports, Closing):
     """The cost ledger at ``location``: a SQLite file (created with its folder if
     missing) or a ``postgresql://`` URL (its tables created in the database).
     ``read_only``: a SQLite file that must already be a cost ledger, opened to read
@@ -260,17 +260,6 @@ class CostLedger(LedgerReports):
         by their holder."""
         if self._owns_rows:
             self.rows.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _call_rows(
