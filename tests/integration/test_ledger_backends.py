@@ -180,7 +180,6 @@ RESERVER = textwrap.dedent(
     import sys
     from orchestrator_graph.accounting.budget import BudgetBook, BudgetExceeded
     from orchestrator_graph.config import BudgetLimits
-from orchestrator_graph.errors import AlreadyIntegratedError
 
     url, tenant, thread_id, tag = sys.argv[1:5]
     book = BudgetBook(url)

@@ -79,7 +79,8 @@ def test_every_snippet_of_the_page_runs(page: Path, tmp_path: Path) -> None:
     if not blocks(text, "python"):
         return
     code = script_of(page)
-    env = {"OPENAI_API_KEY": "sk-placeholder-never-sent"} if "ChatOpenAI(" in code else {}
+    live = "ChatOpenAI(" in code or 'main_model="gpt' in code  # a model built by name
+    env = {"OPENAI_API_KEY": "sk-placeholder-never-sent"} if live else {}
     if "postgres" in code.lower():
         if not POSTGRES:
             pytest.skip("ORCHESTRATOR_TEST_POSTGRES_URL is not set: no Postgres to run it on")
