@@ -28,6 +28,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
@@ -51,6 +52,7 @@ from orchestrator_graph.resources import Resources
 from orchestrator_graph.routing.edge import route
 from orchestrator_graph.routing.warmup import warm_up
 from orchestrator_graph.state import OrchestratorInput, OrchestratorOutput, OrchestratorState
+from orchestrator_graph.storage.schedule import CompactionSchedule
 
 
 def create_orchestrator(
@@ -237,5 +239,11 @@ class OrchestratorGraph(
     def compile(
         self, *args: Any, **kwargs: Any
     ) -> CompiledStateGraph[OrchestratorState, RunContext, OrchestratorInput, OrchestratorOutput]:
+        """``StateGraph.compile``, with the run's input checked and, with
+        ``storage.compact_every``, the thread compacted on schedule
+        (``storage.schedule``; ``TypeError`` for a checkpointer it cannot compact)."""
         compiled = super().compile(*args, **kwargs)
-        return compiled.with_config(callbacks=[InputCheck(self.resources)])
+        callbacks: list[BaseCallbackHandler] = [InputCheck(self.resources)]
+        if every := self.options.storage.compact_every:
+            callbacks.append(CompactionSchedule(compiled, every))
+        return compiled.with_config(callbacks=callbacks)
