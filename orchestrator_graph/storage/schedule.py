@@ -105,5 +105,8 @@ class CompactionSchedule(BaseCallbackHandler):
         if state.next:  # waiting at an interrupt, or cut by a crash: kept for its resume
             return False
         report = compact_state(self.graph, state)
+        if isinstance(saver, SqliteSaver):  # the freed pages back to the disk, if it can
+            with saver.lock:  # (a script: a statement would free one page a step)
+                saver.conn.executescript("PRAGMA incremental_vacuum;")
         logger.debug("compacted thread %r: %s", thread_id, report)
         return True

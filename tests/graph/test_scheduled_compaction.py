@@ -6,7 +6,9 @@ a checkpointer it cannot compact is refused when the graph is compiled."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 import uuid
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +90,23 @@ def test_a_long_thread_keeps_few_checkpoints_and_time_travel_since_its_last_comp
     assert texts(fork["messages"]) == [*texts(out["messages"])[:-2], *texts(fork["messages"])[-2:]]
     assert graph.get_state(before_last.config).values["messages"] == before_last.values["messages"]
     assert len(list(checkpointer.saver.list(thread))) > counts[-1]
+
+
+def test_the_pages_a_compaction_frees_go_back_to_the_disk(tmp_path: Path) -> None:
+    path, thread = tmp_path / "c.sqlite", {"configurable": {"thread_id": "pages"}}
+
+    def pages() -> int:
+        with closing(sqlite3.connect(path)) as conn:
+            return conn.execute("PRAGMA page_count").fetchone()[0]
+
+    with sqlite_checkpointer(path) as saver:
+        graph = build(4).compile(checkpointer=saver)
+        for n in range(4):
+            graph.invoke(ask(n), thread)
+        before = pages()
+        graph.invoke(ask(4), thread)  # compacts first: four turns' checkpoints go
+        assert pages() < before
+        assert saver.conn.execute("PRAGMA auto_vacuum").fetchone() == (2,)  # incremental
 
 
 def test_a_turn_waiting_at_an_interrupt_resumes_and_the_next_turn_compacts(
