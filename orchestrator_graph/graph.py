@@ -101,6 +101,8 @@ def create_orchestrator(
         InvalidTurnError: (from ``invoke``/``stream``) the request has no text; it is
             refused before it enters the thread, which stays as it was.
         ResourcesClosedError: (from ``invoke``/``stream``) the graph was closed.
+        TypeError: (from ``compile``) ``config.storage.compact_every`` is set and the
+            checkpointer is not a ``SqliteSaver`` or ``PostgresSaver``.
 
     Resources: the ledger (its SQLite file or Postgres database, one connection
     shared with the budget holds), the budget book and the answer cache are opened

@@ -2,7 +2,8 @@
 
 ``prune_thread`` removes a thread's old checkpoints while keeping it resumable;
 ``compact_thread`` first stores the latest state whole, so that one checkpoint is
-all that is kept; ``checkpoint_pages`` and ``state_pages`` read a thread's history a
+all that is kept (``compact_state`` once the state is read; ``schedule`` runs it every
+N turns); ``checkpoint_pages`` and ``state_pages`` read a thread's history a
 page at a time.
 """
 

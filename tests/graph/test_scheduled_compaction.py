@@ -25,7 +25,7 @@ from orchestrator_graph import (
     create_orchestrator,
 )
 from orchestrator_graph.errors import ModelCallError
-from orchestrator_graph.storage import schedule
+from orchestrator_graph.storage import prune, schedule
 from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
@@ -160,21 +160,25 @@ def test_a_turn_cut_by_a_crash_resumes_as_without_the_setting(tmp_path: Path, th
     assert texts(after["messages"])[:-2] == texts(out["messages"])
 
 
-def test_a_failed_compaction_is_logged_and_the_turn_goes_on(
+def test_a_compaction_cut_after_writing_the_state_is_logged_and_done_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def broken(*args: Any, **kwargs: Any) -> None:
-        raise OSError("disk full")
+    def cut(*args: Any, **kwargs: Any) -> None:
+        raise OSError("disk full")  # the state was written whole, nothing was deleted
 
-    monkeypatch.setattr(schedule, "compact_state", broken)
-    thread = {"configurable": {"thread_id": "failed"}}
+    thread = {"configurable": {"thread_id": "cut"}}
     with sqlite_checkpointer(tmp_path / "c.sqlite") as saver:
-        graph = build(1).compile(checkpointer=saver)
-        graph.invoke(ask(0), thread)
-        with caplog.at_level(logging.WARNING, logger=schedule.__name__):
-            out = graph.invoke(ask(1), thread)
-    assert len(out["messages"]) == 4
-    assert "scheduled compaction of thread 'failed' failed" in caplog.text
+        graph = build(2).compile(checkpointer=saver)
+        for n in range(2):
+            graph.invoke(ask(n), thread)
+        with monkeypatch.context() as patch, caplog.at_level(logging.WARNING, schedule.__name__):
+            patch.setattr(prune, "prune_sqlite", cut)
+            out = graph.invoke(ask(2), thread)
+        assert "scheduled compaction of thread 'cut' failed" in caplog.text
+        assert len(out["messages"]) == 6 and "update" in sources(graph, thread)[1:]
+        out = graph.invoke(ask(3), thread)  # still due: compacted now
+        assert sources(graph, thread)[0] == "update" and sources(graph, thread).count("input") == 1
+    assert [t for t, _ in texts(out["messages"])] == ["human", "ai"] * 4
 
 
 @pytest.mark.parametrize("checkpointer", ["memory", "async_sqlite"], indirect=True)
