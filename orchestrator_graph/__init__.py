@@ -11,6 +11,7 @@ from orchestrator_graph.config import (
     RoutingConfig,
     RunContext,
     SessionConfig,
+    StorageConfig,
 )
 from orchestrator_graph.errors import (
     AlreadyIntegratedError,
@@ -64,6 +65,7 @@ __all__ = [
     "RoutingDecision",
     "RunContext",
     "SessionConfig",
+    "StorageConfig",
     "TaskProfile",
     "UnknownModelError",
     "UnknownModelPriceError",

@@ -183,6 +183,19 @@ class RetryConfig(BaseModel):
     """The deadline of one model call attempt; None waits forever."""
 
 
+class StorageConfig(BaseModel):
+    """How the graph's threads are kept in the checkpointer (``OrchestratorConfig.storage``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+    compact_every: int | None = Field(default=None, ge=1, le=1_000_000)
+    """Compact a thread every this many turns, at the start of the next one
+    (``storage.schedule``): its latest state is kept whole in one checkpoint and older
+    checkpoints are deleted, so time travel reaches back to the last compaction. Needs a
+    ``SqliteSaver`` or ``PostgresSaver`` given to ``compile``. None (the default) keeps
+    every checkpoint."""
+
+
 # the sub-models whose fields a flat change (``OrchestratorConfig.updated``, an A/B arm,
 # ``RunContext``) names directly: min_quality goes into ``quality``
 SECTIONS: dict[str, type[BaseModel]] = {
@@ -190,6 +203,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "quality": QualityConfig,
     "sessions": SessionConfig,
     "retries": RetryConfig,
+    "storage": StorageConfig,
 }
 SECTION_OF = {name: section for section, cls in SECTIONS.items() for name in cls.model_fields}
 
@@ -277,6 +291,8 @@ class OrchestratorConfig(BaseModel):
     """What the sessions are sent and may write (``SessionConfig``)."""
     retries: RetryConfig = RetryConfig()
     """Retries and deadlines of model calls (``RetryConfig``)."""
+    storage: StorageConfig = StorageConfig()
+    """How threads are kept in the checkpointer: scheduled compaction (``StorageConfig``)."""
     budget: BudgetLimits | None = None
     """USD and token limits per thread, turn, worker call and tenant (``BudgetLimits``);
     None spends without limit."""

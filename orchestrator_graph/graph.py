@@ -27,6 +27,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
@@ -51,6 +52,7 @@ from orchestrator_graph.routing.edge import route
 from orchestrator_graph.routing.warmup import warm_up
 from orchestrator_graph.state import OrchestratorInput, OrchestratorOutput, OrchestratorState
 from orchestrator_graph.storage.closing import Closing
+from orchestrator_graph.storage.schedule import CompactionSchedule
 
 
 def create_orchestrator(
@@ -99,6 +101,8 @@ def create_orchestrator(
         InvalidTurnError: (from ``invoke``/``stream``) the request has no text; it is
             refused before it enters the thread, which stays as it was.
         ResourcesClosedError: (from ``invoke``/``stream``) the graph was closed.
+        TypeError: (from ``compile``) ``config.storage.compact_every`` is set and the
+            checkpointer is not a ``SqliteSaver`` or ``PostgresSaver``.
 
     Resources: the ledger (its SQLite file or Postgres database, one connection
     shared with the budget holds), the budget book and the answer cache are opened
@@ -226,5 +230,11 @@ class OrchestratorGraph(
     def compile(
         self, *args: Any, **kwargs: Any
     ) -> CompiledStateGraph[OrchestratorState, RunContext, OrchestratorInput, OrchestratorOutput]:
+        """``StateGraph.compile``, with the run's input checked and, with
+        ``storage.compact_every``, the thread compacted on schedule
+        (``storage.schedule``; ``TypeError`` for a checkpointer it cannot compact)."""
         compiled = super().compile(*args, **kwargs)
-        return compiled.with_config(callbacks=[InputCheck(self.resources)])
+        callbacks: list[BaseCallbackHandler] = [InputCheck(self.resources)]
+        if every := self.options.storage.compact_every:
+            callbacks.append(CompactionSchedule(compiled, every))
+        return compiled.with_config(callbacks=callbacks)

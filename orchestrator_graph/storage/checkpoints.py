@@ -30,6 +30,10 @@ from orchestrator_graph.storage.delta_sqlite import AsyncDeltaSqliteSaver, Delta
 
 DEFAULT_CHECKPOINT_PATH = Path("checkpoints") / "orchestrator.sqlite"
 CHECKPOINT_PATH_ENV = "ORCHESTRATOR_CHECKPOINTS"
+# a new file (set before the WAL pragma and the first table) gives back the pages a
+# compaction frees on ``PRAGMA incremental_vacuum`` (``schedule``); an existing file
+# keeps its mode
+AUTO_VACUUM = "PRAGMA auto_vacuum = INCREMENTAL"
 
 
 def default_checkpoint_path() -> Path:
@@ -43,6 +47,10 @@ def _prepare(path: str | Path | None) -> Path:
     if str(resolved) != ":memory:":
         resolved.parent.mkdir(parents=True, exist_ok=True)
     return resolved
+
+
+def _auto_vacuum(conn: sqlite3.Connection) -> None:
+    conn.execute(AUTO_VACUUM)
 
 
 def _file_error(path: Path, exc: sqlite3.DatabaseError) -> CheckpointFileError:
@@ -66,7 +74,7 @@ def sqlite_checkpointer(
         ...     graph = create_orchestrator(...).compile(checkpointer=saver)
     """
     path = _prepare(path)
-    conn = database.open_sqlite(path, file_error=_file_error, autocommit=False)
+    conn = database.open_sqlite(path, file_error=_file_error, autocommit=False, check=_auto_vacuum)
     try:
         saver = DeltaSqliteSaver(conn, serde=serde or CompressedSerializer(serializer()))
         try:
@@ -94,6 +102,7 @@ async def async_sqlite_checkpointer(
     async with aiosqlite.connect(path, timeout=BUSY_TIMEOUT_S) as conn:
         saver = AsyncDeltaSqliteSaver(conn, serde=serde or CompressedSerializer(serializer()))
         try:
+            await conn.execute(AUTO_VACUUM)  # before the WAL pragma, or it has no effect
             for pragma in database.PRAGMAS:
                 await conn.execute(pragma)
             await saver.setup()

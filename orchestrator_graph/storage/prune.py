@@ -2,7 +2,8 @@
 
 ``prune_thread`` removes a thread's old checkpoints while keeping it resumable;
 ``compact_thread`` first stores the latest state whole, so that one checkpoint is
-all that is kept; ``checkpoint_pages`` and ``state_pages`` read a thread's history a
+all that is kept (``compact_state`` once the state is read; ``schedule`` runs it every
+N turns); ``checkpoint_pages`` and ``state_pages`` read a thread's history a
 page at a time.
 """
 
@@ -162,10 +163,10 @@ def prune_thread(saver: BaseCheckpointSaver, thread_id: str, **options: Any) -> 
         >>> with sqlite_checkpointer("checkpoints/demo.sqlite") as saver:  # doctest: +SKIP
         ...     prune_thread(saver, "thread-1")
     """
-    return _pruner(saver)(thread_id, **options)
+    return pruner(saver)(thread_id, **options)
 
 
-def _pruner(saver: BaseCheckpointSaver) -> Callable[..., PruneReport]:
+def pruner(saver: BaseCheckpointSaver) -> Callable[..., PruneReport]:
     """How ``saver``'s threads are pruned; ``TypeError`` for a saver that cannot be."""
     if isinstance(saver, SqliteSaver):
 
@@ -212,7 +213,7 @@ def compact_thread(
     saver = graph.checkpointer
     if not isinstance(saver, BaseCheckpointSaver):
         raise TypeError("compact_thread needs a graph compiled with a checkpointer")
-    prune = _pruner(saver)  # a saver that cannot be pruned is refused before any write
+    prune = pruner(saver)  # a saver that cannot be pruned is refused before any write
     if (saved := saver.get_tuple(config)) is not None:
         _check_written_by(graph, saved, config)
     state = graph.get_state(config)
@@ -221,15 +222,29 @@ def compact_thread(
             f"thread {config['configurable']['thread_id']!r} has a turn in progress "
             f"(next: {', '.join(state.next)}); finish or resume it before compacting"
         )
-    deltas = [k for k, ch in graph.channels.items() if isinstance(ch, DeltaChannel)]
-    whole = {k: Overwrite(state.values[k]) for k in deltas if k in state.values}
-    if whole:
-        graph.update_state(state.config, whole)
-    report = prune(str(config["configurable"]["thread_id"]), keep=1)
+    report = compact_state(graph, state, prune)
     if vacuum and isinstance(saver, SqliteSaver):
         with saver.lock:
             vacuum_sqlite(saver.conn)
     return report
+
+
+def compact_state(
+    graph: Pregel[Any, Any, Any, Any],
+    state: StateSnapshot,
+    prune: Callable[..., PruneReport] | None = None,
+) -> PruneReport:
+    """``compact_thread`` of a thread whose latest state (``state``, with no turn in
+    progress) was read and checked: its ``DeltaChannel`` values written back whole, then
+    every other checkpoint deleted (``prune``, else the saver's pruner)."""
+    deltas = [k for k, ch in graph.channels.items() if isinstance(ch, DeltaChannel)]
+    whole = {k: Overwrite(state.values[k]) for k in deltas if k in state.values}
+    if whole:
+        graph.update_state(state.config, whole)
+    if prune is None:
+        assert isinstance(graph.checkpointer, BaseCheckpointSaver)
+        prune = pruner(graph.checkpointer)
+    return prune(str(state.config["configurable"]["thread_id"]), keep=1)
 
 
 def vacuum_sqlite(conn: sqlite3.Connection) -> None:

@@ -111,3 +111,16 @@ def prune_postgres(
             cur.execute(_BLOBS_SQL, (thread_id, channel, versions))
     deleted = len({row["checkpoint_id"] for row in freed})
     return PruneReport(thread_id, len(kept), deleted, writes)
+
+
+_INPUTS_SQL = """
+SELECT count(*) AS inputs FROM checkpoints
+WHERE thread_id = %s AND checkpoint_ns = '' AND metadata ->> 'source' = 'input'
+"""
+
+
+def count_inputs_postgres(saver: PostgresSaver, thread_id: str) -> int:
+    """The thread's input checkpoints (``schedule.turns_since_compaction``)."""
+    with _transaction(saver) as cur:
+        row = cur.execute(_INPUTS_SQL, (thread_id,)).fetchone()
+    return int(row["inputs"]) if row else 0

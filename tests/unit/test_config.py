@@ -55,6 +55,9 @@ def test_updated_puts_each_flat_name_in_its_section_and_validates() -> None:
         base.updated({"worker_cost_ratio": -2})
     with pytest.raises(ValueError, match="not a field"):
         base.updated({"min_quailty": 0.9})
+    assert base.updated({"compact_every": 64}).storage.compact_every == 64
+    with pytest.raises(ValidationError, match="compact_every"):
+        base.updated({"compact_every": 0})
 
 
 def test_a_run_context_changes_the_right_sections() -> None:
