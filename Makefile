@@ -20,14 +20,17 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-# the replay; one 800-turn thread (checkpoint file, overhead, memory; then compacted
-# every 64 turns); then (with the scored data) the adaptive router under drift and an
-# A/B test replayed 50/50 against each strategy alone
+# the replay; one 800-turn thread (checkpoint file, overhead, memory; then with the
+# graph's own compaction every 16 turns, StorageConfig.compact_every); the answer cache
+# (its near-miss set, then its blind set through the graph); then (with the scored data)
+# the adaptive router under drift and an A/B test replayed 50/50 against each strategy
+# alone
 bench: $(STAMP)
 	$(BIN)/orchestrator-graph bench --workload benchmarks/workloads/*.jsonl
 	$(BIN)/python -u benchmarks/long_thread.py --turns 800
-	$(BIN)/python -u benchmarks/long_thread.py --turns 800 --only orchestrator --compact-every 64
+	$(BIN)/python -u benchmarks/long_thread.py --turns 800 --only orchestrator --compact-setting 16
 	$(BIN)/python -u benchmarks/cache_eval.py --workload benchmarks/workloads/*.jsonl
+	$(BIN)/python -u benchmarks/cache_blind.py
 	test ! -f $(QUALITY_DATA) || $(BIN)/python -u benchmarks/adaptive_drift.py $(QUALITY_DATA)
 	test ! -f $(QUALITY_DATA) || $(BIN)/python -u benchmarks/ab_replay.py \
 		benchmarks/workloads/mixed.jsonl --scored $(QUALITY_DATA) --scored-sessions 200
