@@ -24,6 +24,7 @@ from orchestrator_graph.nodes import overhead_ms
 from orchestrator_graph.quality.adaptive import TurnQuality, state_key
 from orchestrator_graph.quality.roles import answering_roles
 from orchestrator_graph.resources import Resources
+from orchestrator_graph.routing.ab import arm_options
 from orchestrator_graph.routing.classify.trained import FEATURES, FEATURES_VERSION
 from orchestrator_graph.state import ModelCall, OrchestratorState, RoutingDecision
 
@@ -76,12 +77,14 @@ def _keep_answer(
     cost: float,
     scope: str,
 ) -> None:
-    """Count a cache hit, or store the answer of a cacheable turn answered normally."""
+    """Count a cache hit, or store the answer of a cacheable turn answered normally (by
+    the options of the thread's A/B arm, as the decision looked it up)."""
     decision, profile = state["decision"], state.get("profile")
+    arm_run, _ = arm_options(options, state["thread_id"])
     assert decision is not None, "cost_estimate sets the decision"
     if decision.route == "cache" and decision.cache is not None:
         cache.count_hit(decision.cache.entry_id)
-    elif profile is not None and answer.strip() and cacheable(request, profile, options):
+    elif profile is not None and answer.strip() and cacheable(request, profile, arm_run):
         models = ", ".join(dict.fromkeys(c.model for c in state.get("calls") or []))
         store_answer(
             request,

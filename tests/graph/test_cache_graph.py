@@ -279,3 +279,32 @@ def test_positive_feedback_on_a_cached_answer_keeps_the_entry(tmp_path: Path) ->
     invoke(graph, [HumanMessage(QUESTION)], "k2")
     graph.invoke({"feedback": [{"thumbs": "up"}]}, thread("k2"))
     assert invoke(graph, [HumanMessage(QUESTION)], "k3")["decision"].route == "cache"
+
+
+def test_an_arm_that_forces_its_route_neither_looks_up_nor_stores(tmp_path: Path) -> None:
+    """The decision skips the cache on a thread whose A/B arm forces the route; record
+    used to store that arm's answers all the same (it read the options without the arm)."""
+    from orchestrator_graph.config import ABArm, ABTest
+    from orchestrator_graph.routing.ab import assign_arm
+
+    test = ABTest(
+        arms={"cached": ABArm(share=0.5), "main-only": ABArm(
+            share=0.5, options={"force_route": "main_session"}
+        )},
+        salt="cache-arm",
+    )  # fmt: skip
+    config = cached_config(tmp_path).model_copy(update={"ab": test})
+    graph = create_orchestrator(
+        main_model=SimulatedChatModel(model_name="gpt-4.1"),
+        worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
+        config=config,
+    ).compile(checkpointer=InMemorySaver(serde=serializer()))
+    names = [f"t{n}" for n in range(40)]
+    forced = next(n for n in names if assign_arm(test, n) == "main-only")
+    cached = next(n for n in names if assign_arm(test, n) == "cached")
+    invoke(graph, [HumanMessage(QUESTION)], forced)
+    with AnswerCache(tmp_path / "answer_cache.sqlite") as cache:
+        assert cache.entries("tenant-a") == []  # the forced arm's answer is not kept
+    invoke(graph, [HumanMessage(QUESTION)], cached)
+    with AnswerCache(tmp_path / "answer_cache.sqlite") as cache:
+        assert len(cache.entries("tenant-a")) == 1  # the other arm's is
