@@ -51,8 +51,10 @@ def evaluate_task(
     estimated cost, the task of each worker (``decision.tasks``: brief, model,
     the message positions it would be sent), and the time the decision took
     (``decision_ms``). What the config's ledger taught (answer lengths, the adaptive
-    state) counts as in the graph: it is read through ``resources`` (the caller's,
-    left open) or, without them, opened for the call and closed after.
+    state, and with a budget what the thread, the turn and the tenant spent) counts
+    as in the graph: it is read through ``resources`` (the caller's, left open) or,
+    without them, opened for the call and closed after; a ledger that does not exist
+    yet is not created (nothing spent, nothing taught).
 
     The graph's state adds what the transcript alone does not say: ``digests``
     (the texts that stand for earlier answers), ``prompts`` (what each model was
@@ -83,6 +85,8 @@ def evaluate_task(
     # the ledger is opened only when there is one to read (Resources: ledger and cache)
     held = resources or Resources(options.updated({"cache": None}))
     with nullcontext(held) if resources is not None else held:
+        ledger = held.existing_ledger()
+        spent = held.book() if ledger is not None and options.budget is not None else None
         decision = decide_turn(
             transcript,
             profile,
@@ -93,7 +97,8 @@ def evaluate_task(
             prompts=prompts,
             cache=cache,
             cache_scope=cache_scope,
-            ledger=held.existing_ledger(),
+            book=spent,
+            ledger=ledger,
             ask=None if person is None else lambda _question: person,
         )
     decision.decision_ms += profile.classify_ms

@@ -284,3 +284,31 @@ def test_a_budget_too_small_for_any_turn_still_builds_the_graph() -> None:
     ).compile()
     with pytest.raises(BudgetExceeded):
         graph.invoke({"messages": [HumanMessage("Name a green tea.")]})
+
+
+def test_evaluate_task_reads_what_the_thread_spent_as_the_graph_does(tmp_path: Path) -> None:
+    """With the graph's ledger, ``evaluate_task`` fits the budget to what the thread
+    spent (it counted nothing spent before): both refuse the turn past the limit."""
+    config = OrchestratorConfig().updated(
+        {
+            "ledger_path": tmp_path / "ledger.sqlite",
+            "force_route": "main_session",
+            "budget": BudgetLimits(thread_tokens=3000, max_output_tokens=400),
+            **CHEAP,
+        }
+    )
+    graph = create_orchestrator(
+        main_model=SimulatedChatModel(model_name="gpt-4.1"),
+        worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
+        config=config,
+    ).compile(checkpointer=InMemorySaver())
+    thread = {"configurable": {"thread_id": "spent"}}
+    history: list = []
+    with pytest.raises(BudgetExceeded, match="thread budget"):
+        for n in range(20):
+            ask = HumanMessage(f"Tell me fact number {n}.")
+            evaluate_task([*history, ask], config=config, thread_id="spent")  # fits, as the graph
+            history = graph.invoke({"messages": [ask]}, thread)["messages"]
+    ask = HumanMessage("One fact more.")
+    with pytest.raises(BudgetExceeded, match="thread budget"):
+        evaluate_task([*history, ask], config=config, thread_id="spent")
