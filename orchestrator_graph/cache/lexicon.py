@@ -148,7 +148,7 @@ OPPOSITES: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
 PARTICLES = {"in": "out", "out": "in", "on": "off", "off": "on", "up": "down", "down": "up"}
 NEGATIONS = frozenset(
     "not no never none nothing nobody nowhere neither nor cannot without except "
-    "excluding unless n't".split()
+    "excluding unless n't hardly barely scarcely seldom".split()
 )
 LANGUAGES = frozenset(
     "english french spanish german italian portuguese dutch polish swedish norwegian danish "

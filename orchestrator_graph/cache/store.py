@@ -30,6 +30,7 @@ from typing import Any, Self
 import numpy as np
 
 from orchestrator_graph.cache.bound import raised
+from orchestrator_graph.cache.check import MatchCheck, shipped_check
 from orchestrator_graph.cache.guards import mismatch
 from orchestrator_graph.errors import LedgerError
 from orchestrator_graph.quality.embedding import DIMENSIONS
@@ -54,8 +55,8 @@ COLUMNS: dict[str, type] = {
 }
 ADDED_LATER = {"withdrawn": ""}  # columns newer than the first caches, with their default
 WITHDRAW_BELOW = 0.5  # feedback scoring a cached answer under this withdraws its entry
-NEAR = 0.75  # a candidate this similar is reported (for the per-entry threshold) on a miss
-CANDIDATES = 8  # the most similar entries checked by the guards, best first
+NEAR = 0.75  # the least similarity at which an entry is a candidate (checked, or reported)
+CANDIDATES = 8  # the most similar entries checked by the guards and the check, best first
 
 
 def request_key(request: str) -> str:
@@ -69,8 +70,9 @@ class Match:
     """The entry a request matched (a hit) or came nearest to without matching."""
 
     entry_id: str
-    similarity: float
-    threshold: float
+    similarity: float  # the cosine of the two requests' embeddings
+    threshold: float  # the match check's score threshold (1.0 for an exact match)
+    score: float  # the match check's score (1.0 for an exact match)
     exact: bool
     answer: str
     cost_usd: float
@@ -118,7 +120,7 @@ class AnswerCache:
     Example:
         >>> cache = AnswerCache(tmp / "answer_cache.sqlite")  # doctest: +SKIP
         >>> cache.store("user-42", "", "Capital of Peru?", vector, "Lima.", ttl_s=3600)
-        >>> cache.lookup("user-42", "", "capital of peru", vector, threshold=0.93).hit
+        >>> cache.lookup("user-42", "", "capital of peru", vector, threshold=0.5).hit
         True
     """
 
@@ -183,37 +185,39 @@ class AnswerCache:
         *,
         threshold: float,
         now: float | None = None,
+        check: MatchCheck | None = None,
     ) -> Match | None:
         """The entry that answers ``request`` in ``scope`` (under the same standing
-        instructions): an exact match, else the most similar live entry whose
-        similarity reaches its threshold (the larger of ``threshold`` and its own)
-        and that every guard accepts. On a miss, the nearest guard-passing entry
-        above ``NEAR`` with ``hit=False``, or None."""
+        instructions): an exact match, else the most similar live entry that every
+        guard accepts, whose similarity reaches its own threshold and whose pair with
+        the request ``check`` (the shipped match check by default) scores at least
+        ``threshold``. On a miss, the nearest guard-passing entry above ``NEAR``
+        with ``hit=False``, or None."""
         now = time.time() if now is None else now
         index = self._index(scope)
         position = index.by_key.get((context_key, request_key(request)))
         if position is not None and index.rows[position]["expires_at"] > now:
-            return _match(index.rows[position], 1.0, threshold, exact=True, hit=True)
+            return _match(index.rows[position], 1.0, 1.0, 1.0, exact=True, hit=True)
         if vector is None or not index.rows:
             return None
+        check = check or shipped_check()
         similarities = index.search() @ vector.astype(np.float32)
-        if len(similarities) > CANDIDATES:  # the best few, unordered, in linear time
-            top = np.argpartition(-similarities, CANDIDATES - 1)[:CANDIDATES]
-        else:
-            top = np.arange(len(similarities))
+        top = np.flatnonzero(similarities >= NEAR)  # few: a vectorised comparison
+        if len(top) > CANDIDATES:  # the best few, unordered, in linear time
+            top = top[np.argpartition(-similarities[top], CANDIDATES - 1)[:CANDIDATES]]
         near: Match | None = None
         for position in top[np.argsort(-similarities[top])]:
             similarity = float(similarities[position])
             row = index.rows[position]
-            if similarity < NEAR:
-                break
             if row["expires_at"] <= now or row["context_key"] != context_key:
                 continue
             if mismatch(request, row["request"]) is not None:
                 continue
-            if similarity >= max(threshold, row["threshold"]):
-                return _match(row, similarity, threshold, exact=False, hit=True)
-            near = near or _match(row, similarity, threshold, exact=False, hit=False)
+            score = check.score(request, row["request"], similarity)
+            hit = similarity >= row["threshold"] and score >= threshold
+            if hit:
+                return _match(row, similarity, threshold, score, exact=False, hit=True)
+            near = near or _match(row, similarity, threshold, score, exact=False, hit=False)
         return near
 
     def store(
@@ -328,11 +332,14 @@ class AnswerCache:
         self.close()
 
 
-def _match(row: dict[str, Any], similarity: float, threshold: float, **kind: bool) -> Match:
+def _match(
+    row: dict[str, Any], similarity: float, threshold: float, score: float, **kind: bool
+) -> Match:
     return Match(
         entry_id=row["entry_id"],
         similarity=similarity,
-        threshold=max(threshold, row["threshold"]) if not kind["exact"] else 1.0,
+        threshold=threshold,
+        score=score,
         answer=row["answer"],
         cost_usd=row["cost_usd"],
         **kind,

@@ -26,7 +26,8 @@ from collections.abc import Sequence
 import numpy as np
 from langchain_core.messages import BaseMessage
 
-from orchestrator_graph.cache.bound import raised, threshold_for
+from orchestrator_graph.cache.bound import raised
+from orchestrator_graph.cache.check import threshold_for
 from orchestrator_graph.cache.guards import signature, time_sensitive
 from orchestrator_graph.cache.store import AnswerCache, request_key
 from orchestrator_graph.config import OrchestratorConfig
@@ -109,7 +110,8 @@ def look_up(
     how = (
         "exact repeat"
         if match.exact
-        else f"similarity {match.similarity:.3f} >= threshold {match.threshold:.3f}, guards agree"
+        else f"match check {match.score:.3f} >= {match.threshold:.3f} at similarity "
+        f"{match.similarity:.3f}, guards agree"
     )
     reasons = [
         *decision.reasons,
