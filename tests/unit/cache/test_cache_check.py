@@ -62,3 +62,15 @@ def test_the_features_are_symmetric_and_see_one_swapped_word() -> None:
     named = dict(zip(FEATURES, forward, strict=True))
     assert named["one_word_swapped"] == 1.0 and named["added_words"] == 0.0
     assert named["order_agreement"] == 1.0
+
+
+def test_a_long_request_whose_tail_changes_what_it_asks_scores_below_the_threshold() -> None:
+    head = (
+        "I have been having trouble sleeping for the past few weeks, I wake up several times "
+        "every night and feel tired during the day, I have tried cutting out coffee and going "
+        "to bed earlier but nothing seems to help, "
+    )
+    first = head + "could my thyroid be the cause of this?"
+    second = head + "could my blood pressure pills be the cause of this?"
+    assert len(second.split()) > 40  # past what the embedding reads
+    assert score(first, second) < threshold_for(0.01)
