@@ -1,4 +1,5 @@
-"""Refit the answer cache's match check and write ``orchestrator_graph/cache/match_check.json``.
+"""Refit the answer cache's match check and its search's basis (``orchestrator_graph/cache/
+match_check.json``, ``screen_basis.npy``).
 
 Training and calibration pairs: ``../shared/data/cache_pairs_train.jsonl`` (outside,
 labelled) and the calibration half of ``near_miss.py`` (the held-out half is never
@@ -21,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from near_miss import held_out, near_miss_pairs
 
 from orchestrator_graph.cache.check import FEATURES, MATCH_CHECK, MatchCheck, shipped_check
+from orchestrator_graph.cache.screen import BASIS, BASIS_DIMENSIONS
 from orchestrator_graph.lab.cache_check import (
     Embed,
     LabelledPair,
@@ -45,11 +47,21 @@ def own_calibration_half() -> list[LabelledPair]:
     ]
 
 
-def embedded(pairs: list[LabelledPair]) -> Embed:
-    """An embed function over the pairs' texts, each embedded once."""
+def embedded(pairs: list[LabelledPair]) -> tuple[Embed, np.ndarray]:
+    """An embed function over the pairs' texts, each embedded once, and their vectors."""
     texts = list(dict.fromkeys(t for p in pairs for t in (p.first, p.second)))
-    vectors = dict(zip(texts, shared_embedder().embed(texts), strict=True))
-    return lambda chosen: np.stack([vectors[t] for t in chosen]) if chosen else np.zeros((0, 1))
+    matrix = shared_embedder().embed(texts)
+    vectors = dict(zip(texts, matrix, strict=True))
+    return (
+        lambda chosen: np.stack([vectors[t] for t in chosen]) if chosen else np.zeros((0, 1))
+    ), matrix
+
+
+def screen_basis(matrix: np.ndarray) -> np.ndarray:
+    """The ``BASIS_DIMENSIONS`` principal directions (uncentred: the most of the vectors'
+    squared norm) of request embeddings, for ``cache.screen``."""
+    _, _, directions = np.linalg.svd(matrix.astype(np.float64), full_matrices=False)
+    return directions[:BASIS_DIMENSIONS].T.astype(np.float32)
 
 
 def describe(check: MatchCheck, pairs: list[LabelledPair], embed: Embed) -> list[str]:
@@ -88,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dry-run", action="store_true", help="print, do not write")
     args = parser.parse_args(argv)
     pairs = outside_pairs(args.pairs) + own_calibration_half()
-    embed = embedded(pairs)
+    embed, matrix = embedded(pairs)
     check = fit_check(pairs, embed)
     print("\n".join(describe(check, pairs, embed)))
     if not args.dry_run:
@@ -99,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         }
         (PACKAGE / MATCH_CHECK).write_text(check.to_json(**about))
         shipped_check.cache_clear()
-        print(f"wrote {PACKAGE / MATCH_CHECK}")
+        np.save(PACKAGE / BASIS, screen_basis(matrix))
+        print(f"wrote {PACKAGE / MATCH_CHECK} and {PACKAGE / BASIS}")
     return 0
 
 

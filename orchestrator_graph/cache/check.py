@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import pairwise
 
 import numpy as np
 
 from orchestrator_graph.cache.bound import NearMissCalibration
-from orchestrator_graph.cache.guards import Signature, signature
+from orchestrator_graph.cache.guards import signature
 from orchestrator_graph.cache.lexicon import COMMON
 
 MATCH_CHECK = "match_check.json"
@@ -43,33 +43,48 @@ FEATURES = (
 )
 
 
-def pair_features(first: str, second: str, cosine: float) -> np.ndarray:
+def pair_features(first: str, second: str, cosine: float) -> list[float]:
     """The features of a pair (symmetric in the two texts), in ``FEATURES`` order."""
-    a, b = signature(first), signature(second)
-    tokens_a, tokens_b = set(a.tokens), set(b.tokens)
-    content_a, content_b = _content(a), _content(b)
-    only_a, only_b = len(content_a - content_b), len(content_b - content_a)
-    content_jaccard = _jaccard(content_a, content_b)
-    longer, shorter = max(len(a.tokens), len(b.tokens)), min(len(a.tokens), len(b.tokens))
-    return np.array(
-        [
-            cosine,
-            _jaccard(tokens_a, tokens_b),
-            content_jaccard,
-            _jaccard(set(pairwise(a.tokens)), set(pairwise(b.tokens))),
-            min(only_a, only_b),
-            abs(only_a - only_b),
-            float(min(only_a, only_b) == 1),
-            _order_agreement(a.tokens, b.tokens),
-            shorter / max(longer, 1),
-            math.log1p((len(a.tokens) + len(b.tokens)) / 2),
-            cosine * content_jaccard,
-        ]
+    a, b = _words(first), _words(second)
+    only_a, only_b = len(a.content - b.content), len(b.content - a.content)
+    content_jaccard = _jaccard(a.content, b.content)
+    longer, shorter = max(a.length, b.length), min(a.length, b.length)
+    return [
+        cosine,
+        _jaccard(a.tokens, b.tokens),
+        content_jaccard,
+        _jaccard(a.bigrams, b.bigrams),
+        min(only_a, only_b),
+        abs(only_a - only_b),
+        float(min(only_a, only_b) == 1),
+        _order_agreement(a.order, b.order),
+        shorter / max(longer, 1),
+        math.log1p((a.length + b.length) / 2),
+        cosine * content_jaccard,
+    ]
+
+
+@dataclass(frozen=True)
+class _Words:
+    """A text's words as the features read them (cached per text)."""
+
+    order: tuple[str, ...]
+    tokens: frozenset[str]
+    content: frozenset[str]  # not function words, not common words
+    bigrams: frozenset[tuple[str, str]]
+    length: int
+
+
+@lru_cache(maxsize=65_536)
+def _words(text: str) -> _Words:
+    sig = signature(text)
+    return _Words(
+        order=sig.tokens,
+        tokens=frozenset(sig.tokens),
+        content=frozenset(t for t in sig.content if t not in COMMON),
+        bigrams=frozenset(pairwise(sig.tokens)),
+        length=len(sig.tokens),
     )
-
-
-def _content(sig: Signature) -> frozenset[str]:
-    return frozenset(t for t in sig.content if t not in COMMON)
 
 
 def _jaccard(first: set | frozenset, second: set | frozenset) -> float:
@@ -98,11 +113,19 @@ class MatchCheck:
     weights: np.ndarray
     bias: float
     calibration: NearMissCalibration  # scores (not cosines) of guard-passing near misses
+    _terms: tuple[tuple[float, float], ...] = field(init=False, repr=False, compare=False)
 
     def score(self, first: str, second: str, cosine: float) -> float:
         """P(one answer serves both), as fitted."""
-        x = (pair_features(first, second, cosine) - self.mean) / self.scale
-        return float(1.0 / (1.0 + math.exp(-(float(x @ self.weights) + self.bias))))
+        features = pair_features(first, second, cosine)
+        logit = self.bias + sum(
+            (f - m) * w for f, (m, w) in zip(features, self._terms, strict=True)
+        )
+        return 1.0 / (1.0 + math.exp(-max(-700.0, min(700.0, logit))))
+
+    def __post_init__(self) -> None:  # plain floats: a pair is scored without numpy
+        terms = zip(self.mean.tolist(), (self.weights / self.scale).tolist(), strict=True)
+        object.__setattr__(self, "_terms", tuple(terms))
 
     def threshold_for(self, bound: float) -> float:
         """The lowest score whose conformal false-hit bound is at most ``bound``."""

@@ -7,9 +7,10 @@ its own threshold, the cost of the turn that produced it, when it expires, and w
 it was withdrawn ("" while it serves: negative feedback withdraws an entry).
 Opened through ``database.open_sqlite`` (WAL, busy timeout), so several processes
 may share the file. Each open cache keeps, per scope, the vectors as one numpy
-matrix for a brute-force cosine search; it reloads them when another connection
-has written (``PRAGMA data_version``). Whoever opens a cache closes it: a graph's
-is opened and closed by its ``resources.Resources``.
+matrix for a cosine search (``screen``: every entry above a floor, exactly); it
+reloads them when another connection has written (``PRAGMA data_version``).
+Whoever opens a cache closes it: a graph's is opened and closed by its
+``resources.Resources``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import numpy as np
 from orchestrator_graph.cache.bound import raised
 from orchestrator_graph.cache.check import MatchCheck, shipped_check
 from orchestrator_graph.cache.guards import mismatch
+from orchestrator_graph.cache.screen import Screen
 from orchestrator_graph.errors import LedgerError
 from orchestrator_graph.quality.embedding import DIMENSIONS
 from orchestrator_graph.storage import database
@@ -87,7 +89,7 @@ class _ScopeIndex:
     rows: list[dict[str, Any]] = field(default_factory=list)
     by_key: dict[tuple[str, str], int] = field(default_factory=dict)
     vectors: list[np.ndarray] = field(default_factory=list)
-    matrix: np.ndarray | None = None  # rebuilt from ``vectors`` when stale
+    screen: Screen | None = None  # rebuilt from ``vectors`` when stale
 
     def add(self, row: dict[str, Any]) -> None:
         self.ids.append(row["entry_id"])
@@ -99,12 +101,14 @@ class _ScopeIndex:
             if vector
             else np.zeros(DIMENSIONS, dtype=np.float32)
         )
-        self.matrix = None
+        self.screen = None
 
-    def search(self) -> np.ndarray:
-        if self.matrix is None:
-            self.matrix = np.stack(self.vectors) if self.vectors else np.zeros((0, DIMENSIONS))
-        return self.matrix
+    def search(self, vector: np.ndarray, floor: float) -> tuple[np.ndarray, np.ndarray]:
+        """The positions of the entries at least ``floor`` similar, and their cosines."""
+        if self.screen is None:
+            matrix = np.stack(self.vectors) if self.vectors else np.zeros((0, DIMENSIONS))
+            self.screen = Screen(matrix)
+        return self.screen.at_least(vector, floor)
 
 
 def _cache_error(path: Path, exc: sqlite3.DatabaseError) -> LedgerError:
@@ -201,13 +205,12 @@ class AnswerCache:
         if vector is None or not index.rows:
             return None
         check = check or shipped_check()
-        similarities = index.search() @ vector.astype(np.float32)
-        top = np.flatnonzero(similarities >= NEAR)  # few: a vectorised comparison
-        if len(top) > CANDIDATES:  # the best few, unordered, in linear time
-            top = top[np.argpartition(-similarities[top], CANDIDATES - 1)[:CANDIDATES]]
+        positions, similarities = index.search(vector, NEAR)
+        best = np.argsort(-similarities)[:CANDIDATES]
         near: Match | None = None
-        for position in top[np.argsort(-similarities[top])]:
-            similarity = float(similarities[position])
+        for position, similarity in zip(
+            positions[best].tolist(), similarities[best].tolist(), strict=True
+        ):
             row = index.rows[position]
             if row["expires_at"] <= now or row["context_key"] != context_key:
                 continue
