@@ -64,6 +64,12 @@ def pair_features(first: str, second: str, cosine: float) -> list[float]:
     ]
 
 
+def read(text: str) -> None:
+    """Read ``text``'s words (signature and word sets) into their caches, so that a
+    lookup finding it as a candidate does not (the store calls it for a new entry)."""
+    _words(text)
+
+
 @dataclass(frozen=True)
 class _Words:
     """A text's words as the features read them (cached per text)."""

@@ -35,24 +35,49 @@ def shipped_basis() -> np.ndarray:
 
 
 class Screen:
-    """The vectors of a scope, and their coordinates on the basis and residual norms."""
+    """The vectors of a scope, their coordinates on the basis and residual norms, in
+    arrays that grow by doubling (adding a vector costs its projection only)."""
 
-    def __init__(self, matrix: np.ndarray, basis: np.ndarray | None = None) -> None:
-        self.matrix = matrix.astype(np.float32, copy=False)
+    def __init__(self, dimensions: int, basis: np.ndarray | None = None) -> None:
         self.basis = shipped_basis() if basis is None else basis
-        self.projected = np.ascontiguousarray(self.matrix @ self.basis)
-        squared = np.einsum("ij,ij->i", self.matrix, self.matrix)
-        left = squared - np.einsum("ij,ij->i", self.projected, self.projected)
-        self.residual = np.sqrt(np.maximum(left, 0.0))
+        self.count = 0
+        self._matrix = np.zeros((16, dimensions), dtype=np.float32)
+        self._projected = np.zeros((16, self.basis.shape[1]), dtype=np.float32)
+        self._residual = np.zeros(16, dtype=np.float32)
+
+    def add(self, vector: np.ndarray) -> None:
+        """Append a vector (a zero vector for an entry kept for exact matches only)."""
+        if self.count == len(self._matrix):
+            grown = 2 * self.count
+            self._matrix = _grown(self._matrix, grown)
+            self._projected = _grown(self._projected, grown)
+            self._residual = _grown(self._residual, grown)
+        row = vector.astype(np.float32, copy=False)
+        projected = row @ self.basis
+        self._matrix[self.count] = row
+        self._projected[self.count] = projected
+        self._residual[self.count] = _residual(row, projected)
+        self.count += 1
 
     def at_least(self, vector: np.ndarray, floor: float) -> tuple[np.ndarray, np.ndarray]:
         """The positions of the vectors whose cosine with ``vector`` is at least
         ``floor``, and those cosines."""
         query = vector.astype(np.float32, copy=False)
         projected = query @ self.basis
-        residual = float(np.sqrt(max(float(query @ query) - float(projected @ projected), 0.0)))
-        bound = self.projected @ projected + self.residual * residual
+        n = self.count
+        bound = self._projected[:n] @ projected + self._residual[:n] * _residual(query, projected)
         positions = np.flatnonzero(bound >= floor - SLACK)
-        similarities = self.matrix[positions] @ query
+        similarities = self._matrix[positions] @ query
         keep = similarities >= floor
         return positions[keep], similarities[keep]
+
+
+def _residual(vector: np.ndarray, projected: np.ndarray) -> float:
+    """The norm of what the basis leaves out of ``vector``."""
+    return float(np.sqrt(max(float(vector @ vector) - float(projected @ projected), 0.0)))
+
+
+def _grown(array: np.ndarray, rows: int) -> np.ndarray:
+    grown = np.zeros((rows, *array.shape[1:]), dtype=array.dtype)
+    grown[: len(array)] = array
+    return grown

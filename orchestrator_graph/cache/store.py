@@ -31,7 +31,7 @@ from typing import Any, Self
 import numpy as np
 
 from orchestrator_graph.cache.bound import raised
-from orchestrator_graph.cache.check import MatchCheck, shipped_check
+from orchestrator_graph.cache.check import MatchCheck, read, shipped_check
 from orchestrator_graph.cache.guards import mismatch
 from orchestrator_graph.cache.screen import Screen
 from orchestrator_graph.errors import LedgerError
@@ -88,26 +88,21 @@ class _ScopeIndex:
     ids: list[str] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
     by_key: dict[tuple[str, str], int] = field(default_factory=dict)
-    vectors: list[np.ndarray] = field(default_factory=list)
-    screen: Screen | None = None  # rebuilt from ``vectors`` when stale
+    screen: Screen = field(default_factory=lambda: Screen(DIMENSIONS))
 
     def add(self, row: dict[str, Any]) -> None:
         self.ids.append(row["entry_id"])
         self.rows.append(row)
         self.by_key[row["context_key"], row["request_key"]] = len(self.rows) - 1
         vector = row["vector"]
-        self.vectors.append(
+        self.screen.add(
             np.frombuffer(vector, dtype=np.float32)
             if vector
             else np.zeros(DIMENSIONS, dtype=np.float32)
         )
-        self.screen = None
 
     def search(self, vector: np.ndarray, floor: float) -> tuple[np.ndarray, np.ndarray]:
         """The positions of the entries at least ``floor`` similar, and their cosines."""
-        if self.screen is None:
-            matrix = np.stack(self.vectors) if self.vectors else np.zeros((0, DIMENSIONS))
-            self.screen = Screen(matrix)
         return self.screen.at_least(vector, floor)
 
 
@@ -261,6 +256,8 @@ class AnswerCache:
             self._conn.execute(f"DELETE FROM {TABLE} WHERE expires_at <= ?", [now])
             self.db.table(TABLE).insert(row)
         index.add(row)
+        if vector is not None:
+            read(request)  # its words, read now rather than by the lookup that meets it
         return str(row["entry_id"])
 
     def count_hit(self, entry_id: str) -> None:

@@ -17,7 +17,9 @@ def test_the_screen_finds_every_entry_above_the_floor_and_no_other() -> None:
         matrix[n] = query * weight + rng.normal(size=DIMENSIONS) / np.sqrt(DIMENSIONS)
     matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
     matrix[2999] = 0.0  # an entry kept for exact matches only
-    screen = Screen(matrix)
+    screen = Screen(DIMENSIONS)
+    for row in matrix:  # grows past its first arrays
+        screen.add(row)
     positions, similarities = screen.at_least(query, 0.75)
     exact = matrix @ query
     assert sorted(positions.tolist()) == np.flatnonzero(exact >= 0.75).tolist()
