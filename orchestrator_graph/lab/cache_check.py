@@ -10,7 +10,7 @@ only pairs it will ever score); the calibration part, never trained on, gives th
 conformal calibration: how many must-not-match pairs it holds, and the score of each
 one the guards let through above the lookup's similarity floor.
 
-    python -m orchestrator_graph.lab.cache_check [--pairs FILE]   # via benchmarks/cache_fit.py
+Run by ``benchmarks/cache_fit.py`` (``make cache-check``).
 """
 
 from __future__ import annotations
