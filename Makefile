@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint install clean quality-model quality-curve notebooks
+.PHONY: demo test bench lint install clean quality-model quality-curve notebooks cache-check
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ bench: $(STAMP)
 # the shipped quality model: trained ONLY on the Apache-2.0 part (routellm_gsm8k) of the
 # shared quality data; the CC BY-NC part (alpaca_eval_2) is for evaluation only
 QUALITY_DATA ?= ../shared/data/quality_dev.jsonl
+CACHE_PAIRS ?= ../shared/data/cache_pairs_train.jsonl
+
+cache-check: $(STAMP)
+	$(BIN)/python -u benchmarks/cache_fit.py --pairs $(CACHE_PAIRS)
+
 quality-model: $(STAMP)
 	$(BIN)/orchestrator-graph quality train $(QUALITY_DATA) \
 		--source routellm_gsm8k --out orchestrator_graph/quality/default_model.npz

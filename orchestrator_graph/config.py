@@ -66,7 +66,8 @@ class CacheConfig(BaseModel):
         ttl_s: how long an answer may be reused, in seconds.
         max_false_hit_rate: the bound on the share of near misses (same words, another
             question) answered from the cache; sets the similarity threshold
-            (``cache.bound.threshold_for``). Exact repeats always match.
+            (``cache.check.threshold_for``: the learned match check's score threshold). Exact
+            repeats always match.
         semantic: False reuses exact repeats only (no embedding lookup).
         mid_conversation: also reuse and store answers of requests that do not open their
             thread (and that the classifier calls self-contained). Off: on the workloads,

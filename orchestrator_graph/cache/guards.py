@@ -4,7 +4,11 @@ No embedding separates "Convert 30 C to F" from "Convert 30 F to C" (cosine 0.99
 so a semantic match is checked by pure functions of the two texts: the numbers,
 the units (in order), the negations, the named entities and quoted strings, the
 direction of an operation (opposed words such as encrypt/decrypt, and the order of
-the key terms around "to", "into", "from") must agree. :func:`mismatch` names the
+the key terms around "to", "into", "from"), the roles of the terms (which term stands
+on which side of the words that relate them: "What did A think of B?" is not "What
+did B think of A?") and the small details that change an answer (times, ordinals,
+comparatives and superlatives, qualifiers such as "only"; letters that belong to a
+name, as in "hepatitis A") must agree. :func:`mismatch` names the
 first guard that fails, or returns None. Each text is read once into a
 :class:`Signature` (cached), so a lookup compares small frozen values.
 """
@@ -16,179 +20,33 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
+from orchestrator_graph.cache.lexicon import (
+    AMBIGUOUS_UNITS,
+    COMMON,
+    DEGREES,
+    DIRECTION_WORDS,
+    FUNCTION_WORDS,
+    LANGUAGES,
+    NEGATING_PREFIXES,
+    NEGATIONS,
+    NUMBER_WORDS,
+    OPPOSITES,
+    ORDINALS,
+    PARTICLES,
+    QUALIFIERS,
+    SYMMETRIC,
+    TEMPERATURES,
+    TIMES,
+    UNITS,
+)
+
 _TOKEN = re.compile(
     r"°\s?[CFKcfk]\b|`[^`]+`|\"[^\"]+\"|“[^”]+”|'[^']{3,}'|->|→|[$€£%°]|[\w][\w.+#/'-]*"
 )
 _GLUED = re.compile(r"^(\d+(?:[.,]\d+)*)([a-z°$€£%/]+)$")  # 30c, 5km, 10kg, 3.5l
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:\n]\s*)([A-Z][\w'-]*)")
-NUMBER_WORDS = {
-    w: str(n)
-    for n, w in enumerate(
-        "zero _ two three four five six seven eight nine ten eleven twelve thirteen "
-        "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
-    )
-} | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100", "thousand": "1000"}
-_UNIT_GROUPS = {
-    "celsius": "c °c celsius centigrade",
-    "fahrenheit": "f °f fahrenheit",
-    "kelvin": "k kelvin kelvins",
-    "kilometre": "km kms kilometer kilometers kilometre kilometres",
-    "mile": "mi mile miles",
-    "metre": "m meter meters metre metres",
-    "centimetre": "cm centimeter centimeters centimetre centimetres",
-    "millimetre": "mm millimeter millimeters millimetre millimetres",
-    "foot": "ft foot feet",
-    "inch": "inch inches",
-    "yard": "yd yard yards",
-    "kilogram": "kg kgs kilo kilos kilogram kilograms",
-    "gram": "g gram grams",
-    "pound": "lb lbs pound pounds",
-    "ounce": "oz ounce ounces",
-    "litre": "l liter liters litre litres",
-    "millilitre": "ml milliliter milliliters millilitre millilitres",
-    "gallon": "gal gallon gallons",
-    "cup": "cup cups",
-    "mph": "mph",
-    "kph": "kph km/h kmh",
-    "dollar": "$ usd dollar dollars",
-    "euro": "€ eur euro euros",
-    "sterling": "£ gbp sterling",
-    "yen": "¥ jpy yen",
-    "hour": "h hr hrs hour hours",
-    "minute": "min mins minute minutes",
-    "second": "s sec secs second seconds",
-    "day": "day days",
-    "week": "week weeks",
-    "month": "month months",
-    "year": "yr yrs year years",
-    "byte": "b byte bytes",
-    "kilobyte": "kb kilobyte kilobytes",
-    "megabyte": "mb megabyte megabytes",
-    "gigabyte": "gb gigabyte gigabytes",
-    "terabyte": "tb terabyte terabytes",
-    "percent": "% percent percentage",
-    "radian": "rad radian radians",
-    "degree": "deg degree degrees",
-}
-UNITS = {alias: unit for unit, aliases in _UNIT_GROUPS.items() for alias in aliases.split()}
-# one-letter and ambiguous aliases count only beside a number or a direction word
-_AMBIGUOUS_UNITS = frozenset(a for a in UNITS if len(a) <= 2) | {"degree", "degrees"}
-_TEMPERATURES = frozenset({"celsius", "fahrenheit", "kelvin"})
-_DIRECTION_WORDS = frozenset({"to", "into", "from", "in", "->", "→", "than", "vs", "versus"})
-# opposed words: two texts must use the same side of each pair (or neither)
-OPPOSITES: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
-    (frozenset(a.split()), frozenset(b.split()))
-    for a, b in (
-        ("increase increases increasing raise", "decrease decreases decreasing lower reduce"),
-        ("ascending asc", "descending desc"),
-        ("encrypt encrypts encryption encrypting", "decrypt decrypts decryption decrypting"),
-        ("encode encodes encoding", "decode decodes decoding"),
-        ("compress compression compressing", "decompress decompression decompressing"),
-        ("import imports importing", "export exports exporting"),
-        ("add adding", "remove removing delete deleting"),
-        ("plus sum added", "minus subtract subtracted difference"),
-        ("times multiplied multiply product", "divided divide quotient"),
-        ("upload uploading", "download downloading"),
-        ("buy buying purchase", "sell selling"),
-        ("before", "after"),
-        ("min minimum smallest lowest least fewest", "max maximum largest biggest highest most"),
-        ("more greater", "less fewer"),
-        ("faster quicker", "slower"),
-        ("better", "worse"),
-        ("above", "below"),
-        ("enable enabling", "disable disabling"),
-        ("start starting", "stop stopping"),
-        ("open opening", "close closing"),
-        ("true", "false"),
-        ("first", "last"),
-        ("north northern", "south southern"),
-        ("east eastern", "west western"),
-        ("left", "right"),
-        ("positive", "negative"),
-        ("advantages pros benefits", "disadvantages cons drawbacks"),
-        ("serialize serialise serialization", "deserialize deserialise deserialization"),
-        ("install installing", "uninstall uninstalling"),
-        ("lock", "unlock"),
-        ("zip", "unzip"),
-        ("lend", "borrow"),
-        ("win", "lose"),
-        ("hot warm", "cold cool"),
-        ("longer longest", "shorter shortest"),
-        ("synonym synonyms", "antonym antonyms opposite"),
-        ("horizontal horizontally", "vertical vertically"),
-        ("inner", "outer"),
-        ("push", "pull"),
-        ("uppercase upper", "lowercase lower"),
-        # common antonyms, general (not drawn from the near-miss set)
-        ("best", "worst"),
-        ("good", "bad"),
-        ("easy easier easiest", "hard harder hardest difficult"),
-        ("cheap cheaper cheapest", "expensive pricier"),
-        ("safe safer safest", "dangerous risky"),
-        ("strong stronger", "weak weaker"),
-        ("early earlier", "late later"),
-        ("young younger", "old older"),
-        ("rich", "poor"),
-        ("heavy heavier", "light lighter"),
-        ("big bigger", "small smaller little"),
-        ("high", "low"),
-        ("accept", "reject"),
-        ("include including", "exclude excluding"),
-        ("allow allowed permit", "forbid forbidden ban banned prohibit"),
-        ("attract", "repel"),
-        ("gain gaining", "lose losing"),
-        ("wet", "dry"),
-        ("loose loosen", "tight tighten"),
-        ("expand", "shrink"),
-        ("connect connecting", "disconnect disconnecting"),
-        ("subscribe", "unsubscribe"),
-        ("follow", "unfollow"),
-        ("mount", "unmount"),
-        ("merge", "split"),
-        ("inbound incoming", "outbound outgoing"),
-        ("input", "output"),
-        ("client", "server"),
-        ("sender", "receiver recipient"),
-        ("parent", "child"),
-        ("buyer", "seller"),
-        ("employer", "employee"),
-        ("landlord", "tenant"),
-        ("import", "export"),
-        ("pros", "cons"),
-        ("love", "hate"),
-        ("like", "dislike"),
-        ("agree", "disagree"),
-        ("success successful", "failure failed"),
-    )
-)
-# phrasal particles: "zoom in" is not "zoom out", "turn on" not "turn off"
-PARTICLES = {"in": "out", "out": "in", "on": "off", "off": "on", "up": "down", "down": "up"}
-NEGATIONS = frozenset(
-    "not no never none nothing nobody nowhere neither nor cannot without except "
-    "excluding unless n't".split()
-)
-LANGUAGES = frozenset(
-    "english french spanish german italian portuguese dutch polish swedish norwegian danish "
-    "finnish russian ukrainian greek turkish arabic hebrew hindi chinese mandarin cantonese "
-    "japanese korean vietnamese thai indonesian latin python javascript typescript java rust "
-    "golang kotlin swift ruby php perl haskell scala c++ c# sql bash json yaml xml csv toml "
-    "markdown html css".split()
-)
-# capitalised words that are not names where they start a sentence
-_COMMON = frozenset(
-    "a an the i i'm i've i'd what what's whats how how's why when where who whom whose which "
-    "is are was were be can could would should will shall may might must do does did has have "
-    "had please tell give write explain convert translate list name show make create describe "
-    "define compare calculate compute find summarise summarize suggest recommend help quick "
-    "hi hello hey ok okay thanks thank yes no so and but or if in on at of for to from with "
-    "about this that these those it its my our your their we you they he she there here "
-    "briefly in one two three short simple again also now just rewrite draft generate "
-    "classify extract solve check fix compose pick outline provide use get set build implement "
-    "rank sort plan prepare draw count turn put let keep try send add remove read run any some "
-    "all every each many much most more best good great is isn't are aren't does doesn't "
-    "not never don't can't won't then next after before during since yesterday today".split()
-)
+_LETTER = re.compile(r"(?<![\w'.°-])([A-Z])(?![\w'-]|\.\w)")  # vitamin D, hepatitis A
 
 
 @dataclass(frozen=True)
@@ -207,6 +65,7 @@ class Signature:
     sides: tuple[int, ...]  # per pair of ``OPPOSITES``: 0 neither, 1 first, 2 second, 3 both
     order: tuple[str, ...]  # units and entities in reading order
     directed: bool  # a direction word stands between key terms
+    details: frozenset[str]  # times, ordinals, degrees, qualifiers ("time:weekend", ...)
 
 
 def _tokens(text: str) -> list[str]:
@@ -234,9 +93,10 @@ def _number(token: str) -> str | None:
     return NUMBER_WORDS.get(token)
 
 
-def _entities(text: str) -> set[str]:
+def _entities(text: str, unit_tokens: frozenset[str]) -> set[str]:
     """Capitalised words (not common words starting a sentence), acronyms, code-like
-    tokens and languages, lowercased."""
+    tokens, languages and capital letters that belong to a name (vitamin D, not a unit
+    read beside a number), lowercased."""
     text = re.sub(r"n't\b", " not", text).replace("'s ", " ").replace("\u2019s ", " ")
     found: set[str] = set()
     starts = {m.start(1) for m in _SENTENCE_START.finditer(text)}
@@ -249,33 +109,66 @@ def _entities(text: str) -> set[str]:
             lower in LANGUAGES
             or codey
             or (word.isupper() and len(word) > 1)
-            or (capital and not (match.start() in starts and lower in _COMMON))
+            or (capital and not (match.start() in starts and lower in COMMON))
         ):
             found.add(lower)
-    return {e for e in found if (e not in _COMMON and e not in UNITS) or e in LANGUAGES}
+    letters = {
+        m.group(1).lower()
+        for m in _LETTER.finditer(text)
+        if m.start(1) not in starts and m.group(1) != "I"
+    }
+    named = {e for e in found if (e not in COMMON and e not in UNITS) or e in LANGUAGES}
+    return named | (letters - unit_tokens)
 
 
-@lru_cache(maxsize=65_536)
-def signature(text: str) -> Signature:
-    """The guarded facts of ``text`` (cached by text)."""
-    tokens = _tokens(text)
+def _numbers_and_units(tokens: list[str]) -> tuple[list[str], list[str], frozenset[str]]:
+    """The numbers and the units in reading order, and the tokens read as units."""
     numbers: list[str] = []
     units: list[str] = []
+    unit_tokens: set[str] = set()
     for i, token in enumerate(tokens):
         number = _number(token)
         if number is not None:
             numbers.append(number)
             continue
         unit = UNITS.get(token)
-        if unit is not None and token in _AMBIGUOUS_UNITS:
+        if unit is not None and token in AMBIGUOUS_UNITS:
             near = {tokens[i - 1] if i else "", tokens[i + 1] if i + 1 < len(tokens) else ""}
-            beside = near & _DIRECTION_WORDS or any(_number(t) is not None for t in near)
+            beside = near & DIRECTION_WORDS or any(_number(t) is not None for t in near)
             unit = unit if beside else None
-        if unit == "degree" and i + 1 < len(tokens) and UNITS.get(tokens[i + 1]) in _TEMPERATURES:
+        if unit == "degree" and i + 1 < len(tokens) and UNITS.get(tokens[i + 1]) in TEMPERATURES:
             unit = None  # "30 degrees Celsius": the scale is the unit
         if unit is not None:
             units.append(unit)
-    entities = _entities(text)
+            unit_tokens.add(token)
+    return numbers, units, frozenset(unit_tokens)
+
+
+def _details(tokens: list[str], unit_tokens: frozenset[str]) -> frozenset[str]:
+    """The small words that change an answer: times, ordinals (not "second" read as a
+    unit), comparatives and superlatives (by adjective and degree), qualifiers."""
+    found: set[str] = set()
+    for token in tokens:
+        if token in TIMES:
+            found.add(f"time:{TIMES[token]}")
+        if token in ORDINALS and token not in unit_tokens:
+            found.add(f"ordinal:{token}")
+        if token in QUALIFIERS:
+            found.add(f"qualifier:{QUALIFIERS[token]}")
+        degree = DEGREES.get(token)
+        if degree is None and len(token) > 5 and token.endswith("iest"):
+            degree = (token[:-4] + "y", "est")  # happiest, earliest
+        if degree is not None:
+            found.add(f"degree:{degree[0]}:{degree[1]}")
+    return frozenset(found)
+
+
+@lru_cache(maxsize=65_536)
+def signature(text: str) -> Signature:
+    """The guarded facts of ``text`` (cached by text)."""
+    tokens = _tokens(text)
+    numbers, units, unit_tokens = _numbers_and_units(tokens)
+    entities = _entities(text, unit_tokens)
     order = _reading_order(tokens, units, entities)
     words = set(tokens)
     stems = words | {w[:-1] for w in words if w.endswith("s")}  # lowers -> lower
@@ -291,11 +184,12 @@ def signature(text: str) -> Signature:
         quoted=quoted,
         words=frozenset(words),
         tokens=tuple(tokens),
-        content=tuple(t for t in tokens if t not in _FUNCTION_WORDS and t.isalpha()),
+        content=tuple(t for t in tokens if t not in FUNCTION_WORDS and t.isalpha()),
         directed_words=bool(words & {"to", "into", "from", "->", "→"}),
         sides=sides,
         order=tuple(order),
-        directed=len(order) > 1 and bool(words & _DIRECTION_WORDS),
+        directed=len(order) > 1 and bool(words & DIRECTION_WORDS),
+        details=_details(tokens, unit_tokens),
     )
 
 
@@ -312,7 +206,8 @@ def _reading_order(tokens: list[str], units: list[str], entities: set[str]) -> l
 def mismatch(request: str, cached: str) -> str | None:
     """The first guard on which ``request`` and ``cached`` disagree, or None when every
     guard passes: ``numbers``, ``units``, ``negation``, ``entities``, ``quoted``,
-    ``direction`` (opposed words, or key terms in another order around to/into/from)."""
+    ``direction`` (opposed words, or key terms in another order around to/into/from),
+    ``roles`` (:func:`roles_swapped`), ``details`` (times, ordinals, degrees, qualifiers)."""
     a, b = signature(request), signature(cached)
     if a.numbers != b.numbers:
         return "numbers"
@@ -330,6 +225,10 @@ def mismatch(request: str, cached: str) -> str | None:
         return "direction"
     if _particle_swapped(a.tokens, b.tokens) or _reordered(a, b):
         return "direction"
+    if roles_swapped(a.tokens, b.tokens):
+        return "roles"
+    if a.details != b.details:
+        return "details"
     return None
 
 
@@ -352,18 +251,47 @@ def _reordered(a: Signature, b: Signature) -> bool:
     return sorted(first) == sorted(second) and first != second
 
 
-_FUNCTION_WORDS = frozenset(
-    "a an the my your our their his her its to into from of in on at by for with as and or "
-    "how what which do does i me we you can could should would is are was were be it".split()
-)
-_NEGATING_PREFIXES = ("un", "non", "non-", "in", "im", "il", "ir", "dis")
+def roles_swapped(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Two terms trade sides of a word that relates them: "A affects B" / "B affects A",
+    "What did A think of B?" / "... B think of A?", "from A to B" / "from B to A".
+
+    Terms are content words (not function or common words) and the relating word
+    any word but a symmetric one ("and", "or", "vs", "with", ...), each once in
+    both texts. A pair of terms read in one order in ``a`` and in the other in ``b``
+    is a swap when a relating word stands between them in both texts: moved
+    phrases ("At sea level, what is ..." / "What is ... at sea level?") keep
+    their words on one side of each other and pass."""
+    once_a, once_b = _positions(a), _positions(b)
+    shared = once_a.keys() & once_b.keys()
+    terms = sorted(
+        (once_a[t], once_b[t]) for t in shared if t not in COMMON and t not in FUNCTION_WORDS
+    )
+    relating = [(once_a[t], once_b[t]) for t in shared if t not in SYMMETRIC]
+    for i, (first_a, first_b) in enumerate(terms):
+        for second_a, second_b in terms[i + 1 :]:
+            if second_b >= first_b:
+                continue  # the same order in both texts
+            if any(first_a < pa < second_a and second_b < pb < first_b for pa, pb in relating):
+                return True
+    return False
+
+
+def _positions(tokens: tuple[str, ...]) -> dict[str, int]:
+    """Each word that occurs once in ``tokens`` (alphanumeric), with its position."""
+    seen: dict[str, int] = {}
+    repeated: set[str] = set()
+    for position, token in enumerate(tokens):
+        if token in seen:
+            repeated.add(token)
+        seen[token] = position
+    return {t: p for t, p in seen.items() if t not in repeated and t[:1].isalnum()}
 
 
 def _negated_word(a: frozenset[str], b: frozenset[str]) -> bool:
     """A word of one text is a word of the other with a negating prefix (safe/unsafe)."""
     for first, second in ((a, b), (b, a)):
         for word in first - second:
-            for prefix in _NEGATING_PREFIXES:
+            for prefix in NEGATING_PREFIXES:
                 rest = word[len(prefix) :]
                 if word.startswith(prefix) and len(rest) >= 4 and rest in second - first:
                     return True

@@ -7,9 +7,10 @@ its own threshold, the cost of the turn that produced it, when it expires, and w
 it was withdrawn ("" while it serves: negative feedback withdraws an entry).
 Opened through ``database.open_sqlite`` (WAL, busy timeout), so several processes
 may share the file. Each open cache keeps, per scope, the vectors as one numpy
-matrix for a brute-force cosine search; it reloads them when another connection
-has written (``PRAGMA data_version``). Whoever opens a cache closes it: a graph's
-is opened and closed by its ``resources.Resources``.
+matrix for a cosine search (``screen``: every entry above a floor, exactly); it
+reloads them when another connection has written (``PRAGMA data_version``).
+Whoever opens a cache closes it: a graph's is opened and closed by its
+``resources.Resources``.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ from typing import Any
 import numpy as np
 
 from orchestrator_graph.cache.bound import raised
+from orchestrator_graph.cache.check import MatchCheck, read, shipped_check
 from orchestrator_graph.cache.guards import mismatch
+from orchestrator_graph.cache.screen import Screen
 from orchestrator_graph.errors import LedgerError
 from orchestrator_graph.quality.embedding import DIMENSIONS
 from orchestrator_graph.storage import database
@@ -54,8 +57,8 @@ COLUMNS: dict[str, type] = {
 }
 ADDED_LATER = {"withdrawn": ""}  # columns newer than the first caches, with their default
 WITHDRAW_BELOW = 0.5  # feedback scoring a cached answer under this withdraws its entry
-NEAR = 0.75  # a candidate this similar is reported (for the per-entry threshold) on a miss
-CANDIDATES = 8  # the most similar entries checked by the guards, best first
+NEAR = 0.75  # the least similarity at which an entry is a candidate (checked, or reported)
+CANDIDATES = 8  # the most similar entries checked by the guards and the check, best first
 
 
 def request_key(request: str) -> str:
@@ -69,8 +72,9 @@ class Match:
     """The entry a request matched (a hit) or came nearest to without matching."""
 
     entry_id: str
-    similarity: float
-    threshold: float
+    similarity: float  # the cosine of the two requests' embeddings
+    threshold: float  # the match check's score threshold (1.0 for an exact match)
+    score: float  # the match check's score (1.0 for an exact match)
     exact: bool
     answer: str
     cost_usd: float
@@ -84,25 +88,22 @@ class _ScopeIndex:
     ids: list[str] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
     by_key: dict[tuple[str, str], int] = field(default_factory=dict)
-    vectors: list[np.ndarray] = field(default_factory=list)
-    matrix: np.ndarray | None = None  # rebuilt from ``vectors`` when stale
+    screen: Screen = field(default_factory=lambda: Screen(DIMENSIONS))
 
     def add(self, row: dict[str, Any]) -> None:
         self.ids.append(row["entry_id"])
         self.rows.append(row)
         self.by_key[row["context_key"], row["request_key"]] = len(self.rows) - 1
         vector = row["vector"]
-        self.vectors.append(
+        self.screen.add(
             np.frombuffer(vector, dtype=np.float32)
             if vector
             else np.zeros(DIMENSIONS, dtype=np.float32)
         )
-        self.matrix = None
 
-    def search(self) -> np.ndarray:
-        if self.matrix is None:
-            self.matrix = np.stack(self.vectors) if self.vectors else np.zeros((0, DIMENSIONS))
-        return self.matrix
+    def search(self, vector: np.ndarray, floor: float) -> tuple[np.ndarray, np.ndarray]:
+        """The positions of the entries at least ``floor`` similar, and their cosines."""
+        return self.screen.at_least(vector, floor)
 
 
 def _cache_error(path: Path, exc: sqlite3.DatabaseError) -> LedgerError:
@@ -118,7 +119,7 @@ class AnswerCache(Closing):
     Example:
         >>> cache = AnswerCache(tmp / "answer_cache.sqlite")  # doctest: +SKIP
         >>> cache.store("user-42", "", "Capital of Peru?", vector, "Lima.", ttl_s=3600)
-        >>> cache.lookup("user-42", "", "capital of peru", vector, threshold=0.93).hit
+        >>> cache.lookup("user-42", "", "capital of peru", vector, threshold=0.5).hit
         True
     """
 
@@ -183,37 +184,38 @@ class AnswerCache(Closing):
         *,
         threshold: float,
         now: float | None = None,
+        check: MatchCheck | None = None,
     ) -> Match | None:
         """The entry that answers ``request`` in ``scope`` (under the same standing
-        instructions): an exact match, else the most similar live entry whose
-        similarity reaches its threshold (the larger of ``threshold`` and its own)
-        and that every guard accepts. On a miss, the nearest guard-passing entry
-        above ``NEAR`` with ``hit=False``, or None."""
+        instructions): an exact match, else the most similar live entry that every
+        guard accepts, whose similarity reaches its own threshold and whose pair with
+        the request ``check`` (the shipped match check by default) scores at least
+        ``threshold``. On a miss, the nearest guard-passing entry above ``NEAR``
+        with ``hit=False``, or None."""
         now = time.time() if now is None else now
         index = self._index(scope)
         position = index.by_key.get((context_key, request_key(request)))
         if position is not None and index.rows[position]["expires_at"] > now:
-            return _match(index.rows[position], 1.0, threshold, exact=True, hit=True)
+            return _match(index.rows[position], 1.0, 1.0, 1.0, exact=True, hit=True)
         if vector is None or not index.rows:
             return None
-        similarities = index.search() @ vector.astype(np.float32)
-        if len(similarities) > CANDIDATES:  # the best few, unordered, in linear time
-            top = np.argpartition(-similarities, CANDIDATES - 1)[:CANDIDATES]
-        else:
-            top = np.arange(len(similarities))
+        check = check or shipped_check()
+        positions, similarities = index.search(vector, NEAR)
+        best = np.argsort(-similarities)[:CANDIDATES]
         near: Match | None = None
-        for position in top[np.argsort(-similarities[top])]:
-            similarity = float(similarities[position])
+        for position, similarity in zip(
+            positions[best].tolist(), similarities[best].tolist(), strict=True
+        ):
             row = index.rows[position]
-            if similarity < NEAR:
-                break
             if row["expires_at"] <= now or row["context_key"] != context_key:
                 continue
             if mismatch(request, row["request"]) is not None:
                 continue
-            if similarity >= max(threshold, row["threshold"]):
-                return _match(row, similarity, threshold, exact=False, hit=True)
-            near = near or _match(row, similarity, threshold, exact=False, hit=False)
+            score = check.score(request, row["request"], similarity)
+            hit = similarity >= row["threshold"] and score >= threshold
+            if hit:
+                return _match(row, similarity, threshold, score, exact=False, hit=True)
+            near = near or _match(row, similarity, threshold, score, exact=False, hit=False)
         return near
 
     def store(
@@ -254,6 +256,8 @@ class AnswerCache(Closing):
             self._conn.execute(f"DELETE FROM {TABLE} WHERE expires_at <= ?", [now])
             self.db.table(TABLE).insert(row)
         index.add(row)
+        if vector is not None:
+            read(request)  # its words, read now rather than by the lookup that meets it
         return str(row["entry_id"])
 
     def count_hit(self, entry_id: str) -> None:
@@ -317,11 +321,14 @@ class AnswerCache(Closing):
             self._conn.close()
 
 
-def _match(row: dict[str, Any], similarity: float, threshold: float, **kind: bool) -> Match:
+def _match(
+    row: dict[str, Any], similarity: float, threshold: float, score: float, **kind: bool
+) -> Match:
     return Match(
         entry_id=row["entry_id"],
         similarity=similarity,
-        threshold=max(threshold, row["threshold"]) if not kind["exact"] else 1.0,
+        threshold=threshold,
+        score=score,
         answer=row["answer"],
         cost_usd=row["cost_usd"],
         **kind,

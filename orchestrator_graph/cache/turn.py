@@ -9,8 +9,11 @@ keyed by the run's scope and by the standing instructions in force (the system
 messages and instructions given mid-thread): an answer given under other
 instructions is never reused. The request's embedding is the quality model's
 (``quality.embedding.shared_embedder`` answers a text it embedded from its cache),
-so a turn embeds its request once; a request longer than ``SEMANTIC_MAX_WORDS``
-(the embedding reads only its head) is matched exactly or not at all.
+so a turn embeds its request once. The embedding reads a request's head (about 30
+words); the guards and the match check read the whole of both texts, so a longer
+request is matched semantically up to ``SEMANTIC_MAX_WORDS`` (the check was fitted
+and calibrated on long sentences embedded the same way), and exactly or not at all
+beyond.
 
 After a turn answered normally, :func:`store_answer` keeps the answer. When the
 lookup had come near an entry (guards passed, similarity under the threshold) and
@@ -26,7 +29,8 @@ from collections.abc import Sequence
 import numpy as np
 from langchain_core.messages import BaseMessage
 
-from orchestrator_graph.cache.bound import raised, threshold_for
+from orchestrator_graph.cache.bound import raised
+from orchestrator_graph.cache.check import threshold_for
 from orchestrator_graph.cache.guards import signature, time_sensitive
 from orchestrator_graph.cache.store import AnswerCache, request_key
 from orchestrator_graph.config import OrchestratorConfig
@@ -36,7 +40,7 @@ from orchestrator_graph.quality.embedding import shared_embedder
 from orchestrator_graph.routing.classify.segments import standing_instructions
 from orchestrator_graph.state import CacheMatch, RoutingDecision, TaskProfile
 
-SEMANTIC_MAX_WORDS = 30  # about the 48 tokens the embedding reads (``embedding.MAX_TOKENS``)
+SEMANTIC_MAX_WORDS = 60  # twice the ~30 words of the 48 tokens the embedding reads
 AGREEING_ANSWERS = 0.9  # cosine of two answers' embeddings from which they say the same
 
 
@@ -109,7 +113,8 @@ def look_up(
     how = (
         "exact repeat"
         if match.exact
-        else f"similarity {match.similarity:.3f} >= threshold {match.threshold:.3f}, guards agree"
+        else f"match check {match.score:.3f} >= {match.threshold:.3f} at similarity "
+        f"{match.similarity:.3f}, guards agree"
     )
     reasons = [
         *decision.reasons,

@@ -37,7 +37,8 @@ DATA_FILES = {
     "orchestrator_graph/quality/default_model.npz",
     "orchestrator_graph/quality/tokenizer.json",
     "orchestrator_graph/quality/NOTICE",
-    "orchestrator_graph/cache/calibration.json",
+    "orchestrator_graph/cache/match_check.json",
+    "orchestrator_graph/cache/screen_basis.npy",
 }
 # no network: a proxy that refuses every connection, no key for a live model
 OFFLINE = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"}

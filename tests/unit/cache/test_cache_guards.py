@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from orchestrator_graph.cache.bound import NearMissCalibration, raised, threshold_for
+from orchestrator_graph.cache.bound import NearMissCalibration, raised
+from orchestrator_graph.cache.check import shipped_check, threshold_for
 from orchestrator_graph.cache.guards import mismatch, signature, time_sensitive
 from orchestrator_graph.quality.embedding import shared_embedder
 
@@ -12,8 +13,10 @@ from orchestrator_graph.quality.embedding import shared_embedder
 def test_swapped_temperature_units_are_stopped_although_the_embedding_sees_one_question() -> None:
     first, second = "Convert 30 C to F", "Convert 30 F to C"
     vectors = shared_embedder().embed([first, second])
-    # cosine alone would reuse the answer at the default bound's threshold
-    assert float(vectors[0] @ vectors[1]) > threshold_for(0.01)
+    # the embedding and the word-level check alone would reuse the answer
+    cosine = float(vectors[0] @ vectors[1])
+    assert cosine > 0.9
+    assert shipped_check().score(second, first, cosine) >= threshold_for(0.01)
     assert mismatch(second, first) == "units"
     assert signature(first).units == ("celsius", "fahrenheit")
     assert signature(second).units == ("fahrenheit", "celsius")

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from orchestrator_graph.cache.bound import threshold_for
+from orchestrator_graph.cache.check import threshold_for
 from orchestrator_graph.cache.store import AnswerCache
 from orchestrator_graph.quality.embedding import shared_embedder
 
@@ -31,7 +31,7 @@ def test_a_paraphrase_hits_and_an_exact_repeat_hits_without_a_vector(cache: Answ
     paraphrase = cache.lookup("tenant-a", "", DUNE_AGAIN, vector(DUNE_AGAIN), threshold=THRESHOLD)
     assert paraphrase is not None and paraphrase.hit and not paraphrase.exact
     assert (paraphrase.entry_id, paraphrase.answer) == (entry, "Frank Herbert.")
-    assert THRESHOLD <= paraphrase.similarity < 1.0
+    assert paraphrase.score >= THRESHOLD and paraphrase.similarity < 1.0
     exact = cache.lookup("tenant-a", "", "who wrote the novel dune", None, threshold=THRESHOLD)
     assert exact is not None and exact.hit and exact.exact
 
