@@ -45,6 +45,7 @@ class _Join:
     state: OrchestratorState
     run: OrchestratorConfig
     model: BaseChatModel
+    quiet: BaseChatModel  # the model tagged not to stream: a fallback for one part of several
     pricing: Pricing
     resources: Resources
     parts: list[str] = field(default_factory=list)
@@ -74,7 +75,7 @@ class _Join:
         before = main_view(messages, self.state.get("digests") or {}, decision.expanded_turns)
         return {
             # a fallback for one part of several reaches a consumer in the joined message
-            "model": self.model if len(decision.tasks) == 1 else unstreamed(self.model),
+            "model": self.model if len(decision.tasks) == 1 else self.quiet,
             "messages": [*before[:-1], HumanMessage(content=decision.tasks[result.index].brief)],
             "settings": self.run,
             "resources": self.resources,
@@ -118,10 +119,12 @@ class _Join:
 def make_merge(
     model: BaseChatModel, pricing: Pricing, options: OrchestratorConfig, resources: Resources
 ) -> Runnable[Any, dict[str, Any]]:
+    quiet = unstreamed(model)  # made once, not per fallback
+
     def merge(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         """Join the workers' answers; answer the rejected ones in the main session."""
         started = time.perf_counter()
-        join = _Join(state, run_options(options, runtime.context), model, pricing, resources)
+        join = _Join(state, run_options(options, runtime.context), model, quiet, pricing, resources)
         for result in join.results():
             if result.status == "ok":
                 join.accepted(result)
@@ -136,7 +139,7 @@ def make_merge(
 
     async def amerge(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         started = time.perf_counter()
-        join = _Join(state, run_options(options, runtime.context), model, pricing, resources)
+        join = _Join(state, run_options(options, runtime.context), model, quiet, pricing, resources)
         for result in join.results():
             if result.status == "ok":
                 join.accepted(result)

@@ -25,12 +25,15 @@ from orchestrator_graph.testing.simulated import SimulatedChatModel
 TWO_PARTS = "1. Capital of Peru?\n2. 30 C in F?"
 
 
-def make_service(stack: ExitStack, path: Path, **worker: Any) -> OrchestratorService:
+def make_service(
+    stack: ExitStack, path: Path, config: OrchestratorConfig | None = None, **worker: Any
+) -> OrchestratorService:
     saver = stack.enter_context(sqlite_checkpointer(path))
     return OrchestratorService(
         main_model=SimulatedChatModel(model_name="gpt-4.1"),
         worker_model=SimulatedChatModel(model_name="gpt-4.1-mini", **worker),
         checkpointer=saver,
+        config=config,
         chat_model=lambda name: SimulatedChatModel(model_name=name),
     )
 
@@ -219,16 +222,9 @@ def test_workers_and_integrations_are_in_the_ledger(tmp_path: Path) -> None:
 def test_feedback_over_http_lands_on_the_turn_and_teaches_the_router(tmp_path: Path) -> None:
     ledger_path = tmp_path / "ledger.sqlite"
 
-    def with_ledger(stack: ExitStack) -> OrchestratorService:
-        saver = stack.enter_context(sqlite_checkpointer(tmp_path / "http.sqlite"))
-        return OrchestratorService(
-            main_model=SimulatedChatModel(model_name="gpt-4.1"),
-            worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
-            checkpointer=saver,
-            config=OrchestratorConfig(ledger_path=ledger_path),
-        )
-
-    with TestClient(create_app(with_ledger)) as client:
+    config = OrchestratorConfig(ledger_path=ledger_path)
+    app = create_app(lambda stack: make_service(stack, tmp_path / "http.sqlite", config))
+    with TestClient(app) as client:
         service = client.app.state.service  # type: ignore[attr-defined]
         thread = {"configurable": {"thread_id": "main-fb"}}
         service.main.invoke({"messages": [HumanMessage("What is 17 times 23?")]}, thread)
@@ -340,16 +336,9 @@ def test_a_worker_is_integrated_once(tmp_path: Path) -> None:
     answer each time and billed their calls under two turns."""
     ledger_path = tmp_path / "ledger.sqlite"
 
-    def with_ledger(stack: ExitStack) -> OrchestratorService:
-        saver = stack.enter_context(sqlite_checkpointer(tmp_path / "s.sqlite"))
-        return OrchestratorService(
-            main_model=SimulatedChatModel(model_name="gpt-4.1"),
-            worker_model=SimulatedChatModel(model_name="gpt-4.1-mini"),
-            checkpointer=saver,
-            config=OrchestratorConfig(ledger_path=ledger_path),
-        )
-
-    with TestClient(create_app(with_ledger)) as client:
+    config = OrchestratorConfig(ledger_path=ledger_path)
+    app = create_app(lambda stack: make_service(stack, tmp_path / "s.sqlite", config))
+    with TestClient(app) as client:
         service: OrchestratorService = client.app.state.service  # type: ignore[attr-defined]
         ids = [service.spawn_worker_session(t) for t in service.evaluate_task(TWO_PARTS).workers]
         first = service.integrate_results(ids, "main-1", request=TWO_PARTS)
