@@ -24,7 +24,11 @@ from dataclasses import dataclass
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
-from orchestrator_graph.accounting.budget import BudgetExceeded, guarded_call
+from orchestrator_graph.accounting.budget import (
+    MIN_USEFUL_OUTPUT_TOKENS,
+    BudgetExceeded,
+    guarded_call,
+)
 from orchestrator_graph.accounting.calls import CallOutcome, structured_parts
 from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.accounting.feedback import apply_feedback
@@ -161,12 +165,13 @@ class ShadowRunner:
         """One guarded call under the shadow's daily budget too; its attempts kept."""
         node = key.split(":")[0]
         book = self.resources.book()
-        with _daily_hold(book, job, key, seat.price, count_messages(messages), max_tokens) as held:
+        tokens = count_messages(messages)
+        with _daily_hold(book, job, key, seat.price, tokens, max_tokens) as (cap, held):
             try:
                 outcome = guarded_call(
                     seat.model, messages, settings=job.settings, resources=self.resources,
                     thread_id=job.thread_id, turn=job.turn, key=key, node=node,
-                    model_name=seat.name, price=seat.price, max_tokens=max_tokens, schema=schema,
+                    model_name=seat.name, price=seat.price, max_tokens=cap, schema=schema,
                 )  # fmt: skip
             except ModelCallError as error:
                 held.extend(error.attempts)  # the guarded call put them in the ledger
@@ -179,26 +184,28 @@ class ShadowRunner:
 @contextmanager
 def _daily_hold(
     book: BudgetBook, job: ShadowJob, key: str, price: ModelPrice, tokens: int, max_tokens: int
-) -> Iterator[list[ModelCall]]:
-    """Hold a call's worst case under the tenant's shadow budget for the day, then settle
-    it to what the calls put in the yielded list cost."""
+) -> Iterator[tuple[int, list[ModelCall]]]:
+    """Hold a call's worst case under the tenant's shadow budget for the day, its output
+    capped at what that budget allows (``BudgetBook.reserve_call``); yield the cap and a
+    list for the calls made, and settle the hold to what they cost."""
     shadow = job.settings.shadow
     assert shadow is not None
-    limits = BudgetLimits(tenant_usd=shadow.daily_usd, tenant_period="day")
-    hold = f"{job.thread_id}\x1f{job.turn}\x1f{key}"  # not a guarded call's key (JSON)
-    book.reserve(
-        hold,
+    cap = book.reserve_call(
+        f"{job.thread_id}\x1f{job.turn}\x1f{key}",  # not a guarded call's key (JSON)
         thread_id=f"shadow/{job.thread_id}",
         turn=job.turn,
-        usd=price.cost(tokens, max_tokens),
-        tokens=tokens + max_tokens,
-        limits=limits,
+        input_tokens=tokens,
+        price=price,
+        wanted=max_tokens,
+        min_output=min(MIN_USEFUL_OUTPUT_TOKENS, max_tokens),
+        limits=BudgetLimits(tenant_usd=shadow.daily_usd, tenant_period="day"),
         tenant=f"shadow/{job.settings.tenant or ''}",
-        what=f"shadow judge {key} ({tokens} input tokens + {max_tokens} output)",
+        what=f"shadow judge {key} on ShadowConfig.daily_usd {shadow.daily_usd:g}",
     )
+    hold = f"{job.thread_id}\x1f{job.turn}\x1f{key}"
     made: list[ModelCall] = []
     try:
-        yield made
+        yield cap, made
     finally:
         used = sum(c.input_tokens + c.output_tokens for c in made)
         book.settle(hold, sum(c.cost_usd for c in made), used)
