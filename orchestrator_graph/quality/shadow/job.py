@@ -5,7 +5,8 @@ view the answering model was sent (the main view of a main-session turn, the wor
 view of a one-worker turn), its answer, who gave it, the quality verdict, and the
 chance the turn was sampled (``quality.sampling``). A turn answered from the cache,
 by several workers, or after a fallback gets none: there is no one view one model
-answered.
+answered; nor does a worker the service ran for another thread (its view was the
+caller's). The service's turns are otherwise the graph's: the same shadow.
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ class Sampler:
             return None
         if any(c.status.startswith("fallback") for c in calls):
             return None
+        if decision.tasks and decision.tasks[0].thread_id != state["thread_id"]:
+            return None  # a worker the service ran on a caller's view, not on this thread
         quality = decision.quality
         trusted = quality is not None and quality.in_domain
         p = quality.p_cheap_ok if quality is not None and trusted else None
