@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import BaseMessage, HumanMessage
 from pydantic import BaseModel, Field
 
 JUDGE_INSTRUCTIONS = (
@@ -34,12 +34,15 @@ class PairwiseVerdict(BaseModel):
 
 
 def judge_prompt(view: Sequence[BaseMessage], first: str, second: str) -> list[BaseMessage]:
-    """The judge's messages: the view the turn was answered on, then the two answers
-    (``first`` as A) and the instructions."""
+    """The judge's messages: the view the turn was answered on, then one user message
+    with the instructions and the two answers (``first`` as A); no system message after
+    the first (some providers refuse one)."""
     return [
         *view,
-        SystemMessage(JUDGE_INSTRUCTIONS),
-        HumanMessage(f"[Answer A]\n{first}\n\n[Answer B]\n{second}\n\nWhich answer is better?"),
+        HumanMessage(
+            f"{JUDGE_INSTRUCTIONS}\n\n[Answer A]\n{first}\n\n[Answer B]\n{second}\n\n"
+            "Which answer is better?"
+        ),
     ]
 
 
