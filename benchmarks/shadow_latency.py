@@ -6,7 +6,8 @@ shadows on every cheap turn; a shadow and two judge calls each, in the backgroun
 Their turns are interleaved (the order alternates) so both see the same machine; the
 shadow jobs of one turn run while the next turns are timed. A turn is timed from
 ``invoke`` to its return, as the caller waits for it. Not a test: it prints the figures
-against the goal (p99 within 2 ms of shadow judging off).
+against the goal (p99 within 2 ms of shadow judging off), and says when the machine's
+noise (the off arm's p99 on alternate turns, against itself) is above those 2 ms.
 
     .venv/bin/python benchmarks/shadow_latency.py [--turns 200] [--model-latency-ms 20]
 """
@@ -119,7 +120,11 @@ def main() -> None:
     )
     gap = _p99(timings["on"]) - _p99(timings["off"])
     median_gap = statistics.median(timings["on"]) - statistics.median(timings["off"])
-    verdict = "met" if gap <= 2.0 else "NOT met"
+    off = timings["off"]
+    noise = abs(_p99(off[::2]) - _p99(off[1::2]))  # the same arm against itself
+    verdict = "met" if abs(gap) <= 2.0 else "NOT met"
+    if noise > 2.0:
+        verdict = f"not resolvable here: the off arm's two halves differ by {noise:.2f} ms"
     print(
         f"  gap (on - off): p50 {median_gap:+.2f} ms  p99 {gap:+.2f} ms "
         f"(goal p99 within 2 ms: {verdict})"
