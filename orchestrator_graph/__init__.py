@@ -11,6 +11,7 @@ from orchestrator_graph.config import (
     RoutingConfig,
     RunContext,
     SessionConfig,
+    ShadowConfig,
     StorageConfig,
 )
 from orchestrator_graph.errors import (
@@ -65,6 +66,7 @@ __all__ = [
     "RoutingDecision",
     "RunContext",
     "SessionConfig",
+    "ShadowConfig",
     "StorageConfig",
     "TaskProfile",
     "UnknownModelError",

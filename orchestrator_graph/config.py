@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from orchestrator_graph.accounting.pricing import ModelPrice
+from orchestrator_graph.accounting.shadow_settings import ShadowConfig
 from orchestrator_graph.state import Category, Route
 
 # The context dependency (0-1) from which a request counts as needing earlier
@@ -303,17 +304,17 @@ class OrchestratorConfig(BaseModel):
     cache: CacheConfig | None = None
     """The guarded answer cache (``CacheConfig``); None (the default) keeps none. Entries
     are kept per scope: a run uses the cache only with a ``RunContext(cache_scope=...)``."""
+    shadow: ShadowConfig | None = None
+    """The shadow judge that labels sampled turns (``ShadowConfig``); None judges none."""
     ab: ABTest | None = None
-    """Routing strategies compared on live traffic, threads split by a stable hash
-    (``ABTest``); the ledger records each turn's arm (``orchestrator-graph report --ab``).
-    None runs one strategy."""
+    """Routing strategies compared on live traffic, threads split by a stable hash (``ABTest``);
+    the ledger records each turn's arm (``orchestrator-graph report --ab``); None: one."""
     prices: dict[str, ModelPrice] = Field(default_factory=dict)
     """Price overrides by model name, for private or self-hosted models."""
     ledger_path: Path | None = None
-    """The SQLite file of the cost ledger, opened (and created) on the first turn
-    recorded; None (the default) keeps no ledger. Nothing is written when the graph is
-    built; an existing file that is not a ledger is an error there. The budget holds,
-    the adaptive state and (by default) the answer cache live beside it."""
+    """The cost ledger's SQLite file, created on the first turn recorded; None (the default): no
+    ledger. Nothing is written when the graph is built; an existing file that is not a ledger is
+    an error there. The budget holds, adaptive state and answer cache (default) live beside it."""
     ledger_url: str | None = Field(default=None, pattern=r"^postgres(ql)?://")
     """A Postgres URL (``postgresql://user@host:5432/db``, the ``postgres`` extra) where
     the ledger and the budget holds live instead, shared by every server that points

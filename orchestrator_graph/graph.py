@@ -47,6 +47,7 @@ from orchestrator_graph.nodes.merge import make_merge
 from orchestrator_graph.nodes.record import make_record
 from orchestrator_graph.nodes.spawn_subgraph import make_worker_node
 from orchestrator_graph.quality import load_quality_model
+from orchestrator_graph.quality.shadow import ShadowRunner
 from orchestrator_graph.resources import Resources
 from orchestrator_graph.routing.edge import route
 from orchestrator_graph.routing.warmup import warm_up
@@ -165,7 +166,8 @@ def create_orchestrator(
     workers = {"main": main_model, "worker": worker_model}
     builder.add_node("spawn_subgraph", make_worker_node(workers, pricing, options, held))
     builder.add_node("merge", make_merge(main_model, pricing, options, held))
-    builder.add_node("record", make_record(pricing, options, held))
+    shadow = ShadowRunner.of(main_model, worker_model, pricing, held)
+    builder.add_node("record", make_record(pricing, options, held, shadow))
     routes = ["main_session", "spawn_subgraph"]
     if options.cache is not None:  # the answer cache's own route (no model call)
         builder.add_node("cache_answer", cache_answer)

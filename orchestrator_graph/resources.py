@@ -18,7 +18,10 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from orchestrator_graph.accounting.holds import BudgetBook
@@ -29,6 +32,8 @@ from orchestrator_graph.cache.store import AnswerCache
 from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.errors import ResourcesClosedError
 from orchestrator_graph.storage.closing import Closing
+
+logger = logging.getLogger(__name__)
 
 
 def locations(config: OrchestratorConfig) -> tuple[str | Path | None, Path | None]:
@@ -59,6 +64,9 @@ class Resources(Closing):
         self._ledger: CostLedger | None = None
         self._book: BudgetBook | None = None
         self._cache: AnswerCache | None = None
+        self._background: ThreadPoolExecutor | None = None
+        self._pending: set[Future[None]] = set()
+        self._stopping = False
 
     @property
     def closed(self) -> bool:
@@ -112,6 +120,24 @@ class Resources(Closing):
                 self._cache = AnswerCache(self.cache_path)
             return self._cache
 
+    def submit(self, job: Callable[[], object]) -> None:
+        """Run ``job`` in the background, off the caller's path (the shadow judge after a
+        turn): in this holder's one worker thread, never on an event loop; an error is
+        logged. ``join`` waits for the jobs; ``close`` waits for them, then closes."""
+        with self._lock:
+            self._check_open()
+            if self._stopping:
+                return
+            if self._background is None:
+                self._background = ThreadPoolExecutor(1, thread_name_prefix="orchestrator-bg")
+            future = self._background.submit(_logged, job)
+            self._pending.add(future)
+        future.add_done_callback(self._pending.discard)
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait (up to ``timeout`` seconds) for the background jobs submitted so far."""
+        wait(list(self._pending), timeout=timeout)
+
     def _shared_rows(self) -> Rows:
         """The one connection (or pool) to where the ledger is; the caller holds the lock."""
         self._check_open()
@@ -132,7 +158,11 @@ class Resources(Closing):
             )
 
     def close(self) -> None:
-        """Close whatever was opened (idempotent)."""
+        """Wait for the background jobs, then close whatever was opened (idempotent)."""
+        with self._lock:
+            self._stopping, background, self._background = True, self._background, None
+        if background is not None:
+            background.shutdown(wait=True)
         with self._lock:
             self._closed = True
             opened, self._rows, self._cache = (self._rows, self._cache), None, None
@@ -140,3 +170,11 @@ class Resources(Closing):
         for resource in opened:
             if resource is not None:
                 resource.close()
+
+
+def _logged(job: Callable[[], object]) -> None:
+    """Run a background job; its error is logged, never raised to anyone."""
+    try:
+        job()
+    except Exception:
+        logger.exception("a background job failed")

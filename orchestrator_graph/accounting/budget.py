@@ -41,6 +41,7 @@ from dataclasses import dataclass, replace
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 from langchain_core.runnables import RunnableConfig
+from pydantic import BaseModel
 
 from orchestrator_graph.accounting.calls import CallOutcome, CallPolicy, acall_model, call_model
 from orchestrator_graph.accounting.holds import BudgetBook, OutputRoom
@@ -238,6 +239,7 @@ def guarded_call(
     price: ModelPrice,
     max_tokens: int | None = None,
     window: int | None = None,
+    schema: type[BaseModel] | None = None,
 ) -> CallOutcome:
     """The one way a model is called: on a view fitted to the model's window, under
     the budget, with the configured retries and timeout (``calls.call_model``).
@@ -250,6 +252,9 @@ def guarded_call(
     With a budget the output is capped at what the limits still allow (at most
     ``max_tokens`` or ``BudgetLimits.max_output_tokens``; ``CallOutcome.max_tokens``
     says which cap was used), so the actual cost cannot pass what was reserved.
+    With ``schema`` the model is asked for structured output (``calls.structured_parts``:
+    LangChain's ``with_structured_output``); the answer is the raw message for its parser.
+
     Raises :class:`BudgetExceeded` before calling when not even
     ``MIN_USEFUL_OUTPUT_TOKENS`` fit, ``ModelCallError`` when the call fails: its
     attempts are then written to the ledger here (no node has to) and its hold
@@ -269,6 +274,7 @@ def guarded_call(
             price=price,
             max_tokens=cap,
             policy=CallPolicy.from_config(settings),
+            schema=schema,
         )
     except ModelCallError as error:
         guard.gave_up(error)
@@ -294,6 +300,7 @@ async def aguarded_call(
     price: ModelPrice,
     max_tokens: int | None = None,
     window: int | None = None,
+    schema: type[BaseModel] | None = None,
 ) -> CallOutcome:
     """:func:`guarded_call` in async (``calls.acall_model``: the model's ``ainvoke``, a
     timed-out attempt cancelled); the budget and ledger I/O runs in threads, so the
@@ -310,6 +317,7 @@ async def aguarded_call(
             price=price,
             max_tokens=cap,
             policy=CallPolicy.from_config(settings),
+            schema=schema,
         )
     except ModelCallError as error:
         await asyncio.to_thread(guard.gave_up, error)

@@ -34,8 +34,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
-from langchain_core.runnables import Runnable
+from langchain_core.runnables import Runnable, RunnableSequence
 from langgraph.errors import GraphBubbleUp
+from pydantic import BaseModel
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -291,11 +292,31 @@ def _give_up(
     ) from error
 
 
-def _binding(model: BaseChatModel, max_tokens: int | None, timeout_s: float | None) -> Runnable:
+def structured_parts(model: BaseChatModel, schema: type[BaseModel]) -> tuple[Runnable, Runnable]:
+    """LangChain's structured output (``model.with_structured_output(schema)``) in its two
+    parts: the model call (guarded, bound and priced as any call: its ``AIMessage``
+    carries the usage) and the parser that reads the answer into ``schema``.
+
+    Raises ``TypeError`` for a chat model whose structured output is not a call then a
+    parser."""
+    chain = model.with_structured_output(schema)
+    if not isinstance(chain, RunnableSequence):
+        raise TypeError(f"{type(model).__name__}: its structured output is not a call and a parser")
+    rest = [*chain.middle, chain.last]
+    return chain.first, rest[0] if len(rest) == 1 else RunnableSequence(*rest)
+
+
+def _binding(
+    model: BaseChatModel,
+    max_tokens: int | None,
+    timeout_s: float | None,
+    schema: type[BaseModel] | None = None,
+) -> Runnable:
     options: dict[str, Any] = {"max_tokens": max_tokens} if max_tokens else {}
     if timeout_s is not None and client_timeout_field(model) is not None:
         options["timeout"] = timeout_s  # passed to the provider client's request
-    return model.bind(**options) if options else model
+    target = model if schema is None else structured_parts(model, schema)[0]
+    return target.bind(**options) if options else target
 
 
 def _attempts(
@@ -306,10 +327,11 @@ def _attempts(
     price: ModelPrice,
     max_tokens: int | None,
     policy: CallPolicy,
+    schema: type[BaseModel] | None = None,
 ) -> _Attempts:
     return _Attempts(
         model,
-        _binding(model, max_tokens, policy.timeout_s),
+        _binding(model, max_tokens, policy.timeout_s, schema),
         list(messages),
         node,
         model_name,
@@ -342,15 +364,18 @@ def call_model(
     price: ModelPrice,
     max_tokens: int | None = None,
     policy: CallPolicy | None = None,
+    schema: type[BaseModel] | None = None,
 ) -> CallOutcome:
     """Invoke ``model`` with retries (tenacity) and a deadline per attempt; account for it.
+    With ``schema``, the model is asked for structured output (``structured_parts``);
+    the answer is the raw message, for its parser.
 
     Raises ``ModelCallError`` (its ``attempts`` as billed) when the last attempt fails
     or an error is not retryable; LangGraph's own signals (interrupts) pass through.
     Not called by nodes directly: ``budget.guarded_call`` wraps it.
     """
     policy = policy or CallPolicy()
-    attempts = _attempts(model, messages, node, model_name, price, max_tokens, policy)
+    attempts = _attempts(model, messages, node, model_name, price, max_tokens, policy, schema)
     try:
         answer, latency = Retrying(**policy.retrying())(attempts)
     except Exception as error:
@@ -369,12 +394,13 @@ async def acall_model(
     price: ModelPrice,
     max_tokens: int | None = None,
     policy: CallPolicy | None = None,
+    schema: type[BaseModel] | None = None,
 ) -> CallOutcome:
     """:func:`call_model` in async: each attempt is the model's ``ainvoke`` under
     ``asyncio.timeout(policy.timeout_s)``, so an attempt past its deadline is
     cancelled (billed ``billed_unknown:TimeoutError`` at its worst case) and retried."""
     policy = policy or CallPolicy()
-    attempts = _attempts(model, messages, node, model_name, price, max_tokens, policy)
+    attempts = _attempts(model, messages, node, model_name, price, max_tokens, policy, schema)
     try:
         answer: AIMessage
         latency: float

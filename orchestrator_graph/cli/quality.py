@@ -2,6 +2,9 @@
 
 - ``quality train FILES --out model.npz``: fit on the scored turns of the given
   workloads (optionally only some ``--source``), calibrated by cross-validation.
+- ``quality train --ledger URL_OR_PATH [--tenant T] --out model.npz``: refit the shipped
+  model (or ``--prior``) on the shadow judge's labels in the ledger, the user's own
+  traffic (``lab.quality.ledger_training``).
 - ``quality curve FILES``: the cross-validated cost-quality curve per source with
   gpt-4o / gpt-4o-mini prices: CPT(50%), CPT(80%), APGR, the baselines and the
   operating point of ``--target``; ``--plot PATH`` draws it.
@@ -19,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.cli import UsageError
 from orchestrator_graph.cli.arguments import int_at_least, new_file, non_negative, number_in
 from orchestrator_graph.lab.quality.dataset import (
@@ -28,6 +32,7 @@ from orchestrator_graph.lab.quality.dataset import (
     Prices,
     examples_of,
 )
+from orchestrator_graph.lab.quality.ledger_training import examples_of_labels, train_on_labels
 from orchestrator_graph.lab.quality.report import (
     evaluate,
     format_report,
@@ -44,7 +49,7 @@ from orchestrator_graph.lab.quality.training import (
 )
 from orchestrator_graph.lab.workloads import read_workloads
 from orchestrator_graph.quality.features import FEATURE_SETS, feature_matrix
-from orchestrator_graph.quality.model import describe_weights
+from orchestrator_graph.quality.model import describe_weights, load_quality_model
 
 DEFAULT_TARGET = 0.95  # share of all-strong quality a careful user keeps
 
@@ -55,7 +60,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     fit = actions.add_parser("train", help="fit the quality model on scored workloads")
     curve = actions.add_parser("curve", help="the cross-validated cost-quality curve")
     for sub in (fit, curve):
-        sub.add_argument("workloads", nargs="+", type=Path, help="JSON Lines workload files")
+        sub.add_argument(
+            "workloads", nargs="*" if sub is fit else "+", type=Path, help="JSON Lines workloads"
+        )
         sub.add_argument("--source", action="append", help="only turns of this source (repeatable)")
         sub.add_argument("--feature-set", choices=sorted(FEATURE_SETS), default="embedding")
         sub.add_argument(
@@ -74,6 +81,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         sub.add_argument("--strong-model", default=DEFAULT_STRONG_MODEL, help="priced as strong")
         sub.add_argument("--weak-model", default=DEFAULT_WEAK_MODEL, help="priced as weak")
     fit.add_argument("--out", type=new_file, required=True, help="where to save the model (.npz)")
+    fit.add_argument("--ledger", help="refit on the labels of this ledger (a file or Postgres URL)")
+    fit.add_argument("--tenant", help="with --ledger: only this tenant's labels")
+    fit.add_argument("--prior", type=Path, help="with --ledger: the model to start from")
     curve.add_argument(
         "--target",
         type=number_in(0.0, 1.0, low_open=True),
@@ -93,7 +103,35 @@ def _examples(args: argparse.Namespace) -> list[Example]:
     return examples_of(read_workloads(args.workloads), prices, sources=args.source)
 
 
+def _train_on_ledger(args: argparse.Namespace) -> int:
+    if args.workloads:
+        raise UsageError("give workloads or --ledger, not both")
+    with CostLedger(args.ledger) as ledger:
+        labels = ledger.labels(tenant=args.tenant)
+    if len(labels) < 2 * args.folds:
+        raise UsageError(f"{len(labels)} labels in the ledger: too few to refit (shadow judge on?)")
+    result = train_on_labels(
+        labels,
+        load_quality_model(args.prior),
+        l2=args.l2,
+        l2_embedding=args.l2_embedding,
+        folds=args.folds,
+        seed=args.seed,
+    )
+    result.model.save(args.out)
+    kept = [e.turn for e in examples_of_labels(labels)]
+    print(f"refitted on {len(labels)} labels of {sorted({t.source for t in kept})}")
+    for report in reports_by_source(kept, result.out_of_fold, DEFAULT_TARGET, result.folds):
+        print(f"  {report.source}: CV CPT(50%) {report.cpt50:.3f}  APGR {report.apgr:.3f}")
+    print(f"saved {args.out}")
+    return 0
+
+
 def _train(args: argparse.Namespace) -> int:
+    if args.ledger is not None:
+        return _train_on_ledger(args)
+    if not args.workloads:
+        raise UsageError("give workload files, or --ledger to refit on the shadow judge's labels")
     examples = _examples(args)
     result = train(
         examples,

@@ -23,6 +23,7 @@ from orchestrator_graph.conversation.views import last_turn
 from orchestrator_graph.nodes import overhead_ms
 from orchestrator_graph.quality.adaptive import TurnQuality, state_key
 from orchestrator_graph.quality.roles import answering_roles
+from orchestrator_graph.quality.shadow import Sampler, ShadowRunner
 from orchestrator_graph.resources import Resources
 from orchestrator_graph.routing.ab import arm_options
 from orchestrator_graph.routing.classify.trained import FEATURES, FEATURES_VERSION
@@ -30,8 +31,15 @@ from orchestrator_graph.state import ModelCall, OrchestratorState, RoutingDecisi
 
 
 def make_record(
-    pricing: Pricing, options: OrchestratorConfig, resources: Resources
+    pricing: Pricing,
+    options: OrchestratorConfig,
+    resources: Resources,
+    shadow: ShadowRunner | None = None,
 ) -> Callable[..., dict[str, Any]]:
+    """The node; with ``shadow``, a sampled turn's shadow judge is started once it is
+    recorded (``quality.shadow``: in the background, after the turn has answered)."""
+    sampler = Sampler.new()
+
     def record(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         """Account for the turn: actual cost, the baseline, and the time spent."""
         started = time.perf_counter()
@@ -58,6 +66,9 @@ def make_record(
                 run, state, turn.index, calls, cost, baseline, overhead, pricing.main_model
             )
             _write_turn(ledger, turn_record, state)
+            job = sampler.job(state, run, pricing.main_model) if shadow is not None else None
+            if job is not None and shadow is not None:
+                shadow.submit(job)
         return {
             "cost_usd": cost,
             "baseline_cost_usd": baseline,

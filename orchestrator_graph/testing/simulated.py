@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import re
 import threading
 import time
@@ -31,10 +32,13 @@ from langchain_core.callbacks import (
     AsyncCallbackManagerForLLMRun,
     CallbackManagerForLLMRun,
 )
-from langchain_core.language_models import BaseChatModel
+from langchain_core.language_models import BaseChatModel, LanguageModelInput
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage
 from langchain_core.messages.ai import UsageMetadata
+from langchain_core.messages.tool import ToolCall
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.runnables import Runnable
+from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import Field, PrivateAttr
 
 from orchestrator_graph.accounting.pricing import cacheable
@@ -135,6 +139,10 @@ class SimulatedChatModel(BaseChatModel):
             ``"refusal"`` (odd answers).
         cache_min_tokens: The shortest shared prefix the simulated prompt cache reads.
         max_tokens: Default output limit; ``max_tokens`` in the call overrides it.
+        structured: Tool-call arguments for structured output (``with_structured_output``,
+            through ``bind_tools``), consumed one per such call; when none is queued they
+            are filled from the tool's schema (an ``enum`` value picked by the request's
+            hash). The arguments are the answer's text: a cap can truncate them.
 
     ``requests`` is the log of calls; ``reset()`` clears it and the cache index.
     A repeated request has the same text and output tokens; its ``cache_read``
@@ -147,6 +155,7 @@ class SimulatedChatModel(BaseChatModel):
     faults: list[FaultKind | None] = Field(default_factory=list)
     cache_min_tokens: int = Field(default=1024, ge=0)
     max_tokens: int | None = Field(default=None, ge=0)
+    structured: list[dict[str, Any]] = Field(default_factory=list)
 
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
     _log: list[SimulatedRequest] = PrivateAttr(default_factory=list)
@@ -218,7 +227,8 @@ class SimulatedChatModel(BaseChatModel):
         elif fault == "refusal":
             text = REFUSAL_TEXT
         else:
-            known = self.answers.get(last_human)
+            known = self._structured(kwargs.get("tools"), hashes)
+            known = self.answers.get(last_human) if known is None else known
             if known is None:
                 seed = self.model_name.encode() + b"\0" + (hashes[-1] if hashes else b"")
                 known = invent_answer(self.model_name, last_human, seed)
@@ -235,6 +245,7 @@ class SimulatedChatModel(BaseChatModel):
         self._record(messages, input_tokens, cached, text, finish, fault, category, started)
         return AIMessage(
             content=text,
+            tool_calls=_tool_calls(kwargs.get("tools"), text),
             usage_metadata=UsageMetadata(
                 input_tokens=input_tokens,
                 output_tokens=output_tokens,
@@ -247,6 +258,26 @@ class SimulatedChatModel(BaseChatModel):
                 "simulated": True,
             },
         )
+
+    def _structured(
+        self, tools: Sequence[dict[str, Any]] | None, hashes: list[bytes]
+    ) -> str | None:
+        """The arguments of a structured-output call as JSON text (None: not one)."""
+        if not tools:
+            return None
+        with self._lock:
+            args = self.structured.pop(0) if self.structured else None
+        if args is None:
+            schema = tools[0]["function"].get("parameters") or {}
+            args = _fill(schema, hashes[-1] if hashes else b"\0")
+        return json.dumps(args)
+
+    def bind_tools(
+        self, tools: Sequence[Any], *, tool_choice: Any = None, **kwargs: Any
+    ) -> Runnable[LanguageModelInput, AIMessage]:
+        """Bind tools (as OpenAI's tool format): the model then answers with a call of the
+        first one (``structured``)."""
+        return self.bind(tools=[convert_to_openai_tool(t) for t in tools], **kwargs)
 
     def _record(
         self,
@@ -353,6 +384,35 @@ class SimulatedChatModel(BaseChatModel):
             if run_manager and chunk.text:
                 await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
             yield chunk
+
+
+def _fill(schema: dict[str, Any], seed: bytes) -> dict[str, Any]:
+    """Arguments for a JSON schema's properties: an ``enum`` value picked by ``seed``,
+    False, 0 or a short text."""
+    values: dict[str, Any] = {}
+    for i, (name, spec) in enumerate((schema.get("properties") or {}).items()):
+        pick = seed[i % len(seed)]
+        if "enum" in spec:
+            values[name] = spec["enum"][pick % len(spec["enum"])]
+        else:
+            kind = spec.get("type")
+            values[name] = {"boolean": False, "integer": 0, "number": 0}.get(kind, "simulated")
+    return values
+
+
+def _tool_calls(tools: Sequence[dict[str, Any]] | None, text: str) -> list[ToolCall]:
+    """The call of the first tool with ``text`` as its arguments (none without tools; a
+    text that is not a JSON object, e.g. truncated, gives empty arguments)."""
+    if not tools:
+        return []
+    try:
+        args = json.loads(text)
+    except ValueError:
+        args = {}
+    args = args if isinstance(args, dict) else {}
+    name = tools[0]["function"]["name"]
+    digest = hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
+    return [ToolCall(name=name, args=args, id=f"call_{digest}")]
 
 
 __all__ = [

@@ -2,7 +2,7 @@
 and what they tell (``reports``)."""
 
 from orchestrator_graph.accounting.ledger.reports import LedgerTotals, percentile
-from orchestrator_graph.accounting.ledger.schema import SUBTASK, Feedback, TurnRecord
+from orchestrator_graph.accounting.ledger.schema import SUBTASK, Feedback, Label, TurnRecord
 from orchestrator_graph.accounting.ledger.store import CostLedger
 from orchestrator_graph.errors import LedgerError
 
@@ -10,6 +10,7 @@ __all__ = [
     "SUBTASK",
     "CostLedger",
     "Feedback",
+    "Label",
     "LedgerError",
     "LedgerTotals",
     "TurnRecord",

@@ -99,6 +99,7 @@ class LedgerReports:
         rows = self._rows(
             "SELECT t.category, sum(c.output_tokens) AS output FROM turns t"
             " JOIN calls c ON c.thread_id = t.thread_id AND c.turn = t.turn"
+            " AND c.node NOT IN ('shadow', 'judge')"
             " WHERE t.route != 'parallel_workers' AND t.fallbacks = 0"
             " GROUP BY t.thread_id, t.turn HAVING count(*) = 1"
         )
@@ -121,11 +122,12 @@ class LedgerReports:
 
     def turns_with_quality(self) -> list[dict[str, Any]]:
         """Each turn's arm, cost, baseline and fallbacks, and the mean of its feedback
-        scores (over the sources that gave one; None without)."""
+        scores (over the sources that gave one, the shadow judge's left out: it scores
+        the cheap answer, which the turn may not have given; None without)."""
         return self._rows(
             "SELECT t.thread_id, t.turn, t.arm, t.cost_usd, t.baseline_usd, t.fallbacks,"
             " (SELECT avg(f.quality) FROM feedback f WHERE f.thread_id = t.thread_id"
-            " AND f.turn = t.turn AND f.quality IS NOT NULL) AS quality"
+            " AND f.turn = t.turn AND f.quality IS NOT NULL AND f.source != 'shadow') AS quality"
             " FROM turns t ORDER BY t.thread_id, t.turn"
         )
 

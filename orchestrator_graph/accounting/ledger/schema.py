@@ -96,7 +96,35 @@ TRIMS_PK = ("thread_id", "turn", "key")
 TRIMS: dict[str, type] = {"thread_id": str, "turn": int, "key": str, "note": str}
 # each worker of the service merged into a conversation, once (``CostLedger.claim_workers``)
 INTEGRATIONS: dict[str, type] = {"worker_id": str, "thread_id": str, "integrated_at": float}
+# labelled turns, what a refit of the request model needs (``quality.shadow``;
+# ``orchestrator-graph quality train --ledger``): one row per turn and source
+LABELS_PK = ("thread_id", "turn", "source")
+LABELS: dict[str, type] = {
+    "thread_id": str,
+    "turn": int,
+    "source": str,
+    "tenant": str,
+    "recorded_at": float,
+    "request": str,
+    "category": str,
+    "score": float,
+    "better": float,
+    "p_cheap_ok": float,
+    "threshold": float,
+    "min_quality": float,
+    "cheap_answered": int,
+    "probability": float,
+    "cheap_model": str,
+    "strong_model": str,
+    "judge_model": str,
+    "cheap_usd": float,
+    "strong_usd": float,
+    "verdicts": str,
+}
+# the nodes of the shadow judge's calls (kept on the bill when their turn is recorded again)
+SHADOW_NODES = ("shadow", "judge")
 TABLES: dict[str, tuple[dict[str, type], tuple[str, ...]]] = {
+    "labels": (LABELS, LABELS_PK),
     "turns": (TURNS, TURN_PK),
     "calls": (CALLS, ("call_id",)),
     "feedback": (FEEDBACK, FEEDBACK_PK),
@@ -107,6 +135,7 @@ TABLES: dict[str, tuple[dict[str, type], tuple[str, ...]]] = {
 # secondary indexes by table: the columns of each
 INDEXES: dict[str, tuple[tuple[str, ...], ...]] = {
     "calls": (("thread_id", "turn"),),
+    "labels": (("tenant", "recorded_at"),),
     "budget_holds": (("thread_id", "turn"), ("tenant", "reserved_at")),
 }
 # the budget book's one table (``holds.BudgetBook``): what each call reserved, then cost
@@ -200,3 +229,32 @@ class Feedback(BaseModel):
     recorded_at: float
     features: list[float] | None = None
     features_version: str | None = None
+
+
+class Label(BaseModel):
+    """One labelled turn: is the cheap model's answer to the request as good as the strong
+    model's, as a judge said (``source``) in both orders, with the quality model's
+    prediction and what each answer cost."""
+
+    thread_id: str
+    turn: int = Field(ge=0)
+    source: str = "shadow"
+    tenant: str | None = None
+    recorded_at: float = Field(default_factory=time.time)
+    request: str = Field(description="the request's text (what a refit embeds)")
+    category: str
+    score: float = Field(ge=0, le=1, description="cheap as good: 1, 0.5 (orders disagree), 0")
+    better: float = Field(default=0.0, ge=0, le=1, description="share of orders cheap won")
+    p_cheap_ok: float | None = Field(default=None, ge=0, le=1)
+    threshold: float | None = Field(default=None, ge=0, le=1)
+    min_quality: float | None = Field(default=None, ge=0, le=1)
+    cheap_answered: bool = Field(description="the cheap model answered the turn")
+    probability: float = Field(gt=0, le=1, description="the chance it was sampled")
+    cheap_model: str
+    strong_model: str
+    judge_model: str
+    cheap_usd: float = Field(ge=0, description="the cheap answer's call")
+    strong_usd: float = Field(ge=0, description="the strong answer's call")
+    verdicts: list[str] = Field(
+        default_factory=list, description="the judge's verdict per order (cheap first, then second)"
+    )

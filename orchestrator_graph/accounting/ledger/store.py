@@ -27,12 +27,16 @@ from orchestrator_graph.accounting.ledger.schema import (
     FEEDBACK,
     FEEDBACK_PK,
     JSON_COLUMNS,
+    LABELS,
+    LABELS_PK,
+    SHADOW_NODES,
     TABLES,
     TRIMS_PK,
     TURN_PK,
     TURNS,
     UNANSWERED_PREFIXES,
     Feedback,
+    Label,
     TurnRecord,
 )
 from orchestrator_graph.errors import AlreadyIntegratedError
@@ -77,6 +81,7 @@ class CostLedger(LedgerReports, Closing):
             row[column] = None if row[column] is None else json.dumps(row[column])
         calls = _call_rows(record.thread_id, record.turn, record.calls, record.tenant)
         kept = " AND ".join("status NOT LIKE ?" for _ in UNANSWERED_PREFIXES)
+        kept += f" AND node NOT IN ({', '.join(repr(n) for n in SHADOW_NODES)})"
         ids = [c["call_id"] for c in calls]
         replaced = f" AND call_id NOT IN ({', '.join('?' * len(ids))})" if ids else ""
         with self.rows.transaction() as tx:
@@ -244,6 +249,25 @@ class CostLedger(LedgerReports, Closing):
             )
             for r in rows
         ]
+
+    def record_label(self, label: Label) -> None:
+        """Keep a labelled turn (a verdict given again replaces the first)."""
+        row = label.model_dump(mode="json")
+        row["cheap_answered"] = int(label.cheap_answered)
+        row["verdicts"] = json.dumps(label.verdicts)
+        with self.rows.transaction() as tx:
+            tx.upsert("labels", [row], LABELS_PK)
+
+    def labels(self, tenant: str | None = None, source: str | None = None) -> list[Label]:
+        """The labelled turns (of one tenant, of one source), oldest first."""
+        clauses = [(c, v) for c, v in (("tenant", tenant), ("source", source)) if v is not None]
+        where = " WHERE " + " AND ".join(f"{c} = ?" for c, _ in clauses) if clauses else ""
+        with self.rows.transaction(write=False) as tx:
+            rows = tx.query(
+                f"SELECT {', '.join(LABELS)} FROM labels{where} ORDER BY recorded_at",
+                [v for _, v in clauses],
+            )
+        return [Label.model_validate({**r, "verdicts": json.loads(r["verdicts"])}) for r in rows]
 
     def calls(self, thread_id: str | None = None) -> list[dict[str, Any]]:
         """The recorded model calls as dicts (``ModelCall`` fields plus thread_id and turn)."""

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator_graph.accounting.ledger import CostLedger, LedgerError, LedgerTotals, TurnRecord
+from orchestrator_graph.accounting.ledger import (
+    CostLedger,
+    Label,
+    LedgerError,
+    LedgerTotals,
+    TurnRecord,
+)
 from orchestrator_graph.state import ModelCall
 
 
@@ -92,6 +98,46 @@ def test_rerecord_replaces_the_turns_calls(ledger: CostLedger) -> None:
     assert ledger.turns() == [retried]
     assert ledger.totals().by_model == {"gpt-4o": pytest.approx(0.001)}
     assert ledger.totals().by_route == {"main_session": 1}
+
+
+def _shadow_call(call_id: str, node: str) -> ModelCall:
+    return ModelCall(
+        call_id=call_id, node=node, model="gpt-4o-mini", input_tokens=80, output_tokens=40,
+        cost_usd=0.0004, latency_ms=9.0,
+    )  # fmt: skip
+
+
+def test_the_shadow_judges_calls_stay_when_their_turn_is_recorded_again(
+    ledger: CostLedger,
+) -> None:
+    record = make_turn(category="qa", route="main_session")
+    record.calls = record.calls[:1]
+    ledger.record_turn(record)
+    ledger.record_calls("t1", 0, [_shadow_call("s", "shadow"), _shadow_call("j", "judge")])
+    ledger.record_turn(record)  # a resumed record re-writes its turn
+    assert sorted(c["node"] for c in ledger.calls()) == [
+        "judge", "main_session", "shadow",
+    ]  # fmt: skip
+    # the learned answer length counts the turn's own calls, not the shadow's
+    assert ledger.output_tokens_by_category()["qa"] == (50.0, 1)
+    ledger.record_feedback("t1", 0, quality=0.0, source="shadow")
+    assert ledger.turns_with_quality()[0]["quality"] is None
+
+
+def test_labels_round_trip_by_tenant(ledger: CostLedger) -> None:
+    fields = {
+        "request": "What is 2 + 2?", "category": "qa", "score": 0.5, "better": 0.0,
+        "p_cheap_ok": 0.7, "threshold": 0.6, "min_quality": 0.95, "cheap_answered": False,
+        "probability": 0.1, "cheap_model": "m", "strong_model": "s", "judge_model": "m",
+        "cheap_usd": 0.001, "strong_usd": 0.01, "verdicts": ["tie", "loss"],
+    }  # fmt: skip
+    acme = Label(thread_id="a", turn=0, tenant="acme", **fields)  # type: ignore[arg-type]
+    other = Label(thread_id="b", turn=3, tenant=None, **fields)  # type: ignore[arg-type]
+    for label in (acme, other, acme):
+        ledger.record_label(label)
+    assert ledger.labels() == [acme, other]
+    assert ledger.labels(tenant="acme") == [acme]
+    assert ledger.labels(source="user") == []
 
 
 def test_totals_match_rows(ledger: CostLedger) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from langchain_core.messages import HumanMessage
 
+from orchestrator_graph.accounting.ledger import CostLedger, Label
 from orchestrator_graph.cli import main as cli_main
-from orchestrator_graph.quality.model import QualityModel
+from orchestrator_graph.quality.model import QualityModel, load_quality_model
 from tests.unit.quality.test_quality_model import _workload
 
 
@@ -109,3 +111,48 @@ def test_curve_with_no_source_to_calibrate_is_a_clear_error(
     path.write_text(f"{a1}\n{b1}\n")
     assert main(["curve", str(path), "--feature-set", "lexical", "--folds", "2"]) == 2
     assert "too little scored data" in capsys.readouterr().err
+
+
+def _label(thread: str, request: str, score: float, tenant: str) -> Label:
+    return Label(
+        thread_id=thread, turn=0, tenant=tenant, request=request, category="qa", score=score,
+        better=0.0, p_cheap_ok=0.7, threshold=0.6, min_quality=0.95, cheap_answered=False,
+        probability=0.2, cheap_model="gpt-4.1-mini", strong_model="gpt-4.1",
+        judge_model="gpt-4.1-mini", cheap_usd=0.0001, strong_usd=0.001,
+        verdicts=["tie", "tie"] if score else ["loss", "loss"],
+    )  # fmt: skip
+
+
+def test_train_on_the_ledger_refits_the_shipped_model_on_a_tenants_labels(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """The user's labels say the cheap model fails integrals and does greetings: the
+    refitted model tells them apart more than the shipped one; other tenants' labels
+    are left out."""
+    integral = "Compute the definite integral of x^{k} sin(x) from 0 to pi, step by step."
+    greeting = "Write a short friendly hello to my colleague {k}."
+    with CostLedger(tmp_path / "ledger.sqlite") as ledger:
+        for k in range(20):
+            ledger.record_label(_label(f"a{k}", integral.format(k=k), 0.0, "acme"))
+            ledger.record_label(_label(f"b{k}", greeting.format(k=k), 1.0, "acme"))
+            ledger.record_label(_label(f"c{k}", greeting.format(k=k), 0.0, "other"))
+    out = tmp_path / "refit.npz"
+    argv = ["train", "--ledger", str(tmp_path / "ledger.sqlite"), "--tenant", "acme"]
+    assert main([*argv, "--out", str(out)]) == 0
+    assert "refitted on 40 labels of ['ledger:acme']" in capsys.readouterr().out
+    refit, shipped = QualityModel.load(out), load_quality_model(None)
+    assert refit.trained_on["turns"] == 40 and refit.feature_set == shipped.feature_set
+    held_out = [[HumanMessage(integral.format(k=99))], [HumanMessage(greeting.format(k=99))]]
+    hard, easy = refit.predict_many(held_out)
+    prior_hard, prior_easy = shipped.predict_many(held_out)
+    assert easy - hard > prior_easy - prior_hard + 0.05
+
+
+def test_train_on_a_ledger_without_enough_labels_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    CostLedger(tmp_path / "ledger.sqlite").close()
+    argv = ["train", "--ledger", str(tmp_path / "ledger.sqlite"), "--out", str(tmp_path / "m.npz")]
+    assert main(argv) == 2
+    assert "0 labels in the ledger" in capsys.readouterr().err
+    assert main(["train", "--out", str(tmp_path / "m.npz")]) == 2

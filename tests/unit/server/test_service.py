@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from langchain_core.messages import HumanMessage
 
 from orchestrator_graph.accounting.ledger import CostLedger
+from orchestrator_graph.accounting.shadow_settings import ShadowConfig
 from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.errors import AlreadyIntegratedError
 from orchestrator_graph.server.http_api import create_app
@@ -364,3 +365,26 @@ def test_a_worker_is_integrated_once(tmp_path: Path) -> None:
         with pytest.raises(AlreadyIntegratedError):
             ledger.claim_workers([ids[1]], "main-9")
         ledger.claim_workers(["worker-new"], "main-9")  # an unclaimed one goes through
+
+
+def test_the_shadow_judge_labels_the_services_graph_turns_not_its_integrations(
+    tmp_path: Path,
+) -> None:
+    """A turn the service's graph answers gets its shadow (joined when the service
+    closes); a worker integrated from a caller's view does not (no view to re-answer)."""
+    ledger_path = tmp_path / "ledger.sqlite"
+    config = OrchestratorConfig(
+        ledger_path=ledger_path, shadow=ShadowConfig(rate=1, strong_share=1)
+    ).updated({"min_quality": None})  # no quality verdict: every turn is most unsure
+    with ExitStack() as stack:
+        service = make_service(stack, tmp_path / "s.sqlite", config)
+        (task,) = service.evaluate_task("Name a green tea.").workers
+        worker = service.spawn_worker_session(task, [])
+        service.integrate_results([worker], "main-1", request="Name a green tea.")
+        service.main.invoke(
+            {"messages": [HumanMessage("Write a haiku about green tea.")]},
+            {"configurable": {"thread_id": "main-2"}},
+        )
+        service.close()
+    with CostLedger(ledger_path) as ledger:
+        assert [(label.thread_id, label.turn) for label in ledger.labels()] == [("main-2", 0)]
