@@ -15,10 +15,12 @@ from orchestrator_graph.config import (
 )
 from orchestrator_graph.errors import (
     AlreadyIntegratedError,
+    AuthenticationError,
     BudgetExceeded,
     CallTimeoutError,
     CheckpointDatabaseError,
     CheckpointFileError,
+    IdentityMismatchError,
     InvalidTurnError,
     LedgerError,
     ModelCallError,
@@ -43,6 +45,7 @@ from orchestrator_graph.state import (
 
 __all__ = [
     "AlreadyIntegratedError",
+    "AuthenticationError",
     "BudgetExceeded",
     "BudgetLimits",
     "CacheConfig",
@@ -50,6 +53,7 @@ __all__ = [
     "CheckpointDatabaseError",
     "CheckpointFileError",
     "CostEstimate",
+    "IdentityMismatchError",
     "InvalidTurnError",
     "LedgerError",
     "ModelCallError",
