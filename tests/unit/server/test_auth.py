@@ -128,7 +128,7 @@ def keyed(tmp_path: Path) -> Iterator[tuple[TestClient, Path]]:
 def _routes(worker_id: str) -> list[tuple[str, str, dict[str, Any] | None]]:
     return [
         ("POST", "/orchestrator/evaluate", {"task_request": TWO_PARTS}),
-        ("POST", "/orchestrator/workers", {"task": {"brief": "Name a tea.", "model": "gpt-4.1-mini", "max_tokens": 50}}),  # noqa: E501
+        ("POST", "/orchestrator/workers", {"task": {"task_id": "t", "tier": "worker", "brief": "Name a tea.", "model": "gpt-4.1-mini", "max_tokens": 50}}),  # noqa: E501
         ("GET", f"/orchestrator/workers/{worker_id}", None),
         ("POST", "/orchestrator/integrate", {"worker_results": [worker_id], "main_session_id": "m"}),  # noqa: E501
         ("POST", "/orchestrator/feedback", {"thread_id": "m", "thumbs": "up"}),
@@ -214,6 +214,13 @@ def test_one_tenant_can_neither_spend_nor_read_anothers(keyed: tuple[TestClient,
     )
     print(f"\nrequests served or billed across tenants: {served_across + billed_across}")
     assert served_across + billed_across == 0
+
+    # globex's own worker is billed and held under globex alone
+    own = client.post("/orchestrator/workers", json={"task": task}, headers=as_(GLOBEX_KEY))
+    assert own.status_code == 201, own.text
+    assert own.json()["task"]["thread_id"] == "globex/m"  # its budget's thread is its own
+    assert {c["tenant"] for c in ledger.calls(own.json()["worker_id"])} == {"globex"}
+    assert _holds(ledger_path) == {**acme_holds, "globex": 1}
 
 
 def test_an_open_server_keeps_the_tenant_a_request_says(tmp_path: Path) -> None:
