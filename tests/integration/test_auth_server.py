@@ -56,7 +56,13 @@ def status(url: str, body: dict | None = None, headers: dict[str, str] | None = 
 
 def test_a_bad_key_is_refused_and_a_good_one_runs(servers: dict[str, StudioServer]) -> None:
     server = servers["keyed"]
-    for headers in ({}, {"X-Api-Key": "not-a-key-0123456789abcdef"}, {"Authorization": "Bearer x"}):
+    refused = [
+        {},
+        {"X-Api-Key": "not-a-key-0123456789abcdef"},
+        {"Authorization": "Bearer x"},
+        {"X-Auth-Scheme": "langsmith"},  # "from Studio": no way around the key
+    ]
+    for headers in refused:
         assert status(f"{server.url}/threads", {}, headers) == 401
         assert status(f"{server.url}/orchestrator/evaluate", {"task_request": "Hi"}, headers) == 401
     assert status(f"{server.url}/threads", {}, {"X-Api-Key": ACME_KEY}) == 200
