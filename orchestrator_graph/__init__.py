@@ -16,10 +16,12 @@ from orchestrator_graph.config import (
 )
 from orchestrator_graph.errors import (
     AlreadyIntegratedError,
+    AuthenticationError,
     BudgetExceeded,
     CallTimeoutError,
     CheckpointDatabaseError,
     CheckpointFileError,
+    IdentityMismatchError,
     InvalidTurnError,
     LedgerError,
     ModelCallError,
@@ -44,6 +46,7 @@ from orchestrator_graph.state import (
 
 __all__ = [
     "AlreadyIntegratedError",
+    "AuthenticationError",
     "BudgetExceeded",
     "BudgetLimits",
     "CacheConfig",
@@ -51,6 +54,7 @@ __all__ = [
     "CheckpointDatabaseError",
     "CheckpointFileError",
     "CostEstimate",
+    "IdentityMismatchError",
     "InvalidTurnError",
     "LedgerError",
     "ModelCallError",

@@ -133,3 +133,12 @@ class InvalidModelError(OrchestratorError, ValueError):
     """A model given to ``create_orchestrator`` cannot be used as given (an unknown
     kind, a provider this package cannot build from a name, or a worker model that
     costs more than the main model); the message says what to pass."""
+
+
+class AuthenticationError(OrchestratorError, PermissionError):
+    """A caller of the server gave no credentials, or ones it does not know (HTTP 401)."""
+
+
+class IdentityMismatchError(OrchestratorError, PermissionError):
+    """A run or request asserts a tenant or cache scope other than its caller's identity's
+    (HTTP 403); nothing was spent or served for it."""

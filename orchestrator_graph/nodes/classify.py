@@ -20,6 +20,7 @@ from orchestrator_graph.resources import Resources
 from orchestrator_graph.routing.classify import classify_request
 from orchestrator_graph.routing.classify.cheap_model import aask_model, ask_model
 from orchestrator_graph.routing.classify.trained import load_trained
+from orchestrator_graph.server.identity import run_context
 from orchestrator_graph.state import ModelCall, OrchestratorState, TaskProfile
 
 
@@ -66,7 +67,7 @@ def make_classify(
     def classify(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         """Profile the latest request and reset the per-turn channels."""
         started, thread_id = time.perf_counter(), run_thread_id(get_config())
-        run = run_options(base, runtime.context)
+        run = run_options(base, run_context(runtime))
         profile = classify_request(state["messages"], config=run)
         calls: list[ModelCall] = []
         if (args := asks(profile, state, run, thread_id)) is not None:
@@ -75,7 +76,7 @@ def make_classify(
 
     async def aclassify(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         started, thread_id = time.perf_counter(), run_thread_id(get_config())
-        run = run_options(base, runtime.context)
+        run = run_options(base, run_context(runtime))
         profile = classify_request(state["messages"], config=run)
         calls: list[ModelCall] = []
         if (args := asks(profile, state, run, thread_id)) is not None:

@@ -16,6 +16,7 @@ from orchestrator_graph.config import OrchestratorConfig, RunContext, cache_scop
 from orchestrator_graph.nodes import overhead_ms, so_far
 from orchestrator_graph.resources import Resources
 from orchestrator_graph.routing.decide import decide_turn
+from orchestrator_graph.server.identity import run_context
 from orchestrator_graph.state import OrchestratorState
 
 
@@ -27,8 +28,8 @@ def make_cost_estimate(
         started = time.perf_counter()
         profile = state["profile"]
         assert profile is not None, "classify sets the profile"
-        run = run_options(options, runtime.context)
-        scope = cache_scope(runtime.context)
+        run = run_options(options, run_context(runtime))
+        scope = cache_scope(run_context(runtime))
         decision = decide_turn(
             state["messages"],
             profile,

@@ -15,6 +15,7 @@ from orchestrator_graph.accounting.feedback import apply_feedback, judged_turn
 from orchestrator_graph.config import OrchestratorConfig, RunContext, run_options
 from orchestrator_graph.nodes.classify import run_thread_id
 from orchestrator_graph.resources import Resources
+from orchestrator_graph.server.identity import run_context
 from orchestrator_graph.state import OrchestratorState, TurnFeedback
 
 
@@ -25,7 +26,7 @@ def make_feedback(
         state: OrchestratorState, config: RunnableConfig, runtime: Runtime[RunContext]
     ) -> dict[str, Any]:
         """Record each report on its turn of this thread and learn its score."""
-        run = run_options(options, runtime.context)
+        run = run_options(options, run_context(runtime))
         said = [TurnFeedback.model_validate(f) for f in state.get("feedback") or []]
         ledger = resources.ledger()
         if ledger is None:

@@ -26,6 +26,7 @@ from orchestrator_graph.conversation.views import last_turn, main_view
 from orchestrator_graph.errors import BudgetExceeded
 from orchestrator_graph.nodes import keep_billed, overhead_ms, so_far, sync_and_async
 from orchestrator_graph.resources import Resources
+from orchestrator_graph.server.identity import run_context
 from orchestrator_graph.state import OrchestratorState
 
 
@@ -36,7 +37,7 @@ def make_main_session(
 
     def call(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         """The guarded call's arguments: the main view, its site and the main model."""
-        run = run_options(base, runtime.context)
+        run = run_options(base, run_context(runtime))
         decision = state["decision"]
         assert decision is not None, "cost_estimate sets the decision"
         digests = state.get("digests") or {}

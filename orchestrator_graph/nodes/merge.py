@@ -35,6 +35,7 @@ from orchestrator_graph.conversation.views import last_turn, main_view, make_dig
 from orchestrator_graph.errors import BudgetExceeded
 from orchestrator_graph.nodes import keep_billed, overhead_ms, so_far, sync_and_async, unstreamed
 from orchestrator_graph.resources import Resources
+from orchestrator_graph.server.identity import run_context
 from orchestrator_graph.state import ModelCall, OrchestratorState, RoutingDecision, WorkerResult
 
 
@@ -124,7 +125,9 @@ def make_merge(
     def merge(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         """Join the workers' answers; answer the rejected ones in the main session."""
         started = time.perf_counter()
-        join = _Join(state, run_options(options, runtime.context), model, quiet, pricing, resources)
+        join = _Join(
+            state, run_options(options, run_context(runtime)), model, quiet, pricing, resources
+        )
         for result in join.results():
             if result.status == "ok":
                 join.accepted(result)
@@ -139,7 +142,9 @@ def make_merge(
 
     async def amerge(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         started = time.perf_counter()
-        join = _Join(state, run_options(options, runtime.context), model, quiet, pricing, resources)
+        join = _Join(
+            state, run_options(options, run_context(runtime)), model, quiet, pricing, resources
+        )
         for result in join.results():
             if result.status == "ok":
                 join.accepted(result)

@@ -27,6 +27,7 @@ from orchestrator_graph.quality.shadow import Sampler, ShadowRunner
 from orchestrator_graph.resources import Resources
 from orchestrator_graph.routing.ab import arm_options
 from orchestrator_graph.routing.classify.trained import FEATURES, FEATURES_VERSION
+from orchestrator_graph.server.identity import run_context
 from orchestrator_graph.state import ModelCall, OrchestratorState, RoutingDecision
 
 
@@ -43,7 +44,7 @@ def make_record(
     def record(state: OrchestratorState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         """Account for the turn: actual cost, the baseline, and the time spent."""
         started = time.perf_counter()
-        run = run_options(options, runtime.context)
+        run = run_options(options, run_context(runtime))
         messages = state["messages"]
         index = transcript_index(messages)
         turn = last_turn(messages)
@@ -57,7 +58,7 @@ def make_record(
         )
         calls = state.get("calls") or []
         cost = sum(c.cost_usd for c in calls)
-        scope = cache_scope(runtime.context)
+        scope = cache_scope(run_context(runtime))
         if scope is not None and (cache := resources.cache()) is not None:
             _keep_answer(run, cache, state, messages[: turn.start + 1], answer, cost, scope)
         if (ledger := resources.ledger()) is not None:

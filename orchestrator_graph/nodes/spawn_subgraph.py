@@ -37,6 +37,7 @@ from orchestrator_graph.conversation.tokens import message_text
 from orchestrator_graph.conversation.views import worker_view
 from orchestrator_graph.nodes import Update, overhead_ms, so_far, sync_and_async, unstreamed
 from orchestrator_graph.resources import Resources
+from orchestrator_graph.server.identity import run_context
 from orchestrator_graph.state import (
     OrchestratorState,
     WorkerInput,
@@ -177,7 +178,7 @@ class _WorkerCall:
         return {
             "model": self.models[task.tier],
             "messages": worker_view(context, range(len(context)), task.brief),
-            "settings": run_options(self.base, runtime.context),
+            "settings": run_options(self.base, run_context(runtime)),
             "resources": self.resources,
             "thread_id": task.thread_id,
             "turn": task.turn,

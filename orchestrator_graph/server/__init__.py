@@ -1,1 +1,2 @@
-"""Serving the graph: the service, the HTTP app, the Studio graph."""
+"""Serving the graph: the service, the HTTP app, the Studio graph, and who calls them
+(``auth``, ``identity``)."""

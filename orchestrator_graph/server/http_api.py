@@ -18,15 +18,24 @@ bad field (missing, mistyped, out of range or unknown); 400 a request the orches
 cannot run (a request with no text, a model with no price, with how to give one);
 404 an unknown worker id, or feedback on a turn the thread has not recorded; 409 a
 worker already integrated, or feedback to a service that keeps no ledger.
+
+Every route authenticates its caller (``server.auth``: API keys from
+``ORCHESTRATOR_API_KEYS``, or your own function): 401 without a known key. The
+caller's identity is the tenant of its requests (ledger rows and budget holds under
+it); a body whose ``tenant`` is another is 403. A worker is its tenant's: another
+tenant reads or integrates it as a 404, the answer for an id that does not exist (a
+worker id says nothing of other tenants). A ``main_session_id`` or ``thread_id`` names
+the caller's own conversation (``identity.owned_thread``): another tenant's ``main-1``
+is another thread.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import ExitStack, asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request, status
 from fastapi.responses import JSONResponse
@@ -34,12 +43,15 @@ from fastapi.responses import JSONResponse
 from orchestrator_graph.accounting.feedback import Outcome
 from orchestrator_graph.errors import (
     AlreadyIntegratedError,
+    AuthenticationError,
+    IdentityMismatchError,
     InvalidTurnError,
     LedgerError,
     UnknownModelError,
     UnknownModelPriceError,
     UnknownTurnError,
 )
+from orchestrator_graph.server.auth import Authenticate, Caller, from_environment
 from orchestrator_graph.server.chat_models import default_models, served_model
 from orchestrator_graph.server.schemas import (
     EvaluateRequest,
@@ -89,21 +101,28 @@ ERROR_STATUS: dict[type[Exception], tuple[int, str]] = {
     ),
     UnknownTurnError: (status.HTTP_404_NOT_FOUND, ""),
     AlreadyIntegratedError: (status.HTTP_409_CONFLICT, ""),
+    AuthenticationError: (status.HTTP_401_UNAUTHORIZED, ""),
+    IdentityMismatchError: (status.HTTP_403_FORBIDDEN, ""),
 }
 """The service's errors as HTTP statuses; ``detail`` is the error's message and the hint."""
 
 
-def _answer_with(code: int, hint: str) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
+def _answer_with(
+    code: int, hint: str
+) -> Callable[[Request, Exception], Coroutine[Any, Any, JSONResponse]]:
     async def answer(request: Request, error: Exception) -> JSONResponse:
-        return JSONResponse({"detail": f"{error}{hint}"}, status_code=code)
+        challenge = {"WWW-Authenticate": "Bearer"} if code == 401 else None
+        return JSONResponse({"detail": f"{error}{hint}"}, status_code=code, headers=challenge)
 
     return answer
 
 
 def create_app(
     service_factory: Callable[[ExitStack], OrchestratorService] = default_service,
+    authenticate: Authenticate | None = None,
 ) -> FastAPI:
-    """The FastAPI app; ``service_factory`` opens the service when the app starts."""
+    """The FastAPI app; ``service_factory`` opens the service when the app starts;
+    ``authenticate`` names each caller (default: ``server.auth``'s, from the environment)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -119,46 +138,49 @@ def create_app(
         version="0.1.0",
         description="Route a request, run workers, merge their answers into the main session.",
         lifespan=lifespan,
+        exception_handlers={t: _answer_with(c, h) for t, (c, h) in ERROR_STATUS.items()},
     )
-
-    for error_type, (code, hint) in ERROR_STATUS.items():
-        app.add_exception_handler(error_type, _answer_with(code, hint))
+    app.state.authenticate = authenticate or from_environment()
 
     @app.post(f"{PREFIX}/evaluate", tags=["orchestrator"])
-    def evaluate(body: EvaluateRequest, svc: Service) -> Evaluation:
+    def evaluate(body: EvaluateRequest, svc: Service, caller: Caller) -> Evaluation:
         """The routing decision for a request (no model call)."""
-        return svc.evaluate_task(body)
+        return svc.evaluate_task(body, tenant=caller.tenant_for(body.tenant))
 
     @app.post(f"{PREFIX}/workers", status_code=status.HTTP_201_CREATED, tags=["orchestrator"])
-    def spawn(body: SpawnRequest, svc: Service) -> WorkerSession:
+    def spawn(body: SpawnRequest, svc: Service, caller: Caller) -> WorkerSession:
         """Run one worker; its id reads it back (``GET /orchestrator/workers/{id}``)."""
-        worker_id = svc.spawn_worker_session(body.task, body.minimal_context, prices=body.prices)
-        return svc.worker_session(worker_id)
+        tenant = caller.tenant_for(body.tenant)
+        worker_id = svc.spawn_worker_session(
+            body.task, body.minimal_context, prices=body.prices, tenant=tenant
+        )
+        return svc.worker_session(worker_id, tenant=tenant)
 
     @app.get(f"{PREFIX}/workers/{{worker_id}}", tags=["orchestrator"])
-    def worker(worker_id: str, svc: Service) -> WorkerSession:
+    def worker(worker_id: str, svc: Service, caller: Caller) -> WorkerSession:
         """A worker's task, view and result, as stored in the checkpointer."""
         try:
-            return svc.worker_session(worker_id)
+            return svc.worker_session(worker_id, tenant=caller.tenant)
         except KeyError as error:
             raise HTTPException(status.HTTP_404_NOT_FOUND, error.args[0]) from error
 
     @app.post(f"{PREFIX}/integrate", tags=["orchestrator"])
-    def integrate(body: IntegrateRequest, svc: Service) -> Integration:
+    def integrate(body: IntegrateRequest, svc: Service, caller: Caller) -> Integration:
         """Join the workers' answers into the main conversation; a summary of the merge."""
+        tenant = caller.tenant_for(body.tenant)
         try:
             return svc.integrate_results(
-                body.worker_results, body.main_session_id, request=body.request
+                body.worker_results, body.main_session_id, request=body.request, tenant=tenant
             )
         except KeyError as error:
             raise HTTPException(status.HTTP_404_NOT_FOUND, error.args[0]) from error
 
     @app.post(f"{PREFIX}/feedback", tags=["orchestrator"])
-    def feedback(body: FeedbackRequest, svc: Service) -> Outcome:
+    def feedback(body: FeedbackRequest, svc: Service, caller: Caller) -> Outcome:
         """A turn's outcome (quality or thumbs, needed earlier turns): in the ledger
         against the turn's decision, and learned by the router."""
         try:
-            return svc.record_feedback(body)
+            return svc.record_feedback(body, tenant=caller.tenant_for(body.tenant))
         except LedgerError as error:
             raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
 

@@ -7,7 +7,7 @@ answers are what the service returns.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from langchain_core.messages import BaseMessage, convert_to_messages
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -26,6 +26,17 @@ from orchestrator_graph.state import (
 
 Role = Literal["system", "user", "assistant"]
 STRICT = ConfigDict(extra="forbid")
+
+
+def _tenant() -> Any:
+    """A request's ``tenant``: whose budget it spends, as the caller says."""
+    return Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="the tenant the caller spends for; it must be its identity's "
+        "(403 otherwise); default: its identity's (server.auth)",
+    )
 
 
 class ChatMessage(BaseModel):
@@ -51,6 +62,7 @@ class EvaluateRequest(BaseModel):
     prices: dict[str, ModelPrice] = Field(
         default_factory=dict, description="USD per million tokens, for models not priced"
     )
+    tenant: str | None = _tenant()
 
 
 class Evaluation(BaseModel):
@@ -73,6 +85,7 @@ class FeedbackRequest(TurnFeedback):
     its turn ``turn`` (None: the latest recorded)."""
 
     thread_id: str = Field(min_length=1)
+    tenant: str | None = _tenant()
 
 
 class SpawnTask(WorkerTask):
@@ -105,6 +118,7 @@ class SpawnRequest(BaseModel):
     prices: dict[str, ModelPrice] = Field(
         default_factory=dict, description="USD per million tokens, for a model not priced"
     )
+    tenant: str | None = _tenant()
 
 
 class WorkerSession(BaseModel):
@@ -128,6 +142,7 @@ class IntegrateRequest(BaseModel):
     request: str | None = Field(
         default=None, description="the user's request they answered, appended before the answer"
     )
+    tenant: str | None = _tenant()
 
 
 class Integration(BaseModel):

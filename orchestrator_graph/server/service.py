@@ -35,7 +35,7 @@ from langgraph.graph.state import CompiledStateGraph
 from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.accounting.feedback import Outcome, apply_feedback
 from orchestrator_graph.accounting.pricing import ModelPrice, model_name_of, price_for
-from orchestrator_graph.config import OrchestratorConfig
+from orchestrator_graph.config import OrchestratorConfig, RunContext
 from orchestrator_graph.conversation.tokens import message_text
 from orchestrator_graph.conversation.views import last_turn, make_digest
 from orchestrator_graph.errors import LedgerError, UnknownModelError
@@ -44,6 +44,7 @@ from orchestrator_graph.nodes.merge import join_answers, turn_digests
 from orchestrator_graph.nodes.spawn_subgraph import build_worker_graph
 from orchestrator_graph.resources import Resources
 from orchestrator_graph.routing.evaluate import evaluate_task
+from orchestrator_graph.server.identity import owned_thread
 from orchestrator_graph.server.schemas import (
     ChatMessage,
     EvaluateRequest,
@@ -67,8 +68,10 @@ from orchestrator_graph.storage.closing import Closing
 WorkerGraph = CompiledStateGraph[Any, Any, Any, Any]
 
 
-def _thread(thread_id: str) -> RunnableConfig:
-    return {"configurable": {"thread_id": thread_id}}
+def _thread(thread_id: str, tenant: str | None = None) -> RunnableConfig:
+    """A thread's config; a run's ``tenant`` becomes the owner in its checkpoint metadata."""
+    owner = {"metadata": {"owner": tenant}} if tenant is not None else {}
+    return {"configurable": {"thread_id": thread_id}, **owner}  # type: ignore[typeddict-item]
 
 
 class OrchestratorService(Closing):
@@ -125,8 +128,9 @@ class OrchestratorService(Closing):
         """Close the ledger, budget book and cache (the checkpointer is the caller's)."""
         self.resources.close()
 
-    def record_feedback(self, feedback: FeedbackRequest) -> Outcome:
-        """Record a turn's outcome in the ledger and learn from it (``feedback``).
+    def record_feedback(self, feedback: FeedbackRequest, *, tenant: str | None = None) -> Outcome:
+        """Record a turn's outcome in the ledger and learn from it (``feedback``); the
+        thread is ``tenant``'s (``identity.owned_thread``).
 
         Raises ``LedgerError`` when the service keeps no ledger, ``ValueError`` when the
         thread has no recorded turn to judge.
@@ -137,16 +141,25 @@ class OrchestratorService(Closing):
                 "the service keeps no ledger, so feedback has nowhere to go: "
                 "set ledger_path or ledger_url (ORCHESTRATOR_LEDGER for the server)"
             )
-        said = TurnFeedback.model_validate(feedback.model_dump(exclude={"thread_id"}))
+        said = TurnFeedback.model_validate(feedback.model_dump(exclude={"thread_id", "tenant"}))
         cache = self.resources.cache()
         return apply_feedback(
-            ledger, feedback.thread_id, said, adapt=self.config.quality.adaptive, cache=cache
+            ledger,
+            owned_thread(tenant, feedback.thread_id),
+            said,
+            adapt=self.config.quality.adaptive,
+            cache=cache,
         )
 
     def evaluate_task(
-        self, task_request: str | EvaluateRequest, main_session_context: Sequence[Any] = ()
+        self,
+        task_request: str | EvaluateRequest,
+        main_session_context: Sequence[Any] = (),
+        *,
+        tenant: str | None = None,
     ) -> Evaluation:
-        """The routing decision for ``task_request`` (no model call).
+        """The routing decision for ``task_request`` (no model call), within ``tenant``'s
+        budget when there is one (None: the config's tenant).
 
         Raises ``UnknownModelPriceError`` for a model with no price (give ``prices``).
         """
@@ -154,7 +167,7 @@ class OrchestratorService(Closing):
             context = [ChatMessage.model_validate(m) for m in main_session_context]
             task_request = EvaluateRequest(task_request=task_request, main_session_context=context)
         request = task_request
-        config = self.config
+        config = self._tenant_config(tenant)
         if request.prices:
             config = config.updated({"prices": {**config.prices, **request.prices}})
         messages = [
@@ -189,9 +202,12 @@ class OrchestratorService(Closing):
         minimal_context: Sequence[ChatMessage | dict] = (),
         *,
         prices: Mapping[str, ModelPrice] | None = None,
+        tenant: str | None = None,
     ) -> str:
         """Run one worker on ``task`` (on ``task.model``) and its minimal view; returns its
-        id (a thread id of the checkpointer, read back with ``worker_session``).
+        id (a thread id of the checkpointer, read back with ``worker_session``). With a
+        ``tenant``, the worker is its: its spend and holds are under it, its thread is
+        the tenant's, and only that tenant reads or integrates it.
 
         Raises ``pydantic.ValidationError`` for a task with no brief, a token limit
         under 1 or an unknown field; ``UnknownModelPriceError`` for a model with no
@@ -199,6 +215,7 @@ class OrchestratorService(Closing):
         """
         fields = task.model_dump() if isinstance(task, WorkerTask) else dict(task)
         checked = SpawnTask.model_validate(fields)
+        fields["thread_id"] = owned_thread(tenant, checked.thread_id)  # its budget's thread
         price = price_for(checked.model, {**self.config.prices, **(prices or {})})
         workers = self._worker_graph(checked.model, price)
         worker_id = f"worker-{uuid.uuid4()}"
@@ -207,14 +224,19 @@ class OrchestratorService(Closing):
             WorkerInput(
                 task=WorkerTask.model_validate(fields), context=cast(list[AnyMessage], view)
             ),
-            _thread(worker_id),
+            _thread(worker_id, tenant),
+            context=RunContext(tenant=tenant),  # None: the config's
             durability="sync",
         )
         if (ledger := self.resources.ledger()) is not None:  # billed now, integrated or not
             calls = workers.get_state(_thread(worker_id)).values.get("calls") or []
             # rows of no turn yet: the integration's turn record moves them (same call ids)
-            ledger.record_calls(worker_id, 0, calls, self.config.tenant)
+            ledger.record_calls(worker_id, 0, calls, tenant or self.config.tenant)
         return worker_id
+
+    def _tenant_config(self, tenant: str | None) -> OrchestratorConfig:
+        """The service's config for ``tenant``'s requests (None: its own tenant)."""
+        return self.config.updated({"tenant": tenant}) if tenant else self.config
 
     def _worker_graph(self, model: str, price: ModelPrice) -> WorkerGraph:
         """The worker graph that runs ``model`` at ``price`` (one per model and price)."""
@@ -236,10 +258,12 @@ class OrchestratorService(Closing):
             )
         return self._worker_graphs[key]
 
-    def worker_session(self, worker_id: str) -> WorkerSession:
-        """The stored worker ``worker_id``; ``KeyError`` when there is none."""
-        values = self.workers.get_state(_thread(worker_id)).values
-        if "task" not in values:
+    def worker_session(self, worker_id: str, *, tenant: str | None = None) -> WorkerSession:
+        """The stored worker ``worker_id``; ``KeyError`` when there is none, or when it is
+        another tenant's and ``tenant`` is given (None reads any: an open service)."""
+        state = self.workers.get_state(_thread(worker_id))
+        values = state.values
+        if "task" not in values or tenant not in (None, (state.metadata or {}).get("owner")):
             raise KeyError(f"no worker session {worker_id!r}")
         results = values.get("worker_results") or []
         return WorkerSession(
@@ -252,29 +276,42 @@ class OrchestratorService(Closing):
         )
 
     def integrate_results(
-        self, worker_results: Sequence[str], main_session_id: str, *, request: str | None = None
+        self,
+        worker_results: Sequence[str],
+        main_session_id: str,
+        *,
+        request: str | None = None,
+        tenant: str | None = None,
     ) -> Integration:
         """Join the workers' usable answers into one and append it (after ``request``,
-        if given) to the main conversation ``main_session_id``.
+        if given) to the main conversation ``main_session_id``. With a ``tenant``, the
+        workers must be its (else ``KeyError``) and the conversation is its own
+        (``identity.owned_thread``: another tenant's ``main-1`` is another thread).
 
         Raises ``KeyError`` for an unknown worker id and ``AlreadyIntegratedError`` for a
         worker integrated before, into any conversation: with a ledger the claim is a
         row there, so it holds across processes that share it; nothing is merged or
         billed twice.
         """
-        sessions = [self.worker_session(worker_id) for worker_id in worker_results]
+        sessions = [self.worker_session(worker_id, tenant=tenant) for worker_id in worker_results]
+        thread_id = owned_thread(tenant, main_session_id)
         ledger = self.resources.ledger()
         if ledger is not None:
-            ledger.claim_workers(worker_results, main_session_id)
+            ledger.claim_workers(worker_results, thread_id)
         try:
-            return self._merge(sessions, main_session_id, request)
+            merged = self._merge(sessions, thread_id, request, RunContext(tenant=tenant))
+            return merged.model_copy(update={"main_session_id": main_session_id})
         except BaseException:
             if ledger is not None:  # not merged: the workers may be integrated again
                 ledger.release_workers(worker_results)
             raise
 
     def _merge(
-        self, sessions: Sequence[WorkerSession], main_session_id: str, request: str | None
+        self,
+        sessions: Sequence[WorkerSession],
+        main_session_id: str,
+        request: str | None,
+        context: RunContext,
     ) -> Integration:
         """``integrate_results`` once its workers are claimed."""
         results = [s.result for s in sessions if s.result is not None]
@@ -294,7 +331,7 @@ class OrchestratorService(Closing):
             [r.call.model if r.call else "" for r in usable],
             route="parallel_workers" if len(sessions) > 1 else "worker_session",
         )
-        thread = _thread(main_session_id)
+        thread = _thread(main_session_id, context.tenant)
         values = self.main.get_state(thread).values
         before = list(values.get("messages") or [])
         new: list[BaseMessage] = []
@@ -321,7 +358,9 @@ class OrchestratorService(Closing):
                 "overhead_ms": 0.0,
             }
             self.main.update_state(thread, update, as_node="merge")
-            baseline = self.main.invoke(None, thread, durability="sync")["baseline_cost_usd"]
+            baseline = self.main.invoke(None, thread, context=context, durability="sync")[
+                "baseline_cost_usd"
+            ]
         else:  # an answer joining the last turn (or none): the spend, no turn of its own
             update |= {"cost_usd": cost, "thread_cost_usd": cost}
             self.main.update_state(thread, update, as_node="record")

@@ -1,0 +1,119 @@
+"""``langgraph dev`` with ``langgraph.json``'s custom auth (``server.auth``): a caller is
+who its API key says, for the graph and for the service's routes alike.
+
+Two servers: one with ``ORCHESTRATOR_API_KEYS`` (keys required) and one without (open,
+warned at start-up). Prints the figure issue 19 asks for: requests served or billed
+across tenants (0)."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from langgraph_sdk import get_sync_client
+
+from orchestrator_graph.accounting.ledger import CostLedger
+from tests.integration.test_studio import GRAPH, StudioServer, start, stop, user, wait_ready
+
+pytestmark = [pytest.mark.slow, pytest.mark.integration]  # starts `langgraph dev`
+
+ACME_KEY, GLOBEX_KEY = "acme-key-0123456789abcdef", "globex-key-0123456789abcdef"
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, StudioServer]]:
+    base = tmp_path_factory.mktemp("auth")
+    keys = f"{ACME_KEY}=acme,{GLOBEX_KEY}=globex"
+    started = {
+        "keyed": start(base / "keyed", ORCHESTRATOR_API_KEYS=keys),
+        "open": start(base / "open"),
+    }
+    try:
+        for server in started.values():
+            wait_ready(server)
+        yield started
+    finally:
+        for server in started.values():
+            stop(server)
+
+
+def status(url: str, body: dict | None = None, headers: dict[str, str] | None = None) -> int:
+    """The status of a raw request (no client library adds a key)."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(
+        url, data=data, headers={"Content-Type": "application/json", **(headers or {})}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_a_bad_key_is_refused_and_a_good_one_runs(servers: dict[str, StudioServer]) -> None:
+    server = servers["keyed"]
+    refused = [
+        {},
+        {"X-Api-Key": "not-a-key-0123456789abcdef"},
+        {"Authorization": "Bearer x"},
+        {"X-Auth-Scheme": "langsmith"},  # "from Studio": no way around the key
+    ]
+    for headers in refused:
+        assert status(f"{server.url}/threads", {}, headers) == 401
+        assert status(f"{server.url}/orchestrator/evaluate", {"task_request": "Hi"}, headers) == 401
+    assert status(f"{server.url}/threads", {}, {"X-Api-Key": ACME_KEY}) == 200
+    evaluate = {"task_request": "Name a tea."}
+    assert (
+        status(
+            f"{server.url}/orchestrator/evaluate", evaluate, {"Authorization": f"Bearer {ACME_KEY}"}
+        )
+        == 200
+    )
+    assert "UNAUTHENTICATED" not in server.log()
+    assert "UNAUTHENTICATED" in servers["open"].log()  # said at start-up, before any request
+    assert status(f"{servers['open'].url}/threads", {}) == 200
+
+
+def test_one_tenant_asserting_another_is_refused_and_billed_nothing(
+    servers: dict[str, StudioServer],
+) -> None:
+    server = servers["keyed"]
+    acme = get_sync_client(url=server.url, api_key=ACME_KEY)
+    globex = get_sync_client(url=server.url, api_key=GLOBEX_KEY)
+    mine = acme.threads.create()["thread_id"]
+    first = acme.runs.wait(mine, GRAPH, input=user("Who wrote the novel Dune?"))
+    assert first["cost_usd"] > 0
+
+    theirs = globex.threads.create()["thread_id"]
+    refused = 0
+    for context in (
+        {"tenant": "acme"},
+        {"cache_scope": "acme"},
+        {"tenant": "acme", "cache_scope": "acme"},
+    ):
+        with pytest.raises(httpx.HTTPStatusError) as error:
+            globex.runs.wait(
+                theirs, GRAPH, input=user("Who wrote the novel Dune?"), context=context
+            )
+        assert error.value.response.status_code == 403
+        assert "asserts" in error.value.response.text
+        refused += 1
+    with pytest.raises(httpx.HTTPStatusError) as error:  # acme's thread is not globex's
+        globex.threads.get_state(mine)
+    assert error.value.response.status_code == 404
+    assert [t["thread_id"] for t in globex.threads.search()] == [theirs]
+
+    with CostLedger(server.folder / "ledger.sqlite") as ledger:
+        assert ledger.turns(theirs) == [] and ledger.calls(theirs) == []
+        (turn,) = ledger.turns(mine)
+        by_tenant = {row["tenant"]: row for row in ledger.spend_by("tenant")}
+    assert turn.tenant == "acme" and set(by_tenant) == {"acme"}
+    across = sum(row["turns"] + row["calls"] for key, row in by_tenant.items() if key != "acme")
+    print(
+        f"\nrequests refused across tenants: {refused}; served or billed across tenants: {across}"
+    )
+    assert across == 0
