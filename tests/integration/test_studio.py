@@ -27,7 +27,7 @@ from langgraph_sdk import get_sync_client
 from langgraph_sdk.client import SyncLangGraphClient
 
 from orchestrator_graph.accounting.ledger import CostLedger
-from orchestrator_graph.server.studio import config_from_env
+from orchestrator_graph.server.environment import config_from_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]  # starts `langgraph dev`
 
