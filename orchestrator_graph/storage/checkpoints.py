@@ -113,7 +113,7 @@ _SETUP_UNLOCK = f"SELECT pg_advisory_unlock({_SETUP_KEY})"
 _SETUP_POLL_S = 0.05
 _SETUP_WAIT_S = 120.0
 CONNECT_TIMEOUT_S = 10
-POOL_SIZE = 8  # connections per checkpointer and process: the server's threads share them
+POOL_SIZE = 4  # a broken connection is dropped and replaced; the saver runs one query at a time
 
 
 def _setup_wait_error() -> CheckpointDatabaseError:
