@@ -169,10 +169,26 @@ def state_location(environ: Mapping[str, str] | None = None) -> StateLocation:
     return StateLocation(folder=DEFAULT_FOLDER, source=f"{STATE_ENV} (unset)")
 
 
+def server_location(environ: Mapping[str, str] | None = None) -> StateLocation:
+    """``state_location`` for a LangGraph server. ``langgraph dev`` sets ``DATABASE_URI``
+    to ``:memory:`` (one machine: the default folder); a deployment sets it to its
+    Postgres. A server that sets none (its storage behind its own core) with no
+    ``ORCHESTRATOR_STATE`` is refused: a folder there would give each replica its own
+    threads."""
+    env = os.environ if environ is None else environ
+    location = state_location(env)
+    if not env.get(STATE_ENV, "").strip() and DEPLOYMENT_ENV not in env:
+        raise StateLocationError(
+            f"this LangGraph server gives no {DEPLOYMENT_ENV}: set {STATE_ENV}, to a "
+            "postgresql:// URL that every replica shares (or to a folder on one machine)"
+        )
+    return location
+
+
 @asynccontextmanager
 async def langgraph_checkpointer() -> AsyncIterator[Any]:
     """The LangGraph server's checkpointer (``langgraph.json``'s ``checkpointer.path``):
-    where ``state_location()`` says. The server enters it once per event loop and closes
+    where ``server_location()`` says. The server enters it once per event loop and closes
     it on shutdown; in a deployment it is the deployment's Postgres (``DATABASE_URI``)."""
-    async with state_location().async_checkpointer() as saver:
+    async with server_location().async_checkpointer() as saver:
         yield saver

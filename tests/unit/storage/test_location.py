@@ -24,6 +24,7 @@ from orchestrator_graph.storage.location import (
     STATE_ENV,
     StateLocation,
     langgraph_checkpointer,
+    server_location,
     state_location,
 )
 
@@ -104,6 +105,16 @@ async def test_the_langgraph_checkpointer_follows_the_setting(
     assert (tmp_path / "orchestrator.sqlite").is_file()
     named = json.loads((ROOT / "langgraph.json").read_text())["checkpointer"]["path"]
     assert named == "./orchestrator_graph/storage/location.py:langgraph_checkpointer"
+
+
+def test_a_langgraph_server_that_gives_no_database_needs_the_setting() -> None:
+    """``langgraph dev`` sets DATABASE_URI=:memory: (SQLite on one machine), a deployment
+    its Postgres; a server that sets neither must not fall back to a file per replica."""
+    assert server_location({DEPLOYMENT_ENV: ":memory:"}).folder == DEFAULT_FOLDER
+    assert server_location({DEPLOYMENT_ENV: URL}).url == URL
+    assert server_location({STATE_ENV: "/srv/state"}).folder == Path("/srv/state")
+    with pytest.raises(StateLocationError, match=f"gives no {DEPLOYMENT_ENV}: set {STATE_ENV}"):
+        server_location({})
 
 
 def test_the_http_app_keeps_workers_where_the_setting_says(
