@@ -107,7 +107,7 @@ def test_one_tenant_asserting_another_is_refused_and_billed_nothing(
     assert error.value.response.status_code == 404
     assert [t["thread_id"] for t in globex.threads.search()] == [theirs]
 
-    with CostLedger(server.folder / "ledger.sqlite") as ledger:
+    with CostLedger(server.folder / "state" / "ledger.sqlite") as ledger:
         assert ledger.turns(theirs) == [] and ledger.calls(theirs) == []
         (turn,) = ledger.turns(mine)
         by_tenant = {row["tenant"]: row for row in ledger.spend_by("tenant")}
