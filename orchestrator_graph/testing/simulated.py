@@ -129,7 +129,9 @@ class SimulatedChatModel(BaseChatModel):
         model_name: The model it stands in for (used for pricing), e.g. ``"gpt-4.1"``.
         answers: Recorded answers keyed by the stripped text of the last human
             message; a match is returned verbatim.
-        latency_s: Seconds to sleep per call.
+        latency_s: Seconds to sleep per call before the first token.
+        token_latency_s: Seconds per output token after it (a stream yields its pieces
+            at that pace; ``invoke`` returns after all of them).
         faults: A queue consumed one per call: ``None`` (normal), ``"rate_limit"``,
             ``"server_error"``, ``"timeout"`` (raise), ``"truncated"``, ``"empty"``,
             ``"refusal"`` (odd answers).
@@ -144,6 +146,7 @@ class SimulatedChatModel(BaseChatModel):
     model_name: str = Field(default="simulated")
     answers: dict[str, str] = Field(default_factory=dict)
     latency_s: float = Field(default=0.0, ge=0)
+    token_latency_s: float = Field(default=0.0, ge=0)
     faults: list[FaultKind | None] = Field(default_factory=list)
     cache_min_tokens: int = Field(default=1024, ge=0)
     max_tokens: int | None = Field(default=None, ge=0)
@@ -275,22 +278,38 @@ class SimulatedChatModel(BaseChatModel):
         with self._lock:
             self._log.append(entry)
 
-    def _call(self, messages: list[BaseMessage], stop: list[str] | None, kw: dict) -> AIMessage:
+    def _call(
+        self, messages: list[BaseMessage], stop: list[str] | None, kw: dict, *, whole: bool = True
+    ) -> AIMessage:
+        """The answer after the first-token latency (and, when ``whole``, all its tokens')."""
         started, fault = time.time(), self._next_fault()
         if self.latency_s:
             time.sleep(self.latency_s)
-        return self._respond(messages, fault, started, stop, kw)
+        message = self._respond(messages, fault, started, stop, kw)
+        if whole and self.token_latency_s:
+            time.sleep(self._piece_s(message) * len(_chunks(message.text)))
+        return message
 
     async def _acall(
-        self, messages: list[BaseMessage], stop: list[str] | None, kw: dict
+        self, messages: list[BaseMessage], stop: list[str] | None, kw: dict, *, whole: bool = True
     ) -> AIMessage:
         started, fault = time.time(), self._next_fault()
         if self.latency_s:
             await asyncio.sleep(self.latency_s)
-        return self._respond(messages, fault, started, stop, kw)
+        message = self._respond(messages, fault, started, stop, kw)
+        if whole and self.token_latency_s:
+            await asyncio.sleep(self._piece_s(message) * len(_chunks(message.text)))
+        return message
+
+    def _piece_s(self, message: AIMessage) -> float:
+        """Seconds per streamed piece: the answer's output tokens at ``token_latency_s``."""
+        pieces = len(_chunks(message.text))
+        tokens = (message.usage_metadata or {}).get("output_tokens", 0)
+        return self.token_latency_s * tokens / pieces if pieces else 0.0
 
     @staticmethod
     def _stream_chunks(message: AIMessage) -> Iterator[ChatGenerationChunk]:
+        """The answer's pieces, then a last chunk with its usage (no text)."""
         for piece in _chunks(message.text):
             yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
         yield ChatGenerationChunk(
@@ -337,7 +356,11 @@ class SimulatedChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        for chunk in self._stream_chunks(self._call(messages, stop, kwargs)):
+        message = self._call(messages, stop, kwargs, whole=False)
+        pause = self._piece_s(message)
+        for chunk in self._stream_chunks(message):
+            if chunk.text and pause:
+                time.sleep(pause)
             if run_manager and chunk.text:
                 run_manager.on_llm_new_token(chunk.text, chunk=chunk)
             yield chunk
@@ -349,7 +372,11 @@ class SimulatedChatModel(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
-        for chunk in self._stream_chunks(await self._acall(messages, stop, kwargs)):
+        message = await self._acall(messages, stop, kwargs, whole=False)
+        pause = self._piece_s(message)
+        for chunk in self._stream_chunks(message):
+            if chunk.text and pause:
+                await asyncio.sleep(pause)
             if run_manager and chunk.text:
                 await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
             yield chunk
