@@ -17,8 +17,6 @@ from orchestrator_graph.state import Category, Route
 SELF_CONTAINED_BELOW = 0.3
 DEFAULT_MAIN_MODEL = "gpt-4.1"
 DEFAULT_WORKER_MODEL = "gpt-4.1-mini"
-# where the demo, Studio and `orchestrator-graph report` keep the ledger (each chooses it)
-DEFAULT_LEDGER_PATH = Path("checkpoints") / "ledger.sqlite"
 # Writing code stays on the strong model; other categories go by complexity (hard
 # math and reasoning score 4+ through the classifier's markers: prove, derive...).
 STRONG_CATEGORIES: frozenset[Category] = frozenset({"code_generation"})

@@ -75,6 +75,12 @@ class CheckpointDatabaseError(OrchestratorError, RuntimeError):
     """The Postgres checkpoint database cannot be reached or prepared."""
 
 
+class StateLocationError(OrchestratorError, ValueError):
+    """Where the shared state lives (``ORCHESTRATOR_STATE``) is unusable: a retired
+    setting, a URL of another scheme, a file for a folder, a database that cannot be
+    reached; the message names the setting."""
+
+
 class CallTimeoutError(OrchestratorError, TimeoutError):
     """A model call attempt did not answer within the configured timeout."""
 

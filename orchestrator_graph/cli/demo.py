@@ -17,16 +17,14 @@ from langchain_core.messages import HumanMessage
 from langchain_core.runnables import RunnableConfig
 
 from orchestrator_graph.accounting.ledger import CostLedger, TurnRecord
+from orchestrator_graph.accounting.ledger.rows import is_postgres_url
 from orchestrator_graph.cli import UsageError
-from orchestrator_graph.config import (
-    DEFAULT_LEDGER_PATH,
-    DEFAULT_MAIN_MODEL,
-    OrchestratorConfig,
-)
+from orchestrator_graph.config import DEFAULT_MAIN_MODEL
 from orchestrator_graph.conversation.views import turns_of
 from orchestrator_graph.graph import create_orchestrator
 from orchestrator_graph.server.chat_models import default_models
-from orchestrator_graph.storage.checkpoints import default_checkpoint_path, sqlite_checkpointer
+from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
+from orchestrator_graph.storage.location import state_location
 
 MEMO = """\
 To: Platform engineering
@@ -93,9 +91,9 @@ def _row(turn: int, route: str, workers: set[str], cost: float, baseline: float)
     return f"{turn:>4}  {route:<17} {models:<22} {cost:>9.5f} {baseline:>10.5f}"
 
 
-def _recorded_turns(ledger: Path | None, thread_id: str, done: int) -> list[TurnRecord]:
+def _recorded_turns(ledger: str | Path, thread_id: str, done: int) -> list[TurnRecord]:
     """The thread's first ``done`` turns as the ledger billed them (none without a ledger)."""
-    if not done or ledger is None or not Path(ledger).exists():
+    if not done or (not is_postgres_url(ledger) and not Path(ledger).exists()):
         return []
     with CostLedger(ledger) as book:
         return [r for r in book.turns(thread_id) if r.turn < done]
@@ -103,22 +101,31 @@ def _recorded_turns(ledger: Path | None, thread_id: str, done: int) -> list[Turn
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--thread", default="demo", help="thread id (resumes if it exists)")
-    parser.add_argument("--db", type=Path, default=None, help="SQLite checkpoint file")
-    parser.add_argument("--ledger", type=Path, default=DEFAULT_LEDGER_PATH, help="cost ledger")
+    parser.add_argument(
+        "--db", type=Path, default=None, help="checkpoint file (default: $ORCHESTRATOR_STATE's)"
+    )
+    parser.add_argument(
+        "--ledger", type=Path, default=None, help="ledger file (default: $ORCHESTRATOR_STATE's)"
+    )
     parser.add_argument("--live", action="store_true", help="use ChatOpenAI (OPENAI_API_KEY)")
 
 
 def run(args: argparse.Namespace) -> int:
-    path = args.db or default_checkpoint_path()
-    for file in (path, args.ledger):
-        if file.is_dir():
+    for file in (args.db, args.ledger):
+        if file is not None and file.is_dir():
             raise UsageError(f"{file} is a directory: give a file (new or existing)")
+    location = state_location()
+    path = args.db or location
+    saver = sqlite_checkpointer(args.db) if args.db else location.checkpointer()
+    ledger = args.ledger or location.ledger_location
     main_model, worker_model = _models(args.live)
-    config = OrchestratorConfig(ledger_path=args.ledger)
+    config = location.config()
+    if args.ledger is not None:
+        config = config.updated({"ledger_path": args.ledger, "ledger_url": None})
     builder = create_orchestrator(main_model=main_model, worker_model=worker_model, config=config)
     thread: RunnableConfig = {"configurable": {"thread_id": args.thread}}
-    with builder, sqlite_checkpointer(path) as saver:  # builder: closes the ledger
-        graph = builder.compile(checkpointer=saver)
+    with builder, saver as opened:  # builder: closes the ledger
+        graph = builder.compile(checkpointer=opened)
         snapshot = graph.get_state(thread)
         if snapshot.next:  # a turn was interrupted mid-way: finish it first
             print(f"resuming an unfinished turn of thread {args.thread!r}")
@@ -128,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
         if done:
             print(f"thread {args.thread!r} has {done} checkpointed turns in {path}: resuming")
         print(HEADER)
-        for record in _recorded_turns(args.ledger, args.thread, done):
+        for record in _recorded_turns(ledger, args.thread, done):
             workers = {c.model for c in record.calls if c.node == "spawn_subgraph"}
             print(_row(record.turn, record.route, workers, record.cost_usd, record.baseline_usd))
         for index, request in enumerate(SCRIPT[done:], start=done):

@@ -1,5 +1,7 @@
-"""``orchestrator-graph prune THREAD... [--db FILE | --postgres URL] [--compact]``: delete
-old checkpoints of threads, keeping each thread resumable (``prune.prune_thread``);
+"""``orchestrator-graph prune THREAD... [--db FILE] [--compact]``: delete old checkpoints
+of threads where the state is (``ORCHESTRATOR_STATE``: a folder's SQLite file or a
+Postgres database), or in the SQLite file ``--db``, keeping each thread resumable
+(``prune.prune_thread``);
 ``--compact`` keeps one checkpoint per thread (``prune.compact_thread``, on the
 orchestrator's graph: threads it wrote, as ``langgraph dev`` serves it).
 
@@ -21,11 +23,8 @@ from orchestrator_graph.config import DEFAULT_MAIN_MODEL, DEFAULT_WORKER_MODEL
 from orchestrator_graph.errors import CheckpointFileError
 from orchestrator_graph.graph import OrchestratorGraph, create_orchestrator
 from orchestrator_graph.storage import database
-from orchestrator_graph.storage.checkpoints import (
-    default_checkpoint_path,
-    postgres_checkpointer,
-    sqlite_checkpointer,
-)
+from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
+from orchestrator_graph.storage.location import state_location
 from orchestrator_graph.storage.prune import (
     PruneReport,
     compact_thread,
@@ -37,12 +36,10 @@ from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("threads", nargs="+", metavar="THREAD", help="thread ids to prune")
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument(
-        "--db", type=file_path, default=None, help="SQLite checkpoint file (default: "
-        "$ORCHESTRATOR_CHECKPOINTS or checkpoints/orchestrator.sqlite)",
+    parser.add_argument(
+        "--db", type=file_path, default=None, help="a SQLite checkpoint file (default: where "
+        "$ORCHESTRATOR_STATE keeps them: its folder's orchestrator.sqlite, or its database)",
     )  # fmt: skip
-    where.add_argument("--postgres", metavar="URL", help="a Postgres checkpoint database")
     parser.add_argument(
         "--keep",
         type=int_at_least(1),
@@ -106,17 +103,23 @@ def _require_threads(saver: Any, threads: list[str], where: str) -> None:
         )
 
 
+def _open(args: argparse.Namespace) -> tuple[AbstractContextManager[Any], Path | None]:
+    """The checkpointer to prune and its SQLite file (None: a Postgres database)."""
+    path = args.db
+    if path is None:
+        location = state_location()
+        if location.checkpoint_path is None:
+            return location.checkpointer(), None
+        path = location.checkpoint_path
+    _require_checkpoints(path)
+    return sqlite_checkpointer(path), path
+
+
 def run(args: argparse.Namespace, *, out: Callable[[str], None] = print) -> int:
-    path = args.db or default_checkpoint_path()
-    saver: AbstractContextManager[Any]
-    if args.postgres:
-        saver = postgres_checkpointer(args.postgres)
-    else:
-        _require_checkpoints(path)
-        saver = sqlite_checkpointer(path)
-    before = 0 if args.postgres else path.stat().st_size
+    saver, path = _open(args)
+    before = 0 if path is None else path.stat().st_size
     with saver as opened, _orchestrator() as builder:  # the builder closes what it opened
-        _require_threads(opened, args.threads, "the database" if args.postgres else str(path))
+        _require_threads(opened, args.threads, "the database" if path is None else str(path))
         graph = builder.compile(checkpointer=opened) if args.compact else None
         for thread_id in args.threads:
             if graph is None:
@@ -126,7 +129,7 @@ def run(args: argparse.Namespace, *, out: Callable[[str], None] = print) -> int:
                 out(_describe(compact_thread(graph, {"configurable": {"thread_id": thread_id}})))
             except ValueError as error:
                 raise UsageError(f"{thread_id}: not compacted: {error}") from error
-    if args.vacuum and not args.postgres:
+    if args.vacuum and path is not None:
         _vacuum(path)
         out(f"{path}: {before / 1e6:.1f} MB -> {path.stat().st_size / 1e6:.1f} MB")
     return 0

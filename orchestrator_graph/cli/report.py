@@ -4,7 +4,8 @@ Routing counts, savings against the main-session-only baseline, integration
 success rate (worker results accepted by ``merge`` / worker results), fallback
 count, decision and overhead latencies, per model and per category; with ``--ab``
 the A/B arms compared (``ledger.arms``); with ``--by thread`` or ``--by tenant``, the
-spend of each thread or tenant. ``--ledger`` is the SQLite file or the Postgres URL;
+spend of each thread or tenant. ``--ledger`` is the SQLite file or the Postgres URL
+(default: where ``ORCHESTRATOR_STATE`` keeps it);
 a file is only read (SQLite ``mode=ro``), never created or changed, and one that is
 not a cost ledger (a checkpoint file, an empty file) is refused with what it is.
 """
@@ -22,7 +23,7 @@ from orchestrator_graph.accounting.ledger.arms import ab_report, format_ab
 from orchestrator_graph.accounting.ledger.rows import is_postgres_url
 from orchestrator_graph.cli import UsageError
 from orchestrator_graph.cli.arguments import ledger_location
-from orchestrator_graph.config import DEFAULT_LEDGER_PATH
+from orchestrator_graph.storage.location import state_location
 
 
 def _fmt(value: float | None, spec: str) -> str:
@@ -77,9 +78,10 @@ def format_spend(rows: list[dict[str, Any]], by: str) -> str:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--ledger",
-        default=str(DEFAULT_LEDGER_PATH),
+        default=None,
         type=ledger_location,
-        help="cost ledger: a SQLite file (only read) or a postgresql:// URL",
+        help="cost ledger: a SQLite file (only read) or a postgresql:// URL (default: "
+        "$ORCHESTRATOR_STATE's)",
     )
     parser.add_argument("--thread", default=None, help="only this thread id")
     parser.add_argument(
@@ -94,7 +96,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, *, out: Callable[[str], None] = print) -> int:
-    location = str(args.ledger)
+    location = str(args.ledger or state_location().ledger_location)
     if not is_postgres_url(location) and not os.path.exists(location):
         raise UsageError(f"{location}: no cost ledger there (run the graph or the demo first)")
     with CostLedger(location, read_only=True) as ledger:

@@ -10,9 +10,10 @@ LangGraph server) serves the graph and these routes; the server's
     POST /orchestrator/integrate             IntegrateRequest -> Integration
     POST /orchestrator/feedback              FeedbackRequest  -> Outcome
 
-Workers and main conversations are threads of a SQLite checkpointer on
-``checkpoints.default_checkpoint_path()`` (``$ORCHESTRATOR_CHECKPOINTS``), the file
-the server's graph uses. Models as in ``studio.py``: simulated offline, ``ChatOpenAI``
+Workers and main conversations are threads of the checkpointer where the state is
+(``ORCHESTRATOR_STATE``, ``storage.location``), as are the served graph's: a folder's
+SQLite file, or a Postgres database that several replicas share (any request on any
+replica). Models as in ``studio.py``: simulated offline, ``ChatOpenAI``
 with ``OPENAI_API_KEY``; a worker runs the model its task names. Errors: 422 names the
 bad field (missing, mistyped, out of range or unknown); 400 a request the orchestrator
 cannot run (a request with no text, a model with no price, with how to give one);
@@ -52,7 +53,7 @@ from orchestrator_graph.server.schemas import (
 )
 from orchestrator_graph.server.service import OrchestratorService
 from orchestrator_graph.server.studio import config_from_env
-from orchestrator_graph.storage.checkpoints import default_checkpoint_path, sqlite_checkpointer
+from orchestrator_graph.storage.location import state_location
 
 PREFIX = "/orchestrator"
 
@@ -65,16 +66,18 @@ Service = Annotated[OrchestratorService, Depends(_service)]
 
 
 def default_service(stack: ExitStack) -> OrchestratorService:
-    """The service the server runs: the Studio models and config, the SQLite checkpoints."""
+    """The service the server runs: the Studio models and config, the checkpoints where
+    the state is (``ORCHESTRATOR_STATE``)."""
     live = bool(os.environ.get("OPENAI_API_KEY"))
     main, worker = default_models(live=live)
-    saver = stack.enter_context(sqlite_checkpointer(default_checkpoint_path()))
+    config = config_from_env()  # a retired or wrong setting fails here, at start-up
+    saver = stack.enter_context(state_location().checkpointer())
     return stack.enter_context(  # closed (ledger, cache) before the checkpointer
         OrchestratorService(
             main_model=main,
             worker_model=worker,
             checkpointer=saver,
-            config=config_from_env(),
+            config=config,
             chat_model=lambda name: served_model(name, live=live),
         )
     )

@@ -135,7 +135,7 @@ class OrchestratorService(Closing):
         if ledger is None:
             raise LedgerError(
                 "the service keeps no ledger, so feedback has nowhere to go: "
-                "set ledger_path or ledger_url (ORCHESTRATOR_LEDGER for the server)"
+                "set ledger_path or ledger_url (the server keeps it where ORCHESTRATOR_STATE says)"
             )
         said = TurnFeedback.model_validate(feedback.model_dump(exclude={"thread_id"}))
         cache = self.resources.cache()

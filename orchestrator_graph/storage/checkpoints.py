@@ -1,14 +1,13 @@
-"""SQLite checkpointers (sync and async) on WAL files with a busy timeout.
+"""Checkpointers: SQLite (sync and async) on WAL files with a busy timeout, and
+Postgres (sync and async) over a pool of connections, for several processes.
 
-``studio_checkpointer`` is the factory that ``langgraph.json`` names under
-``"checkpointer"`` for ``langgraph dev``. This module is loaded by file path
-there, so it imports the package absolutely.
+Where an entry point keeps its checkpoints is ``storage.location`` (``ORCHESTRATOR_STATE``);
+these are the factories it calls.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -28,22 +27,14 @@ from orchestrator_graph.storage.compression import CompressedSerializer
 from orchestrator_graph.storage.database import BUSY_TIMEOUT_S
 from orchestrator_graph.storage.delta_sqlite import AsyncDeltaSqliteSaver, DeltaSqliteSaver
 
-DEFAULT_CHECKPOINT_PATH = Path("checkpoints") / "orchestrator.sqlite"
-CHECKPOINT_PATH_ENV = "ORCHESTRATOR_CHECKPOINTS"
 # a new file (set before the WAL pragma and the first table) gives back the pages a
 # compaction frees on ``PRAGMA incremental_vacuum`` (``schedule``); an existing file
 # keeps its mode
 AUTO_VACUUM = "PRAGMA auto_vacuum = INCREMENTAL"
 
 
-def default_checkpoint_path() -> Path:
-    """``$ORCHESTRATOR_CHECKPOINTS`` if set, else ``checkpoints/orchestrator.sqlite``."""
-    env = os.environ.get(CHECKPOINT_PATH_ENV)
-    return Path(env).expanduser() if env else DEFAULT_CHECKPOINT_PATH
-
-
-def _prepare(path: str | Path | None) -> Path:
-    resolved = default_checkpoint_path() if path is None else Path(path)
+def _prepare(path: str | Path) -> Path:
+    resolved = Path(path)
     if str(resolved) != ":memory:":
         resolved.parent.mkdir(parents=True, exist_ok=True)
     return resolved
@@ -56,15 +47,15 @@ def _auto_vacuum(conn: sqlite3.Connection) -> None:
 def _file_error(path: Path, exc: sqlite3.DatabaseError) -> CheckpointFileError:
     return CheckpointFileError(
         f"{path} cannot be used for checkpoints: {exc}. It was left as it is: move it away "
-        f"(mv {path} {path}.bak) or set {CHECKPOINT_PATH_ENV} to another file."
+        f"(mv {path} {path}.bak) or keep the checkpoints somewhere else."
     )
 
 
 @contextmanager
 def sqlite_checkpointer(
-    path: str | Path | None = None, *, serde: SerializerProtocol | None = None
+    path: str | Path, *, serde: SerializerProtocol | None = None
 ) -> Iterator[SqliteSaver]:
-    """A ``SqliteSaver`` on ``path`` (default: ``default_checkpoint_path()``); a
+    """A ``SqliteSaver`` on ``path``; a
     ``DeltaSqliteSaver``, which reads the transcript's history faster, storing values
     compressed (``CompressedSerializer`` over ``state.serializer()``) unless ``serde``
     is given.
@@ -88,13 +79,13 @@ def sqlite_checkpointer(
 
 @asynccontextmanager
 async def async_sqlite_checkpointer(
-    path: str | Path | None = None, *, serde: SerializerProtocol | None = None
+    path: str | Path, *, serde: SerializerProtocol | None = None
 ) -> AsyncIterator[AsyncSqliteSaver]:
     """An ``AsyncSqliteSaver`` (``AsyncDeltaSqliteSaver``) on ``path``; enter it inside the
     event loop that uses it.
 
     Example:
-        >>> async with async_sqlite_checkpointer() as saver:  # doctest: +SKIP
+        >>> async with async_sqlite_checkpointer("demo.sqlite") as saver:  # doctest: +SKIP
         ...     graph = create_orchestrator(...).compile(checkpointer=saver)
         ...     await graph.ainvoke({"messages": [("user", "hi")]}, config)
     """
@@ -111,20 +102,8 @@ async def async_sqlite_checkpointer(
         yield saver
 
 
-@asynccontextmanager
-async def studio_checkpointer() -> AsyncIterator[AsyncSqliteSaver]:
-    """The ``langgraph dev`` checkpointer: an ``AsyncSqliteSaver`` on ``default_checkpoint_path()``.
-
-    The server calls this factory and enters the async context manager it returns
-    once per event loop, and closes it on shutdown.
-    """
-    async with async_sqlite_checkpointer(default_checkpoint_path()) as saver:
-        yield saver
-
-
 # -- Postgres: one database shared by several processes or machines ----------
 
-POSTGRES_URL_ENV = "ORCHESTRATOR_POSTGRES_URL"
 # One process at a time runs LangGraph's table setup (concurrent runs collide creating
 # tables). The lock is polled, not waited for: a session blocked on it would be a
 # transaction that the setup's CREATE INDEX CONCURRENTLY waits for, a deadlock.
@@ -133,6 +112,8 @@ _SETUP_TRY_LOCK = f"SELECT pg_try_advisory_lock({_SETUP_KEY}) AS locked"
 _SETUP_UNLOCK = f"SELECT pg_advisory_unlock({_SETUP_KEY})"
 _SETUP_POLL_S = 0.05
 _SETUP_WAIT_S = 120.0
+CONNECT_TIMEOUT_S = 10
+POOL_SIZE = 8  # connections per checkpointer and process: the server's threads share them
 
 
 def _setup_wait_error() -> CheckpointDatabaseError:
@@ -143,15 +124,6 @@ def _setup_wait_error() -> CheckpointDatabaseError:
 
 
 _POSTGRES_EXTRA = "pip install 'orchestrator-graph[postgres]'"
-
-
-def _postgres_url(url: str | None) -> str:
-    resolved = url or os.environ.get(POSTGRES_URL_ENV)
-    if not resolved:
-        raise CheckpointDatabaseError(
-            f"No Postgres URL: pass one (postgresql://user@host:5432/db) or set {POSTGRES_URL_ENV}"
-        )
-    return resolved
 
 
 def redacted_url(url: str) -> str:
@@ -168,15 +140,31 @@ def redacted_url(url: str) -> str:
 def _database_error(url: str, exc: Exception) -> CheckpointDatabaseError:
     return CheckpointDatabaseError(
         f"Postgres checkpoints at {redacted_url(url)} are unavailable: {exc}. Check that the "
-        f"server runs and the URL (or {POSTGRES_URL_ENV}) is right."
+        "server runs and that the URL is right."
     )
+
+
+def _connection_kwargs(schema: str | None) -> dict[str, Any]:
+    """How every connection of a Postgres saver is opened: LangGraph's settings, and the
+    tables looked up in ``schema`` (None: the database's default search path)."""
+    from psycopg.rows import dict_row
+
+    kwargs: dict[str, Any] = {"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row}
+    if schema is not None:
+        kwargs["options"] = f"-c search_path={schema}"
+    return kwargs
+
+
+def _schema_sql(schema: str | None) -> str | None:
+    return None if schema is None else f"CREATE SCHEMA IF NOT EXISTS {schema}"
 
 
 @contextmanager
 def postgres_checkpointer(
-    url: str | None = None, *, serde: SerializerProtocol | None = None
+    url: str, *, schema: str | None = None, serde: SerializerProtocol | None = None
 ) -> Iterator[Any]:
-    """A ``PostgresSaver`` on ``url`` (default ``$ORCHESTRATOR_POSTGRES_URL``), tables set up.
+    """A ``PostgresSaver`` on ``url`` over a pool of connections, tables set up (in
+    ``schema``, created if missing, when given).
 
     Needs the ``postgres`` extra. Several processes (or machines) may share one
     database; each thread id is one conversation.
@@ -188,18 +176,15 @@ def postgres_checkpointer(
     try:
         import psycopg
         from langgraph.checkpoint.postgres import PostgresSaver
-        from psycopg.rows import dict_row
+        from psycopg_pool import ConnectionPool
     except ImportError as exc:
         raise ImportError(f"Postgres checkpoints need the extra: {_POSTGRES_EXTRA}") from exc
-    url = _postgres_url(url)
-    try:
-        conn = psycopg.Connection.connect(
-            url, autocommit=True, prepare_threshold=0, row_factory=dict_row
-        )
+    kwargs = _connection_kwargs(schema)
+    try:  # a wrong URL fails here, with the server's reason, before any pool is made
+        conn = psycopg.Connection.connect(url, connect_timeout=CONNECT_TIMEOUT_S, **kwargs)
     except psycopg.OperationalError as exc:
         raise _database_error(url, exc) from exc
     with conn:
-        saver = PostgresSaver(conn, serde=serde or serializer())
         for _ in range(int(_SETUP_WAIT_S / _SETUP_POLL_S)):
             if (conn.execute(_SETUP_TRY_LOCK).fetchone() or {}).get("locked"):
                 break
@@ -207,37 +192,40 @@ def postgres_checkpointer(
         else:
             raise _setup_wait_error()
         try:
-            saver.setup()
+            if create := _schema_sql(schema):
+                conn.execute(create)
+            PostgresSaver(conn).setup()
         finally:
             conn.execute(_SETUP_UNLOCK)
-        yield saver
+    with ConnectionPool(url, min_size=1, max_size=POOL_SIZE, kwargs=kwargs, open=True) as pool:
+        yield PostgresSaver(pool, serde=serde or serializer())  # type: ignore[arg-type]
 
 
 @asynccontextmanager
 async def async_postgres_checkpointer(
-    url: str | None = None, *, serde: SerializerProtocol | None = None
+    url: str, *, schema: str | None = None, serde: SerializerProtocol | None = None
 ) -> AsyncIterator[Any]:
-    """An ``AsyncPostgresSaver`` on ``url``; enter it inside the event loop that uses it.
+    """An ``AsyncPostgresSaver`` on ``url`` over a pool, tables set up (in ``schema``
+    when given); enter it inside the event loop that uses it.
 
     Example:
-        >>> async with async_postgres_checkpointer() as saver:  # doctest: +SKIP
+        >>> async with async_postgres_checkpointer(url) as saver:  # doctest: +SKIP
         ...     graph = create_orchestrator(...).compile(checkpointer=saver)
     """
     try:
         import psycopg
         from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
-        from psycopg.rows import dict_row
+        from psycopg_pool import AsyncConnectionPool
     except ImportError as exc:
         raise ImportError(f"Postgres checkpoints need the extra: {_POSTGRES_EXTRA}") from exc
-    url = _postgres_url(url)
+    kwargs = _connection_kwargs(schema)
     try:
         conn = await psycopg.AsyncConnection.connect(
-            url, autocommit=True, prepare_threshold=0, row_factory=dict_row
+            url, connect_timeout=CONNECT_TIMEOUT_S, **kwargs
         )
     except psycopg.OperationalError as exc:
         raise _database_error(url, exc) from exc
     async with conn:
-        saver = AsyncPostgresSaver(conn, serde=serde or serializer())
         for _ in range(int(_SETUP_WAIT_S / _SETUP_POLL_S)):
             if ((await (await conn.execute(_SETUP_TRY_LOCK)).fetchone()) or {}).get("locked"):
                 break
@@ -245,7 +233,12 @@ async def async_postgres_checkpointer(
         else:
             raise _setup_wait_error()
         try:
-            await saver.setup()
+            if create := _schema_sql(schema):
+                await conn.execute(create)
+            await AsyncPostgresSaver(conn).setup()
         finally:
             await conn.execute(_SETUP_UNLOCK)
-        yield saver
+    pool = AsyncConnectionPool(url, min_size=1, max_size=POOL_SIZE, kwargs=kwargs, open=False)
+    await pool.open()
+    async with pool:
+        yield AsyncPostgresSaver(pool, serde=serde or serializer())  # type: ignore[arg-type]

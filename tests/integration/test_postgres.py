@@ -23,7 +23,6 @@ from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.conversation.transcript import TRANSCRIPT
 from orchestrator_graph.state import DIGESTS, PROMPTS, serializer
 from orchestrator_graph.storage.checkpoints import (
-    POSTGRES_URL_ENV,
     CheckpointDatabaseError,
     async_postgres_checkpointer,
     postgres_checkpointer,
@@ -217,9 +216,3 @@ def test_bad_url_is_a_typed_error_without_the_password() -> None:
         pass
     assert "s3cret" not in str(caught.value)
     assert ":***@" in str(caught.value)
-
-
-def test_missing_url(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(POSTGRES_URL_ENV, raising=False)
-    with pytest.raises(CheckpointDatabaseError, match=POSTGRES_URL_ENV), postgres_checkpointer():
-        pass

@@ -27,7 +27,6 @@ from langgraph_sdk import get_sync_client
 from langgraph_sdk.client import SyncLangGraphClient
 
 from orchestrator_graph.accounting.ledger import CostLedger
-from orchestrator_graph.config import DEFAULT_LEDGER_PATH
 from orchestrator_graph.server.studio import config_from_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]  # starts `langgraph dev`
@@ -68,8 +67,7 @@ def start(folder: Path, **env: str) -> StudioServer:
         "LANGGRAPH_CLI_NO_ANALYTICS": "1",
         "LANGGRAPH_NO_VERSION_CHECK": "1",
         "LANGSMITH_TRACING": "false",
-        "ORCHESTRATOR_CHECKPOINTS": str(folder / "checkpoints.sqlite"),
-        "ORCHESTRATOR_LEDGER": str(folder / "ledger.sqlite"),
+        "ORCHESTRATOR_STATE": str(folder / "state"),
         **env,
     }
     environ.pop("OPENAI_API_KEY", None)  # offline: simulated models
@@ -216,9 +214,9 @@ def test_interrupt_and_resume(servers: dict[str, StudioServer]) -> None:
 
 
 def test_config_from_env() -> None:
-    config = config_from_env({"ORCHESTRATOR_LEDGER": "none", "ORCHESTRATOR_INTERRUPT_BELOW": "0.5"})
-    assert config.ledger_path is None and config.routing.interrupt_below == 0.5
-    assert config_from_env({}).ledger_path == DEFAULT_LEDGER_PATH  # Studio chooses its path
+    config = config_from_env({"ORCHESTRATOR_STATE": "srv", "ORCHESTRATOR_INTERRUPT_BELOW": "0.5"})
+    assert config.ledger_path == Path("srv/ledger.sqlite") and config.routing.interrupt_below == 0.5
+    assert config_from_env({}).ledger_path == Path("checkpoints/ledger.sqlite")  # the default
     with pytest.raises(ValueError, match="ORCHESTRATOR_INTERRUPT_BELOW must be a number"):
         config_from_env({"ORCHESTRATOR_INTERRUPT_BELOW": "sometimes"})
     with pytest.raises(ValueError, match="interrupt_below"):

@@ -47,7 +47,7 @@ OFFLINE = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:
 LANGGRAPH_JSON = {
     "dependencies": ["."],
     "graphs": {"orchestrator": "orchestrator_graph.server.studio:graph"},
-    "checkpointer": {"path": "orchestrator_graph.storage.checkpoints.studio_checkpointer"},
+    "checkpointer": {"path": "orchestrator_graph.storage.location.langgraph_checkpointer"},
 }
 # ``langgraph dev`` run by the venv's python (the CLI itself comes from the deps)
 LANGGRAPH_DEV = "import sys; from langgraph_cli.cli import cli; sys.argv[0] = 'langgraph'; cli()"
@@ -100,8 +100,7 @@ def serve_one_turn(venv: Path, folder: Path) -> dict:
         "LANGGRAPH_NO_VERSION_CHECK": "1",
         "LANGSMITH_TRACING": "false",
         "NO_PROXY": "127.0.0.1",
-        "ORCHESTRATOR_CHECKPOINTS": str(folder / "studio.sqlite"),
-        "ORCHESTRATOR_LEDGER": str(folder / "studio-ledger.sqlite"),
+        "ORCHESTRATOR_STATE": str(folder / "studio-state"),
     }
     command = [str(venv / "bin" / "python"), "-c", LANGGRAPH_DEV, "dev", "--no-browser"]
     command += ["--no-reload", "--host", "127.0.0.1", "--port", str(port)]

@@ -12,13 +12,9 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.graph import START, MessagesState, StateGraph
 
 from orchestrator_graph.storage.checkpoints import (
-    CHECKPOINT_PATH_ENV,
-    DEFAULT_CHECKPOINT_PATH,
     CheckpointFileError,
     async_sqlite_checkpointer,
-    default_checkpoint_path,
     sqlite_checkpointer,
-    studio_checkpointer,
 )
 
 CONFIG = {"configurable": {"thread_id": "thread-1"}}
@@ -44,14 +40,6 @@ def journal_mode(path: Path) -> str:
         conn.close()
 
 
-def test_default_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv(CHECKPOINT_PATH_ENV, raising=False)
-    assert default_checkpoint_path() == DEFAULT_CHECKPOINT_PATH
-    assert Path("checkpoints") / "orchestrator.sqlite" == DEFAULT_CHECKPOINT_PATH
-    monkeypatch.setenv(CHECKPOINT_PATH_ENV, str(tmp_path / "x.sqlite"))
-    assert default_checkpoint_path() == tmp_path / "x.sqlite"
-
-
 def test_sync_state_survives_reopen(tmp_path: Path) -> None:
     path = tmp_path / "nested" / "graph.sqlite"
     with sqlite_checkpointer(path) as saver:
@@ -72,14 +60,6 @@ def test_sync_connection_closed_on_exit(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 30_000
     with pytest.raises(sqlite3.ProgrammingError):
         conn.execute("SELECT 1")
-
-
-def test_sync_default_path_from_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    path = tmp_path / "env" / "cp.sqlite"
-    monkeypatch.setenv(CHECKPOINT_PATH_ENV, str(path))
-    with sqlite_checkpointer() as saver:
-        builder().compile(checkpointer=saver).invoke({"messages": [("user", "hi")]}, CONFIG)
-    assert path.exists()
 
 
 def test_not_a_database(tmp_path: Path) -> None:
@@ -115,15 +95,3 @@ async def test_async_not_a_database(tmp_path: Path) -> None:
         async with async_sqlite_checkpointer(path):
             pass
     assert path.read_bytes() == b"garbage" * 200
-
-
-async def test_studio_checkpointer(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """The server calls the factory and enters the async context manager it returns."""
-    path = tmp_path / "studio.sqlite"
-    monkeypatch.setenv(CHECKPOINT_PATH_ENV, str(path))
-    factory = studio_checkpointer()
-    assert hasattr(factory, "__aenter__") and hasattr(factory, "__aexit__")
-    async with factory as saver:
-        assert isinstance(saver, AsyncSqliteSaver)
-        await builder().compile(checkpointer=saver).ainvoke({"messages": [("user", "x")]}, CONFIG)
-    assert journal_mode(path) == "wal"
