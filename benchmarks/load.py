@@ -43,7 +43,7 @@ from load_report import print_report
 from load_state import graph_transcripts, service_transcripts
 
 from orchestrator_graph.accounting.ledger import CostLedger
-from orchestrator_graph.server.studio import LEDGER_ENV
+from orchestrator_graph.storage.location import STATE_ENV, StateLocation
 
 DRAIN_S = 60.0
 TEST_POSTGRES = "postgresql://postgres@127.0.0.1:45401/postgres"
@@ -60,6 +60,7 @@ class Outcome:
     cpu_s: dict[str, float] = field(default_factory=dict)
     load: tuple[float, float] = (0.0, 0.0)  # load average (1 min) before and after
     notes: list[str] = field(default_factory=list)
+    pace: tuple[float, float] = (0.0, 0.0)
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -70,9 +71,22 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-turns", type=int, default=20_000)
     parser.add_argument("--servers", type=int, default=2, help="app processes in (b) and (c)")
     parser.add_argument("--graph-servers", type=int, default=1, help="langgraph dev processes")
-    parser.add_argument("--pace", default="0,0", help="simulated first-token ms, ms per token")
+    parser.add_argument(
+        "--pace",
+        default="0,0",
+        help="the simulated models' first-token ms and ms per output token in (a) and (b): "
+        "0,0 leaves the orchestrator's own work as the bottleneck (throughput)",
+    )
+    parser.add_argument(
+        "--kill-pace",
+        default="300,5",
+        help="the same in (c): a provider's pace, so that the killed process has turns "
+        "in flight in every step (evaluate, workers, integrate)",
+    )
     parser.add_argument("--graph-share", type=float, default=0.5)
-    parser.add_argument("--budget-usd", type=float, default=0.2, help="a tenant's budget")
+    parser.add_argument(
+        "--budget-usd", type=float, default=0.1, help="a tenant's budget (a thread's: a tenth)"
+    )
     parser.add_argument("--spread", choices=["request", "thread"], default="request")
     parser.add_argument("--postgres-url", default=os.environ.get(
         "ORCHESTRATOR_TEST_POSTGRES_URL", TEST_POSTGRES))  # fmt: skip
@@ -86,23 +100,27 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         "the throughput, not the orchestrator",
     )
     args = parser.parse_args(argv)
-    first, _, per_token = args.pace.partition(",")
-    args.pace = (float(first), float(per_token or 0))
+    args.pace, args.kill_pace = _pace(args.pace), _pace(args.kill_pace)
     return args
 
 
-def _stores(args: argparse.Namespace, name: str, folder: Path) -> dict[str, Any]:
-    """Where run ``name`` keeps state: ``ledger``, the servers' ``env``, the Postgres
-    ``url`` and the shared ``checkpoints`` of the service (None: each app process keeps
-    its own SQLite file, so a service thread stays on one process)."""
+def _pace(text: str) -> tuple[float, float]:
+    first, _, per_token = text.partition(",")
+    return float(first), float(per_token or 0)
+
+
+def _stores(args: argparse.Namespace, name: str, folder: Path) -> StateLocation:
+    """Where run ``name`` keeps the shared state (``ORCHESTRATOR_STATE`` of every server):
+    a folder of SQLite files in (a), a database of its own in (b) and (c)."""
     if name == "sqlite":
-        ledger = str(folder / "ledger.sqlite")
-        return {"ledger": ledger, "env": {LEDGER_ENV: ledger}, "url": None, "checkpoints": None}
-    url = servers.fresh_database(args.postgres_url, f"{args.database}_{name}", durable=args.durable)
-    return {"ledger": url, "env": {LEDGER_ENV: url}, "url": url, "checkpoints": None}
+        return StateLocation(folder=(folder / "state").resolve())
+    database = f"{args.database}_{name}"
+    return StateLocation(
+        url=servers.fresh_database(args.postgres_url, database, durable=args.durable)
+    )
 
 
-def _start(args: argparse.Namespace, name: str, folder: Path, stores: dict[str, Any]) -> tuple:
+def _start(args: argparse.Namespace, name: str, folder: Path, state: StateLocation) -> tuple:
     count = 1 if name == "sqlite" else args.servers
     graphs_count = 1 if name == "sqlite" else args.graph_servers
     started = []
@@ -111,8 +129,8 @@ def _start(args: argparse.Namespace, name: str, folder: Path, stores: dict[str, 
             own = folder / f"{kind}{i}"
             env = servers.base_env(
                 own,
-                args.pace,
-                {**stores["env"], "ORCHESTRATOR_CHECKPOINTS": str(own / "checkpoints.sqlite")},
+                args.kill_pace if name == "kill" else args.pace,
+                {STATE_ENV: state.url or str(state.folder)},
             )
             jobs = max(10, args.clients)  # runs at once: as many as clients
             started.append(servers.start(kind, f"{kind}{i}", own, env, jobs))
@@ -144,18 +162,19 @@ async def _drive(clients: Clients, args: argparse.Namespace, victim: Any) -> flo
 def run_one(args: argparse.Namespace, name: str, folder: Path) -> Outcome:
     """One run: servers up, clients for ``--seconds``, the checks, the servers down."""
     folder.mkdir(parents=True, exist_ok=True)
-    stores = _stores(args, name, folder)
+    state = _stores(args, name, folder)
     load_before = os.getloadavg()[0]
     with ExitStack() as stack:
-        apps, graphs = _start(args, name, folder, stores)
+        apps, graphs = _start(args, name, folder, state)
         for server in (*apps, *graphs):
             stack.callback(servers.stop, server)
         pg = None
-        if stores["url"]:
-            pg = servers.PostgresCpu(args.postgres_url, stores["url"].rsplit("/", 1)[1])
+        if state.url:
+            pg = servers.PostgresCpu(args.postgres_url, state.url.rsplit("/", 1)[1])
             pg.start()
-        spread = args.spread if stores["checkpoints"] else "thread"
-        settings = Settings(args.seconds, args.max_turns, args.graph_share, args.budget_usd, spread)
+        settings = Settings(
+            args.seconds, args.max_turns, args.graph_share, args.budget_usd, args.spread
+        )
         clients = Clients(apps, graphs, settings)
         own_cpu = _self_cpu()
         victim = apps[-1] if name == "kill" else None
@@ -169,13 +188,14 @@ def run_one(args: argparse.Namespace, name: str, folder: Path) -> Outcome:
         transcripts = asyncio.run(graph_transcripts(graphs, clients.attempts))
         for app in apps:
             servers.stop(app)  # its checkpoints are read below, quiet
-        transcripts |= service_transcripts(apps, clients.attempts, stores)
+        transcripts |= service_transcripts(state, clients.attempts)
     findings = Findings()
-    with CostLedger(stores["ledger"]) as ledger:
+    with CostLedger(state.ledger_location) as ledger:
         limits = {"tenant": args.budget_usd, "thread": args.budget_usd / THREAD_SHARE}
         turns = check_ledger(ledger, clients.attempts, limits, findings)
     check_threads(clients.attempts, transcripts, turns, findings)
-    return Outcome(name, clients, seconds, findings, cpu, (load_before, load_after))
+    pace = args.kill_pace if name == "kill" else args.pace
+    return Outcome(name, clients, seconds, findings, cpu, (load_before, load_after), pace=pace)
 
 
 def _self_cpu() -> float:

@@ -46,7 +46,7 @@ REQUEST_TIMEOUT_S = 120.0
 RETRIES = 3
 # the graph runs' tenants: each has a tenant budget and a per-thread budget that the
 # run reaches (sized by ``--budget-usd``: the tenant's share of the expected spend)
-THREAD_SHARE = 40  # a graph thread may spend 1/40 of its tenant's budget
+THREAD_SHARE = 10  # a graph thread may spend a tenth of its tenant's budget
 # a service turn the orchestrator keeps in the main session: one worker on the main model
 MAIN_TASK = {"task_id": "main", "turn": 0, "tier": "main", "model": "gpt-4.1", "max_tokens": 2048}
 TENANTS = ("tenant-a", "tenant-b", "tenant-c")

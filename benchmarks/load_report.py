@@ -74,7 +74,7 @@ def print_report(outcome: Any, args: Any) -> None:
     """Print one run's tables."""
     attempts: list[Attempt] = outcome.clients.attempts
     print(f"\n=== run {outcome.name}: {args.clients} clients, {outcome.seconds:.1f} s, "
-          f"model pace {args.pace[0]:g} ms first token + {args.pace[1]:g} ms/token; "
+          f"model pace {outcome.pace[0]:g} ms first token + {outcome.pace[1]:g} ms/token; "
           f"load average {outcome.load[0]:.2f} -> {outcome.load[1]:.2f} "
           f"on {os.cpu_count()} cores ===")  # fmt: skip
     _table(

@@ -1,13 +1,11 @@
 """The load test reads back what the servers stored: a graph thread's state through its
-``langgraph dev`` (LangGraph's server API), a service's main conversation through the
-checkpointer the app wrote it to (the orchestrator graph's ``get_state`` on it)."""
+``langgraph dev`` (LangGraph's server API), a service's main conversation from the
+shared state's checkpoints (``ORCHESTRATOR_STATE``; the orchestrator graph's
+``get_state`` on them)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
-from pathlib import Path
-from typing import Any
 
 from langgraph_sdk import get_client
 from load_checks import Transcript, transcript_of  # type: ignore[import-not-found]
@@ -16,7 +14,7 @@ from load_servers import Server  # type: ignore[import-not-found]
 
 from orchestrator_graph.config import DEFAULT_MAIN_MODEL, DEFAULT_WORKER_MODEL
 from orchestrator_graph.graph import create_orchestrator
-from orchestrator_graph.storage.checkpoints import postgres_checkpointer, sqlite_checkpointer
+from orchestrator_graph.storage.location import StateLocation
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 
@@ -39,33 +37,16 @@ async def graph_transcripts(
     return found
 
 
-def _checkpointer(store: str | Path) -> AbstractContextManager[Any]:
-    if str(store).startswith(("postgresql://", "postgres://")):
-        return postgres_checkpointer(str(store))
-    return sqlite_checkpointer(Path(store))
-
-
-def service_transcripts(
-    apps: Sequence[Server], attempts: Sequence[Attempt], stores: dict[str, Any]
-) -> dict[str, Transcript]:
-    """The service's main conversations: from the shared store when the run has one
-    (``stores["checkpoints"]``), else from each app process's own SQLite file (a thread
-    is read from every file, and found in the one its requests went to)."""
+def service_transcripts(state: StateLocation, attempts: Sequence[Attempt]) -> dict[str, Transcript]:
+    """The service's main conversations, read from the shared state's checkpoints."""
     ids = sorted({a.thread_id for a in attempts if a.kind == "service"})
-    shared = stores.get("checkpoints")
-    files = [shared] if shared else [app.folder / "checkpoints.sqlite" for app in apps]
     found: dict[str, Transcript] = {}
-    for store in files:
-        with _checkpointer(store) as saver:
-            graph = create_orchestrator(
-                main_model=SimulatedChatModel(model_name=DEFAULT_MAIN_MODEL),
-                worker_model=SimulatedChatModel(model_name=DEFAULT_WORKER_MODEL),
-            ).compile(checkpointer=saver)
-            for thread_id in ids:
-                values = graph.get_state({"configurable": {"thread_id": thread_id}}).values
-                if values.get("messages"):
-                    if thread_id in found:  # in two processes' files: both kept a part
-                        found[thread_id].requests.append("<split over two processes>")
-                        continue
-                    found[thread_id] = transcript_of(values["messages"])
+    with state.checkpointer() as saver:
+        graph = create_orchestrator(
+            main_model=SimulatedChatModel(model_name=DEFAULT_MAIN_MODEL),
+            worker_model=SimulatedChatModel(model_name=DEFAULT_WORKER_MODEL),
+        ).compile(checkpointer=saver)
+        for thread_id in ids:
+            values = graph.get_state({"configurable": {"thread_id": thread_id}}).values
+            found[thread_id] = transcript_of(values.get("messages") or [])
     return found
