@@ -17,7 +17,9 @@ session; it starts over with another session when done or, at random, earlier);
 one turn in ``FAN_OUT_SHARE`` is two self-contained requests as a numbered list.
 A request that finds its server gone (connection refused or reset) is sent again,
 unchanged, to another live server (run (c)): an ``integrate`` that then answers 409
-(its workers integrated before) counts as accepted, and the checks say whether it was.
+(its workers integrated before) counts as accepted, and the checks say whether it was;
+one that answers 409 "being integrated" (claimed by the dead process, not merged: the
+claim lapses after ``CLAIM_LEASE_S``) ends the turn unaccepted.
 """
 
 from __future__ import annotations
@@ -236,6 +238,8 @@ class Clients:
         integrated, again = await self._post(thread, "integrate", body | {"request": text})
         attempt.retried = retried or again
         if integrated is not None and integrated.status_code == 409 and again:
+            if "being integrated" in integrated.text:  # claimed by the dead process: not
+                return self._ended(attempt, integrated, started, "409-in-progress")  # merged
             attempt.outcome, attempt.status = "ok", "409-after-retry"
             attempt.wall_ms = (time.perf_counter() - started) * 1000
             return attempt  # its answer is unknown here: the thread ends
@@ -254,8 +258,10 @@ class Clients:
         return attempt
 
     @staticmethod
-    def _ended(attempt: Attempt, response: httpx.Response | None, started: float) -> Attempt:
-        attempt.status = "no server" if response is None else str(response.status_code)
+    def _ended(
+        attempt: Attempt, response: httpx.Response | None, started: float, status: str = ""
+    ) -> Attempt:
+        attempt.status = status or ("no server" if response is None else str(response.status_code))
         attempt.wall_ms = (time.perf_counter() - started) * 1000
         return attempt
 

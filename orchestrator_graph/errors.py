@@ -43,6 +43,12 @@ class AlreadyIntegratedError(OrchestratorError, RuntimeError):
     """A worker's answer was already merged into a conversation; it is never merged twice."""
 
 
+class IntegrationInProgressError(AlreadyIntegratedError):
+    """A worker is claimed by an integration that has not merged it yet: another request
+    now, or one whose process died (its claim is taken over once the lease,
+    ``ledger.store.CLAIM_LEASE_S``, has run out). Retry after the lease."""
+
+
 class UnknownTurnError(OrchestratorError, ValueError):
     """Feedback names a turn that the thread has not recorded."""
 

@@ -65,6 +65,8 @@ from orchestrator_graph.state import (
 from orchestrator_graph.storage.closing import Closing
 
 WorkerGraph = CompiledStateGraph[Any, Any, Any, Any]
+# the answer's metadata key naming the workers merged into it (a retry looks for them)
+MERGED_WORKERS = "integrated_workers"
 
 
 def _thread(thread_id: str) -> RunnableConfig:
@@ -260,18 +262,31 @@ class OrchestratorService(Closing):
         Raises ``KeyError`` for an unknown worker id and ``AlreadyIntegratedError`` for a
         worker integrated before, into any conversation: with a ledger the claim is a
         row there, so it holds across processes that share it; nothing is merged or
-        billed twice.
+        billed twice. A claim whose merge is not in its conversation is in progress
+        (``IntegrationInProgressError``) until its lease runs out; then its process is
+        taken to have died and the workers are merged here.
         """
         sessions = [self.worker_session(worker_id) for worker_id in worker_results]
         ledger = self.resources.ledger()
         if ledger is not None:
-            ledger.claim_workers(worker_results, main_session_id)
+            ledger.claim_workers(worker_results, main_session_id, merged=self._has_merged)
         try:
             return self._merge(sessions, main_session_id, request)
         except BaseException:
             if ledger is not None:  # not merged: the workers may be integrated again
                 ledger.release_workers(worker_results)
             raise
+
+    def _has_merged(self, thread_id: str, worker_ids: Sequence[str]) -> bool:
+        """Whether the conversation ``thread_id`` holds an answer merged from any of
+        ``worker_ids`` (``_merge`` names them in the answer's metadata)."""
+        messages = self.main.get_state(_thread(thread_id)).values.get("messages") or []
+        wanted = set(worker_ids)
+        return any(
+            wanted & set(m.response_metadata.get(MERGED_WORKERS, ()))
+            for m in messages
+            if m.type == "ai"
+        )
 
     def _merge(
         self, sessions: Sequence[WorkerSession], main_session_id: str, request: str | None
@@ -294,6 +309,7 @@ class OrchestratorService(Closing):
             [r.call.model if r.call else "" for r in usable],
             route="parallel_workers" if len(sessions) > 1 else "worker_session",
         )
+        answer.response_metadata[MERGED_WORKERS] = [s.worker_id for s in sessions]
         thread = _thread(main_session_id)
         values = self.main.get_state(thread).values
         before = list(values.get("messages") or [])

@@ -304,7 +304,8 @@ class SimulatedChatModel(BaseChatModel):
     def _piece_s(self, message: AIMessage) -> float:
         """Seconds per streamed piece: the answer's output tokens at ``token_latency_s``."""
         pieces = len(_chunks(message.text))
-        tokens = (message.usage_metadata or {}).get("output_tokens", 0)
+        usage = message.usage_metadata
+        tokens = usage["output_tokens"] if usage else 0
         return self.token_latency_s * tokens / pieces if pieces else 0.0
 
     @staticmethod

@@ -364,3 +364,56 @@ def test_a_worker_is_integrated_once(tmp_path: Path) -> None:
         with pytest.raises(AlreadyIntegratedError):
             ledger.claim_workers([ids[1]], "main-9")
         ledger.claim_workers(["worker-new"], "main-9")  # an unclaimed one goes through
+
+
+def test_a_claim_left_by_a_killed_process_does_not_lose_the_turn(tmp_path: Path) -> None:
+    """Load test, run (c): a process SIGKILLed between claiming the workers and merging
+    them left its claim in the ledger, and the client's retry on another process was
+    refused (409, "its answer and calls are there") although the conversation had no
+    such turn: the turn was lost. A claim whose merge is not in its conversation is
+    taken over once it is older than the lease; a younger one is still in progress."""
+    config = OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite")
+    with ExitStack() as stack:
+        killed = make_service(stack, tmp_path / "s.sqlite", config)
+        ids = [killed.spawn_worker_session(t) for t in killed.evaluate_task(TWO_PARTS).workers]
+        ledger = killed.resources.ledger()
+        assert ledger is not None
+        ledger.claim_workers(ids, "main-1")  # the process dies here: no merge, no release
+        other = make_service(stack, tmp_path / "s.sqlite", config)
+        with pytest.raises(AlreadyIntegratedError, match="being integrated"):
+            other.integrate_results(ids, "main-1", request=TWO_PARTS)  # within the lease
+        with ledger.rows.transaction() as tx:  # older than any lease
+            tx.execute("UPDATE integrations SET integrated_at = integrated_at - 3600")
+        summary = other.integrate_results(ids, "main-1", request=TWO_PARTS)
+        assert summary.messages == 2
+        with pytest.raises(AlreadyIntegratedError, match="already integrated into 'main-1'"):
+            other.integrate_results(ids, "main-1", request=TWO_PARTS)
+        values = other.main.get_state({"configurable": {"thread_id": "main-1"}}).values
+        assert [m.type for m in values["messages"]] == ["human", "ai"]
+    with CostLedger(tmp_path / "ledger.sqlite") as ledger:
+        (turn,) = ledger.turns()
+        assert turn.thread_id == "main-1" and len(turn.calls) == 2
+        assert {c["thread_id"] for c in ledger.calls()} == {"main-1"}
+
+
+def test_a_stale_claim_whose_merge_is_in_the_conversation_is_not_merged_again(
+    tmp_path: Path,
+) -> None:
+    """A process killed after its merge reached the conversation (before answering):
+    the claim's conversation has the answer, so a retry is refused, never merged twice,
+    however old the claim."""
+    config = OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite")
+    with ExitStack() as stack:
+        service = make_service(stack, tmp_path / "s.sqlite", config)
+        ids = [service.spawn_worker_session(t) for t in service.evaluate_task(TWO_PARTS).workers]
+        service.integrate_results(ids, "main-1", request=TWO_PARTS)
+        ledger = service.resources.ledger()
+        assert ledger is not None
+        with ledger.rows.transaction() as tx:
+            tx.execute("UPDATE integrations SET integrated_at = integrated_at - 3600")
+        with pytest.raises(AlreadyIntegratedError, match="already integrated into 'main-1'"):
+            service.integrate_results(ids, "main-1", request=TWO_PARTS)
+        with pytest.raises(AlreadyIntegratedError):
+            service.integrate_results(ids[:1], "main-2", request=TWO_PARTS)
+        values = service.main.get_state({"configurable": {"thread_id": "main-1"}}).values
+        assert len(values["messages"]) == 2
