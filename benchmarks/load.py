@@ -9,16 +9,19 @@ checks ``load_checks``'s.
 
 Runs (``--run``):
     sqlite    (a) one app process and one ``langgraph dev``, SQLite files
-    postgres  (b) ``--servers`` app processes and as many ``langgraph dev`` on one
-              PostgreSQL database of their own (``--postgres-url``'s server), the
-              clients' requests spread over the live app processes
+    postgres  (b) ``--servers`` app processes and ``--graph-servers`` ``langgraph dev`` on
+              one PostgreSQL database of their own (``--postgres-url``'s server), the
+              service requests spread over the live app processes, the graph threads
+              over the ``langgraph dev`` (a thread stays on the one that made it)
     kill      (c) as (b), app process 1 SIGKILLed halfway: its clients send their
               requests again to another
     all       the three
 
 Bounded: no new turn after ``--seconds`` or ``--max-turns``; a turn in flight then has
 ``DRAIN_S`` to end (then it is cancelled); the servers are stopped at the end whatever
-happens. Example: ``python benchmarks/load.py --run sqlite --clients 32 --seconds 25``.
+happens. Example: ``python benchmarks/load.py --run sqlite --clients 32 --seconds 25``;
+the service alone on one process, then two (throughput): ``--run postgres --graph-share 0
+--servers 1``, then ``--servers 2``.
 """
 
 from __future__ import annotations
@@ -70,7 +73,14 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=25.0)
     parser.add_argument("--max-turns", type=int, default=20_000)
     parser.add_argument("--servers", type=int, default=2, help="app processes in (b) and (c)")
-    parser.add_argument("--graph-servers", type=int, default=1, help="langgraph dev processes")
+    parser.add_argument(
+        "--graph-servers",
+        type=int,
+        default=2,
+        help="langgraph dev processes in (b) and (c) (each keeps its own threads: its "
+        "runtime's thread registry is in memory; the checkpoints, ledger and budget "
+        "holds are shared)",
+    )
     parser.add_argument(
         "--pace",
         default="0,0",
@@ -123,6 +133,7 @@ def _stores(args: argparse.Namespace, name: str, folder: Path) -> StateLocation:
 def _start(args: argparse.Namespace, name: str, folder: Path, state: StateLocation) -> tuple:
     count = 1 if name == "sqlite" else args.servers
     graphs_count = 1 if name == "sqlite" else args.graph_servers
+    graphs_count = graphs_count if args.graph_share > 0 else 0
     started = []
     for kind, n in (("app", count), ("graph", graphs_count)):
         for i in range(n):
