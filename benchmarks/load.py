@@ -41,7 +41,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import load_servers as servers
 from load_checks import Findings, check_ledger, check_threads
-from load_clients import THREAD_SHARE, Clients, Settings
+from load_clients import TENANTS, THREAD_SHARE, Clients, Settings, api_keys_setting
 from load_report import print_report
 from load_state import graph_transcripts, service_transcripts
 
@@ -49,6 +49,7 @@ from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.storage.location import STATE_ENV, StateLocation
 
 DRAIN_S = 60.0
+KEYS_ENV = "ORCHESTRATOR_API_KEYS"  # read by servers that authenticate callers
 TEST_POSTGRES = "postgresql://postgres@127.0.0.1:45401/postgres"
 
 
@@ -141,7 +142,7 @@ def _start(args: argparse.Namespace, name: str, folder: Path, state: StateLocati
             env = servers.base_env(
                 own,
                 args.kill_pace if name == "kill" else args.pace,
-                {STATE_ENV: state.url or str(state.folder)},
+                {STATE_ENV: state.url or str(state.folder), KEYS_ENV: api_keys_setting()},
             )
             jobs = max(10, args.clients)  # runs at once: as many as clients
             started.append(servers.start(kind, f"{kind}{i}", own, env, jobs))
@@ -203,6 +204,7 @@ def run_one(args: argparse.Namespace, name: str, folder: Path) -> Outcome:
     findings = Findings()
     with CostLedger(state.ledger_location) as ledger:
         limits = {"tenant": args.budget_usd, "thread": args.budget_usd / THREAD_SHARE}
+        limits["tenants"] = TENANTS  # the budgeted ones (the service's has no budget)
         turns = check_ledger(ledger, clients.attempts, limits, findings)
     check_threads(clients.attempts, transcripts, turns, findings)
     pace = args.kill_pace if name == "kill" else args.pace

@@ -120,12 +120,13 @@ def check_threads(
 def check_ledger(
     ledger: CostLedger,
     attempts: Sequence[Attempt],
-    limits: Mapping[str, float],
+    limits: Mapping[str, Any],
     found: Findings,
 ) -> dict[str, list[TurnRecord]]:
     """The ledger's sums and budgets; its turns by thread (for ``check_threads``).
 
-    ``limits``: ``tenant`` and ``thread`` budget in USD of the graph runs."""
+    ``limits``: ``tenant`` and ``thread`` budget in USD of the graph runs, and the
+    ``tenants`` under them."""
     records = ledger.turns()
     calls = ledger.calls()
     with ledger.rows.transaction(write=False) as tx:
@@ -154,7 +155,11 @@ def check_ledger(
             else:
                 found.unaccounted_usd += call["cost_usd"]
     graph_threads = {a.thread_id for a in attempts if a.kind == "graph"}
-    spends = [(f"tenant {t}", usd, limits["tenant"]) for t, usd in by_tenant.items() if t]
+    spends = [
+        (f"tenant {t}", usd, limits["tenant"])
+        for t, usd in by_tenant.items()
+        if t in limits["tenants"]
+    ]
     spends += [(f"thread {t}", by_thread[t], limits["thread"]) for t in graph_threads]
     for scope, usd, limit in spends:
         found.max_budget_use = max(found.max_budget_use, usd / limit)

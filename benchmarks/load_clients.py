@@ -52,6 +52,15 @@ THREAD_SHARE = 10  # a graph thread may spend a tenth of its tenant's budget
 # a service turn the orchestrator keeps in the main session: one worker on the main model
 MAIN_TASK = {"task_id": "main", "turn": 0, "tier": "main", "model": "gpt-4.1", "max_tokens": 2048}
 TENANTS = ("tenant-a", "tenant-b", "tenant-c")
+SERVICE_TENANT = "service"
+# a key per tenant, sent with every request: servers that authenticate callers
+# (``ORCHESTRATOR_API_KEYS``, ``environment``) take the tenant from it; others ignore it
+API_KEYS = {t: f"load-test-key-of-{t}" for t in (*TENANTS, SERVICE_TENANT)}
+
+
+def api_keys_setting() -> str:
+    """``ORCHESTRATOR_API_KEYS`` for the servers: each key names its tenant."""
+    return ", ".join(f"{key}={tenant}" for tenant, key in API_KEYS.items())
 
 
 @dataclass
@@ -126,9 +135,15 @@ class Clients:
         self.deadline = 0.0
         self.cancelled = False  # turns still in flight at the hard stop were cancelled
         self.http = httpx.AsyncClient(
-            timeout=REQUEST_TIMEOUT_S, limits=httpx.Limits(max_connections=256)
+            timeout=REQUEST_TIMEOUT_S,
+            limits=httpx.Limits(max_connections=256),
+            headers={"X-Api-Key": API_KEYS[SERVICE_TENANT]},
         )
-        self.sdk = {s.name: get_client(url=s.url, timeout=REQUEST_TIMEOUT_S) for s in graphs}
+        self.sdk = {
+            (s.name, tenant): get_client(url=s.url, timeout=REQUEST_TIMEOUT_S, api_key=key)
+            for s in graphs
+            for tenant, key in API_KEYS.items()
+        }
 
     def budget(self, tenant: str) -> dict[str, Any]:
         """The context of a graph run under ``tenant``: its budgets, the same every run."""
@@ -268,7 +283,7 @@ class Clients:
     # -- a graph turn: one streamed run on the thread's langgraph dev ----------------
 
     async def _graph_turn(self, thread: Thread, text: str, rng: random.Random) -> Attempt:
-        client = self.sdk[thread.server.name]
+        client = self.sdk[thread.server.name, thread.tenant or TENANTS[0]]
         started = time.perf_counter()
         attempt = Attempt("graph", thread.server.name, thread.thread_id, text, "error", "", 0.0)
         attempt.tenant = thread.tenant
