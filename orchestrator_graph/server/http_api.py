@@ -42,6 +42,7 @@ from orchestrator_graph.errors import (
     UnknownTurnError,
 )
 from orchestrator_graph.server.chat_models import default_models, served_model
+from orchestrator_graph.server.environment import config_from_env
 from orchestrator_graph.server.schemas import (
     EvaluateRequest,
     Evaluation,
@@ -52,7 +53,6 @@ from orchestrator_graph.server.schemas import (
     WorkerSession,
 )
 from orchestrator_graph.server.service import OrchestratorService
-from orchestrator_graph.server.studio import config_from_env
 from orchestrator_graph.storage.location import state_location
 
 PREFIX = "/orchestrator"

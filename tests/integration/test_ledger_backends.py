@@ -241,7 +241,7 @@ def test_one_ledger_location_per_config() -> None:
 
 
 def test_studio_takes_a_postgres_ledger_from_the_environment() -> None:
-    from orchestrator_graph.server.studio import config_from_env
+    from orchestrator_graph.server.environment import config_from_env
 
     config = config_from_env({"ORCHESTRATOR_STATE": "postgresql://app@db:5432/app"})
     assert config.ledger_path is None and config.ledger_url == "postgresql://app@db:5432/app"

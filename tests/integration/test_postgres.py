@@ -7,6 +7,7 @@ works, are these tests skipped; under ``CI=true`` that is a failure.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -216,3 +217,33 @@ def test_bad_url_is_a_typed_error_without_the_password() -> None:
         pass
     assert "s3cret" not in str(caught.value)
     assert ":***@" in str(caught.value)
+
+
+async def test_a_deployments_database_is_where_the_served_graph_checkpoints(
+    pg_ledger: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No ``ORCHESTRATOR_STATE`` in a LangGraph deployment (which sets ``DATABASE_URI`` to its
+    Postgres): ``langgraph.json``'s factory checkpoints there, in the orchestrator's
+    schema (apart from the server's own tables), and the served config's ledger too."""
+    import psycopg
+
+    from orchestrator_graph.server.environment import config_from_env
+    from orchestrator_graph.storage.location import langgraph_checkpointer
+
+    monkeypatch.delenv("ORCHESTRATOR_STATE", raising=False)
+    monkeypatch.setenv("DATABASE_URI", pg_ledger)
+    assert config_from_env().ledger_url == pg_ledger
+    config = thread()
+    async with langgraph_checkpointer() as saver:
+        assert isinstance(saver, AsyncPostgresSaver)
+        graph = orchestrator().compile(checkpointer=saver)
+        for text in TURNS:
+            out = await graph.ainvoke({"messages": [HumanMessage(text)]}, config)
+    assert len(out["messages"]) == 2 * len(TURNS)
+    schema = os.environ["ORCHESTRATOR_LEDGER_SCHEMA"]  # pg_ledger's, fresh for this test
+    with psycopg.connect(pg_ledger) as conn:
+        (count,) = conn.execute(
+            f"SELECT count(*) FROM {schema}.checkpoints WHERE thread_id = %s",
+            [config["configurable"]["thread_id"]],
+        ).fetchone() or (0,)
+    assert count >= 3 * 5

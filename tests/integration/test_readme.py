@@ -84,7 +84,7 @@ def test_every_snippet_of_the_page_runs(page: Path, tmp_path: Path) -> None:
     if "postgres" in code.lower():
         if not POSTGRES:
             pytest.skip("ORCHESTRATOR_TEST_POSTGRES_URL is not set: no Postgres to run it on")
-        env |= {"ORCHESTRATOR_POSTGRES_URL": POSTGRES, "ORCHESTRATOR_LEDGER_SCHEMA": "docs_pages"}
+        env |= {"ORCHESTRATOR_STATE": POSTGRES, "ORCHESTRATOR_LEDGER_SCHEMA": "docs_pages"}
     out = run_offline(code, tmp_path, **env)
     assert "this turn: $" in out  # the README's first example ran first
     expected = {

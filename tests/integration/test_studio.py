@@ -23,11 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph_sdk import get_sync_client
 from langgraph_sdk.client import SyncLangGraphClient
 
+from orchestrator_graph import create_orchestrator
 from orchestrator_graph.accounting.ledger import CostLedger
-from orchestrator_graph.server.studio import config_from_env
+from orchestrator_graph.server.environment import config_from_env
+from orchestrator_graph.storage.location import StateLocation
+from orchestrator_graph.testing.simulated import SimulatedChatModel
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]  # starts `langgraph dev`
 
@@ -179,13 +183,13 @@ def test_turns_stream_state_and_history(servers: dict[str, StudioServer]) -> Non
     counts = [len(h["values"].get("messages", [])) for h in history]
     assert counts == sorted(counts, reverse=True)  # newest first
 
-    # the server used langgraph.json's SQLite factory, and record wrote the ledger
-    with sqlite3.connect(server.folder / "checkpoints.sqlite") as conn:
+    # the server used langgraph.json's factory (ORCHESTRATOR_STATE: a folder), record the ledger
+    with sqlite3.connect(server.folder / "state" / "orchestrator.sqlite") as conn:
         stored = conn.execute(
             "SELECT COUNT(*) FROM checkpoints WHERE thread_id = ?", (thread_id,)
         ).fetchone()[0]
     assert stored >= len(history)
-    with CostLedger(server.folder / "ledger.sqlite") as ledger:
+    with CostLedger(server.folder / "state" / "ledger.sqlite") as ledger:
         turns = ledger.turns(thread_id)
     assert len(turns) == 3 and turns[0].route == turns[2].route == "parallel_workers"
     assert sum(t.cost_usd for t in turns) == pytest.approx(values["thread_cost_usd"])
@@ -255,7 +259,7 @@ def test_service_routes_over_http(servers: dict[str, StudioServer]) -> None:
     ]
     stored = [get(server, f"/orchestrator/workers/{w['worker_id']}") for w in workers]
     assert stored == workers and all(w["result"]["status"] == "ok" for w in stored)
-    with sqlite3.connect(server.folder / "checkpoints.sqlite") as conn:  # the server's file
+    with sqlite3.connect(server.folder / "state" / "orchestrator.sqlite") as conn:  # the server
         (count,) = conn.execute(
             "SELECT COUNT(*) FROM checkpoints WHERE thread_id = ?", (workers[0]["worker_id"],)
         ).fetchone()
@@ -305,3 +309,39 @@ def test_refused_input_leaves_the_servers_thread_as_it_was(
         after = client.threads.get_state(thread_id)
         assert after["checkpoint"] == before["checkpoint"] and after["next"] == []
         assert len(client.threads.get_history(thread_id, limit=100)) == history
+
+
+def test_the_graph_checkpoints_in_the_postgres_of_the_setting(
+    pg_ledger: str, tmp_path: Path
+) -> None:
+    """ORCHESTRATOR_STATE=postgresql://... (as a deployment's DATABASE_URI is read when it
+    is unset): the server's threads are in that database, the transcript kept as deltas,
+    and a process that shares it (our own graph, no server) reads them whole."""
+    server = start(tmp_path / "pg", ORCHESTRATOR_STATE=pg_ledger)
+    texts = ["1. Capital of Peru?\n2. 30 C in F?", "Write a haiku about tea.", "Thanks!"]
+    try:
+        wait_ready(server)
+        client = server.client
+        thread_id = client.threads.create()["thread_id"]
+        for text in texts:
+            client.runs.wait(thread_id, GRAPH, input=user(text))
+        served = client.threads.get_state(thread_id)["values"]
+        history = client.threads.get_history(thread_id, limit=200)
+    finally:
+        stop(server)
+    assert [m["content"] for m in served["messages"][::2]] == texts
+    assert not list((tmp_path / "pg").glob("**/*.sqlite"))  # no file of the server's own
+
+    config = {"configurable": {"thread_id": thread_id}}
+    models = [SimulatedChatModel(model_name=name) for name in ("gpt-4.1", "gpt-4.1-mini")]
+    builder = create_orchestrator(main_model=models[0], worker_model=models[1])
+    with builder, StateLocation.parse(pg_ledger).checkpointer() as saver:
+        assert isinstance(saver, PostgresSaver)
+        stored = list(saver.list(config))
+        read = builder.compile(checkpointer=saver).get_state(config).values["messages"]
+    assert len(stored) == len(history) >= 3 * 5
+    # delta channels: no checkpoint holds the transcript whole, yet it is rebuilt whole
+    assert all(not s.checkpoint["channel_values"].get("messages") for s in stored)
+    assert [m.text for m in read] == [m["content"] for m in served["messages"]]
+    with CostLedger(pg_ledger, read_only=True) as ledger:  # the ledger beside them
+        assert [t.turn for t in ledger.turns(thread_id)] == [0, 1, 2]

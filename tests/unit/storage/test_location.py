@@ -15,8 +15,8 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from orchestrator_graph.cli import main
 from orchestrator_graph.config import CacheConfig, OrchestratorConfig
 from orchestrator_graph.errors import StateLocationError
+from orchestrator_graph.server.environment import config_from_env
 from orchestrator_graph.server.http_api import create_app
-from orchestrator_graph.server.studio import config_from_env
 from orchestrator_graph.storage.location import (
     DEFAULT_FOLDER,
     DEPLOYMENT_ENV,
