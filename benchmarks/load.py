@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import resource
 import sys
 import tempfile
@@ -49,6 +50,7 @@ from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.storage.location import STATE_ENV, StateLocation
 
 DRAIN_S = 60.0
+KILL_JITTER_S = 0.05  # the kill lands this long (at random) after an integrate was sent
 KEYS_ENV = "ORCHESTRATOR_API_KEYS"  # read by servers that authenticate callers
 TEST_POSTGRES = "postgresql://postgres@127.0.0.1:45401/postgres"
 
@@ -155,8 +157,19 @@ async def _drive(clients: Clients, args: argparse.Namespace, victim: Any) -> flo
     """Run the clients (and the kill at half time); the seconds they ran."""
 
     async def killer() -> None:
+        """At half time, once an ``integrate`` is in flight to the victim (for up to a
+        quarter of the run), SIGKILL it: the claim-then-merge window is the one to hit."""
         await asyncio.sleep(args.seconds / 2)
+        waited = time.monotonic() + args.seconds / 4
+        while clients.in_flight[victim.name, "integrate"] == 0 and time.monotonic() < waited:
+            await asyncio.sleep(0.001)
+        await asyncio.sleep(random.uniform(0, KILL_JITTER_S))
+        cut = {path: n for (name, path), n in clients.in_flight.items() if name == victim.name}
         servers.kill(victim)
+        clients.notes.append(
+            f"SIGKILL {victim.name} at {time.monotonic() - started:.1f} s, requests to it in "
+            f"flight: {', '.join(f'{p} {n}' for p, n in sorted(cut.items()) if n) or 'none'}"
+        )
 
     tasks = [asyncio.ensure_future(clients.run(args.clients))]
     if victim is not None:
@@ -165,7 +178,7 @@ async def _drive(clients: Clients, args: argparse.Namespace, victim: Any) -> flo
     try:
         await asyncio.wait_for(asyncio.gather(*tasks), args.seconds + DRAIN_S)
     except TimeoutError:
-        clients.cancelled = True
+        clients.notes.append(f"turns still running {DRAIN_S:.0f} s after the end were cancelled")
     finally:
         await clients.close()
     return time.monotonic() - started

@@ -131,9 +131,10 @@ class Clients:
         self.attempts: list[Attempt] = []
         self.statuses: Counter[tuple[str, str]] = Counter()  # (request, status)
         self.samples: dict[tuple[str, str], str] = {}  # an error answer of each kind, as sent
+        self.in_flight: Counter[tuple[str, str]] = Counter()  # (server, request) being sent
         self.started_turns = 0
         self.deadline = 0.0
-        self.cancelled = False  # turns still in flight at the hard stop were cancelled
+        self.notes: list[str] = []  # what happened to the servers, for the report
         self.http = httpx.AsyncClient(
             timeout=REQUEST_TIMEOUT_S,
             limits=httpx.Limits(max_connections=256),
@@ -183,7 +184,12 @@ class Clients:
             if rng.random() < FAN_OUT_SHARE:
                 text = f"1. {rng.choice(self.openers)}\n2. {rng.choice(self.openers)}"
             turn = self._graph_turn if kind == "graph" else self._service_turn
-            attempt = await turn(thread, text, rng)
+            try:
+                attempt = await turn(thread, text, rng)
+            except asyncio.CancelledError:  # the hard stop: its outcome is unknown
+                server, tid = thread.server.name, thread.thread_id
+                self.attempts.append(Attempt(kind, server, tid, text, "cancelled", "cut", 0.0))
+                raise
             self.attempts.append(attempt)
             thread.next += 1
             current[kind] = thread if attempt.status == "200" else None  # else a new one
@@ -214,12 +220,15 @@ class Clients:
         tried: set[str] = set()
         for _ in range(RETRIES):
             server = self._app_for(thread, tried)
+            self.in_flight[server.name, path] += 1
             try:
                 response = await self.http.post(f"{server.url}/orchestrator/{path}", json=body)
             except httpx.TransportError as error:
                 self.statuses[path, f"conn:{type(error).__name__}"] += 1
                 tried.add(server.name)
                 continue
+            finally:
+                self.in_flight[server.name, path] -= 1
             self.statuses[path, str(response.status_code)] += 1
             if response.status_code >= 400:
                 self.samples.setdefault((path, str(response.status_code)), response.text[:400])

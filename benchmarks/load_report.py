@@ -93,7 +93,7 @@ def print_report(outcome: Any, args: Any) -> None:
     _cpu_table(outcome)
     for (request, status), text in sorted(outcome.clients.samples.items()):
         print(f"  an answer {request} {status}: {text}")
-    for note in outcome.notes:
+    for note in [*outcome.notes, *outcome.clients.notes]:
         print(f"  note: {note}")
     for problem in outcome.findings.problems:
         print(f"  PROBLEM {problem}")
@@ -114,7 +114,8 @@ def _cpu_table(outcome: Any) -> None:
     total = sum(outcome.cpu_s.values())
     rows.append(["total", total, total / (outcome.seconds * cores), None])
     _table(
-        f"CPU seconds (share: of {cores} cores over the run; ms per turn of its kind)",
+        f"CPU seconds (share: of {cores} cores over the run; ms/turn: over all turns of "
+        "its kind, so a kind's processes add up)",
         ["process", "cpu s", "share", "ms/turn"],
         rows,
     )
