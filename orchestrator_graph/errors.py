@@ -40,7 +40,12 @@ class UnknownModelError(OrchestratorError, LookupError):
 
 
 class AlreadyIntegratedError(OrchestratorError, RuntimeError):
-    """A worker's answer was already merged into a conversation; it is never merged twice."""
+    """A worker's answer was already merged into a conversation (``thread_id``, when
+    known); it is never merged twice."""
+
+    def __init__(self, message: str, thread_id: str | None = None) -> None:
+        super().__init__(message)
+        self.thread_id = thread_id
 
 
 class IntegrationInProgressError(AlreadyIntegratedError):

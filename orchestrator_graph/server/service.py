@@ -38,7 +38,12 @@ from orchestrator_graph.accounting.pricing import ModelPrice, model_name_of, pri
 from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.conversation.tokens import message_text
 from orchestrator_graph.conversation.views import last_turn, make_digest
-from orchestrator_graph.errors import LedgerError, UnknownModelError
+from orchestrator_graph.errors import (
+    AlreadyIntegratedError,
+    IntegrationInProgressError,
+    LedgerError,
+    UnknownModelError,
+)
 from orchestrator_graph.graph import create_orchestrator
 from orchestrator_graph.nodes.merge import join_answers, turn_digests
 from orchestrator_graph.nodes.spawn_subgraph import build_worker_graph
@@ -269,13 +274,28 @@ class OrchestratorService(Closing):
         sessions = [self.worker_session(worker_id) for worker_id in worker_results]
         ledger = self.resources.ledger()
         if ledger is not None:
-            ledger.claim_workers(worker_results, main_session_id, merged=self._has_merged)
+            try:
+                ledger.claim_workers(worker_results, main_session_id, merged=self._has_merged)
+            except IntegrationInProgressError:
+                raise
+            except AlreadyIntegratedError as refused:
+                if refused.thread_id is not None:
+                    self._finish_record(refused.thread_id)
+                raise
         try:
             return self._merge(sessions, main_session_id, request)
         except BaseException:
             if ledger is not None:  # not merged: the workers may be integrated again
                 ledger.release_workers(worker_results)
             raise
+
+    def _finish_record(self, thread_id: str) -> None:
+        """Record the turn of a merge whose process died before its ``record`` step ran
+        (the answer is in the conversation, the turn not yet in the ledger): the graph
+        runs its pending step (an upsert: recording it twice counts it once)."""
+        thread = _thread(thread_id)
+        if self.main.get_state(thread).next == ("record",):
+            self.main.invoke(None, thread, durability="sync")
 
     def _has_merged(self, thread_id: str, worker_ids: Sequence[str]) -> bool:
         """Whether the conversation ``thread_id`` holds an answer merged from any of

@@ -288,14 +288,16 @@ def _refuse_claimed(
         raise AlreadyIntegratedError(
             f"worker {first['worker_id']!r} was already integrated into "
             f"{first['thread_id']!r}; its answer and calls are there, "
-            "so it is not merged (nor billed) again"
+            "so it is not merged (nor billed) again",
+            first["thread_id"],
         )
     age = time.time() - max(claim["integrated_at"] for claim in claims)
     if age < CLAIM_LEASE_S:
         raise IntegrationInProgressError(
             f"worker {first['worker_id']!r} is being integrated into {first['thread_id']!r} "
             f"(claimed {age:.0f} s ago, not merged yet); if that integration never merges "
-            f"it, its claim lapses {CLAIM_LEASE_S:.0f} s after it was made: retry then"
+            f"it, its claim lapses {CLAIM_LEASE_S:.0f} s after it was made: retry then",
+            first["thread_id"],
         )
 
 

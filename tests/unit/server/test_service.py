@@ -417,3 +417,35 @@ def test_a_stale_claim_whose_merge_is_in_the_conversation_is_not_merged_again(
             service.integrate_results(ids[:1], "main-2", request=TWO_PARTS)
         values = service.main.get_state({"configurable": {"thread_id": "main-1"}}).values
         assert len(values["messages"]) == 2
+
+
+def test_a_merge_killed_before_its_record_is_recorded_by_the_retry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Load test, run (c): app1 was SIGKILLed after the merge reached the conversation
+    and before the graph's ``record`` step wrote the turn; the retry on app0 was rightly
+    refused (409), but the turn was never recorded: the ledger missed it and the
+    workers' calls stayed under their ids. The refused retry now runs the pending step."""
+    config = OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite")
+    with ExitStack() as stack:
+        killed = make_service(stack, tmp_path / "s.sqlite", config)
+        ids = [killed.spawn_worker_session(t) for t in killed.evaluate_task(TWO_PARTS).workers]
+        ledger = killed.resources.ledger()
+        assert ledger is not None
+        monkeypatch.setattr(ledger, "release_workers", lambda ids: None)  # killed: no cleanup
+
+        def killed_before_record(*args: Any, **kwargs: Any) -> None:
+            raise SystemExit("SIGKILL")
+
+        monkeypatch.setattr(killed.main, "invoke", killed_before_record)
+        with pytest.raises(SystemExit):
+            killed.integrate_results(ids, "main-1", request=TWO_PARTS)
+        other = make_service(stack, tmp_path / "s.sqlite", config)
+        with pytest.raises(AlreadyIntegratedError, match="already integrated into 'main-1'"):
+            other.integrate_results(ids, "main-1", request=TWO_PARTS)
+        state = other.main.get_state({"configurable": {"thread_id": "main-1"}})
+        assert len(state.values["messages"]) == 2 and state.next == ()
+    with CostLedger(tmp_path / "ledger.sqlite") as ledger:
+        (turn,) = ledger.turns()
+        assert turn.thread_id == "main-1" and len(turn.calls) == 2
+        assert {c["thread_id"] for c in ledger.calls()} == {"main-1"}
