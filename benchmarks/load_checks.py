@@ -8,9 +8,10 @@
 - **over budget**: a tenant's or a graph thread's spend (its calls in the ledger)
   above its limit;
 - **ledger sums**: each turn's cost against the sum of its calls, and against the
-  cost the client was told; every integrated worker's calls moved to its turn (none
-  left under the worker's id, so none billed twice); all calls = the turns' calls +
-  the calls of workers never integrated (their turn failed).
+  cost the client was told; the workers of every accepted service turn have their calls
+  moved to its turn (none left under the worker's id: the turn was recorded); all calls
+  = the turns' calls + the calls of workers never merged (their turn failed, or was
+  claimed by a process killed before it merged: the claim lapses after the lease).
 """
 
 from __future__ import annotations
@@ -61,10 +62,11 @@ class Findings:
     ledger_extra: int = 0
     cost_mismatch: int = 0
     calls_mismatch: int = 0
-    workers_billed_twice: int = 0
+    workers_unrecorded: int = 0
     over_budget: int = 0
     max_budget_use: float = 0.0  # the highest spend / limit of any budget
     orphan_worker_usd: float = 0.0
+    claimed_unmerged: int = 0  # calls of workers claimed by an integration that never merged
     turns_usd: float = 0.0
     calls_usd: float = 0.0
     unaccounted_usd: float = 0.0
@@ -131,6 +133,7 @@ def check_ledger(
     calls = ledger.calls()
     with ledger.rows.transaction(write=False) as tx:
         integrated = {r["worker_id"] for r in tx.query("SELECT worker_id FROM integrations")}
+    accepted = {w for a in attempts if a.outcome == "ok" for w in a.workers}
     turns: defaultdict[str, list[TurnRecord]] = defaultdict(list)
     for record in records:
         turns[record.thread_id].append(record)
@@ -146,12 +149,13 @@ def check_ledger(
     for call in calls:
         by_tenant[call["tenant"] or ""] += call["cost_usd"]
         by_thread[call["thread_id"]] += call["cost_usd"]
-        if call["thread_id"] in integrated:
-            found.note("workers_billed_twice", f"worker {call['thread_id']}: a call left "
-                       "under its id after it was integrated")  # fmt: skip
+        if call["thread_id"] in accepted:
+            found.note("workers_unrecorded", f"worker {call['thread_id']}: a call left under "
+                       "its id, its turn accepted (the turn is not recorded)")  # fmt: skip
         elif (call["thread_id"], call["turn"]) not in turn_calls:
             if call["thread_id"].startswith("worker-"):
                 found.orphan_worker_usd += call["cost_usd"]
+                found.claimed_unmerged += call["thread_id"] in integrated
             else:
                 found.unaccounted_usd += call["cost_usd"]
     graph_threads = {a.thread_id for a in attempts if a.kind == "graph"}

@@ -60,12 +60,13 @@ def _check_rows(found: Any) -> list[list[Any]]:
         ["ledger: turns missing / extra", f"{found.ledger_missing} / {found.ledger_extra}"],
         ["ledger: turn cost != cost the client was told", found.cost_mismatch],
         ["ledger: turn cost != sum of its calls", found.calls_mismatch],
-        ["ledger: integrated worker's calls left under its id", found.workers_billed_twice],
+        ["ledger: accepted turn's worker calls left under the worker", found.workers_unrecorded],
         ["over-budget scopes (tenants, graph threads)", found.over_budget],
         ["highest spend / limit of a budget", round(found.max_budget_use, 3)],
         ["spend: all calls USD", round(found.calls_usd, 6)],
         ["spend: in recorded turns USD", round(found.turns_usd, 6)],
-        ["spend: workers never integrated USD", round(found.orphan_worker_usd, 6)],
+        ["spend: workers never merged USD", round(found.orphan_worker_usd, 6)],
+        ["  of them calls of workers claimed, not merged", found.claimed_unmerged],
         ["spend: calls of no recorded turn (failed turns) USD", round(found.unaccounted_usd, 6)],
     ]
 

@@ -1,6 +1,6 @@
 """The load test's checks (``benchmarks/load_checks.py``) find what they claim to: a lost
 turn, a doubled one, a turn the ledger misses, a cost that does not add up, spend over a
-budget, an integrated worker billed twice; on a real SQLite ledger."""
+budget, an accepted turn's workers left unrecorded; on a real SQLite ledger."""
 
 from __future__ import annotations
 
@@ -70,15 +70,19 @@ def test_lost_doubled_missing_and_mismatched_turns_are_found(tmp_path: Path) -> 
     assert found.cost_mismatch == 1
 
 
-def test_over_budget_and_workers_billed_twice_are_found(tmp_path: Path) -> None:
+def test_over_budget_and_unrecorded_workers_are_found(tmp_path: Path) -> None:
     with CostLedger(tmp_path / "ledger.sqlite") as ledger:
         ledger.record_turn(turn("t1", 0, 0.08))
         ledger.record_turn(turn("t1", 1, 0.08))  # the thread's budget is 0.1
         ledger.record_calls("worker-1", 0, [call("w1", 0.02)])
-        ledger.claim_workers(["worker-1"], "main-1")  # integrated, its call not moved
+        ledger.claim_workers(["worker-1"], "main-1")  # accepted, its turn not recorded
         ledger.record_calls("worker-2", 0, [call("w2", 0.05)])  # never integrated
+        ledger.record_calls("worker-3", 0, [call("w3", 0.01)])
+        ledger.claim_workers(["worker-3"], "main-3")  # claimed by a killed process
         found = Findings()
-        check_ledger(ledger, [attempt("t1", "a"), attempt("t1", "b")], LIMITS, found)
+        merged = Attempt("service", "app0", "main-1", "c", "ok", "200", 1.0, workers=["worker-1"])
+        tried = [attempt("t1", "a"), attempt("t1", "b"), merged]
+        check_ledger(ledger, tried, LIMITS, found)
     assert found.over_budget == 1 and found.max_budget_use > 1.5
-    assert found.workers_billed_twice == 1
-    assert round(found.orphan_worker_usd, 6) == 0.05
+    assert found.workers_unrecorded == 1
+    assert round(found.orphan_worker_usd, 6) == 0.06 and found.claimed_unmerged == 1
