@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from langgraph_sdk import get_client
 from load_checks import Transcript, transcript_of  # type: ignore[import-not-found]
-from load_clients import Attempt  # type: ignore[import-not-found]
+from load_clients import API_KEYS, TENANTS, Attempt  # type: ignore[import-not-found]
 from load_servers import Server  # type: ignore[import-not-found]
 
 from orchestrator_graph.config import DEFAULT_MAIN_MODEL, DEFAULT_WORKER_MODEL
@@ -21,19 +21,24 @@ from orchestrator_graph.testing.simulated import SimulatedChatModel
 async def graph_transcripts(
     graphs: Sequence[Server], attempts: Sequence[Attempt]
 ) -> dict[str, Transcript]:
-    """The graph threads' transcripts, from the server each lives on."""
+    """The graph threads' transcripts, from the server each lives on, read with its
+    tenant's key (a server that authenticates shows a thread to its tenant only)."""
+    owners = {(a.server, a.thread_id): a.tenant for a in attempts if a.kind == "graph"}
     found: dict[str, Transcript] = {}
     for server in graphs:
         if not server.alive:
             continue
-        client = get_client(url=server.url, timeout=60)
+        clients = {
+            t: get_client(url=server.url, timeout=60, api_key=k) for t, k in API_KEYS.items()
+        }
         try:
-            ids = {a.thread_id for a in attempts if a.kind == "graph" and a.server == server.name}
-            for thread_id in sorted(i for i in ids if i):
-                state = await client.threads.get_state(thread_id)
-                found[thread_id] = transcript_of(state["values"].get("messages") or [])
+            for (name, thread_id), tenant in sorted(owners.items()):
+                if name == server.name and thread_id:
+                    state = await clients[tenant or TENANTS[0]].threads.get_state(thread_id)
+                    found[thread_id] = transcript_of(state["values"].get("messages") or [])
         finally:
-            await client.aclose()
+            for client in clients.values():
+                await client.aclose()
     return found
 
 
