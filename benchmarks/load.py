@@ -52,7 +52,7 @@ from orchestrator_graph.storage.location import STATE_ENV, StateLocation
 DRAIN_S = 60.0
 KILL_JITTER_S = 0.05  # the kill lands this long (at random) after an integrate was sent
 KEYS_ENV = "ORCHESTRATOR_API_KEYS"  # read by servers that authenticate callers
-TEST_POSTGRES = "postgresql://postgres@127.0.0.1:45401/postgres"
+TEST_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"  # a local server's default
 
 
 @dataclass
