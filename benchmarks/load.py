@@ -142,7 +142,6 @@ def _start(args: argparse.Namespace, name: str, folder: Path, state: StateLocati
         for i in range(n):
             own = folder / f"{kind}{i}"
             env = servers.base_env(
-                own,
                 args.kill_pace if name == "kill" else args.pace,
                 {STATE_ENV: state.url or str(state.folder), KEYS_ENV: api_keys_setting()},
             )

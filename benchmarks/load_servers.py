@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,9 +35,8 @@ class Server:
     folder: Path
     process: subprocess.Popen
     cpu_at_start: float = 0.0
-    killed_at: float | None = None
     cpu_at_kill: float | None = None
-    alive: bool = field(default=True)
+    alive: bool = True
 
     def log(self) -> str:
         return (self.folder / f"{self.name}.log").read_text(errors="replace")
@@ -78,7 +77,7 @@ def tree_cpu_s(pid: int) -> float:
     return _cpu_of(pid) + sum(tree_cpu_s(child) for child in _children(pid))
 
 
-def base_env(folder: Path, pace: tuple[float, float], extra: dict[str, str]) -> dict[str, str]:
+def base_env(pace: tuple[float, float], extra: dict[str, str]) -> dict[str, str]:
     """The servers' environment: offline (simulated models at ``pace``), no telemetry."""
     env = {
         **os.environ,
@@ -152,7 +151,7 @@ def kill(server: Server) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(server.process.pid, signal.SIGKILL)
     server.process.wait(timeout=10)
-    server.alive, server.killed_at = False, time.monotonic()
+    server.alive = False
 
 
 def stop(server: Server) -> None:
