@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint install clean quality-model quality-curve notebooks cache-check
+.PHONY: demo test bench load lint install clean quality-model quality-curve notebooks cache-check
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,13 +20,15 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-# the replay; one 800-turn thread (checkpoint file, overhead, memory; then with the
+# the replay; the load test's quick form (one app process and one langgraph dev on SQLite,
+# 8 clients for 8 s: make load runs it in full); one 800-turn thread (checkpoint file, overhead, memory; then with the
 # graph's own compaction every 16 turns, StorageConfig.compact_every); the answer cache
 # (its near-miss set, then its blind set through the graph); then (with the scored data)
 # the adaptive router under drift and an A/B test replayed 50/50 against each strategy
 # alone
 bench: $(STAMP)
 	$(BIN)/orchestrator-graph bench --workload benchmarks/workloads/*.jsonl
+	$(BIN)/python -u benchmarks/load.py --run sqlite --clients 8 --seconds 8
 	$(BIN)/python -u benchmarks/long_thread.py --turns 800
 	$(BIN)/python -u benchmarks/long_thread.py --turns 800 --only orchestrator --compact-setting 16
 	$(BIN)/python -u benchmarks/cache_eval.py --workload benchmarks/workloads/*.jsonl
@@ -35,6 +37,16 @@ bench: $(STAMP)
 	test ! -f $(QUALITY_DATA) || $(BIN)/python -u benchmarks/adaptive_drift.py $(QUALITY_DATA)
 	test ! -f $(QUALITY_DATA) || $(BIN)/python -u benchmarks/ab_replay.py \
 		benchmarks/workloads/mixed.jsonl --scored $(QUALITY_DATA) --scored-sessions 200
+
+# the load test (benchmarks/load.py): real server processes on loopback (the shipped app and
+# langgraph dev, simulated models), C clients for T seconds, every accepted turn checked
+# against its transcript and the ledger: (a) one process on SQLite, (b) two on PostgreSQL
+# (a database of their own on LOAD_POSTGRES's server), (c) as (b) with one SIGKILLed halfway.
+# Heavier: make load LOAD_ARGS="--clients 64 --seconds 60 --pace 300,8"
+LOAD_POSTGRES ?= $(or $(ORCHESTRATOR_TEST_POSTGRES_URL),postgresql://postgres@127.0.0.1:5432/postgres)
+LOAD_ARGS ?= --clients 32 --seconds 25
+load: $(STAMP)
+	$(BIN)/python -u benchmarks/load.py --run all --postgres-url $(LOAD_POSTGRES) $(LOAD_ARGS)
 
 # the shipped quality model: trained ONLY on the Apache-2.0 part (routellm_gsm8k) of the
 # shared quality data; the CC BY-NC part (alpaca_eval_2) is for evaluation only

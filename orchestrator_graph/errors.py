@@ -40,7 +40,18 @@ class UnknownModelError(OrchestratorError, LookupError):
 
 
 class AlreadyIntegratedError(OrchestratorError, RuntimeError):
-    """A worker's answer was already merged into a conversation; it is never merged twice."""
+    """A worker's answer was already merged into a conversation (``thread_id``, when
+    known); it is never merged twice."""
+
+    def __init__(self, message: str, thread_id: str | None = None) -> None:
+        super().__init__(message)
+        self.thread_id = thread_id
+
+
+class IntegrationInProgressError(AlreadyIntegratedError):
+    """A worker is claimed by an integration that has not merged it yet: another request
+    now, or one whose process died (its claim is taken over once the lease,
+    ``ledger.store.CLAIM_LEASE_S``, has run out). Retry after the lease."""
 
 
 class UnknownTurnError(OrchestratorError, ValueError):

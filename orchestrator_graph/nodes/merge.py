@@ -198,6 +198,17 @@ def turn_digests(request: BaseMessage, answer: AIMessage, turn: int, tokens: int
     return digests
 
 
+def transcript_digests(
+    transcript: Sequence[BaseMessage], answer: AIMessage, tokens: int
+) -> dict[str, str]:
+    """The digests of ``answer``, the last message of ``transcript``, and of its request
+    (``turn_digests``); an answer with no request in the transcript: its own only."""
+    if not any(m.type == "human" for m in transcript):
+        return {str(answer.id): make_digest(answer.text, tokens, label="answer")}
+    turn = last_turn(transcript)
+    return turn_digests(transcript[turn.start], answer, turn.index, tokens)
+
+
 def _worker_prompts(messages: Sequence[BaseMessage], decision: RoutingDecision) -> dict:
     """Fingerprints of what one worker was sent, by model: a later request to that
     model that starts the same way reads the prefix from the prompt cache."""

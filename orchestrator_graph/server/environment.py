@@ -6,6 +6,8 @@
         (``storage.location``; default: a deployment's ``DATABASE_URI``, else ``checkpoints``).
     ``ORCHESTRATOR_INTERRUPT_BELOW``: a confidence (0-1) under which a turn pauses
         with ``interrupt()`` for a person to pick the route in Studio.
+    ``ORCHESTRATOR_SIMULATED_FIRST_TOKEN_MS``, ``ORCHESTRATOR_SIMULATED_TOKEN_MS``: offline,
+        the simulated models' pace (``chat_models``; the load test sets them).
 """
 
 from __future__ import annotations

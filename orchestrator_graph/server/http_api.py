@@ -18,7 +18,8 @@ with ``OPENAI_API_KEY``; a worker runs the model its task names. Errors: 422 nam
 bad field (missing, mistyped, out of range or unknown); 400 a request the orchestrator
 cannot run (a request with no text, a model with no price, with how to give one);
 404 an unknown worker id, or feedback on a turn the thread has not recorded; 409 a
-worker already integrated, or feedback to a service that keeps no ledger.
+worker already integrated (or being integrated by another request, until its claim's
+lease runs out), or feedback to a service that keeps no ledger.
 
 Every route authenticates its caller (``server.auth``: API keys from
 ``ORCHESTRATOR_API_KEYS``, or your own function): 401 without a known key. The

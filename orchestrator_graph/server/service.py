@@ -37,10 +37,14 @@ from orchestrator_graph.accounting.feedback import Outcome, apply_feedback
 from orchestrator_graph.accounting.pricing import ModelPrice, model_name_of, price_for
 from orchestrator_graph.config import OrchestratorConfig, RunContext
 from orchestrator_graph.conversation.tokens import message_text
-from orchestrator_graph.conversation.views import last_turn, make_digest
-from orchestrator_graph.errors import LedgerError, UnknownModelError
+from orchestrator_graph.errors import (
+    AlreadyIntegratedError,
+    IntegrationInProgressError,
+    LedgerError,
+    UnknownModelError,
+)
 from orchestrator_graph.graph import create_orchestrator
-from orchestrator_graph.nodes.merge import join_answers, turn_digests
+from orchestrator_graph.nodes.merge import join_answers, transcript_digests
 from orchestrator_graph.nodes.spawn_subgraph import build_worker_graph
 from orchestrator_graph.resources import Resources
 from orchestrator_graph.routing.evaluate import evaluate_task
@@ -66,6 +70,8 @@ from orchestrator_graph.state import (
 from orchestrator_graph.storage.closing import Closing
 
 WorkerGraph = CompiledStateGraph[Any, Any, Any, Any]
+# the answer's metadata key naming the workers merged into it (a retry looks for them)
+MERGED_WORKERS = "integrated_workers"
 
 
 def _thread(thread_id: str, tenant: str | None = None) -> RunnableConfig:
@@ -291,13 +297,22 @@ class OrchestratorService(Closing):
         Raises ``KeyError`` for an unknown worker id and ``AlreadyIntegratedError`` for a
         worker integrated before, into any conversation: with a ledger the claim is a
         row there, so it holds across processes that share it; nothing is merged or
-        billed twice.
+        billed twice. A claim whose merge is not in its conversation is in progress
+        (``IntegrationInProgressError``) until its lease runs out; then its process is
+        taken to have died and the workers are merged here.
         """
         sessions = [self.worker_session(worker_id, tenant=tenant) for worker_id in worker_results]
         thread_id = owned_thread(tenant, main_session_id)
         ledger = self.resources.ledger()
         if ledger is not None:
-            ledger.claim_workers(worker_results, thread_id)
+            try:
+                ledger.claim_workers(worker_results, thread_id, merged=self._has_merged)
+            except IntegrationInProgressError:
+                raise
+            except AlreadyIntegratedError as refused:
+                if refused.thread_id is not None:
+                    self._finish_record(refused.thread_id, RunContext(tenant=tenant))
+                raise
         try:
             merged = self._merge(sessions, thread_id, request, RunContext(tenant=tenant))
             return merged.model_copy(update={"main_session_id": main_session_id})
@@ -305,6 +320,25 @@ class OrchestratorService(Closing):
             if ledger is not None:  # not merged: the workers may be integrated again
                 ledger.release_workers(worker_results)
             raise
+
+    def _finish_record(self, thread_id: str, context: RunContext) -> None:
+        """Record the turn of a merge whose process died before its ``record`` step ran
+        (the answer is in the conversation, the turn not yet in the ledger): the graph
+        runs its pending step (an upsert: recording it twice counts it once)."""
+        thread = _thread(thread_id)
+        if self.main.get_state(thread).next == ("record",):
+            self.main.invoke(None, thread, context=context, durability="sync")
+
+    def _has_merged(self, thread_id: str, worker_ids: Sequence[str]) -> bool:
+        """Whether the conversation ``thread_id`` holds an answer merged from any of
+        ``worker_ids`` (``_merge`` names them in the answer's metadata)."""
+        messages = self.main.get_state(_thread(thread_id)).values.get("messages") or []
+        wanted = set(worker_ids)
+        return any(
+            wanted & set(m.response_metadata.get(MERGED_WORKERS, ()))
+            for m in messages
+            if m.type == "ai"
+        )
 
     def _merge(
         self,
@@ -331,6 +365,7 @@ class OrchestratorService(Closing):
             [r.call.model if r.call else "" for r in usable],
             route="parallel_workers" if len(sessions) > 1 else "worker_session",
         )
+        answer.response_metadata[MERGED_WORKERS] = [s.worker_id for s in sessions]
         thread = _thread(main_session_id, context.tenant)
         values = self.main.get_state(thread).values
         before = list(values.get("messages") or [])
@@ -338,12 +373,7 @@ class OrchestratorService(Closing):
         if request:
             new.append(HumanMessage(content=request, id=str(uuid.uuid4())))
         transcript = [*before, *new, answer]
-        tokens = self.config.sessions.digest_tokens
-        if any(m.type == "human" for m in transcript):
-            turn = last_turn(transcript)
-            digests = turn_digests(transcript[turn.start], answer, turn.index, tokens)
-        else:  # an answer with no request in the thread: its own digest only
-            digests = {str(answer.id): make_digest(answer.text, tokens, label="answer")}
+        digests = transcript_digests(transcript, answer, self.config.sessions.digest_tokens)
         update: dict[str, Any] = {"messages": [*new, answer], "digests": digests}
         baseline = None
         if new:  # a new turn: as if ``merge`` had joined it, then the graph's ``record``

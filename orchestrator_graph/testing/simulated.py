@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Any
 
 from langchain_core.callbacks import (
     AsyncCallbackManagerForLLMRun,
@@ -35,7 +35,6 @@ from langchain_core.callbacks import (
 from langchain_core.language_models import BaseChatModel, LanguageModelInput
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage
 from langchain_core.messages.ai import UsageMetadata
-from langchain_core.messages.tool import ToolCall
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
 from langchain_core.utils.function_calling import convert_to_openai_tool
@@ -44,48 +43,24 @@ from pydantic import Field, PrivateAttr
 from orchestrator_graph.accounting.pricing import cacheable
 from orchestrator_graph.conversation.tokens import REPLY_PRIMING, count_text, message_text
 from orchestrator_graph.conversation.tokens import shared_counter as _counter
+from orchestrator_graph.testing.faults import (
+    FAULT_ERRORS,
+    FAULT_KINDS,
+    REFUSAL_TEXT,
+    FaultKind,
+    SimulatedProviderError,
+    SimulatedRateLimitError,
+    SimulatedServerError,
+    SimulatedTimeoutError,
+)
 from orchestrator_graph.testing.invented import (
     guess_category,
     invent_answer,
     truncate_tokens,
 )
+from orchestrator_graph.testing.structured import fill_schema, tool_calls
 
-FaultKind = Literal["rate_limit", "server_error", "timeout", "truncated", "empty", "refusal"]
-
-FAULT_KINDS: frozenset[str] = frozenset(get_args(FaultKind))
-REFUSAL_TEXT = "I'm sorry, but I can't help with that."
 _WORDS_PER_CHUNK = 3
-
-
-class SimulatedProviderError(Exception):
-    """A fault injected into a :class:`SimulatedChatModel` call."""
-
-    status_code: int = 500
-
-
-class SimulatedRateLimitError(SimulatedProviderError):
-    """Simulated HTTP 429: the provider's rate limit was hit."""
-
-    status_code = 429
-
-
-class SimulatedServerError(SimulatedProviderError):
-    """Simulated HTTP 500: the provider failed."""
-
-    status_code = 500
-
-
-class SimulatedTimeoutError(SimulatedProviderError, TimeoutError):
-    """Simulated request timeout."""
-
-    status_code = 504
-
-
-_FAULT_ERRORS: dict[str, type[SimulatedProviderError]] = {
-    "rate_limit": SimulatedRateLimitError,
-    "server_error": SimulatedServerError,
-    "timeout": SimulatedTimeoutError,
-}
 
 
 @dataclass(frozen=True)
@@ -133,7 +108,9 @@ class SimulatedChatModel(BaseChatModel):
         model_name: The model it stands in for (used for pricing), e.g. ``"gpt-4.1"``.
         answers: Recorded answers keyed by the stripped text of the last human
             message; a match is returned verbatim.
-        latency_s: Seconds to sleep per call.
+        latency_s: Seconds to sleep per call before the first token.
+        token_latency_s: Seconds per output token after it (a stream yields its pieces
+            at that pace; ``invoke`` returns after all of them).
         faults: A queue consumed one per call: ``None`` (normal), ``"rate_limit"``,
             ``"server_error"``, ``"timeout"`` (raise), ``"truncated"``, ``"empty"``,
             ``"refusal"`` (odd answers).
@@ -152,6 +129,7 @@ class SimulatedChatModel(BaseChatModel):
     model_name: str = Field(default="simulated")
     answers: dict[str, str] = Field(default_factory=dict)
     latency_s: float = Field(default=0.0, ge=0)
+    token_latency_s: float = Field(default=0.0, ge=0)
     faults: list[FaultKind | None] = Field(default_factory=list)
     cache_min_tokens: int = Field(default=1024, ge=0)
     max_tokens: int | None = Field(default=None, ge=0)
@@ -207,7 +185,7 @@ class SimulatedChatModel(BaseChatModel):
             "",
         )
         category = guess_category(last_human)
-        error = _FAULT_ERRORS.get(fault or "")
+        error = FAULT_ERRORS.get(fault or "")
         with self._lock:
             shared = 0
             if error is None:
@@ -221,6 +199,35 @@ class SimulatedChatModel(BaseChatModel):
             self._record(messages, input_tokens, 0, "", None, fault, category, started)
             raise error(f"Simulated {fault} from {self.model_name} (an injected fault)")
 
+        text, finish = self._answer(last_human, fault, hashes, stop, kwargs)
+        output_tokens = count_text(text)
+        self._record(messages, input_tokens, cached, text, finish, fault, category, started)
+        return AIMessage(
+            content=text,
+            tool_calls=tool_calls(kwargs.get("tools"), text),
+            usage_metadata=UsageMetadata(
+                input_tokens=input_tokens,
+                output_tokens=output_tokens,
+                total_tokens=input_tokens + output_tokens,
+                input_token_details={"cache_read": cached},
+            ),
+            response_metadata={
+                "model_name": self.model_name,
+                "finish_reason": finish,
+                "simulated": True,
+            },
+        )
+
+    def _answer(
+        self,
+        last_human: str,
+        fault: str | None,
+        hashes: list[bytes],
+        stop: list[str] | None,
+        kwargs: dict[str, Any],
+    ) -> tuple[str, str]:
+        """The answer's text and finish reason: a queued fault's, a structured call's, a
+        recorded one or an invented one, cut at ``stop`` and at the token limit."""
         finish = "stop"
         if fault == "empty":
             text = ""
@@ -241,23 +248,7 @@ class SimulatedChatModel(BaseChatModel):
         limit = kwargs.get("max_tokens", kwargs.get("max_completion_tokens", self.max_tokens))
         if limit is not None and count_text(text) > limit:
             text, finish = truncate_tokens(text, limit), "length"
-        output_tokens = count_text(text)
-        self._record(messages, input_tokens, cached, text, finish, fault, category, started)
-        return AIMessage(
-            content=text,
-            tool_calls=_tool_calls(kwargs.get("tools"), text),
-            usage_metadata=UsageMetadata(
-                input_tokens=input_tokens,
-                output_tokens=output_tokens,
-                total_tokens=input_tokens + output_tokens,
-                input_token_details={"cache_read": cached},
-            ),
-            response_metadata={
-                "model_name": self.model_name,
-                "finish_reason": finish,
-                "simulated": True,
-            },
-        )
+        return text, finish
 
     def _structured(
         self, tools: Sequence[dict[str, Any]] | None, hashes: list[bytes]
@@ -269,7 +260,7 @@ class SimulatedChatModel(BaseChatModel):
             args = self.structured.pop(0) if self.structured else None
         if args is None:
             schema = tools[0]["function"].get("parameters") or {}
-            args = _fill(schema, hashes[-1] if hashes else b"\0")
+            args = fill_schema(schema, hashes[-1] if hashes else b"\0")
         return json.dumps(args)
 
     def bind_tools(
@@ -306,22 +297,39 @@ class SimulatedChatModel(BaseChatModel):
         with self._lock:
             self._log.append(entry)
 
-    def _call(self, messages: list[BaseMessage], stop: list[str] | None, kw: dict) -> AIMessage:
+    def _call(
+        self, messages: list[BaseMessage], stop: list[str] | None, kw: dict, *, whole: bool = True
+    ) -> AIMessage:
+        """The answer after the first-token latency (and, when ``whole``, all its tokens')."""
         started, fault = time.time(), self._next_fault()
         if self.latency_s:
             time.sleep(self.latency_s)
-        return self._respond(messages, fault, started, stop, kw)
+        message = self._respond(messages, fault, started, stop, kw)
+        if whole and self.token_latency_s:
+            time.sleep(self._piece_s(message) * len(_chunks(message.text)))
+        return message
 
     async def _acall(
-        self, messages: list[BaseMessage], stop: list[str] | None, kw: dict
+        self, messages: list[BaseMessage], stop: list[str] | None, kw: dict, *, whole: bool = True
     ) -> AIMessage:
         started, fault = time.time(), self._next_fault()
         if self.latency_s:
             await asyncio.sleep(self.latency_s)
-        return self._respond(messages, fault, started, stop, kw)
+        message = self._respond(messages, fault, started, stop, kw)
+        if whole and self.token_latency_s:
+            await asyncio.sleep(self._piece_s(message) * len(_chunks(message.text)))
+        return message
+
+    def _piece_s(self, message: AIMessage) -> float:
+        """Seconds per streamed piece: the answer's output tokens at ``token_latency_s``."""
+        pieces = len(_chunks(message.text))
+        usage = message.usage_metadata
+        tokens = usage["output_tokens"] if usage else 0
+        return self.token_latency_s * tokens / pieces if pieces else 0.0
 
     @staticmethod
     def _stream_chunks(message: AIMessage) -> Iterator[ChatGenerationChunk]:
+        """The answer's pieces, then a last chunk with its usage (no text)."""
         for piece in _chunks(message.text):
             yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
         yield ChatGenerationChunk(
@@ -368,7 +376,11 @@ class SimulatedChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        for chunk in self._stream_chunks(self._call(messages, stop, kwargs)):
+        message = self._call(messages, stop, kwargs, whole=False)
+        pause = self._piece_s(message)
+        for chunk in self._stream_chunks(message):
+            if chunk.text and pause:
+                time.sleep(pause)
             if run_manager and chunk.text:
                 run_manager.on_llm_new_token(chunk.text, chunk=chunk)
             yield chunk
@@ -380,39 +392,14 @@ class SimulatedChatModel(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
-        for chunk in self._stream_chunks(await self._acall(messages, stop, kwargs)):
+        message = await self._acall(messages, stop, kwargs, whole=False)
+        pause = self._piece_s(message)
+        for chunk in self._stream_chunks(message):
+            if chunk.text and pause:
+                await asyncio.sleep(pause)
             if run_manager and chunk.text:
                 await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
             yield chunk
-
-
-def _fill(schema: dict[str, Any], seed: bytes) -> dict[str, Any]:
-    """Arguments for a JSON schema's properties: an ``enum`` value picked by ``seed``,
-    False, 0 or a short text."""
-    values: dict[str, Any] = {}
-    for i, (name, spec) in enumerate((schema.get("properties") or {}).items()):
-        pick = seed[i % len(seed)]
-        if "enum" in spec:
-            values[name] = spec["enum"][pick % len(spec["enum"])]
-        else:
-            kind = spec.get("type")
-            values[name] = {"boolean": False, "integer": 0, "number": 0}.get(kind, "simulated")
-    return values
-
-
-def _tool_calls(tools: Sequence[dict[str, Any]] | None, text: str) -> list[ToolCall]:
-    """The call of the first tool with ``text`` as its arguments (none without tools; a
-    text that is not a JSON object, e.g. truncated, gives empty arguments)."""
-    if not tools:
-        return []
-    try:
-        args = json.loads(text)
-    except ValueError:
-        args = {}
-    args = args if isinstance(args, dict) else {}
-    name = tools[0]["function"]["name"]
-    digest = hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
-    return [ToolCall(name=name, args=args, id=f"call_{digest}")]
 
 
 __all__ = [

@@ -39,9 +39,14 @@ from orchestrator_graph.accounting.ledger.schema import (
     Label,
     TurnRecord,
 )
-from orchestrator_graph.errors import AlreadyIntegratedError
+from orchestrator_graph.errors import AlreadyIntegratedError, IntegrationInProgressError
 from orchestrator_graph.state import ModelCall
 from orchestrator_graph.storage.closing import Closing
+
+# how long a claim on workers (``claim_workers``) holds without its merge: after it, the
+# integration is taken to have died and another may claim them (a merge takes well
+# under a second)
+CLAIM_LEASE_S = 60.0
 
 
 class CostLedger(LedgerReports, Closing):
@@ -174,26 +179,32 @@ class CostLedger(LedgerReports, Closing):
             tx.upsert("feedback", [row], FEEDBACK_PK)
         return quality is not None and (not before or before[0]["quality"] != float(quality))
 
-    def claim_workers(self, worker_ids: Sequence[str], thread_id: str) -> None:
+    def claim_workers(
+        self,
+        worker_ids: Sequence[str],
+        thread_id: str,
+        *,
+        merged: Callable[[str, Sequence[str]], bool] | None = None,
+    ) -> None:
         """Mark the service's workers ``worker_ids`` as merged into ``thread_id``, all or
         none, in one transaction that holds each worker's lock: two processes cannot
-        both claim a worker. ``AlreadyIntegratedError`` names one claimed before."""
+        both claim a worker. A worker claimed before raises ``AlreadyIntegratedError``,
+        unless ``merged(thread, workers)`` (is the merge of any of ``workers`` in the
+        conversation ``thread`` a claim names?) says its claim was never merged: then
+        the claim is in progress (``IntegrationInProgressError``) until it is
+        ``CLAIM_LEASE_S`` old, and taken over after (its process died in between)."""
         repeated = sorted({w for w in worker_ids if list(worker_ids).count(w) > 1})
         if repeated:
             raise AlreadyIntegratedError(f"worker {repeated[0]!r} is listed twice")
         marks = ", ".join("?" * len(worker_ids))
         with self.rows.transaction(locks=[f"integrate:{w}" for w in worker_ids]) as tx:
             done = tx.query(
-                f"SELECT worker_id, thread_id FROM integrations WHERE worker_id IN ({marks})",
+                "SELECT worker_id, thread_id, integrated_at FROM integrations"
+                f" WHERE worker_id IN ({marks})",
                 list(worker_ids),
             )
             if done:
-                first = min(done, key=lambda row: list(worker_ids).index(row["worker_id"]))
-                raise AlreadyIntegratedError(
-                    f"worker {first['worker_id']!r} was already integrated into "
-                    f"{first['thread_id']!r}; its answer and calls are there, "
-                    "so it is not merged (nor billed) again"
-                )
+                _refuse_claimed(done, worker_ids, merged)
             now = time.time()
             rows = [
                 {"worker_id": w, "thread_id": thread_id, "integrated_at": now} for w in worker_ids
@@ -284,6 +295,34 @@ class CostLedger(LedgerReports, Closing):
         by their holder."""
         if self._owns_rows:
             self.rows.close()
+
+
+def _refuse_claimed(
+    claims: list[dict[str, Any]],
+    worker_ids: Sequence[str],
+    merged: Callable[[str, Sequence[str]], bool] | None,
+) -> None:
+    """Raise for ``claims`` on ``worker_ids`` unless each is older than the lease and its
+    conversation has no merge of them (a claim whose process died before merging)."""
+    first = min(claims, key=lambda row: list(worker_ids).index(row["worker_id"]))
+    by_thread: defaultdict[str, list[str]] = defaultdict(list)
+    for claim in claims:
+        by_thread[claim["thread_id"]].append(claim["worker_id"])
+    if merged is None or any(merged(thread, ids) for thread, ids in by_thread.items()):
+        raise AlreadyIntegratedError(
+            f"worker {first['worker_id']!r} was already integrated into "
+            f"{first['thread_id']!r}; its answer and calls are there, "
+            "so it is not merged (nor billed) again",
+            first["thread_id"],
+        )
+    age = time.time() - max(claim["integrated_at"] for claim in claims)
+    if age < CLAIM_LEASE_S:
+        raise IntegrationInProgressError(
+            f"worker {first['worker_id']!r} is being integrated into {first['thread_id']!r} "
+            f"(claimed {age:.0f} s ago, not merged yet); if that integration never merges "
+            f"it, its claim lapses {CLAIM_LEASE_S:.0f} s after it was made: retry then",
+            first["thread_id"],
+        )
 
 
 def _call_rows(

@@ -388,3 +388,88 @@ def test_the_shadow_judge_labels_the_services_graph_turns_not_its_integrations(
         service.close()
     with CostLedger(ledger_path) as ledger:
         assert [(label.thread_id, label.turn) for label in ledger.labels()] == [("main-2", 0)]
+
+
+def test_a_claim_left_by_a_killed_process_does_not_lose_the_turn(tmp_path: Path) -> None:
+    """Load test, run (c): a process SIGKILLed between claiming the workers and merging
+    them left its claim in the ledger, and the client's retry on another process was
+    refused (409, "its answer and calls are there") although the conversation had no
+    such turn: the turn was lost. A claim whose merge is not in its conversation is
+    taken over once it is older than the lease; a younger one is still in progress."""
+    config = OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite")
+    with ExitStack() as stack:
+        killed = make_service(stack, tmp_path / "s.sqlite", config)
+        ids = [killed.spawn_worker_session(t) for t in killed.evaluate_task(TWO_PARTS).workers]
+        ledger = killed.resources.ledger()
+        assert ledger is not None
+        ledger.claim_workers(ids, "main-1")  # the process dies here: no merge, no release
+        other = make_service(stack, tmp_path / "s.sqlite", config)
+        with pytest.raises(AlreadyIntegratedError, match="being integrated"):
+            other.integrate_results(ids, "main-1", request=TWO_PARTS)  # within the lease
+        with ledger.rows.transaction() as tx:  # older than any lease
+            tx.execute("UPDATE integrations SET integrated_at = integrated_at - 3600")
+        summary = other.integrate_results(ids, "main-1", request=TWO_PARTS)
+        assert summary.messages == 2
+        with pytest.raises(AlreadyIntegratedError, match="already integrated into 'main-1'"):
+            other.integrate_results(ids, "main-1", request=TWO_PARTS)
+        values = other.main.get_state({"configurable": {"thread_id": "main-1"}}).values
+        assert [m.type for m in values["messages"]] == ["human", "ai"]
+    with CostLedger(tmp_path / "ledger.sqlite") as ledger:
+        (turn,) = ledger.turns()
+        assert turn.thread_id == "main-1" and len(turn.calls) == 2
+        assert {c["thread_id"] for c in ledger.calls()} == {"main-1"}
+
+
+def test_a_stale_claim_whose_merge_is_in_the_conversation_is_not_merged_again(
+    tmp_path: Path,
+) -> None:
+    """A process killed after its merge reached the conversation (before answering):
+    the claim's conversation has the answer, so a retry is refused, never merged twice,
+    however old the claim."""
+    config = OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite")
+    with ExitStack() as stack:
+        service = make_service(stack, tmp_path / "s.sqlite", config)
+        ids = [service.spawn_worker_session(t) for t in service.evaluate_task(TWO_PARTS).workers]
+        service.integrate_results(ids, "main-1", request=TWO_PARTS)
+        ledger = service.resources.ledger()
+        assert ledger is not None
+        with ledger.rows.transaction() as tx:
+            tx.execute("UPDATE integrations SET integrated_at = integrated_at - 3600")
+        with pytest.raises(AlreadyIntegratedError, match="already integrated into 'main-1'"):
+            service.integrate_results(ids, "main-1", request=TWO_PARTS)
+        with pytest.raises(AlreadyIntegratedError):
+            service.integrate_results(ids[:1], "main-2", request=TWO_PARTS)
+        values = service.main.get_state({"configurable": {"thread_id": "main-1"}}).values
+        assert len(values["messages"]) == 2
+
+
+def test_a_merge_killed_before_its_record_is_recorded_by_the_retry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Load test, run (c): app1 was SIGKILLed after the merge reached the conversation
+    and before the graph's ``record`` step wrote the turn; the retry on app0 was rightly
+    refused (409), but the turn was never recorded: the ledger missed it and the
+    workers' calls stayed under their ids. The refused retry now runs the pending step."""
+    config = OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite")
+    with ExitStack() as stack:
+        killed = make_service(stack, tmp_path / "s.sqlite", config)
+        ids = [killed.spawn_worker_session(t) for t in killed.evaluate_task(TWO_PARTS).workers]
+        ledger = killed.resources.ledger()
+        assert ledger is not None
+        monkeypatch.setattr(ledger, "release_workers", lambda ids: None)  # killed: no cleanup
+
+        def killed_before_record(*args: Any, **kwargs: Any) -> None:
+            raise SystemExit("SIGKILL")
+
+        monkeypatch.setattr(killed.main, "invoke", killed_before_record)
+        with pytest.raises(SystemExit):
+            killed.integrate_results(ids, "main-1", request=TWO_PARTS)
+        other = make_service(stack, tmp_path / "s.sqlite", config)
+        with pytest.raises(AlreadyIntegratedError, match="already integrated into 'main-1'"):
+            other.integrate_results(ids, "main-1", request=TWO_PARTS)
+        state = other.main.get_state({"configurable": {"thread_id": "main-1"}})
+        assert len(state.values["messages"]) == 2 and state.next == ()
+    with CostLedger(tmp_path / "ledger.sqlite") as ledger:
+        (turn,) = ledger.turns()
+        assert turn.thread_id == "main-1" and len(turn.calls) == 2
+        assert {c["thread_id"] for c in ledger.calls()} == {"main-1"}

@@ -324,3 +324,35 @@ def test_thread_safe_log_and_fault_queue() -> None:
         if entry.fault is None:
             assert entry.input_tokens == count_messages(entry.messages)
             assert entry.output_tokens == count_text(entry.text)
+
+
+async def test_token_latency_paces_the_stream() -> None:
+    """``token_latency_s``: after the first token, each piece arrives at the per-token pace;
+    ``invoke`` waits for the whole answer."""
+    model = SimulatedChatModel(model_name="gpt-4.1", latency_s=0.02, token_latency_s=0.002)
+    question = [HumanMessage("Explain how a hash map handles collisions.")]
+    started = time.perf_counter()
+    arrivals = []
+    async for chunk in model.astream(question):
+        if chunk.text:
+            arrivals.append(time.perf_counter() - started)
+    tokens = model.requests[-1].output_tokens
+    assert tokens > 20 and len(arrivals) > 5
+    assert arrivals[0] >= 0.02 and arrivals[-1] >= 0.02 + 0.002 * tokens * 0.9
+    assert arrivals[-1] - arrivals[0] >= 0.002 * tokens * 0.8  # spread out, not at once
+    started = time.perf_counter()
+    model.invoke(question)
+    assert time.perf_counter() - started >= 0.02 + 0.002 * tokens * 0.9
+
+
+def test_served_model_pace_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from orchestrator_graph.server.chat_models import FIRST_TOKEN_ENV, TOKEN_ENV, served_model
+
+    monkeypatch.setenv(FIRST_TOKEN_ENV, "250")
+    monkeypatch.setenv(TOKEN_ENV, "4")
+    model = served_model("gpt-4.1-mini", live=False)
+    assert isinstance(model, SimulatedChatModel)
+    assert (model.latency_s, model.token_latency_s) == (0.25, 0.004)
+    monkeypatch.setenv(TOKEN_ENV, "-1")
+    with pytest.raises(ValueError, match=TOKEN_ENV):
+        served_model("gpt-4.1-mini", live=False)
