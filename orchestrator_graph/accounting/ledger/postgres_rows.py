@@ -229,7 +229,9 @@ class PostgresWatch:
             if self._conn is None:
                 self._conn = self._listen()
                 return None
-            notes = list(self._conn.notifies(timeout=0.0))
+            # twice: a connection the server ended first yields its last message, and
+            # only the next look at the socket finds it closed
+            notes = [*self._conn.notifies(timeout=0.0), *self._conn.notifies(timeout=0.0)]
         except psycopg.Error:
             self.close()
             return None

@@ -157,3 +157,27 @@ def test_a_cache_from_before_withdrawals_gets_the_column(location: str | Path) -
     with AnswerCache(location) as again:
         hit = again.lookup("t", "", DUNE, vector(DUNE), threshold=THRESHOLD)
         assert hit is not None and hit.hit
+
+
+@pytest.mark.slow
+def test_a_holder_whose_listening_connection_broke_reads_its_scopes_again(
+    pg_ledger: str,
+) -> None:
+    """Notifications sent while a holder's listening connection is down are lost: the
+    next lookup reads the scope again rather than missing what was written meanwhile."""
+    import psycopg
+
+    with AnswerCache(pg_ledger) as reader, AnswerCache(pg_ledger) as writer:
+        assert reader.lookup("t", "", DUNE, vector(DUNE), threshold=THRESHOLD) is None  # loaded
+        listen = f'LISTEN "{reader.rows.channel("answer_cache")}"'  # type: ignore[attr-defined]
+        with psycopg.connect(pg_ledger, autocommit=True) as admin:
+            ended = admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = %s",
+                [listen],
+            ).fetchall()
+        assert len(ended) == 2  # both holders' listening connections
+        time.sleep(0.3)  # the server has closed them
+        writer.store("t", "", DUNE, vector(DUNE), "Frank Herbert.", ttl_s=60)
+        time.sleep(0.1)
+        hit = reader.lookup("t", "", DUNE_AGAIN, vector(DUNE_AGAIN), threshold=THRESHOLD)
+        assert hit is not None and hit.hit
