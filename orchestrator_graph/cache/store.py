@@ -61,8 +61,9 @@ class Match:
 
 @dataclass
 class _ScopeIndex:
-    """One scope's unexpired entries in memory: the rows by position, the positions of
-    the serving ones by exact key, their vectors, the latest withdrawn row by key."""
+    """One scope's unexpired entries in memory (withdrawn ones too, never served): the
+    rows by position, the positions of the serving ones by exact key, their vectors,
+    the latest withdrawn row by key."""
 
     rows: list[dict[str, Any]] = field(default_factory=list)
     positions: dict[str, int] = field(default_factory=dict)
@@ -76,7 +77,7 @@ class _ScopeIndex:
         position = self.positions.get(row["entry_id"])
         if position is not None:
             self.rows[position] = row
-        elif not row["withdrawn"]:
+        else:
             position = self.positions[row["entry_id"]] = len(self.rows)
             self.rows.append(row)
             self.by_key[key] = position
@@ -87,7 +88,7 @@ class _ScopeIndex:
                 else np.zeros(DIMENSIONS, dtype=np.float32)
             )
         if row["withdrawn"]:
-            if position is not None and self.by_key.get(key) == position:
+            if self.by_key.get(key) == position:
                 del self.by_key[key]
             latest = self.withdrawn.get(key)
             if latest is None or latest["created_at"] <= row["created_at"]:
@@ -259,7 +260,10 @@ class AnswerCache(Closing):
         """A request at ``neighbour_similarity`` proved to ask something else: the entry's
         own threshold rises above it (``bound.raised``). Returns the new threshold."""
         index = self._index(scope)
-        row = index.rows[index.positions[entry_id]]
+        position = index.positions.get(entry_id)
+        if position is None:  # expired and deleted since it was found: nothing to raise
+            return raised(0.0, neighbour_similarity)
+        row = index.rows[position]
         threshold = raised(row["threshold"], neighbour_similarity)
         self._entries.update(entry_id, threshold=threshold)
         with self._memory:

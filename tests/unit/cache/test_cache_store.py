@@ -159,6 +159,20 @@ def test_a_cache_from_before_withdrawals_gets_the_column(location: str | Path) -
         assert hit is not None and hit.hit
 
 
+def test_a_threshold_is_raised_on_an_entry_withdrawn_meanwhile(location: str | Path) -> None:
+    """A turn came near an entry that another holder withdrew before the turn stored
+    its own answer: raising the entry's threshold used to fail (it was not in memory)."""
+    with AnswerCache(location) as turn, AnswerCache(location) as feedback:
+        entry = turn.store("t", "", DUNE, vector(DUNE), "Frank Herbert.", ttl_s=60)
+        near = turn.lookup("t", "", DUNE_AGAIN, vector(DUNE_AGAIN), threshold=THRESHOLD)
+        assert near is not None and near.entry_id == entry
+        feedback.withdraw(entry, "withdrawn after negative feedback")
+        assert turn.raise_threshold("t", entry, near.similarity) > near.similarity
+        (row,) = feedback.entries("t")
+        assert row["threshold"] > near.similarity and row["withdrawn"]
+        assert turn.raise_threshold("t", "gone", 0.9) > 0.9  # deleted meanwhile: nothing
+
+
 @pytest.mark.slow
 def test_a_holder_whose_listening_connection_broke_reads_its_scopes_again(
     pg_ledger: str,
