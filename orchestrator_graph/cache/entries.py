@@ -71,22 +71,19 @@ class Entries:
 
     def unexpired(self, scope: str, now: float) -> list[dict[str, Any]]:
         """The scope's unexpired entries (withdrawn ones too), oldest first."""
-        with self.rows.transaction(write=False) as tx:
-            return tx.query(
-                f"{_SELECT} WHERE scope = ? AND expires_at > ? ORDER BY {self.rows.row_order}",
-                [scope, now],
-            )
+        return self.rows.query(
+            f"{_SELECT} WHERE scope = ? AND expires_at > ? ORDER BY {self.rows.row_order}",
+            [scope, now],
+        )
 
     def by_id(self, entry_ids: list[str]) -> list[dict[str, Any]]:
         """The entries of ``entry_ids`` that are still stored, oldest first."""
         if not entry_ids:
             return []
         marks = ", ".join("?" * len(entry_ids))
-        with self.rows.transaction(write=False) as tx:
-            return tx.query(
-                f"{_SELECT} WHERE entry_id IN ({marks}) ORDER BY {self.rows.row_order}",
-                entry_ids,
-            )
+        return self.rows.query(
+            f"{_SELECT} WHERE entry_id IN ({marks}) ORDER BY {self.rows.row_order}", entry_ids
+        )
 
     def insert(self, row: dict[str, Any], now: float) -> None:
         """Add an entry; the expired ones are deleted."""
@@ -112,8 +109,7 @@ class Entries:
     def all(self, scope: str | None) -> list[dict[str, Any]]:
         """The stored entries (live or not, of ``scope`` or all), oldest first."""
         where, args = (" WHERE scope = ?", [scope]) if scope is not None else ("", [])
-        with self.rows.transaction(write=False) as tx:
-            return tx.query(f"{_SELECT}{where} ORDER BY {self.rows.row_order}", args)
+        return self.rows.query(f"{_SELECT}{where} ORDER BY {self.rows.row_order}", args)
 
     def close(self) -> None:
         self._watch.close()

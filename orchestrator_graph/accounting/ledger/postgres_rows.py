@@ -9,7 +9,8 @@ come from a ``psycopg_pool.ConnectionPool`` (the ``postgres`` extra). A writing
 transaction takes a transaction-level advisory lock per key it names
 (``locks``), in sorted order, so two budget reservations on one thread or one
 tenant run one after the other in whichever processes they are made, and
-reservations on unrelated keys run side by side.
+reservations on unrelated keys run side by side. A ``PostgresWatch`` listens on a
+connection of its own for what other holders notified (``Transaction.notify``).
 """
 
 from __future__ import annotations
@@ -191,6 +192,11 @@ class PostgresRows:
             for key in sorted(set(locks)):
                 conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
             yield PostgresTransaction(conn, self)
+
+    def query(self, sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """One statement on a pooled connection, in its own implicit transaction."""
+        with self._pool.connection() as conn:
+            return PostgresTransaction(conn, self).query(sql, args)
 
     def watch(self, channel: str) -> PostgresWatch:
         """A connection of its own listening on ``channel``."""

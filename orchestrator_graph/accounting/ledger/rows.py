@@ -1,9 +1,10 @@
 """Where the ledger's rows live: a SQLite file (the default) or a Postgres database.
 
-``Rows`` is what the ledger (``store.CostLedger``) and the budget book
-(``holds.BudgetBook``) need from a database: short transactions in which to
-query, execute and upsert, and tables created from the one declaration in
-``schema``. :func:`open_rows` picks the backend from the location: a
+``Rows`` is what the ledger (``store.CostLedger``), the budget book
+(``holds.BudgetBook``) and the answer cache (``cache.entries``) need from a
+database: short transactions in which to query, execute and upsert (or one
+statement alone, ``Rows.query``), and tables created from one declaration (the
+ledger's in ``schema``). :func:`open_rows` picks the backend from the location: a
 ``postgresql://`` URL opens ``postgres_rows.PostgresRows``, anything else is a
 SQLite file (``sqlite_rows.SqliteRows``).
 
@@ -78,6 +79,11 @@ class Rows(Protocol):
         """One short transaction. A writing one is serialised with every other writer
         touching the same ``locks`` (keys such as ``"thread:abc"``): what it reads
         cannot change before it commits."""
+        ...
+
+    def query(self, sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """The rows of one statement run on its own (in Postgres one round trip, where a
+        transaction takes four)."""
         ...
 
     def watch(self, channel: str) -> Watch:

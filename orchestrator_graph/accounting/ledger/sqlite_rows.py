@@ -166,6 +166,11 @@ class SqliteRows:
         with self._lock, database.transaction(self._conn, "IMMEDIATE" if write else "DEFERRED"):
             yield SqliteTransaction(self._conn)
 
+    def query(self, sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """One statement under the connection's lock (a read transaction of its own)."""
+        with self.transaction(write=False) as tx:
+            return tx.query(sql, args)
+
     def watch(self, channel: str) -> SqliteWatch:
         """Whether another connection wrote (SQLite cannot say what: any ``channel``)."""
         return SqliteWatch(self)
