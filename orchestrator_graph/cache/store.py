@@ -80,7 +80,8 @@ class _ScopeIndex:
         else:
             position = self.positions[row["entry_id"]] = len(self.rows)
             self.rows.append(row)
-            self.by_key[key] = position
+            if not row["withdrawn"]:
+                self.by_key[key] = position
             vector = row["vector"]
             self.screen.add(
                 np.frombuffer(vector, dtype=np.float32)

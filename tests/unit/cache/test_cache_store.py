@@ -159,6 +159,18 @@ def test_a_cache_from_before_withdrawals_gets_the_column(location: str | Path) -
         assert hit is not None and hit.hit
 
 
+def test_withdrawing_a_newer_entry_leaves_an_older_one_for_the_same_request(
+    location: str | Path,
+) -> None:
+    with AnswerCache(location) as first:
+        older = first.store("t", "", DUNE, None, "Frank Herbert.", ttl_s=60)
+        newer = first.store("t", "", DUNE, None, "Brian Herbert.", ttl_s=60)
+        first.withdraw(newer, "withdrawn after negative feedback")
+    with AnswerCache(location) as again:  # read back in the order stored
+        match = again.lookup("t", "", DUNE, None, threshold=THRESHOLD)
+        assert match is not None and match.exact and match.entry_id == older
+
+
 def test_a_threshold_is_raised_on_an_entry_withdrawn_meanwhile(location: str | Path) -> None:
     """A turn came near an entry that another holder withdrew before the turn stored
     its own answer: raising the entry's threshold used to fail (it was not in memory)."""
