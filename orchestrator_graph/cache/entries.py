@@ -56,6 +56,7 @@ class Entries:
             purpose=PURPOSE,
             indexes=INDEXES,
             added_later=ADDED_LATER,
+            setting="CacheConfig.path",
         )
         self.location = self.rows.location
         try:

@@ -96,12 +96,14 @@ class Rows(Protocol):
 @dataclass(frozen=True)
 class TableSet:
     """What a backend creates and checks: the tables, what they are for (in error
-    messages: "be opened as a cost ledger"), their indexes, the columns added later."""
+    messages: "be opened as a cost ledger"), their indexes, the columns added later
+    with their default."""
 
     tables: Tables
     purpose: str
     indexes: Indexes
     added_later: Mapping[str, Any]
+    setting: str = "ledger_path"  # what names another SQLite file, in error messages
 
 
 def is_postgres_url(location: str | Path) -> bool:
@@ -116,12 +118,14 @@ def open_rows(
     read_only: bool = False,
     indexes: Indexes | None = None,
     added_later: Mapping[str, Any] | None = None,
+    setting: str = "ledger_path",
 ) -> Rows:
     """The tables ``tables`` at ``location`` (created, and older ones given the
     columns added since); ``None`` or ``":memory:"`` is a private in-memory SQLite.
     ``indexes`` (default: the ledger's, ``schema.INDEXES``) are created with them;
     ``added_later`` are the columns an older table may lack, with the value its rows
-    get (default: the ledger's ``schema.ADDED_LATER``, NULL).
+    get (default: the ledger's ``schema.ADDED_LATER``, NULL). ``setting`` names what
+    points at another SQLite file in error messages.
     ``read_only``: a SQLite file is opened to read (``mode=ro``) and must hold the
     tables already; nothing is created or changed (a Postgres database opens as usual).
 
@@ -134,6 +138,7 @@ def open_rows(
         purpose,
         schema.INDEXES if indexes is None else indexes,
         dict.fromkeys(schema.ADDED_LATER) if added_later is None else added_later,
+        setting,
     )
     if location is not None and is_postgres_url(location):
         from orchestrator_graph.accounting.ledger.postgres_rows import PostgresRows

@@ -84,7 +84,7 @@ class SqliteRows:
             return
 
         def file_error(path: Path, exc: sqlite3.DatabaseError) -> LedgerError:
-            return LedgerError.unusable(path, purpose, exc)
+            return LedgerError.unusable(path, purpose, exc, tables.setting)
 
         self._conn = database.open_sqlite(path, file_error=file_error, check=self._check)
         try:
@@ -150,7 +150,7 @@ class SqliteRows:
                     f"{self.path} has a table {name!r} that cannot {self._purpose} "
                     f"(missing columns {missing}, primary key {table.pks}, expected {list(pk)}). "
                     f"It was left as it is: move it away (mv {self.path} {self.path}.bak) "
-                    "or set ledger_path to another file."
+                    f"or set {self._set.setting} to another file."
                 )
         if create:
             for name in self._tables:

@@ -12,6 +12,7 @@ import pytest
 
 from orchestrator_graph.cache.check import threshold_for
 from orchestrator_graph.cache.store import AnswerCache
+from orchestrator_graph.errors import LedgerError
 from orchestrator_graph.quality.embedding import shared_embedder
 
 THRESHOLD = threshold_for(0.01)
@@ -169,6 +170,14 @@ def test_withdrawing_a_newer_entry_leaves_an_older_one_for_the_same_request(
     with AnswerCache(location) as again:  # read back in the order stored
         match = again.lookup("t", "", DUNE, None, threshold=THRESHOLD)
         assert match is not None and match.exact and match.entry_id == older
+
+
+def test_a_file_that_is_not_a_cache_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "answer_cache.sqlite"
+    path.write_text("not a database")
+    with pytest.raises(LedgerError, match=r"answer cache.*set CacheConfig\.path to another"):
+        AnswerCache(path)
+    assert path.read_text() == "not a database"
 
 
 def test_a_threshold_is_raised_on_an_entry_withdrawn_meanwhile(location: str | Path) -> None:
