@@ -61,7 +61,8 @@ class CacheConfig(BaseModel):
 
     Attributes:
         path: the SQLite file of the entries (they hold request and answer text); None
-            keeps them next to the ledger, in ``answer_cache.sqlite``.
+            keeps them where the ledger is: in its Postgres database (``ledger_url``:
+            shared by every process), else next to its file, in ``answer_cache.sqlite``.
         ttl_s: how long an answer may be reused, in seconds.
         max_false_hit_rate: the bound on the share of near misses (same words, another
             question) answered from the cache; sets the similarity threshold
@@ -363,18 +364,18 @@ class OrchestratorConfig(BaseModel):
         """Where the ledger and the budget holds are: ``ledger_url`` or ``ledger_path``."""
         return self.ledger_url if self.ledger_url is not None else self.ledger_path
 
-    def cache_path(self) -> Path | None:
-        """Where the answer cache is kept: ``cache.path``, else beside the ledger."""
+    def cache_location(self) -> str | Path | None:
+        """Where the answer cache is kept: ``cache.path``, else where the ledger is."""
         if self.cache is None:
             return None
         if self.cache.path is not None:
             return Path(self.cache.path)
-        if self.ledger_path is not None:
-            return Path(self.ledger_path).with_name("answer_cache.sqlite")
-        raise ValueError(
-            "the answer cache needs a file: set CacheConfig(path=...) or ledger_path "
-            "(it is then kept beside the ledger, in answer_cache.sqlite)"
-        )
+        if self.ledger_location is None:
+            raise ValueError(
+                "the answer cache needs a place: set CacheConfig(path=...), ledger_path (it "
+                "is then kept beside the ledger, in answer_cache.sqlite) or ledger_url"
+            )
+        return self.ledger_url or Path(self.ledger_location).with_name("answer_cache.sqlite")
 
 
 class RunContext(BaseModel):

@@ -66,11 +66,13 @@ class LedgerError(OrchestratorError, RuntimeError):
     """The ledger file cannot be used: not SQLite, or not a cost ledger."""
 
     @classmethod
-    def unusable(cls, path: Path, purpose: str, cause: Exception) -> LedgerError:
+    def unusable(
+        cls, path: Path, purpose: str, cause: Exception, setting: str = "ledger_path"
+    ) -> LedgerError:
         """The error for a file that cannot serve ``purpose``; the file is left alone."""
         return cls(
             f"{path} cannot {purpose}: {cause}. It was left as it is: "
-            f"move it away (mv {path} {path}.bak) or set ledger_path to another file."
+            f"move it away (mv {path} {path}.bak) or set {setting} to another file."
         )
 
 

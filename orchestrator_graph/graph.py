@@ -151,11 +151,11 @@ def create_orchestrator(
     if resources is not None and not resources.matches(options):
         raise ValueError(
             f"resources keep the ledger and cache at {resources.ledger_location} and "
-            f"{resources.cache_path}, the config at {options.ledger_location} and "
-            f"{options.cache_path()}: give both the same places"
+            f"{resources.cache_location}, the config at {options.ledger_location} and "
+            f"{options.cache_location()}: give both the same places"
         )
     owned = resources is None
-    held = Resources(options) if resources is None else resources  # a cache needs a file
+    held = Resources(options) if resources is None else resources  # a cache needs a place
     # the first decision's loads (encoding, embedding session, ...) happen here, once
     warm_up(options, main_model=pricing.main_model, worker_model=pricing.worker_model)
     builder = OrchestratorGraph(options)

@@ -2,7 +2,7 @@
 
 ``Resources`` holds them for one graph (or any other caller), as a checkpointer
 holds its connection: each is opened on first use from the config's
-``ledger_path`` / ``ledger_url`` and ``cache_path()``, and all are closed by
+``ledger_path`` / ``ledger_url`` and ``cache_location()``, and all are closed by
 ``close()`` or at the end of a ``with`` block. The ledger's file (or Postgres
 database) is opened once and shared by the ledger and the budget holds; without a
 ledger the holds are kept in memory, per holder. There is no process-wide registry:
@@ -34,15 +34,16 @@ from orchestrator_graph.errors import ResourcesClosedError
 from orchestrator_graph.storage.closing import Closing
 
 logger = logging.getLogger(__name__)
+Location = str | Path | None  # a SQLite file, a Postgres URL, or None: not kept
 
 
-def locations(config: OrchestratorConfig) -> tuple[str | Path | None, Path | None]:
-    """Where ``config`` keeps the ledger (a file or a Postgres URL) and the answer cache
-    (None: not kept). A cache with no file to keep it in raises ``ValueError``."""
+def locations(config: OrchestratorConfig) -> tuple[Location, Location]:
+    """Where ``config`` keeps the ledger and the answer cache (each a file, a Postgres
+    URL or None: not kept). A cache with no place to keep it raises ``ValueError``."""
     location = config.ledger_location
     if location is not None and not is_postgres_url(location):
         location = Path(location)
-    return location, config.cache_path()
+    return location, config.cache_location()
 
 
 class Resources(Closing):
@@ -57,7 +58,7 @@ class Resources(Closing):
     """
 
     def __init__(self, config: OrchestratorConfig | None = None) -> None:
-        self.ledger_location, self.cache_path = locations(config or OrchestratorConfig())
+        self.ledger_location, self.cache_location = locations(config or OrchestratorConfig())
         self._lock = threading.Lock()
         self._closed = False
         self._rows: Rows | None = None
@@ -74,7 +75,7 @@ class Resources(Closing):
 
     def matches(self, config: OrchestratorConfig) -> bool:
         """Whether ``config`` keeps its ledger and cache where this holder does."""
-        return locations(config) == (self.ledger_location, self.cache_path)
+        return locations(config) == (self.ledger_location, self.cache_location)
 
     def ledger(self) -> CostLedger | None:
         """The cost ledger (None when the config keeps none); its file is created on
@@ -111,13 +112,13 @@ class Resources(Closing):
         """The answer cache (None when the config keeps none)."""
         if self._cache is not None:
             return self._cache
-        if self.cache_path is None:
+        if self.cache_location is None:
             self._check_open()
             return None
         with self._lock:
             self._check_open()
             if self._cache is None:
-                self._cache = AnswerCache(self.cache_path)
+                self._cache = AnswerCache(self.cache_location)
             return self._cache
 
     def submit(self, job: Callable[[], object]) -> None:

@@ -49,8 +49,9 @@ def record_outcome(
     """Report turn ``turn`` of ``thread_id`` (None: its latest recorded turn): a quality
     score in 0-1 or ``thumbs``, and/or whether it needed earlier turns. ``adapt=False``
     records without learning (as ``QualityConfig(adaptive=False)`` does).
-    With ``cache`` (the answer cache, or its file), a turn answered from it and scored
-    under ``WITHDRAW_BELOW`` (thumbs down) withdraws the entry that answered it.
+    With ``cache`` (the answer cache, or where it is: a file or a Postgres URL), a turn
+    answered from it and scored under ``WITHDRAW_BELOW`` (thumbs down) withdraws the
+    entry that answered it.
     ``UnknownTurnError`` when the thread has not recorded that turn (nothing is written).
 
     ``ledger`` is an open ``CostLedger`` (left open) or where one is (a SQLite file or a

@@ -1,28 +1,24 @@
-"""The answer cache's entries in a SQLite file, and the lookup: exact, then semantic.
+"""The answer cache: earlier answers per scope, and the lookup: exact, then semantic.
 
-One table, ``answer_cache``: per entry its scope (the tenant key the caller sets;
-an entry is never seen from another scope), the hash of the standing instructions
-it was answered under, the request and its embedding (float32 bytes), the answer,
-its own threshold, the cost of the turn that produced it, when it expires, and why
-it was withdrawn ("" while it serves: negative feedback withdraws an entry).
-Opened through ``database.open_sqlite`` (WAL, busy timeout), so several processes
-may share the file. Each open cache keeps, per scope, the vectors as one numpy
-matrix for a cosine search (``screen``: every entry above a floor, exactly); it
-reloads them when another connection has written (``PRAGMA data_version``).
-Whoever opens a cache closes it: a graph's is opened and closed by its
-``resources.Resources``.
+The entries are kept by ``entries.Entries`` (a SQLite file, or the ledger's
+Postgres database shared by several processes). Each open cache keeps, per scope,
+the live entries in memory: their requests by exact key, and their vectors for a
+cosine search (``screen``: every entry above a floor, exactly). A lookup reads
+nothing from the database while no other process has written: before it, the
+entries another process changed are taken in (on Postgres, those it named; on
+SQLite, whose file only says that it changed, the scope is read again); a hit is
+read again before it is served, so an entry withdrawn a moment ago elsewhere is
+never served. Whoever opens a cache closes it: a graph's is opened and closed by
+its ``resources.Resources``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,34 +27,16 @@ import numpy as np
 
 from orchestrator_graph.cache.bound import raised
 from orchestrator_graph.cache.check import MatchCheck, read, shipped_check
+from orchestrator_graph.cache.entries import Entries
 from orchestrator_graph.cache.guards import mismatch
 from orchestrator_graph.cache.screen import Screen
-from orchestrator_graph.errors import LedgerError
 from orchestrator_graph.quality.embedding import DIMENSIONS
-from orchestrator_graph.storage import database
 from orchestrator_graph.storage.closing import Closing
 
-TABLE = "answer_cache"
-COLUMNS: dict[str, type] = {
-    "entry_id": str,
-    "scope": str,
-    "context_key": str,
-    "request": str,
-    "request_key": str,
-    "vector": bytes,
-    "answer": str,
-    "threshold": float,
-    "model": str,
-    "cost_usd": float,
-    "created_at": float,
-    "expires_at": float,
-    "hits": int,
-    "withdrawn": str,
-}
-ADDED_LATER = {"withdrawn": ""}  # columns newer than the first caches, with their default
 WITHDRAW_BELOW = 0.5  # feedback scoring a cached answer under this withdraws its entry
 NEAR = 0.75  # the least similarity at which an entry is a candidate (checked, or reported)
 CANDIDATES = 8  # the most similar entries checked by the guards and the check, best first
+Key = tuple[str, str]  # (context_key, request_key)
 
 
 def request_key(request: str) -> str:
@@ -83,38 +61,52 @@ class Match:
 
 @dataclass
 class _ScopeIndex:
-    """One scope's live entries in memory: ids, requests, thresholds, expiry, vectors."""
+    """One scope's unexpired entries in memory (withdrawn ones too, never served): the
+    rows by position, the positions of the serving ones by exact key, their vectors,
+    the latest withdrawn row by key."""
 
-    ids: list[str] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
-    by_key: dict[tuple[str, str], int] = field(default_factory=dict)
+    positions: dict[str, int] = field(default_factory=dict)
+    by_key: dict[Key, int] = field(default_factory=dict)
+    withdrawn: dict[Key, dict[str, Any]] = field(default_factory=dict)
     screen: Screen = field(default_factory=lambda: Screen(DIMENSIONS))
 
-    def add(self, row: dict[str, Any]) -> None:
-        self.ids.append(row["entry_id"])
-        self.rows.append(row)
-        self.by_key[row["context_key"], row["request_key"]] = len(self.rows) - 1
-        vector = row["vector"]
-        self.screen.add(
-            np.frombuffer(vector, dtype=np.float32)
-            if vector
-            else np.zeros(DIMENSIONS, dtype=np.float32)
-        )
+    def take(self, row: dict[str, Any]) -> None:
+        """An entry as it is stored now: added, or the copy in memory replaced."""
+        key = row["context_key"], row["request_key"]
+        position = self.positions.get(row["entry_id"])
+        if position is not None:
+            self.rows[position] = row
+        else:
+            position = self.positions[row["entry_id"]] = len(self.rows)
+            self.rows.append(row)
+            if not row["withdrawn"]:
+                self.by_key[key] = position
+            vector = row["vector"]
+            self.screen.add(
+                np.frombuffer(vector, dtype=np.float32)
+                if vector
+                else np.zeros(DIMENSIONS, dtype=np.float32)
+            )
+        if row["withdrawn"]:
+            if self.by_key.get(key) == position:
+                del self.by_key[key]
+            latest = self.withdrawn.get(key)
+            if latest is None or latest["created_at"] <= row["created_at"]:
+                self.withdrawn[key] = row
 
     def search(self, vector: np.ndarray, floor: float) -> tuple[np.ndarray, np.ndarray]:
         """The positions of the entries at least ``floor`` similar, and their cosines."""
         return self.screen.at_least(vector, floor)
 
 
-def _cache_error(path: Path, exc: sqlite3.DatabaseError) -> LedgerError:
-    return LedgerError(
-        f"{path} cannot be opened as an answer cache: {exc}. It was left as it is: "
-        "move it away or set CacheConfig.path to another file."
-    )
+def _serves(row: dict[str, Any], now: float) -> bool:
+    return not row["withdrawn"] and row["expires_at"] > now
 
 
 class AnswerCache(Closing):
-    """Earlier answers in the SQLite file ``path``, looked up per scope.
+    """Earlier answers at ``location`` (a SQLite file or a ``postgresql://`` URL),
+    looked up per scope.
 
     Example:
         >>> cache = AnswerCache(tmp / "answer_cache.sqlite")  # doctest: +SKIP
@@ -123,57 +115,40 @@ class AnswerCache(Closing):
         True
     """
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self._lock = threading.Lock()
-        self._loading = threading.Lock()  # one thread loads a scope's index at a time
-        self._conn = database.open_sqlite(path, file_error=_cache_error)
-        self.db = database.rows_db(self._conn)
+    def __init__(self, location: str | Path) -> None:
+        self._entries = Entries(location)
+        self.location = self._entries.location  # the file, or the URL without its password
+        self.rows = self._entries.rows
+        self._memory = threading.Lock()  # the indexes: one thread reads or changes them
         self._indexes: dict[str, _ScopeIndex] = {}
-        with self._transaction():
-            table = self.db.table(TABLE)
-            if not table.exists():
-                table.create(COLUMNS, pk="entry_id", not_null={"entry_id", "scope"})
-            for column, default in ADDED_LATER.items():
-                if column not in table.columns_dict:
-                    table.add_column(column, COLUMNS[column], not_null_default=default)
-            missing = sorted(set(COLUMNS) - set(table.columns_dict))
-            if missing:
-                raise _cache_error(self.path, sqlite3.DatabaseError(f"no columns {missing}"))
-            table.create_index(["scope", "context_key", "request_key"], if_not_exists=True)
-        self._version = self._data_version()
-
-    @contextmanager
-    def _transaction(self, mode: str = "IMMEDIATE") -> Iterator[None]:
-        with self._lock, database.transaction(self._conn, mode):  # type: ignore[arg-type]
-            yield
-
-    def _data_version(self) -> int:
-        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
 
     def _index(self, scope: str) -> _ScopeIndex:
-        """The scope's entries in memory, reloaded when another connection wrote."""
-        with self._loading:
-            return self._load_index(scope)
+        """The scope's entries in memory, with what other holders changed taken in."""
+        with self._memory:
+            changed = self._entries.changed()
+            if changed is None:
+                self._indexes.clear()
+            elif changed and self._indexes:
+                for row in self._entries.by_id(list(dict.fromkeys(changed))):
+                    if (loaded := self._indexes.get(row["scope"])) is not None:
+                        loaded.take(row)
+            index = self._indexes.get(scope)
+            if index is None:
+                index = self._indexes[scope] = _ScopeIndex()
+                for row in self._entries.unexpired(scope, time.time()):
+                    index.take(row)
+            return index
 
-    def _load_index(self, scope: str) -> _ScopeIndex:
-        version = self._data_version()
-        if version != self._version:
-            self._indexes.clear()
-            self._version = version
-        index = self._indexes.get(scope)
-        if index is None:
-            index = _ScopeIndex()
-            with self._transaction("DEFERRED"):
-                rows = self.db.query(
-                    f"SELECT * FROM {TABLE} WHERE scope = ? AND expires_at > ? AND withdrawn = ''"
-                    " ORDER BY rowid",
-                    [scope, time.time()],
-                )
-                for row in rows:
-                    index.add(row)
-            self._indexes[scope] = index
-        return index
+    def _still_serves(self, index: _ScopeIndex, row: dict[str, Any], now: float) -> bool:
+        """Whether the entry of ``row`` serves as kept in memory, read again; what
+        changed (withdrawn, threshold raised, deleted) is taken in."""
+        stored = self._entries.by_id([row["entry_id"]])
+        fresh = stored[0] if stored else {**row, "expires_at": 0.0}
+        same = all(fresh[k] == row[k] for k in ("threshold", "withdrawn", "expires_at"))
+        if not same:
+            with self._memory:
+                index.take(fresh)
+        return same and _serves(fresh, now)
 
     def lookup(
         self,
@@ -191,11 +166,30 @@ class AnswerCache(Closing):
         guard accepts, whose similarity reaches its own threshold and whose pair with
         the request ``check`` (the shipped match check by default) scores at least
         ``threshold``. On a miss, the nearest guard-passing entry above ``NEAR``
-        with ``hit=False``, or None."""
+        with ``hit=False``, or None. A hit is read again from the database first."""
         now = time.time() if now is None else now
         index = self._index(scope)
+        for _ in range(CANDIDATES + 1):  # each retry follows a change taken in
+            match = self._search(index, context_key, request, vector, threshold, now, check)
+            if match is None or not match.hit:
+                return match
+            if self._still_serves(index, index.rows[index.positions[match.entry_id]], now):
+                return match
+        return None
+
+    def _search(
+        self,
+        index: _ScopeIndex,
+        context_key: str,
+        request: str,
+        vector: np.ndarray | None,
+        threshold: float,
+        now: float,
+        check: MatchCheck | None,
+    ) -> Match | None:
+        """``lookup`` in the entries in memory."""
         position = index.by_key.get((context_key, request_key(request)))
-        if position is not None and index.rows[position]["expires_at"] > now:
+        if position is not None and _serves(index.rows[position], now):
             return _match(index.rows[position], 1.0, 1.0, 1.0, exact=True, hit=True)
         if vector is None or not index.rows:
             return None
@@ -207,7 +201,7 @@ class AnswerCache(Closing):
             positions[best].tolist(), similarities[best].tolist(), strict=True
         ):
             row = index.rows[position]
-            if row["expires_at"] <= now or row["context_key"] != context_key:
+            if not _serves(row, now) or row["context_key"] != context_key:
                 continue
             if mismatch(request, row["request"]) is not None:
                 continue
@@ -251,74 +245,62 @@ class AnswerCache(Closing):
             "hits": 0,
             "withdrawn": "",
         }
-        index = self._index(scope)  # loaded before the write, which it then adds
-        with self._transaction():
-            self._conn.execute(f"DELETE FROM {TABLE} WHERE expires_at <= ?", [now])
-            self.db.table(TABLE).insert(row)
-        index.add(row)
+        index = self._index(scope)  # loaded before the write, which it then takes in
+        self._entries.insert(row, now)
+        with self._memory:
+            index.take(row)
         if vector is not None:
             read(request)  # its words, read now rather than by the lookup that meets it
         return str(row["entry_id"])
 
     def count_hit(self, entry_id: str) -> None:
         """Count a hit of an entry."""
-        with self._transaction():
-            self._conn.execute(f"UPDATE {TABLE} SET hits = hits + 1 WHERE entry_id = ?", [entry_id])
+        self._entries.count_hit(entry_id)
 
     def raise_threshold(self, scope: str, entry_id: str, neighbour_similarity: float) -> float:
         """A request at ``neighbour_similarity`` proved to ask something else: the entry's
         own threshold rises above it (``bound.raised``). Returns the new threshold."""
         index = self._index(scope)
-        row = index.rows[index.ids.index(entry_id)]
-        row["threshold"] = raised(row["threshold"], neighbour_similarity)
-        with self._transaction():
-            self._conn.execute(
-                f"UPDATE {TABLE} SET threshold = ? WHERE entry_id = ?", [row["threshold"], entry_id]
-            )
-        return float(row["threshold"])
+        position = index.positions.get(entry_id)
+        if position is None:  # expired and deleted since it was found: nothing to raise
+            return raised(0.0, neighbour_similarity)
+        row = index.rows[position]
+        threshold = raised(row["threshold"], neighbour_similarity)
+        self._entries.update(entry_id, threshold=threshold)
+        with self._memory:
+            index.take({**row, "threshold": threshold})
+        return float(threshold)
 
     def withdraw(self, entry_id: str, reason: str) -> None:
         """Stop serving an entry (e.g. its answer got negative feedback); ``reason`` is
         kept and told by ``withdrawal`` to the next turn asking the same."""
-        with self._transaction():
-            self._conn.execute(
-                f"UPDATE {TABLE} SET withdrawn = ? WHERE entry_id = ?", [reason, entry_id]
-            )
-        with self._loading:
-            self._indexes.clear()  # this connection's write: reload (others see data_version)
+        self._entries.update(entry_id, withdrawn=reason)
+        with self._memory:
+            for index in self._indexes.values():
+                if (position := index.positions.get(entry_id)) is not None:
+                    index.take({**index.rows[position], "withdrawn": reason})
 
     def withdrawal(
         self, scope: str, context_key: str, request: str, now: float | None = None
     ) -> tuple[str, str] | None:
         """The id and reason of the latest unexpired entry withdrawn that asked exactly
         ``request`` in ``scope``, or None."""
-        with self._transaction("DEFERRED"):
-            row = self._conn.execute(
-                f"SELECT entry_id, withdrawn FROM {TABLE} WHERE scope = ? AND context_key = ?"
-                " AND request_key = ? AND withdrawn != '' AND expires_at > ?"
-                " ORDER BY rowid DESC LIMIT 1",
-                [scope, context_key, request_key(request), time.time() if now is None else now],
-            ).fetchone()
-        return None if row is None else (str(row[0]), str(row[1]))
+        row = self._index(scope).withdrawn.get((context_key, request_key(request)))
+        if row is None or row["expires_at"] <= (time.time() if now is None else now):
+            return None
+        return str(row["entry_id"]), str(row["withdrawn"])
 
     def answer(self, entry_id: str) -> str:
         """The answer of an entry ("" when it is gone)."""
-        with self._transaction("DEFERRED"):
-            row = self._conn.execute(
-                f"SELECT answer FROM {TABLE} WHERE entry_id = ?", [entry_id]
-            ).fetchone()
-        return "" if row is None else str(row[0])
+        stored = self._entries.by_id([entry_id])
+        return str(stored[0]["answer"]) if stored else ""
 
     def entries(self, scope: str | None = None) -> list[dict[str, Any]]:
         """The stored entries (live or not) as dicts, oldest first, without vectors."""
-        where, args = (" WHERE scope = ?", [scope]) if scope is not None else ("", [])
-        with self._transaction("DEFERRED"):
-            rows = list(self.db.query(f"SELECT * FROM {TABLE}{where} ORDER BY rowid", args))
-        return [{k: v for k, v in r.items() if k != "vector"} for r in rows]
+        return [{k: v for k, v in r.items() if k != "vector"} for r in self._entries.all(scope)]
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        self._entries.close()
 
 
 def _match(

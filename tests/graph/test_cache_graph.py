@@ -211,7 +211,7 @@ def test_without_a_cache_the_graph_is_unchanged(tmp_path: Path) -> None:
         config=OrchestratorConfig(cache=CacheConfig(path=tmp_path / "c.sqlite")),
     )
     assert "cache_answer" in cached.nodes
-    with pytest.raises(ValueError, match="the answer cache needs a file"):
+    with pytest.raises(ValueError, match="the answer cache needs a place"):
         create_orchestrator(
             main_model=main, worker_model=main, config=OrchestratorConfig(cache=CacheConfig())
         )

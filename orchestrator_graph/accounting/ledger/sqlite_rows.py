@@ -15,8 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from orchestrator_graph.accounting.ledger import schema
-from orchestrator_graph.accounting.ledger.rows import Tables
+from orchestrator_graph.accounting.ledger.rows import TableSet
 from orchestrator_graph.errors import LedgerError
 from orchestrator_graph.storage import database
 
@@ -38,6 +37,32 @@ class SqliteTransaction:
         if rows:
             self._db.table(table).upsert_all(rows, pk=pk if len(pk) > 1 else pk[0])
 
+    def notify(self, channel: str, payload: str) -> None:
+        """Nothing to send: another connection's watch sees that the file changed."""
+
+
+class SqliteWatch:
+    """Whether another connection wrote to the file (``PRAGMA data_version`` of this one)."""
+
+    def __init__(self, rows: SqliteRows) -> None:
+        self._rows = rows
+        self._version = self._read()
+
+    def _read(self) -> int:
+        with self._rows._lock:
+            return int(self._rows._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def changes(self) -> list[str] | None:
+        """``[]`` while no other connection has committed, else None (what is unknown)."""
+        version = self._read()
+        if version == self._version:
+            return []
+        self._version = version
+        return None
+
+    def close(self) -> None:
+        """Nothing of its own to close: it reads the rows' connection."""
+
 
 class SqliteRows:
     """The tables ``tables`` in the SQLite file ``path`` (``None``: in memory)."""
@@ -45,11 +70,13 @@ class SqliteRows:
     row_order = "rowid"
 
     def __init__(
-        self, path: str | Path | None, tables: Tables, *, purpose: str, read_only: bool = False
+        self, path: str | Path | None, tables: TableSet, *, read_only: bool = False
     ) -> None:
         self.path = Path(path) if path is not None else Path(":memory:")
         self.location = str(self.path)
-        self._tables, self._purpose = tables, purpose
+        self._set = tables
+        self._tables, self._purpose = tables.tables, tables.purpose
+        purpose = tables.purpose
         self._lock = threading.Lock()
 
         if read_only:
@@ -57,7 +84,7 @@ class SqliteRows:
             return
 
         def file_error(path: Path, exc: sqlite3.DatabaseError) -> LedgerError:
-            return LedgerError.unusable(path, purpose, exc)
+            return LedgerError.unusable(path, purpose, exc, tables.setting)
 
         self._conn = database.open_sqlite(path, file_error=file_error, check=self._check)
         try:
@@ -113,20 +140,21 @@ class SqliteRows:
                     table.create(columns, pk=pk if len(pk) > 1 else pk[0], not_null=set(pk))
                 continue
             missing = sorted(set(columns) - set(table.columns_dict))
+            added_later = self._set.added_later
             if create:
-                for column in [c for c in missing if c in schema.ADDED_LATER]:
-                    table.add_column(column, columns[column])
-            missing = [c for c in missing if c not in schema.ADDED_LATER]
+                for column in [c for c in missing if c in added_later]:
+                    table.add_column(column, columns[column], not_null_default=added_later[column])
+            missing = [c for c in missing if c not in added_later]
             if missing or tuple(table.pks) != pk:
                 raise LedgerError(
                     f"{self.path} has a table {name!r} that cannot {self._purpose} "
                     f"(missing columns {missing}, primary key {table.pks}, expected {list(pk)}). "
                     f"It was left as it is: move it away (mv {self.path} {self.path}.bak) "
-                    "or set ledger_path to another file."
+                    f"or set {self._set.setting} to another file."
                 )
         if create:
             for name in self._tables:
-                for index in schema.INDEXES.get(name, ()):
+                for index in self._set.indexes.get(name, ()):
                     db.table(name).create_index(list(index), if_not_exists=True)
 
     @contextmanager
@@ -137,6 +165,15 @@ class SqliteRows:
         file's write lock up front (``BEGIN IMMEDIATE``), which covers any ``locks``."""
         with self._lock, database.transaction(self._conn, "IMMEDIATE" if write else "DEFERRED"):
             yield SqliteTransaction(self._conn)
+
+    def query(self, sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """One statement under the connection's lock (a read transaction of its own)."""
+        with self.transaction(write=False) as tx:
+            return tx.query(sql, args)
+
+    def watch(self, channel: str) -> SqliteWatch:
+        """Whether another connection wrote (SQLite cannot say what: any ``channel``)."""
+        return SqliteWatch(self)
 
     def close(self) -> None:
         """Close the connection (idempotent)."""

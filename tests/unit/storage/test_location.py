@@ -39,7 +39,7 @@ def test_a_folder_holds_every_file(tmp_path: Path) -> None:
     config = location.config(OrchestratorConfig(cache=CacheConfig()))
     assert config.ledger_path == tmp_path / "state" / "ledger.sqlite"
     assert config.ledger_url is None
-    assert config.cache_path() == tmp_path / "state" / "answer_cache.sqlite"
+    assert config.cache_location() == tmp_path / "state" / "answer_cache.sqlite"
 
 
 def test_a_url_holds_everything_in_postgres() -> None:
