@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from conftest import Checkpointer
+from tests.conftest import Checkpointer
 from langchain_core.messages import HumanMessage
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator

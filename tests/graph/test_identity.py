@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from conftest import Checkpointer
+from tests.conftest import Checkpointer
 from langchain_core.messages import HumanMessage
 
 from orchestrator_graph import OrchestratorConfig, RunContext, create_orchestrator

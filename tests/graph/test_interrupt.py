@@ -7,7 +7,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import Checkpointer
+from tests.conftest import Checkpointer
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.types import Command
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Checkpointer
+from tests.conftest import Checkpointer
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.types import Command
 
