@@ -213,16 +213,20 @@ class Clients:
         return random.choice(live or [thread.server])
 
     async def _post(
-        self, thread: Thread, path: str, body: dict[str, Any]
+        self, thread: Thread, path: str, body: dict[str, Any], key: str | None = None
     ) -> tuple[httpx.Response | None, bool]:
-        """POST ``body``; sent again to another live server when the server is gone.
-        The response (None when no server answered) and whether it was sent again."""
+        """POST ``body`` (with the idempotency ``key``, if any); sent again to another live
+        server when the server is gone. The response (None when no server answered) and
+        whether it was sent again."""
+        headers = {"Idempotency-Key": key} if key else {}
         tried: set[str] = set()
         for _ in range(RETRIES):
             server = self._app_for(thread, tried)
             self.in_flight[server.name, path] += 1
             try:
-                response = await self.http.post(f"{server.url}/orchestrator/{path}", json=body)
+                response = await self.http.post(
+                    f"{server.url}/orchestrator/{path}", json=body, headers=headers
+                )
             except httpx.TransportError as error:
                 self.statuses[path, f"conn:{type(error).__name__}"] += 1
                 tried.add(server.name)
@@ -247,7 +251,12 @@ class Clients:
         views = evaluation["minimal_context"] or [thread.history]
         spawned = await asyncio.gather(
             *(
-                self._post(thread, "workers", {"task": task, "minimal_context": view})
+                self._post(
+                    thread,
+                    "workers",
+                    {"task": task, "minimal_context": view},
+                    key=str(uuid.uuid4()),  # a retry gets the same worker, billed once
+                )
                 for task, view in zip(tasks, views, strict=True)
             )
         )

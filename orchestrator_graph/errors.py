@@ -48,6 +48,11 @@ class AlreadyIntegratedError(OrchestratorError, RuntimeError):
         self.thread_id = thread_id
 
 
+class IdempotencyKeyError(OrchestratorError, ValueError):
+    """An idempotency key sent again with another request than the one it first named
+    (``OrchestratorService.spawn_worker_session(key=...)``; HTTP 409)."""
+
+
 class IntegrationInProgressError(AlreadyIntegratedError):
     """A worker is claimed by an integration that has not merged it yet: another request
     now, or one whose process died (its claim is taken over once the lease,

@@ -6,6 +6,7 @@ LangGraph server) serves the graph and these routes; the server's
 
     POST /orchestrator/evaluate              EvaluateRequest  -> Evaluation
     POST /orchestrator/workers               SpawnRequest     -> WorkerSession (201)
+         (header ``Idempotency-Key``: a retry gets the same worker, run and billed once)
     GET  /orchestrator/workers/{worker_id}                    -> WorkerSession
     POST /orchestrator/integrate             IntegrateRequest -> Integration
     POST /orchestrator/feedback              FeedbackRequest  -> Outcome
@@ -36,16 +37,17 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator, Callable, Coroutine
-from contextlib import ExitStack, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, ExitStack, asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request, status
+from fastapi import Depends, FastAPI, Header, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 
 from orchestrator_graph.accounting.feedback import Outcome
 from orchestrator_graph.errors import (
     AlreadyIntegratedError,
     AuthenticationError,
+    IdempotencyKeyError,
     IdentityMismatchError,
     InvalidTurnError,
     LedgerError,
@@ -105,6 +107,7 @@ ERROR_STATUS: dict[type[Exception], tuple[int, str]] = {
     ),
     UnknownTurnError: (status.HTTP_404_NOT_FOUND, ""),
     AlreadyIntegratedError: (status.HTTP_409_CONFLICT, ""),
+    IdempotencyKeyError: (status.HTTP_409_CONFLICT, ""),
     AuthenticationError: (status.HTTP_401_UNAUTHORIZED, ""),
     IdentityMismatchError: (status.HTTP_403_FORBIDDEN, ""),
 }
@@ -121,12 +124,10 @@ def _answer_with(
     return answer
 
 
-def create_app(
-    service_factory: Callable[[ExitStack], OrchestratorService] = default_service,
-    authenticate: Authenticate | None = None,
-) -> FastAPI:
-    """The FastAPI app; ``service_factory`` opens the service when the app starts;
-    ``authenticate`` names each caller (default: ``server.auth``'s, from the environment)."""
+def _lifespan(
+    service_factory: Callable[[ExitStack], OrchestratorService],
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The app's lifespan: the service opened when it starts, closed when it stops."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -137,11 +138,20 @@ def create_app(
         finally:
             await asyncio.to_thread(stack.close)
 
+    return lifespan
+
+
+def create_app(
+    service_factory: Callable[[ExitStack], OrchestratorService] = default_service,
+    authenticate: Authenticate | None = None,
+) -> FastAPI:
+    """The FastAPI app; ``service_factory`` opens the service when the app starts;
+    ``authenticate`` names each caller (default: ``server.auth``'s, from the environment)."""
     app = FastAPI(
         title="orchestrator-graph service",
         version="0.1.0",
         description="Route a request, run workers, merge their answers into the main session.",
-        lifespan=lifespan,
+        lifespan=_lifespan(service_factory),
         exception_handlers={t: _answer_with(c, h) for t, (c, h) in ERROR_STATUS.items()},
     )
     app.state.authenticate = authenticate or from_environment()
@@ -152,11 +162,17 @@ def create_app(
         return svc.evaluate_task(body, tenant=caller.tenant_for(body.tenant))
 
     @app.post(f"{PREFIX}/workers", status_code=status.HTTP_201_CREATED, tags=["orchestrator"])
-    def spawn(body: SpawnRequest, svc: Service, caller: Caller) -> WorkerSession:
-        """Run one worker; its id reads it back (``GET /orchestrator/workers/{id}``)."""
+    def spawn(
+        body: SpawnRequest,
+        svc: Service,
+        caller: Caller,
+        idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    ) -> WorkerSession:
+        """Run one worker; its id reads it back (``GET /orchestrator/workers/{id}``). A
+        retry with the request's ``Idempotency-Key`` gets the same worker, billed once."""
         tenant = caller.tenant_for(body.tenant)
         worker_id = svc.spawn_worker_session(
-            body.task, body.minimal_context, prices=body.prices, tenant=tenant
+            body.task, body.minimal_context, prices=body.prices, tenant=tenant, key=idempotency_key
         )
         return svc.worker_session(worker_id, tenant=tenant)
 

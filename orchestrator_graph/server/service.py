@@ -39,6 +39,7 @@ from orchestrator_graph.config import OrchestratorConfig, RunContext
 from orchestrator_graph.conversation.tokens import message_text
 from orchestrator_graph.errors import (
     AlreadyIntegratedError,
+    IdempotencyKeyError,
     IntegrationInProgressError,
     LedgerError,
     UnknownModelError,
@@ -49,6 +50,7 @@ from orchestrator_graph.nodes.spawn_subgraph import build_worker_graph
 from orchestrator_graph.resources import Resources
 from orchestrator_graph.routing.evaluate import evaluate_task
 from orchestrator_graph.server.identity import owned_thread
+from orchestrator_graph.server.integration import integrated_decision
 from orchestrator_graph.server.schemas import (
     ChatMessage,
     EvaluateRequest,
@@ -61,7 +63,6 @@ from orchestrator_graph.server.schemas import (
     langchain_messages,
 )
 from orchestrator_graph.state import (
-    Route,
     RoutingDecision,
     TurnFeedback,
     WorkerInput,
@@ -72,6 +73,13 @@ from orchestrator_graph.storage.closing import Closing
 WorkerGraph = CompiledStateGraph[Any, Any, Any, Any]
 # the answer's metadata key naming the workers merged into it (a retry looks for them)
 MERGED_WORKERS = "integrated_workers"
+
+
+def _worker_id(tenant: str | None, key: str | None) -> str:
+    """A new worker's id: random, or named by the tenant's idempotency key."""
+    if key is None:
+        return f"worker-{uuid.uuid4()}"
+    return f"worker-{uuid.uuid5(uuid.NAMESPACE_URL, f'{tenant or str()}/{key}')}"
 
 
 def _thread(thread_id: str, tenant: str | None = None) -> RunnableConfig:
@@ -209,31 +217,43 @@ class OrchestratorService(Closing):
         *,
         prices: Mapping[str, ModelPrice] | None = None,
         tenant: str | None = None,
+        key: str | None = None,
     ) -> str:
         """Run one worker on ``task`` (on ``task.model``) and its minimal view; returns its
         id (a thread id of the checkpointer, read back with ``worker_session``). With a
         ``tenant``, the worker is its: its spend and holds are under it, its thread is
         the tenant's, and only that tenant reads or integrates it.
 
+        ``key`` (an idempotency key, the HTTP ``Idempotency-Key`` header) names the
+        worker: a retry with the same key and task returns the worker the first request
+        ran, finished if its process died mid-run, and runs and bills nothing new; the
+        same key with another task raises ``IdempotencyKeyError``. Two requests with
+        one key at the same moment may both run: retry after a failure, not meanwhile.
+
         Raises ``pydantic.ValidationError`` for a task with no brief, a token limit
         under 1 or an unknown field; ``UnknownModelPriceError`` for a model with no
         price (give ``prices``); ``UnknownModelError`` for one the service cannot run.
         """
         fields = task.model_dump() if isinstance(task, WorkerTask) else dict(task)
-        checked = SpawnTask.model_validate(fields)
-        fields["thread_id"] = owned_thread(tenant, checked.thread_id)  # its budget's thread
+        checked = SpawnTask.model_validate(fields)  # with its defaults (turn, index)
+        fields = {**checked.model_dump(), "thread_id": owned_thread(tenant, checked.thread_id)}
         price = price_for(checked.model, {**self.config.prices, **(prices or {})})
         workers = self._worker_graph(checked.model, price)
-        worker_id = f"worker-{uuid.uuid4()}"
+        worker_id = _worker_id(tenant, key)
         view = langchain_messages([ChatMessage.model_validate(m) for m in minimal_context])
-        workers.invoke(
-            WorkerInput(
-                task=WorkerTask.model_validate(fields), context=cast(list[AnyMessage], view)
-            ),
-            _thread(worker_id, tenant),
-            context=RunContext(tenant=tenant),  # None: the config's
-            durability="sync",
+        brief = WorkerInput(
+            task=WorkerTask.model_validate(fields), context=cast(list[AnyMessage], view)
         )
+        thread, context = _thread(worker_id, tenant), RunContext(tenant=tenant)
+        state = workers.get_state(thread) if key is not None else None
+        if state is None or "task" not in state.values:  # a new worker
+            workers.invoke(brief, thread, context=context, durability="sync")
+        elif state.values["task"] != brief["task"]:
+            raise IdempotencyKeyError(
+                f"idempotency key {key!r} named another worker task: send a new key"
+            )
+        elif state.next:  # the first request's process died mid-run: finish it
+            workers.invoke(None, thread, context=context, durability="sync")
         if (ledger := self.resources.ledger()) is not None:  # billed now, integrated or not
             calls = workers.get_state(_thread(worker_id)).values.get("calls") or []
             # rows of no turn yet: the integration's turn record moves them (same call ids)
@@ -427,20 +447,4 @@ class OrchestratorService(Closing):
             thread_id=thread_id,
             resources=self.resources,
         )
-        route: Route = "parallel_workers" if len(sessions) > 1 else "worker_session"
-        key = "parallel" if route == "parallel_workers" else "worker"
-        estimate = decision.estimate
-        if getattr(estimate, key) is None:  # not offered by the orchestrator: no estimate
-            estimate = estimate.model_copy(update={key: estimate.worker or estimate.main})
-        reason = (
-            f"integrated by the service from {len(sessions)} worker session(s); "
-            f"the orchestrator would have chosen {decision.route}"
-        )
-        return decision.model_copy(
-            update={
-                "route": route,
-                "reasons": [reason, *decision.reasons],
-                "tasks": [s.task for s in sessions],
-                "estimate": estimate,
-            }
-        )
+        return integrated_decision(decision, [s.task for s in sessions])

@@ -473,3 +473,69 @@ def test_a_merge_killed_before_its_record_is_recorded_by_the_retry(
         (turn,) = ledger.turns()
         assert turn.thread_id == "main-1" and len(turn.calls) == 2
         assert {c["thread_id"] for c in ledger.calls()} == {"main-1"}
+
+
+def test_a_spawn_retried_with_its_idempotency_key_runs_and_bills_one_worker(
+    tmp_path: Path,
+) -> None:
+    """Load test, run (c): a spawn whose answer was lost to a killed process was sent
+    again and ran a second worker, the first one billed and never used. With the
+    request's ``Idempotency-Key`` the retry gets the first worker back."""
+    config = OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite")
+    app = create_app(lambda stack: make_service(stack, tmp_path / "http.sqlite", config))
+    task = {
+        "task_id": "t1",
+        "brief": "Capital of Peru?",
+        "model": "gpt-4.1-mini",
+        "max_tokens": 400,
+        "tier": "worker",
+    }
+    body = {"task": task}
+    with TestClient(app) as http:
+        first, again = (
+            http.post("/orchestrator/workers", json=body, headers={"Idempotency-Key": "k-1"})
+            for _ in range(2)
+        )
+        other = http.post("/orchestrator/workers", json=body, headers={"Idempotency-Key": "k-2"})
+        body["task"]["brief"] = "Capital of Chile?"
+        reused = http.post("/orchestrator/workers", json=body, headers={"Idempotency-Key": "k-1"})
+    assert first.status_code == again.status_code == other.status_code == 201
+    assert again.json() == first.json()
+    assert other.json()["worker_id"] != first.json()["worker_id"]
+    assert reused.status_code == 409 and "another worker task" in reused.text
+    with CostLedger(tmp_path / "ledger.sqlite") as ledger:
+        by_worker = [c["thread_id"] for c in ledger.calls()]
+    assert sorted(by_worker) == sorted([first.json()["worker_id"], other.json()["worker_id"]])
+
+
+def test_a_spawn_retried_after_its_process_died_mid_run_finishes_that_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first request's process died during the worker's model call: the retry with
+    the same key finishes that worker (its input is checkpointed) instead of a new one."""
+    config = OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite")
+    task = {
+        "task_id": "t1",
+        "brief": "Capital of Peru?",
+        "model": "gpt-4.1-mini",
+        "max_tokens": 400,
+        "tier": "worker",
+    }
+    generate = SimulatedChatModel._generate
+
+    def killed(self: SimulatedChatModel, *args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt("SIGKILL")  # a BaseException: nothing catches it
+
+    with ExitStack() as stack:
+        dying = make_service(stack, tmp_path / "s.sqlite", config)
+        monkeypatch.setattr(SimulatedChatModel, "_generate", killed)
+        with pytest.raises(KeyboardInterrupt):
+            dying.spawn_worker_session(task, key="k-1")
+        monkeypatch.setattr(SimulatedChatModel, "_generate", generate)
+        other = make_service(stack, tmp_path / "s.sqlite", config)
+        worker_id = other.spawn_worker_session(task, key="k-1")
+        session = other.worker_session(worker_id)
+    assert session.result is not None and session.result.status == "ok"
+    assert len(session.calls) == 1
+    with CostLedger(tmp_path / "ledger.sqlite") as ledger:
+        assert [c["thread_id"] for c in ledger.calls()] == [worker_id]
