@@ -15,19 +15,21 @@ its own labelled turns, starting from the shipped prior:
   probability is kept with each label to weight the threshold's estimate.
 - Refit: by Newton's method every ``REFIT_EVERY`` labels on all kept labels (at most
   ``MAX_LABELS``, the newest), warm-started.
-- Threshold: the lowest ``t`` such that routing every turn with ``p > t`` to the
-  cheap model loses at most ``1 - min_quality`` of the turns by the model's own
-  probabilities, over the labelled turns weighted by ``1 / probability`` (an
-  estimate of the traffic). A lost turn counts as ``LOST_WORTH`` strong answers.
+- Threshold: the lowest ``t`` such that routing every labelled turn with ``p > t`` to
+  the cheap model would have lost at most ``1 - min_quality`` of the turns by their
+  verdicts, each weighted by ``1 / probability`` (an estimate of the traffic). A
+  lost turn counts as ``LOST_WORTH`` strong answers.
 - Until it is ready (``MIN_LABELS`` verdicts and a fit), ``decide`` keeps the static
   default where the shipped model is trusted and sends the rest (where the rules
   would decide blind) to the strong model: quality first while it learns, and
   labels are cheap where the strong model answered.
-- Change detection: each verdict is compared with the prediction made before it was
-  learned; when the last ``DRIFT_WINDOW`` verdicts fall short of their predictions by
-  more than ``DRIFT_Z`` standard deviations (the cheap model got worse, or the
-  traffic changed), the labels before the window are dropped (the old evidence is
-  of another world) and the model is refitted on the window alone.
+- Change detection: once ready, each verdict is compared with the prediction made
+  before it was learned. When the last ``DRIFT_WINDOW`` verdicts fall short of their
+  predictions by ``DRIFT_Z`` standard deviations more than the earlier ones did (a
+  regularised model fitted on the turns the sampler picked is off by some amount
+  all along: only a new shortfall is news), the cheap model got worse or the traffic
+  changed: all but the newest ``DRIFT_MIN`` labels are dropped (the old evidence is
+  of another world) and the model is refitted on those.
 
 ``TenantLearner`` is pure (numpy, no I/O): the lab's stream replay drives it
 directly. ``store.learn_verdict`` / ``store.tenant_verdict`` keep it in the ledger
@@ -59,7 +61,7 @@ L2_EMBEDDING = 1000.0
 columns are correlated."""
 DRIFT_WINDOW = 30
 DRIFT_Z = 3.0
-DRIFT_MIN = 12
+DRIFT_MIN = 12  # verdicts in the window, and earlier ones, before it compares
 LOST_WORTH = 2.0
 """What a turn the cheap model lost costs in the threshold's budget, in strong answers:
 a verdict says "worse", not by how much, and on the win-rate scales of the arena
@@ -86,6 +88,7 @@ class TenantLearner:
     verdicts: list[float] = field(default_factory=list)
     propensity: list[float] = field(default_factory=list)
     residuals: list[tuple[float, float]] = field(default_factory=list)  # (verdict, p before)
+    baseline: list[float] = field(default_factory=lambda: [0.0, 0.0])  # earlier: count, sum
     labels: int = 0  # verdicts learned in all (kept or dropped)
     since_change: int = 0  # verdicts since the last detected change (or the start)
     since_refit: int = 0
@@ -137,8 +140,7 @@ class TenantLearner:
         change (and restarted from the window)."""
         row = np.asarray(inputs, dtype=np.float64).reshape(1, -1)
         if self.ready:
-            before = float(self.predict(row)[0])
-            self.residuals = [*self.residuals, (verdict, before)][-DRIFT_WINDOW:]
+            self._residual(float(verdict), float(self.predict(row)[0]))
         self.rows = np.vstack([self.rows, row])[-MAX_LABELS:]
         self.verdicts = [*self.verdicts, float(verdict)][-MAX_LABELS:]
         self.propensity = [*self.propensity, max(float(propensity), 1e-3)][-MAX_LABELS:]
@@ -147,26 +149,36 @@ class TenantLearner:
         self.since_change += 1
         changed = self._changed()
         if changed:
-            keep = len(self.residuals)
+            keep = DRIFT_MIN  # the newest: those that showed the change
             self.rows = self.rows[-keep:]
             self.verdicts = self.verdicts[-keep:]
             self.propensity = self.propensity[-keep:]
-            self.residuals = []
+            self.residuals, self.baseline = [], [0.0, 0.0]
             self.drift_fired += 1
             self.since_change = 0
         if changed or self.since_refit >= REFIT_EVERY:
             self.refit(model, min_quality)
         return changed
 
+    def _residual(self, verdict: float, before: float) -> None:
+        """Keep a verdict and its prediction in the window; the oldest leaves it for the
+        baseline."""
+        self.residuals.append((verdict, before))
+        if len(self.residuals) > DRIFT_WINDOW:
+            old, predicted = self.residuals.pop(0)
+            self.baseline = [self.baseline[0] + 1, self.baseline[1] + old - predicted]
+
     def _changed(self) -> bool:
-        """The last verdicts fall short of what was predicted before each of them (only
-        once ready: before, the model is still mostly the prior, which is no news)."""
-        if not self.ready or len(self.residuals) < DRIFT_MIN:
+        """The window's verdicts fall short of their predictions by more than the
+        earlier verdicts did (see the module docstring)."""
+        count, total = self.baseline
+        if len(self.residuals) < DRIFT_MIN or count < DRIFT_MIN:
             return False
         y = np.array([v for v, _ in self.residuals])
         p = np.array([q for _, q in self.residuals])
         spread = math.sqrt(float((p * (1 - p)).sum()))
-        return bool((y - p).sum() < -DRIFT_Z * max(spread, 1e-6))
+        shortfall = float((y - p).sum()) - len(y) * total / count
+        return shortfall < -DRIFT_Z * max(spread, 1e-6)
 
     def refit(self, model: QualityModel, min_quality: float) -> None:
         """The MAP fit of the kept labels under the prior, and the threshold."""
@@ -176,7 +188,10 @@ class TenantLearner:
         self.since_refit = 0
         self.refits += 1
         self.threshold = learned_threshold(
-            self.predict(self.rows), 1 / np.array(self.propensity), min_quality
+            self.predict(self.rows),
+            np.array(self.verdicts),
+            1 / np.array(self.propensity),
+            min_quality,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -188,6 +203,7 @@ class TenantLearner:
             "verdicts": self.verdicts,
             "propensity": self.propensity,
             "residuals": [list(r) for r in self.residuals],
+            "baseline": self.baseline,
             "labels": self.labels,
             "since_change": self.since_change,
             "since_refit": self.since_refit,
@@ -206,6 +222,7 @@ class TenantLearner:
             verdicts=[float(v) for v in data["verdicts"]],
             propensity=[float(v) for v in data["propensity"]],
             residuals=[(float(a), float(b)) for a, b in data["residuals"]],
+            baseline=[float(v) for v in data["baseline"]],
             labels=int(data["labels"]),
             since_change=int(data["since_change"]),
             since_refit=int(data["since_refit"]),
@@ -248,17 +265,19 @@ def _newton(
     return beta[:-1], float(beta[-1])
 
 
-def learned_threshold(p: np.ndarray, weights: np.ndarray, min_quality: float) -> float:
-    """The lowest threshold whose expected loss, the weighted share of turns sent to the
-    cheap model times their P(not as good), stays within ``1 - min_quality``."""
+def learned_threshold(
+    p: np.ndarray, verdicts: np.ndarray, weights: np.ndarray, min_quality: float
+) -> float:
+    """The lowest threshold whose loss on the labelled turns, the weighted share of
+    turns above it whose verdict was "worse", stays within ``1 - min_quality``."""
     if p.size == 0:
         return 1.0
-    order = np.argsort(-p)  # the surest cheap turns first
+    order = np.argsort(-p, kind="stable")  # the surest cheap turns first
     share = weights[order] / weights.sum()
-    loss = np.cumsum(share * (1 - p[order])) * LOST_WORTH
-    within = np.flatnonzero(loss <= 1 - min_quality + 1e-12)
-    if within.size == 0:
+    loss = np.cumsum(share * (1 - verdicts[order])) * LOST_WORTH
+    within = np.flatnonzero(loss > 1 - min_quality + 1e-12)
+    k = int(within[0]) if within.size else p.size  # cheap for the first k turns
+    if k == 0:
         return 1.0
-    k = int(within[-1])
-    # cheap for the first k+1 turns: a threshold just below the (k+1)th p
-    return float(p[order][k]) - 1e-9 if k + 1 < p.size else 0.0
+    # the (k+1)th turn's p: the first k are above it
+    return float(p[order][k]) if k < p.size else 0.0
