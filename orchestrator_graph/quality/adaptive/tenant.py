@@ -113,7 +113,7 @@ def tenant_verdict(
             verdict, p_weak_ok=p, threshold=threshold, cheap_ok=p > threshold,
             min_similarity=None, adapted=note,
         )  # fmt: skip
-    if verdict.in_domain:
+    if verdict.in_domain and not data["drift_fired"]:
         return verdict
     note = f"tenant model learning ({labels} verdicts): strong model until it is ready"
     return dataclasses.replace(verdict, cheap_ok=False, min_similarity=None, adapted=note)

@@ -92,13 +92,15 @@ def test_the_threshold_keeps_the_verdicts_loss_within_the_target() -> None:
     p = np.array([0.99, 0.98, 0.9, 0.5, 0.2])
     verdicts = np.array([1.0, 1.0, 0.0, 1.0, 0.0])
     weights = np.ones(5)
-    # a lost turn counts twice: the third turn's loss (2 x 1/5) breaks a 0.9 target
+    # a turn's loss is the mean of its verdict's and the model's, and counts twice: the
+    # third turn's (2 x 0.55 / 5) breaks a 0.9 target
     assert learned_threshold(p, verdicts, weights, 0.9) == 0.9
     assert learned_threshold(p, verdicts, weights, 0.5) == 0.2  # room for one loss
-    assert learned_threshold(p, np.ones(5), weights, 0.99) == 0.0  # never lost: all cheap
+    sure = np.full(5, 0.999)
+    assert learned_threshold(sure, np.ones(5), weights, 0.99) == 0.0  # never lost: all cheap
     assert learned_threshold(p, np.zeros(5), weights, 0.95) == 1.0  # always lost: none
-    # a turn sampled at a low chance stands for more traffic
-    assert learned_threshold(p, verdicts, np.array([1, 1, 0.1, 1, 1]), 0.9) == 0.2
+    # a turn sampled at a high chance stands for less traffic: the lost one weighs less
+    assert learned_threshold(p, verdicts, np.array([1, 1, 0.1, 1, 1]), 0.9) == 0.5
 
 
 def test_the_state_survives_json() -> None:
