@@ -154,3 +154,17 @@ def test_one_verdict_is_stored_per_call(tmp_path: Path, verdict: float) -> None:
         state = learn_verdict(ledger, "t", _ask("Hello there."), verdict, probability=1.0,
                               min_quality=0.95, model=_model())  # fmt: skip
     assert state["labels"] == 1 and not state["ready"]
+
+
+def test_after_a_detected_change_every_request_goes_strong_until_it_is_ready() -> None:
+    model = _model()
+    _, inputs = _rows(200, model)
+    learner = TenantLearner.prior(model)
+    for row in inputs[:100]:
+        learner.observe(row, 1.0, 0.5, model, 0.95)
+    assert learner.decide(inputs[150], static_cheap=True, trusted=True)[0]
+    for row in inputs[100:140]:
+        if learner.observe(row, 0.0, 0.5, model, 0.95):
+            break
+    assert learner.drift_fired == 1 and not learner.ready
+    assert not learner.decide(inputs[150], static_cheap=True, trusted=True)[0]
