@@ -22,10 +22,12 @@ its own labelled turns, starting from the shipped prior:
   (ranked by in-sample predictions) were too bold in the stream replay (whole-stream
   quality down to 77% at a 95% target), the model's probabilities alone too timid
   (97-99%, saving 2-7%). A lost turn counts as ``LOST_WORTH`` strong answers.
-- Until it is ready (``MIN_LABELS`` verdicts and a fit), ``decide`` keeps the static
-  default where the shipped model is trusted and sends the rest (where the rules
-  would decide blind) to the strong model: quality first while it learns, and
-  labels are cheap where the strong model answered.
+- Until it is ready (``MIN_LABELS`` verdicts since the start or the last change, and
+  a fit), ``decide`` keeps the static default where the shipped model is trusted
+  and sends the rest (where the rules would decide blind) to the strong model:
+  quality first while it learns, and labels are cheap where the strong model
+  answered. After a detected change, every request goes to the strong model until
+  it is ready again.
 - Change detection: once ready, each verdict is compared with the prediction made
   before it was learned. When the last ``DRIFT_WINDOW`` verdicts fall short of their
   predictions by ``DRIFT_Z`` standard deviations more than the earlier ones did (a
@@ -34,9 +36,11 @@ its own labelled turns, starting from the shipped prior:
   changed: all but the newest ``DRIFT_MIN`` labels are dropped (the old evidence is
   of another world) and the model is refitted on those.
 
-``TenantLearner`` is pure (numpy, no I/O): the lab's stream replay drives it
-directly. ``store.learn_verdict`` / ``store.tenant_verdict`` keep it in the ledger
-for the runtime.
+``TenantLearner`` is pure (numpy, no I/O): the lab's stream replay
+(``lab.stream``) drives it directly; ``tenant.learn_verdict`` and
+``tenant.tenant_verdict`` keep it in the ledger for the runtime. The constants were
+set on the replay's development seeds (6-8); the threshold's blend on two quick
+runs of seeds 1-2.
 """
 
 from __future__ import annotations
