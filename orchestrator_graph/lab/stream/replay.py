@@ -64,6 +64,8 @@ class Checkpoint:
     rules: float
     operating: tuple[float, float]  # the learner's own (quality retained, savings)
     savings_at_target: tuple[float, float]  # learned, ceiling: most savings at min_quality
+    # all-weak (kept, savings); random and oracle: kept at the static default's savings
+    baselines: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
 
     @property
     def gap_closed(self) -> float:
@@ -148,7 +150,18 @@ def _checkpoint(
         rules=float(np.interp(1 - static.savings, *rules)),
         operating=(own.quality_retained, own.savings),
         savings_at_target=(saved, savings_at(turns, stream.ceiling_p[unseen], min_quality)),
+        baselines=baselines(turns, static.savings),
     )
+
+
+def baselines(turns: Sequence[ScoredTurn], savings: float) -> tuple[float, float, float, float]:
+    """All-weak (quality retained, savings); a random router's and the oracle's quality
+    retained at ``savings`` (all-strong is 100% at no savings)."""
+    weak = metrics.summarize(turns, np.zeros(len(turns), dtype=bool))
+    strong_share = 1 - savings / weak.savings if weak.savings else 1.0
+    random = weak.quality_retained + strong_share * (1 - weak.quality_retained)
+    oracle = at_savings(turns, np.array([t.weak - t.strong for t in turns]), savings)
+    return weak.quality_retained, weak.savings, random, oracle
 
 
 def replay(

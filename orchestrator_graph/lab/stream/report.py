@@ -62,6 +62,18 @@ def _checkpoint_lines(runs: Sequence[StreamRun]) -> list[str]:
     return lines
 
 
+def _baseline_line(runs: Sequence[StreamRun]) -> str:
+    last = [r.checkpoints[-1] for r in runs if r.checkpoints]
+    if not last:
+        return ""
+    weak_q, weak_s, random, oracle = (_mean([c.baselines[k] for c in last]) for k in range(4))
+    return (
+        f"  baselines on the unseen turns at turn {last[0].turn}: all-strong 100%/0%, "
+        f"all-weak {weak_q:.1%}/{weak_s:.1%}; at the static default's savings random "
+        f"{random:.1%}, oracle {oracle:.1%}"
+    )
+
+
 def _choices(run: StreamRun) -> str:
     """The cheap share of the static default / of the router, per third of the stream."""
     n = len(run.cheap)
@@ -153,7 +165,7 @@ def format_stream(runs: Sequence[StreamRun], min_quality: float) -> str:
     ]
     for (source, flip), group in sorted(_groups(runs).items()):
         lines += ["", f"{source}, judge verdicts flipped {flip:.0%} ({len(group)} seeds)"]
-        lines += _checkpoint_lines(group) + _seed_lines(group)
+        lines += [*_checkpoint_lines(group), _baseline_line(group), *_seed_lines(group)]
     lines += _change_lines(runs, min_quality)
     lines += ["", *_goals(runs, min_quality)]
     return "\n".join(lines)

@@ -80,6 +80,8 @@ def test_the_replay_measures_the_unseen_turns() -> None:
     static = metrics.summarize(unseen, order[400:] % 2 == 0)
     assert last.static == (static.quality_retained, static.savings)
     assert last.ceiling > last.static[0]  # the ceiling ranks by the feature that decides
+    weak_q, weak_s, random, oracle = last.baselines
+    assert weak_q < random and weak_s == 0.9 and random < last.ceiling <= oracle <= 1.0
     # the learner is learning the feature: part of the gap is closed
     assert last.gap_closed > 0.25 and last.learned > first.learned
     assert run.retained() > static.quality_retained  # strong while it learned, then routed
@@ -103,3 +105,4 @@ def test_the_printout_states_the_goals() -> None:
     assert "synthetic, judge verdicts flipped 15% (2 seeds)" in text
     assert "shadow + judge cost <= 5% of all-strong" in text
     assert "gap to the 5-fold router closed" in text and "below the category rules" in text
+    assert "all-strong 100%/0%, all-weak" in text and "oracle" in text
