@@ -25,7 +25,8 @@ test: $(STAMP)
 # graph's own compaction every 16 turns, StorageConfig.compact_every); the answer cache
 # (its near-miss set, then its blind set through the graph); then (with the scored data)
 # the adaptive router under drift and an A/B test replayed 50/50 against each strategy
-# alone
+# alone, and the stream replay of the router learning each source from shadow verdicts
+# (issue 21; a few minutes; its plot in benchmarks/output/, outside git)
 bench: $(STAMP)
 	$(BIN)/orchestrator-graph bench --workload benchmarks/workloads/*.jsonl
 	$(BIN)/python -u benchmarks/load.py --run sqlite --clients 8 --seconds 8
@@ -37,6 +38,8 @@ bench: $(STAMP)
 	test ! -f $(QUALITY_DATA) || $(BIN)/python -u benchmarks/adaptive_drift.py $(QUALITY_DATA)
 	test ! -f $(QUALITY_DATA) || $(BIN)/python -u benchmarks/ab_replay.py \
 		benchmarks/workloads/mixed.jsonl --scored $(QUALITY_DATA) --scored-sessions 200
+	test ! -f $(QUALITY_DATA) || test ! -f $(QUALITY_CHAT) || $(BIN)/python -u \
+		benchmarks/stream_replay.py $(QUALITY_DATA) $(QUALITY_CHAT)
 
 # the load test (benchmarks/load.py): real server processes on loopback (the shipped app and
 # langgraph dev, simulated models), C clients for T seconds, every accepted turn checked
@@ -51,6 +54,7 @@ load: $(STAMP)
 # the shipped quality model: trained ONLY on the Apache-2.0 part (routellm_gsm8k) of the
 # shared quality data; the CC BY-NC part (alpaca_eval_2) is for evaluation only
 QUALITY_DATA ?= ../shared/data/quality_dev.jsonl
+QUALITY_CHAT ?= ../shared/data/quality_chat.jsonl
 CACHE_PAIRS ?= ../shared/data/cache_pairs_train.jsonl
 
 cache-check: $(STAMP)

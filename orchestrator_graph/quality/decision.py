@@ -74,15 +74,23 @@ def judge_quality(
     for the shipped default; ``profile``: the ``classify`` result, reused if given."""
     quality_model = model if isinstance(model, QualityModel) else load_quality_model(model)
     p, similarity = quality_model.assess(messages, profile=profile)
-    threshold = quality_model.threshold_for(min_quality)
-    measured = quality_model.calibration.at(threshold)
+    return verdict_of(quality_model, p, similarity, min_quality)
+
+
+def verdict_of(
+    model: QualityModel, p_weak_ok: float, similarity: float | None, min_quality: float
+) -> QualityVerdict:
+    """The verdict on a request that ``model`` predicted ``p_weak_ok`` (at
+    ``similarity`` to its training data), thresholded for ``min_quality``."""
+    threshold = model.threshold_for(min_quality)
+    measured = model.calibration.at(threshold)
     return QualityVerdict(
-        p_weak_ok=p,
+        p_weak_ok=p_weak_ok,
         threshold=threshold,
         min_quality=min_quality,
-        cheap_ok=cheap_model_ok(p, threshold),
+        cheap_ok=cheap_model_ok(p_weak_ok, threshold),
         expected_quality_retained=measured["quality_retained"],
         expected_strong_share=measured["strong_share"],
         similarity=similarity,
-        min_similarity=quality_model.min_similarity,
+        min_similarity=model.min_similarity,
     )

@@ -21,6 +21,7 @@ from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.quality import QualityVerdict, judge_quality, load_quality_model
 from orchestrator_graph.quality.adaptive import adapt_verdict, state_key
+from orchestrator_graph.quality.adaptive.tenant import tenant_verdict
 from orchestrator_graph.state import Subtask, TaskProfile, Tier
 
 
@@ -43,8 +44,10 @@ def quality_verdict(
     ledger: CostLedger | None = None,
 ) -> QualityVerdict | None:
     """The quality model's verdict on the turn, or None without a quality target;
-    with ``adaptive`` and a ``ledger``, decided by what feedback taught the ``arm``'s
-    category (``adaptive.adapt_verdict``; ``seed``: the turn, for its draw)."""
+    with ``adaptive`` and a ``ledger``: decided by the run's tenant's model learned from
+    shadow verdicts, once it has one (``adaptive.tenant.tenant_verdict``), then by what
+    feedback taught the ``arm``'s category (``adaptive.adapt_verdict``; ``seed``: the
+    turn, for its draw)."""
     if options.quality.min_quality is None:
         return None
     model = load_quality_model(options.quality.quality_model_path)  # loaded once per path
@@ -52,6 +55,11 @@ def quality_verdict(
         messages, min_quality=options.quality.min_quality, model=model, profile=profile
     )
     if options.quality.adaptive and ledger is not None:
+        if options.tenant is not None:
+            verdict = tenant_verdict(
+                verdict, ledger=ledger, tenant=options.tenant, messages=messages,
+                profile=profile, model=model,
+            )  # fmt: skip
         key = state_key(arm, profile.category)
         verdict = adapt_verdict(verdict, ledger=ledger, key=key, seed=seed)
     return verdict

@@ -52,7 +52,10 @@ def adapt_verdict(
     cheap, note = ArmState.from_json(data).decide(
         verdict.p_weak_ok, verdict.min_quality, random.Random(f"{seed}/{key}")
     )
-    return dataclasses.replace(verdict, cheap_ok=cheap, adapted=f"adaptive {key}: {note}")
+    learned = f"adaptive {key}: {note}"
+    if verdict.adapted is not None:  # the tenant's model (``tenant``) spoke first
+        learned = f"{verdict.adapted}; {learned}"
+    return dataclasses.replace(verdict, cheap_ok=cheap, adapted=learned)
 
 
 def learn(ledger: CostLedger, quality: TurnQuality, score: float) -> dict[str, Any]:
