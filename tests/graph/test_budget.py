@@ -6,7 +6,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from tests.conftest import Checkpointer
 from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
@@ -29,6 +28,7 @@ from orchestrator_graph.testing.simulated import (
     invent_answer,
     truncate_tokens,
 )
+from tests.conftest import Checkpointer
 
 CHEAP = {
     "strong_categories": frozenset(),

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import Checkpointer
 from langchain_core.messages import HumanMessage, SystemMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
@@ -21,6 +20,7 @@ from orchestrator_graph.config import CacheConfig
 from orchestrator_graph.quality.embedding import shared_embedder
 from orchestrator_graph.state import serializer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
+from tests.conftest import Checkpointer
 
 QUESTION = "Who wrote the novel Dune?"
 PARAPHRASE = "Who is the author of the novel Dune?"

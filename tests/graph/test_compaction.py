@@ -7,12 +7,12 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from tests.conftest import Checkpointer
 from langchain_core.messages import HumanMessage
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
 from orchestrator_graph.storage.prune import compact_thread
 from orchestrator_graph.testing.simulated import SimulatedChatModel
+from tests.conftest import Checkpointer
 
 ASKS = ["What is the capital of Peru?", "Translate 'good morning' into French.", "2 + 2?"]
 

@@ -6,7 +6,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from tests.conftest import Checkpointer
 from genai_prices import Usage, calc_price
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langgraph.checkpoint.memory import InMemorySaver
@@ -26,6 +25,7 @@ from orchestrator_graph.routing.decide import decide_turn
 from orchestrator_graph.routing.edge import route
 from orchestrator_graph.state import ModelCall, RoutingDecision, TaskProfile, WorkerTask, serializer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
+from tests.conftest import Checkpointer
 
 QUESTIONS = [
     "What is the capital of Australia?",

@@ -12,7 +12,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from tests.conftest import Checkpointer
 from langchain_core.messages import HumanMessage
 
 from orchestrator_graph import OrchestratorConfig, RunContext, create_orchestrator
@@ -21,6 +20,7 @@ from orchestrator_graph.config import BudgetLimits, CacheConfig
 from orchestrator_graph.errors import IdentityMismatchError
 from orchestrator_graph.server.identity import Identity
 from orchestrator_graph.testing.simulated import SimulatedChatModel
+from tests.conftest import Checkpointer
 
 QUESTION = "Who wrote the novel Dune?"
 PARAPHRASE = "Who is the author of the novel Dune?"

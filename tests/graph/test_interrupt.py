@@ -7,13 +7,13 @@ import uuid
 from pathlib import Path
 
 import pytest
-from tests.conftest import Checkpointer
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.types import Command
 
 from orchestrator_graph import OrchestratorConfig, RoutingConfig, create_orchestrator
 from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
+from tests.conftest import Checkpointer
 
 UNSURE = [
     HumanMessage("Tell me about the Zappa band history."),

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import Checkpointer
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.types import Command
 
@@ -28,6 +27,7 @@ from orchestrator_graph.errors import ModelCallError
 from orchestrator_graph.storage import prune, schedule
 from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
+from tests.conftest import Checkpointer
 
 ASKS = ["What is the capital of Peru?", "Translate 'good morning' into French.", "2 + 2?"]
 UNSURE = [

@@ -18,6 +18,7 @@ from orchestrator_graph.accounting.feedback import record_outcome
 from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.accounting.shadow_settings import ShadowConfig
 from orchestrator_graph.config import RunContext
+from orchestrator_graph.quality.adaptive.tenant import model_key
 from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
 
@@ -171,6 +172,23 @@ def test_a_verdict_moves_the_adaptive_state_as_record_outcome_does(tmp_path: Pat
         told = user.adaptive_state(turn.quality["key"])
     assert shadowed is not None and shadowed == told
     assert shadowed["feedback"] == 1 and shadowed["window"] == [0.0]
+
+
+def test_a_tenants_verdicts_train_its_own_model_which_then_decides(tmp_path: Path) -> None:
+    """The runtime feeds each verdict to the tenant's own request model (the learner the
+    stream replay measures); once it has enough, it decides that tenant's turns."""
+    tenant = RunContext(tenant="acme", force_route="main_session")
+    with _builder(tmp_path / "ledger.sqlite", ALWAYS, _models(structured=STRONG_WINS * 40)) as b:
+        for i in range(21):
+            _turn(b, f"t{i}", tenant)
+        b.resources.join()
+        ledger = b.resources.ledger()
+        state = ledger.adaptive_state(model_key("acme"))
+        assert ledger.adaptive_state(model_key("other")) is None
+        out = _turn(b, "next", RunContext(tenant="acme"))
+    assert state is not None and state["labels"] >= 20 and state["ready"]
+    assert any("tenant model learned from" in r for r in out["decision"].reasons)
+    assert out["decision"].route == "main_session"
 
 
 def test_the_shadow_runs_under_ainvoke_off_the_event_loop(tmp_path: Path) -> None:

@@ -38,6 +38,8 @@ from orchestrator_graph.accounting.pricing import ModelPrice
 from orchestrator_graph.config import BudgetLimits
 from orchestrator_graph.conversation.tokens import count_messages
 from orchestrator_graph.errors import ModelCallError
+from orchestrator_graph.quality.adaptive.tenant import learn_verdict
+from orchestrator_graph.quality.model import load_quality_model
 from orchestrator_graph.quality.shadow.job import ShadowJob
 from orchestrator_graph.quality.shadow.judge import PairwiseVerdict, Verdict, judge_prompt
 from orchestrator_graph.resources import Resources
@@ -102,6 +104,12 @@ class ShadowRunner:
         said = TurnFeedback(turn=job.turn, quality=label.score, source="shadow")
         adapt = job.settings.quality.adaptive
         apply_feedback(ledger, job.thread_id, said, adapt=adapt, cheap_answer=True)
+        if adapt and label.tenant is not None and job.min_quality is not None:
+            learn_verdict(  # the tenant's own request model (``quality.adaptive.tenant``)
+                ledger, label.tenant, job.view, label.score,
+                probability=job.probability, min_quality=job.min_quality,
+                model=load_quality_model(job.settings.quality.quality_model_path),
+            )  # fmt: skip
         return label
 
     def _label(self, job: ShadowJob, calls: list[ModelCall]) -> Label:
