@@ -7,9 +7,10 @@ the shadow call and the judge, whose verdicts are flipped at random for 0, 15 an
 of the turns. Then the model pair change on arena-bench-v1: from turn 150 the cheap
 model is Mistral-7B-Instruct-v0.1 (its grades from ``meta.all_scores``). Not a test:
 it prints the figures against the goals, and plots them (``--plot``, outside git).
-The learner's penalties, window and cold start were set on seeds 6-8; the
-threshold's blend (``learner.learned_threshold``) was chosen between two quick runs
-of seeds 1-2, so the figures on seeds 1-5 are not fully held out.
+The learner's penalties and cold start were set on seeds 6-8, its change detection,
+the threshold's Beta prior and floor on seeds 6-10; the threshold's blend
+(``learner.learned_threshold``) was chosen between two quick runs of seeds 1-2, so
+the figures on seeds 1-5 are not fully held out.
 
     .venv/bin/python benchmarks/stream_replay.py ../shared/data/quality_dev.jsonl \
         ../shared/data/quality_chat.jsonl [--quick]
