@@ -31,6 +31,12 @@ UNIT_GROUPS = {
     "millilitre": "ml milliliter milliliters millilitre millilitres",
     "gallon": "gal gallon gallons",
     "cup": "cup cups",
+    "pint": "pt pint pints",
+    "quart": "qt quart quarts",
+    "tablespoon": "tbsp tablespoon tablespoons",
+    "teaspoon": "tsp teaspoon teaspoons",
+    "acre": "acre acres",
+    "hectare": "ha hectare hectares",
     "mph": "mph",
     "kph": "kph km/h kmh",
     "dollar": "$ usd dollar dollars",
@@ -53,9 +59,11 @@ UNIT_GROUPS = {
     "radian": "rad radian radians",
     "degree": "deg degree degrees",
 }
+# a unit per another, written out: "kilometres per hour" is "km/h"
+PER = {("kilometre", "hour"): "kph", ("mile", "hour"): "mph", ("metre", "second"): "m/s"}
 UNITS = {alias: unit for unit, aliases in UNIT_GROUPS.items() for alias in aliases.split()}
 # one-letter and ambiguous aliases count only beside a number or a direction word
-AMBIGUOUS_UNITS = frozenset(a for a in UNITS if len(a) <= 2) | {"degree", "degrees"}
+AMBIGUOUS_UNITS = frozenset(a for a in UNITS if len(a) <= 2) | {"degree", "degrees", "second"}
 TEMPERATURES = frozenset({"celsius", "fahrenheit", "kelvin"})
 DIRECTION_WORDS = frozenset({"to", "into", "from", "in", "->", "→", "than", "vs", "versus"})
 # opposed words: two texts must use the same side of each pair (or neither)
@@ -179,8 +187,20 @@ OPPOSITES: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
         ("winner winners", "loser losers"),
     )
 )
+OPPOSED_WORDS = frozenset(w for pair in OPPOSITES for side in pair for w in side)
 # phrasal particles: "zoom in" is not "zoom out", "turn on" not "turn off"
-PARTICLES = {"in": "out", "out": "in", "on": "off", "off": "on", "up": "down", "down": "up"}
+PARTICLES = {
+    "in": "out",
+    "out": "in",
+    "on": "off",
+    "off": "on",
+    "up": "down",
+    "down": "up",
+    "for": "against",  # arguments for / against
+    "against": "for",
+    "with": "without",
+    "without": "with",
+}
 NEGATIONS = frozenset(
     "not no never none nothing nobody nowhere neither nor cannot without except "
     "excluding unless n't hardly barely scarcely seldom".split()
@@ -212,7 +232,19 @@ FUNCTION_WORDS = frozenset(
     "how what which do does i me we you can could should would is are was were be it".split()
 )
 NEGATING_PREFIXES = ("un", "non", "non-", "in", "im", "il", "ir", "dis")
-NEGATING_PREFIXES = ("un", "non", "non-", "in", "im", "il", "ir", "dis")
+# prefixes that turn a word into its opposite: overactive/underactive, hypertension/hypo-
+OPPOSED_PREFIXES = (
+    ("over", "under"),
+    ("under", "over"),
+    ("hyper", "hypo"),
+    ("hypo", "hyper"),
+    ("pre", "post"),
+    ("post", "pre"),
+    ("inter", "intra"),
+    ("intra", "inter"),
+)
+# names that one text may call by another word: "on Earth" / "in the world"
+NAME_SYNONYMS = {"earth": "world"}
 # words that join two terms without giving them roles: "A and B" asks what "B and A" asks
 SYMMETRIC = frozenset("and or nor but & vs versus between both with plus also".split())
 # the time an answer is about: two requests must name the same times (as sets)

@@ -1,0 +1,165 @@
+"""Roles and edits: which terms stand on which side of the words that relate them, and
+what a small edit of a request changed.
+
+Pure functions of two token sequences (``guards.signature(...).tokens``):
+:func:`swapped` finds two terms read in one order in a text and in the other order in
+the other with a relating word between them in both ("A affects B" / "B affects A");
+:func:`roles_swapped` applies it to content words, allowing for a change of voice ("A
+discovered B" / "B was discovered by A") and for a copula between the two ("X is the
+deepest lake" / "the deepest lake is X"); :func:`question_roles_swapped` reads a
+question's subject against its object ("Who taught Plato?" / "Who did Plato teach?");
+:func:`edited_words` returns the words a small edit changed ("the symptoms of a cold" /
+"the symptoms of the flu"), or None for a rewording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from difflib import SequenceMatcher
+
+from orchestrator_graph.cache.lexicon import COMMON, FUNCTION_WORDS, SYMMETRIC
+
+BE = frozenset("is are was were be been being am 's".split())
+DO = frozenset("do does did".split())
+AUXILIARIES = BE | DO | frozenset("can could will would should may might must has have had".split())
+ARTICLES = frozenset({"a", "an", "the"})
+SUBJECT_WORDS = frozenset({"who", "what"})
+KEPT_ORDER = 0.8  # a swap leaves the other words in order; a rewording moves them
+EDIT_TOKENS = 4  # at most this many tokens changed on each side ...
+EDIT_BLOCKS = 2  # ... in at most this many places: an edit, not a rewording
+
+
+def swapped(
+    a: tuple[str, ...],
+    b: tuple[str, ...],
+    is_term: Callable[[str], bool],
+    is_relating: Callable[[str], bool],
+    exempt: Callable[[tuple[str, ...], int, int], bool] | None = None,
+) -> bool:
+    """Whether two terms (words once in each text) come in one order in ``a`` and in the
+    other in ``b``, with a relating word between them in both texts, the other words
+    keeping their order (a swap, not a rewording that moves a phrase);
+    ``exempt(text, first, last)`` excuses a pair by what stands between its positions."""
+    once_a, once_b = _positions(a), _positions(b)
+    shared = sorted((once_a[t], once_b[t], t) for t in once_a.keys() & once_b.keys())
+    terms = [(pa, pb) for pa, pb, t in shared if is_term(t)]
+    relating_a = _relating(a, once_a, is_relating)
+    relating_b = _relating(b, once_b, is_relating)
+    for i, (first_a, first_b) in enumerate(terms):
+        for second_a, second_b in terms[i + 1 :]:
+            if second_b >= first_b:
+                continue  # the same order in both texts
+            between_a = {w for p, w in relating_a if first_a < p < second_a}
+            between_b = {w for p, w in relating_b if second_b < p < first_b}
+            relating = between_a & between_b
+            if not relating or (relating <= BE | {"the"} and relating & BE):
+                continue  # nothing relates them, or a copula: "X is the Y" / "the Y is X"
+            if exempt and (exempt(a, first_a, second_a) or exempt(b, second_b, first_b)):
+                continue
+            moved = _with((first_a, first_b), shared) | _with((second_a, second_b), shared)
+            rest = [(pa, pb) for pa, pb, t in shared if t not in ARTICLES and pa not in moved]
+            if _concordance(rest) >= KEPT_ORDER:
+                return True
+    return False
+
+
+def _relating(
+    tokens: tuple[str, ...], once: dict[str, int], is_relating: Callable[[str], bool]
+) -> list[tuple[int, str]]:
+    """The relating words of a text: words once in it, and every article ("Is a square a
+    rectangle?")."""
+    found = [(p, t) for t, p in once.items() if is_relating(t)]
+    return found + [(p, t) for p, t in enumerate(tokens) if t in ("a", "an")]
+
+
+def _with(term: tuple[int, int], shared: list[tuple[int, int, str]]) -> set[int]:
+    """The positions (in the first text) of ``term`` and of the words next to it in both
+    texts (a term of several words moves as one)."""
+    term_a, term_b = term
+    moved = {term_a}
+    for step in (-1, 1):
+        position_a, position_b = term_a, term_b
+        while True:
+            position_a, position_b = position_a + step, position_b + step
+            if not any(pa == position_a and pb == position_b for pa, pb, _ in shared):
+                break
+            moved.add(position_a)
+    return moved
+
+
+def _concordance(positions: list[tuple[int, int]]) -> float:
+    """The share of pairs of words read in the same order in both texts (1.0 for none);
+    ``positions`` sorted by the first text's."""
+    pairs = len(positions) * (len(positions) - 1) // 2
+    if pairs == 0:
+        return 1.0
+    kept = sum(pb < qb for i, (_, pb) in enumerate(positions) for _, qb in positions[i + 1 :])
+    return kept / pairs
+
+
+def roles_swapped(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Two content words trade sides of a word that relates them: "A affects B" / "B
+    affects A", "What did A think of B?" / "... B think of A?", "from A to B" / "from B
+    to A". Symmetric words ("and", "or", "vs", "with", ...) relate nothing, nor does a
+    copula alone ("X is the Y"); a passive ("B was discovered by A") excuses a swap;
+    moved phrases keep their words on one side of each other and pass."""
+    return swapped(a, b, _content, lambda t: t not in SYMMETRIC, _voice)
+
+
+def question_roles_swapped(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """One question asks for the subject ("Who taught Plato?") and the other for the
+    object ("Who did Plato teach?") about a shared content word."""
+    kinds = {_question_kind(a), _question_kind(b)}
+    if kinds != {"subject", "object"}:
+        return False
+    return bool({t for t in a if _content(t)} & {t for t in b if _content(t)})
+
+
+def edited_words(a: tuple[str, ...], b: tuple[str, ...]) -> frozenset[str] | None:
+    """The words a small edit changed between ``a`` and ``b`` (both sides), or None when
+    the two differ by more than ``EDIT_TOKENS`` tokens a side or in more than
+    ``EDIT_BLOCKS`` places (a rewording) or not at all."""
+    blocks = [op for op in SequenceMatcher(None, a, b, autojunk=False).get_opcodes()]
+    changed = [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in blocks if tag != "equal"]
+    if not changed or len(changed) > EDIT_BLOCKS:
+        return None
+    if sum(i2 - i1 for i1, i2, _, _ in changed) > EDIT_TOKENS:
+        return None
+    if sum(j2 - j1 for _, _, j1, j2 in changed) > EDIT_TOKENS:
+        return None
+    words = {t for i1, i2, _, _ in changed for t in a[i1:i2]}
+    return frozenset(words | {t for _, _, j1, j2 in changed for t in b[j1:j2]})
+
+
+def _content(token: str) -> bool:
+    return token not in COMMON and token not in FUNCTION_WORDS
+
+
+def _voice(text: tuple[str, ...], first: int, last: int) -> bool:
+    """Between positions ``first`` and ``last`` of ``text``, a passive's "be ... by": the
+    agent comes after it ("B was discovered by A")."""
+    between = text[first + 1 : last]
+    return "by" in between and bool(BE & set(between[: between.index("by")]))
+
+
+def _question_kind(tokens: tuple[str, ...]) -> str:
+    if len(tokens) < 3 or tokens[0] not in SUBJECT_WORDS:
+        return ""
+    if tokens[1] in DO:
+        return "object"
+    return "" if tokens[1] in AUXILIARIES else "subject"
+
+
+def _positions(tokens: tuple[str, ...]) -> dict[str, int]:
+    """Each word that occurs once in ``tokens`` (alphanumeric), with its position."""
+    seen: dict[str, int] = {}
+    repeated: set[str] = set()
+    for position, token in enumerate(tokens):
+        if token in seen:
+            repeated.add(token)
+        seen[token] = position
+    return {t: p for t, p in seen.items() if t not in repeated and t[:1].isalnum()}
+
+
+def _occurrences(tokens: tuple[str, ...], keep: Callable[[str], bool]) -> list[tuple[int, str]]:
+    return [(p, t) for p, t in enumerate(tokens) if t[:1].isalnum() and keep(t)]
