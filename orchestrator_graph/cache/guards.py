@@ -26,6 +26,7 @@ from orchestrator_graph.cache.lexicon import (
     DEGREES,
     DIRECTION_WORDS,
     FUNCTION_WORDS,
+    GRADABLE,
     LANGUAGES,
     NAME_SYNONYMS,
     NEGATING_PREFIXES,
@@ -38,6 +39,7 @@ from orchestrator_graph.cache.lexicon import (
     PARTICLES,
     PER,
     QUALIFIERS,
+    SAME_DEGREE,
     SYMMETRIC,
     TEMPERATURES,
     TIMES,
@@ -213,12 +215,25 @@ def _details(tokens: list[str], unit_tokens: frozenset[str]) -> frozenset[str]:
             found.add(f"ordinal:{token}")
         if token in QUALIFIERS:
             found.add(f"qualifier:{QUALIFIERS[token]}")
-        degree = DEGREES.get(token)
-        if degree is None and len(token) > 5 and token.endswith("iest"):
-            degree = (token[:-4] + "y", "est")  # happiest, earliest
+        degree = _degree(token, after)
         if degree is not None:
-            found.add(f"degree:{degree[0]}:{degree[1]}")
+            adjective = SAME_DEGREE.get(degree[0], degree[0])
+            found.add(f"degree:{adjective}:{degree[1]}")
     return frozenset(found)
+
+
+def _degree(token: str, after: str) -> tuple[str, str] | None:
+    """The adjective and degree of ``token`` ("faster": fast, er); "more"/"most" before a
+    gradable word or its adverb take that word's ("more quickly": quick, er)."""
+    if token in ("more", "most") and after:
+        plain = after.removesuffix("ly")
+        plain = plain[:-1] + "y" if plain.endswith("i") else plain  # easily -> easy
+        if plain in GRADABLE:
+            return plain, "er" if token == "more" else "est"
+    degree = DEGREES.get(token)
+    if degree is None and len(token) > 5 and token.endswith("iest"):
+        degree = (token[:-4] + "y", "est")  # happiest, earliest
+    return degree
 
 
 @lru_cache(maxsize=65_536)

@@ -11,6 +11,20 @@ NUMBER_WORDS = {
         "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
     )
 } | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100", "thousand": "1000"}
+# decades: "music from the thirties" is not "from the twenties"
+NUMBER_WORDS |= {
+    f"{word}ies": str(tens)
+    for word, tens in (
+        ("twent", 20),
+        ("thirt", 30),
+        ("fort", 40),
+        ("fift", 50),
+        ("sixt", 60),
+        ("sevent", 70),
+        ("eight", 80),
+        ("ninet", 90),
+    )
+}
 UNIT_GROUPS = {
     "celsius": "c °c celsius centigrade",
     "fahrenheit": "f °f fahrenheit",
@@ -203,7 +217,7 @@ PARTICLES = {
 }
 NEGATIONS = frozenset(
     "not no never none nothing nobody nowhere neither nor cannot without except "
-    "excluding unless n't hardly barely scarcely seldom".split()
+    "excluding unless n't hardly barely scarcely seldom unlike".split()
 )
 LANGUAGES = frozenset(
     "english french spanish german italian portuguese dutch polish swedish norwegian danish "
@@ -308,6 +322,7 @@ QUALIFIERS = {
         "total": "total overall",
         "per": "per",
         "exactly": "exactly",
+        "still": "still",
     }.items()
     for alias in aliases.split()
 }
@@ -336,6 +351,9 @@ _GRADABLE = (
     "rainy humid deadly costly likely fat fit slim lean red hungry dull steep tough "
     "wealthy noisy risky tight loose"
 )
+GRADABLE = frozenset(_GRADABLE.split())
+# adjectives whose degrees ask the same: "the biggest ocean" is "the largest ocean"
+SAME_DEGREE = {"big": "large", "huge": "large", "quick": "fast", "tiny": "small"}
 _DOUBLED = frozenset("big hot sad wet thin fat fit slim red".split())
 
 

@@ -24,6 +24,7 @@ DO = frozenset("do does did".split())
 AUXILIARIES = BE | DO | frozenset("can could will would should may might must has have had".split())
 ARTICLES = frozenset({"a", "an", "the"})
 SUBJECT_WORDS = frozenset({"who", "what"})
+SPAN = 6  # two terms of a relation stand at most this many positions apart
 KEPT_ORDER = 0.8  # a swap leaves the other words in order; a rewording moves them
 EDIT_TOKENS = 4  # at most this many tokens changed on each side ...
 EDIT_BLOCKS = 2  # ... in at most this many places: an edit, not a rewording
@@ -43,14 +44,19 @@ def swapped(
     once_a, once_b = _positions(a), _positions(b)
     shared = sorted((once_a[t], once_b[t], t) for t in once_a.keys() & once_b.keys())
     terms = [(pa, pb) for pa, pb, t in shared if is_term(t)]
-    relating_a = _relating(a, once_a, is_relating)
-    relating_b = _relating(b, once_b, is_relating)
+    relating_a = [(p, t) for t, p in once_a.items() if is_relating(t)]
+    relating_b = [(p, t) for t, p in once_b.items() if is_relating(t)]
     for i, (first_a, first_b) in enumerate(terms):
         for second_a, second_b in terms[i + 1 :]:
             if second_b >= first_b:
                 continue  # the same order in both texts
+            if max(second_a - first_a, first_b - second_b) > SPAN:
+                continue  # far apart: clauses moved, not two terms of one relation
             between_a = {w for p, w in relating_a if first_a < p < second_a}
             between_b = {w for p, w in relating_b if second_b < p < first_b}
+            if a[second_a - 1] == b[first_b - 1] and a[second_a - 1] in ("a", "an"):
+                between_a.add("a")  # "Is a square a rectangle?": an article before the
+                between_b.add("a")  # later term in both
             relating = between_a & between_b
             if not relating or (relating <= BE | {"the"} and relating & BE):
                 continue  # nothing relates them, or a copula: "X is the Y" / "the Y is X"
@@ -61,15 +67,6 @@ def swapped(
             if _concordance(rest) >= KEPT_ORDER:
                 return True
     return False
-
-
-def _relating(
-    tokens: tuple[str, ...], once: dict[str, int], is_relating: Callable[[str], bool]
-) -> list[tuple[int, str]]:
-    """The relating words of a text: words once in it, and every article ("Is a square a
-    rectangle?")."""
-    found = [(p, t) for t, p in once.items() if is_relating(t)]
-    return found + [(p, t) for p, t in enumerate(tokens) if t in ("a", "an")]
 
 
 def _with(term: tuple[int, int], shared: list[tuple[int, int, str]]) -> set[int]:

@@ -45,6 +45,9 @@ from orchestrator_graph.cache.roles import edited_words, question_roles_swapped
             "How fast is 90 kilometres per hour in miles?",
             "How fast is 90 km/h in miles?",
         ),
+        # degrees read by adjective, "more"/"most" with the word they grade, synonyms
+        ("Why do ice cubes melt faster in water?", "How come ice melts more quickly in water?"),
+        ("Is Lake Superior the largest lake?", "Is Lake Superior the biggest lake?"),
     ],
 )
 def test_rewordings_pass_the_guards(cached: str, request_: str) -> None:
@@ -78,6 +81,9 @@ def test_rewordings_pass_the_guards(cached: str, request_: str) -> None:
         ("How many inches are in a foot?", "How many are in a foot?", "units"),
         ("Who won World War I?", "Who won World War II?", "entities"),
         ("Who was the man on the Moon?", "Who was the second man on the Moon?", "details"),
+        ("Which bridge is the oldest?", "Which bridge is the oldest still standing?", "details"),
+        ("Play jazz from the thirties.", "Play jazz from the fifties.", "numbers"),
+        ("Is tea similar to coffee?", "Is tea unlike coffee?", "negation"),
     ],
 )
 def test_edits_are_stopped(cached: str, request_: str, guard: str) -> None:
