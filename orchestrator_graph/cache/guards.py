@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import pairwise
 
@@ -46,6 +47,7 @@ from orchestrator_graph.cache.lexicon import (
     UNITS,
 )
 from orchestrator_graph.cache.roles import (
+    content_swap,
     edited_words,
     question_roles_swapped,
     roles_swapped,
@@ -56,6 +58,7 @@ _TOKEN = re.compile(
     r"°\s?[CFKcfk]\b|`[^`]+`|\"[^\"]+\"|“[^”]+”|'[^']{3,}'|->|→|[$€£%°]|[\w][\w.+#/'-]*"
 )
 _GLUED = re.compile(r"^(\d+(?:[.,]\d+)*)([a-z°$€£%/]+)$")  # 30c, 5km, 10kg, 3.5l
+SHARED_STEM = 4  # two words that start alike this far are forms of one (painted/painter)
 _DATE = re.compile(r"^\d{1,4}(?:/\d{1,4})+$")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:\n]\s*)([A-Z][\w'-]*)")
@@ -272,7 +275,8 @@ def mismatch(request: str, cached: str) -> str | None:
     ``negation``, ``entities`` (:func:`_entities_differ`), ``quoted``, ``direction``
     (opposite sides of an opposed pair, an opposed word edited in or out, key terms
     trading sides of to/into/from), ``roles`` (``roles.roles_swapped``,
-    ``roles.question_roles_swapped``), ``details`` (times, ordinals, degrees, qualifiers)."""
+    ``roles.question_roles_swapped``), ``details`` (times, ordinals, degrees, qualifiers),
+    ``word`` (a small edit swapped one content word for another, :func:`_word_swapped`)."""
     a, b = signature(request), signature(cached)
     if sorted(a.numbers) != sorted(b.numbers) or _numbers_swapped(a, b):
         return "numbers"
@@ -293,6 +297,8 @@ def mismatch(request: str, cached: str) -> str | None:
         return "roles"
     if _details_differ(a.details, b.details, edited):
         return "details"
+    if _word_swapped(a.tokens, b.tokens):
+        return "word"
     return None
 
 
@@ -349,6 +355,21 @@ def _details_differ(a: frozenset[str], b: frozenset[str], edited: frozenset[str]
     if a == b:
         return False
     return bool(a - b and b - a) or edited is not None
+
+
+def _word_swapped(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """A small edit replaced one content word by another that is not a form of it
+    (painted/painter, colour/color) nor a typo: "Can dogs eat grapes?" / "Can cats eat
+    grapes?", "fly to Paris" / "drive to Paris"."""
+    swap = content_swap(a, b)
+    if swap is None:
+        return False
+    old, new = swap
+    if _details([old], frozenset()) == _details([new], frozenset()) != frozenset():
+        return False  # the same degree of synonyms: biggest/largest
+    if old[:SHARED_STEM] == new[:SHARED_STEM] and min(len(old), len(new)) > SHARED_STEM:
+        return False  # one word's forms
+    return not (min(len(old), len(new)) >= 5 and SequenceMatcher(None, old, new).ratio() >= 0.8)
 
 
 def _keys_swapped(a: Signature, b: Signature) -> bool:

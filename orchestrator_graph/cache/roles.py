@@ -128,6 +128,27 @@ def edited_words(a: tuple[str, ...], b: tuple[str, ...]) -> frozenset[str] | Non
     return frozenset(words | {t for _, _, j1, j2 in changed for t in b[j1:j2]})
 
 
+def content_swap(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, str] | None:
+    """The one content word a small edit replaced by another in its place, word for word
+    ("Can dogs eat grapes?" / "Can cats eat grapes?": dogs, cats; "an empty stomach" / "a
+    full stomach"), or None for any other difference (a phrase for a word: "wrote" / "is
+    the author of"; a content word put in or taken out; several replaced)
+    (another content word put in or taken out, several replaced, a phrase reworded)."""
+    if edited_words(a, b) is None:
+        return None
+    swaps = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        old = [t for t in a[i1:i2] if _content(t) and t.isalpha()]
+        new = [t for t in b[j1:j2] if _content(t) and t.isalpha()]
+        if tag == "replace" and i2 - i1 == j2 - j1 and len(old) == 1 and len(new) == 1:
+            swaps.append((old[0], new[0]))
+        elif old or new:
+            return None
+    return swaps[0] if len(swaps) == 1 else None
+
+
 def _content(token: str) -> bool:
     return token not in COMMON and token not in FUNCTION_WORDS
 
@@ -140,6 +161,8 @@ def _voice(text: tuple[str, ...], first: int, last: int) -> bool:
 
 
 def _question_kind(tokens: tuple[str, ...]) -> str:
+    if len(tokens) >= 3 and tokens[0] == "whom":
+        return "object"
     if len(tokens) < 3 or tokens[0] not in SUBJECT_WORDS:
         return ""
     if tokens[1] in DO:

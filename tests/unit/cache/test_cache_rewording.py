@@ -48,6 +48,10 @@ from orchestrator_graph.cache.roles import edited_words, question_roles_swapped
         # degrees read by adjective, "more"/"most" with the word they grade, synonyms
         ("Why do ice cubes melt faster in water?", "How come ice melts more quickly in water?"),
         ("Is Lake Superior the largest lake?", "Is Lake Superior the biggest lake?"),
+        # a word for a phrase, a word's other form, a typo: not one word swapped
+        ("Who wrote the novel Emma?", "Who is the author of the novel Emma?"),
+        ("Who painted the Night Watch?", "Who was the painter of the Night Watch?"),
+        ("How do I cook quinoa?", "How do I cook quinao?"),
     ],
 )
 def test_rewordings_pass_the_guards(cached: str, request_: str) -> None:
@@ -84,6 +88,10 @@ def test_rewordings_pass_the_guards(cached: str, request_: str) -> None:
         ("Which bridge is the oldest?", "Which bridge is the oldest still standing?", "details"),
         ("Play jazz from the thirties.", "Play jazz from the fifties.", "numbers"),
         ("Is tea similar to coffee?", "Is tea unlike coffee?", "negation"),
+        # one content word swapped for another in its place
+        ("Can rabbits eat carrots?", "Can hamsters eat carrots?", "word"),
+        ("Should I run on an empty stomach?", "Should I run on a full stomach?", "word"),
+        ("Who influenced Brahms?", "Whom did Brahms influence?", "roles"),
     ],
 )
 def test_edits_are_stopped(cached: str, request_: str, guard: str) -> None:
