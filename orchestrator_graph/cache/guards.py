@@ -392,15 +392,22 @@ def _negated_word(a: frozenset[str], b: frozenset[str]) -> bool:
     with the opposite prefix (overactive/underactive)."""
     for first, second in ((a, b), (b, a)):
         for word in first - second:
-            for prefix in NEGATING_PREFIXES:
-                rest = word[len(prefix) :]
-                if word.startswith(prefix) and len(rest) >= 4 and rest in second - first:
-                    return True
-            for prefix, opposite in OPPOSED_PREFIXES:
-                rest = word[len(prefix) :]
-                if word.startswith(prefix) and len(rest) >= 4 and opposite + rest in second:
-                    return True
+            match = _PREFIXED.match(word)
+            if match is None:
+                continue
+            prefix, rest = match.groups()
+            if prefix.rstrip("-") in NEGATING_PREFIXES and rest in second - first:
+                return True
+            if any(p == prefix and o + rest in second for p, o in OPPOSED_PREFIXES):
+                return True
     return False
+
+
+_PREFIXED = re.compile(
+    "^({})(.{{4,}})$".format(
+        "|".join(sorted({*NEGATING_PREFIXES, *(p for p, _ in OPPOSED_PREFIXES)}, key=len)[::-1])
+    )
+)
 
 
 TIME_SENSITIVE = re.compile(

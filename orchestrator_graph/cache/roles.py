@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from orchestrator_graph.cache.lexicon import COMMON, FUNCTION_WORDS, SYMMETRIC
 
@@ -116,8 +117,7 @@ def edited_words(a: tuple[str, ...], b: tuple[str, ...]) -> frozenset[str] | Non
     """The words a small edit changed between ``a`` and ``b`` (both sides), or None when
     the two differ by more than ``EDIT_TOKENS`` tokens a side or in more than
     ``EDIT_BLOCKS`` places (a rewording) or not at all."""
-    blocks = [op for op in SequenceMatcher(None, a, b, autojunk=False).get_opcodes()]
-    changed = [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in blocks if tag != "equal"]
+    changed = [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in _opcodes(a, b) if tag != "equal"]
     if not changed or len(changed) > EDIT_BLOCKS:
         return None
     if sum(i2 - i1 for i1, i2, _, _ in changed) > EDIT_TOKENS:
@@ -137,7 +137,7 @@ def content_swap(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, str] | No
     if edited_words(a, b) is None:
         return None
     swaps = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in _opcodes(a, b):
         if tag == "equal":
             continue
         old = [t for t in a[i1:i2] if _content(t) and t.isalpha()]
@@ -147,6 +147,16 @@ def content_swap(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, str] | No
         elif old or new:
             return None
     return swaps[0] if len(swaps) == 1 else None
+
+
+@lru_cache(maxsize=4096)
+def _opcodes(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[tuple[str, int, int, int, int], ...]:
+    """How ``b`` is ``a`` edited (``difflib`` opcodes); a replacement of the whole for two
+    texts too far apart to be a small edit (the guards and the check of one candidate
+    ask more than once: cached)."""
+    if abs(len(a) - len(b)) > EDIT_TOKENS or len(set(a) ^ set(b)) > 2 * EDIT_TOKENS:
+        return (("replace", 0, len(a), 0, len(b)),)
+    return tuple(SequenceMatcher(None, a, b, autojunk=False).get_opcodes())
 
 
 def _content(token: str) -> bool:
