@@ -47,6 +47,7 @@ from orchestrator_graph.cache.lexicon import (
     UNITS,
 )
 from orchestrator_graph.cache.roles import (
+    content_added,
     content_swap,
     edited_words,
     question_roles_swapped,
@@ -297,7 +298,7 @@ def mismatch(request: str, cached: str) -> str | None:
         return "roles"
     if _details_differ(a.details, b.details, edited):
         return "details"
-    if _word_swapped(a.tokens, b.tokens):
+    if _word_swapped(a.tokens, b.tokens) or content_added(a.tokens, b.tokens):
         return "word"
     return None
 

@@ -18,12 +18,21 @@ from collections.abc import Callable
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from orchestrator_graph.cache.lexicon import COMMON, FUNCTION_WORDS, SYMMETRIC
+from orchestrator_graph.cache.lexicon import COMMON, FUNCTION_WORDS, SYMMETRIC, UNITS
 
 BE = frozenset("is are was were be been being am 's".split())
 DO = frozenset("do does did".split())
 AUXILIARIES = BE | DO | frozenset("can could will would should may might must has have had".split())
 ARTICLES = frozenset({"a", "an", "the"})
+# words that add no meaning when a rewording puts them in: auxiliaries, question words,
+# pronouns, light verbs
+LIGHT_WORDS = AUXILIARIES | frozenset(
+    "who whom whose where when why there here this that these those he she they them "
+    "us please just also really look looks seem seems appear appears used using get gets "
+    "got become becomes called known make makes made up you stand stands way ways people "
+    "someone per".split()
+)
+QUESTION_WORDS = frozenset("what which how whose".split())
 SUBJECT_WORDS = frozenset({"who", "what"})
 SPAN = 6  # two terms of a relation stand at most this many positions apart
 KEPT_ORDER = 0.8  # a swap leaves the other words in order; a rewording moves them
@@ -157,6 +166,44 @@ def _opcodes(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[tuple[str, int, in
     if abs(len(a) - len(b)) > EDIT_TOKENS or len(set(a) ^ set(b)) > 2 * EDIT_TOKENS:
         return (("replace", 0, len(a), 0, len(b)),)
     return tuple(SequenceMatcher(None, a, b, autojunk=False).get_opcodes())
+
+
+def content_added(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """A small edit (or words put in, however many) gave one text words that carry meaning
+    and took none out of it: "How long should I boil an egg?" / "How long should I boil a
+    duck egg?", "... so the yolk stays runny?" (a qualifier added). Words moved within the text ("What is the tallest mountain?" / "Which
+    mountain is the tallest?") and function words, auxiliaries, common request words and
+    light verbs ("make", "look", "used") carry none."""
+    if edited_words(a, b) is None and not (_within(a, b) or _within(b, a)):
+        return False
+    first, second = _carrying(a), _carrying(b)
+    named = _answer_kind(a) | _answer_kind(b)
+    first, second = first - named, second - named
+    return bool(first - second) != bool(second - first)
+
+
+def _within(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """``long`` is ``short`` with words put in (``short`` a subsequence of it)."""
+    words = iter(long)
+    return len(short) < len(long) and all(t in words for t in short)
+
+
+def _carrying(tokens: tuple[str, ...]) -> set[str]:
+    """The words of ``tokens`` that carry meaning, without a plural's s."""
+    return {
+        t.removesuffix("'s").removesuffix("s") for t in tokens if _carries(t.removesuffix("'s"))
+    }
+
+
+def _answer_kind(tokens: tuple[str, ...]) -> set[str]:
+    """The word after a question word, which names what the answer is ("Which city is
+    the capital of Peru?"): a rewording may name it or not."""
+    return {t.removesuffix("s") for q, t in zip(tokens, tokens[1:]) if q in QUESTION_WORDS}
+
+
+def _carries(token: str) -> bool:
+    """A word that carries meaning of its own (units are the units guard's)."""
+    return token.isalpha() and _content(token) and token not in LIGHT_WORDS and token not in UNITS
 
 
 def _content(token: str) -> bool:

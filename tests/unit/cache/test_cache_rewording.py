@@ -91,6 +91,9 @@ def test_rewordings_pass_the_guards(cached: str, request_: str) -> None:
         # one content word swapped for another in its place
         ("Can rabbits eat carrots?", "Can hamsters eat carrots?", "word"),
         ("Should I run on an empty stomach?", "Should I run on a full stomach?", "word"),
+        # content words put in: a qualifier added
+        ("How long should I boil an egg?", "How long should I boil a duck egg?", "word"),
+        ("How do I bake bread?", "How do I bake bread so the crust stays soft?", "word"),
         ("Who influenced Brahms?", "Whom did Brahms influence?", "roles"),
     ],
 )
@@ -99,8 +102,9 @@ def test_edits_are_stopped(cached: str, request_: str, guard: str) -> None:
 
 
 def test_a_name_may_grow_by_a_plain_word_but_not_by_an_opposed_one() -> None:
-    assert mismatch("How deep is the Pacific Ocean?", "How deep is the Pacific?") is None
-    assert mismatch("Where is South Sudan?", "Where is Sudan?") is not None
+    # the names agree; the word put in is then the added-words rule's ("word")
+    assert mismatch("How deep is the Pacific Ocean?", "How deep is the Pacific?") == "word"
+    assert mismatch("Where is South Sudan?", "Where is Sudan?") == "entities"
 
 
 def test_edited_words_are_those_of_a_small_edit_only() -> None:
