@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import pairwise
 
 from orchestrator_graph.cache.lexicon import COMMON, FUNCTION_WORDS, SYMMETRIC, UNITS
 
@@ -171,9 +172,10 @@ def _opcodes(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[tuple[str, int, in
 def content_added(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """A small edit (or words put in, however many) gave one text words that carry meaning
     and took none out of it: "How long should I boil an egg?" / "How long should I boil a
-    duck egg?", "... so the yolk stays runny?" (a qualifier added). Words moved within the text ("What is the tallest mountain?" / "Which
-    mountain is the tallest?") and function words, auxiliaries, common request words and
-    light verbs ("make", "look", "used") carry none."""
+    duck egg?", "... so the yolk stays runny?" (a qualifier added). Words moved within
+    the text ("What is the tallest mountain?" / "Which mountain is the tallest?") count
+    as kept; function words, auxiliaries, common request words, units and light verbs
+    ("make", "look", "used") carry none."""
     if edited_words(a, b) is None and not (_within(a, b) or _within(b, a)):
         return False
     first, second = _carrying(a), _carrying(b)
@@ -198,7 +200,7 @@ def _carrying(tokens: tuple[str, ...]) -> set[str]:
 def _answer_kind(tokens: tuple[str, ...]) -> set[str]:
     """The word after a question word, which names what the answer is ("Which city is
     the capital of Peru?"): a rewording may name it or not."""
-    return {t.removesuffix("s") for q, t in zip(tokens, tokens[1:]) if q in QUESTION_WORDS}
+    return {t.removesuffix("s") for q, t in pairwise(tokens) if q in QUESTION_WORDS}
 
 
 def _carries(token: str) -> bool:
