@@ -26,6 +26,7 @@ import numpy as np
 from orchestrator_graph.cache.bound import NearMissCalibration
 from orchestrator_graph.cache.guards import signature
 from orchestrator_graph.cache.lexicon import COMMON
+from orchestrator_graph.cache.roles import edited_words
 
 MATCH_CHECK = "match_check.json"
 FEATURES = (
@@ -40,6 +41,10 @@ FEATURES = (
     "length_ratio",
     "log_length",
     "cosine_x_content_jaccard",
+    "stem_coverage_low",
+    "stem_coverage_high",
+    "small_edit",
+    "words_only_added",
 )
 
 
@@ -49,6 +54,9 @@ def pair_features(first: str, second: str, cosine: float) -> list[float]:
     only_a, only_b = len(a.content - b.content), len(b.content - a.content)
     content_jaccard = _jaccard(a.content, b.content)
     longer, shorter = max(a.length, b.length), min(a.length, b.length)
+    shared = len(a.stems & b.stems)
+    coverage = (shared / max(len(a.stems), 1), shared / max(len(b.stems), 1))
+    extra_a, extra_b = len(a.stems - b.stems), len(b.stems - a.stems)
     return [
         cosine,
         _jaccard(a.tokens, b.tokens),
@@ -61,6 +69,10 @@ def pair_features(first: str, second: str, cosine: float) -> list[float]:
         shorter / max(longer, 1),
         math.log1p((a.length + b.length) / 2),
         cosine * content_jaccard,
+        min(coverage),
+        max(coverage),
+        float(edited_words(a.order, b.order) is not None),
+        float(min(extra_a, extra_b) == 0 and max(extra_a, extra_b) > 0),
     ]
 
 
@@ -77,6 +89,7 @@ class _Words:
     order: tuple[str, ...]
     tokens: frozenset[str]
     content: frozenset[str]  # not function words, not common words
+    stems: frozenset[str]  # the content words' stems (``stem``)
     bigrams: frozenset[tuple[str, str]]
     length: int
 
@@ -84,13 +97,29 @@ class _Words:
 @lru_cache(maxsize=65_536)
 def _words(text: str) -> _Words:
     sig = signature(text)
+    content = frozenset(t for t in sig.content if t not in COMMON)
     return _Words(
         order=sig.tokens,
         tokens=frozenset(sig.tokens),
-        content=frozenset(t for t in sig.content if t not in COMMON),
+        content=content,
+        stems=frozenset(stem(t) for t in content),
         bigrams=frozenset(pairwise(sig.tokens)),
         length=len(sig.tokens),
     )
+
+
+_SUFFIXES = ("ies", "ied", "ing", "ed", "es", "ly", "s")  # longest first
+
+
+def stem(word: str) -> str:
+    """A word without its inflection, roughly ("rises", "risen" -> "ris"; "quickly" ->
+    "quick"): enough to count two rewordings' shared words, not a lemmatiser."""
+    word = word.removesuffix("'s")
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word.rstrip("e") if len(word) > 3 else word
 
 
 def _jaccard(first: set | frozenset, second: set | frozenset) -> float:

@@ -11,6 +11,20 @@ NUMBER_WORDS = {
         "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
     )
 } | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100", "thousand": "1000"}
+# decades: "music from the thirties" is not "from the twenties"
+NUMBER_WORDS |= {
+    f"{word}ies": str(tens)
+    for word, tens in (
+        ("twent", 20),
+        ("thirt", 30),
+        ("fort", 40),
+        ("fift", 50),
+        ("sixt", 60),
+        ("sevent", 70),
+        ("eight", 80),
+        ("ninet", 90),
+    )
+}
 UNIT_GROUPS = {
     "celsius": "c °c celsius centigrade",
     "fahrenheit": "f °f fahrenheit",
@@ -31,6 +45,12 @@ UNIT_GROUPS = {
     "millilitre": "ml milliliter milliliters millilitre millilitres",
     "gallon": "gal gallon gallons",
     "cup": "cup cups",
+    "pint": "pt pint pints",
+    "quart": "qt quart quarts",
+    "tablespoon": "tbsp tablespoon tablespoons",
+    "teaspoon": "tsp teaspoon teaspoons",
+    "acre": "acre acres",
+    "hectare": "ha hectare hectares",
     "mph": "mph",
     "kph": "kph km/h kmh",
     "dollar": "$ usd dollar dollars",
@@ -53,9 +73,11 @@ UNIT_GROUPS = {
     "radian": "rad radian radians",
     "degree": "deg degree degrees",
 }
+# a unit per another, written out: "kilometres per hour" is "km/h"
+PER = {("kilometre", "hour"): "kph", ("mile", "hour"): "mph", ("metre", "second"): "m/s"}
 UNITS = {alias: unit for unit, aliases in UNIT_GROUPS.items() for alias in aliases.split()}
 # one-letter and ambiguous aliases count only beside a number or a direction word
-AMBIGUOUS_UNITS = frozenset(a for a in UNITS if len(a) <= 2) | {"degree", "degrees"}
+AMBIGUOUS_UNITS = frozenset(a for a in UNITS if len(a) <= 2) | {"degree", "degrees", "second"}
 TEMPERATURES = frozenset({"celsius", "fahrenheit", "kelvin"})
 DIRECTION_WORDS = frozenset({"to", "into", "from", "in", "->", "→", "than", "vs", "versus"})
 # opposed words: two texts must use the same side of each pair (or neither)
@@ -179,11 +201,23 @@ OPPOSITES: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
         ("winner winners", "loser losers"),
     )
 )
+OPPOSED_WORDS = frozenset(w for pair in OPPOSITES for side in pair for w in side)
 # phrasal particles: "zoom in" is not "zoom out", "turn on" not "turn off"
-PARTICLES = {"in": "out", "out": "in", "on": "off", "off": "on", "up": "down", "down": "up"}
+PARTICLES = {
+    "in": "out",
+    "out": "in",
+    "on": "off",
+    "off": "on",
+    "up": "down",
+    "down": "up",
+    "for": "against",  # arguments for / against
+    "against": "for",
+    "with": "without",
+    "without": "with",
+}
 NEGATIONS = frozenset(
     "not no never none nothing nobody nowhere neither nor cannot without except "
-    "excluding unless n't hardly barely scarcely seldom".split()
+    "excluding unless n't hardly barely scarcely seldom unlike".split()
 )
 LANGUAGES = frozenset(
     "english french spanish german italian portuguese dutch polish swedish norwegian danish "
@@ -212,7 +246,19 @@ FUNCTION_WORDS = frozenset(
     "how what which do does i me we you can could should would is are was were be it".split()
 )
 NEGATING_PREFIXES = ("un", "non", "non-", "in", "im", "il", "ir", "dis")
-NEGATING_PREFIXES = ("un", "non", "non-", "in", "im", "il", "ir", "dis")
+# prefixes that turn a word into its opposite: overactive/underactive, hypertension/hypo-
+OPPOSED_PREFIXES = (
+    ("over", "under"),
+    ("under", "over"),
+    ("hyper", "hypo"),
+    ("hypo", "hyper"),
+    ("pre", "post"),
+    ("post", "pre"),
+    ("inter", "intra"),
+    ("intra", "inter"),
+)
+# names that one text may call by another word: "on Earth" / "in the world"
+NAME_SYNONYMS = {"earth": "world"}
 # words that join two terms without giving them roles: "A and B" asks what "B and A" asks
 SYMMETRIC = frozenset("and or nor but & vs versus between both with plus also".split())
 # the time an answer is about: two requests must name the same times (as sets)
@@ -276,6 +322,7 @@ QUALIFIERS = {
         "total": "total overall",
         "per": "per",
         "exactly": "exactly",
+        "still": "still",
     }.items()
     for alias in aliases.split()
 }
@@ -304,6 +351,9 @@ _GRADABLE = (
     "rainy humid deadly costly likely fat fit slim lean red hungry dull steep tough "
     "wealthy noisy risky tight loose"
 )
+GRADABLE = frozenset(_GRADABLE.split())
+# adjectives whose degrees ask the same: "the biggest ocean" is "the largest ocean"
+SAME_DEGREE = {"big": "large", "huge": "large", "quick": "fast", "tiny": "small"}
 _DOUBLED = frozenset("big hot sad wet thin fat fit slim red".split())
 
 

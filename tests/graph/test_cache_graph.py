@@ -183,8 +183,11 @@ def test_a_near_miss_is_not_answered_from_the_cache(tmp_path: Path) -> None:
 
 
 def test_a_neighbour_with_another_answer_raises_both_thresholds(tmp_path: Path) -> None:
-    boil, fry = "How long should I boil an egg?", "How long should I fry an egg?"
-    answers = {boil: "Boil it for 7 minutes.", fry: "Fry it for 3 minutes over medium heat."}
+    # the guards pass the pair (nothing opposed, no word swapped in place), the match
+    # check scores it under its threshold: a near candidate, answered anew
+    boil = "How long should I boil an egg?"
+    fry = "How long should I cook an egg in boiling water at high altitude?"
+    answers = {boil: "Boil it for 7 minutes.", fry: "Up high, give it 9 to 10 minutes."}
     main = SimulatedChatModel(model_name="gpt-4.1", answers=answers)
     worker = SimulatedChatModel(model_name="gpt-4.1-mini", answers=answers)
     graph = create_orchestrator(
