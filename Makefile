@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python -u benchmarks/long_thread.py --turns 800 --only orchestrator --compact-setting 16
 	$(BIN)/python -u benchmarks/cache_eval.py --workload benchmarks/workloads/*.jsonl
 	$(BIN)/python -u benchmarks/cache_blind.py
+	$(BIN)/python -u benchmarks/cache_blind.py --pairs benchmarks/cache/blind_pairs_v2.jsonl
 	$(BIN)/python -u benchmarks/shadow_latency.py --turns 200
 	test ! -f $(QUALITY_DATA) || $(BIN)/python -u benchmarks/adaptive_drift.py $(QUALITY_DATA)
 	test ! -f $(QUALITY_DATA) || $(BIN)/python -u benchmarks/ab_replay.py \
