@@ -39,6 +39,8 @@ import httpx
 from langgraph_sdk import get_client
 from load_servers import Server  # type: ignore[import-not-found]
 
+from orchestrator_graph.server.identity import owned_thread
+
 WORKLOADS = Path(__file__).resolve().parent / "workloads"
 GRAPH = "orchestrator"
 FAN_OUT_SHARE = 0.15
@@ -241,7 +243,9 @@ class Clients:
 
     async def _service_turn(self, thread: Thread, text: str, rng: random.Random) -> Attempt:
         started = time.perf_counter()
-        attempt = Attempt("service", thread.server.name, thread.thread_id, text, "error", "", 0.0)
+        # the service keeps a caller's conversation under its tenant (``owned_thread``)
+        owned = owned_thread(SERVICE_TENANT, thread.thread_id)
+        attempt = Attempt("service", thread.server.name, owned, text, "error", "", 0.0)
         body = {"task_request": text, "main_session_context": thread.history}
         evaluated, retried = await self._post(thread, "evaluate", body)
         if evaluated is None or evaluated.status_code != 200:
