@@ -63,6 +63,23 @@ RECORDED: dict[str, tuple[tuple[str, ...], dict[str, tuple[int, ...]]]] = {
             "short_reword": (17,),
         },
     ),
+    "blind_pairs_v3.jsonl": (
+        ("round 2",),
+        {
+            "comparative": (0,),
+            "detail_time": (0,),
+            "entity": (0,),
+            "name_letter_number": (0,),
+            "negation": (2,),
+            "qualifier": (0,),
+            "quantity_unit": (0,),
+            "word_order": (3,),
+            "long_reword": (8,),
+            "register": (14,),
+            "reorder": (18,),
+            "short_reword": (25,),
+        },
+    ),
 }
 
 
