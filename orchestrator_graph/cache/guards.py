@@ -50,6 +50,8 @@ from orchestrator_graph.cache.roles import (
     content_added,
     content_swap,
     edited_words,
+    exchanged,
+    object_replaced,
     question_roles_swapped,
     roles_swapped,
     swapped,
@@ -276,8 +278,10 @@ def mismatch(request: str, cached: str) -> str | None:
     ``negation``, ``entities`` (:func:`_entities_differ`), ``quoted``, ``direction``
     (opposite sides of an opposed pair, an opposed word edited in or out, key terms
     trading sides of to/into/from), ``roles`` (``roles.roles_swapped``,
-    ``roles.question_roles_swapped``), ``details`` (times, ordinals, degrees, qualifiers),
-    ``word`` (a small edit swapped one content word for another, :func:`_word_swapped`)."""
+    ``roles.question_roles_swapped``, ``roles.exchanged``: two terms trading places however
+    far apart), ``details`` (times, ordinals, degrees, qualifiers), ``word`` (a small edit
+    swapped one content word for another, :func:`_word_swapped`, put some in, or replaced
+    a preposition's object, ``roles.object_replaced``)."""
     a, b = signature(request), signature(cached)
     if sorted(a.numbers) != sorted(b.numbers) or _numbers_swapped(a, b):
         return "numbers"
@@ -296,9 +300,13 @@ def mismatch(request: str, cached: str) -> str | None:
         return "direction"
     if roles_swapped(a.tokens, b.tokens) or question_roles_swapped(a.tokens, b.tokens):
         return "roles"
+    if exchanged(a.tokens, b.tokens):
+        return "roles"
     if _details_differ(a.details, b.details, edited):
         return "details"
     if _word_swapped(a.tokens, b.tokens) or content_added(a.tokens, b.tokens):
+        return "word"
+    if object_replaced(a.tokens, b.tokens):
         return "word"
     return None
 
