@@ -174,3 +174,22 @@ def test_near_misses_that_also_reword_are_stopped(cached: str, request_: str, gu
 )
 def test_joined_terms_and_moved_clauses_still_pass(cached: str, request_: str) -> None:
     assert mismatch(request_, cached) is None
+
+
+@pytest.mark.parametrize(
+    ("cached", "request_"),
+    [
+        (
+            "When baking bread, what ratio of flour to water should I use?",
+            "What ratio of flour to water should I use when baking bread?",
+        ),
+        (
+            "When moving to Canada from Mexico, which documents do I need?",
+            "Which documents do I need when moving to Canada from Mexico?",
+        ),
+    ],
+)
+def test_a_clause_moved_whole_around_a_direction_word_passes(cached: str, request_: str) -> None:
+    assert mismatch(request_, cached) is None
+    # the terms of the direction word trading places still do not
+    assert mismatch("How do I convert a set into a list?", "How do I convert a list into a set?")
