@@ -33,6 +33,7 @@ BE = frozenset("is are was were be been being am 's".split())
 DO = frozenset("do does did".split())
 AUXILIARIES = BE | DO | frozenset("can could will would should may might must has have had".split())
 ARTICLES = frozenset({"a", "an", "the"})
+JOINING = frozenset("and or nor vs versus &".split())  # join terms of a list, in any order
 DETERMINERS = ARTICLES | frozenset("my your our their his her its this that these those".split())
 # words that add no meaning when a rewording puts them in: auxiliaries, question words,
 # pronouns, light verbs
@@ -79,6 +80,8 @@ def swapped(
                 between_a.add("a")  # "Is a square a rectangle?": an article before the
                 between_b.add("a")  # later term in both
             relating = between_a & between_b
+            if JOINING & set(a[first_a:second_a]) and JOINING & set(b[second_b:first_b]):
+                continue  # joined in both: "was A B or C D better" / "C D or A B"
             if not relating or (relating <= BE | {"the"} and relating & BE):
                 continue  # nothing relates them, or a copula: "X is the Y" / "the Y is X"
             if exempt and (exempt(a, first_a, second_a) or exempt(b, second_b, first_b)):

@@ -193,3 +193,27 @@ def test_a_clause_moved_whole_around_a_direction_word_passes(cached: str, reques
     assert mismatch(request_, cached) is None
     # the terms of the direction word trading places still do not
     assert mismatch("How do I convert a set into a list?", "How do I convert a list into a set?")
+
+
+def test_names_joined_by_or_may_trade_places_but_related_ones_may_not() -> None:
+    assert (
+        mismatch(
+            "Historically, who was the better scorer: Cristiano Ronaldo or Lionel Messi?",
+            "Historically, was Lionel Messi or Cristiano Ronaldo the better scorer?",
+        )
+        is None
+    )
+    # "with" and a verb relate: the terms have roles
+    assert (
+        mismatch(
+            "Why is the referee angry with the coach?", "Why is the coach angry with the referee?"
+        )
+        == "roles"
+    )
+    assert (
+        mismatch(
+            "Did Rafael Nadal beat Roger Federer in 2017?",
+            "Did Roger Federer beat Rafael Nadal in 2017?",
+        )
+        == "roles"
+    )
