@@ -293,7 +293,7 @@ def mismatch(request: str, cached: str) -> str | None:
         return "negation"
     if _entities_differ(a, b) or _entities_differ(b, a):
         return "entities"
-    if a.quoted != b.quoted:
+    if _quoted_differ(a, b) or _quoted_differ(b, a):
         return "quoted"
     if _opposed(a.sides, b.sides, edited) or _particle_swapped(a.tokens, b.tokens):
         return "direction"
@@ -310,6 +310,18 @@ def mismatch(request: str, cached: str) -> str | None:
     if object_replaced(a.tokens, b.tokens):
         return "word"
     return None
+
+
+def _quoted_differ(a: Signature, b: Signature) -> bool:
+    """``a`` quotes a string that ``b`` neither quotes nor says in its words ("the
+    difference between 'affect' and 'effect'" quotes what "between affect and effect"
+    says)."""
+    for quoted in a.quoted - b.quoted:
+        words = tuple(_tokens(quoted))
+        size = len(words)
+        if not any(b.tokens[i : i + size] == words for i in range(len(b.tokens) - size + 1)):
+            return True
+    return False
 
 
 def _numbers_swapped(a: Signature, b: Signature) -> bool:

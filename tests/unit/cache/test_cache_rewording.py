@@ -217,3 +217,17 @@ def test_names_joined_by_or_may_trade_places_but_related_ones_may_not() -> None:
         )
         == "roles"
     )
+
+
+def test_quoting_words_the_other_request_says_is_no_difference() -> None:
+    assert (
+        mismatch(
+            "whats the difference between lay and lie",
+            "What is the difference between 'lay' and 'lie'?",
+        )
+        is None
+    )
+    assert (
+        mismatch("How do I say 'good night' in French?", "how do i say good morning in french")
+        == "quoted"
+    )
