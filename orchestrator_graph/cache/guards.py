@@ -54,6 +54,7 @@ from orchestrator_graph.cache.roles import (
     object_replaced,
     question_roles_swapped,
     roles_swapped,
+    rotated,
     swapped,
 )
 
@@ -61,7 +62,6 @@ _TOKEN = re.compile(
     r"°\s?[CFKcfk]\b|`[^`]+`|\"[^\"]+\"|“[^”]+”|'[^']{3,}'|->|→|[$€£%°]|[\w][\w.+#/'-]*"
 )
 _GLUED = re.compile(r"^(\d+(?:[.,]\d+)*)([a-z°$€£%/]+)$")  # 30c, 5km, 10kg, 3.5l
-CLAUSE = 2  # a clause moved whole from a text's start to its end holds this many tokens
 SHARED_STEM = 4  # two words that start alike this far are forms of one (painted/painter)
 _DATE = re.compile(r"^\d{1,4}(?:/\d{1,4})+$")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
@@ -402,23 +402,11 @@ def _keys_swapped(a: Signature, b: Signature) -> bool:
 
 def _reordered(a: Signature, b: Signature) -> bool:
     """The same content words around to/into/from, in another order: "a list into a set"
-    is not "a set into a list"; a clause moved whole (:func:`_rotated`) keeps the order."""
+    is not "a set into a list"; a clause moved whole (``roles.rotated``) keeps the order."""
     if not (a.directed_words and b.directed_words):
         return False
     first, second = a.content, b.content
-    return sorted(first) == sorted(second) and first != second and not _rotated(a, b)
-
-
-def _rotated(a: Signature, b: Signature) -> bool:
-    """One text is the other with a clause moved from its start to its end, whole ("When
-    making a vinaigrette, what ratio of oil to vinegar should I use?" / "What ratio of
-    oil to vinegar should I use when making a vinaigrette?")."""
-    first, second = a.tokens, b.tokens
-    if len(first) != len(second):
-        return False
-    return any(
-        first[cut:] + first[:cut] == second for cut in range(CLAUSE, len(first) - CLAUSE + 1)
-    )
+    return sorted(first) == sorted(second) and first != second and not rotated(a.tokens, b.tokens)
 
 
 def _negated_word(a: frozenset[str], b: frozenset[str]) -> bool:

@@ -46,6 +46,7 @@ LIGHT_WORDS = AUXILIARIES | frozenset(
 QUESTION_WORDS = frozenset("what which how whose".split())
 SUBJECT_WORDS = frozenset({"who", "what"})
 SPAN = 6  # two terms of a relation stand at most this many positions apart
+CLAUSE = 2  # a clause moved whole from a text's start to its end holds this many tokens
 TERM = 3  # a term trading places with another holds at most this many tokens
 KEPT_ORDER = 0.8  # a swap leaves the other words in order; a rewording moves them
 EDIT_TOKENS = 4  # at most this many tokens changed on each side ...
@@ -166,6 +167,15 @@ def _relates(between: tuple[str, ...]) -> bool:
     only a copula ("a cat or a dog" relates nothing; "X is Y" is "Y is X")."""
     relating = {t for t in between if t not in SYMMETRIC | ARTICLES and t[:1].isalnum()}
     return bool(relating) and not relating <= BE
+
+
+def rotated(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """One text is the other with a clause moved from its start to its end, whole ("When
+    making a vinaigrette, what ratio of oil to vinegar should I use?" / "What ratio of
+    oil to vinegar should I use when making a vinaigrette?")."""
+    if len(a) != len(b):
+        return False
+    return any(a[cut:] + a[:cut] == b for cut in range(CLAUSE, len(a) - CLAUSE + 1))
 
 
 def question_roles_swapped(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
