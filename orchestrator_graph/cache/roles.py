@@ -144,6 +144,8 @@ def exchanged(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     start = next(i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y)
     end = len(a) - next(i for i, (x, y) in enumerate(zip(a[::-1], b[::-1], strict=True)) if x != y)
     first, second = a[start:end], b[start:end]
+    if sorted(first) != sorted(second):
+        return False  # not the same words: an edit
     for size in range(1, min(TERM, len(first)) + 1):
         for other in range(1, min(TERM, len(first) - size) + 1):
             one, between, two = first[:size], first[size:-other], first[-other:]
