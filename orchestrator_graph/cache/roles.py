@@ -11,7 +11,8 @@ places however far apart; :func:`question_roles_swapped` reads a question's subj
 against its object ("Who taught Plato?" / "Who did Plato teach?"); :func:`edited_words`
 returns the words a small edit changed ("the symptoms of a cold" / "the symptoms of the
 flu"), or None for a rewording; :func:`object_replaced` finds a preposition's object
-replaced ("for beginners" / "for experienced developers").
+replaced ("for beginners" / "for experienced developers"); :func:`rotated` a clause moved
+whole from a text's start to its end.
 """
 
 from __future__ import annotations
