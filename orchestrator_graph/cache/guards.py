@@ -50,8 +50,11 @@ from orchestrator_graph.cache.roles import (
     content_added,
     content_swap,
     edited_words,
+    exchanged,
+    object_replaced,
     question_roles_swapped,
     roles_swapped,
+    rotated,
     swapped,
 )
 
@@ -276,8 +279,10 @@ def mismatch(request: str, cached: str) -> str | None:
     ``negation``, ``entities`` (:func:`_entities_differ`), ``quoted``, ``direction``
     (opposite sides of an opposed pair, an opposed word edited in or out, key terms
     trading sides of to/into/from), ``roles`` (``roles.roles_swapped``,
-    ``roles.question_roles_swapped``), ``details`` (times, ordinals, degrees, qualifiers),
-    ``word`` (a small edit swapped one content word for another, :func:`_word_swapped`)."""
+    ``roles.question_roles_swapped``, ``roles.exchanged``: two terms trading places however
+    far apart), ``details`` (times, ordinals, degrees, qualifiers), ``word`` (a small edit
+    swapped one content word for another, :func:`_word_swapped`, put some in, or replaced
+    a preposition's object, ``roles.object_replaced``)."""
     a, b = signature(request), signature(cached)
     if sorted(a.numbers) != sorted(b.numbers) or _numbers_swapped(a, b):
         return "numbers"
@@ -288,7 +293,7 @@ def mismatch(request: str, cached: str) -> str | None:
         return "negation"
     if _entities_differ(a, b) or _entities_differ(b, a):
         return "entities"
-    if a.quoted != b.quoted:
+    if _quoted_differ(a, b) or _quoted_differ(b, a):
         return "quoted"
     if _opposed(a.sides, b.sides, edited) or _particle_swapped(a.tokens, b.tokens):
         return "direction"
@@ -296,11 +301,27 @@ def mismatch(request: str, cached: str) -> str | None:
         return "direction"
     if roles_swapped(a.tokens, b.tokens) or question_roles_swapped(a.tokens, b.tokens):
         return "roles"
+    if exchanged(a.tokens, b.tokens):
+        return "roles"
     if _details_differ(a.details, b.details, edited):
         return "details"
     if _word_swapped(a.tokens, b.tokens) or content_added(a.tokens, b.tokens):
         return "word"
+    if object_replaced(a.tokens, b.tokens):
+        return "word"
     return None
+
+
+def _quoted_differ(a: Signature, b: Signature) -> bool:
+    """``a`` quotes a string that ``b`` neither quotes nor says in its words ("the
+    difference between 'affect' and 'effect'" quotes what "between affect and effect"
+    says)."""
+    for quoted in a.quoted - b.quoted:
+        words = tuple(_tokens(quoted))
+        size = len(words)
+        if not any(b.tokens[i : i + size] == words for i in range(len(b.tokens) - size + 1)):
+            return True
+    return False
 
 
 def _numbers_swapped(a: Signature, b: Signature) -> bool:
@@ -381,11 +402,11 @@ def _keys_swapped(a: Signature, b: Signature) -> bool:
 
 def _reordered(a: Signature, b: Signature) -> bool:
     """The same content words around to/into/from, in another order: "a list into a set"
-    is not "a set into a list"."""
+    is not "a set into a list"; a clause moved whole (``roles.rotated``) keeps the order."""
     if not (a.directed_words and b.directed_words):
         return False
     first, second = a.content, b.content
-    return sorted(first) == sorted(second) and first != second
+    return sorted(first) == sorted(second) and first != second and not rotated(a.tokens, b.tokens)
 
 
 def _negated_word(a: frozenset[str], b: frozenset[str]) -> bool:

@@ -259,6 +259,11 @@ OPPOSED_PREFIXES = (
 )
 # names that one text may call by another word: "on Earth" / "in the world"
 NAME_SYNONYMS = {"earth": "world"}
+# words whose object qualifies a request: "a book for beginners", "rice in a microwave"
+PREPOSITIONS = frozenset(
+    "for in on at with without to from about by during under over near inside outside "
+    "into onto through across against among like via per".split()
+)
 # words that join two terms without giving them roles: "A and B" asks what "B and A" asks
 SYMMETRIC = frozenset("and or nor but & vs versus between both with plus also".split())
 # the time an answer is about: two requests must name the same times (as sets)

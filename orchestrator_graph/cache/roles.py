@@ -6,10 +6,13 @@ Pure functions of two token sequences (``guards.signature(...).tokens``):
 the other with a relating word between them in both ("A affects B" / "B affects A");
 :func:`roles_swapped` applies it to content words, allowing for a change of voice ("A
 discovered B" / "B was discovered by A") and for a copula between the two ("X is the
-deepest lake" / "the deepest lake is X"); :func:`question_roles_swapped` reads a
-question's subject against its object ("Who taught Plato?" / "Who did Plato teach?");
-:func:`edited_words` returns the words a small edit changed ("the symptoms of a cold" /
-"the symptoms of the flu"), or None for a rewording.
+deepest lake" / "the deepest lake is X"); :func:`exchanged` finds two phrases trading
+places however far apart; :func:`question_roles_swapped` reads a question's subject
+against its object ("Who taught Plato?" / "Who did Plato teach?"); :func:`edited_words`
+returns the words a small edit changed ("the symptoms of a cold" / "the symptoms of the
+flu"), or None for a rewording; :func:`object_replaced` finds a preposition's object
+replaced ("for beginners" / "for experienced developers"); :func:`rotated` a clause moved
+whole from a text's start to its end.
 """
 
 from __future__ import annotations
@@ -19,12 +22,20 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import pairwise
 
-from orchestrator_graph.cache.lexicon import COMMON, FUNCTION_WORDS, SYMMETRIC, UNITS
+from orchestrator_graph.cache.lexicon import (
+    COMMON,
+    FUNCTION_WORDS,
+    PREPOSITIONS,
+    SYMMETRIC,
+    UNITS,
+)
 
 BE = frozenset("is are was were be been being am 's".split())
 DO = frozenset("do does did".split())
 AUXILIARIES = BE | DO | frozenset("can could will would should may might must has have had".split())
 ARTICLES = frozenset({"a", "an", "the"})
+JOINING = frozenset("and or nor vs versus &".split())  # join terms of a list, in any order
+DETERMINERS = ARTICLES | frozenset("my your our their his her its this that these those".split())
 # words that add no meaning when a rewording puts them in: auxiliaries, question words,
 # pronouns, light verbs
 LIGHT_WORDS = AUXILIARIES | frozenset(
@@ -36,6 +47,8 @@ LIGHT_WORDS = AUXILIARIES | frozenset(
 QUESTION_WORDS = frozenset("what which how whose".split())
 SUBJECT_WORDS = frozenset({"who", "what"})
 SPAN = 6  # two terms of a relation stand at most this many positions apart
+CLAUSE = 2  # a clause moved whole from a text's start to its end holds this many tokens
+TERM = 3  # a term trading places with another holds at most this many tokens
 KEPT_ORDER = 0.8  # a swap leaves the other words in order; a rewording moves them
 EDIT_TOKENS = 4  # at most this many tokens changed on each side ...
 EDIT_BLOCKS = 2  # ... in at most this many places: an edit, not a rewording
@@ -69,6 +82,8 @@ def swapped(
                 between_a.add("a")  # "Is a square a rectangle?": an article before the
                 between_b.add("a")  # later term in both
             relating = between_a & between_b
+            if JOINING & set(a[first_a:second_a]) and JOINING & set(b[second_b:first_b]):
+                continue  # joined in both: "was A B or C D better" / "C D or A B"
             if not relating or (relating <= BE | {"the"} and relating & BE):
                 continue  # nothing relates them, or a copula: "X is the Y" / "the Y is X"
             if exempt and (exempt(a, first_a, second_a) or exempt(b, second_b, first_b)):
@@ -114,6 +129,58 @@ def roles_swapped(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return swapped(a, b, _content, lambda t: t not in SYMMETRIC, _voice)
 
 
+def exchanged(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """``b`` is ``a`` with two phrases trading places and nothing else changed, however
+    far apart ("If a tenant breaks a lease, what can the landlord do?" / "If a landlord
+    breaks a lease, what can the tenant do?"; "Can a Windows PC read a drive formatted on
+    a Mac?" / "Can a Mac read ... on a Windows PC?"; "my father's cousin's child" / "my
+    cousin's father's child"). Each phrase holds a content word; what stands between
+    them relates them (a word that is not symmetric nor a lone copula; a symmetric word
+    between them joins them: "brown rice or white rice"), or, for phrases
+    side by side, the first is a possessive in both texts. Phrases of at most ``TERM``
+    tokens: longer ones are clauses, which a rewording moves ("Leonardo painted it in
+    Milan" / "In Milan, Leonardo painted it")."""
+    if len(a) != len(b) or a == b:
+        return False
+    start = next(i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y)
+    end = len(a) - next(i for i, (x, y) in enumerate(zip(a[::-1], b[::-1], strict=True)) if x != y)
+    first, second = a[start:end], b[start:end]
+    if sorted(first) != sorted(second):
+        return False  # not the same words: an edit
+    for size in range(1, min(TERM, len(first)) + 1):
+        for other in range(1, min(TERM, len(first) - size) + 1):
+            one, between, two = first[:size], first[size:-other], first[-other:]
+            if second != two + between + one or not (_holds(one) and _holds(two)):
+                continue
+            if set(between) & SYMMETRIC:
+                continue  # "brown rice or white rice": joined, not related
+            if between and _relates(between):
+                return True
+            if not between and one[-1].endswith("'s") and two[-1].endswith("'s"):
+                return True
+    return False
+
+
+def _holds(phrase: tuple[str, ...]) -> bool:
+    return any(_content(t) and t[:1].isalnum() for t in phrase)
+
+
+def _relates(between: tuple[str, ...]) -> bool:
+    """Words between two terms that relate them: one not symmetric nor an article, not
+    only a copula ("a cat or a dog" relates nothing; "X is Y" is "Y is X")."""
+    relating = {t for t in between if t not in SYMMETRIC | ARTICLES and t[:1].isalnum()}
+    return bool(relating) and not relating <= BE
+
+
+def rotated(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """One text is the other with a clause moved from its start to its end, whole ("When
+    making a vinaigrette, what ratio of oil to vinegar should I use?" / "What ratio of
+    oil to vinegar should I use when making a vinaigrette?")."""
+    if len(a) != len(b):
+        return False
+    return any(a[cut:] + a[:cut] == b for cut in range(CLAUSE, len(a) - CLAUSE + 1))
+
+
 def question_roles_swapped(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """One question asks for the subject ("Who taught Plato?") and the other for the
     object ("Who did Plato teach?") about a shared content word."""
@@ -157,6 +224,32 @@ def content_swap(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, str] | No
         elif old or new:
             return None
     return swaps[0] if len(swaps) == 1 else None
+
+
+def object_replaced(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """An edit in at most ``EDIT_BLOCKS`` places replaced the object of a preposition, or
+    a phrase opening with a preposition, by one that shares no word carrying meaning
+    with it, a phrase on at least one side ("a Python book for beginners" / "... for
+    experienced developers"; "bring a power bank on a plane" / "pack a power bank in my
+    checked luggage"): the qualifier changed. A word for a word is
+    :func:`content_swap`'s (which forgives a typo); a verb reworded as a phrase ("wrote"
+    / "is the author of") has no preposition before it and passes."""
+    changed = [op for op in _opcodes(a, b) if op[0] != "equal"]
+    if not changed or len(changed) > EDIT_BLOCKS:
+        return False
+    for tag, i1, i2, j1, j2 in changed:
+        if tag != "replace" or i2 - i1 + j2 - j1 < 3:
+            continue
+        before = a[:i1]
+        while before and before[-1] in DETERMINERS:
+            before = before[:-1]  # "in a pressure cooker", "for my kids"
+        led = a[i1] in PREPOSITIONS and b[j1] in PREPOSITIONS
+        if not (led or (before and before[-1] in PREPOSITIONS)):
+            continue
+        old, new = _carrying(a[i1:i2]), _carrying(b[j1:j2])
+        if old and new and not old & new:
+            return True
+    return False
 
 
 @lru_cache(maxsize=4096)

@@ -123,3 +123,111 @@ def test_edited_words_are_those_of_a_small_edit_only() -> None:
 def test_a_question_for_the_subject_is_not_one_for_the_object() -> None:
     assert question_roles_swapped(("what", "causes", "stress"), ("what", "does", "stress", "cause"))
     assert not question_roles_swapped(("what", "is", "stress"), ("what", "does", "stress", "mean"))
+
+
+@pytest.mark.parametrize(
+    ("cached", "request_", "guard"),
+    [
+        # two terms trade places however far apart, the rest unchanged: roles swapped
+        (
+            "If the buyer cancels the order after shipping, what can the seller charge?",
+            "If the seller cancels the order after shipping, what can the buyer charge?",
+            "roles",
+        ),
+        (
+            "Can an Android phone open a file saved on an iPhone?",
+            "Can an iPhone open a file saved on an Android phone?",
+            "roles",
+        ),
+        # possessives side by side trade places: another relative
+        ("Is my mother's uncle's son my cousin?", "Is my uncle's mother's son my cousin?", "roles"),
+        # the object of a kept preposition replaced by a phrase: another qualifier
+        (
+            "What's a good camera for beginners?",
+            "What's a good camera for wildlife photography?",
+            "word",
+        ),
+        ("How do I reheat pizza in an oven?", "How do I reheat pizza in an air fryer?", "word"),
+        ("Can I carry a knife on a bus?", "Can I keep a knife in my car?", "word"),
+    ],
+)
+def test_near_misses_that_also_reword_are_stopped(cached: str, request_: str, guard: str) -> None:
+    assert mismatch(request_, cached) == guard
+
+
+@pytest.mark.parametrize(
+    ("cached", "request_"),
+    [
+        # terms joined by "or" trade places: the same question
+        (
+            "Which is healthier, brown rice or white rice?",
+            "Which is healthier, white rice or brown rice?",
+        ),
+        # clauses moved, longer than a term
+        (
+            "Leonardo da Vinci painted the Last Supper in Milan in the 1490s.",
+            "In the 1490s, in Milan, Leonardo da Vinci painted the Last Supper.",
+        ),
+        # a verb reworded as a phrase that ends in a preposition
+        ("What does HTTP 404 mean?", "What is the meaning of HTTP 404?"),
+    ],
+)
+def test_joined_terms_and_moved_clauses_still_pass(cached: str, request_: str) -> None:
+    assert mismatch(request_, cached) is None
+
+
+@pytest.mark.parametrize(
+    ("cached", "request_"),
+    [
+        (
+            "When baking bread, what ratio of flour to water should I use?",
+            "What ratio of flour to water should I use when baking bread?",
+        ),
+        (
+            "When moving to Canada from Mexico, which documents do I need?",
+            "Which documents do I need when moving to Canada from Mexico?",
+        ),
+    ],
+)
+def test_a_clause_moved_whole_around_a_direction_word_passes(cached: str, request_: str) -> None:
+    assert mismatch(request_, cached) is None
+    # the terms of the direction word trading places still do not
+    assert mismatch("How do I convert a set into a list?", "How do I convert a list into a set?")
+
+
+def test_names_joined_by_or_may_trade_places_but_related_ones_may_not() -> None:
+    assert (
+        mismatch(
+            "Historically, who was the better scorer: Cristiano Ronaldo or Lionel Messi?",
+            "Historically, was Lionel Messi or Cristiano Ronaldo the better scorer?",
+        )
+        is None
+    )
+    # "with" and a verb relate: the terms have roles
+    assert (
+        mismatch(
+            "Why is the referee angry with the coach?", "Why is the coach angry with the referee?"
+        )
+        == "roles"
+    )
+    assert (
+        mismatch(
+            "Did Rafael Nadal beat Roger Federer in 2017?",
+            "Did Roger Federer beat Rafael Nadal in 2017?",
+        )
+        == "roles"
+    )
+
+
+def test_quoting_words_the_other_request_says_is_no_difference() -> None:
+    assert (
+        mismatch(
+            "whats the difference between lay and lie",
+            "What is the difference between 'lay' and 'lie'?",
+        )
+        is None
+    )
+    assert (
+        mismatch("How do I say 'good night' in French?", "how do i say good morning in french")
+        == "quoted"
+    )
