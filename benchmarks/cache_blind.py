@@ -66,7 +66,7 @@ RECORDED: dict[str, tuple[tuple[str, ...], dict[str, tuple[int, ...]]]] = {
         },
     ),
     "blind_pairs_v3.jsonl": (
-        ("round 2",),
+        ("round 2",),  # round 3, run once: the same near misses, 66 paraphrases
         {
             "comparative": (0,),
             "detail_time": (0,),
