@@ -56,6 +56,12 @@ def main() -> None:
     parser.add_argument("--flips", type=float, nargs="+", default=[0.0, 0.15, 0.3])
     parser.add_argument("--turns", type=int, default=300, help="each stream's length at most")
     parser.add_argument("--min-quality", type=float, default=0.95)
+    parser.add_argument(
+        "--strong-share",
+        type=float,
+        default=StreamSettings.strong_share,
+        help="the sampler's rate on cheap-answered turns as a share of its rate",
+    )
     parser.add_argument("--quick", action="store_true", help="2 seeds, flips 0 and 15%%, 200 turns")
     parser.add_argument("--plot", type=Path, default=OUTPUT / "stream_replay.png")
     args = parser.parse_args()
@@ -75,7 +81,7 @@ def main() -> None:
             for seed in args.seeds:
                 settings = StreamSettings(
                     seed=seed, flip=flip, min_quality=args.min_quality, turns=args.turns,
-                    checkpoints=checkpoints,
+                    checkpoints=checkpoints, strong_share=args.strong_share,
                 )  # fmt: skip
                 runs.append(replay(stream, model, settings, rules=rules))
         if source == CHANGE_SOURCE:
@@ -85,6 +91,7 @@ def main() -> None:
                     settings = StreamSettings(
                         seed=seed, flip=flip, min_quality=args.min_quality,
                         pair_change=CHANGE_AT, turns=len(stream.turns), checkpoints=(),
+                        strong_share=args.strong_share,
                     )  # fmt: skip
                     runs.append(replay(stream, model, settings, rules=rules, weak_after=weak))
     print(format_stream(runs, args.min_quality))
