@@ -56,8 +56,7 @@ class BudgetLimits(BaseModel):
 
 class CacheConfig(BaseModel):
     """The guarded answer cache (``orchestrator_graph.cache``): a self-contained request
-    that asks what an earlier one of the same scope asked is answered with that answer,
-    at no model cost.
+    asking what an earlier one of its scope asked gets that answer, at no model cost.
 
     Attributes:
         path: the SQLite file of the entries (they hold request and answer text); None
@@ -65,14 +64,15 @@ class CacheConfig(BaseModel):
             shared by every process), else next to its file, in ``answer_cache.sqlite``.
         ttl_s: how long an answer may be reused, in seconds.
         max_false_hit_rate: the bound on the share of near misses (same words, another
-            question) answered from the cache; sets the similarity threshold
-            (``cache.check.threshold_for``: the learned match check's score threshold). Exact
-            repeats always match.
+            question) answered from the cache: sets the learned match check's score
+            threshold (``cache.check.threshold_for``); exact repeats always match.
         semantic: False reuses exact repeats only (no embedding lookup).
         mid_conversation: also reuse and store answers of requests that do not open their
             thread (and that the classifier calls self-contained). Off: on the workloads,
             14% of the mid-conversation turns the classifier calls self-contained need an
             earlier turn, and a reused answer carries no cover for that.
+        confirm_band: None (off), or the grey zone in which the worker model confirms a
+            candidate before it is served (``cache.confirm``: one billed call; the bound).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -82,6 +82,7 @@ class CacheConfig(BaseModel):
     max_false_hit_rate: float = Field(default=0.01, gt=0, le=0.5)
     semantic: bool = True
     mid_conversation: bool = False
+    confirm_band: float | None = Field(default=None, gt=1, le=100)
 
 
 class RoutingConfig(BaseModel):

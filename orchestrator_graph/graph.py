@@ -161,7 +161,7 @@ def create_orchestrator(
     builder = OrchestratorGraph(options)
     builder.hold(held, owned=owned)
     builder.add_node("classify", make_classify(worker_model, pricing, options, held))
-    builder.add_node("cost_estimate", make_cost_estimate(pricing, options, held))
+    builder.add_node("cost_estimate", make_cost_estimate(pricing, options, held, worker_model))
     builder.add_node("main_session", make_main_session(main_model, pricing, options, held))
     workers = {"main": main_model, "worker": worker_model}
     builder.add_node("spawn_subgraph", make_worker_node(workers, pricing, options, held))

@@ -54,6 +54,7 @@ class Match:
     threshold: float  # the match check's score threshold (1.0 for an exact match)
     score: float  # the match check's score (1.0 for an exact match)
     exact: bool
+    request: str  # the entry's request
     answer: str
     cost_usd: float
     hit: bool
@@ -311,6 +312,7 @@ def _match(
         similarity=similarity,
         threshold=threshold,
         score=score,
+        request=row["request"],
         answer=row["answer"],
         cost_usd=row["cost_usd"],
         **kind,

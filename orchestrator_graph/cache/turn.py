@@ -19,20 +19,26 @@ After a turn answered normally, :func:`store_answer` keeps the answer. When the
 lookup had come near an entry (guards passed, similarity under the threshold) and
 the new answer disagrees with that entry's, both get a threshold above that
 similarity (``bound.raised``): the neighbourhood holds two questions.
+
+With ``CacheConfig.confirm_band`` set and a ``confirm`` given (the graph's worker
+model: ``confirm.Confirmer``), a semantic candidate in the grey zone is served only
+once the model confirms it (``cache.confirm``).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
 from langchain_core.messages import BaseMessage
 
 from orchestrator_graph.cache.bound import raised
 from orchestrator_graph.cache.check import threshold_for
+from orchestrator_graph.cache.confirm import Confirmation, grey_zone
 from orchestrator_graph.cache.guards import signature, time_sensitive
-from orchestrator_graph.cache.store import AnswerCache, request_key
+from orchestrator_graph.cache.store import AnswerCache, Match, request_key
 from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.conversation.tokens import message_text
 from orchestrator_graph.conversation.views import last_turn
@@ -85,18 +91,21 @@ def look_up(
     cache: AnswerCache,
     scope: str,
     options: OrchestratorConfig,
+    confirm: Confirm | None = None,
 ) -> RoutingDecision:
     """``decision`` turned into route ``cache`` when an entry of ``cache`` (the graph's:
     ``Resources.cache``) answers the request; on a miss, the decision with the nearest
-    entry noted (for the per-entry threshold)."""
+    entry noted (for the per-entry threshold). ``confirm`` asks the worker model about
+    a grey-zone candidate when ``CacheConfig.confirm_band`` is set (None: never)."""
     assert options.cache is not None and decision.route != "cache"
     text = message_text(messages[-1])
-    threshold = threshold_for(options.cache.max_false_hit_rate)
     key = context_key(messages)
-    match = cache.lookup(scope, key, text, request_vector(text, options), threshold=threshold)
+    match, confirmed = _find(cache, scope, key, text, options, confirm)
     if match is None:
         return _told_withdrawn(decision, cache.withdrawal(scope, key, text))
+    noted = [*decision.reasons, *([confirmed.note] if confirmed else [])]
     replaced = decision.estimate.option(decision.route)
+    net = max(0.0, replaced.call_usd - (confirmed.cost_usd if confirmed else 0.0))
     found = CacheMatch(
         entry_id=match.entry_id,
         similarity=max(-1.0, min(1.0, match.similarity)),
@@ -104,11 +113,11 @@ def look_up(
         exact=match.exact,
         hit=match.hit,
         replaced=decision.route,
-        saved_usd=replaced.call_usd if match.hit else 0.0,
+        saved_usd=net if match.hit else 0.0,
         answer=match.answer if match.hit else "",
     )
     if not match.hit:
-        missed = decision.model_copy(update={"cache": found})
+        missed = decision.model_copy(update={"cache": found, "reasons": noted})
         return _told_withdrawn(missed, cache.withdrawal(scope, key, text))
     how = (
         "exact repeat"
@@ -117,13 +126,49 @@ def look_up(
         f"{match.similarity:.3f}, guards agree"
     )
     reasons = [
-        *decision.reasons,
+        *noted,
         f"answer cache: entry {match.entry_id[:12]} ({how}); replaces {decision.route} "
-        f"(estimated ${replaced.call_usd:.6f}) at $0",
+        f"(estimated ${replaced.call_usd:.6f}) at ${replaced.call_usd - net:.6f}",
     ]
     return decision.model_copy(
         update={"route": "cache", "cache": found, "reasons": reasons, "tasks": []}
     )
+
+
+Confirm = Callable[[str, str], Confirmation]  # (request, the entry's request) -> verdict
+
+
+def _find(
+    cache: AnswerCache,
+    scope: str,
+    key: str,
+    text: str,
+    options: OrchestratorConfig,
+    confirm: Confirm | None,
+) -> tuple[Match | None, Confirmation | None]:
+    """The lookup; with a confirmation to ask, down to the grey zone's lower end, and a
+    semantic hit under its upper end confirmed (or turned into a miss)."""
+    assert options.cache is not None
+    threshold = threshold_for(options.cache.max_false_hit_rate)
+    vector = request_vector(text, options)
+    if confirm is None or options.cache.confirm_band is None:
+        return cache.lookup(scope, key, text, vector, threshold=threshold), None
+    lower, upper = grey_zone(options.cache)
+    match = cache.lookup(scope, key, text, vector, threshold=lower)
+    if match is None or not match.hit or match.exact or match.score >= upper:
+        return match, None
+    return _confirmed(match, text, confirm)
+
+
+def _confirmed(match: Match, text: str, confirm: Confirm) -> tuple[Match, Confirmation]:
+    """The grey-zone candidate served only if the worker model says it asks the same."""
+    verdict = confirm(text, match.request)
+    note = (
+        f"answer cache: entry {match.entry_id[:12]} in the grey zone (match check "
+        f"{match.score:.3f}): the worker model {verdict.note} (${verdict.cost_usd:.6f})"
+    )
+    kept = replace(verdict, note=note)
+    return (match if verdict.same else replace(match, hit=False)), kept
 
 
 def _told_withdrawn(

@@ -13,7 +13,9 @@ budget book. ``decide_turn`` writes nothing: the cache and the book are only rea
 only for what feedback taught (``adaptive``). The person step calls ``ask`` with
 the question; the graph passes LangGraph's ``interrupt`` (the only call that must
 run inside a graph), ``evaluate_task`` a function that answers with the route it
-was given, or None: then no one is asked and the reasons say so.
+was given, or None: then no one is asked and the reasons say so. The one model call a
+decision may make is the cache's grey-zone confirmation (``confirm``: the graph passes
+``cache.confirm.Confirmer``, whose guarded call is billed to the turn).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.accounting.holds import BudgetBook
 from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.cache.store import AnswerCache
-from orchestrator_graph.cache.turn import cacheable, look_up
+from orchestrator_graph.cache.turn import Confirm, cacheable, look_up
 from orchestrator_graph.config import OrchestratorConfig
 from orchestrator_graph.routing.ab import arm_options
 from orchestrator_graph.routing.budget_fit import CHEAP_WORKERS, fit_budget
@@ -51,6 +53,7 @@ def decide_turn(
     book: BudgetBook | None = None,
     ledger: CostLedger | None = None,
     ask: Ask | None = None,
+    confirm: Confirm | None = None,
 ) -> RoutingDecision:
     """Decide where the last message of ``messages`` runs.
 
@@ -59,7 +62,8 @@ def decide_turn(
     is given and the turn is cacheable. ``book`` says what the thread, turn and
     tenant spent (None: nothing yet). ``ledger`` holds what feedback and earlier turns
     taught (learned answer lengths, the adaptive router; None: nothing). ``ask`` asks a person below
-    ``interrupt_below`` (see the module docstring).
+    ``interrupt_below`` (see the module docstring). ``confirm`` asks the worker model about a
+    grey-zone cache candidate (``cache.confirm``; None: never).
 
     Raises :class:`BudgetExceeded` when no route fits the budget left.
     """
@@ -76,7 +80,9 @@ def decide_turn(
     choice = choose_route(planned.profile, planned.needs, planned.priced, run)
     decision = decision_for(planned, choice, thread_id=thread_id)
     if cache is not None and cache_scope is not None and cacheable(messages, profile, run):
-        decision = look_up(messages, decision, cache=cache, scope=cache_scope, options=run)
+        decision = look_up(
+            messages, decision, cache=cache, scope=cache_scope, options=run, confirm=confirm
+        )
     if decision.route != "cache":  # a hit asks no one and spends nothing
         decision = ask_person(decision, planned, thread_id=thread_id, ask=ask)
         if run.budget is not None:

@@ -13,6 +13,8 @@ from orchestrator_graph.cache.check import (
     shipped_check,
     threshold_for,
 )
+from orchestrator_graph.cache.confirm import grey_zone
+from orchestrator_graph.config import CacheConfig
 from orchestrator_graph.quality.embedding import shared_embedder
 
 
@@ -74,3 +76,10 @@ def test_a_long_request_whose_tail_changes_what_it_asks_scores_below_the_thresho
     second = head + "could my blood pressure pills be the cause of this?"
     assert len(second.split()) > 40  # past what the embedding reads
     assert score(first, second) < threshold_for(0.01)
+
+
+def test_the_grey_zone_spans_the_thresholds_of_the_bound_times_and_over_the_band() -> None:
+    cache = CacheConfig(max_false_hit_rate=0.01, confirm_band=2.0)
+    lower, upper = grey_zone(cache)
+    assert (lower, upper) == (threshold_for(0.02), threshold_for(0.005))
+    assert lower < threshold_for(0.01) < upper
