@@ -11,8 +11,9 @@ confirmation both stops near misses just above the threshold and adds hits below
 
 Its call is the one guarded call (``budget.guarded_call``, key and node
 ``cache_confirm``, at most ``ANSWER_TOKENS`` out): priced, reserved under the run's
-limits and billed to the turn (its ``ModelCall`` rows join the turn's ``calls``; a
-hit's saving is net of it). A failed call, a budget refusal or an unreadable answer
+limits and billed to the turn (its ``ModelCall`` rows join the turn's ``calls`` and
+are written to the ledger at once, so a turn resumed after an interrupt, which decides
+and asks again, keeps both on the bill; a hit's saving is net of it). A failed call, a budget refusal or an unreadable answer
 confirms nothing (logged): the turn is answered normally. A decision made without the
 graph's worker model (``evaluate_task``) looks up as if it were off.
 """
@@ -90,6 +91,9 @@ class Confirmer:
     def __call__(self, request: str, earlier: str) -> Confirmation:
         verdict = self._ask(request, earlier)
         self.calls.extend(verdict.calls)
+        if (ledger := self.resources.ledger()) is not None:  # billed now: a turn resumed
+            # after an interrupt runs its decision, and this call, again
+            ledger.record_calls(self.thread_id, self.turn, verdict.calls, self.settings.tenant)
         return verdict
 
     def _ask(self, request: str, earlier: str) -> Confirmation:

@@ -115,3 +115,38 @@ async def test_the_confirmation_runs_under_ainvoke(tmp_path: Path) -> None:
     out = await graph.ainvoke(value, {"configurable": {"thread_id": "a2"}}, context=run)
     assert out["decision"].route == "cache"
     assert [c.node for c in ledger_row(config, "a2").calls] == [NODE]
+
+
+def test_a_turn_resumed_after_an_interrupt_keeps_both_confirmations_on_the_bill(
+    tmp_path: Path,
+) -> None:
+    """A refused confirmation, then a person's interrupt: on resume ``cost_estimate``
+    decides again and asks again. Both calls were made and held in the budget; the
+    ledger kept only the second (the turn's state), so the first went unbilled."""
+    from langgraph.types import Command
+
+    from orchestrator_graph.config import RoutingConfig
+
+    worker = SimulatedChatModel(model_name="gpt-4.1-mini", structured=[{"same": False}] * 2)
+    config = OrchestratorConfig(
+        ledger_path=tmp_path / "ledger.sqlite",
+        cache=CacheConfig(max_false_hit_rate=0.0005, confirm_band=100.0),
+        retries=RetryConfig(max_retries=0),
+        routing=RoutingConfig(interrupt_below=1.0),  # every decision asks a person
+    )
+    main = SimulatedChatModel(model_name="gpt-4.1")
+    builder = create_orchestrator(main_model=main, worker_model=worker, config=config)
+    graph = builder.compile(checkpointer=InMemorySaver(serde=serializer()))
+    run = RunContext(cache_scope="tenant-a")
+    first = {"configurable": {"thread_id": "first"}}
+    paused = graph.invoke({"messages": [HumanMessage(QUESTION)]}, first, context=run)
+    graph.invoke(Command(resume=paused["__interrupt__"][0].value["route"]), first, context=run)
+    second = {"configurable": {"thread_id": "second"}}
+    paused = graph.invoke({"messages": [HumanMessage(PARAPHRASE)]}, second, context=run)
+    choice = paused["__interrupt__"][0].value["route"]
+    graph.invoke(Command(resume=choice), second, context=run)
+    assert worker.structured == []  # asked twice: before the pause and on resume
+    nodes = [c.node for c in ledger_row(config, "second").calls]
+    with CostLedger(config.ledger_path) as ledger:  # type: ignore[arg-type]
+        billed = [c for c in ledger.calls("second") if c["node"] == NODE]
+    assert len(billed) == 2 and nodes.count(NODE) == 2

@@ -121,8 +121,10 @@ LABELS: dict[str, type] = {
     "strong_usd": float,
     "verdicts": str,
 }
-# the nodes of the shadow judge's calls (kept on the bill when their turn is recorded again)
-SHADOW_NODES = ("shadow", "judge")
+# the nodes whose calls are written to the ledger when they are made, not with their
+# turn's state (the shadow judge's, after the turn; the cache confirmation's, which a
+# resumed turn may make again): kept on the bill when their turn is recorded again
+BILLED_AT_CALL_NODES = ("shadow", "judge", "cache_confirm")
 TABLES: dict[str, tuple[dict[str, type], tuple[str, ...]]] = {
     "labels": (LABELS, LABELS_PK),
     "turns": (TURNS, TURN_PK),

@@ -29,7 +29,7 @@ from orchestrator_graph.accounting.ledger.schema import (
     JSON_COLUMNS,
     LABELS,
     LABELS_PK,
-    SHADOW_NODES,
+    BILLED_AT_CALL_NODES,
     TABLES,
     TRIMS_PK,
     TURN_PK,
@@ -86,7 +86,7 @@ class CostLedger(LedgerReports, Closing):
             row[column] = None if row[column] is None else json.dumps(row[column])
         calls = _call_rows(record.thread_id, record.turn, record.calls, record.tenant)
         kept = " AND ".join("status NOT LIKE ?" for _ in UNANSWERED_PREFIXES)
-        kept += f" AND node NOT IN ({', '.join(repr(n) for n in SHADOW_NODES)})"
+        kept += f" AND node NOT IN ({', '.join(repr(n) for n in BILLED_AT_CALL_NODES)})"
         ids = [c["call_id"] for c in calls]
         replaced = f" AND call_id NOT IN ({', '.join('?' * len(ids))})" if ids else ""
         with self.rows.transaction() as tx:
