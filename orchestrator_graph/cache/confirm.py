@@ -13,8 +13,9 @@ Its call is the one guarded call (``budget.guarded_call``, key and node
 ``cache_confirm``, at most ``ANSWER_TOKENS`` out): priced, reserved under the run's
 limits and billed to the turn (its ``ModelCall`` rows join the turn's ``calls`` and
 are written to the ledger at once, so a turn resumed after an interrupt, which decides
-and asks again, keeps both on the bill; a hit's saving is net of it). A failed call, a budget refusal or an unreadable answer
-confirms nothing (logged): the turn is answered normally. A decision made without the
+and asks again, keeps both on the bill; a hit's saving is net of it). A failed call, a
+budget refusal or an unreadable answer confirms nothing (logged): the turn is answered
+normally. A decision made without the
 graph's worker model (``evaluate_task``) looks up as if it were off.
 """
 

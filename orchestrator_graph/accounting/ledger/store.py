@@ -23,13 +23,13 @@ from typing import Any
 from orchestrator_graph.accounting.ledger.reports import LedgerReports, where_thread
 from orchestrator_graph.accounting.ledger.rows import Rows, Transaction, is_postgres_url, open_rows
 from orchestrator_graph.accounting.ledger.schema import (
+    BILLED_AT_CALL_NODES,
     CALLS,
     FEEDBACK,
     FEEDBACK_PK,
     JSON_COLUMNS,
     LABELS,
     LABELS_PK,
-    BILLED_AT_CALL_NODES,
     TABLES,
     TRIMS_PK,
     TURN_PK,
