@@ -390,6 +390,14 @@ def test_the_shadow_judge_labels_the_services_graph_turns_not_its_integrations(
         assert [(label.thread_id, label.turn) for label in ledger.labels()] == [("main-2", 0)]
 
 
+def assert_billed_once_on_main_1(path: Path) -> None:
+    """One turn in the ledger, on ``main-1``, with both workers' calls moved onto it."""
+    with CostLedger(path) as ledger:
+        (turn,) = ledger.turns()
+        assert turn.thread_id == "main-1" and len(turn.calls) == 2
+        assert {c["thread_id"] for c in ledger.calls()} == {"main-1"}
+
+
 def test_a_claim_left_by_a_killed_process_does_not_lose_the_turn(tmp_path: Path) -> None:
     """Load test, run (c): a process SIGKILLed between claiming the workers and merging
     them left its claim in the ledger, and the client's retry on another process was
@@ -414,10 +422,7 @@ def test_a_claim_left_by_a_killed_process_does_not_lose_the_turn(tmp_path: Path)
             other.integrate_results(ids, "main-1", request=TWO_PARTS)
         values = other.main.get_state({"configurable": {"thread_id": "main-1"}}).values
         assert [m.type for m in values["messages"]] == ["human", "ai"]
-    with CostLedger(tmp_path / "ledger.sqlite") as ledger:
-        (turn,) = ledger.turns()
-        assert turn.thread_id == "main-1" and len(turn.calls) == 2
-        assert {c["thread_id"] for c in ledger.calls()} == {"main-1"}
+    assert_billed_once_on_main_1(tmp_path / "ledger.sqlite")
 
 
 def test_a_stale_claim_whose_merge_is_in_the_conversation_is_not_merged_again(
@@ -469,10 +474,7 @@ def test_a_merge_killed_before_its_record_is_recorded_by_the_retry(
             other.integrate_results(ids, "main-1", request=TWO_PARTS)
         state = other.main.get_state({"configurable": {"thread_id": "main-1"}})
         assert len(state.values["messages"]) == 2 and state.next == ()
-    with CostLedger(tmp_path / "ledger.sqlite") as ledger:
-        (turn,) = ledger.turns()
-        assert turn.thread_id == "main-1" and len(turn.calls) == 2
-        assert {c["thread_id"] for c in ledger.calls()} == {"main-1"}
+    assert_billed_once_on_main_1(tmp_path / "ledger.sqlite")
 
 
 def test_a_spawn_retried_with_its_idempotency_key_runs_and_bills_one_worker(
