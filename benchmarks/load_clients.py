@@ -99,6 +99,14 @@ class Thread:
     history: list[dict[str, str]] = field(default_factory=list)  # service: the messages
     tenant: str | None = None
 
+    @property
+    def checked_id(self) -> str:
+        """The id its turns are checked under: the service keeps a caller's conversation
+        under the caller's tenant (``owned_thread``); a graph thread is the server's."""
+        if self.kind == "service":
+            return owned_thread(SERVICE_TENANT, self.thread_id)
+        return self.thread_id
+
 
 def load_sessions(folder: Path = WORKLOADS) -> tuple[list[list[str]], list[str]]:
     """The workloads' sessions as lists of requests, and their self-contained openers."""
@@ -189,7 +197,7 @@ class Clients:
             try:
                 attempt = await turn(thread, text, rng)
             except asyncio.CancelledError:  # the hard stop: its outcome is unknown
-                server, tid = thread.server.name, thread.thread_id
+                server, tid = thread.server.name, thread.checked_id
                 self.attempts.append(Attempt(kind, server, tid, text, "cancelled", "cut", 0.0))
                 raise
             self.attempts.append(attempt)
@@ -243,9 +251,7 @@ class Clients:
 
     async def _service_turn(self, thread: Thread, text: str, rng: random.Random) -> Attempt:
         started = time.perf_counter()
-        # the service keeps a caller's conversation under its tenant (``owned_thread``)
-        owned = owned_thread(SERVICE_TENANT, thread.thread_id)
-        attempt = Attempt("service", thread.server.name, owned, text, "error", "", 0.0)
+        attempt = Attempt("service", thread.server.name, thread.checked_id, text, "error", "", 0.0)
         body = {"task_request": text, "main_session_context": thread.history}
         evaluated, retried = await self._post(thread, "evaluate", body)
         if evaluated is None or evaluated.status_code != 200:
