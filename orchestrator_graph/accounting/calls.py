@@ -30,7 +30,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
@@ -52,6 +52,8 @@ from orchestrator_graph.state import ModelCall, WorkerStatus
 
 if TYPE_CHECKING:
     from orchestrator_graph.config import OrchestratorConfig
+
+Parsed = TypeVar("Parsed", bound=BaseModel)
 
 _REFUSAL = re.compile(
     r"^\s*(?:i'?m sorry,? but |sorry,? )?i (?:can(?:no|')t|am unable to|won'?t) "
@@ -304,6 +306,16 @@ def structured_parts(model: BaseChatModel, schema: type[BaseModel]) -> tuple[Run
         raise TypeError(f"{type(model).__name__}: its structured output is not a call and a parser")
     rest = [*chain.middle, chain.last]
     return chain.first, rest[0] if len(rest) == 1 else RunnableSequence(*rest)
+
+
+def read_structured(model: BaseChatModel, schema: type[Parsed], answer: AIMessage) -> Parsed:
+    """The answer of a structured call (``guarded_call(..., schema=schema)``) read into
+    ``schema`` by the model's own parser (``structured_parts``). Raises ``ValueError``
+    when it is not one (the parser's ``OutputParserException`` is one too)."""
+    parsed = structured_parts(model, schema)[1].invoke(answer)
+    if not isinstance(parsed, schema):
+        raise ValueError(f"the answer is not a {schema.__name__}: {parsed!r}")
+    return parsed
 
 
 def _binding(

@@ -29,7 +29,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
 from orchestrator_graph.accounting.budget import guarded_call
-from orchestrator_graph.accounting.calls import structured_parts
+from orchestrator_graph.accounting.calls import read_structured
 from orchestrator_graph.accounting.pricing import ModelPrice
 from orchestrator_graph.cache.check import threshold_for
 from orchestrator_graph.config import CacheConfig, OrchestratorConfig
@@ -111,10 +111,9 @@ class Confirmer:
             failed = f"was not asked ({type(error).__name__}): not served"
             return Confirmation(False, list(getattr(error, "attempts", [])), failed)
         try:
-            parsed = structured_parts(self.model, SameRequest)[1].invoke(outcome.answer)
+            same = read_structured(self.model, SameRequest, outcome.answer).same
         except Exception as error:  # any unreadable answer confirms nothing
             log.warning("cache confirmation unreadable (%s): no hit", error)
             return Confirmation(False, outcome.calls, "answered unreadably: not served")
-        same = isinstance(parsed, SameRequest) and parsed.same
         said = "confirmed it" if same else "said it asks something else: not served"
         return Confirmation(same, outcome.calls, said)

@@ -29,7 +29,7 @@ from orchestrator_graph.accounting.budget import (
     BudgetExceeded,
     guarded_call,
 )
-from orchestrator_graph.accounting.calls import CallOutcome, structured_parts
+from orchestrator_graph.accounting.calls import CallOutcome, read_structured
 from orchestrator_graph.accounting.estimates import Pricing
 from orchestrator_graph.accounting.feedback import apply_feedback
 from orchestrator_graph.accounting.holds import BudgetBook
@@ -155,10 +155,7 @@ class ShadowRunner:
         outcome = self._call(
             job, judge, messages, key, limit.judge_max_tokens, calls, schema=PairwiseVerdict
         )
-        parsed = structured_parts(judge.model, PairwiseVerdict)[1].invoke(outcome.answer)
-        if not isinstance(parsed, PairwiseVerdict):
-            raise ShadowFailed(f"the judge's answer is not a verdict: {parsed!r}")
-        return parsed
+        return read_structured(judge.model, PairwiseVerdict, outcome.answer)
 
     def _call(
         self,
