@@ -53,9 +53,11 @@ class TranscriptIndex:
         self.packed = bytearray()  # the fingerprints as ``tokens.packed_fingerprints``
         self.ids: dict[str, int] = {}  # message id -> position
 
-    def sync(self, messages: Sequence[BaseMessage]) -> None:
+    def sync(self, messages: Sequence[BaseMessage]) -> TranscriptIndex:
         """Cover ``messages``: keep the prefix they share with what is held, index the rest.
-        A shorter transcript that opens the same way is answered from what is held."""
+        A shorter transcript that opens the same way is answered from what is held.
+        Another transcript from some point gets a new index sharing the prefix, returned:
+        this one is never cut, as another thread may still be reading it."""
         known = min(len(self.messages), len(messages))
         head = list(messages[:known])
         if self.messages[:known] != head:
@@ -63,13 +65,24 @@ class TranscriptIndex:
             known = next(i for i, (a, b) in pairs if a is not b and a != b)
         self.messages[:known] = head[:known]  # equal copies: identity checks from now on
         if known == len(messages):
-            return
-        if known < len(self.messages):  # another transcript from here: forget the rest
-            del self.messages[known:], self.fingerprints[known:]
-            del self.packed[known * FINGERPRINT_BYTES :]
-            del self.totals[known + 1 :], self.chars[known + 1 :]
-            del self.starts[bisect_left(self.starts, known) :]
-            self.ids = {i: p for i, p in self.ids.items() if p < known}
+            return self
+        index = self if known == len(self.messages) else self._prefix(known)
+        index._extend(messages, known)
+        return index
+
+    def _prefix(self, known: int) -> TranscriptIndex:
+        """A new index of the first ``known`` messages held."""
+        index = TranscriptIndex()
+        index.messages = self.messages[:known]
+        index.fingerprints = self.fingerprints[:known]
+        index.packed = self.packed[: known * FINGERPRINT_BYTES]
+        index.totals, index.chars = self.totals[: known + 1], self.chars[: known + 1]
+        index.starts = self.starts[: bisect_left(self.starts, known)]
+        index.ids = {i: p for i, p in self.ids.items() if p < known}
+        return index
+
+    def _extend(self, messages: Sequence[BaseMessage], known: int) -> None:
+        """Index ``messages[known:]`` after the ``known`` messages held."""
         counter = shared_counter()
         for position in range(known, len(messages)):
             message = messages[position]
@@ -116,15 +129,13 @@ def transcript_index(messages: Sequence[BaseMessage]) -> TranscriptIndex:
     """The index of ``messages``, extended to cover them (empty for no messages); query
     it with ``end=len(messages)``: it may hold a longer transcript that opens the same way.
 
-    Threads of a graph differ in their first message's id, so each has its own index;
-    two different transcripts opening with the same message (no ids), decided at once
-    from two threads, should each pass through ``evaluate_task`` one at a time."""
+    Threads opening with the same message (ids are derived from the content) share an
+    index until they differ; the one that differs gets its own, so a thread reading
+    the index it was given is never cut short by another."""
     if not messages:
         return TranscriptIndex()
     key = (messages[0].id, shared_counter().fingerprint(messages[0]))
     with _LOCK:
-        index = _INDEXES.recent(key)
-        if index is None:
-            index = _INDEXES.keep(key, TranscriptIndex())
-        index.sync(messages)
+        index = (_INDEXES.recent(key) or TranscriptIndex()).sync(messages)
+        _INDEXES.keep(key, index)
     return index

@@ -49,7 +49,7 @@ HEAVY = [  # about ten times a light turn: this thread reaches its own limit fir
 
 SERVER = textwrap.dedent(
     """
-    import json, os, sys
+    import json, os, sys, traceback
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
     from langchain_core.messages import HumanMessage
     from orchestrator_graph import OrchestratorConfig, QualityConfig, create_orchestrator
@@ -77,6 +77,8 @@ SERVER = textwrap.dedent(
                 status, reply = 200, {"route": out["decision"].route, "cost_usd": out["cost_usd"]}
             except BudgetExceeded as error:
                 status, reply = 402, error.as_dict()
+            except Exception:  # reported to the client, so a failing test names it
+                status, reply = 500, {"error": traceback.format_exc()}
             self.send(status, {**reply, "pid": os.getpid()})
 
         def do_GET(self):  # the model calls this process made

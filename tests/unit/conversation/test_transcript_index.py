@@ -62,6 +62,19 @@ def test_figures_follow_the_transcript_as_it_grows_is_cut_and_edited() -> None:
     check(messages)
 
 
+def test_an_index_held_by_one_thread_is_not_cut_by_another_transcript() -> None:
+    """Two threads opening with the same message share an index; deciding one must not
+    cut the index the other is still reading (the two-server test's IndexError)."""
+    held_messages = thread(20)
+    held = transcript_index(held_messages)
+    tokens = held.tokens_before(len(held_messages))
+    other = thread(12, seed=3)  # opens with the same system message, then differs
+    check(other)
+    assert held.tokens_before(len(held_messages)) == tokens
+    assert held.turn_count(len(held_messages)) == len(turns_of(held_messages))
+    check(held_messages)
+
+
 def test_main_view_tokens_equal_the_built_view() -> None:
     no_minimum = OrchestratorConfig(
         ledger_path=None, routing=RoutingConfig(prompt_cache_min_tokens=0)
