@@ -84,13 +84,8 @@ def apply_feedback(
     *,
     adapt: bool = True,
     cache: AnswerCache | None = None,
-    cheap_answer: bool | None = None,
 ) -> Outcome:
     """Record ``said`` on its turn and learn its score (``record_outcome``).
-
-    ``cheap_answer``: the score is of the cheap model's answer (True) or the strong
-    model's (False), not of the answer the turn gave (None): the shadow judge scores
-    the cheap answer of a turn the strong model answered (``quality.shadow``).
 
     Raises ``UnknownTurnError`` (nothing written) when the thread has not recorded that turn.
     """
@@ -109,10 +104,7 @@ def apply_feedback(
         return Outcome(thread_id, index, learned=False, withdrawn_entry=withdrawn)
     assert score is not None  # new_score says a score was given
     fired_before = _guard_count(ledger.adaptive_state(record.quality["key"]))
-    learned = TurnQuality.model_validate(record.quality)
-    if cheap_answer is not None:
-        learned = learned.model_copy(update={"cheap": cheap_answer})
-    state = learn(ledger, learned, score)
+    state = learn(ledger, TurnQuality.model_validate(record.quality), score)
     return Outcome(
         thread_id,
         index,

@@ -45,24 +45,25 @@ def quality_verdict(
 ) -> QualityVerdict | None:
     """The quality model's verdict on the turn, or None without a quality target;
     with ``adaptive`` and a ``ledger``: decided by the run's tenant's model learned from
-    shadow verdicts, once it has one (``adaptive.tenant.tenant_verdict``), then by what
-    feedback taught the ``arm``'s category (``adaptive.adapt_verdict``; ``seed``: the
-    turn, for its draw)."""
+    shadow verdicts once it has spoken (``adaptive.tenant.tenant_verdict``, the one
+    learner the stream replay measures), else by what people's feedback taught the
+    ``arm``'s category (``adaptive.adapt_verdict``; ``seed``: the turn, for its draw)."""
     if options.quality.min_quality is None:
         return None
     model = load_quality_model(options.quality.quality_model_path)  # loaded once per path
     verdict = judge_quality(
         messages, min_quality=options.quality.min_quality, model=model, profile=profile
     )
-    if options.quality.adaptive and ledger is not None:
-        if options.tenant is not None:
-            verdict = tenant_verdict(
-                verdict, ledger=ledger, tenant=options.tenant, messages=messages,
-                profile=profile, model=model,
-            )  # fmt: skip
-        key = state_key(arm, profile.category)
-        verdict = adapt_verdict(verdict, ledger=ledger, key=key, seed=seed)
-    return verdict
+    if not options.quality.adaptive or ledger is None:
+        return verdict
+    if options.tenant is not None:
+        learned = tenant_verdict(
+            verdict, ledger=ledger, tenant=options.tenant, messages=messages,
+            profile=profile, model=model,
+        )  # fmt: skip
+        if learned is not verdict:
+            return learned
+    return adapt_verdict(verdict, ledger=ledger, key=state_key(arm, profile.category), seed=seed)
 
 
 def choose_tier(

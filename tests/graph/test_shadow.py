@@ -1,7 +1,7 @@
 """The shadow judge on real graphs: a sampled turn gets a shadow answer and two priced
 verdicts in the ledger after it answered, the transcript is unchanged, the daily shadow
-budget of a tenant holds, a failure is only logged, and a verdict teaches the router
-as ``record_outcome`` does."""
+budget of a tenant holds, a failure is only logged, and a verdict is kept on its turn
+and teaches the tenant's own model, which then decides."""
 
 from __future__ import annotations
 
@@ -14,10 +14,9 @@ import pytest
 from langchain_core.messages import HumanMessage
 
 from orchestrator_graph import OrchestratorConfig, create_orchestrator
-from orchestrator_graph.accounting.feedback import record_outcome
-from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.accounting.shadow_settings import ShadowConfig
 from orchestrator_graph.config import RunContext
+from orchestrator_graph.quality.adaptive import TurnQuality, learn
 from orchestrator_graph.quality.adaptive.tenant import model_key
 from orchestrator_graph.storage.checkpoints import sqlite_checkpointer
 from orchestrator_graph.testing.simulated import SimulatedChatModel
@@ -153,25 +152,26 @@ def test_a_failing_shadow_call_is_logged_and_billed(
     assert any("ModelCallError" in r.getMessage() for r in caplog.records)
 
 
-def test_a_verdict_moves_the_adaptive_state_as_record_outcome_does(tmp_path: Path) -> None:
-    context = RunContext(force_route="worker_session")
+def test_a_verdict_is_kept_on_its_turn_and_teaches_the_tenants_model_only(
+    tmp_path: Path,
+) -> None:
+    """One learner: the verdict is feedback on its turn (as ``record_outcome`` keeps
+    it) and teaches the tenant's model; the category sampler is people's to teach."""
+    context = RunContext(tenant="acme", force_route="worker_session")
     with _builder(tmp_path / "ledger.sqlite", ALWAYS, _models(structured=STRONG_WINS)) as b:
         _turn(b, context=context)
         ledger = b.resources.ledger()
         assert ledger is not None
         [label] = ledger.labels()
         [turn] = ledger.turns("t")
+        [said] = ledger.feedback("t")
         assert turn.quality is not None
-        shadowed = ledger.adaptive_state(turn.quality["key"])
+        category = ledger.adaptive_state(turn.quality["key"])
+        tenant = ledger.adaptive_state(model_key("acme"))
     assert (label.score, label.verdicts) == (0.0, ["loss", "loss"])
-
-    with _builder(tmp_path / "user.sqlite", None) as b:
-        _turn(b, context=context)
-    record_outcome(tmp_path / "user.sqlite", "t", 0, quality=0.0)
-    with CostLedger(tmp_path / "user.sqlite") as user:
-        told = user.adaptive_state(turn.quality["key"])
-    assert shadowed is not None and shadowed == told
-    assert shadowed["feedback"] == 1 and shadowed["window"] == [0.0]
+    assert (said.turn, said.quality, said.source) == (0, 0.0, "shadow")
+    assert category is None
+    assert tenant is not None and tenant["labels"] == 1
 
 
 def test_a_tenants_verdicts_train_its_own_model_which_then_decides(tmp_path: Path) -> None:
@@ -185,9 +185,17 @@ def test_a_tenants_verdicts_train_its_own_model_which_then_decides(tmp_path: Pat
         ledger = b.resources.ledger()
         state = ledger.adaptive_state(model_key("acme"))
         assert ledger.adaptive_state(model_key("other")) is None
+        # people's feedback says the category's cheap answers are always good: the
+        # tenant's model, which has spoken, still decides (one learner per turn)
+        [turn] = ledger.turns("t0")
+        assert turn.quality is not None
+        told = TurnQuality.model_validate({**turn.quality, "cheap": True})
+        for _ in range(40):
+            learn(ledger, told, 1.0)
         out = _turn(b, "next", RunContext(tenant="acme"))
     assert state is not None and state["labels"] >= 20 and state["ready"]
     assert any("tenant model learned from" in r for r in out["decision"].reasons)
+    assert not any("adaptive" in r for r in out["decision"].reasons)
     assert out["decision"].route == "main_session"
 
 

@@ -1,10 +1,15 @@
-"""The router adapts online from quality feedback (``feedback.record_outcome``).
+"""The router adapts online from quality feedback; one learner decides a turn.
 
-On top of the quality model's verdict (``quality.judge_quality``): per A/B arm and
-category, a Thompson sampler over "the cheap answer was good enough" decides the
-turn instead of the calibrated threshold, with a guard that closes the cheap route
-at once when its observed quality falls below the target (``thompson``). The state
-is kept in the ledger's file (table ``adaptive``) and survives a restart.
+- The shadow judge's verdicts teach the tenant's own request model (``tenant``,
+  ``learner``: a posterior over the shipped model's features, a guarded threshold and
+  change detection), which decides the tenant's turns once it has spoken: the path
+  the stream replay (``lab.stream``) measures.
+- People's feedback (``feedback.record_outcome``) teaches, per A/B arm and category,
+  a Thompson sampler over "the cheap answer was good enough" (``thompson``), with a
+  guard that closes the cheap route at once when its observed quality falls below
+  the target; it decides where no tenant model has spoken.
+
+The state is kept in the ledger (table ``adaptive``) and survives a restart.
 
 On by default (``OrchestratorConfig.quality.adaptive``), but it changes nothing until a
 category of an arm has quality feedback: feedback is the opt-in, and without it
@@ -52,10 +57,7 @@ def adapt_verdict(
     cheap, note = ArmState.from_json(data).decide(
         verdict.p_weak_ok, verdict.min_quality, random.Random(f"{seed}/{key}")
     )
-    learned = f"adaptive {key}: {note}"
-    if verdict.adapted is not None:  # the tenant's model (``tenant``) spoke first
-        learned = f"{verdict.adapted}; {learned}"
-    return dataclasses.replace(verdict, cheap_ok=cheap, adapted=learned)
+    return dataclasses.replace(verdict, cheap_ok=cheap, adapted=f"adaptive {key}: {note}")
 
 
 def learn(ledger: CostLedger, quality: TurnQuality, score: float) -> dict[str, Any]:

@@ -102,8 +102,10 @@ class ShadowRunner:
             ledger.record_calls(job.thread_id, job.turn, calls, job.settings.tenant)
         ledger.record_label(label)
         said = TurnFeedback(turn=job.turn, quality=label.score, source="shadow")
+        # kept on its turn as people's feedback is; the tenant's model learns it (one
+        # learner: the category sampler is left to people's feedback)
+        apply_feedback(ledger, job.thread_id, said, adapt=False)
         adapt = job.settings.quality.adaptive
-        apply_feedback(ledger, job.thread_id, said, adapt=adapt, cheap_answer=True)
         if adapt and label.tenant is not None and job.min_quality is not None:
             learn_verdict(  # the tenant's own request model (``quality.adaptive.tenant``)
                 ledger, label.tenant, job.view, label.score,
