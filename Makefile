@@ -36,7 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python -u benchmarks/cache_blind.py
 	$(BIN)/python -u benchmarks/cache_blind.py --pairs benchmarks/cache/blind_pairs_v2.jsonl
 	$(BIN)/python -u benchmarks/cache_blind.py --pairs benchmarks/cache/blind_pairs_v3.jsonl
-	$(BIN)/python -u benchmarks/shadow_latency.py --turns 200
+	$(BIN)/python -u benchmarks/shadow_latency.py --turns 1000
 	test ! -f $(QUALITY_DATA) || $(BIN)/python -u benchmarks/adaptive_drift.py $(QUALITY_DATA)
 	test ! -f $(QUALITY_DATA) || $(BIN)/python -u benchmarks/ab_replay.py \
 		benchmarks/workloads/mixed.jsonl --scored $(QUALITY_DATA) --scored-sessions 200
