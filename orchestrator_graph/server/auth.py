@@ -218,6 +218,46 @@ async def own_threads(ctx: Auth.types.AuthContext, value: Any) -> Auth.types.Fil
     return None if identity is None else _owned(identity, value)
 
 
+@auth.on.assistants
+async def own_assistants(ctx: Auth.types.AuthContext, value: Any) -> Auth.types.FilterType | None:
+    """Assistants (saved configurations of the graph) are read by every caller, the
+    graph's own included; one a tenant creates is stamped its own, and a tenant
+    changes or deletes only its own (another's, or the graph's, is not found)."""
+    identity = Identity.of_user(ctx.user)
+    if identity is None or ctx.action in ("read", "search"):
+        return None
+    return _owned(identity, value)
+
+
+@auth.on.crons
+async def no_crons(ctx: Auth.types.AuthContext, value: Any) -> Auth.types.FilterType | None:
+    """Scheduled runs are not open to tenants (403): a cron's runs would start outside the
+    run check above; an open server, or your own ``Auth``, may allow them."""
+    identity = Identity.of_user(ctx.user)
+    if identity is None or identity.tenant is None:
+        return None
+    raise Auth.exceptions.HTTPException(
+        status_code=403, detail="crons are not open to tenants on this server"
+    )
+
+
+@auth.on.store()
+async def own_store(ctx: Auth.types.AuthContext, value: Any) -> None:
+    """A tenant's store items live under namespaces that start with its name: listing or
+    searching without a prefix is scoped to them, naming another's is refused (403)."""
+    identity = Identity.of_user(ctx.user)
+    if identity is None or identity.tenant is None:
+        return
+    namespace = tuple(value.get("namespace") or ())
+    if not namespace and ctx.action in ("search", "list_namespaces"):
+        value["namespace"] = (identity.tenant,)
+    elif namespace[:1] != (identity.tenant,):
+        raise Auth.exceptions.HTTPException(
+            status_code=403,
+            detail=f"store namespaces of tenant {identity.tenant!r} start with {identity.tenant!r}",
+        )
+
+
 def _owned(identity: Identity, value: Any) -> Auth.types.FilterType | None:
     if identity.tenant is None:
         return None

@@ -117,3 +117,41 @@ def test_one_tenant_asserting_another_is_refused_and_billed_nothing(
         f"\nrequests refused across tenants: {refused}; served or billed across tenants: {across}"
     )
     assert across == 0
+
+
+def test_a_tenant_keeps_to_its_own_store_assistants_and_no_crons(
+    servers: dict[str, StudioServer],
+) -> None:
+    server = servers["keyed"]
+    acme = get_sync_client(url=server.url, api_key=ACME_KEY)
+    globex = get_sync_client(url=server.url, api_key=GLOBEX_KEY)
+
+    acme.store.put_item(("acme", "notes"), "plan", {"budget": 12})
+    assert acme.store.get_item(("acme", "notes"), "plan")["value"] == {"budget": 12}
+    for call in (
+        lambda: globex.store.get_item(("acme", "notes"), "plan"),
+        lambda: globex.store.put_item(("acme", "notes"), "plan", {"budget": 0}),
+        lambda: globex.store.delete_item(("acme", "notes"), "plan"),
+        lambda: globex.store.search_items(("acme",)),
+    ):
+        with pytest.raises(httpx.HTTPStatusError) as error:
+            call()
+        assert error.value.response.status_code == 403
+    assert globex.store.search_items(())["items"] == []  # no prefix: its own only
+    assert globex.store.list_namespaces()["namespaces"] == []
+    assert ["acme", "notes"] in acme.store.list_namespaces()["namespaces"]
+
+    (graph,) = globex.assistants.search(graph_id=GRAPH)  # every tenant reads the graph's
+    own = acme.assistants.create(GRAPH, name="acme's", if_exists="do_nothing")
+    for assistant in (graph, own):
+        with pytest.raises(httpx.HTTPStatusError) as error:
+            globex.assistants.update(assistant["assistant_id"], metadata={"taken": True})
+        assert error.value.response.status_code == 404
+    with pytest.raises(httpx.HTTPStatusError) as error:
+        globex.assistants.delete(own["assistant_id"])
+    assert error.value.response.status_code == 404
+    acme.assistants.delete(own["assistant_id"])
+
+    with pytest.raises(httpx.HTTPStatusError) as error:
+        globex.crons.create(GRAPH, schedule="0 0 * * *", input=user("Who wrote Dune?"))
+    assert error.value.response.status_code == 403
