@@ -5,11 +5,14 @@ call priced by tiktoken tokens of the request and that role's recorded answer), 
 cost of a judge call pair (``judge_cost``), the shipped model's features, prediction
 and similarity, the static default's route (``routing.tiers.choose_tier`` on the
 shipped model's verdict, the rules where it abstains: what users run without
-labels) and the in-domain 5-fold router's out-of-fold prediction (the ceiling).
+labels), whether the rules send it to the strong model whatever any verdict says
+(``QualityConfig.strong_categories``, as at runtime) and the in-domain 5-fold router's
+out-of-fold prediction (the ceiling).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Sequence
@@ -57,6 +60,7 @@ class SourceStream:
     prior_p: np.ndarray
     in_domain: np.ndarray
     static_strong: np.ndarray
+    pinned_strong: np.ndarray  # the rules send it to the strong model whatever the verdict
     static_threshold: float
     ceiling_p: np.ndarray
     folds: np.ndarray
@@ -126,12 +130,14 @@ def source_stream(
     prior_p = model.predict_matrix(matrix)
     similarity = model.similarity(matrix)
     options = OrchestratorConfig(quality=QualityConfig(min_quality=min_quality))
-    static, in_domain = [], []
+    static, pinned, in_domain = [], [], []
     for i, example in enumerate(examples):
         sim = None if similarity is None else float(similarity[i])
         verdict = verdict_of(model, float(prior_p[i]), sim, min_quality)
         profile = classify_request(example.messages)
         static.append(choose_tier(profile, options, verdict).tier == "main")
+        cheap_ok = dataclasses.replace(verdict, cheap_ok=True, min_similarity=None)
+        pinned.append(choose_tier(profile, options, cheap_ok).tier == "main")
         in_domain.append(verdict.in_domain)
     folds = grouped_folds([e.turn.session for e in examples])
     ceiling = evaluate(
@@ -146,6 +152,7 @@ def source_stream(
         prior_p=prior_p,
         in_domain=np.array(in_domain),
         static_strong=np.array(static),
+        pinned_strong=np.array(pinned),
         static_threshold=model.threshold_for(min_quality),
         ceiling_p=ceiling,
         folds=folds,

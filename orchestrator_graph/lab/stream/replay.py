@@ -196,6 +196,7 @@ def replay(
     for t, i in enumerate(order):
         x = stream.inputs[i : i + 1]
         cheap, learned_p = learner.decide(x, not stream.static_strong[i], stream.in_domain[i])
+        cheap = cheap and not stream.pinned_strong[i]  # as ``routing.tiers.choose_tier``
         if learner.ready:
             p: float | None = learned_p
             threshold = learner.threshold

@@ -4,6 +4,8 @@ helps where its labels teach it, and the printout names the goals."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from orchestrator_graph.lab.quality import metrics
@@ -46,7 +48,8 @@ def _stream(n: int = 240) -> tuple[SourceStream, QualityModel]:
         source="synthetic", turns=turns, weak_ok=good, judge_cost=np.full(n, 0.05),
         inputs=TenantLearner.prior(model).inputs(model, matrix), prior_p=np.full(n, 0.5),
         in_domain=np.ones(n, dtype=bool), static_strong=np.arange(n) % 2 == 0,
-        static_threshold=0.4, ceiling_p=matrix[:, 0], folds=np.arange(n) % 5,
+        pinned_strong=np.zeros(n, dtype=bool), static_threshold=0.4, ceiling_p=matrix[:, 0],
+        folds=np.arange(n) % 5,
     )  # fmt: skip
     return stream, model
 
@@ -70,14 +73,14 @@ def test_the_shadow_spend_never_exceeds_its_budget() -> None:
 def test_the_replay_measures_the_unseen_turns() -> None:
     stream, model = _stream(1000)
     rules = rules_line(stream, grid=5)
-    settings = StreamSettings(seed=1, rate=1.0, budget_share=1.0, checkpoints=(40, 400))
+    settings = StreamSettings(seed=1, rate=1.0, budget_share=1.0, checkpoints=(40, 300))
     run = replay(stream, model, settings, rules=rules)
     assert len(run.cheap) == 600 and run.labelled.sum() >= 100
     first, last = run.checkpoints
-    assert (first.turn, last.turn) == (40, 400)
+    assert (first.turn, last.turn) == (40, 300)
     order = np.random.default_rng(1).permutation(1000)
-    unseen = [stream.turns[i] for i in order[400:]]
-    static = metrics.summarize(unseen, order[400:] % 2 == 0)
+    unseen = [stream.turns[i] for i in order[300:]]
+    static = metrics.summarize(unseen, order[300:] % 2 == 0)
     assert last.static == (static.quality_retained, static.savings)
     assert last.ceiling > last.static[0]  # the ceiling ranks by the feature that decides
     weak_q, weak_s, random, oracle = last.baselines
@@ -85,6 +88,20 @@ def test_the_replay_measures_the_unseen_turns() -> None:
     # the learner is learning the feature: part of the gap is closed
     assert last.gap_closed > 0.25 and last.learned > first.learned
     assert run.retained() > static.quality_retained  # strong while it learned, then routed
+
+
+def test_a_turn_the_rules_pin_to_the_strong_model_is_never_routed_cheap() -> None:
+    """As at runtime (``choose_tier``: ``strong_categories``), whatever the learner says."""
+    stream, model = _stream(1000)
+    pinned = np.arange(1000) % 3 == 0
+    settings = StreamSettings(seed=1, rate=1.0, budget_share=1.0, checkpoints=())
+    free = replay(stream, model, settings, rules=rules_line(stream, grid=3))
+    stream = dataclasses.replace(stream, pinned_strong=pinned)
+    run = replay(stream, model, settings, rules=rules_line(stream, grid=3))
+    order = np.random.default_rng(1).permutation(1000)[:600]
+    assert free.cheap[pinned[order]].sum() > 5  # unpinned, the learner sends some cheap
+    assert not run.cheap[pinned[order]].any()
+    assert run.cheap[~pinned[order]].any()
 
 
 def test_a_checkpoint_without_a_gap_closes_nothing() -> None:

@@ -14,6 +14,7 @@ from langchain_core.messages import HumanMessage
 from orchestrator_graph.accounting.ledger import CostLedger
 from orchestrator_graph.quality.adaptive.learner import (
     DRIFT_TRUST,
+    MIN_AFTER_CHANGE,
     MIN_LABELS,
     P_FLOOR,
     REFIT_EVERY,
@@ -210,3 +211,9 @@ def test_after_a_detected_change_every_request_goes_strong_until_it_is_ready() -
             break
     assert learner.drift_fired == 1 and not learner.ready
     assert not learner.decide(inputs[150], static_cheap=True, trusted=True)[0]
+    for count, row in enumerate(inputs[140:200], start=1):  # the new pair, learned anew
+        learner.observe(row, 1.0, 0.5, model, 0.95)
+        assert learner.ready == (count >= MIN_AFTER_CHANGE), count
+        if learner.ready:
+            break
+    assert learner.ready
