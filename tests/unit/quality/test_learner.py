@@ -117,24 +117,27 @@ def test_the_threshold_keeps_the_verdicts_loss_within_the_target() -> None:
     verdicts = np.array([1.0, 1.0, 0.0, 1.0, 0.0])
     weights = np.ones(5)
     # a turn's loss is the mean of its verdict's and the model's, and counts twice; the
-    # loss rate of the turns above a cut is shrunk toward 1/2 (a Beta(1, 1) prior)
-    assert learned_threshold(p, verdicts, weights, 0.9) == 1.0
-    assert learned_threshold(p, verdicts, weights, 0.8) == 0.98  # the surest one cheap
+    # loss rate of the turns above a cut is shrunk toward the mean loss of all five
+    # (0.343) by two labels: the surest turn alone is charged (0.005 + 2 x 0.343) / 3
+    assert learned_threshold(p, verdicts, weights, 0.95) == 1.0
+    assert learned_threshold(p, verdicts, weights, 0.9) == 0.98  # the surest one cheap
+    assert learned_threshold(p, verdicts, weights, 0.8) == 0.9  # the two surest
     assert learned_threshold(p, verdicts, weights, 0.6) == 0.5  # the third turn breaks 0.7
     sure = np.full(60, 0.999)
     assert learned_threshold(sure, np.ones(60), np.ones(60), 0.95) == 0.0  # all cheap
     assert learned_threshold(p, np.zeros(5), weights, 0.95) == 1.0  # always lost: none
     # a turn sampled at a high chance stands for less traffic: the lost one weighs less
-    assert learned_threshold(p, verdicts, np.array([1, 1, 0.1, 1, 1]), 0.7) == 0.5
+    assert learned_threshold(p, verdicts, np.array([1, 1, 0.1, 1, 1]), 0.7) == 0.2
 
 
 def test_a_few_good_verdicts_at_the_top_do_not_open_the_cheap_route() -> None:
-    """Two "as good" verdicts ranked first among 20 otherwise lost turns: two labels are
-    little evidence that a tenth of the traffic may go cheap at a 95% target (the
-    threshold without the Beta prior: 0.3, both cheap)."""
+    """Two "as good" verdicts ranked first among 20 otherwise lost turns (as flipped
+    verdicts on a much weaker cheap model look): two labels are little evidence that a
+    tenth of the traffic may go cheap at a 95% target, where nearly every turn is lost
+    (the threshold without the guard: 0.3, both cheap; under a Beta(1, 1) prior, 0.8)."""
     p = np.r_[0.9, 0.8, np.full(18, 0.3)]
     verdicts = np.r_[1.0, 1.0, np.zeros(18)]
-    assert learned_threshold(p, verdicts, np.ones(20), 0.95) == 0.8  # the surest one only
+    assert learned_threshold(p, verdicts, np.ones(20), 0.95) == 1.0  # none cheap
 
 
 def test_a_turn_more_likely_worse_than_as_good_is_never_routed_cheap() -> None:
