@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from langgraph_sdk import get_sync_client
+from langgraph_sdk.client import SyncLangGraphClient
 
 from orchestrator_graph.accounting.ledger import CostLedger
 from tests.integration.test_studio import GRAPH, StudioServer, start, stop, user, wait_ready
@@ -54,6 +55,12 @@ def status(url: str, body: dict | None = None, headers: dict[str, str] | None = 
         return error.code
 
 
+def _clients(server: StudioServer) -> tuple[SyncLangGraphClient, SyncLangGraphClient]:
+    """Acme's and Globex's SDK clients of ``server``."""
+    acme = get_sync_client(url=server.url, api_key=ACME_KEY)
+    return acme, get_sync_client(url=server.url, api_key=GLOBEX_KEY)
+
+
 def test_a_bad_key_is_refused_and_a_good_one_runs(servers: dict[str, StudioServer]) -> None:
     server = servers["keyed"]
     refused = [
@@ -82,8 +89,7 @@ def test_one_tenant_asserting_another_is_refused_and_billed_nothing(
     servers: dict[str, StudioServer],
 ) -> None:
     server = servers["keyed"]
-    acme = get_sync_client(url=server.url, api_key=ACME_KEY)
-    globex = get_sync_client(url=server.url, api_key=GLOBEX_KEY)
+    acme, globex = _clients(server)
     mine = acme.threads.create()["thread_id"]
     first = acme.runs.wait(mine, GRAPH, input=user("Who wrote the novel Dune?"))
     assert first["cost_usd"] > 0
@@ -123,8 +129,7 @@ def test_a_tenant_keeps_to_its_own_store_assistants_and_no_crons(
     servers: dict[str, StudioServer],
 ) -> None:
     server = servers["keyed"]
-    acme = get_sync_client(url=server.url, api_key=ACME_KEY)
-    globex = get_sync_client(url=server.url, api_key=GLOBEX_KEY)
+    acme, globex = _clients(server)
 
     acme.store.put_item(("acme", "notes"), "plan", {"budget": 12})
     assert acme.store.get_item(("acme", "notes"), "plan")["value"] == {"budget": 12}
