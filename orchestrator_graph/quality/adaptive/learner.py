@@ -34,8 +34,8 @@ its own labelled turns, starting from the shipped prior:
   since the last change, and a fit), ``decide`` keeps the static default where the
   shipped model is trusted and sends the rest (where the rules would decide blind)
   to the strong model: quality first while it learns, and labels are cheap where the
-  strong model answered. After a detected change, every request goes to the strong model until
-  it is ready again.
+  strong model answered. After a detected change, every request goes to the strong
+  model until it is ready again.
 - Change detection: from ``MIN_LABELS`` verdicts on (since the start or the last
   change, before it decides again), a CUSUM of each verdict's shortfall below the mean
   verdict of the earlier ones (``DRIFT_K``, ``DRIFT_H``): a much weaker cheap model
