@@ -46,8 +46,9 @@ def quality_verdict(
     """The quality model's verdict on the turn, or None without a quality target;
     with ``adaptive`` and a ``ledger``: decided by the run's tenant's model learned from
     shadow verdicts once it has spoken (``adaptive.tenant.tenant_verdict``, the one
-    learner the stream replay measures), else by what people's feedback taught the
-    ``arm``'s category (``adaptive.adapt_verdict``; ``seed``: the turn, for its draw)."""
+    learner the stream replay measures; the runs without a tenant share one), else by
+    what people's feedback taught the ``arm``'s category (``adaptive.adapt_verdict``;
+    ``seed``: the turn, for its draw)."""
     if options.quality.min_quality is None:
         return None
     model = load_quality_model(options.quality.quality_model_path)  # loaded once per path
@@ -56,13 +57,12 @@ def quality_verdict(
     )
     if not options.quality.adaptive or ledger is None:
         return verdict
-    if options.tenant is not None:
-        learned = tenant_verdict(
-            verdict, ledger=ledger, tenant=options.tenant, messages=messages,
-            profile=profile, model=model,
-        )  # fmt: skip
-        if learned is not verdict:
-            return learned
+    learned = tenant_verdict(
+        verdict, ledger=ledger, tenant=options.tenant, messages=messages,
+        profile=profile, model=model,
+    )  # fmt: skip
+    if learned is not verdict:
+        return learned
     return adapt_verdict(verdict, ledger=ledger, key=state_key(arm, profile.category), seed=seed)
 
 

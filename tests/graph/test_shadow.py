@@ -174,16 +174,20 @@ def test_a_verdict_is_kept_on_its_turn_and_teaches_the_tenants_model_only(
     assert tenant is not None and tenant["labels"] == 1
 
 
-def test_a_tenants_verdicts_train_its_own_model_which_then_decides(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["acme", None])
+def test_a_tenants_verdicts_train_its_own_model_which_then_decides(
+    tmp_path: Path, name: str | None
+) -> None:
     """The runtime feeds each verdict to the tenant's own request model (the learner the
-    stream replay measures); once it has enough, it decides that tenant's turns."""
-    tenant = RunContext(tenant="acme", force_route="main_session")
+    stream replay measures; the runs without a tenant share one); once it has enough,
+    it decides that tenant's turns."""
+    tenant = RunContext(tenant=name, force_route="main_session")
     with _builder(tmp_path / "ledger.sqlite", ALWAYS, _models(structured=STRONG_WINS * 40)) as b:
         for i in range(21):
             _turn(b, f"t{i}", tenant)
         b.resources.join()
         ledger = b.resources.ledger()
-        state = ledger.adaptive_state(model_key("acme"))
+        state = ledger.adaptive_state(model_key(name))
         assert ledger.adaptive_state(model_key("other")) is None
         # people's feedback says the category's cheap answers are always good: the
         # tenant's model, which has spoken, still decides (one learner per turn)
@@ -192,7 +196,7 @@ def test_a_tenants_verdicts_train_its_own_model_which_then_decides(tmp_path: Pat
         told = TurnQuality.model_validate({**turn.quality, "cheap": True})
         for _ in range(40):
             learn(ledger, told, 1.0)
-        out = _turn(b, "next", RunContext(tenant="acme"))
+        out = _turn(b, "next", RunContext(tenant=name))
     assert state is not None and state["labels"] >= 20 and state["ready"]
     assert any("tenant model learned from" in r for r in out["decision"].reasons)
     assert not any("adaptive" in r for r in out["decision"].reasons)

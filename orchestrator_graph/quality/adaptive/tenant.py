@@ -9,7 +9,7 @@ Two entry points, the same learning the lab's stream replay runs:
   the shipped model's verdict replaced by the tenant's learned one once it is ready;
   before, a request the shipped model abstains on goes to the strong model while the
   tenant is being learned (``TenantLearner.decide``). A tenant without verdicts keeps
-  the shipped verdict.
+  the shipped verdict. The runs without a tenant (``tenant=None``) share one model.
 
 The ledger's ``adaptive`` table holds, per tenant, the whole learner (its labelled
 rows: up to ``MAX_LABELS`` of float16 features) under ``tenant/<id>/learner`` and the
@@ -33,12 +33,14 @@ from orchestrator_graph.quality.model import QualityModel, load_quality_model
 from orchestrator_graph.state import TaskProfile
 
 
-def learner_key(tenant: str) -> str:
-    return f"tenant/{tenant}/learner"
+def learner_key(tenant: str | None) -> str:
+    """Where ``tenant``'s learner is kept (None: the runs without a tenant, one model)."""
+    return f"tenant/{tenant or ''}/learner"
 
 
-def model_key(tenant: str) -> str:
-    return f"tenant/{tenant}/model"
+def model_key(tenant: str | None) -> str:
+    """Where the numbers a decision reads of ``tenant``'s model are kept."""
+    return f"tenant/{tenant or ''}/model"
 
 
 def _inputs(
@@ -50,7 +52,7 @@ def _inputs(
 
 def learn_verdict(
     ledger: CostLedger,
-    tenant: str,
+    tenant: str | None,
     messages: Sequence[BaseMessage],
     verdict: float,
     *,
@@ -90,7 +92,7 @@ def tenant_verdict(
     verdict: QualityVerdict,
     *,
     ledger: CostLedger,
-    tenant: str,
+    tenant: str | None,
     messages: Sequence[BaseMessage],
     profile: TaskProfile | None = None,
     model: QualityModel | None = None,

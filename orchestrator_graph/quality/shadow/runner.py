@@ -106,7 +106,7 @@ class ShadowRunner:
         # learner: the category sampler is left to people's feedback)
         apply_feedback(ledger, job.thread_id, said, adapt=False)
         adapt = job.settings.quality.adaptive
-        if adapt and label.tenant is not None and job.min_quality is not None:
+        if adapt and job.min_quality is not None:
             learn_verdict(  # the tenant's own request model (``quality.adaptive.tenant``)
                 ledger, label.tenant, job.view, label.score,
                 probability=job.probability, min_quality=job.min_quality,
