@@ -43,6 +43,9 @@ ADDED_LATER = {"withdrawn": ""}  # columns newer than the first caches, with the
 INDEXES = {TABLE: (("scope", "context_key", "request_key"), ("expires_at",))}
 CHANNEL = "answer_cache"  # the watch channel: each payload is an entry id
 PURPOSE = "be opened as an answer cache"
+CONNECTIONS = 2
+"""Postgres connections of a holder's pool at most (and one more that listens): a
+lookup reads the entries held in memory, and a turn writes at most one entry."""
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM {TABLE}"
 
 
@@ -57,6 +60,7 @@ class Entries:
             indexes=INDEXES,
             added_later=ADDED_LATER,
             setting="CacheConfig.path",
+            connections=CONNECTIONS,
         )
         self.location = self.rows.location
         try:

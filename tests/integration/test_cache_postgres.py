@@ -12,6 +12,8 @@ from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
 from orchestrator_graph import OrchestratorConfig, RunContext, create_orchestrator, record_outcome
+from orchestrator_graph.accounting.ledger.postgres_rows import POOL_SIZE, PostgresRows
+from orchestrator_graph.cache.entries import CONNECTIONS, Entries
 from orchestrator_graph.cache.store import AnswerCache
 from orchestrator_graph.config import CacheConfig
 from orchestrator_graph.resources import Resources
@@ -68,3 +70,19 @@ def test_replicas_share_the_cache_and_feedback_withdraws_everywhere(pg_ledger: s
     with AnswerCache(pg_ledger) as cache:
         rows = {r["entry_id"]: r for r in cache.entries("tenant-a")}
     assert "negative feedback" in rows[entry]["withdrawn"]
+
+
+def test_a_cache_holder_keeps_few_connections(pg_ledger: str) -> None:
+    """Its lookups read memory: its pool is two connections at most beside the ledger's
+    eight, so a process stays within a small share of the server's ``max_connections``."""
+    entries = Entries(pg_ledger)
+    resources = Resources(OrchestratorConfig(ledger_url=pg_ledger))
+    try:
+        ledger = resources.ledger()
+        assert ledger is not None
+        assert isinstance(entries.rows, PostgresRows) and isinstance(ledger.rows, PostgresRows)
+        assert entries.rows.max_connections == CONNECTIONS == 2
+        assert ledger.rows.max_connections == POOL_SIZE
+    finally:
+        entries.close()
+        resources.close()

@@ -100,7 +100,7 @@ class PostgresRows:
 
     row_order = "seq"
 
-    def __init__(self, url: str, tables: TableSet) -> None:
+    def __init__(self, url: str, tables: TableSet, *, connections: int | None = None) -> None:
         try:
             import psycopg
             from psycopg.rows import dict_row
@@ -125,12 +125,17 @@ class PostgresRows:
         self._pool = ConnectionPool(
             url,
             min_size=1,
-            max_size=POOL_SIZE,
+            max_size=connections or POOL_SIZE,
             kwargs={**kwargs, "row_factory": dict_row},
             configure=self._use_schema,
             open=True,
             name=f"orchestrator-ledger {self.location}",
         )
+
+    @property
+    def max_connections(self) -> int:
+        """The most connections its pool opens at once."""
+        return int(self._pool.max_size)
 
     def _use_schema(self, conn: Any) -> None:
         """Each pooled connection reads and writes the ledger's schema."""

@@ -119,6 +119,7 @@ def open_rows(
     indexes: Indexes | None = None,
     added_later: Mapping[str, Any] | None = None,
     setting: str = "ledger_path",
+    connections: int | None = None,
 ) -> Rows:
     """The tables ``tables`` at ``location`` (created, and older ones given the
     columns added since); ``None`` or ``":memory:"`` is a private in-memory SQLite.
@@ -128,6 +129,9 @@ def open_rows(
     points at another SQLite file in error messages.
     ``read_only``: a SQLite file is opened to read (``mode=ro``) and must hold the
     tables already; nothing is created or changed (a Postgres database opens as usual).
+
+    ``connections``: at most this many Postgres connections at once (default
+    ``postgres_rows.POOL_SIZE``).
 
     ``purpose`` says what the tables are for in error messages ("be opened as a
     cost ledger"). Raises ``LedgerError`` when the location holds tables of the same
@@ -143,7 +147,7 @@ def open_rows(
     if location is not None and is_postgres_url(location):
         from orchestrator_graph.accounting.ledger.postgres_rows import PostgresRows
 
-        return PostgresRows(str(location), table_set)
+        return PostgresRows(str(location), table_set, connections=connections)
     from orchestrator_graph.accounting.ledger.sqlite_rows import SqliteRows
 
     return SqliteRows(location, table_set, read_only=read_only)
