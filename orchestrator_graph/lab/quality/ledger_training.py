@@ -41,7 +41,8 @@ from orchestrator_graph.lab.quality.training import (
 )
 from orchestrator_graph.quality.embedding import DIMENSIONS, Embedder
 from orchestrator_graph.quality.features import feature_matrix
-from orchestrator_graph.quality.model import QualityModel, apply_platt, sigmoid, training_domain
+from orchestrator_graph.quality.logistic import map_logistic
+from orchestrator_graph.quality.model import QualityModel, apply_platt, training_domain
 
 
 def examples_of_labels(labels: Sequence[Label]) -> list[Example]:
@@ -75,48 +76,22 @@ def fit_towards(
 ) -> Fit:
     """Both heads on the prior's standardisation, each penalised towards its weights."""
     x = (matrix - prior.mean) / prior.scale
-    weights, bias = _newton_towards(x, as_good, l2, prior.weights, prior.bias)
+    weights, bias = _towards(x, as_good, l2, prior.weights, prior.bias)
     better_prior = prior.better_weights
     if better_prior is None:
         better_prior = np.zeros_like(prior.weights)
-    better_weights, better_bias = _newton_towards(x, better, l2, better_prior, prior.better_bias)
+    better_weights, better_bias = _towards(x, better, l2, better_prior, prior.better_bias)
     return Fit(weights, bias, prior.mean, prior.scale, better_weights, better_bias)
 
 
-def _newton_towards(
+def _towards(
     x: np.ndarray, labels: np.ndarray, l2: np.ndarray, weights: np.ndarray, bias: float
 ) -> tuple[np.ndarray, float]:
-    """L2-penalised logistic regression whose weights are pulled to ``weights`` (the bias
-    is free), by Newton's method from the prior."""
-    y = labels.astype(np.float64)
-    design = np.hstack([x, np.ones((len(x), 1))])
-    prior = np.append(weights, bias)
-    penalty = np.append(l2, 0.0)
-    beta = prior.copy()
-    for _ in range(50):
-        p = sigmoid(design @ beta)
-        gradient = design.T @ (p - y) + penalty * (beta - prior)
-        step = _newton_step(design, p * (1 - p), penalty + 1e-6, gradient)
-        beta -= step
-        if np.max(np.abs(step)) < 1e-7:
-            break
-    return beta[:-1], float(beta[-1])
-
-
-def _newton_step(
-    design: np.ndarray, w: np.ndarray, diagonal: np.ndarray, gradient: np.ndarray
-) -> np.ndarray:
-    """``(design' diag(w) design + diag(diagonal))^-1 gradient``; with fewer rows than
-    columns (a few hundred labels, an embedding's columns) by Woodbury's identity, an
-    n x n solve instead of a d x d one."""
-    if design.shape[0] >= design.shape[1]:
-        hessian = (design * w[:, None]).T @ design + np.diag(diagonal)
-        return np.linalg.solve(hessian, gradient)
-    inverse = 1 / diagonal
-    rows = np.sqrt(w)[:, None] * design
-    scaled = rows * inverse
-    inner = np.eye(len(rows)) + scaled @ rows.T
-    return inverse * gradient - inverse * (rows.T @ np.linalg.solve(inner, scaled @ gradient))
+    """One head pulled to ``weights`` by ``l2``, its bias free."""
+    return map_logistic(
+        x, labels.astype(np.float64), mean=np.append(weights, bias),
+        penalty=np.append(l2, 0.0), jitter=1e-6,
+    )  # fmt: skip
 
 
 def train_on_labels(

@@ -62,6 +62,7 @@ from typing import Any
 
 import numpy as np
 
+from orchestrator_graph.quality.logistic import map_logistic
 from orchestrator_graph.quality.model import QualityModel, sigmoid
 
 REFIT_EVERY = 10
@@ -215,9 +216,13 @@ class TenantLearner:
     def refit(self, model: QualityModel, min_quality: float) -> None:
         """The MAP fit of the kept labels under the prior, and the threshold."""
         trust = np.array(self.trust)
-        self.coef, self.bias = _newton(
-            self.rows, np.array(self.verdicts), trust, self.coef, self.bias, _precision(model)
-        )
+        mean = np.zeros(self.rows.shape[1] + 1)
+        mean[0] = 1.0  # "the prior is right": slope 1 on its logit, 0 elsewhere
+        self.coef, self.bias = map_logistic(
+            self.rows, np.array(self.verdicts), mean=mean,
+            penalty=np.append(_precision(model), L2_BIAS),
+            start=np.append(self.coef, self.bias), weights=trust, steps=10, tolerance=1e-4,
+        )  # fmt: skip
         self.since_refit = 0
         self.refits += 1
         self.threshold = max(
@@ -275,34 +280,6 @@ def _precision(model: QualityModel) -> np.ndarray:
     names = model.features
     columns = [L2_EMBEDDING if n.startswith("embedding_") else L2_RULES for n in names]
     return np.array([L2_SLOPE, *columns])
-
-
-def _newton(
-    x: np.ndarray,
-    y: np.ndarray,
-    weights: np.ndarray,
-    coef: np.ndarray,
-    bias: float,
-    precision: np.ndarray,
-    steps: int = 10,
-) -> tuple[np.ndarray, float]:
-    """The MAP logistic fit under N(prior mean, 1/precision), warm-started at
-    (``coef``, ``bias``), each row weighing ``weights``; the prior mean is slope 1 on
-    the first input, 0 elsewhere."""
-    mean = np.zeros(x.shape[1] + 1)
-    mean[0] = 1.0
-    penalty = np.append(precision, L2_BIAS)
-    xb = np.hstack([x, np.ones((len(x), 1))])
-    beta = np.append(coef, bias)
-    for _ in range(steps):
-        p = sigmoid(xb @ beta)
-        gradient = xb.T @ (weights * (p - y)) + penalty * (beta - mean)
-        hessian = (xb * (weights * p * (1 - p))[:, None]).T @ xb + np.diag(penalty)
-        step = np.linalg.solve(hessian, gradient)
-        beta -= step
-        if np.max(np.abs(step)) < 1e-4:
-            break
-    return beta[:-1], float(beta[-1])
 
 
 def learned_threshold(
