@@ -18,7 +18,7 @@ from langgraph_sdk import get_sync_client
 from langgraph_sdk.client import SyncLangGraphClient
 
 from orchestrator_graph.accounting.ledger import CostLedger
-from tests.integration.test_studio import GRAPH, StudioServer, start, stop, user, wait_ready
+from tests.integration.test_studio import GRAPH, StudioServer, serving, start, user
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]  # starts `langgraph dev`
 
@@ -29,17 +29,10 @@ ACME_KEY, GLOBEX_KEY = "acme-key-0123456789abcdef", "globex-key-0123456789abcdef
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, StudioServer]]:
     base = tmp_path_factory.mktemp("auth")
     keys = f"{ACME_KEY}=acme,{GLOBEX_KEY}=globex"
-    started = {
-        "keyed": start(base / "keyed", ORCHESTRATOR_API_KEYS=keys),
-        "open": start(base / "open"),
-    }
-    try:
-        for server in started.values():
-            wait_ready(server)
+    with serving(
+        {"keyed": start(base / "keyed", ORCHESTRATOR_API_KEYS=keys), "open": start(base / "open")}
+    ) as started:
         yield started
-    finally:
-        for server in started.values():
-            stop(server)
 
 
 def status(url: str, body: dict | None = None, headers: dict[str, str] | None = None) -> int:

@@ -19,6 +19,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,14 +114,9 @@ def stop(server: StudioServer) -> None:
             server.process.wait(timeout=5)
 
 
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, StudioServer]]:
-    """Two servers started side by side: plain, and pausing every turn for a person."""
-    base = tmp_path_factory.mktemp("studio")
-    started = {
-        "plain": start(base / "plain"),
-        "interrupt": start(base / "interrupt", ORCHESTRATOR_INTERRUPT_BELOW="1.0"),
-    }
+@contextmanager
+def serving(started: dict[str, StudioServer]) -> Iterator[dict[str, StudioServer]]:
+    """Servers ``start``ed side by side, once each answers; all stopped at the end."""
     try:
         for server in started.values():
             wait_ready(server)
@@ -128,6 +124,19 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Stud
     finally:
         for server in started.values():
             stop(server)
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, StudioServer]]:
+    """Two servers started side by side: plain, and pausing every turn for a person."""
+    base = tmp_path_factory.mktemp("studio")
+    with serving(
+        {
+            "plain": start(base / "plain"),
+            "interrupt": start(base / "interrupt", ORCHESTRATOR_INTERRUPT_BELOW="1.0"),
+        }
+    ) as started:
+        yield started
 
 
 def user(text: str) -> dict:
@@ -317,18 +326,14 @@ def test_the_graph_checkpoints_in_the_postgres_of_the_setting(
     """ORCHESTRATOR_STATE=postgresql://... (as a deployment's DATABASE_URI is read when it
     is unset): the server's threads are in that database, the transcript kept as deltas,
     and a process that shares it (our own graph, no server) reads them whole."""
-    server = start(tmp_path / "pg", ORCHESTRATOR_STATE=pg_ledger)
     texts = ["1. Capital of Peru?\n2. 30 C in F?", "Write a haiku about tea.", "Thanks!"]
-    try:
-        wait_ready(server)
-        client = server.client
+    with serving({"pg": start(tmp_path / "pg", ORCHESTRATOR_STATE=pg_ledger)}) as started:
+        client = started["pg"].client
         thread_id = client.threads.create()["thread_id"]
         for text in texts:
             client.runs.wait(thread_id, GRAPH, input=user(text))
         served = client.threads.get_state(thread_id)["values"]
         history = client.threads.get_history(thread_id, limit=200)
-    finally:
-        stop(server)
     assert [m["content"] for m in served["messages"][::2]] == texts
     assert not list((tmp_path / "pg").glob("**/*.sqlite"))  # no file of the server's own
 
