@@ -39,6 +39,17 @@ def make_service(
     )
 
 
+def spawn_all(service: OrchestratorService, request: str = TWO_PARTS) -> list[str]:
+    """The ids of the workers of ``request``'s decision, each spawned."""
+    return [service.spawn_worker_session(t) for t in service.evaluate_task(request).workers]
+
+
+def age_claims(ledger: CostLedger) -> None:
+    """Every integration claim made older than any lease (its process taken as dead)."""
+    with ledger.rows.transaction() as tx:
+        tx.execute("UPDATE integrations SET integrated_at = integrated_at - 3600")
+
+
 @pytest.fixture
 def service(tmp_path: Path) -> Iterator[OrchestratorService]:
     with ExitStack() as stack:
@@ -107,9 +118,7 @@ def test_an_unusable_worker_is_left_to_the_main_session(tmp_path: Path) -> None:
 
     with ExitStack() as stack:
         service = make_service(stack, tmp_path / "t.sqlite", faults=["refusal"])
-        (worker_id,) = [
-            service.spawn_worker_session(t) for t in service.evaluate_task("Hi?").workers
-        ]
+        (worker_id,) = spawn_all(service, "Hi?")
         nothing = service.integrate_results([worker_id], "main-3", request="Hi?")
         assert nothing.answer == "" and nothing.needs_main_session and nothing.messages == 0
 
@@ -341,7 +350,7 @@ def test_a_worker_is_integrated_once(tmp_path: Path) -> None:
     app = create_app(lambda stack: make_service(stack, tmp_path / "s.sqlite", config))
     with TestClient(app) as client:
         service: OrchestratorService = client.app.state.service  # type: ignore[attr-defined]
-        ids = [service.spawn_worker_session(t) for t in service.evaluate_task(TWO_PARTS).workers]
+        ids = spawn_all(service)
         first = service.integrate_results(ids, "main-1", request=TWO_PARTS)
         assert first.messages == 2
         with pytest.raises(AlreadyIntegratedError, match="already integrated into 'main-1'"):
@@ -407,15 +416,14 @@ def test_a_claim_left_by_a_killed_process_does_not_lose_the_turn(tmp_path: Path)
     config = OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite")
     with ExitStack() as stack:
         killed = make_service(stack, tmp_path / "s.sqlite", config)
-        ids = [killed.spawn_worker_session(t) for t in killed.evaluate_task(TWO_PARTS).workers]
+        ids = spawn_all(killed)
         ledger = killed.resources.ledger()
         assert ledger is not None
         ledger.claim_workers(ids, "main-1")  # the process dies here: no merge, no release
         other = make_service(stack, tmp_path / "s.sqlite", config)
         with pytest.raises(AlreadyIntegratedError, match="being integrated"):
             other.integrate_results(ids, "main-1", request=TWO_PARTS)  # within the lease
-        with ledger.rows.transaction() as tx:  # older than any lease
-            tx.execute("UPDATE integrations SET integrated_at = integrated_at - 3600")
+        age_claims(ledger)
         summary = other.integrate_results(ids, "main-1", request=TWO_PARTS)
         assert summary.messages == 2
         with pytest.raises(AlreadyIntegratedError, match="already integrated into 'main-1'"):
@@ -434,12 +442,11 @@ def test_a_stale_claim_whose_merge_is_in_the_conversation_is_not_merged_again(
     config = OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite")
     with ExitStack() as stack:
         service = make_service(stack, tmp_path / "s.sqlite", config)
-        ids = [service.spawn_worker_session(t) for t in service.evaluate_task(TWO_PARTS).workers]
+        ids = spawn_all(service)
         service.integrate_results(ids, "main-1", request=TWO_PARTS)
         ledger = service.resources.ledger()
         assert ledger is not None
-        with ledger.rows.transaction() as tx:
-            tx.execute("UPDATE integrations SET integrated_at = integrated_at - 3600")
+        age_claims(ledger)
         with pytest.raises(AlreadyIntegratedError, match="already integrated into 'main-1'"):
             service.integrate_results(ids, "main-1", request=TWO_PARTS)
         with pytest.raises(AlreadyIntegratedError):
@@ -458,7 +465,7 @@ def test_a_merge_killed_before_its_record_is_recorded_by_the_retry(
     config = OrchestratorConfig(ledger_path=tmp_path / "ledger.sqlite")
     with ExitStack() as stack:
         killed = make_service(stack, tmp_path / "s.sqlite", config)
-        ids = [killed.spawn_worker_session(t) for t in killed.evaluate_task(TWO_PARTS).workers]
+        ids = spawn_all(killed)
         ledger = killed.resources.ledger()
         assert ledger is not None
         monkeypatch.setattr(ledger, "release_workers", lambda ids: None)  # killed: no cleanup
