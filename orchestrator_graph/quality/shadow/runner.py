@@ -197,8 +197,9 @@ def _daily_hold(
     list for the calls made, and settle the hold to what they cost."""
     shadow = job.settings.shadow
     assert shadow is not None
+    hold = f"{job.thread_id}\x1f{job.turn}\x1f{key}"  # not a guarded call's key (JSON)
     cap = book.reserve_call(
-        f"{job.thread_id}\x1f{job.turn}\x1f{key}",  # not a guarded call's key (JSON)
+        hold,
         thread_id=f"shadow/{job.thread_id}",
         turn=job.turn,
         input_tokens=tokens,
@@ -209,7 +210,6 @@ def _daily_hold(
         tenant=f"shadow/{job.settings.tenant or ''}",
         what=f"shadow judge {key} on ShadowConfig.daily_usd {shadow.daily_usd:g}",
     )
-    hold = f"{job.thread_id}\x1f{job.turn}\x1f{key}"
     made: list[ModelCall] = []
     try:
         yield cap, made
