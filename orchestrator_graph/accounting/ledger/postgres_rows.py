@@ -111,7 +111,6 @@ class PostgresRows:
         self.schema = ledger_schema()
         self.token = uuid.uuid4().hex  # names this holder's notifications
         self._url = url
-        self._set = tables
         self._purpose = purpose = tables.purpose
         kwargs: dict[str, Any] = {"autocommit": True, "prepare_threshold": None}
         try:  # the first connection surfaces a wrong URL at once, with the server's reason
